@@ -1,0 +1,170 @@
+//! The per-spec generator configuration (`sdkgen.yaml` next to the spec).
+//!
+//! Everything vendor-specific lives here, never in generator code: crate metadata,
+//! environments, method-name overrides, the idempotency body field, the pagination
+//! shape and which operations are sandbox-only. Every field has a default so a spec
+//! without a config still generates a usable crate.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Root of the configuration file.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Package metadata of the generated crate.
+    #[serde(rename = "crate")]
+    pub krate: CrateConfig,
+    /// Client runtime settings.
+    pub client: ClientConfig,
+    /// Named deployment targets; the first is the default. Empty means the spec's
+    /// first root server becomes `Production`.
+    pub environments: Vec<EnvironmentConfig>,
+    /// Resource accessor names by tag (`payment_link: payment_links`).
+    pub resources: BTreeMap<String, String>,
+    /// Method names by operationId, overriding the derived name.
+    pub methods: BTreeMap<String, String>,
+    /// Request-body field that carries the idempotency key, if the API has one.
+    pub idempotency: Option<IdempotencyConfig>,
+    /// Page-number pagination shape, if the API paginates that way.
+    pub pagination: Option<PaginationConfig>,
+    /// Operations compiled only with a cargo feature (sandbox-only endpoints).
+    pub feature_gated: Vec<FeatureGate>,
+    /// Hand-written files copied into the output: output path -> path relative to the
+    /// config file (examples that use this API's operations).
+    pub extra_files: BTreeMap<String, String>,
+    /// Schema type overrides by JSON pointer (`#/components/schemas/Amount: integer`),
+    /// for schemas whose declared type contradicts the API's documented behaviour.
+    pub type_overrides: BTreeMap<String, String>,
+}
+
+/// Package metadata of the generated crate.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct CrateConfig {
+    /// Package name, e.g. `glomo-sdk`. Empty means derived from `info.title`.
+    pub name: String,
+    /// Package version.
+    pub version: String,
+    /// One-line package description. Empty means derived from `info.title`.
+    pub description: String,
+    /// Human name of the API used in docs (`Glomo`). Empty means `info.title`.
+    pub api_name: String,
+}
+
+impl Default for CrateConfig {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            version: "0.1.0".into(),
+            description: String::new(),
+            api_name: String::new(),
+        }
+    }
+}
+
+/// Client runtime settings.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClientConfig {
+    /// Environment variable holding the API key for `Client::from_env`.
+    pub api_key_env: String,
+    /// Environment variable overriding the base URL for `Client::from_env`.
+    pub base_url_env: String,
+    /// Response headers that carry the server's request id, first match wins.
+    pub request_id_headers: Vec<String>,
+}
+
+/// One named deployment target.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentConfig {
+    /// Variant name (`Production`, `Sandbox`).
+    pub name: String,
+    /// Base URL that the spec's root server stands for in this environment.
+    pub url: String,
+    /// Doc comment for the variant.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Idempotency via a request-body field.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IdempotencyConfig {
+    /// Name of the JSON body property (`request_id`).
+    pub body_field: String,
+}
+
+/// Page-number pagination shape.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct PaginationConfig {
+    /// Query parameter with the page number.
+    pub page_param: String,
+    /// Query parameter with the page size.
+    pub per_page_param: String,
+    /// Response property holding the items array.
+    pub items_field: String,
+    /// Response property holding the page metadata object.
+    pub meta_field: String,
+    /// Property of the metadata object with the next page number (null at the end).
+    pub next_field: String,
+    /// Query parameter pinned to the walk's start time so pages do not drift.
+    pub pin_param: Option<String>,
+    /// Pinning is skipped when the caller set any of these parameters.
+    pub pin_unless: Vec<String>,
+}
+
+impl Default for PaginationConfig {
+    fn default() -> Self {
+        Self {
+            page_param: "page".into(),
+            per_page_param: "per_page".into(),
+            items_field: "data".into(),
+            meta_field: "page_meta".into(),
+            next_field: "next".into(),
+            pin_param: None,
+            pin_unless: Vec::new(),
+        }
+    }
+}
+
+/// A cargo feature gating some operations.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureGate {
+    /// Cargo feature name.
+    pub feature: String,
+    /// Why the feature exists, shown in docs.
+    #[serde(default)]
+    pub description: String,
+    /// operationIds behind the feature.
+    pub operations: Vec<String>,
+}
+
+impl Config {
+    /// Parses a YAML configuration.
+    pub fn from_yaml(text: &str) -> Result<Self, String> {
+        serde_yaml::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_has_defaults() {
+        let c = Config::from_yaml("{}").unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(c.krate.version, "0.1.0");
+        assert!(c.pagination.is_none());
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let err = Config::from_yaml("craet: {}").err().unwrap_or_default();
+        assert!(err.contains("unknown field"), "{err}");
+    }
+}

@@ -1,0 +1,89 @@
+//! Diagnostics: every problem found in the input, with the JSON pointer of the place it
+//! comes from, so a user can find it in the spec without reading generator code.
+
+use std::fmt;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum Severity {
+    /// Code is still generated, but more loosely typed than the spec intends.
+    Warning,
+    /// Nothing can be generated.
+    Error,
+}
+
+/// One problem in the input, located by a JSON pointer into the document.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// Warning or error.
+    pub severity: Severity,
+    /// JSON pointer (RFC 6901) of the offending node, e.g. `#/paths/~1payouts/post`.
+    pub pointer: String,
+    /// What is wrong and, where possible, what the generator did about it.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A fatal problem at `pointer`.
+    pub fn error(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Error, pointer: pointer.into(), message: message.into() }
+    }
+
+    /// A recoverable problem at `pointer`.
+    pub fn warning(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, pointer: pointer.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{level}: {}: {}", self.pointer, self.message)
+    }
+}
+
+/// Escapes one reference token of a JSON pointer (RFC 6901: `~` as `~0`, `/` as `~1`).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Unescapes one reference token of a JSON pointer.
+pub fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// Builds `#/a/b` style pointers from unescaped tokens.
+pub fn pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::from("#");
+    for t in tokens {
+        out.push('/');
+        out.push_str(&escape_token(t));
+    }
+    out
+}
+
+/// Appends one unescaped token to an existing pointer.
+pub fn child(base: &str, token: &str) -> String {
+    format!("{base}/{}", escape_token(token))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_tokens_are_escaped() {
+        assert_eq!(pointer(["paths", "/payouts/{id}", "get"]), "#/paths/~1payouts~1{id}/get");
+        assert_eq!(child("#/a", "x~y"), "#/a/x~0y");
+        assert_eq!(unescape_token("~1payouts~0x"), "/payouts~x");
+    }
+
+    #[test]
+    fn display_names_level_pointer_and_message() {
+        let d = Diagnostic::warning("#/x", "loose");
+        assert_eq!(d.to_string(), "warning: #/x: loose");
+    }
+}

@@ -1,0 +1,213 @@
+//! The crate around the models and resources: `lib.rs`, `config.rs`, module indexes,
+//! `Cargo.toml`, `README.md`, and the runtime copied from `templates/`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, lines};
+use super::models::{ident, type_def};
+use super::operations::resource_module;
+use super::{format_file, Templates};
+use crate::diag::Diagnostic;
+use crate::ir::{Api, Auth};
+
+fn fill(template: &str, api: &Api) -> String {
+    let features: String = api
+        .features
+        .iter()
+        .map(|f| format!("# {}\n{} = []\n", f.docs.replace('\n', " "), f.name))
+        .collect();
+    template
+        .replace("{{crate_name}}", &api.info.crate_name)
+        .replace("{{crate_version}}", &api.info.crate_version)
+        .replace("{{crate_description}}", &api.info.crate_description)
+        .replace("{{crate_ident}}", &api.info.crate_name.replace('-', "_"))
+        .replace("{{api_name}}", &api.info.api_name)
+        .replace("{{api_version}}", &api.info.version)
+        .replace("{{source}}", &api.info.source)
+        .replace("{{api_key_env}}", &api.client.api_key_env)
+        .replace("{{base_url_env}}", &api.client.base_url_env)
+        .replace("{{features}}", &features)
+        .replace("{{operation_count}}", &api.resources.iter().map(|r| r.operations.len()).sum::<usize>().to_string())
+        .replace("{{type_count}}", &api.types.len().to_string())
+}
+
+/// Every file of the generated crate by relative path.
+pub fn emit_crate(api: &Api, templates: &Templates) -> Result<BTreeMap<String, String>, Diagnostic> {
+    let mut files = BTreeMap::new();
+    files.insert("Cargo.toml".to_string(), fill(&templates.cargo_toml, api));
+    files.insert("README.md".to_string(), fill(&templates.readme, api));
+    for (name, text) in &templates.runtime {
+        files.insert(format!("src/runtime/{name}"), text.clone());
+    }
+    for (path, text) in &templates.extra {
+        files.insert(path.clone(), fill(text, api));
+    }
+
+    // Models, one file per family.
+    let modules: BTreeSet<&str> = api.types.iter().map(|t| t.module.as_str()).collect();
+    for m in &modules {
+        let items = api.types.iter().filter(|t| t.module == *m).map(type_def);
+        let doc = if *m == "common" {
+            " Types shared by several resources, or by none.".to_string()
+        } else {
+            format!(" Types used only by the `{m}` resource.")
+        };
+        let tokens = quote! {
+            #![doc = #doc]
+            #(#items)*
+        };
+        let path = format!("src/models/{m}.rs");
+        let text = format_file(api, &path, tokens)?;
+        files.insert(path, text);
+    }
+    let mods = modules.iter().map(|m| {
+        let m = ident(m);
+        quote! { mod #m; pub use #m::*; }
+    });
+    let models_mod = quote! {
+        //! Every type of the API description, re-exported flat: names are unique crate-wide.
+        #(#mods)*
+    };
+    files.insert("src/models/mod.rs".into(), format_file(api, "src/models/mod.rs", models_mod)?);
+
+    // Resources, one file each.
+    for r in &api.resources {
+        let path = format!("src/resources/{}.rs", r.module);
+        let body = resource_module(api, r);
+        let doc = format!(" Operations tagged `{}`.", r.tag);
+        let text = format_file(api, &path, quote! { #![doc = #doc] #body })?;
+        files.insert(path, text);
+    }
+    let res_mods = api.resources.iter().map(|r| {
+        let m = ident(&r.module);
+        quote! { pub mod #m; }
+    });
+    let accessors = api.resources.iter().map(|r| {
+        let m = ident(&r.module);
+        let a = ident(&r.accessor);
+        let t = ident(&r.type_name);
+        let doc = doc_attrs(Some(r.docs.as_deref().unwrap_or(&format!("Operations tagged `{}`.", r.tag))));
+        quote! {
+            #doc
+            pub fn #a(&self) -> #m::#t<'_> {
+                #m::#t::new(self)
+            }
+        }
+    });
+    let resources_mod = quote! {
+        //! One accessor per API resource (tag); each module holds the request builders and
+        //! error kinds of its operations.
+        #(#res_mods)*
+
+        impl crate::Client {
+            #(#accessors)*
+        }
+    };
+    files.insert("src/resources/mod.rs".into(), format_file(api, "src/resources/mod.rs", resources_mod)?);
+
+    files.insert("src/config.rs".into(), format_file(api, "src/config.rs", config_rs(api))?);
+    files.insert("src/lib.rs".into(), format_file(api, "src/lib.rs", lib_rs(api))?);
+    Ok(files)
+}
+
+fn config_rs(api: &Api) -> TokenStream {
+    let name = &api.info.crate_name;
+    let version = &api.info.crate_version;
+    let key_env = &api.client.api_key_env;
+    let url_env = &api.client.base_url_env;
+    let rid = &api.client.request_id_headers;
+    let (auth_header, auth_prefix) = match &api.client.auth {
+        Auth::Bearer => ("authorization".to_string(), "Bearer ".to_string()),
+        Auth::ApiKeyHeader(h) => (h.to_ascii_lowercase(), String::new()),
+        Auth::None => (String::new(), String::new()),
+    };
+    let envs = &api.servers.environments;
+    let variants = envs.iter().enumerate().map(|(i, e)| {
+        let n = ident(&e.name);
+        let doc = lines(&format!("{}\n\nBase URL: `{}`.", super::docs::sanitize(&e.docs), e.url));
+        let default = if i == 0 { quote!(#[default]) } else { TokenStream::new() };
+        quote! { #doc #default #n, }
+    });
+    let urls = envs.iter().map(|e| {
+        let n = ident(&e.name);
+        let u = &e.url;
+        quote! { Self::#n => #u, }
+    });
+    quote! {
+        //! Settings taken from the API description and its generator config.
+
+        /// Package name, sent in the `User-Agent`.
+        pub(crate) const SDK_NAME: &str = #name;
+        /// Package version, sent in the `User-Agent`.
+        pub(crate) const SDK_VERSION: &str = #version;
+        /// Environment variable read by `Client::from_env` for the API key (empty: none).
+        pub(crate) const API_KEY_ENV: &str = #key_env;
+        /// Environment variable read by `Client::from_env` for the base URL (empty: none).
+        pub(crate) const BASE_URL_ENV: &str = #url_env;
+        /// Response headers that carry the server's request id, in order of preference.
+        pub(crate) const REQUEST_ID_HEADERS: &[&str] = &[#(#rid),*];
+        /// Header carrying the credential (empty: the API declares no authentication).
+        pub(crate) const AUTH_HEADER: &str = #auth_header;
+        /// Text put before the credential in [`AUTH_HEADER`].
+        pub(crate) const AUTH_PREFIX: &str = #auth_prefix;
+
+        /// Where the API is deployed. The first variant is the default.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        #[non_exhaustive]
+        pub enum Environment {
+            #(#variants)*
+        }
+
+        impl Environment {
+            /// The base URL operations are resolved against.
+            pub fn base_url(self) -> &'static str {
+                match self {
+                    #(#urls)*
+                }
+            }
+        }
+    }
+}
+
+fn lib_rs(api: &Api) -> TokenStream {
+    let title = format!(
+        "Typed async client for the {} API ({} {}), generated from `{}`.",
+        api.info.api_name, api.info.title, api.info.version, api.info.source
+    );
+    let krate = api.info.crate_name.replace('-', "_");
+    let features: String = api.features.iter().map(|f| format!("\n- `{}`: {}", f.name, f.docs)).collect();
+    let env_note = if api.client.api_key_env.is_empty() {
+        String::new()
+    } else {
+        format!(" `Client::from_env()` reads `{}`", api.client.api_key_env)
+            + &if api.client.base_url_env.is_empty() { String::new() } else { format!(" and `{}`", api.client.base_url_env) }
+            + "."
+    };
+    let body = format!(
+        "{title}\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = {krate}::Client::builder()\n    .api_key(\"sk_test_...\")\n    .build()?;\n# let _ = client;\n# Ok(())\n# }}\n```\n\nEvery operation is a method on a resource accessor (`client.<resource>().<method>(..)`)\nreturning a request builder: set optional inputs with its setters, then `.await` it.{env_note}\n\nErrors are typed per operation and chosen by HTTP status ([`Error`], [`ApiError`]); list\noperations stream across pages with `.into_stream()`.{}",
+        if features.is_empty() { String::new() } else { format!("\n\nCargo features:{features}") }
+    );
+    let doc_lines = body.lines().map(|l| {
+        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        quote!(#![doc = #l])
+    });
+    quote! {
+        #(#doc_lines)*
+        #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
+
+        pub mod config;
+        pub mod models;
+        pub mod resources;
+        pub mod runtime;
+
+        pub use config::Environment;
+        pub use runtime::{
+            ApiError, BuildError, Client, ClientBuilder, DecodeError, Error, FilePart, PageStream, RequestOptions,
+            Response, ValidationError,
+        };
+    }
+}

@@ -1,0 +1,721 @@
+//! Operations -> one resource module each: the accessor struct, one request builder per
+//! operation (setters, `send`, `send_with_response`, `IntoFuture`, pagination), and the
+//! operation's error-kind enum.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, lines, sanitize};
+use super::models::{ident, type_tokens};
+use crate::ir::{
+    Api, BodyKind, Method, Operation, Param, ParamLocation, Resource, ResponseDef, ServerOverride, StatusMatch,
+    TypeDef, TypeKind, TypeRef,
+};
+
+/// The module for one resource.
+pub fn resource_module(api: &Api, r: &Resource) -> TokenStream {
+    let accessor_ty = ident(&r.type_name);
+    let tag_doc = doc_attrs(Some(r.docs.as_deref().unwrap_or(&format!("Operations tagged `{}`.", r.tag))));
+    let methods = r.operations.iter().map(|op| accessor_method(api, r, op));
+    let builders = r.operations.iter().map(|op| builder(api, op));
+    quote! {
+        #tag_doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct #accessor_ty<'a> {
+            client: &'a crate::Client,
+        }
+
+        impl<'a> #accessor_ty<'a> {
+            pub(crate) fn new(client: &'a crate::Client) -> Self {
+                Self { client }
+            }
+
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+fn feature_attr(op: &Operation) -> TokenStream {
+    match &op.feature {
+        Some(f) => quote!(#[cfg(feature = #f)]),
+        None => TokenStream::new(),
+    }
+}
+
+fn deprecated_attr(deprecated: bool) -> TokenStream {
+    if deprecated { quote!(#[deprecated]) } else { TokenStream::new() }
+}
+
+/// Required inputs that become method arguments: path parameters, required query and
+/// header parameters, and a required body.
+fn required_params(op: &Operation) -> Vec<&Param> {
+    op.params.iter().filter(|p| p.required).collect()
+}
+
+fn optional_params(op: &Operation) -> Vec<&Param> {
+    op.params.iter().filter(|p| !p.required).collect()
+}
+
+fn arg_type(p: &Param) -> TokenStream {
+    let t = type_tokens(&p.ty);
+    quote!(impl Into<#t>)
+}
+
+fn accessor_method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
+    let name = ident(&op.method_name);
+    let builder = ident(&op.builder_name);
+    let cfg = feature_attr(op);
+    let deprecated = deprecated_attr(op.deprecated);
+    let req = required_params(op);
+    let mut args: Vec<TokenStream> = req
+        .iter()
+        .map(|p| {
+            let n = ident(&p.name);
+            let t = arg_type(p);
+            quote!(#n: #t)
+        })
+        .collect();
+    let mut inits: Vec<TokenStream> = req
+        .iter()
+        .map(|p| {
+            let n = ident(&p.name);
+            quote!(#n: #n.into())
+        })
+        .collect();
+    inits.extend(optional_params(op).iter().map(|p| {
+        let n = ident(&p.name);
+        quote!(#n: None)
+    }));
+    if let Some(b) = &op.body {
+        let t = type_tokens(&b.ty);
+        if b.required {
+            args.push(quote!(body: #t));
+            inits.push(quote!(body));
+        } else {
+            inits.push(quote!(body: None));
+        }
+    }
+    let docs = operation_docs(api, r, op);
+    quote! {
+        #docs
+        #cfg
+        #deprecated
+        pub fn #name(&self, #(#args),*) -> #builder<'a> {
+            #builder {
+                client: self.client,
+                #(#inits,)*
+                options: crate::RequestOptions::default(),
+            }
+        }
+    }
+}
+
+fn operation_docs(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
+    let mut text = String::new();
+    if let Some(s) = &op.summary {
+        text.push_str(&sanitize(s));
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{} {}` (operationId `{}`)", op.method.as_str(), op.path, op.id));
+    if let Some(f) = &op.feature {
+        text.push_str(&format!("; only with the `{f}` cargo feature"));
+    }
+    text.push_str(".\n");
+    if let Some(d) = &op.docs {
+        text.push('\n');
+        text.push_str(&sanitize(d));
+        text.push('\n');
+    }
+    if let Some(b) = &op.body {
+        if let Some(field) = &b.idempotency_field {
+            if body_has_field(api, &b.ty, field) {
+                text.push_str(&format!(
+                    "\nIdempotent: when the body's `{field}` is empty the SDK fills in a fresh UUID, and every \
+                     retry re-sends the same value, so a retried call cannot act twice. A value you set always wins.\n"
+                ));
+            }
+        }
+    }
+    if op.pagination.is_some() {
+        text.push_str("\nPaginated: `.await` returns one page; `.into_stream()` walks every page.\n");
+    }
+    text.push_str(&example(api, r, op));
+    lines(&text)
+}
+
+fn rust_literal_for(p: &Param) -> String {
+    let value = p.example.clone();
+    match (&p.ty, value) {
+        (TypeRef::I32 | TypeRef::I64, Some(serde_json::Value::Number(n))) => n.to_string(),
+        (TypeRef::I32 | TypeRef::I64, _) => "1".into(),
+        (TypeRef::F32 | TypeRef::F64, Some(serde_json::Value::Number(n))) => format!("{}_f64", n),
+        (TypeRef::Bool, Some(serde_json::Value::Bool(b))) => b.to_string(),
+        (TypeRef::Bool, _) => "true".into(),
+        (TypeRef::String, Some(serde_json::Value::String(s))) => format!("{s:?}"),
+        (TypeRef::Named(_), Some(serde_json::Value::String(s))) => format!("{s:?}"),
+        _ => format!("{:?}", p.wire),
+    }
+}
+
+fn example(api: &Api, r: &Resource, op: &Operation) -> String {
+    let krate = api.info.crate_name.replace('-', "_");
+    let mut setup = String::new();
+    let mut args: Vec<String> = Vec::new();
+    for p in required_params(op) {
+        let lit = rust_literal_for(p);
+        let named_enum = matches!(&p.ty, TypeRef::Named(n) if is_string_enum(api, n));
+        match &p.ty {
+            TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::Bool => args.push(lit),
+            TypeRef::Named(n) if named_enum => args.push(format!("{krate}::models::{n}::from({lit})")),
+            _ => return String::new(),
+        }
+    }
+    if let Some(b) = &op.body {
+        if b.required {
+            if b.kind == BodyKind::Multipart {
+                return String::new();
+            }
+            let json = b.example.clone().unwrap_or_else(|| serde_json::json!({}));
+            let pretty = serde_json::to_string(&json).unwrap_or_default();
+            let Some(n) = b.ty.named() else { return String::new() };
+            setup.push_str(&format!(
+                "let body: {krate}::models::{n} = serde_json::from_value(serde_json::json!({pretty}))?;\n"
+            ));
+            args.push("body".into());
+        }
+    }
+    let cfg = if op.feature.is_some() { "ignore" } else { "no_run" };
+    format!(
+        "\n# Example\n\n```{cfg}\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = {krate}::Client::from_env()?;\n{setup}let result = client.{}().{}({}).await?;\n# let _ = result;\n# Ok(())\n# }}\n```\n",
+        r.accessor,
+        op.method_name,
+        args.join(", ")
+    )
+}
+
+fn is_string_enum(api: &Api, name: &str) -> bool {
+    api.types.iter().any(|t| t.name == name && matches!(t.kind, TypeKind::StringEnum(_)))
+}
+
+fn find_type<'a>(api: &'a Api, name: &str) -> Option<&'a TypeDef> {
+    api.types.iter().find(|t| t.name == name)
+}
+
+/// Whether a body type carries the given property (directly, or in every union member).
+pub fn body_has_field(api: &Api, ty: &TypeRef, wire: &str) -> bool {
+    let Some(def) = ty.named().and_then(|n| find_type(api, n)) else { return false };
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().any(|f| f.wire == wire),
+        TypeKind::UntaggedUnion(vs) | TypeKind::TaggedUnion { variants: vs, .. } => {
+            vs.iter().any(|v| body_has_field(api, &v.ty, wire))
+        }
+        TypeKind::Alias(t) => body_has_field(api, t, wire),
+        TypeKind::StringEnum(_) => false,
+    }
+}
+
+fn has_validate(api: &Api, ty: &TypeRef) -> bool {
+    ty.named().and_then(|n| find_type(api, n)).is_some_and(|d| matches!(d.kind, TypeKind::Struct(_)))
+}
+
+/// What a successful call returns.
+enum Success<'a> {
+    /// One type (or `()`), whatever the 2xx status.
+    Single(Option<&'a TypeRef>),
+    /// Different types per status: an enum named after the operation.
+    PerStatus(Vec<&'a ResponseDef>),
+}
+
+fn success(op: &Operation) -> Success<'_> {
+    let ok: Vec<&ResponseDef> = op.responses.iter().filter(|r| r.success).collect();
+    let first = ok.first().and_then(|r| r.ty.as_ref());
+    if ok.iter().all(|r| r.ty.as_ref() == first) {
+        Success::Single(first)
+    } else {
+        Success::PerStatus(ok)
+    }
+}
+
+fn success_name(op: &Operation) -> proc_macro2::Ident {
+    ident(&format!("{}Success", op.builder_name))
+}
+
+fn output_type(op: &Operation) -> TokenStream {
+    match success(op) {
+        Success::Single(Some(t)) => type_tokens(t),
+        Success::Single(None) => quote!(()),
+        Success::PerStatus(_) => {
+            let n = success_name(op);
+            quote!(#n)
+        }
+    }
+}
+
+fn status_pattern(s: StatusMatch) -> TokenStream {
+    match s {
+        StatusMatch::Code(c) => quote!(#c),
+        StatusMatch::Range(d) => {
+            let lo = d * 100;
+            let hi = d * 100 + 99;
+            quote!(#lo..=#hi)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+fn builder(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.builder_name);
+    let error = ident(&op.error_name);
+    let cfg = feature_attr(op);
+    let output = output_type(op);
+    let params = &op.params;
+    let fields = params.iter().map(|p| {
+        let n = ident(&p.name);
+        let t = type_tokens(&p.ty);
+        if p.required { quote!(#n: #t,) } else { quote!(#n: Option<#t>,) }
+    });
+    let body_field = op.body.as_ref().map(|b| {
+        let t = type_tokens(&b.ty);
+        if b.required { quote!(body: #t,) } else { quote!(body: Option<#t>,) }
+    });
+    let setters = optional_params(op).into_iter().map(|p| {
+        let n = ident(&p.name);
+        let t = type_tokens(&p.ty);
+        let mut text = p.docs.as_deref().map(sanitize).unwrap_or_else(|| format!("Sets `{}`.", p.wire));
+        if let Some(f) = &p.format {
+            text.push_str(&format!("\n\nFormat: `{f}`."));
+        }
+        let docs = lines(&text);
+        quote! {
+            #docs
+            pub fn #n(mut self, value: impl Into<#t>) -> Self {
+                self.#n = Some(value.into());
+                self
+            }
+        }
+    });
+    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
+        let t = type_tokens(&b.ty);
+        quote! {
+            /// Sets the request body.
+            pub fn body(mut self, value: #t) -> Self {
+                self.body = Some(value);
+                self
+            }
+        }
+    });
+    let send_body = send_with_response(api, op);
+    let pagination = pagination(op);
+    let success_enum = success_enum(op);
+    let error_enum = error_enum(op);
+    let summary = format!(
+        " Request builder for `{} {}` (operationId `{}`): set options, then `.await` it.",
+        op.method.as_str(),
+        op.path,
+        op.id
+    );
+    quote! {
+        #[doc = #summary]
+        #cfg
+        #[derive(Debug, Clone)]
+        #[must_use = "a request builder does nothing until it is awaited or sent"]
+        pub struct #name<'a> {
+            client: &'a crate::Client,
+            #(#fields)*
+            #body_field
+            options: crate::RequestOptions,
+        }
+
+        #cfg
+        impl<'a> #name<'a> {
+            #(#setters)*
+            #body_setter
+
+            /// Replaces the per-request options (timeout, retries).
+            pub fn options(mut self, options: crate::RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            /// Sets a timeout for this request only, overriding the client's.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options = self.options.timeout(timeout);
+                self
+            }
+
+            /// Sets how many times this request may be retried, overriding the client's.
+            pub fn max_retries(mut self, retries: u32) -> Self {
+                self.options = self.options.max_retries(retries);
+                self
+            }
+
+            /// Sends the request and returns the decoded body.
+            pub async fn send(self) -> Result<#output, crate::Error<#error>> {
+                self.send_with_response().await.map(crate::Response::into_inner)
+            }
+
+            /// Sends the request and returns the decoded body with the status and headers.
+            pub async fn send_with_response(self) -> Result<crate::Response<#output>, crate::Error<#error>> {
+                #send_body
+            }
+
+            #pagination
+        }
+
+        #cfg
+        impl<'a> std::future::IntoFuture for #name<'a> {
+            type Output = Result<#output, crate::Error<#error>>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+
+        #success_enum
+        #error_enum
+    }
+}
+
+fn method_tokens(m: Method) -> TokenStream {
+    match m {
+        Method::Get => quote!(reqwest::Method::GET),
+        Method::Post => quote!(reqwest::Method::POST),
+        Method::Put => quote!(reqwest::Method::PUT),
+        Method::Patch => quote!(reqwest::Method::PATCH),
+        Method::Delete => quote!(reqwest::Method::DELETE),
+        Method::Head => quote!(reqwest::Method::HEAD),
+        Method::Options => quote!(reqwest::Method::OPTIONS),
+    }
+}
+
+/// `format!` pieces for the path: literal text with `{}` for each parameter, in order.
+fn path_format(op: &Operation) -> (String, Vec<TokenStream>) {
+    let mut fmt = String::new();
+    let mut args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        let wire = &rest[start + 1..start + len];
+        match op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire == wire) {
+            Some(p) => {
+                let n = ident(&p.name);
+                fmt.push_str("{}");
+                args.push(quote!(crate::runtime::encode_path_segment(&self.#n.to_string())));
+            }
+            None => fmt.push_str(&rest[start..=start + len].replace('{', "{{").replace('}', "}}")),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    (fmt, args)
+}
+
+fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
+    let method = method_tokens(op.method);
+    let template = &op.path;
+    let (fmt, fmt_args) = path_format(op);
+    let path = if fmt_args.is_empty() { quote!(String::from(#fmt)) } else { quote!(format!(#fmt, #(#fmt_args),*)) };
+    let server = match &op.server {
+        None => TokenStream::new(),
+        Some(ServerOverride::Relative { strip_segments, append }) => quote! {
+            let req = req.with_server(crate::runtime::ServerOverride::Relative { strip_segments: #strip_segments, append: #append });
+        },
+        Some(ServerOverride::Absolute(url)) => quote! {
+            let req = req.with_server(crate::runtime::ServerOverride::Absolute(#url));
+        },
+    };
+    let mut mutations: Vec<TokenStream> = Vec::new();
+    for p in &op.params {
+        let n = ident(&p.name);
+        let wire = &p.wire;
+        match p.location {
+            ParamLocation::Path => {}
+            ParamLocation::Query => {
+                if p.required {
+                    mutations.push(quote!(req.query(#wire, &self.#n);));
+                } else {
+                    mutations.push(quote!(if let Some(value) = &self.#n { req.query(#wire, value); }));
+                }
+            }
+            ParamLocation::Header => {
+                let value = match &p.ty {
+                    TypeRef::String => quote!(value.clone()),
+                    _ => quote!(value.to_string()),
+                };
+                if p.required {
+                    mutations.push(quote!({ let value = &self.#n; req.header(#wire, #value); }));
+                } else {
+                    mutations.push(quote!(if let Some(value) = &self.#n { req.header(#wire, #value); }));
+                }
+            }
+        }
+    }
+    if let Some(b) = &op.body {
+        let validate = if has_validate(api, &b.ty) { quote!(body.validate()?;) } else { TokenStream::new() };
+        let encode = match b.kind {
+            BodyKind::Json => quote!(req.json(body)?;),
+            BodyKind::Multipart => quote!(req.multipart(body.to_multipart());),
+        };
+        let idem = match &b.idempotency_field {
+            Some(f) if b.kind == BodyKind::Json && body_has_field(api, &b.ty, f) => quote!(req.idempotency_field(#f);),
+            _ => TokenStream::new(),
+        };
+        let with_body = quote! { #validate #encode #idem };
+        if b.required {
+            mutations.push(quote!({ let body = &self.body; #with_body }));
+        } else {
+            mutations.push(quote!(if let Some(body) = &self.body { #with_body }));
+        }
+    }
+    let error = ident(&op.error_name);
+    let mut arms: Vec<TokenStream> = Vec::new();
+    let mut has_default = false;
+    match success(op) {
+        Success::Single(t) => {
+            let pats: Vec<TokenStream> = op.responses.iter().filter(|r| r.success).map(|r| status_pattern(r.status)).collect();
+            let decode = if t.is_some() { quote!(raw.json()) } else { quote!(raw.empty()) };
+            if pats.is_empty() {
+                arms.push(quote!(200..=299 => #decode,));
+            } else {
+                has_default |= op.responses.iter().any(|r| r.success && r.status == StatusMatch::Default);
+                arms.push(quote!(#(#pats)|* => #decode,));
+            }
+        }
+        Success::PerStatus(list) => {
+            let en = success_name(op);
+            for r in list {
+                let pat = status_pattern(r.status);
+                has_default |= r.status == StatusMatch::Default;
+                let v = ident(&r.variant);
+                let arm = match &r.ty {
+                    Some(_) => quote!(#pat => raw.json().map(|r| r.map(#en::#v)),),
+                    None => quote!(#pat => raw.empty().map(|r| r.map(|()| #en::#v)),),
+                };
+                arms.push(arm);
+            }
+        }
+    }
+    for r in op.responses.iter().filter(|r| !r.success) {
+        let pat = status_pattern(r.status);
+        has_default |= r.status == StatusMatch::Default;
+        let v = ident(&r.variant);
+        let arm = match &r.ty {
+            Some(t) => {
+                let t = type_tokens(t);
+                quote!(#pat => Err(raw.api_error::<#t, _>(#error::#v)),)
+            }
+            None => quote!(#pat => Err(raw.unexpected(#error::#v)),),
+        };
+        arms.push(arm);
+    }
+    if !has_default {
+        arms.push(quote!(_ => Err(raw.unexpected(#error::UnexpectedStatus)),));
+    }
+    // Range arms must come after exact codes, and `default` last.
+    let mut ordered: Vec<(u8, TokenStream)> = arms
+        .into_iter()
+        .map(|a| {
+            let s = a.to_string();
+            let rank = if s.starts_with('_') { 2 } else if s.contains("..=") { 1 } else { 0 };
+            (rank, a)
+        })
+        .collect();
+    ordered.sort_by_key(|(r, _)| *r);
+    let arms = ordered.into_iter().map(|(_, a)| a);
+    let mutable = if mutations.is_empty() { TokenStream::new() } else { quote!(mut) };
+    quote! {
+        let path = #path;
+        let #mutable req = crate::runtime::Request::new(#method, #template, path);
+        #server
+        #(#mutations)*
+        req.options(&self.options);
+        let raw = self.client.execute(req).await?;
+        match raw.status().as_u16() {
+            #(#arms)*
+        }
+    }
+}
+
+fn depth_unwrap(expr: TokenStream, depth: u8) -> TokenStream {
+    // Produces an Option<_> from a field wrapped `depth` times.
+    match depth {
+        0 => quote!(Some(#expr)),
+        1 => expr,
+        _ => quote!(#expr.flatten()),
+    }
+}
+
+fn pagination(op: &Operation) -> TokenStream {
+    let Some(p) = &op.pagination else { return TokenStream::new() };
+    let error = ident(&op.error_name);
+    let item = type_tokens(&p.item_ty);
+    let page = ident(&p.page_param);
+    let items = ident(&p.items_field);
+    let meta = ident(&p.meta_field);
+    let next = ident(&p.next_field);
+    let items_expr = depth_unwrap(quote!(body.#items), p.items_depth);
+    let meta_expr = depth_unwrap(quote!(body.#meta), p.meta_depth);
+    let next_expr = match p.next_depth {
+        0 => quote!(Some(m.#next)),
+        1 => quote!(m.#next),
+        _ => quote!(m.#next.flatten()),
+    };
+    let page_ty = op.params.iter().find(|q| q.name == p.page_param).map(|q| q.ty.clone()).unwrap_or(TypeRef::I64);
+    let first_page = match page_ty {
+        TypeRef::I32 | TypeRef::I64 => quote!(self.#page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1)),
+        _ => quote!(1),
+    };
+    let set_page = match page_ty {
+        TypeRef::I32 => quote!(builder.#page = Some(i32::try_from(page).unwrap_or(i32::MAX));),
+        _ => quote!(builder.#page = Some(i64::from(page));),
+    };
+    let pin = match &p.pin_param {
+        Some(pin) => {
+            let pin_i = ident(pin);
+            let unless = p.pin_unless.iter().map(|u| {
+                let u = ident(u);
+                quote!(&& self.#u.is_none())
+            });
+            quote! {
+                let mut this = self;
+                if this.#pin_i.is_none() #(#unless)* {
+                    this.#pin_i = Some(crate::runtime::now_rfc3339().into());
+                }
+                let base = this;
+            }
+        }
+        None => quote!(let base = self;),
+    };
+    let pin_doc = match &p.pin_param {
+        Some(pin) => format!(
+            "\n\nThe walk pins `{pin}` to the time of the first request (unless you set {}) so that records created meanwhile do not shift items between pages.",
+            std::iter::once(pin.clone()).chain(p.pin_unless.iter().cloned()).map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or ")
+        ),
+        None => String::new(),
+    };
+    let stream_doc = lines(&format!(
+        "Streams every item across pages, starting at the page set on this builder (or the first),\nuntil the server reports no next page.{pin_doc}"
+    ));
+    quote! {
+        #stream_doc
+        pub fn into_stream(self) -> crate::runtime::PageStream<'a, #item, #error> {
+            let first = #first_page;
+            #pin
+            crate::runtime::PageStream::new(first, move |page| {
+                let mut builder = base.clone();
+                #set_page
+                Box::pin(async move {
+                    let body = builder.send().await?;
+                    let items = #items_expr.unwrap_or_default();
+                    let next = #meta_expr.and_then(|m| #next_expr).and_then(|n| u32::try_from(n).ok());
+                    Ok((items, next))
+                })
+            })
+        }
+
+        /// Fetches every page and returns all items in order.
+        pub async fn collect_all(self) -> Result<Vec<#item>, crate::Error<#error>> {
+            self.into_stream().collect_all().await
+        }
+    }
+}
+
+fn success_enum(op: &Operation) -> TokenStream {
+    let Success::PerStatus(list) = success(op) else { return TokenStream::new() };
+    let name = success_name(op);
+    let cfg = feature_attr(op);
+    let vs = list.iter().map(|r| {
+        let v = ident(&r.variant);
+        let doc = lines(&format!("{}: {}", status_label(r.status), sanitize(&r.docs)));
+        match &r.ty {
+            Some(t) => {
+                let t = type_tokens(t);
+                quote!(#doc #v(#t),)
+            }
+            None => quote!(#doc #v,),
+        }
+    });
+    let doc = format!(" The successful outcomes of `{}`, one per documented status.", op.id);
+    quote! {
+        #[doc = #doc]
+        #cfg
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#vs)*
+        }
+    }
+}
+
+fn status_label(s: StatusMatch) -> String {
+    match s {
+        StatusMatch::Code(c) => format!("`{c}`"),
+        StatusMatch::Range(d) => format!("`{d}XX`"),
+        StatusMatch::Default => "any other status".into(),
+    }
+}
+
+fn error_enum(op: &Operation) -> TokenStream {
+    let name = ident(&op.error_name);
+    let cfg = feature_attr(op);
+    let errors: Vec<&ResponseDef> = op.responses.iter().filter(|r| !r.success).collect();
+    let has_default = errors.iter().any(|r| r.status == StatusMatch::Default);
+    let vs = errors.iter().map(|r| {
+        let v = ident(&r.variant);
+        let body_note = if r.ty.is_some() { " The body, when it decodes as documented." } else { "" };
+        let doc = lines(&format!("{}: {}{body_note}", status_label(r.status), sanitize(&r.docs)));
+        match &r.ty {
+            Some(t) => {
+                let t = type_tokens(t);
+                quote!(#doc #v(Option<#t>),)
+            }
+            None => quote!(#doc #v,),
+        }
+    });
+    let unexpected = if has_default {
+        TokenStream::new()
+    } else {
+        quote! {
+            /// A status the API description does not document for this operation; the
+            /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
+            UnexpectedStatus,
+        }
+    };
+    let display_arms = errors.iter().map(|r| {
+        let v = ident(&r.variant);
+        let text = format!("{} ({})", r.docs.lines().next().unwrap_or("").trim(), status_label(r.status).replace('`', ""));
+        match &r.ty {
+            Some(_) => quote!(Self::#v(_) => f.write_str(#text),),
+            None => quote!(Self::#v => f.write_str(#text),),
+        }
+    });
+    let unexpected_display =
+        if has_default { TokenStream::new() } else { quote!(Self::UnexpectedStatus => f.write_str("undocumented status"),) };
+    let doc = format!(
+        " Error statuses of `{}`: one variant per documented status, chosen by the status code alone.",
+        op.id
+    );
+    quote! {
+        #[doc = #doc]
+        #cfg
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#vs)*
+            #unexpected
+        }
+
+        #cfg
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #(#display_arms)*
+                    #unexpected_display
+                }
+            }
+        }
+    }
+}

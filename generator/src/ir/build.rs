@@ -1,0 +1,460 @@
+//! Document -> [`Api`]: runs the type and operation builders, then the whole-space
+//! passes that need every type at once (request variants without `readOnly` fields,
+//! boxing of cycles, module assignment, pagination detection).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::OpenAPI;
+
+use super::names::type_name;
+use super::operations::{build_operations, group};
+use super::types::TypeBuilder;
+use super::{
+    Api, ApiInfo, Auth, ClientSettings, Environment, Feature, Operation, Pagination, ParamLocation, Servers, TypeDef,
+    TypeKind, TypeRef,
+};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Severity};
+
+/// Builds the IR. Returns it with warnings, or every error found.
+pub fn build(doc: &OpenAPI, config: &Config, source: &str) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let schemas = doc.components.as_ref().map(|c| &c.schemas);
+    let mut tb = TypeBuilder::new(schemas);
+    tb.build_components();
+    let ops = build_operations(doc, config, &mut tb);
+    let mut types = std::mem::take(&mut tb.types);
+    let mut diags = std::mem::take(&mut tb.diags);
+    let mut ops = ops;
+    collapse_refinements(&mut types, &tb.refinements, &mut ops);
+    let mut scope_names: BTreeSet<String> = types.keys().cloned().collect();
+    for o in &ops {
+        scope_names.insert(o.op.builder_name.clone());
+        scope_names.insert(o.op.error_name.clone());
+    }
+
+    split_read_only(&mut types, ops.iter_mut().map(|o| &mut o.op).collect(), &mut scope_names);
+    for o in &mut ops {
+        o.op.pagination = detect_pagination(&o.op, &types, config);
+    }
+    let returns_list = |op: &Operation| {
+        op.pagination.is_some()
+            || op.responses.iter().any(|r| r.success && matches!(r.ty, Some(TypeRef::Vec(_))))
+    };
+    let resources = group(ops, doc, config, &returns_list);
+    mark_boxes(&mut types);
+    assign_modules(&mut types, &resources);
+
+    if diags.iter().any(|d| d.severity == Severity::Error) {
+        diags.retain(|d| d.severity == Severity::Error);
+        return Err(diags);
+    }
+    diags.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));
+
+    let title = doc.info.title.clone();
+    let api_name = if config.krate.api_name.is_empty() { title.clone() } else { config.krate.api_name.clone() };
+    let crate_name = if config.krate.name.is_empty() {
+        format!("{}-sdk", heck::ToKebabCase::to_kebab_case(title.as_str()))
+    } else {
+        config.krate.name.clone()
+    };
+    let crate_description = if config.krate.description.is_empty() {
+        format!("Typed async client for the {api_name} API")
+    } else {
+        config.krate.description.clone()
+    };
+    let environments = if config.environments.is_empty() {
+        vec![Environment {
+            name: "Production".into(),
+            url: doc.servers.first().map(|s| s.url.trim_end_matches('/').to_string()).unwrap_or_default(),
+            docs: "The server the description lists first.".into(),
+        }]
+    } else {
+        config
+            .environments
+            .iter()
+            .map(|e| Environment {
+                name: type_name(&e.name),
+                url: e.url.trim_end_matches('/').to_string(),
+                docs: if e.description.is_empty() { format!("`{}`", e.url) } else { e.description.clone() },
+            })
+            .collect()
+    };
+    let auth = auth_scheme(doc);
+    let features = config
+        .feature_gated
+        .iter()
+        .map(|g| Feature { name: g.feature.clone(), docs: g.description.clone() })
+        .collect();
+    let api = Api {
+        info: ApiInfo {
+            title,
+            version: doc.info.version.clone(),
+            description: doc.info.description.clone(),
+            api_name,
+            crate_name,
+            crate_version: config.krate.version.clone(),
+            crate_description,
+            source: source.to_string(),
+        },
+        servers: Servers { environments },
+        client: ClientSettings {
+            api_key_env: config.client.api_key_env.clone(),
+            base_url_env: config.client.base_url_env.clone(),
+            request_id_headers: if config.client.request_id_headers.is_empty() {
+                vec!["x-request-id".into()]
+            } else {
+                config.client.request_id_headers.iter().map(|h| h.to_ascii_lowercase()).collect()
+            },
+            auth,
+        },
+        types: types.into_values().collect(),
+        resources,
+        features,
+    };
+    Ok((api, diags))
+}
+
+fn auth_scheme(doc: &OpenAPI) -> Auth {
+    use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme};
+    let Some(components) = &doc.components else { return Auth::None };
+    for scheme in components.security_schemes.values() {
+        match scheme {
+            ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("bearer") => {
+                return Auth::Bearer
+            }
+            ReferenceOr::Item(SecurityScheme::OAuth2 { .. }) | ReferenceOr::Item(SecurityScheme::OpenIDConnect { .. }) => {
+                return Auth::Bearer
+            }
+            ReferenceOr::Item(SecurityScheme::APIKey { location: APIKeyLocation::Header, name, .. }) => {
+                return Auth::ApiKeyHeader(name.clone())
+            }
+            _ => {}
+        }
+    }
+    Auth::None
+}
+
+/// Every named type a type definition mentions (fields, map values, variants, alias).
+pub fn mentions(def: &TypeDef) -> Vec<String> {
+    let mut out = Vec::new();
+    match &def.kind {
+        TypeKind::Struct(s) => {
+            for f in &s.fields {
+                out.extend(f.ty.mentions().into_iter().map(String::from));
+            }
+            if let Some(a) = &s.additional {
+                out.extend(a.mentions().into_iter().map(String::from));
+            }
+        }
+        TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
+            for v in variants {
+                out.extend(v.ty.mentions().into_iter().map(String::from));
+            }
+        }
+        TypeKind::Alias(t) => out.extend(t.mentions().into_iter().map(String::from)),
+        TypeKind::StringEnum(_) => {}
+    }
+    out
+}
+
+fn closure(types: &BTreeMap<String, TypeDef>, roots: impl IntoIterator<Item = String>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<String> = roots.into_iter().collect();
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n.clone()) {
+            continue;
+        }
+        if let Some(def) = types.get(&n) {
+            stack.extend(mentions(def));
+        }
+    }
+    seen
+}
+
+/// A component tightened by a `required` list and used nowhere else becomes the
+/// tightened type itself: one type with the component's name instead of two.
+fn collapse_refinements(
+    types: &mut BTreeMap<String, TypeDef>,
+    refinements: &BTreeMap<String, String>,
+    ops: &mut [super::operations::TaggedOperation],
+) {
+    for (refined, component) in refinements {
+        let mut uses = 0usize;
+        for def in types.values() {
+            uses += mentions(def).iter().filter(|m| *m == component).count();
+        }
+        for o in ops.iter() {
+            let op = &o.op;
+            let refs = op
+                .params
+                .iter()
+                .map(|p| &p.ty)
+                .chain(op.body.as_ref().map(|b| &b.ty))
+                .chain(op.responses.iter().filter_map(|r| r.ty.as_ref()));
+            uses += refs.map(|t| t.mentions().iter().filter(|m| **m == component).count()).sum::<usize>();
+        }
+        if uses > 0 {
+            continue;
+        }
+        let Some(mut def) = types.remove(refined) else { continue };
+        let Some(original) = types.get(component) else { continue };
+        def.name = component.clone();
+        def.origin = original.origin.clone();
+        def.docs = original.docs.clone().or(def.docs);
+        def.example = original.example.clone();
+        def.deprecated = original.deprecated;
+        types.insert(component.clone(), def);
+        let map: BTreeMap<String, String> = [(refined.clone(), component.clone())].into_iter().collect();
+        for def in types.values_mut() {
+            match &mut def.kind {
+                TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| rewrite_ref(&mut f.ty, &map)),
+                TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
+                    variants.iter_mut().for_each(|v| rewrite_ref(&mut v.ty, &map))
+                }
+                TypeKind::Alias(t) => rewrite_ref(t, &map),
+                TypeKind::StringEnum(_) => {}
+            }
+        }
+        for o in ops.iter_mut() {
+            if let Some(b) = &mut o.op.body {
+                rewrite_ref(&mut b.ty, &map);
+            }
+        }
+    }
+}
+
+/// `readOnly` fields are never sent. A type reachable only from request bodies loses
+/// them in place; a type used in both directions gets a request twin `{Name}Input`
+/// without them, and request-side references are rewritten to the twin.
+fn split_read_only(types: &mut BTreeMap<String, TypeDef>, mut ops: Vec<&mut Operation>, taken: &mut BTreeSet<String>) {
+    let req_roots: Vec<String> = ops
+        .iter()
+        .filter_map(|o| o.body.as_ref())
+        .flat_map(|b| b.ty.mentions().into_iter().map(String::from).collect::<Vec<_>>())
+        .collect();
+    let resp_roots: Vec<String> = ops
+        .iter()
+        .flat_map(|o| o.responses.iter().filter_map(|r| r.ty.as_ref()))
+        .flat_map(|t| t.mentions().into_iter().map(String::from).collect::<Vec<_>>())
+        .collect();
+    let req = closure(types, req_roots);
+    let resp = closure(types, resp_roots);
+    // Fixed point: a request type needs changes if it has readOnly fields or mentions one that does.
+    let mut needs: BTreeSet<String> = BTreeSet::new();
+    loop {
+        let before = needs.len();
+        for name in &req {
+            let Some(def) = types.get(name) else { continue };
+            let own = matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.read_only));
+            if own || mentions(def).iter().any(|m| needs.contains(m)) {
+                needs.insert(name.clone());
+            }
+        }
+        if needs.len() == before {
+            break;
+        }
+    }
+    // Request-side name for each type needing changes.
+    let mut twin: BTreeMap<String, String> = BTreeMap::new();
+    for name in &needs {
+        if resp.contains(name) {
+            let mut candidate = format!("{name}Input");
+            let mut i = 2;
+            while taken.contains(&candidate) {
+                candidate = format!("{name}Input{i}");
+                i += 1;
+            }
+            taken.insert(candidate.clone());
+            twin.insert(name.clone(), candidate);
+        } else {
+            twin.insert(name.clone(), name.clone());
+        }
+    }
+    let rewrite = |t: &mut TypeRef| rewrite_ref(t, &twin);
+    for (orig, target) in &twin {
+        let Some(def) = types.get(orig).cloned() else { continue };
+        let mut def = def;
+        def.name = target.clone();
+        if target != orig {
+            def.example = None;
+            def.docs = Some(format!(
+                "Request form of [`{orig}`]: the same fields without the read-only ones, which the server sets.{}",
+                def.docs.as_deref().map(|d| format!("\n\n{d}")).unwrap_or_default()
+            ));
+        }
+        let read_only: Vec<String> = match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().filter(|f| f.read_only).map(|f| f.wire.clone()).collect(),
+            _ => Vec::new(),
+        };
+        if let Some(serde_json::Value::Object(ex)) = &mut def.example {
+            ex.retain(|k, _| !read_only.contains(k));
+        }
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                s.fields.retain(|f| !f.read_only);
+                for f in &mut s.fields {
+                    rewrite(&mut f.ty);
+                }
+                if let Some(a) = &mut s.additional {
+                    rewrite(a);
+                }
+            }
+            TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
+                for v in variants {
+                    rewrite(&mut v.ty);
+                }
+            }
+            TypeKind::Alias(t) => rewrite(t),
+            TypeKind::StringEnum(_) => {}
+        }
+        types.insert(target.clone(), def);
+    }
+    for op in ops.iter_mut() {
+        if let Some(b) = &mut op.body {
+            rewrite_ref(&mut b.ty, &twin);
+        }
+    }
+}
+
+fn rewrite_ref(t: &mut TypeRef, map: &BTreeMap<String, String>) {
+    match t {
+        TypeRef::Named(n) => {
+            if let Some(m) = map.get(n) {
+                *n = m.clone();
+            }
+        }
+        TypeRef::Vec(inner) | TypeRef::Map(inner) => rewrite_ref(inner, map),
+        _ => {}
+    }
+}
+
+/// Types a definition holds inline (not behind a Vec or map): the edges that make a
+/// recursive type infinitely large.
+fn direct(def: &TypeDef) -> Vec<String> {
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| f.ty.named().map(String::from)).collect(),
+        TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
+            variants.iter().filter_map(|v| v.ty.named().map(String::from)).collect()
+        }
+        TypeKind::Alias(t) => t.named().map(String::from).into_iter().collect(),
+        TypeKind::StringEnum(_) => Vec::new(),
+    }
+}
+
+fn reaches(types: &BTreeMap<String, TypeDef>, from: &str, to: &str) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![from.to_string()];
+    while let Some(n) = stack.pop() {
+        if n == to {
+            return true;
+        }
+        if !seen.insert(n.clone()) {
+            continue;
+        }
+        if let Some(d) = types.get(&n) {
+            stack.extend(direct(d));
+        }
+    }
+    false
+}
+
+/// Boxes exactly the inline edges that close a cycle.
+fn mark_boxes(types: &mut BTreeMap<String, TypeDef>) {
+    let names: Vec<String> = types.keys().cloned().collect();
+    for name in names {
+        let Some(def) = types.get(&name).cloned() else { continue };
+        let mut def = def;
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                for f in &mut s.fields {
+                    if let Some(target) = f.ty.named() {
+                        f.boxed = reaches(types, target, &name);
+                    }
+                }
+            }
+            TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
+                for v in variants {
+                    if let Some(target) = v.ty.named() {
+                        v.boxed = reaches(types, target, &name);
+                    }
+                }
+            }
+            _ => continue,
+        }
+        types.insert(name, def);
+    }
+}
+
+/// A type used by one resource only lives in that resource's model module; shared and
+/// unused types live in `common`.
+fn assign_modules(types: &mut BTreeMap<String, TypeDef>, resources: &[super::Resource]) {
+    let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for r in resources {
+        let roots: Vec<String> = r
+            .operations
+            .iter()
+            .flat_map(|op| {
+                let mut v: Vec<String> = Vec::new();
+                for p in &op.params {
+                    v.extend(p.ty.mentions().into_iter().map(String::from));
+                }
+                if let Some(b) = &op.body {
+                    v.extend(b.ty.mentions().into_iter().map(String::from));
+                }
+                for resp in &op.responses {
+                    if let Some(t) = &resp.ty {
+                        v.extend(t.mentions().into_iter().map(String::from));
+                    }
+                }
+                v
+            })
+            .collect();
+        for t in closure(types, roots) {
+            users.entry(t).or_default().insert(r.module.clone());
+        }
+    }
+    for (name, def) in types.iter_mut() {
+        def.module = match users.get(name) {
+            Some(set) if set.len() == 1 => set.iter().next().cloned().unwrap_or_default(),
+            _ => "common".into(),
+        };
+    }
+}
+
+fn field_of<'t>(types: &'t BTreeMap<String, TypeDef>, ty: &TypeRef, wire: &str) -> Option<&'t super::Field> {
+    let def = types.get(ty.named()?)?;
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().find(|f| f.wire == wire),
+        _ => None,
+    }
+}
+
+/// Matches an operation against the configured page-number pagination shape.
+fn detect_pagination(op: &Operation, types: &BTreeMap<String, TypeDef>, config: &Config) -> Option<Pagination> {
+    let pc = config.pagination.as_ref()?;
+    let page = op.params.iter().find(|p| p.location == ParamLocation::Query && p.wire == pc.page_param)?;
+    let ok = op.responses.iter().find(|r| r.success)?;
+    let body = ok.ty.as_ref()?;
+    let items = field_of(types, body, &pc.items_field)?;
+    let TypeRef::Vec(item_ty) = &items.ty else { return None };
+    let meta = field_of(types, body, &pc.meta_field)?;
+    let next = field_of(types, &meta.ty, &pc.next_field)?;
+    if !matches!(next.ty, TypeRef::I32 | TypeRef::I64) {
+        return None;
+    }
+    let depth = |f: &super::Field| -> u8 { u8::from(!f.required || f.nullable) + u8::from(!f.required && f.nullable) };
+    let param_name = |wire: &str| op.params.iter().find(|p| p.wire == wire).map(|p| p.name.clone());
+    Some(Pagination {
+        page_param: page.name.clone(),
+        items_field: items.name.clone(),
+        items_depth: depth(items),
+        item_ty: (**item_ty).clone(),
+        meta_field: meta.name.clone(),
+        meta_depth: depth(meta),
+        next_field: next.name.clone(),
+        next_depth: depth(next),
+        pin_param: pc.pin_param.as_deref().and_then(param_name),
+        pin_unless: pc.pin_unless.iter().filter_map(|w| param_name(w)).collect(),
+    })
+}
+

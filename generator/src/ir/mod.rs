@@ -1,0 +1,494 @@
+//! Stage 2, the intermediate representation: what the SDK is, independent of both the
+//! OpenAPI document model and of Rust syntax.
+//!
+//! Every item knows its own Rust name and docs, so emit never invents names. The IR is
+//! serialisable and snapshot-tested on its own; emit reads only these types, never
+//! openapiv3.
+
+pub mod build;
+pub mod names;
+pub mod operations;
+pub mod types;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// The whole API as the emitter sees it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Api {
+    /// Crate and API identity.
+    pub info: ApiInfo,
+    /// Base URLs.
+    pub servers: Servers,
+    /// Client runtime settings.
+    pub client: ClientSettings,
+    /// Every named type, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Operations grouped by tag, in tag order.
+    pub resources: Vec<Resource>,
+    /// Cargo features gating operations.
+    pub features: Vec<Feature>,
+}
+
+/// Crate and API identity.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ApiInfo {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// Human name of the API for docs.
+    pub api_name: String,
+    /// Generated package name.
+    pub crate_name: String,
+    /// Generated package version.
+    pub crate_version: String,
+    /// Generated package description.
+    pub crate_description: String,
+    /// File name of the spec, for the generated-file header.
+    pub source: String,
+}
+
+/// Base URLs: the environments the client can target.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Servers {
+    /// Named environments; the first is the default.
+    pub environments: Vec<Environment>,
+}
+
+/// One named environment.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Environment {
+    /// Rust variant name.
+    pub name: String,
+    /// Base URL.
+    pub url: String,
+    /// Doc comment.
+    pub docs: String,
+}
+
+/// Client runtime settings.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClientSettings {
+    /// Env var with the API key (empty: none).
+    pub api_key_env: String,
+    /// Env var with a base URL override (empty: none).
+    pub base_url_env: String,
+    /// Response headers carrying a request id.
+    pub request_id_headers: Vec<String>,
+    /// How requests authenticate.
+    pub auth: Auth,
+}
+
+/// Authentication scheme taken from `securitySchemes`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub enum Auth {
+    /// No security scheme is declared.
+    None,
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// An API key in a named header.
+    ApiKeyHeader(String),
+}
+
+/// A cargo feature of the generated crate.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Feature {
+    /// Feature name.
+    pub name: String,
+    /// What it enables.
+    pub docs: String,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TypeDef {
+    /// Rust type name, unique in the crate.
+    pub name: String,
+    /// Module (type family) the type is emitted into.
+    pub module: String,
+    /// Doc comment text from the schema description.
+    pub docs: Option<String>,
+    /// `deprecated: true` in the schema.
+    pub deprecated: bool,
+    /// JSON pointer of the schema this type comes from.
+    pub origin: String,
+    /// Example value from the spec, used by round-trip tests and docs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<Value>,
+    /// The shape.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(StructDef),
+    /// A closed string set plus an `Unknown(String)` fallback.
+    StringEnum(Vec<EnumVariant>),
+    /// `oneOf`/`anyOf` with a discriminator property.
+    TaggedUnion {
+        /// Discriminator property name.
+        tag: String,
+        /// Variants in spec order.
+        variants: Vec<UnionVariant>,
+    },
+    /// `oneOf`/`anyOf` without a discriminator: tried in order.
+    UntaggedUnion(Vec<UnionVariant>),
+    /// A name for another type (`type Notes = BTreeMap<String, String>`).
+    Alias(TypeRef),
+}
+
+/// Fields of a struct.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StructDef {
+    /// Properties in spec order.
+    pub fields: Vec<Field>,
+    /// Type of additional properties, if they are modelled (flattened map).
+    pub additional: Option<TypeRef>,
+    /// Contains a binary field: sent as multipart, not (de)serialised with serde.
+    pub multipart: bool,
+}
+
+/// One property of a struct.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Field {
+    /// Rust field name.
+    pub name: String,
+    /// JSON property name.
+    pub wire: String,
+    /// Value type (without the `Option` wrapping).
+    pub ty: TypeRef,
+    /// In the schema's `required` list.
+    pub required: bool,
+    /// May be `null`.
+    pub nullable: bool,
+    /// `readOnly` in the schema.
+    pub read_only: bool,
+    /// Boxed because it closes a cycle of directly nested types.
+    pub boxed: bool,
+    /// Doc comment.
+    pub docs: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Checks that can run before a request is sent.
+    pub constraints: Constraints,
+    /// Declared `format`, for docs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+}
+
+/// Value constraints from the schema, checked client-side before sending.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Constraints {
+    /// `minLength`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+    /// `minimum` (and whether it is exclusive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<(f64, bool)>,
+    /// `maximum` (and whether it is exclusive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<(f64, bool)>,
+    /// `minItems`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<usize>,
+}
+
+impl Constraints {
+    /// True when there is nothing to check.
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
+}
+
+/// One value of a string enum.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EnumVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// Wire value.
+    pub value: String,
+}
+
+/// One member of a union.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// Discriminator values selecting this variant (tagged unions only).
+    pub tag_values: Vec<String>,
+    /// Payload type.
+    pub ty: TypeRef,
+    /// Boxed because it closes a cycle.
+    pub boxed: bool,
+}
+
+/// A reference to a type, as used by fields, parameters and bodies.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    /// UTF-8 text (also date, date-time, uuid, email...: kept verbatim).
+    String,
+    /// `true`/`false`.
+    Bool,
+    /// 32-bit signed integer (`format: int32`).
+    I32,
+    /// 64-bit signed integer (`integer` without format, `int64`).
+    I64,
+    /// 32-bit float (`format: float`).
+    F32,
+    /// 64-bit float (`number`).
+    F64,
+    /// Anything: `serde_json::Value`.
+    Json,
+    /// File content in a multipart body.
+    Binary,
+    /// A named type from [`Api::types`].
+    Named(String),
+    /// JSON array.
+    Vec(Box<TypeRef>),
+    /// JSON object with arbitrary keys.
+    Map(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The named type this refers to directly, if any.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Every named type mentioned, including inside containers.
+    pub fn mentions(&self) -> Vec<&str> {
+        match self {
+            TypeRef::Named(n) => vec![n.as_str()],
+            TypeRef::Vec(t) | TypeRef::Map(t) => t.mentions(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A tag's operations: one accessor on the client.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Resource {
+    /// The OpenAPI tag.
+    pub tag: String,
+    /// Accessor method name (`payouts`).
+    pub accessor: String,
+    /// Accessor struct name (`Payouts`).
+    pub type_name: String,
+    /// Module name (`payouts`).
+    pub module: String,
+    /// Tag description.
+    pub docs: Option<String>,
+    /// Operations in spec order.
+    pub operations: Vec<Operation>,
+}
+
+/// HTTP method.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+    /// HEAD
+    Head,
+    /// OPTIONS
+    Options,
+}
+
+impl Method {
+    /// Upper-case HTTP name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+        }
+    }
+}
+
+/// Where an operation's base URL differs from the root server.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub enum ServerOverride {
+    /// Same origin: drop trailing path segments of the base URL, then append a path.
+    Relative {
+        /// Segments removed from the client's base URL.
+        strip_segments: u8,
+        /// Path appended after stripping (may be empty).
+        append: String,
+    },
+    /// Another origin: used as is.
+    Absolute(String),
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Operation {
+    /// `operationId` (or one derived from method and path).
+    pub id: String,
+    /// Rust method name on the resource.
+    pub method_name: String,
+    /// Builder type name (`CreatePayout`).
+    pub builder_name: String,
+    /// Error kind enum name (`CreatePayoutError`).
+    pub error_name: String,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template as written in the spec.
+    pub path: String,
+    /// Server override for this operation, if any.
+    pub server: Option<ServerOverride>,
+    /// Summary line.
+    pub summary: Option<String>,
+    /// Description.
+    pub docs: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Path, query and header parameters.
+    pub params: Vec<Param>,
+    /// Request body.
+    pub body: Option<Body>,
+    /// Documented responses.
+    pub responses: Vec<ResponseDef>,
+    /// Page-number pagination, when the operation fits the configured shape.
+    pub pagination: Option<Pagination>,
+    /// Cargo feature the operation is compiled under.
+    pub feature: Option<String>,
+    /// Sends credentials.
+    pub authenticated: bool,
+}
+
+/// Parameter location.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// As a request header.
+    Header,
+}
+
+/// One parameter.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Param {
+    /// Rust name.
+    pub name: String,
+    /// Wire name.
+    pub wire: String,
+    /// Location.
+    pub location: ParamLocation,
+    /// Required (path parameters always are).
+    pub required: bool,
+    /// Value type.
+    pub ty: TypeRef,
+    /// Doc comment.
+    pub docs: Option<String>,
+    /// Example value from the spec.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<Value>,
+    /// Declared `format`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// Constraints checked before sending.
+    pub constraints: Constraints,
+}
+
+/// Request body encoding.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `application/json`.
+    Json,
+    /// `multipart/form-data`.
+    Multipart,
+}
+
+/// A request body.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Body {
+    /// Encoding.
+    pub kind: BodyKind,
+    /// Payload type.
+    pub ty: TypeRef,
+    /// `requestBody.required`.
+    pub required: bool,
+    /// Body property carrying an idempotency key, if the configured one is present.
+    pub idempotency_field: Option<String>,
+    /// Example from the spec.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<Value>,
+}
+
+/// Which statuses a response covers.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// `4XX`: all codes with this first digit.
+    Range(u16),
+    /// `default`: everything not otherwise listed.
+    Default,
+}
+
+/// One documented response.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ResponseDef {
+    /// Statuses covered.
+    pub status: StatusMatch,
+    /// Success (2xx, or `default` when no 2xx is listed).
+    pub success: bool,
+    /// Variant name in the success or error enum.
+    pub variant: String,
+    /// JSON body type, if any.
+    pub ty: Option<TypeRef>,
+    /// Description.
+    pub docs: String,
+}
+
+/// How a list operation pages.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Pagination {
+    /// Rust name of the page-number parameter.
+    pub page_param: String,
+    /// Rust field holding the items.
+    pub items_field: String,
+    /// How the items field is wrapped: 0 = plain, 1 = Option, 2 = Option<Option>.
+    pub items_depth: u8,
+    /// Item type.
+    pub item_ty: TypeRef,
+    /// Rust field holding the page metadata.
+    pub meta_field: String,
+    /// How the metadata field is wrapped: 0 = plain, 1 = Option, 2 = Option<Option>.
+    pub meta_depth: u8,
+    /// Rust field of the metadata with the next page.
+    pub next_field: String,
+    /// How the next-page field is wrapped: 0 = plain integer, 1 = Option, 2 = Option<Option>.
+    pub next_depth: u8,
+    /// Rust name of the parameter pinned to the start time.
+    pub pin_param: Option<String>,
+    /// Rust names of parameters that disable pinning when set.
+    pub pin_unless: Vec<String>,
+}

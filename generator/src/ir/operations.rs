@@ -1,0 +1,508 @@
+//! Paths -> operations grouped by tag.
+
+use std::collections::BTreeMap;
+
+use heck::ToSnakeCase;
+use openapiv3::{
+    OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, StatusCode,
+};
+
+use super::names::{field_name, singular, type_name, Scope};
+use super::types::TypeBuilder;
+use super::{
+    Body, BodyKind, Method, Operation, Param, ParamLocation, ResponseDef, ServerOverride, StatusMatch, TypeRef,
+};
+use crate::config::Config;
+use crate::diag::{child, escape_token, Diagnostic};
+
+/// An operation before grouping, with the tag it belongs to.
+pub struct TaggedOperation {
+    /// First tag, or `default`.
+    pub tag: String,
+    /// The operation.
+    pub op: Operation,
+}
+
+/// Builds every operation of the document, in document order.
+pub fn build_operations(doc: &OpenAPI, config: &Config, types: &mut TypeBuilder<'_>) -> Vec<TaggedOperation> {
+    let root_server = doc.servers.first().map(|s| server_url(&s.url, &s.variables));
+    let mut out = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        let path_at = child("#/paths", path);
+        let item = match item {
+            ReferenceOr::Item(i) => i,
+            ReferenceOr::Reference { .. } => {
+                types.diags.push(Diagnostic::warning(&path_at, "path item references are not supported; skipped"));
+                continue;
+            }
+        };
+        for (method_name, op) in item.iter() {
+            let Some(method) = parse_method(method_name) else {
+                types.diags.push(Diagnostic::warning(
+                    child(&path_at, method_name),
+                    format!("HTTP method {method_name} is not supported; skipped"),
+                ));
+                continue;
+            };
+            let at = child(&path_at, method_name);
+            let id = op.operation_id.clone().unwrap_or_else(|| {
+                format!("{}_{}", method_name, path).to_snake_case()
+            });
+            let servers = if !op.servers.is_empty() { &op.servers } else { &item.servers };
+            let server = servers
+                .first()
+                .map(|s| server_url(&s.url, &s.variables))
+                .and_then(|url| server_override(root_server.as_deref(), &url));
+            let tag = op.tags.first().cloned().unwrap_or_else(|| "default".into());
+            let builder_name = types.claim_name(&id);
+            let error_name = types.claim_name(&format!("{builder_name}Error"));
+            let params = build_params(doc, item, op, &builder_name, &at, types);
+            let body = op.request_body.as_ref().and_then(|b| build_body(doc, config, b, &builder_name, &at, types));
+            let responses = build_responses(doc, op, &builder_name, &at, types);
+            let authenticated = match &op.security {
+                Some(reqs) => !reqs.is_empty(),
+                None => doc.security.as_ref().is_some_and(|r| !r.is_empty())
+                    || doc.components.as_ref().is_some_and(|c| !c.security_schemes.is_empty()),
+            };
+            let feature = config
+                .feature_gated
+                .iter()
+                .find(|g| g.operations.iter().any(|o| o == &id))
+                .map(|g| g.feature.clone());
+            out.push(TaggedOperation {
+                tag,
+                op: Operation {
+                    method_name: String::new(),
+                    builder_name,
+                    error_name,
+                    method,
+                    path: path.clone(),
+                    server,
+                    summary: op.summary.clone(),
+                    docs: op.description.clone(),
+                    deprecated: op.deprecated,
+                    params,
+                    body,
+                    responses,
+                    pagination: None,
+                    feature,
+                    authenticated,
+                    id,
+                },
+            });
+        }
+    }
+    out
+}
+
+fn parse_method(m: &str) -> Option<Method> {
+    Some(match m {
+        "get" => Method::Get,
+        "post" => Method::Post,
+        "put" => Method::Put,
+        "patch" => Method::Patch,
+        "delete" => Method::Delete,
+        "head" => Method::Head,
+        "options" => Method::Options,
+        _ => return None,
+    })
+}
+
+/// A server URL with its variables replaced by their defaults.
+fn server_url(url: &str, vars: &Option<indexmap::IndexMap<String, openapiv3::ServerVariable>>) -> String {
+    let mut out = url.to_string();
+    if let Some(vars) = vars {
+        for (name, v) in vars {
+            out = out.replace(&format!("{{{name}}}"), &v.default);
+        }
+    }
+    out.trim_end_matches('/').to_string()
+}
+
+fn split_url(url: &str) -> (String, Vec<String>) {
+    let (origin, path) = match url.find("://") {
+        Some(i) => match url[i + 3..].find('/') {
+            Some(j) => (&url[..i + 3 + j], &url[i + 3 + j..]),
+            None => (url, ""),
+        },
+        None => ("", url),
+    };
+    (origin.to_string(), path.split('/').filter(|s| !s.is_empty()).map(String::from).collect())
+}
+
+/// How an operation's server relates to the root server.
+pub fn server_override(root: Option<&str>, op: &str) -> Option<ServerOverride> {
+    let root = root.unwrap_or("");
+    if root == op {
+        return None;
+    }
+    let (root_origin, root_path) = split_url(root);
+    let (op_origin, op_path) = split_url(op);
+    if root_origin != op_origin && !op_origin.is_empty() {
+        return Some(ServerOverride::Absolute(op.to_string()));
+    }
+    let common = root_path.iter().zip(&op_path).take_while(|(a, b)| a == b).count();
+    let strip = u8::try_from(root_path.len() - common).unwrap_or(u8::MAX);
+    let rest = &op_path[common..];
+    let append = if rest.is_empty() { String::new() } else { format!("/{}", rest.join("/")) };
+    Some(ServerOverride::Relative { strip_segments: strip, append })
+}
+
+fn resolve_param<'d>(doc: &'d OpenAPI, p: &'d ReferenceOr<Parameter>) -> Option<&'d Parameter> {
+    match p {
+        ReferenceOr::Item(p) => Some(p),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/parameters/")?;
+            match doc.components.as_ref()?.parameters.get(&crate::diag::unescape_token(name))? {
+                ReferenceOr::Item(p) => Some(p),
+                ReferenceOr::Reference { .. } => None,
+            }
+        }
+    }
+}
+
+fn build_params(
+    doc: &OpenAPI,
+    item: &PathItem,
+    op: &openapiv3::Operation,
+    op_name: &str,
+    at: &str,
+    types: &mut TypeBuilder<'_>,
+) -> Vec<Param> {
+    let mut merged: Vec<(&Parameter, String)> = Vec::new();
+    let path_at = at.rsplit_once('/').map_or(at, |(p, _)| p);
+    let lists = [(&item.parameters, child(path_at, "parameters")), (&op.parameters, child(at, "parameters"))];
+    for (list, base) in lists {
+        for (i, p) in list.iter().enumerate() {
+            let here = child(&base, &i.to_string());
+            let Some(p) = resolve_param(doc, p) else {
+                types.diags.push(Diagnostic::warning(&here, "parameter reference does not resolve to a parameter; skipped"));
+                continue;
+            };
+            let d = p.parameter_data_ref();
+            merged.retain(|(q, _)| {
+                let qd = q.parameter_data_ref();
+                !(qd.name == d.name && std::mem::discriminant(*q) == std::mem::discriminant(p))
+            });
+            merged.push((p, here));
+        }
+    }
+    let mut scope = Scope::with_reserved(&["body", "options", "client", "self"]);
+    let mut out = Vec::new();
+    for (p, here) in merged {
+        let (location, data) = match p {
+            Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
+            Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data),
+            Parameter::Header { parameter_data, .. } => (ParamLocation::Header, parameter_data),
+            Parameter::Cookie { parameter_data, .. } => {
+                types.diags.push(Diagnostic::warning(
+                    &here,
+                    format!("cookie parameter `{}` is not supported; the SDK cannot send it", parameter_data.name),
+                ));
+                continue;
+            }
+        };
+        let (ty, ann) = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => {
+                let wanted = format!("{op_name}{}", type_name(&data.name));
+                (types.type_of(s, &wanted, &child(&here, "schema")), types.annotations(s))
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                types.diags.push(Diagnostic::warning(&here, "parameter with `content` is sent as a JSON string"));
+                (TypeRef::String, Default::default())
+            }
+        };
+        out.push(Param {
+            name: scope.claim(&field_name(&data.name)),
+            wire: data.name.clone(),
+            location,
+            required: data.required || location == ParamLocation::Path,
+            ty,
+            docs: data.description.clone().or(ann.docs),
+            example: data.example.clone().or(ann.example),
+            format: ann.format,
+            constraints: ann.constraints,
+        });
+    }
+    out
+}
+
+fn resolve_body<'d>(doc: &'d OpenAPI, b: &'d ReferenceOr<RequestBody>) -> Option<&'d RequestBody> {
+    match b {
+        ReferenceOr::Item(b) => Some(b),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/requestBodies/")?;
+            match doc.components.as_ref()?.request_bodies.get(&crate::diag::unescape_token(name))? {
+                ReferenceOr::Item(b) => Some(b),
+                ReferenceOr::Reference { .. } => None,
+            }
+        }
+    }
+}
+
+fn is_json(media: &str) -> bool {
+    let m = media.split(';').next().unwrap_or("").trim();
+    m == "application/json" || m.ends_with("+json") || m == "*/*"
+}
+
+fn build_body(
+    doc: &OpenAPI,
+    config: &Config,
+    b: &ReferenceOr<RequestBody>,
+    op_name: &str,
+    at: &str,
+    types: &mut TypeBuilder<'_>,
+) -> Option<Body> {
+    let here = child(at, "requestBody");
+    let Some(body) = resolve_body(doc, b) else {
+        types.diags.push(Diagnostic::error(&here, "request body reference does not resolve to a request body"));
+        return None;
+    };
+    let json = body.content.iter().find(|(m, _)| is_json(m));
+    let multipart = body.content.iter().find(|(m, _)| m.starts_with("multipart/form-data"));
+    let (kind, media_type, media) = match (json, multipart) {
+        (Some((m, media)), _) => (BodyKind::Json, m, media),
+        (None, Some((m, media))) => (BodyKind::Multipart, m, media),
+        (None, None) => {
+            let listed: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            types.diags.push(Diagnostic::error(
+                &here,
+                format!("request body media types {listed:?} cannot be sent (JSON and multipart/form-data can)"),
+            ));
+            return None;
+        }
+    };
+    let media_at = child(&child(&here, "content"), media_type);
+    let ty = match &media.schema {
+        Some(s) => types.type_of(s, &format!("{op_name}Request"), &child(&media_at, "schema")),
+        None => TypeRef::Json,
+    };
+    if kind == BodyKind::Multipart && ty.named().is_none() {
+        types.diags.push(Diagnostic::error(&media_at, "a multipart body must be an object schema"));
+        return None;
+    }
+    let example = media.example.clone().or_else(|| {
+        media.examples.values().find_map(|e| match e {
+            ReferenceOr::Item(e) => e.value.clone(),
+            ReferenceOr::Reference { .. } => None,
+        })
+    });
+    let idempotency_field = config.idempotency.as_ref().map(|i| i.body_field.clone());
+    Some(Body { kind, ty, required: body.required, idempotency_field, example })
+}
+
+fn resolve_response<'d>(doc: &'d OpenAPI, r: &'d ReferenceOr<Response>) -> Option<&'d Response> {
+    match r {
+        ReferenceOr::Item(r) => Some(r),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/responses/")?;
+            match doc.components.as_ref()?.responses.get(&crate::diag::unescape_token(name))? {
+                ReferenceOr::Item(r) => Some(r),
+                ReferenceOr::Reference { .. } => None,
+            }
+        }
+    }
+}
+
+/// Variant name for a status code (`404` -> `NotFound`).
+pub fn status_variant(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Default => "Default".into(),
+        StatusMatch::Range(d) => match d {
+            1 => "Informational".into(),
+            2 => "Success".into(),
+            3 => "Redirection".into(),
+            4 => "ClientError".into(),
+            5 => "ServerError".into(),
+            _ => format!("Status{d}xx"),
+        },
+        StatusMatch::Code(c) => match c {
+            200 => "Ok",
+            201 => "Created",
+            202 => "Accepted",
+            203 => "NonAuthoritative",
+            204 => "NoContent",
+            206 => "PartialContent",
+            301 => "MovedPermanently",
+            302 => "Found",
+            304 => "NotModified",
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            402 => "PaymentRequired",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            406 => "NotAcceptable",
+            408 => "RequestTimeout",
+            409 => "Conflict",
+            410 => "Gone",
+            412 => "PreconditionFailed",
+            413 => "PayloadTooLarge",
+            415 => "UnsupportedMediaType",
+            422 => "UnprocessableEntity",
+            423 => "Locked",
+            424 => "FailedDependency",
+            429 => "TooManyRequests",
+            500 => "InternalServerError",
+            501 => "NotImplemented",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            other => return format!("Status{other}"),
+        }
+        .into(),
+    }
+}
+
+fn build_responses(
+    doc: &OpenAPI,
+    op: &openapiv3::Operation,
+    op_name: &str,
+    at: &str,
+    types: &mut TypeBuilder<'_>,
+) -> Vec<ResponseDef> {
+    let base = child(at, "responses");
+    let mut listed: Vec<(StatusMatch, String, &ReferenceOr<Response>)> = Vec::new();
+    for (code, r) in &op.responses.responses {
+        let (status, key) = match code {
+            StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
+            StatusCode::Range(d) => (StatusMatch::Range(*d), format!("{d}XX")),
+        };
+        listed.push((status, key, r));
+    }
+    if let Some(d) = &op.responses.default {
+        listed.push((StatusMatch::Default, "default".into(), d));
+    }
+    let has_2xx = listed.iter().any(|(s, _, _)| matches!(s, StatusMatch::Code(200..=299) | StatusMatch::Range(2)));
+    let mut out = Vec::new();
+    for (status, key, r) in listed {
+        let here = child(&base, &key);
+        let success = match status {
+            StatusMatch::Code(c) => (200..300).contains(&c),
+            StatusMatch::Range(d) => d == 2,
+            StatusMatch::Default => !has_2xx,
+        };
+        let Some(resp) = resolve_response(doc, r) else {
+            types.diags.push(Diagnostic::warning(&here, "response reference does not resolve; treated as having no body"));
+            continue;
+        };
+        let variant = status_variant(status);
+        let json = resp.content.iter().find(|(m, _)| is_json(m));
+        let ty = match json {
+            Some((m, media)) => media.schema.as_ref().map(|s| {
+                let wanted = if success {
+                    let n_success = out.iter().filter(|r: &&ResponseDef| r.success).count();
+                    if n_success == 0 { format!("{op_name}Response") } else { format!("{op_name}{variant}Response") }
+                } else {
+                    format!("{op_name}{variant}Body")
+                };
+                types.type_of(s, &wanted, &child(&child(&child(&here, "content"), &escape_token(m)), "schema"))
+            }),
+            None => None,
+        };
+        out.push(ResponseDef { status, success, variant, ty, docs: resp.description.clone() });
+    }
+    out.sort_by_key(|r| r.status);
+    out
+}
+
+/// Derives a method name from the operationId, dropping the words that name the
+/// resource itself: `getPayoutById` on `payouts` becomes `get`, `getPayouts` becomes
+/// `list`, `cancelPayout` becomes `cancel`.
+pub fn derive_method_name(op: &Operation, resource_words: &[String], returns_list: bool) -> String {
+    let snake = op.id.to_snake_case();
+    let nouns: Vec<String> = resource_words.iter().map(|w| singular(w)).collect();
+    let mut words: Vec<&str> = snake.split('_').filter(|w| !w.is_empty()).collect();
+    words.retain(|w| !nouns.contains(&singular(w)));
+    if words.ends_with(&["by", "id"]) {
+        words.truncate(words.len() - 2);
+    }
+    let has_path_param = op.params.iter().any(|p| p.location == ParamLocation::Path);
+    if words == ["get"] && !has_path_param && returns_list {
+        return "list".into();
+    }
+    if words.is_empty() {
+        return field_name(&snake);
+    }
+    field_name(&words.join("_"))
+}
+
+/// Groups operations by tag, in the order of the document's `tags` list and then of
+/// first use, and names each operation's method.
+pub fn group(
+    ops: Vec<TaggedOperation>,
+    doc: &OpenAPI,
+    config: &Config,
+    returns_list: &dyn Fn(&Operation) -> bool,
+) -> Vec<super::Resource> {
+    let mut order: Vec<String> = doc.tags.iter().map(|t| t.name.clone()).collect();
+    for o in &ops {
+        if !order.contains(&o.tag) {
+            order.push(o.tag.clone());
+        }
+    }
+    let mut by_tag: BTreeMap<String, Vec<Operation>> = BTreeMap::new();
+    for o in ops {
+        by_tag.entry(o.tag).or_default().push(o.op);
+    }
+    let mut accessor_scope = Scope::with_reserved(&["builder", "new", "clone", "from_env", "set_api_key", "base_url", "fmt"]);
+    let mut type_scope = Scope::default();
+    let mut resources = Vec::new();
+    for tag in order {
+        let Some(mut operations) = by_tag.remove(&tag) else { continue };
+        let accessor = accessor_scope.claim(&field_name(config.resources.get(&tag).map_or(tag.as_str(), String::as_str)));
+        let words: Vec<String> =
+            tag.to_snake_case().split('_').chain(accessor.split('_')).map(String::from).collect();
+        let mut method_scope = Scope::with_reserved(&["new", "client"]);
+        let derived: Vec<String> = operations
+            .iter()
+            .map(|op| config.methods.get(&op.id).cloned().unwrap_or_else(|| derive_method_name(op, &words, returns_list(op))))
+            .collect();
+        for (op, wanted) in operations.iter_mut().zip(&derived) {
+            // A derived name used twice in one resource is ambiguous: both keep the full operationId.
+            let clash = derived.iter().filter(|d| *d == wanted).count() > 1 && !config.methods.contains_key(&op.id);
+            let name = if clash { field_name(&op.id) } else { wanted.clone() };
+            op.method_name = method_scope.claim(&name);
+        }
+        let docs = doc.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
+        let type_name_ = type_scope.claim(&format!("{}Api", type_name(&accessor)));
+        resources.push(super::Resource {
+            module: accessor.clone(),
+            accessor,
+            type_name: type_name_,
+            tag,
+            docs,
+            operations,
+        });
+    }
+    resources
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sibling_mount_is_a_relative_override() {
+        assert_eq!(
+            server_override(Some("https://h.com/api/v1"), "https://h.com/api"),
+            Some(ServerOverride::Relative { strip_segments: 1, append: String::new() })
+        );
+        assert_eq!(
+            server_override(Some("https://h.com/api/v1"), "https://h.com/api/v2"),
+            Some(ServerOverride::Relative { strip_segments: 1, append: "/v2".into() })
+        );
+        assert_eq!(server_override(Some("https://h.com/api/v1"), "https://h.com/api/v1"), None);
+        assert_eq!(
+            server_override(Some("https://h.com/api"), "https://files.h.com"),
+            Some(ServerOverride::Absolute("https://files.h.com".into()))
+        );
+    }
+
+    #[test]
+    fn status_names() {
+        assert_eq!(status_variant(StatusMatch::Code(422)), "UnprocessableEntity");
+        assert_eq!(status_variant(StatusMatch::Code(418)), "Status418");
+        assert_eq!(status_variant(StatusMatch::Range(5)), "ServerError");
+    }
+}

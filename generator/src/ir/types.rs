@@ -1,0 +1,718 @@
+//! Schemas -> named Rust types (the type space).
+//!
+//! Component schemas are named first, in document order, so that references resolve
+//! before their targets are built; inline schemas that need a type of their own are
+//! named from their position (`{Parent}{Property}`). `allOf` is merged into one struct;
+//! a merge that refers back to itself is an error, since it has no finite shape.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::names::{field_name, type_name, Scope};
+use super::{Constraints, EnumVariant, Field, StructDef, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::diag::{child, Diagnostic};
+
+/// Builds the type space; shared by schema and operation building.
+pub struct TypeBuilder<'a> {
+    components: BTreeMap<String, &'a ReferenceOr<Schema>>,
+    /// `#/components/schemas/X` -> Rust type name.
+    names: BTreeMap<String, String>,
+    scope: Scope,
+    /// Built types by name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Component refs whose struct is being merged (allOf cycle detection).
+    merging: BTreeSet<String>,
+    /// Findings.
+    pub diags: Vec<Diagnostic>,
+    /// Types that are a component plus a stricter `required` list (3.1 `$ref` with a
+    /// `required` sibling): refinement name -> component type name.
+    pub refinements: BTreeMap<String, String>,
+}
+
+const COMPONENT_PREFIX: &str = "#/components/schemas/";
+
+/// What a property/field schema says about itself, beyond its type.
+#[derive(Debug, Default, Clone)]
+pub struct Annotations {
+    /// May be null.
+    pub nullable: bool,
+    /// `readOnly`.
+    pub read_only: bool,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// Description (own, or the one written beside a `$ref`).
+    pub docs: Option<String>,
+    /// Declared format.
+    pub format: Option<String>,
+    /// Example.
+    pub example: Option<Value>,
+    /// Constraints.
+    pub constraints: Constraints,
+}
+
+impl<'a> TypeBuilder<'a> {
+    /// Starts a type space over the document's component schemas; names every component.
+    pub fn new(schemas: Option<&'a indexmap::IndexMap<String, ReferenceOr<Schema>>>) -> Self {
+        let mut scope = Scope::with_reserved(&[
+            "Option", "Result", "Vec", "Box", "String", "Client", "ClientBuilder", "Error", "Response",
+            "RequestOptions", "Environment", "Value", "BTreeMap",
+        ]);
+        let mut names = BTreeMap::new();
+        let mut components = BTreeMap::new();
+        if let Some(schemas) = schemas {
+            for (name, schema) in schemas {
+                let reference = format!("{COMPONENT_PREFIX}{}", crate::diag::escape_token(name));
+                names.insert(reference.clone(), scope.claim(&type_name(name)));
+                components.insert(reference, schema);
+            }
+        }
+        Self {
+            components,
+            names,
+            scope,
+            types: BTreeMap::new(),
+            merging: BTreeSet::new(),
+            diags: Vec::new(),
+            refinements: BTreeMap::new(),
+        }
+    }
+
+    /// Builds every component schema into a named type.
+    pub fn build_components(&mut self) {
+        let refs: Vec<String> = self.components.keys().cloned().collect();
+        for r in refs {
+            self.ensure_component(&r);
+        }
+    }
+
+    /// Claims a fresh type name for an inline schema.
+    pub fn claim_name(&mut self, wanted: &str) -> String {
+        self.scope.claim(&type_name(wanted))
+    }
+
+    fn ensure_component(&mut self, reference: &str) {
+        let Some(name) = self.names.get(reference).cloned() else { return };
+        if self.types.contains_key(&name) {
+            return;
+        }
+        let Some(schema) = self.components.get(reference).copied() else { return };
+        let pointer = reference.to_string();
+        let (kind, data) = match schema {
+            ReferenceOr::Reference { reference: target } => {
+                (TypeKind::Alias(self.reference(target, &pointer)), None)
+            }
+            ReferenceOr::Item(s) => {
+                self.merging.insert(reference.to_string());
+                let kind = self.named_kind(&name, s, &pointer);
+                self.merging.remove(reference);
+                (kind, Some(&s.schema_data))
+            }
+        };
+        self.insert(name, pointer, kind, data);
+    }
+
+    fn insert(&mut self, name: String, origin: String, kind: TypeKind, data: Option<&SchemaData>) {
+        let def = TypeDef {
+            name: name.clone(),
+            module: String::new(),
+            docs: data.and_then(|d| d.description.clone().or_else(|| d.title.clone())),
+            deprecated: data.is_some_and(|d| d.deprecated),
+            origin,
+            example: data.and_then(|d| d.example.clone()),
+            kind,
+        };
+        self.types.insert(name, def);
+    }
+
+    /// The Rust type for a reference.
+    pub fn reference(&mut self, reference: &str, at: &str) -> TypeRef {
+        match self.names.get(reference) {
+            Some(n) => TypeRef::Named(n.clone()),
+            None => {
+                // Load-time checks guarantee local targets exist; a non-schema target
+                // (a parameter used as a schema) is representable only loosely.
+                self.diags.push(Diagnostic::warning(
+                    at,
+                    format!("`{reference}` is not a component schema; typed as serde_json::Value"),
+                ));
+                TypeRef::Json
+            }
+        }
+    }
+
+    /// The Rust type of a schema in field position; inline shapes become named types
+    /// called `wanted`.
+    pub fn type_of(&mut self, schema: &ReferenceOr<Schema>, wanted: &str, at: &str) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, at),
+            ReferenceOr::Item(s) => self.inline(s, wanted, at),
+        }
+    }
+
+    /// Same as [`Self::type_of`] for boxed schemas (properties, items).
+    pub fn type_of_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, wanted: &str, at: &str) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, at),
+            ReferenceOr::Item(s) => self.inline(s, wanted, at),
+        }
+    }
+
+    fn inline(&mut self, s: &Schema, wanted: &str, at: &str) -> TypeRef {
+        if let Some(t) = self.simple_type(s, wanted, at) {
+            return t;
+        }
+        let name = self.claim_name(wanted);
+        let kind = self.named_kind(&name, s, at);
+        self.insert(name.clone(), at.to_string(), kind, Some(&s.schema_data));
+        TypeRef::Named(name)
+    }
+
+    /// Types that need no definition of their own: primitives, arrays, maps, and an
+    /// `allOf` wrapping a single reference (3.1 `$ref` with siblings).
+    fn simple_type(&mut self, s: &Schema, wanted: &str, at: &str) -> Option<TypeRef> {
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(st)) if st.enumeration.iter().all(Option::is_none) => {
+                Some(string_type(&st.format))
+            }
+            SchemaKind::Type(Type::String(_)) => None,
+            SchemaKind::Type(Type::Integer(it)) => Some(match it.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                _ => TypeRef::I64,
+            }),
+            SchemaKind::Type(Type::Number(nt)) => Some(match nt.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            }),
+            SchemaKind::Type(Type::Boolean(_)) => Some(TypeRef::Bool),
+            SchemaKind::Type(Type::Array(at_)) => Some(TypeRef::Vec(Box::new(match &at_.items {
+                Some(items) => self.type_of_boxed(items, wanted, &child(at, "items")),
+                None => TypeRef::Json,
+            }))),
+            SchemaKind::Type(Type::Object(ot)) if ot.properties.is_empty() => {
+                Some(self.map_type(ot.additional_properties.as_ref(), wanted, at))
+            }
+            SchemaKind::Type(Type::Object(_)) => None,
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
+                ReferenceOr::Reference { reference } => {
+                    Some(self.reference(reference, &child(&child(at, "allOf"), "0")))
+                }
+                ReferenceOr::Item(inner) => Some(self.inline(inner, wanted, &child(&child(at, "allOf"), "0"))),
+            },
+            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => None,
+            SchemaKind::Not { .. } => {
+                self.diags.push(Diagnostic::warning(at, "`not` cannot be expressed in Rust types; typed as serde_json::Value"));
+                Some(TypeRef::Json)
+            }
+            SchemaKind::Any(any) => self.any_simple(any, wanted, at),
+        }
+    }
+
+    fn any_simple(&mut self, any: &AnySchema, wanted: &str, at: &str) -> Option<TypeRef> {
+        let structured = !any.properties.is_empty()
+            || !any.one_of.is_empty()
+            || !any.any_of.is_empty()
+            || any.all_of.len() > 1
+            || !any.enumeration.is_empty();
+        if structured {
+            return None;
+        }
+        if let Some(items) = &any.items {
+            return Some(TypeRef::Vec(Box::new(self.type_of_boxed(items, wanted, &child(at, "items")))));
+        }
+        if let Some(ap) = &any.additional_properties {
+            return Some(self.map_type(Some(ap), wanted, at));
+        }
+        if let [only] = any.all_of.as_slice() {
+            return Some(self.type_of(only, wanted, &child(&child(at, "allOf"), "0")));
+        }
+        Some(match any.typ.as_deref() {
+            Some("string") => TypeRef::String,
+            Some("integer") => TypeRef::I64,
+            Some("number") => TypeRef::F64,
+            Some("boolean") => TypeRef::Bool,
+            Some("object") => TypeRef::Map(Box::new(TypeRef::Json)),
+            _ => TypeRef::Json,
+        })
+    }
+
+    fn map_type(&mut self, ap: Option<&AdditionalProperties>, wanted: &str, at: &str) -> TypeRef {
+        let value = match ap {
+            Some(AdditionalProperties::Schema(s)) => {
+                self.type_of(s, &format!("{wanted}Value"), &child(at, "additionalProperties"))
+            }
+            _ => TypeRef::Json,
+        };
+        TypeRef::Map(Box::new(value))
+    }
+
+    /// The shape of a schema that gets a named type (a component or a complex inline).
+    fn named_kind(&mut self, name: &str, s: &Schema, at: &str) -> TypeKind {
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(st)) => {
+                let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
+                if values.is_empty() {
+                    TypeKind::Alias(string_type(&st.format))
+                } else {
+                    TypeKind::StringEnum(enum_variants(&values))
+                }
+            }
+            SchemaKind::Type(Type::Object(ot)) if !ot.properties.is_empty() => {
+                TypeKind::Struct(self.object(name, &ot.properties, &ot.required, ot.additional_properties.as_ref(), at))
+            }
+            SchemaKind::OneOf { one_of } => self.union(name, one_of, s.schema_data.discriminator.as_ref(), &child(at, "oneOf")),
+            SchemaKind::AnyOf { any_of } => self.union(name, any_of, s.schema_data.discriminator.as_ref(), &child(at, "anyOf")),
+            SchemaKind::AllOf { all_of } => self.all_of(name, all_of, at),
+            SchemaKind::Any(any) if !any.properties.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() => {
+                TypeKind::Struct(self.object(name, &any.properties, &any.required, any.additional_properties.as_ref(), at))
+            }
+            SchemaKind::Any(any) if !any.one_of.is_empty() => {
+                self.union(name, &any.one_of, s.schema_data.discriminator.as_ref(), &child(at, "oneOf"))
+            }
+            SchemaKind::Any(any) if !any.any_of.is_empty() => {
+                self.union(name, &any.any_of, s.schema_data.discriminator.as_ref(), &child(at, "anyOf"))
+            }
+            SchemaKind::Any(any) if any.all_of.len() > 1 => self.all_of(name, &any.all_of, at),
+            SchemaKind::Any(any) if !any.enumeration.is_empty() => {
+                let values: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+                if values.len() == any.enumeration.len() {
+                    TypeKind::StringEnum(enum_variants(&values))
+                } else {
+                    self.diags.push(Diagnostic::warning(at, "enum of mixed or non-string values; typed as serde_json::Value"));
+                    TypeKind::Alias(TypeRef::Json)
+                }
+            }
+            _ => {
+                let t = self.simple_type(s, &format!("{name}Item"), at).unwrap_or(TypeRef::Json);
+                TypeKind::Alias(t)
+            }
+        }
+    }
+
+    fn object(
+        &mut self,
+        name: &str,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        at: &str,
+    ) -> StructDef {
+        let mut scope = Scope::with_reserved(&["additional_properties"]);
+        let mut fields = Vec::new();
+        let props_at = child(at, "properties");
+        for (wire, schema) in properties {
+            let here = child(&props_at, wire);
+            let wanted = format!("{name}{}", type_name(wire));
+            let ty = self.type_of_boxed(schema, &wanted, &here);
+            let ann = self.annotations_boxed(schema);
+            let multipart_binary = ty == TypeRef::Binary;
+            fields.push(Field {
+                name: scope.claim(&field_name(wire)),
+                wire: wire.clone(),
+                ty,
+                required: required.contains(wire),
+                nullable: ann.nullable,
+                read_only: ann.read_only,
+                boxed: false,
+                docs: ann.docs,
+                deprecated: ann.deprecated,
+                constraints: ann.constraints,
+                format: ann.format.filter(|_| !multipart_binary),
+            });
+        }
+        let additional = match additional {
+            Some(AdditionalProperties::Schema(s)) => {
+                Some(self.type_of(s, &format!("{name}Value"), &child(at, "additionalProperties")))
+            }
+            _ => None,
+        };
+        let multipart = fields.iter().any(|f| f.ty == TypeRef::Binary);
+        StructDef { fields, additional, multipart }
+    }
+
+    /// Annotations of a property schema, looking through a single-reference `allOf`.
+    pub fn annotations_boxed(&self, schema: &ReferenceOr<Box<Schema>>) -> Annotations {
+        match schema {
+            ReferenceOr::Reference { .. } => Annotations::default(),
+            ReferenceOr::Item(s) => annotations(s),
+        }
+    }
+
+    /// Annotations of a schema in parameter or body position.
+    pub fn annotations(&self, schema: &ReferenceOr<Schema>) -> Annotations {
+        match schema {
+            ReferenceOr::Reference { .. } => Annotations::default(),
+            ReferenceOr::Item(s) => annotations(s),
+        }
+    }
+
+    fn union(
+        &mut self,
+        name: &str,
+        members: &[ReferenceOr<Schema>],
+        discriminator: Option<&openapiv3::Discriminator>,
+        at: &str,
+    ) -> TypeKind {
+        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut variants = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let here = child(at, &i.to_string());
+            let ty = self.type_of(member, &format!("{name}Variant{}", i + 1), &here);
+            let naming_ty = match ty.named().and_then(|n| self.refinements.get(n)) {
+                Some(component) => TypeRef::Named(component.clone()),
+                None => ty.clone(),
+            };
+            let wanted = variant_name(name, &naming_ty, i);
+            let tag_values = match (discriminator, member) {
+                (Some(d), ReferenceOr::Reference { reference }) => {
+                    let mapped: Vec<String> =
+                        d.mapping.iter().filter(|(_, target)| *target == reference).map(|(k, _)| k.clone()).collect();
+                    if mapped.is_empty() {
+                        vec![reference.rsplit('/').next().unwrap_or_default().to_string()]
+                    } else {
+                        mapped
+                    }
+                }
+                (Some(d), ReferenceOr::Item(s)) => inline_tag_values(s, &d.property_name),
+                (None, _) => Vec::new(),
+            };
+            variants.push(UnionVariant { name: scope.claim(&wanted), tag_values, ty, boxed: false });
+        }
+        match discriminator {
+            Some(d) => TypeKind::TaggedUnion { tag: d.property_name.clone(), variants },
+            None => TypeKind::UntaggedUnion(variants),
+        }
+    }
+
+    fn all_of(&mut self, name: &str, members: &[ReferenceOr<Schema>], at: &str) -> TypeKind {
+        // `allOf: [Base, {oneOf: [A, B]}]` distributes into `oneOf: [Base+A, Base+B]`.
+        let mut split: Option<(&[ReferenceOr<Schema>], Option<&openapiv3::Discriminator>, String)> = None;
+        let mut plain: Vec<(usize, &ReferenceOr<Schema>)> = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            if let ReferenceOr::Item(s) = member {
+                let here = child(&child(at, "allOf"), &i.to_string());
+                match &s.schema_kind {
+                    SchemaKind::OneOf { one_of } if split.is_none() => {
+                        split = Some((one_of, s.schema_data.discriminator.as_ref(), child(&here, "oneOf")));
+                        continue;
+                    }
+                    SchemaKind::AnyOf { any_of } if split.is_none() => {
+                        split = Some((any_of, s.schema_data.discriminator.as_ref(), child(&here, "anyOf")));
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            plain.push((i, member));
+        }
+        let Some(base) = self.merge(name, &plain, at) else { return TypeKind::Alias(TypeRef::Json) };
+        let Some((branches, discriminator, branches_at)) = split else {
+            if let Some(target) = self.refined_component(&plain) {
+                self.refinements.insert(name.to_string(), target);
+            }
+            return TypeKind::Struct(base);
+        };
+        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut variants = Vec::new();
+        for (i, branch) in branches.iter().enumerate() {
+            let here = child(&branches_at, &i.to_string());
+            let (wanted, tag_values) = match branch {
+                ReferenceOr::Reference { reference } => {
+                    let short = reference.rsplit('/').next().unwrap_or_default().to_string();
+                    (type_name(&short), vec![short])
+                }
+                ReferenceOr::Item(s) => match single_value_property(s) {
+                    Some(v) => (type_name(&v), vec![v]),
+                    None => (format!("Variant{}", i + 1), Vec::new()),
+                },
+            };
+            let variant = scope.claim(&wanted);
+            let type_name_ = self.claim_name(&format!("{name}{variant}"));
+            let Some(mut merged) = self.merge(&type_name_, &[(0, branch)], &here) else {
+                return TypeKind::Alias(TypeRef::Json);
+            };
+            let mut fields = base.fields.clone();
+            for f in merged.fields.drain(..) {
+                fields.retain(|g| g.wire != f.wire);
+                fields.push(f);
+            }
+            let multipart = fields.iter().any(|f| f.ty == TypeRef::Binary);
+            let def = StructDef { fields, additional: merged.additional.or(base.additional.clone()), multipart };
+            self.types.insert(
+                type_name_.clone(),
+                TypeDef {
+                    name: type_name_.clone(),
+                    module: String::new(),
+                    docs: Some(format!("The `{variant}` form of [`{name}`].")),
+                    deprecated: false,
+                    origin: here,
+                    example: None,
+                    kind: TypeKind::Struct(def),
+                },
+            );
+            let tag_values = if discriminator.is_some() { tag_values } else { Vec::new() };
+            variants.push(UnionVariant { name: variant, tag_values, ty: TypeRef::Named(type_name_), boxed: false });
+        }
+        match discriminator {
+            Some(d) => TypeKind::TaggedUnion { tag: d.property_name.clone(), variants },
+            None => TypeKind::UntaggedUnion(variants),
+        }
+    }
+
+    /// The component an `allOf` only tightens: one reference plus members that add
+    /// nothing but `required`.
+    fn refined_component(&self, members: &[(usize, &ReferenceOr<Schema>)]) -> Option<String> {
+        let mut target = None;
+        for (_, m) in members {
+            match m {
+                ReferenceOr::Reference { reference } if target.is_none() => target = self.names.get(reference).cloned(),
+                ReferenceOr::Item(s) => match &s.schema_kind {
+                    SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() && o.additional_properties.is_none() => {}
+                    _ => return None,
+                },
+                ReferenceOr::Reference { .. } => return None,
+            }
+        }
+        target
+    }
+
+    /// Merges object members into one struct; `None` (with a warning) when a member is
+    /// not an object.
+    fn merge(&mut self, name: &str, members: &[(usize, &ReferenceOr<Schema>)], at: &str) -> Option<StructDef> {
+        let mut merged = StructDef { fields: Vec::new(), additional: None, multipart: false };
+        let mut extra_required: Vec<String> = Vec::new();
+        for (i, member) in members {
+            let here = child(&child(at, "allOf"), &i.to_string());
+            let part = match member {
+                ReferenceOr::Reference { reference } => {
+                    if self.merging.contains(reference) {
+                        self.diags.push(Diagnostic::error(
+                            here,
+                            format!("`allOf` includes `{reference}`, which includes this schema again: no finite type"),
+                        ));
+                        continue;
+                    }
+                    self.ensure_component(reference);
+                    let resolved = self.names.get(reference).and_then(|n| self.types.get(n)).map(|t| t.kind.clone());
+                    match resolved {
+                        Some(TypeKind::Struct(s)) => s,
+                        Some(TypeKind::Alias(TypeRef::Map(_))) | Some(TypeKind::Alias(TypeRef::Json)) => continue,
+                        _ => {
+                            self.diags.push(Diagnostic::warning(
+                                here,
+                                "`allOf` member is not an object; the merged type is serde_json::Value",
+                            ));
+                            return None;
+                        }
+                    }
+                }
+                ReferenceOr::Item(s) => {
+                    if let SchemaKind::Type(Type::Object(ot)) = &s.schema_kind {
+                        extra_required.extend(ot.required.iter().cloned());
+                        if ot.properties.is_empty() {
+                            continue;
+                        }
+                    }
+                    if let SchemaKind::Any(any) = &s.schema_kind {
+                        extra_required.extend(any.required.iter().cloned());
+                    }
+                    match self.named_kind(name, s, &here) {
+                        TypeKind::Struct(st) => st,
+                        TypeKind::Alias(TypeRef::Map(_)) | TypeKind::Alias(TypeRef::Json) => continue,
+                        _ => {
+                            self.diags.push(Diagnostic::warning(
+                                here,
+                                "`allOf` member is not an object; the merged type is serde_json::Value",
+                            ));
+                            return None;
+                        }
+                    }
+                }
+            };
+            for f in part.fields {
+                merged.fields.retain(|g| g.wire != f.wire);
+                merged.fields.push(f);
+            }
+            if part.additional.is_some() {
+                merged.additional = part.additional;
+            }
+        }
+        for f in &mut merged.fields {
+            if extra_required.contains(&f.wire) {
+                f.required = true;
+            }
+        }
+        merged.multipart = merged.fields.iter().any(|f| f.ty == TypeRef::Binary);
+        Some(merged)
+    }
+}
+
+/// The value of the first property that admits exactly one string (`enum: [fixed]`),
+/// which names a branch of a distributed `allOf`.
+fn single_value_property(s: &Schema) -> Option<String> {
+    let props = match &s.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => &o.properties,
+        SchemaKind::Any(a) => &a.properties,
+        _ => return None,
+    };
+    props.values().find_map(|p| match p {
+        ReferenceOr::Item(p) => match &p.schema_kind {
+            SchemaKind::Type(Type::String(st)) if st.enumeration.len() == 1 => st.enumeration[0].clone(),
+            SchemaKind::Any(a) if a.enumeration.len() == 1 => a.enumeration[0].as_str().map(String::from),
+            _ => None,
+        },
+        ReferenceOr::Reference { .. } => None,
+    })
+}
+
+fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
+        _ => TypeRef::String,
+    }
+}
+
+fn format_name(s: &Schema) -> Option<String> {
+    fn fmt<T: serde::Serialize>(f: &VariantOrUnknownOrEmpty<T>) -> Option<String> {
+        match f {
+            VariantOrUnknownOrEmpty::Item(i) => serde_json::to_value(i).ok()?.as_str().map(String::from),
+            VariantOrUnknownOrEmpty::Unknown(u) => Some(u.clone()),
+            VariantOrUnknownOrEmpty::Empty => None,
+        }
+    }
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(t)) => fmt(&t.format),
+        SchemaKind::Type(Type::Integer(t)) => fmt(&t.format),
+        SchemaKind::Type(Type::Number(t)) => fmt(&t.format),
+        SchemaKind::Any(a) => a.format.clone(),
+        _ => None,
+    }
+}
+
+/// Annotations read off an inline schema.
+pub fn annotations(s: &Schema) -> Annotations {
+    let d = &s.schema_data;
+    let ref_doc = d.extensions.get("x-sdkgen-ref-description").and_then(Value::as_str).map(String::from);
+    Annotations {
+        nullable: d.nullable,
+        read_only: d.read_only,
+        deprecated: d.deprecated,
+        docs: d.description.clone().or(ref_doc).or_else(|| d.title.clone()),
+        format: format_name(s),
+        example: d.example.clone(),
+        constraints: constraints(s),
+    }
+}
+
+fn constraints(s: &Schema) -> Constraints {
+    let mut c = Constraints::default();
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(t)) => {
+            c.min_length = t.min_length.filter(|n| *n > 0);
+            c.max_length = t.max_length;
+        }
+        SchemaKind::Type(Type::Integer(t)) => {
+            c.minimum = t.minimum.map(|m| (m as f64, t.exclusive_minimum));
+            c.maximum = t.maximum.map(|m| (m as f64, t.exclusive_maximum));
+        }
+        SchemaKind::Type(Type::Number(t)) => {
+            c.minimum = t.minimum.map(|m| (m, t.exclusive_minimum));
+            c.maximum = t.maximum.map(|m| (m, t.exclusive_maximum));
+        }
+        SchemaKind::Type(Type::Array(t)) => {
+            c.min_items = t.min_items.filter(|n| *n > 0);
+            c.max_items = t.max_items;
+        }
+        _ => {}
+    }
+    c
+}
+
+fn enum_variants(values: &[String]) -> Vec<EnumVariant> {
+    let mut scope = Scope::with_reserved(&["Unknown"]);
+    let mut seen = BTreeSet::new();
+    values
+        .iter()
+        .filter(|v| seen.insert((*v).clone()))
+        .map(|v| EnumVariant { name: scope.claim(&type_name(v)), value: v.clone() })
+        .collect()
+}
+
+fn inline_tag_values(s: &Schema, tag: &str) -> Vec<String> {
+    let props = match &s.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => &o.properties,
+        SchemaKind::Any(a) => &a.properties,
+        _ => return Vec::new(),
+    };
+    match props.get(tag) {
+        Some(ReferenceOr::Item(p)) => match &p.schema_kind {
+            SchemaKind::Type(Type::String(st)) => st.enumeration.iter().flatten().cloned().collect(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// A variant name for a union member: the member type's name without the words it
+/// shares with the union's name (`CreatePayoutWithQuoteRequest` in `CreatePayoutRequest`
+/// becomes `WithQuote`), or a name from the primitive kind.
+fn variant_name(union: &str, ty: &TypeRef, index: usize) -> String {
+    match ty {
+        TypeRef::Named(n) => {
+            let union_words: BTreeSet<String> = split_camel(union).into_iter().collect();
+            let rest: String = split_camel(n).into_iter().filter(|w| !union_words.contains(w)).collect();
+            if rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_digit()) {
+                n.clone()
+            } else {
+                rest
+            }
+        }
+        TypeRef::String => "String".into(),
+        TypeRef::Bool => "Bool".into(),
+        TypeRef::I32 | TypeRef::I64 => "Integer".into(),
+        TypeRef::F32 | TypeRef::F64 => "Number".into(),
+        TypeRef::Vec(_) => "List".into(),
+        TypeRef::Map(_) => "Map".into(),
+        TypeRef::Json | TypeRef::Binary => format!("Variant{}", index + 1),
+    }
+}
+
+fn split_camel(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    for c in s.chars() {
+        if c.is_ascii_uppercase() && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        current.push(c);
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variant_names_drop_words_shared_with_the_union() {
+        let n = |s: &str| TypeRef::Named(s.into());
+        assert_eq!(variant_name("CreatePayoutRequest", &n("CreatePayoutWithQuoteRequest"), 0), "WithQuote");
+        assert_eq!(variant_name("Pet", &n("Pet"), 0), "Pet");
+        assert_eq!(variant_name("Shape", &n("Circle"), 0), "Circle");
+        assert_eq!(variant_name("X", &TypeRef::String, 0), "String");
+    }
+
+    #[test]
+    fn duplicate_and_clashing_enum_values_get_unique_names() {
+        let v = enum_variants(&["usd".into(), "USD".into(), "usd".into(), "unknown".into(), "".into()]);
+        let names: Vec<_> = v.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["Usd", "Usd2", "Unknown2", "Empty"]);
+    }
+}

@@ -1,0 +1,120 @@
+//! `sdkgen`: generates a typed async Rust SDK crate from an OpenAPI 3.0/3.1 description.
+//!
+//! The pipeline runs in one direction, one module per stage:
+//! [`load`] (file -> normalised JSON -> openapiv3) -> [`ir`] (the SDK as data) ->
+//! [`emit`] (IR -> Rust files) -> [`write`] (only changed files touch the disk).
+//! Vendor specifics come from [`config::Config`], never from code.
+
+pub mod config;
+pub mod diag;
+pub mod emit;
+pub mod ir;
+pub mod load;
+pub mod write;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use diag::Diagnostic;
+
+/// The result of a successful generation.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The IR the files were emitted from.
+    pub api: ir::Api,
+    /// File text by path relative to the output directory.
+    pub files: BTreeMap<String, String>,
+    /// Constructs represented only loosely.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why generation failed: every error found, attributed to a file.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The file the errors are in.
+    pub file: PathBuf,
+    /// The errors.
+    pub errors: Vec<Diagnostic>,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}: {e}", self.file.display())?;
+        }
+        Ok(())
+    }
+}
+
+/// Builds the IR from spec text.
+pub fn build_ir(text: &str, source: &str, config: &config::Config) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let loaded = load::load_str(text, &config.type_overrides)?;
+    let (api, mut warnings) = ir::build::build(&loaded.doc, config, source)?;
+    let mut all = loaded.warnings;
+    all.append(&mut warnings);
+    Ok((api, all))
+}
+
+/// Generates every file from spec text.
+pub fn generate_str(
+    text: &str,
+    source: &str,
+    config: &config::Config,
+    templates: &emit::Templates,
+) -> Result<Generated, Vec<Diagnostic>> {
+    let (api, warnings) = build_ir(text, source, config)?;
+    let files = emit::emit(&api, templates)?;
+    Ok(Generated { api, files, warnings })
+}
+
+/// Reads the runtime and text templates from a `templates/` directory.
+pub fn read_templates(dir: &Path) -> Result<emit::Templates, String> {
+    let read = |p: PathBuf| std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()));
+    let mut runtime = BTreeMap::new();
+    let rt_dir = dir.join("runtime");
+    let entries = std::fs::read_dir(&rt_dir).map_err(|e| format!("{}: {e}", rt_dir.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.extension().is_some_and(|x| x == "rs") {
+            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            runtime.insert(name, read(path)?);
+        }
+    }
+    Ok(emit::Templates {
+        runtime,
+        cargo_toml: read(dir.join("Cargo.toml.tpl"))?,
+        readme: read(dir.join("README.md.tpl"))?,
+        extra: BTreeMap::new(),
+    })
+}
+
+/// Generates from files: the spec, an optional config (YAML), the templates directory.
+pub fn generate(spec: &Path, config: Option<&Path>, templates_dir: &Path) -> Result<Generated, Failure> {
+    let fail = |file: &Path, errors: Vec<Diagnostic>| Failure { file: file.to_path_buf(), errors };
+    let text = std::fs::read_to_string(spec)
+        .map_err(|e| fail(spec, vec![Diagnostic::error("#", format!("cannot read the file: {e}"))]))?;
+    let cfg = match config {
+        Some(p) => {
+            let t = std::fs::read_to_string(p)
+                .map_err(|e| fail(p, vec![Diagnostic::error("#", format!("cannot read the config: {e}"))]))?;
+            config::Config::from_yaml(&t).map_err(|e| fail(p, vec![Diagnostic::error("#", format!("invalid config: {e}"))]))?
+        }
+        None => config::Config::default(),
+    };
+    let mut templates = read_templates(templates_dir)
+        .map_err(|e| fail(templates_dir, vec![Diagnostic::error("#", format!("cannot read templates: {e}"))]))?;
+    if let Some(p) = config {
+        let base = p.parent().unwrap_or(Path::new("."));
+        for (out, src) in &cfg.extra_files {
+            let path = base.join(src);
+            let t = std::fs::read_to_string(&path)
+                .map_err(|e| fail(p, vec![Diagnostic::error("#/extra_files", format!("{}: {e}", path.display()))]))?;
+            templates.extra.insert(out.clone(), t);
+        }
+    }
+    let source = spec.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    generate_str(&text, &source, &cfg, &templates).map_err(|e| fail(spec, e))
+}

@@ -1,0 +1,70 @@
+//! `sdkgen` command line: generate an SDK crate from an OpenAPI description.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Generates a typed async Rust SDK crate from an OpenAPI 3.0/3.1 description.
+#[derive(Debug, Parser)]
+#[command(name = "sdkgen", version, about)]
+struct Cli {
+    /// The OpenAPI description (YAML or JSON).
+    spec: PathBuf,
+    /// Directory of the generated crate (created if missing).
+    #[arg(short, long)]
+    out: PathBuf,
+    /// Generator config (YAML) with crate name, environments and naming overrides.
+    #[arg(short, long)]
+    config: Option<PathBuf>,
+    /// Directory with the runtime and crate templates.
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../templates"))]
+    templates: PathBuf,
+    /// Write nothing; exit with status 1 and list the files that differ.
+    #[arg(long)]
+    check: bool,
+    /// Do not print warnings.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let generated = match sdkgen::generate(&cli.spec, cli.config.as_deref(), &cli.templates) {
+        Ok(g) => g,
+        Err(failure) => {
+            eprintln!("{failure}");
+            return ExitCode::from(2);
+        }
+    };
+    if !cli.quiet {
+        for w in &generated.warnings {
+            eprintln!("{}: {w}", cli.spec.display());
+        }
+    }
+    let changes = match sdkgen::write::diff(&cli.out, &generated.files) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{}: {e}", cli.out.display());
+            return ExitCode::from(2);
+        }
+    };
+    if cli.check {
+        if changes.is_empty() {
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("{} is stale; `sdkgen` would change:", cli.out.display());
+        for c in &changes {
+            eprintln!("  {c}");
+        }
+        return ExitCode::from(1);
+    }
+    if let Err(e) = sdkgen::write::apply(&cli.out, &generated.files, &changes) {
+        eprintln!("{}: {e}", cli.out.display());
+        return ExitCode::from(2);
+    }
+    if !cli.quiet {
+        eprintln!("{} file(s) changed in {}", changes.len(), cli.out.display());
+    }
+    ExitCode::SUCCESS
+}
