@@ -108,8 +108,15 @@ pub fn emit_crate(api: &Api, templates: &Templates) -> Result<BTreeMap<String, S
     };
     files.insert("src/resources/mod.rs".into(), format_file(api, "src/resources/mod.rs", resources_mod)?);
 
+    let has_examples = match super::example_tests::example_tests(api) {
+        Some(tokens) => {
+            files.insert("src/example_tests.rs".into(), format_file(api, "src/example_tests.rs", tokens)?);
+            true
+        }
+        None => false,
+    };
     files.insert("src/config.rs".into(), format_file(api, "src/config.rs", config_rs(api))?);
-    files.insert("src/lib.rs".into(), format_file(api, "src/lib.rs", lib_rs(api))?);
+    files.insert("src/lib.rs".into(), format_file(api, "src/lib.rs", lib_rs(api, has_examples))?);
     Ok(files)
 }
 
@@ -172,7 +179,8 @@ fn config_rs(api: &Api) -> TokenStream {
     }
 }
 
-fn lib_rs(api: &Api) -> TokenStream {
+fn lib_rs(api: &Api, has_examples: bool) -> TokenStream {
+    let example_mod = if has_examples { quote!(#[cfg(test)] mod example_tests;) } else { TokenStream::new() };
     let title = format!(
         "Typed async client for the {} API ({} {}), generated from `{}`.",
         api.info.api_name, api.info.title, api.info.version, api.info.source
@@ -203,6 +211,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         pub mod models;
         pub mod resources;
         pub mod runtime;
+        #example_mod
 
         pub use config::Environment;
         pub use runtime::{

@@ -5,6 +5,7 @@
 
 pub mod crate_files;
 pub mod docs;
+pub mod example_tests;
 pub mod models;
 pub mod operations;
 

@@ -466,6 +466,9 @@ pub struct ResponseDef {
     pub ty: Option<TypeRef>,
     /// Description.
     pub docs: String,
+    /// Example bodies from the spec, by JSON pointer.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<(String, Value)>,
 }
 
 /// How a list operation pages.

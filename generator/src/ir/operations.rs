@@ -388,6 +388,20 @@ fn build_responses(
         };
         let variant = status_variant(status);
         let json = resp.content.iter().find(|(m, _)| is_json(m));
+        let mut examples = Vec::new();
+        if let Some((m, media)) = json {
+            let media_at = child(&child(&here, "content"), m);
+            if let Some(e) = &media.example {
+                examples.push((child(&media_at, "example"), e.clone()));
+            }
+            for (name, e) in &media.examples {
+                if let ReferenceOr::Item(e) = e {
+                    if let Some(v) = &e.value {
+                        examples.push((child(&child(&child(&media_at, "examples"), name), "value"), v.clone()));
+                    }
+                }
+            }
+        }
         let ty = match json {
             Some((m, media)) => media.schema.as_ref().map(|s| {
                 let wanted = if success {
@@ -400,7 +414,7 @@ fn build_responses(
             }),
             None => None,
         };
-        out.push(ResponseDef { status, success, variant, ty, docs: resp.description.clone() });
+        out.push(ResponseDef { status, success, variant, ty, docs: resp.description.clone(), examples });
     }
     out.sort_by_key(|r| r.status);
     out

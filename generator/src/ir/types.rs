@@ -367,6 +367,21 @@ impl<'a> TypeBuilder<'a> {
                 None => ty.clone(),
             };
             let wanted = variant_name(name, &naming_ty, i);
+            let ty = match ty.named().map(String::from) {
+                // A tightened component gets a name from its role in the union.
+                Some(n) if self.refinements.contains_key(&n) => {
+                    let renamed = self.claim_name(&format!("{name}{wanted}"));
+                    if let Some(mut def) = self.types.remove(&n) {
+                        def.name = renamed.clone();
+                        self.types.insert(renamed.clone(), def);
+                    }
+                    if let Some(component) = self.refinements.remove(&n) {
+                        self.refinements.insert(renamed.clone(), component);
+                    }
+                    TypeRef::Named(renamed)
+                }
+                _ => ty,
+            };
             let tag_values = match (discriminator, member) {
                 (Some(d), ReferenceOr::Reference { reference }) => {
                     let mapped: Vec<String> =

@@ -1,0 +1,164 @@
+//! The code generated from each fixture spec, compiled (the golden crates under
+//! `tests/golden/`) and decoding real JSON: unknown enum values, unknown union
+//! members, a standalone tagged variant, null versus absent.
+
+use serde_json::json;
+
+#[test]
+fn unknown_enum_values_are_kept_and_reencoded_unchanged() {
+    use fixture_enums_odd::models::Kind;
+    let k: Kind = serde_json::from_value(json!("brand-new")).unwrap();
+    assert_eq!(k, Kind::Unknown("brand-new".into()));
+    assert_eq!(serde_json::to_value(&k).unwrap(), json!("brand-new"));
+    let dotted: Kind = serde_json::from_value(json!("utr.updated")).unwrap();
+    assert_eq!(dotted, Kind::UtrUpdated);
+    assert_eq!("".parse::<Kind>().unwrap(), Kind::Empty);
+    assert_eq!(Kind::Usd.to_string(), "USD");
+    assert_eq!(Kind::Usd2.as_str(), "usd");
+    assert_eq!(Kind::Unknown2.as_str(), "unknown");
+    assert_eq!(Kind::V3ds.as_str(), "3ds");
+}
+
+#[test]
+fn tagged_union_dispatches_on_the_tag_and_keeps_unknown_members() {
+    use fixture_union_tagged::models::{Event, PaymentEvent, PaymentEventEntityType};
+    let e: Event = serde_json::from_value(json!({"entity_type": "payment", "amount": 5})).unwrap();
+    let Event::PaymentEvent(p) = &e else { panic!("wrong variant: {e:?}") };
+    assert_eq!(p.amount, 5);
+    // The variant struct still carries its tag, so it round-trips on its own ...
+    assert_eq!(p.entity_type, PaymentEventEntityType::Payment);
+    let alone: PaymentEvent = serde_json::from_value(json!({"entity_type": "payment", "amount": 7})).unwrap();
+    assert_eq!(serde_json::to_value(&alone).unwrap(), json!({"entity_type": "payment", "amount": 7}));
+    // ... and the union encodes the tag exactly once.
+    assert_eq!(serde_json::to_value(&e).unwrap(), json!({"entity_type": "payment", "amount": 5}));
+    let unknown: Event = serde_json::from_value(json!({"entity_type": "chargeback", "x": 1})).unwrap();
+    assert_eq!(unknown, Event::Unknown(json!({"entity_type": "chargeback", "x": 1})));
+    assert_eq!(serde_json::to_value(&unknown).unwrap(), json!({"entity_type": "chargeback", "x": 1}));
+    let refund: Event = serde_json::from_value(json!({"entity_type": "refund", "refund_id": "r1"})).unwrap();
+    assert!(matches!(refund, Event::RefundEvent(_)));
+    // A known tag with a wrong body is an error naming the problem, not a silent Unknown.
+    let bad = serde_json::from_value::<Event>(json!({"entity_type": "payment", "amount": "five"}));
+    assert!(bad.unwrap_err().to_string().contains("invalid type"));
+}
+
+#[test]
+fn untagged_union_tries_members_in_order() {
+    use fixture_union_untagged::models::{ConversionRate, CreateConversionRequest};
+    let s: CreateConversionRequest = serde_json::from_value(json!({"source_amount": 5})).unwrap();
+    assert!(matches!(s, CreateConversionRequest::BySourceAmount(_)));
+    let t: CreateConversionRequest = serde_json::from_value(json!({"target_amount": 5})).unwrap();
+    assert!(matches!(t, CreateConversionRequest::ByTargetAmount(_)));
+    let u: CreateConversionRequest = serde_json::from_value(json!({"other": 1})).unwrap();
+    assert!(matches!(u, CreateConversionRequest::Unknown(_)));
+    let r: ConversionRate = serde_json::from_value(json!("1.5")).unwrap();
+    assert_eq!(r, ConversionRate::String("1.5".into()));
+    let n: ConversionRate = serde_json::from_value(json!(1.5)).unwrap();
+    assert_eq!(n, ConversionRate::Number(1.5));
+}
+
+#[test]
+fn null_and_absent_stay_distinct() {
+    use fixture_nullable_31::models::{Account, AccountPatch, AccountTier};
+    let a: Account = serde_json::from_value(json!({"id": "a", "kind": "account", "closed_at": null, "nickname": null, "tier": "gold"})).unwrap();
+    assert_eq!(a.nickname, Some(None));
+    assert_eq!(a.limit, None);
+    assert_eq!(a.closed_at, None);
+    assert_eq!(a.tier, Some(Some(AccountTier::Gold)));
+    let present: Account = serde_json::from_value(json!({"id": "a", "kind": "account", "closed_at": "2025-01-01T00:00:00Z", "nickname": "n"})).unwrap();
+    assert_eq!(present.nickname, Some(Some("n".into())));
+
+    let clear = AccountPatch { nickname: Some(None), limit: None };
+    assert_eq!(serde_json::to_value(&clear).unwrap(), json!({"nickname": null}));
+    let set = AccountPatch { nickname: Some(Some("x".into())), limit: Some(Some(3)) };
+    assert_eq!(serde_json::to_value(&set).unwrap(), json!({"nickname": "x", "limit": 3}));
+    assert_eq!(serde_json::to_value(AccountPatch::default()).unwrap(), json!({}));
+}
+
+#[test]
+fn client_side_validation_uses_spec_constraints() {
+    use fixture_nullable_31::models::AccountPatch;
+    let long = AccountPatch { nickname: Some(Some("much too long".into())), limit: None };
+    let err = long.validate().unwrap_err();
+    assert!(err.to_string().contains("nickname"), "{err}");
+    let zero = AccountPatch { nickname: None, limit: Some(Some(0)) };
+    assert!(zero.validate().unwrap_err().to_string().contains("greater than 0"));
+    assert!(AccountPatch { nickname: Some(Some("ok".into())), limit: Some(Some(1)) }.validate().is_ok());
+}
+
+#[test]
+fn read_only_fields_are_not_in_request_types() {
+    // `Account.id` is readOnly: the response type has it, the request body type has no such field.
+    let account = fixture_nullable_31::models::Account::new("id".into(), "account".into(), None);
+    assert_eq!(account.id, "id");
+    let patch = fixture_nullable_31::models::AccountPatch::default();
+    let v = serde_json::to_value(patch).unwrap();
+    assert!(v.get("id").is_none());
+}
+
+#[test]
+fn keyword_and_odd_field_names_map_to_their_wire_names() {
+    use fixture_keywords::models::Thing;
+    let t: Thing = serde_json::from_value(json!({"type": "w", "auto_debit?": true, "3ds": "y", "self": "me", "fooBar": "a", "foo_bar": "b", "match": 3})).unwrap();
+    assert_eq!(t.type_.as_deref(), Some("w"));
+    assert_eq!(t.auto_debit, Some(true));
+    assert_eq!(t.field_3ds.as_deref(), Some("y"));
+    assert_eq!(t.self_.as_deref(), Some("me"));
+    assert_eq!(t.foo_bar.as_deref(), Some("a"));
+    assert_eq!(t.foo_bar_2.as_deref(), Some("b"));
+    assert_eq!(t.match_, Some(3));
+}
+
+#[test]
+fn maps_and_additional_properties_keep_every_key() {
+    use fixture_maps::models::Settings;
+    let s: Settings = serde_json::from_value(json!({"notes": {"a": "b"}, "limits": {"usd": {"max": 5}}, "extra": "kept"})).unwrap();
+    assert_eq!(s.additional_properties.get("extra").map(String::as_str), Some("kept"));
+    assert_eq!(s.limits.as_ref().and_then(|l| l.get("usd")).and_then(|v| v.max), Some(5));
+    let back = serde_json::to_value(&s).unwrap();
+    assert_eq!(back["extra"], "kept");
+    let null_notes: Settings = serde_json::from_value(json!({"notes": null})).unwrap();
+    assert_eq!(null_notes.notes, Some(None));
+}
+
+#[test]
+fn recursion_is_boxed_only_where_needed() {
+    use fixture_recursion::models::Node;
+    let n: Node = serde_json::from_value(json!({"name": "root", "children": [{"name": "leaf"}], "parent": {"name": "p"},
+        "link": {"target": {"name": "t"}, "by_name": {"k": {"name": "m"}}}})).unwrap();
+    let parent: &Node = n.parent.as_deref().unwrap();
+    assert_eq!(parent.name, "p");
+    assert_eq!(n.children.as_ref().unwrap()[0].name, "leaf");
+    assert_eq!(n.link.as_ref().unwrap().by_name.as_ref().unwrap()["k"].name, "m");
+}
+
+#[test]
+fn all_of_over_one_of_distributes_into_variants() {
+    use fixture_all_of::models::{CreatePriceRequest, CreatePriceRequestFixed, Price};
+    let mut fixed = CreatePriceRequestFixed::new("fixed".into(), 100);
+    fixed.name = Some("fee".into());
+    let body = CreatePriceRequest::Fixed(Box::new(fixed));
+    assert_eq!(serde_json::to_value(&body).unwrap(), json!({"name": "fee", "pricing_type": "fixed", "amount": 100}));
+    let p: Price = serde_json::from_value(json!({"id": "p1", "name": "n"})).unwrap();
+    assert_eq!(p.id, "p1");
+}
+
+#[test]
+fn colliding_names_are_made_unique() {
+    use fixture_name_collisions::models::{ErrorModel, PetOwner, PetOwner2, PetOwner3};
+    let _ = (ErrorModel::default(), PetOwner::default(), PetOwner2::A, PetOwner3::default());
+}
+
+#[test]
+fn several_success_and_error_statuses_are_all_typed() {
+    use fixture_errors_multi::resources::refunds::{CreateRefundError, CreateRefundSuccess};
+    use fixture_errors_multi::models::{Problem, Refund, RefundPending};
+    let ok = CreateRefundSuccess::Created(Refund::default());
+    let accepted = CreateRefundSuccess::Accepted(RefundPending::default());
+    assert_ne!(format!("{ok:?}"), format!("{accepted:?}"));
+    // 422 carries the resource itself; `default` carries the documented problem body.
+    let failed = CreateRefundError::UnprocessableEntity(Some(Refund { id: Some("r".into()), status: Some("failed".into()) }));
+    let other = CreateRefundError::Default(Some(Problem { message: Some("x".into()) }));
+    assert_eq!(failed.to_string(), "Refund failed; the body is the refund (422)");
+    assert!(matches!(other, CreateRefundError::Default(_)));
+    assert!(matches!(CreateRefundError::ServerError, CreateRefundError::ServerError));
+}
