@@ -67,13 +67,13 @@ fn fixture_snapshots() {
 #[test]
 fn generation_is_deterministic() {
     let r = root();
-    let gen = || {
+    let generate = || {
         sdkgen::generate(&r.join("spec/glomo.openapi.yaml"), Some(&r.join("spec/sdkgen.yaml")), &r.join("templates"))
             .unwrap_or_else(|f| panic!("{f}"))
             .files
     };
-    let first = gen();
-    let second = gen();
+    let first = generate();
+    let second = generate();
     assert_eq!(first.len(), second.len());
     for (path, text) in &first {
         assert_eq!(Some(text), second.get(path), "{path} differs between two runs");

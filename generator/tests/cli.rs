@@ -101,8 +101,8 @@ fn check_mode_lists_stale_files_and_writes_nothing() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("added     src/lib.rs"), "{}", stderr(&o));
     assert!(!out.exists());
-    let gen = Command::new(env!("CARGO_BIN_EXE_sdkgen")).arg(&spec).arg("-o").arg(&out).output().unwrap();
-    assert!(gen.status.success());
+    let generate = Command::new(env!("CARGO_BIN_EXE_sdkgen")).arg(&spec).arg("-o").arg(&out).output().unwrap();
+    assert!(generate.status.success());
     let again = Command::new(env!("CARGO_BIN_EXE_sdkgen")).arg(&spec).arg("-o").arg(&out).arg("--check").output().unwrap();
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
 }

@@ -114,24 +114,74 @@ pub fn load_str(
         // openapiv3 only knows 3.0; the 3.1 constructs it cannot model are rewritten above.
         obj.insert("openapi".into(), Value::String("3.0.3".into()));
     }
-    let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
-        use serde_path_to_error::Segment;
-        let tokens: Vec<String> = e
-            .path()
-            .iter()
-            .filter_map(|seg| match seg {
-                Segment::Seq { index } => Some(index.to_string()),
-                Segment::Map { key } => Some(key.clone()),
-                Segment::Enum { .. } | Segment::Unknown => None,
-            })
-            .collect();
-        vec![Diagnostic::error(
-            crate::diag::pointer(tokens.iter().map(String::as_str)),
-            format!("not a valid OpenAPI document here: {}", e.inner()),
-        )]
-    })?;
+    let doc: openapiv3::OpenAPI = match parse_typed::<openapiv3::OpenAPI>(&raw, "#") {
+        Ok(doc) => doc,
+        Err(shallow) => return Err(vec![locate_parse_error(&raw).unwrap_or(shallow)]),
+    };
     warnings.sort_by(|a, b| a.pointer.cmp(&b.pointer));
     Ok(Loaded { doc, raw, warnings })
+}
+
+/// Deserialises `value` as `T`, reporting a failure at the deepest pointer serde knows.
+fn parse_typed<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Result<T, Diagnostic> {
+    use serde_path_to_error::Segment;
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let mut pointer = base.to_string();
+        for seg in e.path().iter() {
+            match seg {
+                Segment::Seq { index } => pointer = crate::diag::child(&pointer, &index.to_string()),
+                Segment::Map { key } => pointer = crate::diag::child(&pointer, key),
+                Segment::Enum { .. } | Segment::Unknown => {}
+            }
+        }
+        Diagnostic::error(pointer, format!("not a valid OpenAPI document here: {}", e.inner()))
+    })
+}
+
+/// openapiv3 flattens some maps, which hides where a parse error is; re-parsing the
+/// pieces one by one finds the operation or component at fault.
+fn locate_parse_error(raw: &Value) -> Option<Diagnostic> {
+    use crate::diag::child;
+    if let Some(paths) = raw.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            let at = child("#/paths", path);
+            let Some(obj) = item.as_object() else { continue };
+            for (method, op) in obj {
+                let here = child(&at, method);
+                let failed = match method.as_str() {
+                    "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
+                        parse_typed::<openapiv3::Operation>(op, &here).err()
+                    }
+                    _ => None,
+                };
+                if failed.is_some() {
+                    return failed;
+                }
+            }
+            if let Err(d) = parse_typed::<openapiv3::PathItem>(item, &at) {
+                return Some(d);
+            }
+        }
+    }
+    if let Some(components) = raw.get("components").and_then(Value::as_object) {
+        for (section, entries) in components {
+            let Some(entries) = entries.as_object() else { continue };
+            for (name, v) in entries {
+                let at = child(&child("#/components", section), name);
+                let failed = match section.as_str() {
+                    "schemas" => parse_typed::<openapiv3::ReferenceOr<openapiv3::Schema>>(v, &at).err(),
+                    "parameters" => parse_typed::<openapiv3::ReferenceOr<openapiv3::Parameter>>(v, &at).err(),
+                    "responses" => parse_typed::<openapiv3::ReferenceOr<openapiv3::Response>>(v, &at).err(),
+                    "requestBodies" => parse_typed::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(v, &at).err(),
+                    _ => None,
+                };
+                if failed.is_some() {
+                    return failed;
+                }
+            }
+        }
+    }
+    None
 }
 
 fn check_openapi_version(raw: &Value) -> Result<(), Diagnostic> {
