@@ -98,7 +98,8 @@ pub(crate) fn resolve(
             strip_segments,
             append,
         }) => {
-            let mut segments: Vec<&str> = base.path().split('/').filter(|s| !s.is_empty()).collect();
+            let mut segments: Vec<&str> =
+                base.path().split('/').filter(|s| !s.is_empty()).collect();
             segments.truncate(segments.len().saturating_sub(usize::from(*strip_segments)));
             let mut prefix = String::new();
             for s in segments {
@@ -161,8 +162,14 @@ mod tests {
 
     #[test]
     fn base_urls_are_validated_and_trailing_slashes_dropped() -> TestResult {
-        assert_eq!(url("https://h.example/api/v1/")?.as_str(), "https://h.example/api/v1");
-        assert_eq!(url(" http://127.0.0.1:4010 ")?.as_str(), "http://127.0.0.1:4010/");
+        assert_eq!(
+            url("https://h.example/api/v1/")?.as_str(),
+            "https://h.example/api/v1"
+        );
+        assert_eq!(
+            url(" http://127.0.0.1:4010 ")?.as_str(),
+            "http://127.0.0.1:4010/"
+        );
         for bad in [
             "",
             "not a url",
@@ -212,7 +219,10 @@ mod tests {
     #[test]
     fn paths_join_under_the_base_path() -> TestResult {
         let base = url("https://api.example.com/api/v1/")?;
-        let q = [("status", "in progress".to_owned()), ("page", "2".to_owned())];
+        let q = [
+            ("status", "in progress".to_owned()),
+            ("page", "2".to_owned()),
+        ];
         assert_eq!(
             resolve(&base, None, "/payouts/a%2Fb", &q)?.as_str(),
             "https://api.example.com/api/v1/payouts/a%2Fb?status=in+progress&page=2"

@@ -10,8 +10,8 @@ use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, RETRY_AFTER, USER_AGENT};
 use reqwest::Url;
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, RETRY_AFTER, USER_AGENT};
 use tracing::Instrument as _;
 
 use super::base_url::{is_insecure_for_credentials, parse_base_url};
@@ -19,12 +19,18 @@ use super::error::{BuildError, EncodeError, SendError, TimeoutError, TransportEr
 use super::random::unit_f64;
 use super::request::{Prepared, PreparedBody, Request};
 use super::response::RawResponse;
-use super::retry::{backoff_delay, is_retryable_status, retry_delay, RetryPolicy};
+use super::retry::{RetryPolicy, backoff_delay, is_retryable_status, retry_delay};
 use crate::config;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const REDACTED: &str = "[redacted]";
+const NO_KEY: Option<&str> = None;
+
+/// What `Debug` shows for the API key: never the key itself.
+fn redacted(present: bool) -> &'static dyn fmt::Debug {
+    if present { &REDACTED } else { &NO_KEY }
+}
 
 /// Configures and builds a [`Client`].
 ///
@@ -233,7 +239,7 @@ impl ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| REDACTED))
+            .field("api_key", redacted(self.api_key.is_some()))
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -335,7 +341,9 @@ impl Client {
         let method = req.method().clone();
         let path = req.path_template();
         let prepared = req.prepare(&self.inner.base_url)?;
-        let span = tracing::debug_span!(
+        // INFO, not DEBUG: the retry events are INFO and must carry the method
+        // and path of their request when only INFO is enabled.
+        let span = tracing::info_span!(
             "http_request",
             %method,
             path,
@@ -348,6 +356,7 @@ impl Client {
         let inner = &*self.inner;
         let max_retries = p.options.max_retries.unwrap_or(inner.retry.max_retries);
         let timeout = p.options.timeout.unwrap_or(inner.timeout);
+        let key = || p.idempotency_key.clone();
         let mut retry: u32 = 0;
         loop {
             let attempt = retry.saturating_add(1);
@@ -357,7 +366,8 @@ impl Client {
             let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let may_retry = p.retry_safe && retry < max_retries;
             let failure = match outcome {
-                Ok(Ok(raw)) => {
+                Ok(Ok(mut raw)) => {
+                    raw.idempotency_key = key();
                     let status = raw.status.as_u16();
                     tracing::debug!(attempt, status, latency_ms, "response received");
                     if !(may_retry && is_retryable_status(raw.status)) {
@@ -370,7 +380,11 @@ impl Client {
                         SystemTime::now(),
                         unit_f64(),
                     ) else {
-                        tracing::debug!(attempt, status, "Retry-After exceeds the limit; not retrying");
+                        tracing::debug!(
+                            attempt,
+                            status,
+                            "Retry-After exceeds the limit; not retrying"
+                        );
                         return Ok(raw);
                     };
                     tracing::info!(
@@ -383,12 +397,14 @@ impl Client {
                     retry += 1;
                     continue;
                 }
-                Ok(Err(e)) if e.is_timeout() => SendError::Timeout(TimeoutError::new(timeout, attempt)),
-                Ok(Err(e)) if e.is_builder() => {
-                    return Err(EncodeError::with_source("could not build the request", e).into())
+                Ok(Err(e)) if e.is_timeout() => {
+                    SendError::Timeout(TimeoutError::new(timeout, attempt, key()))
                 }
-                Ok(Err(e)) => SendError::Transport(TransportError::new(e, attempt)),
-                Err(_elapsed) => SendError::Timeout(TimeoutError::new(timeout, attempt)),
+                Ok(Err(e)) if e.is_builder() => {
+                    return Err(EncodeError::with_source("could not build the request", e).into());
+                }
+                Ok(Err(e)) => SendError::Transport(TransportError::new(e, attempt, key())),
+                Err(_elapsed) => SendError::Timeout(TimeoutError::new(timeout, attempt, key())),
             };
             tracing::debug!(attempt, latency_ms, error = %DisplayChain(&failure), "no response");
             if !may_retry {
@@ -439,7 +455,10 @@ impl Client {
 }
 
 /// One HTTP exchange, reading the whole body.
-async fn send(http: &reqwest::Client, request: reqwest::Request) -> Result<RawResponse, reqwest::Error> {
+async fn send(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+) -> Result<RawResponse, reqwest::Error> {
     let mut response = http.execute(request).await?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
@@ -448,6 +467,7 @@ async fn send(http: &reqwest::Client, request: reqwest::Request) -> Result<RawRe
         status,
         headers,
         body,
+        idempotency_key: None,
     })
 }
 
@@ -478,10 +498,9 @@ impl fmt::Display for DisplayChain<'_> {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let has_key = self.auth().is_some();
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url.as_str())
-            .field("api_key", &has_key.then_some(REDACTED))
+            .field("api_key", redacted(self.auth().is_some()))
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
@@ -516,13 +535,22 @@ mod tests {
     fn refuses_api_keys_over_plain_http_except_loopback() -> TestResult {
         for remote in ["http://api.example.com", "http://10.1.2.3:8080/api"] {
             let r = Client::builder().api_key("k").base_url(remote).build();
-            assert!(matches!(r, Err(BuildError::InsecureBaseUrl { .. })), "{remote}");
+            assert!(
+                matches!(r, Err(BuildError::InsecureBaseUrl { .. })),
+                "{remote}"
+            );
         }
-        for local in ["http://127.0.0.1:4010", "http://localhost:4010", "http://[::1]:4010"] {
+        for local in [
+            "http://127.0.0.1:4010",
+            "http://localhost:4010",
+            "http://[::1]:4010",
+        ] {
             Client::builder().api_key("k").base_url(local).build()?;
         }
         // Without a key, plain http is allowed, but a key cannot be added later.
-        let client = Client::builder().base_url("http://api.example.com").build()?;
+        let client = Client::builder()
+            .base_url("http://api.example.com")
+            .build()?;
         assert!(matches!(
             client.set_api_key("k"),
             Err(BuildError::InsecureBaseUrl { .. })
@@ -546,13 +574,18 @@ mod tests {
     fn debug_output_redacts_the_api_key() -> TestResult {
         let builder = Client::builder().api_key("sk_live_supersecret");
         let shown = format!("{builder:?}");
-        assert!(shown.contains(r#"api_key: Some("[redacted]")"#), "{shown}");
+        assert!(shown.contains(r#"api_key: "[redacted]""#), "{shown}");
         assert!(!shown.contains("supersecret"), "{shown}");
+        let shown = format!("{:?}", Client::builder());
+        assert!(shown.contains("api_key: None"), "{shown}");
         let client = builder.build()?;
         client.set_api_key("sk_live_rotated")?;
         let shown = format!("{client:?}");
-        assert!(shown.contains(r#"api_key: Some("[redacted]")"#), "{shown}");
-        assert!(!shown.contains("supersecret") && !shown.contains("rotated"), "{shown}");
+        assert!(shown.contains(r#"api_key: "[redacted]""#), "{shown}");
+        assert!(
+            !shown.contains("supersecret") && !shown.contains("rotated"),
+            "{shown}"
+        );
         assert!(format!("{:?}", client.auth()).contains("Sensitive"));
         Ok(())
     }
@@ -571,11 +604,19 @@ mod tests {
         let expected_url = (!url_var.is_empty()).then_some("http://127.0.0.1:9");
         assert_eq!(b.base_url.as_deref(), expected_url);
         let expected_key = (!key_var.is_empty()).then(|| b"Bearer key-from-env".to_vec());
-        assert_eq!(b.build()?.auth().map(|v| v.as_bytes().to_vec()), expected_key);
-        let b = ClientBuilder::new().api_key("explicit").with_env_from(env)?;
+        assert_eq!(
+            b.build()?.auth().map(|v| v.as_bytes().to_vec()),
+            expected_key
+        );
+        let b = ClientBuilder::new()
+            .api_key("explicit")
+            .with_env_from(env)?;
         assert_eq!(b.api_key.as_deref(), Some("explicit"));
         let b = ClientBuilder::new().with_env_from(|_| Ok(String::new()))?;
-        assert!(b.api_key.is_none() && b.base_url.is_none(), "empty means unset");
+        assert!(
+            b.api_key.is_none() && b.base_url.is_none(),
+            "empty means unset"
+        );
         let r = ClientBuilder::new().with_env_from(|_| Err(VarError::NotUnicode("x".into())));
         let any_var = !key_var.is_empty() || !url_var.is_empty();
         assert_eq!(matches!(r, Err(BuildError::InvalidEnvVar { .. })), any_var);

@@ -129,7 +129,9 @@ macro_rules! to_query_via_to_string {
         )+
     };
 }
-to_query_via_to_string!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, f32, f64);
+to_query_via_to_string!(
+    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, f32, f64
+);
 
 impl<T: ToQuery + ?Sized> ToQuery for &T {
     fn to_query(&self, out: &mut Vec<String>) {
@@ -201,11 +203,18 @@ mod tests {
 
     #[test]
     fn path_param_rejects_values_that_change_the_target() {
-        assert_eq!(path_param("id", "payout_1").ok().as_deref(), Some("payout_1"));
+        assert_eq!(
+            path_param("id", "payout_1").ok().as_deref(),
+            Some("payout_1")
+        );
         assert_eq!(path_param("id", "a/b").ok().as_deref(), Some("a%2Fb"));
         for bad in ["", ".", ".."] {
             let err = path_param("id", bad).err();
-            assert_eq!(err.as_ref().map(ValidationError::field), Some("id"), "{bad:?}");
+            assert_eq!(
+                err.as_ref().map(ValidationError::field),
+                Some("id"),
+                "{bad:?}"
+            );
         }
         assert_eq!(path_param("id", "...").ok().as_deref(), Some("..."));
     }

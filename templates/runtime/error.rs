@@ -11,8 +11,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use serde_json::Value;
 
 /// How many characters of a body or message an error's `Display` shows at most.
@@ -68,6 +68,22 @@ impl<E> Error<E> {
         match self {
             Self::Api(e) => e.request_id(),
             Self::Decode(e) => e.request_id(),
+            _ => None,
+        }
+    }
+
+    /// The idempotency key the request carried in its body, when the
+    /// operation has one (see `idempotency_field` in the operation docs) and
+    /// the failure came from sending it.
+    ///
+    /// After a timeout, a connection failure or a 5xx, the server may or may
+    /// not have acted: look the resource up by this key before creating it
+    /// again, or send it again with the same key.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        match self {
+            Self::Api(e) => e.idempotency_key(),
+            Self::Transport(e) => e.idempotency_key(),
+            Self::Timeout(e) => e.idempotency_key(),
             _ => None,
         }
     }
@@ -134,10 +150,16 @@ impl<E> Error<E> {
 /// Keeps the status, headers and raw body alongside the decoded error kind, so
 /// nothing the server said is lost even when the body does not match the spec.
 pub struct ApiError<E> {
+    // Boxed so that `Result<T, Error<E>>` stays small on the success path.
+    inner: Box<ApiErrorInner<E>>,
+}
+
+struct ApiErrorInner<E> {
     status: StatusCode,
     headers: HeaderMap,
     body: Vec<u8>,
     request_id: Option<String>,
+    idempotency_key: Option<String>,
     kind: E,
 }
 
@@ -145,57 +167,82 @@ impl<E> ApiError<E> {
     pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Vec<u8>, kind: E) -> Self {
         let request_id = super::response::request_id_from(&headers);
         Self {
-            status,
-            headers,
-            body,
-            request_id,
-            kind,
+            inner: Box::new(ApiErrorInner {
+                status,
+                headers,
+                body,
+                request_id,
+                idempotency_key: None,
+                kind,
+            }),
         }
+    }
+
+    pub(crate) fn with_idempotency_key(mut self, key: Option<String>) -> Self {
+        self.inner.idempotency_key = key;
+        self
     }
 
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.inner.status
     }
 
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        &self.inner.headers
     }
 
     /// The raw response body, exactly as received.
     pub fn body(&self) -> &[u8] {
-        &self.body
+        &self.inner.body
     }
 
     /// The raw body as text, with invalid UTF-8 replaced.
     pub fn body_text(&self) -> Cow<'_, str> {
-        String::from_utf8_lossy(&self.body)
+        String::from_utf8_lossy(&self.inner.body)
     }
 
     /// The server's id for this request, from the first request-id header present.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.inner.request_id.as_deref()
+    }
+
+    /// The idempotency key the request carried in its body, if any; see
+    /// [`Error::idempotency_key`].
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.inner.idempotency_key.as_deref()
     }
 
     /// The operation-specific error kind, decoded by status.
     pub fn kind(&self) -> &E {
-        &self.kind
+        &self.inner.kind
     }
 
     /// Converts into the operation-specific error kind.
     pub fn into_kind(self) -> E {
-        self.kind
+        self.inner.kind
     }
 
     /// Maps the error kind, keeping status, headers and body.
     pub fn map_kind<F>(self, f: impl FnOnce(E) -> F) -> ApiError<F> {
+        let ApiErrorInner {
+            status,
+            headers,
+            body,
+            request_id,
+            idempotency_key,
+            kind,
+        } = *self.inner;
         ApiError {
-            status: self.status,
-            headers: self.headers,
-            body: self.body,
-            request_id: self.request_id,
-            kind: f(self.kind),
+            inner: Box::new(ApiErrorInner {
+                status,
+                headers,
+                body,
+                request_id,
+                idempotency_key,
+                kind: f(kind),
+            }),
         }
     }
 
@@ -207,22 +254,24 @@ impl<E> ApiError<E> {
     /// nested `error.message`, a top-level `error` string, and finally a short
     /// `text/plain` body. HTML, empty and unrecognised bodies give `None`.
     pub fn message(&self) -> Option<String> {
-        match serde_json::from_slice::<Value>(&self.body) {
-            Ok(Value::Object(map)) => message_text(map.get("message"))
-                .or_else(|| match map.get("error") {
+        let body = self.body();
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(map)) => {
+                message_text(map.get("message")).or_else(|| match map.get("error") {
                     Some(Value::Object(inner)) => message_text(inner.get("message")),
                     Some(Value::String(s)) => non_empty(s),
                     _ => None,
-                }),
+                })
+            }
             Ok(_) => None,
             Err(_) => {
                 let is_text = self
-                    .headers
+                    .headers()
                     .get(CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
                     .is_some_and(|ct| ct.trim_start().starts_with("text/plain"));
-                if is_text && self.body.len() <= 4 * SNIPPET_CHARS {
-                    non_empty(&String::from_utf8_lossy(&self.body))
+                if is_text && body.len() <= 4 * SNIPPET_CHARS {
+                    non_empty(&String::from_utf8_lossy(body))
                 } else {
                     None
                 }
@@ -233,7 +282,7 @@ impl<E> ApiError<E> {
     /// A machine-readable error code, read leniently from the raw body: a
     /// top-level `code`, else `error.code` (strings or numbers).
     pub fn code(&self) -> Option<String> {
-        let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&self.body) else {
+        let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(self.body()) else {
             return None;
         };
         code_text(map.get("code")).or_else(|| match map.get("error") {
@@ -288,11 +337,11 @@ pub(crate) fn body_snippet(body: &[u8]) -> String {
 
 impl<E> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "API error {}", self.status)?;
+        write!(f, "API error {}", self.status())?;
         if let Some(message) = self.message() {
             write!(f, ": {}", truncate_chars(&message, SNIPPET_CHARS))?;
         }
-        if let Some(id) = &self.request_id {
+        if let Some(id) = self.request_id() {
             write!(f, " (request id {id})")?;
         }
         Ok(())
@@ -304,11 +353,11 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
     /// because it can be large or hold personal data.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
-            .field("status", &self.status)
-            .field("request_id", &self.request_id)
+            .field("status", &self.status())
+            .field("request_id", &self.request_id())
             .field("message", &self.message())
-            .field("kind", &self.kind)
-            .field("body_len", &self.body.len())
+            .field("kind", self.kind())
+            .field("body_len", &self.body().len())
             .finish_non_exhaustive()
     }
 }
@@ -322,11 +371,26 @@ pub struct TransportError {
     #[source]
     source: reqwest::Error,
     attempts: u32,
+    idempotency_key: Option<String>,
 }
 
 impl TransportError {
-    pub(crate) fn new(source: reqwest::Error, attempts: u32) -> Self {
-        Self { source, attempts }
+    pub(crate) fn new(
+        source: reqwest::Error,
+        attempts: u32,
+        idempotency_key: Option<String>,
+    ) -> Self {
+        Self {
+            source,
+            attempts,
+            idempotency_key,
+        }
+    }
+
+    /// The idempotency key the request carried in its body, if any; see
+    /// [`Error::idempotency_key`].
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.idempotency_key.as_deref()
     }
 
     /// Whether the connection could not be established (DNS, TCP or TLS), in
@@ -355,11 +419,22 @@ impl TransportError {
 pub struct TimeoutError {
     timeout: Duration,
     attempts: u32,
+    idempotency_key: Option<String>,
 }
 
 impl TimeoutError {
-    pub(crate) fn new(timeout: Duration, attempts: u32) -> Self {
-        Self { timeout, attempts }
+    pub(crate) fn new(timeout: Duration, attempts: u32, idempotency_key: Option<String>) -> Self {
+        Self {
+            timeout,
+            attempts,
+            idempotency_key,
+        }
+    }
+
+    /// The idempotency key the request carried in its body, if any; see
+    /// [`Error::idempotency_key`].
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.idempotency_key.as_deref()
     }
 
     /// The timeout that expired on the last attempt.
@@ -379,8 +454,13 @@ impl TimeoutError {
 /// decoder's message, and the status and raw body, so a spec mismatch can be
 /// diagnosed from the error alone.
 #[derive(thiserror::Error)]
-#[error("could not decode the response body (HTTP {status}) at `{path}`: {message}; body: {}", body_snippet(body))]
+#[error("could not decode the response body (HTTP {}) at `{}`: {}; body: {}", .inner.status, .inner.path, .inner.message, body_snippet(&.inner.body))]
 pub struct DecodeError {
+    // Boxed so that `Result<T, Error<E>>` stays small on the success path.
+    inner: Box<DecodeErrorInner>,
+}
+
+struct DecodeErrorInner {
     status: StatusCode,
     path: String,
     message: String,
@@ -397,49 +477,51 @@ impl DecodeError {
         body: Vec<u8>,
     ) -> Self {
         Self {
-            status,
-            path,
-            message,
-            body,
-            request_id: super::response::request_id_from(headers),
+            inner: Box::new(DecodeErrorInner {
+                status,
+                path,
+                message,
+                body,
+                request_id: super::response::request_id_from(headers),
+            }),
         }
     }
 
     /// The HTTP status of the response.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.inner.status
     }
 
     /// The path of the value that failed to decode, such as `data[3].amount`
     /// (`.` for the document itself).
     pub fn path(&self) -> &str {
-        &self.path
+        &self.inner.path
     }
 
     /// The decoder's description of the failure.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 
     /// The raw response body.
     pub fn body(&self) -> &[u8] {
-        &self.body
+        &self.inner.body
     }
 
     /// The server's request id, if the response carried one.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.inner.request_id.as_deref()
     }
 }
 
 impl fmt::Debug for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DecodeError")
-            .field("status", &self.status)
-            .field("path", &self.path)
-            .field("message", &self.message)
-            .field("request_id", &self.request_id)
-            .field("body_len", &self.body.len())
+            .field("status", &self.status())
+            .field("path", &self.path())
+            .field("message", &self.message())
+            .field("request_id", &self.request_id())
+            .field("body_len", &self.body().len())
             .finish()
     }
 }
@@ -523,7 +605,9 @@ pub enum BuildError {
     },
     /// An API key would be sent in clear text over `http://` to a host that is
     /// not this machine. Use `https://`, or a loopback address for local mocks.
-    #[error("refusing to send the API key over plain http to `{url}`; use https (plain http is allowed only for loopback hosts)")]
+    #[error(
+        "refusing to send the API key over plain http to `{url}`; use https (plain http is allowed only for loopback hosts)"
+    )]
     InsecureBaseUrl {
         /// The offending URL.
         url: String,
@@ -589,7 +673,11 @@ mod tests {
 
     #[test]
     fn message_from_flat_body() {
-        let e = api(404, JSON, r#"{"error":"Not Found","message":"Payout not found"}"#);
+        let e = api(
+            404,
+            JSON,
+            r#"{"error":"Not Found","message":"Payout not found"}"#,
+        );
         assert_eq!(e.message().as_deref(), Some("Payout not found"));
         assert_eq!(e.request_id(), Some("req_123"));
     }
@@ -609,11 +697,19 @@ mod tests {
     fn message_only_and_error_only_bodies() {
         let e = api(429, JSON, r#"{"message":"Too many requests"}"#);
         assert_eq!(e.message().as_deref(), Some("Too many requests"));
-        let e = api(400, JSON, r#"{"error":"Refund creation failed","code":"X_1"}"#);
+        let e = api(
+            400,
+            JSON,
+            r#"{"error":"Refund creation failed","code":"X_1"}"#,
+        );
         assert_eq!(e.message().as_deref(), Some("Refund creation failed"));
         assert_eq!(e.code().as_deref(), Some("X_1"));
         let e = api(400, JSON, r#"{"error":"Bad","message":""}"#);
-        assert_eq!(e.message().as_deref(), Some("Bad"), "empty message falls through");
+        assert_eq!(
+            e.message().as_deref(),
+            Some("Bad"),
+            "empty message falls through"
+        );
         let e = api(422, JSON, r#"{"message":["a is bad"," b is bad "]}"#);
         assert_eq!(e.message().as_deref(), Some("a is bad; b is bad"));
     }
@@ -627,7 +723,9 @@ mod tests {
         assert_eq!(api(500, JSON, r#"{"error":{"code":"x"}}"#).message(), None);
         assert_eq!(api(500, JSON, r#"{"detail":"x"}"#).code(), None);
         assert_eq!(
-            api(503, "text/plain", " upstream down \n").message().as_deref(),
+            api(503, "text/plain", " upstream down \n")
+                .message()
+                .as_deref(),
             Some("upstream down")
         );
     }
@@ -637,7 +735,10 @@ mod tests {
         let long = "x".repeat(5000);
         let body = format!(r#"{{"message":"{long}","secret_field":"do-not-print"}}"#);
         let shown = api(400, JSON, &body).to_string();
-        assert!(shown.starts_with("API error 400 Bad Request: xxx"), "{shown}");
+        assert!(
+            shown.starts_with("API error 400 Bad Request: xxx"),
+            "{shown}"
+        );
         assert!(shown.ends_with("… (request id req_123)"), "{shown}");
         assert!(!shown.contains("do-not-print"));
         assert!(shown.len() < 300, "{}", shown.len());
@@ -661,15 +762,40 @@ mod tests {
         assert!(!e.is_retryable());
         assert_eq!(e.status(), None);
         assert_eq!(e.to_string(), "invalid `id`: must not be empty");
-        let e: Error<u8> = SendError::Timeout(TimeoutError::new(Duration::from_secs(2), 3)).into();
+        let e: Error<u8> = SendError::Timeout(TimeoutError::new(
+            Duration::from_secs(2),
+            3,
+            Some("k1".into()),
+        ))
+        .into();
         assert!(e.is_timeout() && e.is_retryable());
+        assert_eq!(e.idempotency_key(), Some("k1"));
         assert_eq!(e.to_string(), "request timed out after 2s (3 attempt(s))");
+    }
+
+    #[test]
+    fn errors_stay_small() {
+        // Every generated operation returns `Result<_, Error<E>>`.
+        assert!(
+            std::mem::size_of::<Error<()>>() <= 64,
+            "{}",
+            std::mem::size_of::<Error<()>>()
+        );
+        assert_eq!(
+            std::mem::size_of::<Error<[u8; 512]>>(),
+            std::mem::size_of::<Error<()>>()
+        );
     }
 
     #[test]
     fn truncation_is_char_safe() {
         assert_eq!(truncate_chars("héllo", 10), "héllo");
         assert_eq!(truncate_chars("héllo", 2), "hé…");
-        assert_eq!(body_snippet("日本語".repeat(100).as_bytes()).chars().count(), 201);
+        assert_eq!(
+            body_snippet("日本語".repeat(100).as_bytes())
+                .chars()
+                .count(),
+            201
+        );
     }
 }

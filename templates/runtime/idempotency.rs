@@ -67,7 +67,10 @@ mod tests {
         );
         assert_eq!(body, json!({"request_id": "order-42"}));
         let mut body = json!({"request_id": 42});
-        assert_eq!(ensure_idempotency_key(&mut body, "request_id").as_deref(), Some("42"));
+        assert_eq!(
+            ensure_idempotency_key(&mut body, "request_id").as_deref(),
+            Some("42")
+        );
         assert_eq!(body, json!({"request_id": 42}));
     }
 

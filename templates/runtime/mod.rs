@@ -26,6 +26,7 @@ mod encoding;
 mod error;
 mod idempotency;
 mod multipart;
+pub(crate) mod nullable;
 mod pagination;
 mod random;
 mod request;
@@ -54,9 +55,11 @@ pub use response::Response;
 )]
 pub(crate) use self::{
     base_url::ServerOverride,
-    encoding::{encode_path_segment, impl_to_query_via_display, path_param, CommaSeparated, ToQuery},
+    encoding::{
+        CommaSeparated, ToQuery, encode_path_segment, impl_to_query_via_display, path_param,
+    },
     error::SendError,
-    multipart::MultipartBody,
+    multipart::{MultipartBody, multipart_text},
     request::Request,
     response::RawResponse,
     time::now_rfc3339,

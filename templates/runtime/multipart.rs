@@ -8,6 +8,8 @@ use std::fmt;
 use std::path::Path;
 
 use reqwest::multipart::{Form, Part};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::error::EncodeError;
 
@@ -104,7 +106,10 @@ impl FilePart {
             .mime_str(&self.content_type)
             .map_err(|e| {
                 EncodeError::with_source(
-                    format!("invalid content type `{}` for a file part", self.content_type),
+                    format!(
+                        "invalid content type `{}` for a file part",
+                        self.content_type
+                    ),
                     e,
                 )
             })
@@ -143,6 +148,28 @@ fn guess_content_type(file_name: &str) -> &'static str {
         "doc" => "application/msword",
         "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         _ => "application/octet-stream",
+    }
+}
+
+/// The text of a non-file multipart field.
+///
+/// Strings are sent as they are (no JSON quotes), numbers and booleans in their
+/// JSON form, `null` as an empty field, and objects and arrays as JSON text,
+/// which is what OpenAPI prescribes for complex values in `multipart/form-data`.
+#[allow(
+    dead_code,
+    reason = "used only by generated crates whose spec has multipart operations"
+)]
+pub(crate) fn multipart_text<T: Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(s)) => s,
+        Ok(Value::Null) => String::new(),
+        Ok(other) => other.to_string(),
+        Err(e) => {
+            // Only maps with non-string keys fail here; the schema never allows them.
+            tracing::warn!(error = %e, "could not encode a multipart field; sending it empty");
+            String::new()
+        }
     }
 }
 
@@ -199,7 +226,11 @@ mod tests {
 
     #[test]
     fn debug_shows_length_not_contents() {
-        let part = FilePart::new(b"secret-passport-bytes".to_vec(), "p.pdf", "application/pdf");
+        let part = FilePart::new(
+            b"secret-passport-bytes".to_vec(),
+            "p.pdf",
+            "application/pdf",
+        );
         let dbg = format!("{part:?}");
         assert!(dbg.contains("len: 21"), "{dbg}");
         assert!(!dbg.contains("secret"), "{dbg}");
@@ -235,14 +266,32 @@ mod tests {
     }
 
     #[test]
+    fn text_fields_use_the_plain_or_json_form() {
+        assert_eq!(multipart_text("kyc"), "kyc");
+        assert_eq!(multipart_text(&String::from("a \"b\"")), "a \"b\"");
+        assert_eq!(multipart_text(&42i64), "42");
+        assert_eq!(multipart_text(&true), "true");
+        assert_eq!(multipart_text(&None::<u8>), "");
+        assert_eq!(multipart_text(&vec!["a", "b"]), r#"["a","b"]"#);
+        assert_eq!(multipart_text(&serde_json::json!({"k": 1})), r#"{"k":1}"#);
+    }
+
+    #[test]
     fn form_is_rebuilt_and_bad_types_are_encode_errors() {
         let mut body = MultipartBody::new();
         body.text("purpose", "kyc".into());
-        body.file("file", FilePart::new(vec![0u8; 4], "x.bin", "application/octet-stream"));
+        body.file(
+            "file",
+            FilePart::new(vec![0u8; 4], "x.bin", "application/octet-stream"),
+        );
         assert!(body.to_form().is_ok());
         assert!(body.to_form().is_ok(), "a second attempt gets its own form");
         body.file("bad", FilePart::new(vec![], "y", "not a mime type"));
-        let err = body.to_form().err().map(|e| e.to_string()).unwrap_or_default();
+        let err = body
+            .to_form()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("not a mime type"), "{err}");
     }
 }

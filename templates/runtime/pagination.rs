@@ -187,7 +187,11 @@ mod tests {
         let mut stream = fake(vec![vec![1, 2], vec![3]], calls.clone());
         assert_eq!(stream.try_next().await?, Some(1));
         assert_eq!(stream.try_next().await?, Some(2));
-        assert_eq!(calls_of(&calls), [1], "page 2 not requested before it is needed");
+        assert_eq!(
+            calls_of(&calls),
+            [1],
+            "page 2 not requested before it is needed"
+        );
         assert_eq!(stream.try_next().await?, Some(3));
         assert_eq!(stream.try_next().await?, None);
         assert!(stream.is_terminated());
@@ -227,8 +231,9 @@ mod tests {
         assert!(matches!(stream.try_next().await, Err(Error::Validation(_))));
         assert_eq!(stream.try_next().await?, None, "no fetch after an error");
 
-        let stuck: PageStream<'_, u32, ()> =
-            PageStream::new(3, |page| Box::pin(async move { Ok((vec![page], Some(page))) }));
+        let stuck: PageStream<'_, u32, ()> = PageStream::new(3, |page| {
+            Box::pin(async move { Ok((vec![page], Some(page))) })
+        });
         assert_eq!(stuck.collect_all().await?, [3]);
         Ok(())
     }

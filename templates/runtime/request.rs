@@ -7,12 +7,12 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::base_url::{resolve, ServerOverride};
+use super::base_url::{ServerOverride, resolve};
 use super::encoding::ToQuery;
 use super::error::EncodeError;
 use super::idempotency::ensure_idempotency_key;
@@ -24,7 +24,7 @@ use super::retry::method_is_idempotent;
 /// ```ignore
 /// let opts = RequestOptions::new().timeout(Duration::from_secs(5)).max_retries(0);
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
@@ -170,8 +170,9 @@ impl Request {
         let url = resolve(base, self.server.as_ref(), &self.path, &self.query)?;
         let mut headers = HeaderMap::with_capacity(self.headers.len() + 1);
         for (name, value) in self.headers {
-            let header = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|e| EncodeError::with_source(format!("invalid header name `{name}`"), e))?;
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
+                EncodeError::with_source(format!("invalid header name `{name}`"), e)
+            })?;
             let value = HeaderValue::from_str(&value).map_err(|e| {
                 EncodeError::with_source(format!("invalid value for header `{name}`"), e)
             })?;
@@ -235,7 +236,9 @@ mod tests {
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
     fn base() -> Result<Url, Box<dyn std::error::Error>> {
-        Ok(super::super::base_url::parse_base_url("https://api.example.com/api/v1")?)
+        Ok(super::super::base_url::parse_base_url(
+            "https://api.example.com/api/v1",
+        )?)
     }
 
     #[test]
@@ -263,8 +266,14 @@ mod tests {
         req.header("X-Custom", "v1".into());
         let p = req.prepare(&base()?)?;
         assert!(matches!(&p.body, PreparedBody::Json(b) if b == br#"{"amount":100}"#));
-        assert_eq!(p.headers.get("x-custom").map(HeaderValue::as_bytes), Some(&b"v1"[..]));
-        assert_eq!(p.headers.get(CONTENT_TYPE).map(HeaderValue::as_bytes), Some(&b"application/json"[..]));
+        assert_eq!(
+            p.headers.get("x-custom").map(HeaderValue::as_bytes),
+            Some(&b"v1"[..])
+        );
+        assert_eq!(
+            p.headers.get(CONTENT_TYPE).map(HeaderValue::as_bytes),
+            Some(&b"application/json"[..])
+        );
         assert!(!p.retry_safe, "POST without an idempotency key");
         assert_eq!(p.idempotency_key, None);
         Ok(())

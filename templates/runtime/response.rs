@@ -9,8 +9,8 @@
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 
-use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use super::error::{ApiError, DecodeError, Error};
@@ -28,6 +28,8 @@ pub(crate) struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
+    /// The idempotency key the request carried, kept for error reports.
+    pub(crate) idempotency_key: Option<String>,
 }
 
 #[allow(
@@ -81,18 +83,19 @@ impl RawResponse {
         } else {
             serde_json::from_slice::<B>(&self.body).ok()
         };
-        Error::Api(ApiError::new(
-            self.status,
-            self.headers,
-            self.body,
-            make(decoded),
-        ))
+        Error::Api(
+            ApiError::new(self.status, self.headers, self.body, make(decoded))
+                .with_idempotency_key(self.idempotency_key),
+        )
     }
 
     /// An error response for a status the spec does not document (or a
     /// documented one without a body schema).
     pub(crate) fn unexpected<E>(self, kind: E) -> Error<E> {
-        Error::Api(ApiError::new(self.status, self.headers, self.body, kind))
+        Error::Api(
+            ApiError::new(self.status, self.headers, self.body, kind)
+                .with_idempotency_key(self.idempotency_key),
+        )
     }
 }
 
@@ -110,8 +113,7 @@ fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> 
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize::<_, T>(&mut de)
         .map_err(|e| (e.path().to_string(), e.into_inner().to_string()))?;
-    de.end()
-        .map_err(|e| (".".to_owned(), e.to_string()))?;
+    de.end().map_err(|e| (".".to_owned(), e.to_string()))?;
     Ok(value)
 }
 
@@ -228,12 +230,14 @@ mod tests {
             status: StatusCode::from_u16(status).unwrap_or(StatusCode::IM_A_TEAPOT),
             headers,
             body: body.as_bytes().to_vec(),
+            idempotency_key: Some("idem-1".to_owned()),
         }
     }
 
     #[test]
     fn json_success_keeps_metadata() -> Result<(), Error<Kind>> {
-        let r = raw(201, r#"{"data":[{"id":"a","amount":5,"extra":true}]}"#).json::<Page, Kind>()?;
+        let r =
+            raw(201, r#"{"data":[{"id":"a","amount":5,"extra":true}]}"#).json::<Page, Kind>()?;
         assert_eq!(r.status(), StatusCode::CREATED);
         assert_eq!(r.request_id(), Some("req_9"));
         assert_eq!(r.data[0].id, "a", "deref reaches the value's fields");
@@ -294,9 +298,13 @@ mod tests {
     fn unexpected_and_empty() {
         let e = raw(418, "teapot").unexpected(Kind::Unexpected);
         assert_eq!(e.kind(), Some(&Kind::Unexpected));
+        assert_eq!(e.idempotency_key(), Some("idem-1"));
         assert_eq!(e.request_id(), Some("req_9"));
         let r = raw(204, "ignored").empty::<Kind>();
-        assert!(matches!(r, Ok(ref r) if r.status() == StatusCode::NO_CONTENT), "{r:?}");
+        assert!(
+            matches!(r, Ok(ref r) if r.status() == StatusCode::NO_CONTENT),
+            "{r:?}"
+        );
         let r = raw(200, "bin").bytes::<Kind>();
         assert!(matches!(r, Ok(ref r) if r.inner() == b"bin"), "{r:?}");
     }

@@ -138,7 +138,15 @@ mod tests {
         let full: Vec<Duration> = (0..7).map(|r| backoff_delay(&p, r, 1.0)).collect();
         assert_eq!(
             full,
-            [ms(500), ms(1000), ms(2000), ms(4000), ms(8000), ms(8000), ms(8000)]
+            [
+                ms(500),
+                ms(1000),
+                ms(2000),
+                ms(4000),
+                ms(8000),
+                ms(8000),
+                ms(8000)
+            ]
         );
         assert_eq!(backoff_delay(&p, u32::MAX, 1.0), ms(8000), "no overflow");
         let huge = RetryPolicy {
@@ -167,7 +175,10 @@ mod tests {
     fn retry_after_seconds_and_dates() {
         let now = UNIX_EPOCH + Duration::from_secs(1_445_412_470); // 07:27:50
         let v = |s: &'static str| HeaderValue::from_static(s);
-        assert_eq!(parse_retry_after(&v("3"), now), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_retry_after(&v("3"), now),
+            Some(Duration::from_secs(3))
+        );
         assert_eq!(parse_retry_after(&v(" 0 "), now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after(&v("1.5"), now), Some(ms(1500)));
         assert_eq!(
@@ -193,10 +204,23 @@ mod tests {
         let p = RetryPolicy::default();
         let now = SystemTime::now();
         let v = |s: &'static str| HeaderValue::from_static(s);
-        assert_eq!(retry_delay(&p, 0, Some(&v("7")), now, 0.0), Some(Duration::from_secs(7)));
-        assert_eq!(retry_delay(&p, 0, Some(&v("60")), now, 0.0), Some(Duration::from_secs(60)));
-        assert_eq!(retry_delay(&p, 0, Some(&v("61")), now, 0.0), None, "over the cap");
-        assert_eq!(retry_delay(&p, 0, Some(&v("junk")), now, 0.0), Some(ms(250)));
+        assert_eq!(
+            retry_delay(&p, 0, Some(&v("7")), now, 0.0),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            retry_delay(&p, 0, Some(&v("60")), now, 0.0),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            retry_delay(&p, 0, Some(&v("61")), now, 0.0),
+            None,
+            "over the cap"
+        );
+        assert_eq!(
+            retry_delay(&p, 0, Some(&v("junk")), now, 0.0),
+            Some(ms(250))
+        );
         assert_eq!(retry_delay(&p, 3, None, now, 1.0), Some(ms(4000)));
     }
 

@@ -171,7 +171,11 @@ mod tests {
         ];
         for (days, civil) in known {
             assert_eq!(civil_from_days(days), civil, "days {days}");
-            assert_eq!(days_from_civil(civil.0, civil.1, civil.2), days, "{civil:?}");
+            assert_eq!(
+                days_from_civil(civil.0, civil.1, civil.2),
+                days,
+                "{civil:?}"
+            );
         }
     }
 
@@ -191,7 +195,10 @@ mod tests {
     fn rfc3339_formats_known_instants() {
         assert_eq!(format_rfc3339(at(0)), "1970-01-01T00:00:00Z");
         assert_eq!(format_rfc3339(at(1_739_880_224)), "2025-02-18T12:03:44Z");
-        assert_eq!(format_rfc3339(at(951_782_400 + 86_399)), "2000-02-29T23:59:59Z");
+        assert_eq!(
+            format_rfc3339(at(951_782_400 + 86_399)),
+            "2000-02-29T23:59:59Z"
+        );
         assert_eq!(
             format_rfc3339(UNIX_EPOCH - Duration::from_secs(5)),
             "1970-01-01T00:00:00Z"

@@ -43,8 +43,12 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
     if docs_text.trim().is_empty() {
         docs_text = format!("`{}` from the API description.", def.name);
     }
+    // Deprecation of a type is documented rather than an attribute: the attribute would
+    // warn inside this crate wherever a live type still refers to it.
+    if def.deprecated {
+        docs_text.push_str("\n\n**Deprecated** in the API description.");
+    }
     let docs = doc_attrs(Some(&docs_text));
-    let deprecated = if def.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
     let body = match &def.kind {
         TypeKind::Struct(s) => structure(def, s),
         TypeKind::StringEnum(values) => string_enum(&def.name, values),
@@ -58,7 +62,6 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
     };
     quote! {
         #docs
-        #deprecated
         #body
     }
 }
@@ -85,6 +88,9 @@ fn field_docs(f: &Field) -> TokenStream {
     }
     if f.read_only {
         notes.push("Read-only: set by the server.".to_string());
+    }
+    if f.deprecated {
+        notes.push("**Deprecated** in the API description.".to_string());
     }
     if !notes.is_empty() {
         if !text.is_empty() {
@@ -120,12 +126,10 @@ fn structure(def: &TypeDef, s: &StructDef) -> TokenStream {
                 )]),
             }
         };
-        let deprecated = if f.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
         quote! {
             #docs
             #rename
             #presence
-            #deprecated
             pub #fname: #ty,
         }
     });
@@ -145,13 +149,6 @@ fn structure(def: &TypeDef, s: &StructDef) -> TokenStream {
         quote!(#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)])
     } else {
         quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)])
-    };
-    let has_deprecated = s.fields.iter().any(|f| f.deprecated) || def.deprecated;
-    let allow_deprecated = if has_deprecated {
-        // The constructor must still initialise deprecated fields.
-        quote!(#[allow(deprecated)])
-    } else {
-        TokenStream::new()
     };
     let constructor = if !all_optional && required.len() <= 7 {
         let args = required.iter().map(|f| {
@@ -183,7 +180,6 @@ fn structure(def: &TypeDef, s: &StructDef) -> TokenStream {
         quote! {
             impl #name {
                 #[doc = #doc]
-                #allow_deprecated
                 pub fn new(#(#args),*) -> Self {
                     Self { #(#inits,)* #extra }
                 }
@@ -288,8 +284,6 @@ fn validate_impl(name: &Ident, s: &StructDef) -> TokenStream {
         })
         .filter(|t| !t.is_empty())
         .collect();
-    let has_deprecated = s.fields.iter().any(|f| f.deprecated);
-    let allow = if has_deprecated { quote!(#[allow(deprecated)]) } else { TokenStream::new() };
     if checks.is_empty() {
         return quote! {
             impl #name {
@@ -304,7 +298,6 @@ fn validate_impl(name: &Ident, s: &StructDef) -> TokenStream {
         impl #name {
             /// Checks the constraints of the API description that can be checked before
             /// sending (lengths, bounds, item counts), naming the first field that fails.
-            #allow
             pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
                 #(#checks)*
                 Ok(())

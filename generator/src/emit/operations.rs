@@ -422,10 +422,10 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
     let server = match &op.server {
         None => TokenStream::new(),
         Some(ServerOverride::Relative { strip_segments, append }) => quote! {
-            let req = req.with_server(crate::runtime::ServerOverride::Relative { strip_segments: #strip_segments, append: #append });
+            req = req.with_server(crate::runtime::ServerOverride::Relative { strip_segments: #strip_segments, append: #append });
         },
         Some(ServerOverride::Absolute(url)) => quote! {
-            let req = req.with_server(crate::runtime::ServerOverride::Absolute(#url));
+            req = req.with_server(crate::runtime::ServerOverride::Absolute(#url));
         },
     };
     let mut mutations: Vec<TokenStream> = Vec::new();
@@ -526,10 +526,9 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
         .collect();
     ordered.sort_by_key(|(r, _)| *r);
     let arms = ordered.into_iter().map(|(_, a)| a);
-    let mutable = if mutations.is_empty() { TokenStream::new() } else { quote!(mut) };
     quote! {
         let path = #path;
-        let #mutable req = crate::runtime::Request::new(#method, #template, path);
+        let mut req = crate::runtime::Request::new(#method, #template, path);
         #server
         #(#mutations)*
         req.options(&self.options);
@@ -576,9 +575,9 @@ fn pagination(op: &Operation) -> TokenStream {
     let pin = match &p.pin_param {
         Some(pin) => {
             let pin_i = ident(pin);
-            let unless = p.pin_unless.iter().map(|u| {
+            let unless = p.pin_unless.iter().filter(|u| *u != pin).map(|u| {
                 let u = ident(u);
-                quote!(&& self.#u.is_none())
+                quote!(&& this.#u.is_none())
             });
             quote! {
                 let mut this = self;
@@ -593,7 +592,11 @@ fn pagination(op: &Operation) -> TokenStream {
     let pin_doc = match &p.pin_param {
         Some(pin) => format!(
             "\n\nThe walk pins `{pin}` to the time of the first request (unless you set {}) so that records created meanwhile do not shift items between pages.",
-            std::iter::once(pin.clone()).chain(p.pin_unless.iter().cloned()).map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or ")
+            std::iter::once(pin.clone())
+                .chain(p.pin_unless.iter().filter(|u| *u != pin).cloned())
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
         ),
         None => String::new(),
     };

@@ -94,7 +94,17 @@ pub fn load_str(
         let target = ptr.strip_prefix('#').and_then(|p| raw.pointer_mut(p));
         match target {
             Some(Value::Object(schema)) => {
-                schema.insert("type".into(), Value::String(ty.clone()));
+                // A 3.1 type array keeps its "null": only the non-null type is replaced.
+                let new_type = match schema.get("type") {
+                    Some(Value::Array(types)) => Value::Array(
+                        types
+                            .iter()
+                            .map(|t| if t == "null" { t.clone() } else { Value::String(ty.clone()) })
+                            .collect(),
+                    ),
+                    _ => Value::String(ty.clone()),
+                };
+                schema.insert("type".into(), new_type);
                 schema.remove("format");
             }
             _ => {
