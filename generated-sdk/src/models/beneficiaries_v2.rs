@@ -100,9 +100,13 @@ pub struct BeneficiaryV2 {
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub notes: Option<Option<crate::models::Notes>>,
 }
 impl BeneficiaryV2 {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -252,9 +256,13 @@ pub struct BeneficiaryV2CreateRequest {
     /// UPI details, as an alternative to `bank_account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upi_account: Option<crate::models::BeneficiaryV2CreateRequestUpiAccount>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub notes: Option<Option<crate::models::Notes>>,
 }
 impl BeneficiaryV2CreateRequest {
     /// Creates a value from its required fields (`category`, `beneficiary`); optional ones start empty.

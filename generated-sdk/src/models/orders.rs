@@ -44,9 +44,13 @@ pub struct CreateOrderWithQuoteRequest {
     /// `product`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<crate::models::Product>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub notes: Option<Option<crate::models::Notes>>,
     /// `bank_account_details`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
@@ -258,9 +262,13 @@ pub struct OrderResponse {
     /// `product`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<crate::models::Product>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub notes: Option<Option<crate::models::Notes>>,
     /// `lrs`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lrs: Option<crate::models::LrsOrderDetails>,
@@ -493,9 +501,13 @@ pub struct Orders {
     /// `product`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<crate::models::Product>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub notes: Option<Option<crate::models::Notes>>,
     /// `bank_account_details`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetails>,

@@ -66,9 +66,13 @@ pub struct CreatePayinRequestPaymentLink {
     /// `product`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<crate::models::Product>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub notes: Option<Option<crate::models::Notes>>,
     /// `bank_account_details`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
@@ -153,9 +157,13 @@ pub struct CreatePaymentLinkWithQuoteRequest {
     /// `product`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<crate::models::Product>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub notes: Option<Option<crate::models::Notes>>,
     /// `bank_account_details`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
@@ -372,9 +380,13 @@ pub struct PaymentLink {
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub notes: Option<Option<crate::models::Notes>>,
     /// `bank_account_details`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
@@ -614,9 +626,13 @@ pub struct PaymentLinkResponse {
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub notes: Option<Option<crate::models::Notes>>,
 }
 impl PaymentLinkResponse {
     /// Checks the constraints of the API description that can be checked before

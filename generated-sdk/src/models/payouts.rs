@@ -146,9 +146,13 @@ pub struct CancelPayoutResponse {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<crate::models::PayoutTaxes>>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub notes: Option<Option<crate::models::Notes>>,
     /// Status of the payout after cancellation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -252,9 +256,13 @@ pub struct CreatePayoutWithQuoteRequest {
     /// IDs of uploaded documents to attach to the payout.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<String>>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub notes: Option<Option<crate::models::Notes>>,
 }
 impl CreatePayoutWithQuoteRequest {
     /// Creates a value from its required fields (`quote_id`, `beneficiary_id`, `purpose_code`); optional ones start empty.
@@ -340,9 +348,13 @@ pub struct CreatePayoutWithoutQuoteRequest {
     /// IDs of uploaded documents to attach to the payout.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<String>>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub notes: Option<Option<crate::models::Notes>>,
 }
 impl CreatePayoutWithoutQuoteRequest {
     /// Creates a value from its required fields (`purpose_code`, `beneficiary_id`, `source_currency`, `destination_currency`); optional ones start empty.
@@ -1009,9 +1021,13 @@ pub struct Payout {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<crate::models::PayoutTaxes>>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub notes: Option<Option<crate::models::Notes>>,
 }
 impl Payout {
     /// Checks the constraints of the API description that can be checked before

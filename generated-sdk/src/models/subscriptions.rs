@@ -26,9 +26,13 @@ pub struct CreateSubscriptionRequest {
     pub currency: crate::models::Currency,
     /// `interval_type`
     pub interval_type: crate::models::IntervalType,
-    /// `interval_count`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interval_count: Option<crate::models::IntervalCount>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub interval_count: Option<Option<crate::models::IntervalCount>>,
     /// Number of cycles (fixed-frequency only; lifetime up to 30 years: max 360 monthly, 120 quarterly,
     /// 60 half-yearly, 30 yearly). Must be a JSON number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,9 +51,13 @@ pub struct CreateSubscriptionRequest {
     pub expires_at: String,
     /// Email the customer about lifecycle changes.
     pub notify_customer: bool,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub notes: Option<Option<crate::models::Notes>>,
     /// Optional reconciliation reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
@@ -157,9 +165,13 @@ pub struct CreateSubscriptionResponse {
     pub currency: crate::models::Currency,
     /// `interval_type`
     pub interval_type: crate::models::IntervalType,
-    /// `interval_count`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interval_count: Option<crate::models::IntervalCount>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub interval_count: Option<Option<crate::models::IntervalCount>>,
     /// Number of billing cycles; `null` for `as_presented`.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
@@ -209,9 +221,13 @@ pub struct CreateSubscriptionResponse {
         with = "crate::runtime::nullable"
     )]
     pub cancelled_at: Option<Option<String>>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub notes: Option<Option<crate::models::Notes>>,
 }
 impl CreateSubscriptionResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -509,9 +525,13 @@ pub struct Subscription {
     pub currency: crate::models::Currency,
     /// `interval_type`
     pub interval_type: crate::models::IntervalType,
-    /// `interval_count`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interval_count: Option<crate::models::IntervalCount>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub interval_count: Option<Option<crate::models::IntervalCount>>,
     /// Number of billing cycles; `null` for `as_presented`.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
@@ -561,9 +581,13 @@ pub struct Subscription {
         with = "crate::runtime::nullable"
     )]
     pub cancelled_at: Option<Option<String>>,
-    /// `notes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
+    /// `None`: absent; `Some(None)`: explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub notes: Option<Option<crate::models::Notes>>,
     /// Why a `halted` subscription stopped charging.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.

@@ -92,7 +92,7 @@ impl<'a> RotateApiKey<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(RotateApiKeyError::BadRequest),
                 )
@@ -101,7 +101,7 @@ impl<'a> RotateApiKey<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(RotateApiKeyError::Unauthorized),
                 )
@@ -127,9 +127,9 @@ impl<'a> std::future::IntoFuture for RotateApiKey<'a> {
 #[non_exhaustive]
 pub enum RotateApiKeyError {
     /// `400`: Bad request: invalid `expire_after_in_seconds` value The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `401`: Unauthorized: missing or invalid API key The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::ErrorModel>),
+    Unauthorized(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

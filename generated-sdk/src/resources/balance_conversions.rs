@@ -210,7 +210,7 @@ impl<'a> GetBalanceConversions<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(GetBalanceConversionsError::BadRequest),
                 )
@@ -232,7 +232,7 @@ impl<'a> GetBalanceConversions<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -279,7 +279,7 @@ impl<'a> std::future::IntoFuture for GetBalanceConversions<'a> {
 #[non_exhaustive]
 pub enum GetBalanceConversionsError {
     /// `400`: Bad Request: a filter parameter is invalid The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -352,7 +352,7 @@ impl<'a> CreateBalanceConversion<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreateBalanceConversionError::BadRequest),
                 )
@@ -378,7 +378,7 @@ impl<'a> std::future::IntoFuture for CreateBalanceConversion<'a> {
 #[non_exhaustive]
 pub enum CreateBalanceConversionError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -447,7 +447,7 @@ impl<'a> CreateQuote<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreateQuoteError::BadRequest),
                 )
@@ -470,7 +470,7 @@ impl<'a> std::future::IntoFuture for CreateQuote<'a> {
 #[non_exhaustive]
 pub enum CreateQuoteError {
     /// `400`: Bad Request: invalid currencies, amounts or method The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

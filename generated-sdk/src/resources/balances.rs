@@ -84,7 +84,7 @@ impl<'a> GetBalance<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(GetBalanceError::Unauthorized),
                 )
@@ -107,7 +107,7 @@ impl<'a> std::future::IntoFuture for GetBalance<'a> {
 #[non_exhaustive]
 pub enum GetBalanceError {
     /// `401`: Unauthorized: missing or invalid API key The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::ErrorModel>),
+    Unauthorized(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

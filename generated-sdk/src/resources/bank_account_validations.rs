@@ -182,7 +182,7 @@ impl<'a> GetBankAccountValidations<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::GetBankAccountValidationsBadRequestBody,
+                            Box<crate::models::GetBankAccountValidationsBadRequestBody>,
                             _,
                         >(GetBankAccountValidationsError::BadRequest),
                 )
@@ -204,7 +204,7 @@ impl<'a> GetBankAccountValidations<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -251,7 +251,7 @@ impl<'a> std::future::IntoFuture for GetBankAccountValidations<'a> {
 #[non_exhaustive]
 pub enum GetBankAccountValidationsError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::GetBankAccountValidationsBadRequestBody>),
+    BadRequest(Option<Box<crate::models::GetBankAccountValidationsBadRequestBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

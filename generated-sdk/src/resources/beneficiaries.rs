@@ -207,7 +207,7 @@ impl<'a> GetBeneficiaries<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::GetBeneficiariesBadRequestBody,
+                            Box<crate::models::GetBeneficiariesBadRequestBody>,
                             _,
                         >(GetBeneficiariesError::BadRequest),
                 )
@@ -229,7 +229,7 @@ impl<'a> GetBeneficiaries<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -273,7 +273,7 @@ impl<'a> std::future::IntoFuture for GetBeneficiaries<'a> {
 #[non_exhaustive]
 pub enum GetBeneficiariesError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::GetBeneficiariesBadRequestBody>),
+    BadRequest(Option<Box<crate::models::GetBeneficiariesBadRequestBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -427,7 +427,7 @@ impl<'a> GetBeneficiaryById<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(GetBeneficiaryByIdError::NotFound),
                 )
@@ -453,7 +453,7 @@ impl<'a> std::future::IntoFuture for GetBeneficiaryById<'a> {
 #[non_exhaustive]
 pub enum GetBeneficiaryByIdError {
     /// `404`: Beneficiary not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

@@ -335,7 +335,7 @@ impl<'a> CreateBeneficiaryV2<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::CreateBeneficiaryV2BadRequestBody,
+                            Box<crate::models::CreateBeneficiaryV2BadRequestBody>,
                             _,
                         >(CreateBeneficiaryV2Error::BadRequest),
                 )
@@ -344,7 +344,9 @@ impl<'a> CreateBeneficiaryV2<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::CreateBeneficiaryV2UnprocessableEntityBody,
+                            Box<
+                                crate::models::CreateBeneficiaryV2UnprocessableEntityBody,
+                            >,
                             _,
                         >(CreateBeneficiaryV2Error::UnprocessableEntity),
                 )
@@ -370,10 +372,10 @@ impl<'a> std::future::IntoFuture for CreateBeneficiaryV2<'a> {
 #[non_exhaustive]
 pub enum CreateBeneficiaryV2Error {
     /// `400`: Bad Request - Validation errors in the request body The body, when it decodes as documented.
-    BadRequest(Option<crate::models::CreateBeneficiaryV2BadRequestBody>),
+    BadRequest(Option<Box<crate::models::CreateBeneficiaryV2BadRequestBody>>),
     /// `422`: Unprocessable Entity - Business logic errors (e.g., duplicate bank account) The body, when it decodes as documented.
     UnprocessableEntity(
-        Option<crate::models::CreateBeneficiaryV2UnprocessableEntityBody>,
+        Option<Box<crate::models::CreateBeneficiaryV2UnprocessableEntityBody>>,
     ),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
@@ -453,7 +455,7 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(GetBeneficiaryByIdV2Error::NotFound),
                 )
@@ -479,7 +481,7 @@ impl<'a> std::future::IntoFuture for GetBeneficiaryByIdV2<'a> {
 #[non_exhaustive]
 pub enum GetBeneficiaryByIdV2Error {
     /// `404`: Beneficiary not found or does not belong to the authenticated business The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -566,7 +568,7 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(MockReviewBeneficiaryV2Error::NotFound),
                 )
@@ -575,7 +577,7 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(MockReviewBeneficiaryV2Error::UnprocessableEntity),
                 )
@@ -603,9 +605,9 @@ impl<'a> std::future::IntoFuture for MockReviewBeneficiaryV2<'a> {
 #[non_exhaustive]
 pub enum MockReviewBeneficiaryV2Error {
     /// `404`: Beneficiary not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// `422`: The beneficiary is not in `pending` status The body, when it decodes as documented.
-    UnprocessableEntity(Option<crate::models::ErrorModel>),
+    UnprocessableEntity(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

@@ -269,7 +269,7 @@ impl<'a> GetCustomers<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(GetCustomersError::BadRequest),
                 )
@@ -287,7 +287,7 @@ impl<'a> GetCustomers<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -331,7 +331,7 @@ impl<'a> std::future::IntoFuture for GetCustomers<'a> {
 #[non_exhaustive]
 pub enum GetCustomersError {
     /// `400`: Bad Request: a filter parameter is invalid The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -402,7 +402,7 @@ impl<'a> CreateCustomer<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreateCustomerError::BadRequest),
                 )
@@ -425,7 +425,7 @@ impl<'a> std::future::IntoFuture for CreateCustomer<'a> {
 #[non_exhaustive]
 pub enum CreateCustomerError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -491,7 +491,7 @@ impl<'a> GetCustomerById<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(GetCustomerByIdError::NotFound),
                 )
@@ -514,7 +514,7 @@ impl<'a> std::future::IntoFuture for GetCustomerById<'a> {
 #[non_exhaustive]
 pub enum GetCustomerByIdError {
     /// `404`: Customer not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -584,7 +584,7 @@ impl<'a> GetCustomerBankAccounts<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(GetCustomerBankAccountsError::NotFound),
                 )
@@ -610,7 +610,7 @@ impl<'a> std::future::IntoFuture for GetCustomerBankAccounts<'a> {
 #[non_exhaustive]
 pub enum GetCustomerBankAccountsError {
     /// `404`: Customer not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -686,7 +686,7 @@ impl<'a> CreateCustomerBankAccount<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreateCustomerBankAccountError::BadRequest),
                 )
@@ -695,7 +695,7 @@ impl<'a> CreateCustomerBankAccount<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(CreateCustomerBankAccountError::NotFound),
                 )
@@ -721,9 +721,9 @@ impl<'a> std::future::IntoFuture for CreateCustomerBankAccount<'a> {
 #[non_exhaustive]
 pub enum CreateCustomerBankAccountError {
     /// `400`: Bad Request: invalid account details The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `404`: Customer not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

@@ -144,7 +144,7 @@ impl<'a> GetDocuments<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(GetDocumentsError::BadRequest),
                 )
@@ -162,7 +162,7 @@ impl<'a> GetDocuments<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -206,7 +206,7 @@ impl<'a> std::future::IntoFuture for GetDocuments<'a> {
 #[non_exhaustive]
 pub enum GetDocumentsError {
     /// `400`: Bad request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -275,7 +275,7 @@ impl<'a> CreateDocument<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreateDocumentError::BadRequest),
                 )
@@ -298,7 +298,7 @@ impl<'a> std::future::IntoFuture for CreateDocument<'a> {
 #[non_exhaustive]
 pub enum CreateDocumentError {
     /// `400`: Bad request: missing or invalid file The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

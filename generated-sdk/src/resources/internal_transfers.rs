@@ -99,7 +99,7 @@ impl<'a> CreateInternalTransfer<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::CreateInternalTransferBadRequestBody,
+                            Box<crate::models::CreateInternalTransferBadRequestBody>,
                             _,
                         >(CreateInternalTransferError::BadRequest),
                 )
@@ -108,7 +108,7 @@ impl<'a> CreateInternalTransfer<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::CreateInternalTransferUnauthorizedBody,
+                            Box<crate::models::CreateInternalTransferUnauthorizedBody>,
                             _,
                         >(CreateInternalTransferError::Unauthorized),
                 )
@@ -134,9 +134,9 @@ impl<'a> std::future::IntoFuture for CreateInternalTransfer<'a> {
 #[non_exhaustive]
 pub enum CreateInternalTransferError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::CreateInternalTransferBadRequestBody>),
+    BadRequest(Option<Box<crate::models::CreateInternalTransferBadRequestBody>>),
     /// `401`: Unauthorized The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::CreateInternalTransferUnauthorizedBody>),
+    Unauthorized(Option<Box<crate::models::CreateInternalTransferUnauthorizedBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

@@ -140,7 +140,7 @@ impl<'a> GetLrsBanks<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(GetLrsBanksError::Unauthorized),
                 )
@@ -163,7 +163,7 @@ impl<'a> std::future::IntoFuture for GetLrsBanks<'a> {
 #[non_exhaustive]
 pub enum GetLrsBanksError {
     /// `401`: Unauthorized: invalid or missing authentication token The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::ErrorModel>),
+    Unauthorized(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -243,7 +243,7 @@ impl<'a> CreateLrsCustomerBankAccount<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreateLrsCustomerBankAccountError::BadRequest),
                 )
@@ -252,7 +252,7 @@ impl<'a> CreateLrsCustomerBankAccount<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreateLrsCustomerBankAccountError::Unauthorized),
                 )
@@ -278,9 +278,9 @@ impl<'a> std::future::IntoFuture for CreateLrsCustomerBankAccount<'a> {
 #[non_exhaustive]
 pub enum CreateLrsCustomerBankAccountError {
     /// `400`: Bad Request: missing or invalid field, unknown customer, or duplicate account The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `401`: Unauthorized: invalid or missing authentication token The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::ErrorModel>),
+    Unauthorized(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -358,7 +358,7 @@ impl<'a> CreateLrsQuote<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreateLrsQuoteError::BadRequest),
                 )
@@ -367,7 +367,7 @@ impl<'a> CreateLrsQuote<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreateLrsQuoteError::Unauthorized),
                 )
@@ -376,7 +376,7 @@ impl<'a> CreateLrsQuote<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreateLrsQuoteError::UnprocessableEntity),
                 )
@@ -399,11 +399,11 @@ impl<'a> std::future::IntoFuture for CreateLrsQuote<'a> {
 #[non_exhaustive]
 pub enum CreateLrsQuoteError {
     /// `400`: Bad Request: missing field, unsupported currency or corridor, amount outside limits, or LRS not enabled The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `401`: Unauthorized: invalid or missing authentication token The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::ErrorModel>),
+    Unauthorized(Option<Box<crate::models::ErrorModel>>),
     /// `422`: Unprocessable Entity: no exchange rate is currently available for the bank The body, when it decodes as documented.
-    UnprocessableEntity(Option<crate::models::ErrorModel>),
+    UnprocessableEntity(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

@@ -237,7 +237,7 @@ impl<'a> GetOrders<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(GetOrdersError::BadRequest),
                 )
@@ -255,7 +255,7 @@ impl<'a> GetOrders<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -296,7 +296,7 @@ impl<'a> std::future::IntoFuture for GetOrders<'a> {
 #[non_exhaustive]
 pub enum GetOrdersError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -365,7 +365,7 @@ impl<'a> CreateOrder<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreateOrderError::BadRequest),
                 )
@@ -388,7 +388,7 @@ impl<'a> std::future::IntoFuture for CreateOrder<'a> {
 #[non_exhaustive]
 pub enum CreateOrderError {
     /// `400`: Bad Request: validation error (including quote and split_ids checks) The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -458,7 +458,7 @@ impl<'a> GetOrderById<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(GetOrderByIdError::NotFound),
                 )
@@ -481,7 +481,7 @@ impl<'a> std::future::IntoFuture for GetOrderById<'a> {
 #[non_exhaustive]
 pub enum GetOrderByIdError {
     /// `404`: Order not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -554,7 +554,7 @@ impl<'a> UpdateOrderRfi<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(UpdateOrderRfiError::BadRequest),
                 )
@@ -563,7 +563,7 @@ impl<'a> UpdateOrderRfi<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(UpdateOrderRfiError::NotFound),
                 )
@@ -589,9 +589,9 @@ impl<'a> std::future::IntoFuture for UpdateOrderRfi<'a> {
 #[non_exhaustive]
 pub enum UpdateOrderRfiError {
     /// `400`: Bad Request: invalid `rfi_doc_id`, or the object is not `action_required` The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `404`: Order not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

@@ -300,7 +300,7 @@ impl<'a> GetPayins<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(GetPayinsError::BadRequest),
                 )
@@ -322,7 +322,7 @@ impl<'a> GetPayins<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -363,7 +363,7 @@ impl<'a> std::future::IntoFuture for GetPayins<'a> {
 #[non_exhaustive]
 pub enum GetPayinsError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -431,7 +431,7 @@ impl<'a> CreatePayin<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreatePayinError::BadRequest),
                 )
@@ -457,7 +457,7 @@ impl<'a> std::future::IntoFuture for CreatePayin<'a> {
 #[non_exhaustive]
 pub enum CreatePayinError {
     /// `400`: Bad Request: validation error (including quote and split_ids checks) The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -527,7 +527,7 @@ impl<'a> GetPayinById<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(GetPayinByIdError::NotFound),
                 )
@@ -553,7 +553,7 @@ impl<'a> std::future::IntoFuture for GetPayinById<'a> {
 #[non_exhaustive]
 pub enum GetPayinByIdError {
     /// `404`: Payment link not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -625,7 +625,7 @@ impl<'a> UpdatePayin<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(UpdatePayinError::BadRequest),
                 )
@@ -634,7 +634,7 @@ impl<'a> UpdatePayin<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(UpdatePayinError::NotFound),
                 )
@@ -660,9 +660,9 @@ impl<'a> std::future::IntoFuture for UpdatePayin<'a> {
 #[non_exhaustive]
 pub enum UpdatePayinError {
     /// `400`: Bad request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `404`: Payment link not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::ErrorModel>),
+    NotFound(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -730,7 +730,7 @@ impl<'a> CancelPayin<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(CancelPayinError::NotFound),
                 )
@@ -756,7 +756,7 @@ impl<'a> std::future::IntoFuture for CancelPayin<'a> {
 #[non_exhaustive]
 pub enum CancelPayinError {
     /// `404`: Payment link not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -829,7 +829,7 @@ impl<'a> UpdatePayinRfi<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(UpdatePayinRfiError::BadRequest),
                 )
@@ -838,7 +838,7 @@ impl<'a> UpdatePayinRfi<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(UpdatePayinRfiError::NotFound),
                 )
@@ -864,9 +864,9 @@ impl<'a> std::future::IntoFuture for UpdatePayinRfi<'a> {
 #[non_exhaustive]
 pub enum UpdatePayinRfiError {
     /// `400`: Bad Request: invalid `rfi_doc_id`, or the object is not `action_required` The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `404`: Payment link not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -940,7 +940,7 @@ impl<'a> MockReviewPaymentLink<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(MockReviewPaymentLinkError::BadRequest),
                 )
@@ -949,7 +949,7 @@ impl<'a> MockReviewPaymentLink<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(MockReviewPaymentLinkError::NotFound),
                 )
@@ -977,9 +977,9 @@ impl<'a> std::future::IntoFuture for MockReviewPaymentLink<'a> {
 #[non_exhaustive]
 pub enum MockReviewPaymentLinkError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `404`: Payment link not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

@@ -405,7 +405,7 @@ impl<'a> GetPayments<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(GetPaymentsError::BadRequest),
                 )
@@ -423,7 +423,7 @@ impl<'a> GetPayments<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -467,7 +467,7 @@ impl<'a> std::future::IntoFuture for GetPayments<'a> {
 #[non_exhaustive]
 pub enum GetPaymentsError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -537,7 +537,7 @@ impl<'a> CreatePayment<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreatePaymentError::BadRequest),
                 )
@@ -563,7 +563,7 @@ impl<'a> std::future::IntoFuture for CreatePayment<'a> {
 #[non_exhaustive]
 pub enum CreatePaymentError {
     /// `400`: Bad Request: validation error The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -629,7 +629,7 @@ impl<'a> GetPaymentById<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(GetPaymentByIdError::NotFound),
                 )
@@ -652,7 +652,7 @@ impl<'a> std::future::IntoFuture for GetPaymentById<'a> {
 #[non_exhaustive]
 pub enum GetPaymentByIdError {
     /// `404`: Payment not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -723,7 +723,7 @@ impl<'a> CreateMockPayment<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreateMockPaymentError::BadRequest),
                 )
@@ -748,7 +748,7 @@ impl<'a> std::future::IntoFuture for CreateMockPayment<'a> {
 #[non_exhaustive]
 pub enum CreateMockPaymentError {
     /// `400`: Bad request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -821,7 +821,7 @@ impl<'a> MockUpdatePaymentFundsAvailable<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(MockUpdatePaymentFundsAvailableError::BadRequest),
                 )
@@ -830,7 +830,7 @@ impl<'a> MockUpdatePaymentFundsAvailable<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(MockUpdatePaymentFundsAvailableError::Unauthorized),
                 )
@@ -839,7 +839,7 @@ impl<'a> MockUpdatePaymentFundsAvailable<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(MockUpdatePaymentFundsAvailableError::NotFound),
                 )
@@ -874,11 +874,11 @@ impl<'a> std::future::IntoFuture for MockUpdatePaymentFundsAvailable<'a> {
 #[non_exhaustive]
 pub enum MockUpdatePaymentFundsAvailableError {
     /// `400`: Bad Request: the payment cannot be marked funds-available The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `401`: Unauthorized: missing or invalid API key The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::ErrorModel>),
+    Unauthorized(Option<Box<crate::models::ErrorModel>>),
     /// `404`: Not Found: no payment with this ID The body, when it decodes as documented.
-    NotFound(Option<crate::models::ErrorModel>),
+    NotFound(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -960,7 +960,7 @@ impl<'a> UpdateRfiPayment<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(UpdateRfiPaymentError::BadRequest),
                 )
@@ -969,7 +969,7 @@ impl<'a> UpdateRfiPayment<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(UpdateRfiPaymentError::Unauthorized),
                 )
@@ -992,9 +992,9 @@ impl<'a> std::future::IntoFuture for UpdateRfiPayment<'a> {
 #[non_exhaustive]
 pub enum UpdateRfiPaymentError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `401`: Unauthorized: missing or invalid API key The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::ErrorModel>),
+    Unauthorized(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -1067,7 +1067,7 @@ impl<'a> GetEligiblePayins<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(GetEligiblePayinsError::NotFound),
                 )
@@ -1093,7 +1093,7 @@ impl<'a> std::future::IntoFuture for GetEligiblePayins<'a> {
 #[non_exhaustive]
 pub enum GetEligiblePayinsError {
     /// `404`: Payment not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -1166,7 +1166,7 @@ impl<'a> ConnectPayin<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(ConnectPayinError::BadRequest),
                 )
@@ -1175,7 +1175,7 @@ impl<'a> ConnectPayin<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(ConnectPayinError::NotFound),
                 )
@@ -1198,9 +1198,9 @@ impl<'a> std::future::IntoFuture for ConnectPayin<'a> {
 #[non_exhaustive]
 pub enum ConnectPayinError {
     /// `400`: Bad Request: the payin is not eligible for this payment The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `404`: Payment not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

@@ -317,7 +317,7 @@ impl<'a> GetPayouts<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -439,7 +439,7 @@ impl<'a> CreatePayout<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::CreatePayoutConflictBody,
+                            Box<crate::models::CreatePayoutConflictBody>,
                             _,
                         >(CreatePayoutError::Conflict),
                 )
@@ -470,7 +470,7 @@ pub enum CreatePayoutError {
     BadRequest(Option<std::collections::BTreeMap<String, serde_json::Value>>),
     /// `409`: A payout with this `request_id` already exists on your account. The existing payout is not returned;
     /// fetch it with `GET /payouts?request_id=<your_request_id>`. The body, when it decodes as documented.
-    Conflict(Option<crate::models::CreatePayoutConflictBody>),
+    Conflict(Option<Box<crate::models::CreatePayoutConflictBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -545,7 +545,7 @@ impl<'a> GetPayoutById<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(GetPayoutByIdError::NotFound),
                 )
@@ -569,7 +569,7 @@ impl<'a> std::future::IntoFuture for GetPayoutById<'a> {
 pub enum GetPayoutByIdError {
     /// `404`: Payout not found. A recorded sandbox response carried `{"error": "Not Found", "message": "Payout not
     /// found"}`, which differs from the literal values listed in `EntityNotFound`. The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -641,7 +641,7 @@ impl<'a> CancelPayout<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(CancelPayoutError::NotFound),
                 )
@@ -669,7 +669,7 @@ pub enum CancelPayoutError {
     /// `400`: Bad request
     BadRequest,
     /// `404`: Payout not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

@@ -150,7 +150,7 @@ impl<'a> OnboardMerchant<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::OnboardMerchantBadRequestBody,
+                            Box<crate::models::OnboardMerchantBadRequestBody>,
                             _,
                         >(OnboardMerchantError::BadRequest),
                 )
@@ -159,7 +159,7 @@ impl<'a> OnboardMerchant<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::OnboardMerchantUnauthorizedBody,
+                            Box<crate::models::OnboardMerchantUnauthorizedBody>,
                             _,
                         >(OnboardMerchantError::Unauthorized),
                 )
@@ -185,9 +185,9 @@ impl<'a> std::future::IntoFuture for OnboardMerchant<'a> {
 #[non_exhaustive]
 pub enum OnboardMerchantError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::OnboardMerchantBadRequestBody>),
+    BadRequest(Option<Box<crate::models::OnboardMerchantBadRequestBody>>),
     /// `401`: Unauthorized The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::OnboardMerchantUnauthorizedBody>),
+    Unauthorized(Option<Box<crate::models::OnboardMerchantUnauthorizedBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -259,7 +259,7 @@ impl<'a> UpdateMerchantStatus<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(UpdateMerchantStatusError::BadRequest),
                 )
@@ -268,7 +268,7 @@ impl<'a> UpdateMerchantStatus<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(UpdateMerchantStatusError::Unauthorized),
                 )
@@ -277,7 +277,7 @@ impl<'a> UpdateMerchantStatus<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(UpdateMerchantStatusError::NotFound),
                 )
@@ -305,11 +305,11 @@ impl<'a> std::future::IntoFuture for UpdateMerchantStatus<'a> {
 #[non_exhaustive]
 pub enum UpdateMerchantStatusError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `401`: Unauthorized The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::ErrorModel>),
+    Unauthorized(Option<Box<crate::models::ErrorModel>>),
     /// `404`: Merchant not found under your platform The body, when it decodes as documented.
-    NotFound(Option<crate::models::ErrorModel>),
+    NotFound(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -381,7 +381,7 @@ impl<'a> GetMerchant<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::GetMerchantBadRequestBody,
+                            Box<crate::models::GetMerchantBadRequestBody>,
                             _,
                         >(GetMerchantError::BadRequest),
                 )
@@ -390,7 +390,7 @@ impl<'a> GetMerchant<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::GetMerchantUnauthorizedBody,
+                            Box<crate::models::GetMerchantUnauthorizedBody>,
                             _,
                         >(GetMerchantError::Unauthorized),
                 )
@@ -399,7 +399,7 @@ impl<'a> GetMerchant<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::GetMerchantNotFoundBody,
+                            Box<crate::models::GetMerchantNotFoundBody>,
                             _,
                         >(GetMerchantError::NotFound),
                 )
@@ -422,11 +422,11 @@ impl<'a> std::future::IntoFuture for GetMerchant<'a> {
 #[non_exhaustive]
 pub enum GetMerchantError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::GetMerchantBadRequestBody>),
+    BadRequest(Option<Box<crate::models::GetMerchantBadRequestBody>>),
     /// `401`: Unauthorized The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::GetMerchantUnauthorizedBody>),
+    Unauthorized(Option<Box<crate::models::GetMerchantUnauthorizedBody>>),
     /// `404`: Not Found The body, when it decodes as documented.
-    NotFound(Option<crate::models::GetMerchantNotFoundBody>),
+    NotFound(Option<Box<crate::models::GetMerchantNotFoundBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

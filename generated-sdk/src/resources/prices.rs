@@ -176,7 +176,7 @@ impl<'a> GetPrices<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(GetPricesError::BadRequest),
                 )
@@ -194,7 +194,7 @@ impl<'a> GetPrices<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -235,7 +235,7 @@ impl<'a> std::future::IntoFuture for GetPrices<'a> {
 #[non_exhaustive]
 pub enum GetPricesError {
     /// `400`: Bad request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -300,7 +300,7 @@ impl<'a> CreatePrice<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreatePriceError::BadRequest),
                 )
@@ -323,7 +323,7 @@ impl<'a> std::future::IntoFuture for CreatePrice<'a> {
 #[non_exhaustive]
 pub enum CreatePriceError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -386,7 +386,7 @@ impl<'a> GetPriceById<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(GetPriceByIdError::NotFound),
                 )
@@ -409,7 +409,7 @@ impl<'a> std::future::IntoFuture for GetPriceById<'a> {
 #[non_exhaustive]
 pub enum GetPriceByIdError {
     /// `404`: Price not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

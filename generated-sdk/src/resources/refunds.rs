@@ -287,7 +287,7 @@ impl<'a> GetRefunds<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(GetRefundsError::Unauthorized),
                 )
@@ -305,7 +305,7 @@ impl<'a> GetRefunds<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -349,7 +349,7 @@ impl<'a> std::future::IntoFuture for GetRefunds<'a> {
 #[non_exhaustive]
 pub enum GetRefundsError {
     /// `401`: Unauthorized: missing or invalid API key The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::ErrorModel>),
+    Unauthorized(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -421,7 +421,7 @@ impl<'a> CreateRefund<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreateRefundError::BadRequest),
                 )
@@ -430,7 +430,7 @@ impl<'a> CreateRefund<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreateRefundError::Conflict),
                 )
@@ -439,7 +439,7 @@ impl<'a> CreateRefund<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::Refund,
+                            Box<crate::models::Refund>,
                             _,
                         >(CreateRefundError::UnprocessableEntity),
                 )
@@ -462,11 +462,11 @@ impl<'a> std::future::IntoFuture for CreateRefund<'a> {
 #[non_exhaustive]
 pub enum CreateRefundError {
     /// `400`: Bad request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `409`: Conflict: another refund on this payment is being processed; retry shortly The body, when it decodes as documented.
-    Conflict(Option<crate::models::ErrorModel>),
+    Conflict(Option<Box<crate::models::ErrorModel>>),
     /// `422`: Refund failed or was cancelled at creation; the body is the refund The body, when it decodes as documented.
-    UnprocessableEntity(Option<crate::models::Refund>),
+    UnprocessableEntity(Option<Box<crate::models::Refund>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -542,7 +542,7 @@ impl<'a> GetRefundById<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(GetRefundByIdError::NotFound),
                 )
@@ -565,7 +565,7 @@ impl<'a> std::future::IntoFuture for GetRefundById<'a> {
 #[non_exhaustive]
 pub enum GetRefundByIdError {
     /// `404`: Refund not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -638,7 +638,7 @@ impl<'a> UpdateRfiRefund<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(UpdateRfiRefundError::BadRequest),
                 )
@@ -647,7 +647,7 @@ impl<'a> UpdateRfiRefund<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(UpdateRfiRefundError::Unauthorized),
                 )
@@ -670,9 +670,9 @@ impl<'a> std::future::IntoFuture for UpdateRfiRefund<'a> {
 #[non_exhaustive]
 pub enum UpdateRfiRefundError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `401`: Unauthorized: missing or invalid API key The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::ErrorModel>),
+    Unauthorized(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -750,7 +750,7 @@ impl<'a> MockUpdateRefund<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(MockUpdateRefundError::BadRequest),
                 )
@@ -759,7 +759,7 @@ impl<'a> MockUpdateRefund<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(MockUpdateRefundError::NotFound),
                 )
@@ -784,9 +784,9 @@ impl<'a> std::future::IntoFuture for MockUpdateRefund<'a> {
 #[non_exhaustive]
 pub enum MockUpdateRefundError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `404`: Refund not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

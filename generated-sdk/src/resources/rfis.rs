@@ -177,7 +177,7 @@ impl<'a> GetRfis<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(GetRfisError::BadRequest),
                 )
@@ -195,7 +195,7 @@ impl<'a> GetRfis<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -236,7 +236,7 @@ impl<'a> std::future::IntoFuture for GetRfis<'a> {
 #[non_exhaustive]
 pub enum GetRfisError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -297,7 +297,7 @@ impl<'a> GetRfi<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(GetRfiError::NotFound),
                 )
@@ -320,7 +320,7 @@ impl<'a> std::future::IntoFuture for GetRfi<'a> {
 #[non_exhaustive]
 pub enum GetRfiError {
     /// `404`: RFI not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -390,7 +390,7 @@ impl<'a> RespondRfi<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(RespondRfiError::BadRequest),
                 )
@@ -399,7 +399,7 @@ impl<'a> RespondRfi<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(RespondRfiError::NotFound),
                 )
@@ -422,9 +422,9 @@ impl<'a> std::future::IntoFuture for RespondRfi<'a> {
 #[non_exhaustive]
 pub enum RespondRfiError {
     /// `400`: Bad Request: invalid document or requirement The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `404`: RFI not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

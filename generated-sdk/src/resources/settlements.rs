@@ -239,7 +239,7 @@ impl<'a> GetSettlements<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::GetSettlementsBadRequestBody,
+                            Box<crate::models::GetSettlementsBadRequestBody>,
                             _,
                         >(GetSettlementsError::BadRequest),
                 )
@@ -257,7 +257,7 @@ impl<'a> GetSettlements<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -301,7 +301,7 @@ impl<'a> std::future::IntoFuture for GetSettlements<'a> {
 #[non_exhaustive]
 pub enum GetSettlementsError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::GetSettlementsBadRequestBody>),
+    BadRequest(Option<Box<crate::models::GetSettlementsBadRequestBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -370,7 +370,7 @@ impl<'a> CreateSettlement<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::CreateSettlementBadRequestBody,
+                            Box<crate::models::CreateSettlementBadRequestBody>,
                             _,
                         >(CreateSettlementError::BadRequest),
                 )
@@ -379,7 +379,7 @@ impl<'a> CreateSettlement<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::CreateSettlementUnprocessableEntityBody,
+                            Box<crate::models::CreateSettlementUnprocessableEntityBody>,
                             _,
                         >(CreateSettlementError::UnprocessableEntity),
                 )
@@ -402,9 +402,11 @@ impl<'a> std::future::IntoFuture for CreateSettlement<'a> {
 #[non_exhaustive]
 pub enum CreateSettlementError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::CreateSettlementBadRequestBody>),
+    BadRequest(Option<Box<crate::models::CreateSettlementBadRequestBody>>),
     /// `422`: Unprocessable Entity The body, when it decodes as documented.
-    UnprocessableEntity(Option<crate::models::CreateSettlementUnprocessableEntityBody>),
+    UnprocessableEntity(
+        Option<Box<crate::models::CreateSettlementUnprocessableEntityBody>>,
+    ),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -472,7 +474,7 @@ impl<'a> GetSettlementById<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::GetSettlementByIdBadRequestBody,
+                            Box<crate::models::GetSettlementByIdBadRequestBody>,
                             _,
                         >(GetSettlementByIdError::BadRequest),
                 )
@@ -481,7 +483,7 @@ impl<'a> GetSettlementById<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(GetSettlementByIdError::NotFound),
                 )
@@ -507,9 +509,9 @@ impl<'a> std::future::IntoFuture for GetSettlementById<'a> {
 #[non_exhaustive]
 pub enum GetSettlementByIdError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::GetSettlementByIdBadRequestBody>),
+    BadRequest(Option<Box<crate::models::GetSettlementByIdBadRequestBody>>),
     /// `404`: Settlement not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -619,7 +621,9 @@ impl<'a> GetTransactionsLinkedToSettlement<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::GetTransactionsLinkedToSettlementBadRequestBody,
+                            Box<
+                                crate::models::GetTransactionsLinkedToSettlementBadRequestBody,
+                            >,
                             _,
                         >(GetTransactionsLinkedToSettlementError::BadRequest),
                 )
@@ -628,7 +632,7 @@ impl<'a> GetTransactionsLinkedToSettlement<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(GetTransactionsLinkedToSettlementError::NotFound),
                 )
@@ -657,7 +661,7 @@ impl<'a> GetTransactionsLinkedToSettlement<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -704,9 +708,11 @@ impl<'a> std::future::IntoFuture for GetTransactionsLinkedToSettlement<'a> {
 #[non_exhaustive]
 pub enum GetTransactionsLinkedToSettlementError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::GetTransactionsLinkedToSettlementBadRequestBody>),
+    BadRequest(
+        Option<Box<crate::models::GetTransactionsLinkedToSettlementBadRequestBody>>,
+    ),
     /// `404`: Settlement not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -775,7 +781,7 @@ impl<'a> TriggerMockSettlement<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(TriggerMockSettlementError::BadRequest),
                 )
@@ -803,7 +809,7 @@ impl<'a> std::future::IntoFuture for TriggerMockSettlement<'a> {
 #[non_exhaustive]
 pub enum TriggerMockSettlementError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

@@ -327,7 +327,7 @@ impl<'a> GetSubscriptions<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(GetSubscriptionsError::BadRequest),
                 )
@@ -349,7 +349,7 @@ impl<'a> GetSubscriptions<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -393,7 +393,7 @@ impl<'a> std::future::IntoFuture for GetSubscriptions<'a> {
 #[non_exhaustive]
 pub enum GetSubscriptionsError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -465,7 +465,7 @@ impl<'a> CreateSubscription<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CreateSubscriptionError::BadRequest),
                 )
@@ -491,7 +491,7 @@ impl<'a> std::future::IntoFuture for CreateSubscription<'a> {
 #[non_exhaustive]
 pub enum CreateSubscriptionError {
     /// `400`: Bad Request: validation error or invalid parameters The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -560,7 +560,7 @@ impl<'a> GetSubscriptionById<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(GetSubscriptionByIdError::NotFound),
                 )
@@ -586,7 +586,7 @@ impl<'a> std::future::IntoFuture for GetSubscriptionById<'a> {
 #[non_exhaustive]
 pub enum GetSubscriptionByIdError {
     /// `404`: Subscription not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::ErrorModel>),
+    NotFound(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -653,7 +653,7 @@ impl<'a> PauseSubscription<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(PauseSubscriptionError::BadRequest),
                 )
@@ -662,7 +662,7 @@ impl<'a> PauseSubscription<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(PauseSubscriptionError::NotFound),
                 )
@@ -688,9 +688,9 @@ impl<'a> std::future::IntoFuture for PauseSubscription<'a> {
 #[non_exhaustive]
 pub enum PauseSubscriptionError {
     /// `400`: Bad Request: subscription cannot be paused from its current state The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `404`: Subscription not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::ErrorModel>),
+    NotFound(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -762,7 +762,7 @@ impl<'a> ResumeSubscription<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(ResumeSubscriptionError::BadRequest),
                 )
@@ -771,7 +771,7 @@ impl<'a> ResumeSubscription<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(ResumeSubscriptionError::NotFound),
                 )
@@ -797,9 +797,9 @@ impl<'a> std::future::IntoFuture for ResumeSubscription<'a> {
 #[non_exhaustive]
 pub enum ResumeSubscriptionError {
     /// `400`: Bad Request: subscription cannot be resumed from its current state The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `404`: Subscription not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::ErrorModel>),
+    NotFound(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -871,7 +871,7 @@ impl<'a> CancelSubscription<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CancelSubscriptionError::BadRequest),
                 )
@@ -880,7 +880,7 @@ impl<'a> CancelSubscription<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CancelSubscriptionError::NotFound),
                 )
@@ -906,9 +906,9 @@ impl<'a> std::future::IntoFuture for CancelSubscription<'a> {
 #[non_exhaustive]
 pub enum CancelSubscriptionError {
     /// `400`: Bad Request: subscription cannot be cancelled from its current state The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `404`: Subscription not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::ErrorModel>),
+    NotFound(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -986,7 +986,7 @@ impl<'a> UpdateNextPaymentDate<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(UpdateNextPaymentDateError::BadRequest),
                 )
@@ -995,7 +995,7 @@ impl<'a> UpdateNextPaymentDate<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(UpdateNextPaymentDateError::NotFound),
                 )
@@ -1021,9 +1021,9 @@ impl<'a> std::future::IntoFuture for UpdateNextPaymentDate<'a> {
 #[non_exhaustive]
 pub enum UpdateNextPaymentDateError {
     /// `400`: Bad Request: invalid date or subscription state The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `404`: Subscription not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::ErrorModel>),
+    NotFound(Option<Box<crate::models::ErrorModel>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

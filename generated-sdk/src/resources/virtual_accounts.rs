@@ -216,7 +216,7 @@ impl<'a> GetVirtualAccounts<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::GetVirtualAccountsBadRequestBody,
+                            Box<crate::models::GetVirtualAccountsBadRequestBody>,
                             _,
                         >(GetVirtualAccountsError::BadRequest),
                 )
@@ -225,7 +225,7 @@ impl<'a> GetVirtualAccounts<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::GetVirtualAccountsUnauthorizedBody,
+                            Box<crate::models::GetVirtualAccountsUnauthorizedBody>,
                             _,
                         >(GetVirtualAccountsError::Unauthorized),
                 )
@@ -247,7 +247,7 @@ impl<'a> GetVirtualAccounts<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -294,9 +294,9 @@ impl<'a> std::future::IntoFuture for GetVirtualAccounts<'a> {
 #[non_exhaustive]
 pub enum GetVirtualAccountsError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::GetVirtualAccountsBadRequestBody>),
+    BadRequest(Option<Box<crate::models::GetVirtualAccountsBadRequestBody>>),
     /// `401`: Unauthorized The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::GetVirtualAccountsUnauthorizedBody>),
+    Unauthorized(Option<Box<crate::models::GetVirtualAccountsUnauthorizedBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -366,7 +366,7 @@ impl<'a> CreateVirtualAccount<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::CreateVirtualAccountBadRequestBody,
+                            Box<crate::models::CreateVirtualAccountBadRequestBody>,
                             _,
                         >(CreateVirtualAccountError::BadRequest),
                 )
@@ -375,7 +375,7 @@ impl<'a> CreateVirtualAccount<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::CreateVirtualAccountUnauthorizedBody,
+                            Box<crate::models::CreateVirtualAccountUnauthorizedBody>,
                             _,
                         >(CreateVirtualAccountError::Unauthorized),
                 )
@@ -384,7 +384,7 @@ impl<'a> CreateVirtualAccount<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::CreateVirtualAccountConflictBody,
+                            Box<crate::models::CreateVirtualAccountConflictBody>,
                             _,
                         >(CreateVirtualAccountError::Conflict),
                 )
@@ -410,11 +410,11 @@ impl<'a> std::future::IntoFuture for CreateVirtualAccount<'a> {
 #[non_exhaustive]
 pub enum CreateVirtualAccountError {
     /// `400`: Bad request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::CreateVirtualAccountBadRequestBody>),
+    BadRequest(Option<Box<crate::models::CreateVirtualAccountBadRequestBody>>),
     /// `401`: Unauthorized The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::CreateVirtualAccountUnauthorizedBody>),
+    Unauthorized(Option<Box<crate::models::CreateVirtualAccountUnauthorizedBody>>),
     /// `409`: Conflict - Record already exists The body, when it decodes as documented.
-    Conflict(Option<crate::models::CreateVirtualAccountConflictBody>),
+    Conflict(Option<Box<crate::models::CreateVirtualAccountConflictBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -483,7 +483,7 @@ impl<'a> CloseVirtualAccount<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CloseVirtualAccountError::BadRequest),
                 )
@@ -492,7 +492,7 @@ impl<'a> CloseVirtualAccount<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::ErrorModel,
+                            Box<crate::models::ErrorModel>,
                             _,
                         >(CloseVirtualAccountError::Unauthorized),
                 )
@@ -501,7 +501,7 @@ impl<'a> CloseVirtualAccount<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(CloseVirtualAccountError::NotFound),
                 )
@@ -527,11 +527,11 @@ impl<'a> std::future::IntoFuture for CloseVirtualAccount<'a> {
 #[non_exhaustive]
 pub enum CloseVirtualAccountError {
     /// `400`: Bad request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::ErrorModel>),
+    BadRequest(Option<Box<crate::models::ErrorModel>>),
     /// `401`: Unauthorized The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::ErrorModel>),
+    Unauthorized(Option<Box<crate::models::ErrorModel>>),
     /// `404`: No matching virtual account The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -610,7 +610,7 @@ impl<'a> CreateVirtualAccountV2<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::CreateVirtualAccountV2BadRequestBody,
+                            Box<crate::models::CreateVirtualAccountV2BadRequestBody>,
                             _,
                         >(CreateVirtualAccountV2Error::BadRequest),
                 )
@@ -619,7 +619,7 @@ impl<'a> CreateVirtualAccountV2<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::CreateVirtualAccountV2UnauthorizedBody,
+                            Box<crate::models::CreateVirtualAccountV2UnauthorizedBody>,
                             _,
                         >(CreateVirtualAccountV2Error::Unauthorized),
                 )
@@ -628,7 +628,7 @@ impl<'a> CreateVirtualAccountV2<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::CreateVirtualAccountV2ConflictBody,
+                            Box<crate::models::CreateVirtualAccountV2ConflictBody>,
                             _,
                         >(CreateVirtualAccountV2Error::Conflict),
                 )
@@ -654,11 +654,11 @@ impl<'a> std::future::IntoFuture for CreateVirtualAccountV2<'a> {
 #[non_exhaustive]
 pub enum CreateVirtualAccountV2Error {
     /// `400`: Bad request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::CreateVirtualAccountV2BadRequestBody>),
+    BadRequest(Option<Box<crate::models::CreateVirtualAccountV2BadRequestBody>>),
     /// `401`: Unauthorized The body, when it decodes as documented.
-    Unauthorized(Option<crate::models::CreateVirtualAccountV2UnauthorizedBody>),
+    Unauthorized(Option<Box<crate::models::CreateVirtualAccountV2UnauthorizedBody>>),
     /// `409`: Conflict - Record already exists The body, when it decodes as documented.
-    Conflict(Option<crate::models::CreateVirtualAccountV2ConflictBody>),
+    Conflict(Option<Box<crate::models::CreateVirtualAccountV2ConflictBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

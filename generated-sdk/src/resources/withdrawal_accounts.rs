@@ -155,7 +155,7 @@ impl<'a> GetWithdrawalAccounts<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::GetWithdrawalAccountsBadRequestBody,
+                            Box<crate::models::GetWithdrawalAccountsBadRequestBody>,
                             _,
                         >(GetWithdrawalAccountsError::BadRequest),
                 )
@@ -177,7 +177,7 @@ impl<'a> GetWithdrawalAccounts<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(
@@ -224,7 +224,7 @@ impl<'a> std::future::IntoFuture for GetWithdrawalAccounts<'a> {
 #[non_exhaustive]
 pub enum GetWithdrawalAccountsError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::GetWithdrawalAccountsBadRequestBody>),
+    BadRequest(Option<Box<crate::models::GetWithdrawalAccountsBadRequestBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -294,7 +294,7 @@ impl<'a> GetWithdrawalAccountById<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::EntityNotFound,
+                            Box<crate::models::EntityNotFound>,
                             _,
                         >(GetWithdrawalAccountByIdError::NotFound),
                 )
@@ -320,7 +320,7 @@ impl<'a> std::future::IntoFuture for GetWithdrawalAccountById<'a> {
 #[non_exhaustive]
 pub enum GetWithdrawalAccountByIdError {
     /// `404`: Withdrawal account not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::EntityNotFound>),
+    NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

@@ -202,7 +202,7 @@ impl<'a> GetWithdrawals<'a> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
         let mut this = self;
         if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339().into());
+            this.before = Some(crate::runtime::now_rfc3339());
         }
         let base = this;
         crate::runtime::PageStream::new(

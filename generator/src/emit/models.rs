@@ -154,13 +154,7 @@ fn structure(def: &TypeDef, s: &StructDef) -> TokenStream {
         let args = required.iter().map(|f| {
             let n = ident(&f.name);
             let inner = type_tokens(&f.ty);
-            if f.nullable {
-                quote!(#n: Option<#inner>)
-            } else if f.boxed {
-                quote!(#n: #inner)
-            } else {
-                quote!(#n: #inner)
-            }
+            if f.nullable { quote!(#n: Option<#inner>) } else { quote!(#n: #inner) }
         });
         let inits = s.fields.iter().map(|f| {
             let n = ident(&f.name);

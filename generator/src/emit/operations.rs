@@ -253,6 +253,13 @@ fn output_type(op: &Operation) -> TokenStream {
     }
 }
 
+/// Payload type of a success or error enum variant: named types are boxed so that the
+/// enum stays small whichever body is largest.
+fn payload(t: &TypeRef) -> TokenStream {
+    let tokens = type_tokens(t);
+    if t.named().is_some() { quote!(Box<#tokens>) } else { tokens }
+}
+
 fn status_pattern(s: StatusMatch) -> TokenStream {
     match s {
         StatusMatch::Code(c) => quote!(#c),
@@ -492,7 +499,10 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
                 has_default |= r.status == StatusMatch::Default;
                 let v = ident(&r.variant);
                 let arm = match &r.ty {
-                    Some(_) => quote!(#pat => raw.json().map(|r| r.map(#en::#v)),),
+                    Some(t) => {
+                        let t = payload(t);
+                        quote!(#pat => raw.json::<#t, _>().map(|r| r.map(#en::#v)),)
+                    }
                     None => quote!(#pat => raw.empty().map(|r| r.map(|()| #en::#v)),),
                 };
                 arms.push(arm);
@@ -505,7 +515,7 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
         let v = ident(&r.variant);
         let arm = match &r.ty {
             Some(t) => {
-                let t = type_tokens(t);
+                let t = payload(t);
                 quote!(#pat => Err(raw.api_error::<#t, _>(#error::#v)),)
             }
             None => quote!(#pat => Err(raw.unexpected(#error::#v)),),
@@ -575,6 +585,8 @@ fn pagination(op: &Operation) -> TokenStream {
     let pin = match &p.pin_param {
         Some(pin) => {
             let pin_i = ident(pin);
+            let is_string = op.params.iter().any(|q| &q.name == pin && q.ty == TypeRef::String);
+            let now = if is_string { quote!(crate::runtime::now_rfc3339()) } else { quote!(crate::runtime::now_rfc3339().into()) };
             let unless = p.pin_unless.iter().filter(|u| *u != pin).map(|u| {
                 let u = ident(u);
                 quote!(&& this.#u.is_none())
@@ -582,7 +594,7 @@ fn pagination(op: &Operation) -> TokenStream {
             quote! {
                 let mut this = self;
                 if this.#pin_i.is_none() #(#unless)* {
-                    this.#pin_i = Some(crate::runtime::now_rfc3339().into());
+                    this.#pin_i = Some(#now);
                 }
                 let base = this;
             }
@@ -636,7 +648,7 @@ fn success_enum(op: &Operation) -> TokenStream {
         let doc = lines(&format!("{}: {}", status_label(r.status), sanitize(&r.docs)));
         match &r.ty {
             Some(t) => {
-                let t = type_tokens(t);
+                let t = payload(t);
                 quote!(#doc #v(#t),)
             }
             None => quote!(#doc #v,),
@@ -672,7 +684,7 @@ fn error_enum(op: &Operation) -> TokenStream {
         let doc = lines(&format!("{}: {}{body_note}", status_label(r.status), sanitize(&r.docs)));
         match &r.ty {
             Some(t) => {
-                let t = type_tokens(t);
+                let t = payload(t);
                 quote!(#doc #v(Option<#t>),)
             }
             None => quote!(#doc #v,),

@@ -79,9 +79,8 @@ impl Scope {
         (2..)
             .map(|i| format!("{wanted}{sep}{i}"))
             .find(|candidate| !self.taken.contains(candidate))
-            .map(|name| {
+            .inspect(|name| {
                 self.taken.insert(name.clone());
-                name
             })
             .unwrap_or_default()
     }

@@ -337,15 +337,21 @@ impl<'a> TypeBuilder<'a> {
     /// Annotations of a property schema, looking through a single-reference `allOf`.
     pub fn annotations_boxed(&self, schema: &ReferenceOr<Box<Schema>>) -> Annotations {
         match schema {
-            ReferenceOr::Reference { .. } => Annotations::default(),
+            ReferenceOr::Reference { reference } => self.referenced_annotations(reference),
             ReferenceOr::Item(s) => annotations(s),
         }
+    }
+
+    /// A reference is nullable when its target says so (`Notes: {type: [object, "null"]}`).
+    fn referenced_annotations(&self, reference: &str) -> Annotations {
+        let nullable = matches!(self.components.get(reference), Some(ReferenceOr::Item(s)) if s.schema_data.nullable);
+        Annotations { nullable, ..Annotations::default() }
     }
 
     /// Annotations of a schema in parameter or body position.
     pub fn annotations(&self, schema: &ReferenceOr<Schema>) -> Annotations {
         match schema {
-            ReferenceOr::Reference { .. } => Annotations::default(),
+            ReferenceOr::Reference { reference } => self.referenced_annotations(reference),
             ReferenceOr::Item(s) => annotations(s),
         }
     }
@@ -405,7 +411,7 @@ impl<'a> TypeBuilder<'a> {
 
     fn all_of(&mut self, name: &str, members: &[ReferenceOr<Schema>], at: &str) -> TypeKind {
         // `allOf: [Base, {oneOf: [A, B]}]` distributes into `oneOf: [Base+A, Base+B]`.
-        let mut split: Option<(&[ReferenceOr<Schema>], Option<&openapiv3::Discriminator>, String)> = None;
+        let mut split: Option<Split<'_>> = None;
         let mut plain: Vec<(usize, &ReferenceOr<Schema>)> = Vec::new();
         for (i, member) in members.iter().enumerate() {
             if let ReferenceOr::Item(s) = member {
@@ -565,6 +571,9 @@ impl<'a> TypeBuilder<'a> {
         Some(merged)
     }
 }
+
+/// The `oneOf`/`anyOf` member of an `allOf`: branches, discriminator, pointer.
+type Split<'s> = (&'s [ReferenceOr<Schema>], Option<&'s openapiv3::Discriminator>, String);
 
 /// The value of the first property that admits exactly one string (`enum: [fixed]`),
 /// which names a branch of a distributed `allOf`.

@@ -80,13 +80,19 @@ impl<'a> CreateRefund<'a> {
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
-            201u16 => raw.json().map(|r| r.map(CreateRefundSuccess::Created)),
-            202u16 => raw.json().map(|r| r.map(CreateRefundSuccess::Accepted)),
+            201u16 => {
+                raw.json::<Box<crate::models::Refund>, _>()
+                    .map(|r| r.map(CreateRefundSuccess::Created))
+            }
+            202u16 => {
+                raw.json::<Box<crate::models::RefundPending>, _>()
+                    .map(|r| r.map(CreateRefundSuccess::Accepted))
+            }
             400u16 => {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::Problem,
+                            Box<crate::models::Problem>,
                             _,
                         >(CreateRefundError::BadRequest),
                 )
@@ -95,7 +101,7 @@ impl<'a> CreateRefund<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::NotFound,
+                            Box<crate::models::NotFound>,
                             _,
                         >(CreateRefundError::NotFound),
                 )
@@ -104,7 +110,7 @@ impl<'a> CreateRefund<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::Refund,
+                            Box<crate::models::Refund>,
                             _,
                         >(CreateRefundError::UnprocessableEntity),
                 )
@@ -114,7 +120,7 @@ impl<'a> CreateRefund<'a> {
                 Err(
                     raw
                         .api_error::<
-                            crate::models::Problem,
+                            Box<crate::models::Problem>,
                             _,
                         >(CreateRefundError::Default),
                 )
@@ -135,24 +141,24 @@ impl<'a> std::future::IntoFuture for CreateRefund<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateRefundSuccess {
     /// `201`: Refund done
-    Created(crate::models::Refund),
+    Created(Box<crate::models::Refund>),
     /// `202`: Refund accepted, in progress
-    Accepted(crate::models::RefundPending),
+    Accepted(Box<crate::models::RefundPending>),
 }
 /// Error statuses of `createRefund`: one variant per documented status, chosen by the status code alone.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateRefundError {
     /// `400`: Bad request The body, when it decodes as documented.
-    BadRequest(Option<crate::models::Problem>),
+    BadRequest(Option<Box<crate::models::Problem>>),
     /// `404`: Not found The body, when it decodes as documented.
-    NotFound(Option<crate::models::NotFound>),
+    NotFound(Option<Box<crate::models::NotFound>>),
     /// `422`: Refund failed; the body is the refund The body, when it decodes as documented.
-    UnprocessableEntity(Option<crate::models::Refund>),
+    UnprocessableEntity(Option<Box<crate::models::Refund>>),
     /// `5XX`: Server error
     ServerError,
     /// any other status: Anything else The body, when it decodes as documented.
-    Default(Option<crate::models::Problem>),
+    Default(Option<Box<crate::models::Problem>>),
 }
 impl std::fmt::Display for CreateRefundError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

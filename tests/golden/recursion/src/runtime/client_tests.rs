@@ -604,13 +604,17 @@ async fn attempts_are_traced_without_the_key_or_bodies() -> TestResult {
         call(&client, req).await?;
         Ok(())
     }
-    // Run once untraced first: `tracing` caches each callsite's interest when
-    // it is first hit, and a callsite first hit by a concurrent test while the
-    // dispatcher below is being registered can miss it. Callsites registered
-    // before the dispatcher are always re-evaluated for it.
-    scenario().await?;
     let capture = capture::Capture::default();
     let _guard = tracing::dispatcher::set_default(&tracing::Dispatch::new(capture.clone()));
+    // `tracing` caches each callsite's interest when the callsite is first hit,
+    // and with a single registered dispatcher it asks the *hitting thread's*
+    // default: a concurrent test that hits these callsites first caches "never".
+    // So: hit them all once, recompute the cache from this thread, then test.
+    scenario().await?;
+    tracing::callsite::rebuild_interest_cache();
+    if let Ok(mut lines) = capture.lines.lock() {
+        lines.clear();
+    }
     scenario().await?;
     let lines = capture
         .lines
