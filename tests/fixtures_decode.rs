@@ -23,18 +23,35 @@ fn unknown_enum_values_are_kept_and_reencoded_unchanged() {
 fn tagged_union_dispatches_on_the_tag_and_keeps_unknown_members() {
     use fixture_union_tagged::models::{Event, PaymentEvent, PaymentEventEntityType};
     let e: Event = serde_json::from_value(json!({"entity_type": "payment", "amount": 5})).unwrap();
-    let Event::Payment(p) = &e else { panic!("wrong variant: {e:?}") };
+    let Event::Payment(p) = &e else {
+        panic!("wrong variant: {e:?}")
+    };
     assert_eq!(p.amount, 5);
     // The variant struct still carries its tag, so it round-trips on its own ...
     assert_eq!(p.entity_type, PaymentEventEntityType::Payment);
-    let alone: PaymentEvent = serde_json::from_value(json!({"entity_type": "payment", "amount": 7})).unwrap();
-    assert_eq!(serde_json::to_value(&alone).unwrap(), json!({"entity_type": "payment", "amount": 7}));
+    let alone: PaymentEvent =
+        serde_json::from_value(json!({"entity_type": "payment", "amount": 7})).unwrap();
+    assert_eq!(
+        serde_json::to_value(&alone).unwrap(),
+        json!({"entity_type": "payment", "amount": 7})
+    );
     // ... and the union encodes the tag exactly once.
-    assert_eq!(serde_json::to_value(&e).unwrap(), json!({"entity_type": "payment", "amount": 5}));
-    let unknown: Event = serde_json::from_value(json!({"entity_type": "chargeback", "x": 1})).unwrap();
-    assert_eq!(unknown, Event::Unknown(json!({"entity_type": "chargeback", "x": 1})));
-    assert_eq!(serde_json::to_value(&unknown).unwrap(), json!({"entity_type": "chargeback", "x": 1}));
-    let refund: Event = serde_json::from_value(json!({"entity_type": "refund", "refund_id": "r1"})).unwrap();
+    assert_eq!(
+        serde_json::to_value(&e).unwrap(),
+        json!({"entity_type": "payment", "amount": 5})
+    );
+    let unknown: Event =
+        serde_json::from_value(json!({"entity_type": "chargeback", "x": 1})).unwrap();
+    assert_eq!(
+        unknown,
+        Event::Unknown(json!({"entity_type": "chargeback", "x": 1}))
+    );
+    assert_eq!(
+        serde_json::to_value(&unknown).unwrap(),
+        json!({"entity_type": "chargeback", "x": 1})
+    );
+    let refund: Event =
+        serde_json::from_value(json!({"entity_type": "refund", "refund_id": "r1"})).unwrap();
     assert!(matches!(refund, Event::Refund(_)));
     // A known tag with a wrong body is an error naming the problem, not a silent Unknown.
     let bad = serde_json::from_value::<Event>(json!({"entity_type": "payment", "amount": "five"}));
@@ -59,30 +76,69 @@ fn untagged_union_tries_members_in_order() {
 #[test]
 fn null_and_absent_stay_distinct() {
     use fixture_nullable_31::models::{Account, AccountPatch, AccountTier};
-    let a: Account = serde_json::from_value(json!({"id": "a", "kind": "account", "closed_at": null, "nickname": null, "tier": "gold"})).unwrap();
+    let a: Account = serde_json::from_value(
+        json!({"id": "a", "kind": "account", "closed_at": null, "nickname": null, "tier": "gold"}),
+    )
+    .unwrap();
     assert_eq!(a.nickname, Some(None));
     assert_eq!(a.limit, None);
     assert_eq!(a.closed_at, None);
     assert_eq!(a.tier, Some(Some(AccountTier::Gold)));
-    let present: Account = serde_json::from_value(json!({"id": "a", "kind": "account", "closed_at": "2025-01-01T00:00:00Z", "nickname": "n"})).unwrap();
+    let present: Account = serde_json::from_value(
+        json!({"id": "a", "kind": "account", "closed_at": "2025-01-01T00:00:00Z", "nickname": "n"}),
+    )
+    .unwrap();
     assert_eq!(present.nickname, Some(Some("n".into())));
 
-    let clear = AccountPatch { nickname: Some(None), limit: None };
-    assert_eq!(serde_json::to_value(&clear).unwrap(), json!({"nickname": null}));
-    let set = AccountPatch { nickname: Some(Some("x".into())), limit: Some(Some(3)) };
-    assert_eq!(serde_json::to_value(&set).unwrap(), json!({"nickname": "x", "limit": 3}));
-    assert_eq!(serde_json::to_value(AccountPatch::default()).unwrap(), json!({}));
+    let clear = AccountPatch {
+        nickname: Some(None),
+        limit: None,
+    };
+    assert_eq!(
+        serde_json::to_value(&clear).unwrap(),
+        json!({"nickname": null})
+    );
+    let set = AccountPatch {
+        nickname: Some(Some("x".into())),
+        limit: Some(Some(3)),
+    };
+    assert_eq!(
+        serde_json::to_value(&set).unwrap(),
+        json!({"nickname": "x", "limit": 3})
+    );
+    assert_eq!(
+        serde_json::to_value(AccountPatch::default()).unwrap(),
+        json!({})
+    );
 }
 
 #[test]
 fn client_side_validation_uses_spec_constraints() {
     use fixture_nullable_31::models::AccountPatch;
-    let long = AccountPatch { nickname: Some(Some("much too long".into())), limit: None };
+    let long = AccountPatch {
+        nickname: Some(Some("much too long".into())),
+        limit: None,
+    };
     let err = long.validate().unwrap_err();
     assert!(err.to_string().contains("nickname"), "{err}");
-    let zero = AccountPatch { nickname: None, limit: Some(Some(0)) };
-    assert!(zero.validate().unwrap_err().to_string().contains("greater than 0"));
-    assert!(AccountPatch { nickname: Some(Some("ok".into())), limit: Some(Some(1)) }.validate().is_ok());
+    let zero = AccountPatch {
+        nickname: None,
+        limit: Some(Some(0)),
+    };
+    assert!(
+        zero.validate()
+            .unwrap_err()
+            .to_string()
+            .contains("greater than 0")
+    );
+    assert!(
+        AccountPatch {
+            nickname: Some(Some("ok".into())),
+            limit: Some(Some(1))
+        }
+        .validate()
+        .is_ok()
+    );
 }
 
 #[test]
@@ -111,9 +167,21 @@ fn keyword_and_odd_field_names_map_to_their_wire_names() {
 #[test]
 fn maps_and_additional_properties_keep_every_key() {
     use fixture_maps::models::Settings;
-    let s: Settings = serde_json::from_value(json!({"notes": {"a": "b"}, "limits": {"usd": {"max": 5}}, "extra": "kept"})).unwrap();
-    assert_eq!(s.additional_properties.get("extra").map(String::as_str), Some("kept"));
-    assert_eq!(s.limits.as_ref().and_then(|l| l.get("usd")).and_then(|v| v.max), Some(5));
+    let s: Settings = serde_json::from_value(
+        json!({"notes": {"a": "b"}, "limits": {"usd": {"max": 5}}, "extra": "kept"}),
+    )
+    .unwrap();
+    assert_eq!(
+        s.additional_properties.get("extra").map(String::as_str),
+        Some("kept")
+    );
+    assert_eq!(
+        s.limits
+            .as_ref()
+            .and_then(|l| l.get("usd"))
+            .and_then(|v| v.max),
+        Some(5)
+    );
     let back = serde_json::to_value(&s).unwrap();
     assert_eq!(back["extra"], "kept");
     let null_notes: Settings = serde_json::from_value(json!({"notes": null})).unwrap();
@@ -123,12 +191,18 @@ fn maps_and_additional_properties_keep_every_key() {
 #[test]
 fn recursion_is_boxed_only_where_needed() {
     use fixture_recursion::models::Node;
-    let n: Node = serde_json::from_value(json!({"name": "root", "children": [{"name": "leaf"}], "parent": {"name": "p"},
-        "link": {"target": {"name": "t"}, "by_name": {"k": {"name": "m"}}}})).unwrap();
+    let n: Node = serde_json::from_value(
+        json!({"name": "root", "children": [{"name": "leaf"}], "parent": {"name": "p"},
+        "link": {"target": {"name": "t"}, "by_name": {"k": {"name": "m"}}}}),
+    )
+    .unwrap();
     let parent: &Node = n.parent.as_deref().unwrap();
     assert_eq!(parent.name, "p");
     assert_eq!(n.children.as_ref().unwrap()[0].name, "leaf");
-    assert_eq!(n.link.as_ref().unwrap().by_name.as_ref().unwrap()["k"].name, "m");
+    assert_eq!(
+        n.link.as_ref().unwrap().by_name.as_ref().unwrap()["k"].name,
+        "m"
+    );
 }
 
 #[test]
@@ -137,7 +211,10 @@ fn all_of_over_one_of_distributes_into_variants() {
     let mut fixed = CreatePriceRequestFixed::new("fixed".into(), 100);
     fixed.name = Some("fee".into());
     let body = CreatePriceRequest::Fixed(Box::new(fixed));
-    assert_eq!(serde_json::to_value(&body).unwrap(), json!({"name": "fee", "pricing_type": "fixed", "amount": 100}));
+    assert_eq!(
+        serde_json::to_value(&body).unwrap(),
+        json!({"name": "fee", "pricing_type": "fixed", "amount": 100})
+    );
     let p: Price = serde_json::from_value(json!({"id": "p1", "name": "n"})).unwrap();
     assert_eq!(p.id, "p1");
 }
@@ -145,20 +222,36 @@ fn all_of_over_one_of_distributes_into_variants() {
 #[test]
 fn colliding_names_are_made_unique() {
     use fixture_name_collisions::models::{ErrorModel, PetOwner, PetOwner2, PetOwner3};
-    let _ = (ErrorModel::default(), PetOwner::default(), PetOwner2::A, PetOwner3::default());
+    let _ = (
+        ErrorModel::default(),
+        PetOwner::default(),
+        PetOwner2::A,
+        PetOwner3::default(),
+    );
 }
 
 #[test]
 fn several_success_and_error_statuses_are_all_typed() {
-    use fixture_errors_multi::resources::refunds::{CreateRefundError, CreateRefundSuccess};
     use fixture_errors_multi::models::{Problem, Refund, RefundPending};
+    use fixture_errors_multi::resources::refunds::{CreateRefundError, CreateRefundSuccess};
     let ok = CreateRefundSuccess::Created(Box::default());
     let accepted = CreateRefundSuccess::Accepted(Box::<RefundPending>::default());
     assert_ne!(format!("{ok:?}"), format!("{accepted:?}"));
     // 422 carries the resource itself; `default` carries the documented problem body.
-    let failed = CreateRefundError::UnprocessableEntity(Some(Box::new(Refund { id: Some("r".into()), status: Some("failed".into()) })));
-    let other = CreateRefundError::Default(Some(Box::new(Problem { message: Some("x".into()) })));
-    assert_eq!(failed.to_string(), "Refund failed; the body is the refund (422)");
+    let failed = CreateRefundError::UnprocessableEntity(Some(Box::new(Refund {
+        id: Some("r".into()),
+        status: Some("failed".into()),
+    })));
+    let other = CreateRefundError::Default(Some(Box::new(Problem {
+        message: Some("x".into()),
+    })));
+    assert_eq!(
+        failed.to_string(),
+        "Refund failed; the body is the refund (422)"
+    );
     assert!(matches!(other, CreateRefundError::Default(_)));
-    assert!(matches!(CreateRefundError::ServerError, CreateRefundError::ServerError));
+    assert!(matches!(
+        CreateRefundError::ServerError,
+        CreateRefundError::ServerError
+    ));
 }

@@ -4,14 +4,18 @@
 //! The golden crates under `tests/golden/` are the same output compiled as workspace
 //! members (see `fixtures_decode.rs`); `cargo xtask check` keeps them in step.
 
-use sdkgen::config::Config;
 use sdk_tests::root;
+use sdkgen::config::Config;
 
 fn fixture_names() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root().join("tests/fixtures"))
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter_map(|e| e.path().file_stem().map(|s| s.to_string_lossy().to_string()))
+        .filter_map(|e| {
+            e.path()
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+        })
         .collect();
     names.sort();
     names
@@ -58,8 +62,13 @@ fn fixture_snapshots() {
     for name in fixture_names() {
         let path = r.join("tests/fixtures").join(format!("{name}.yaml"));
         let text = std::fs::read_to_string(&path).unwrap();
-        let generated = sdkgen::generate_str(&text, &format!("{name}.yaml"), &fixture_config(&name), &templates)
-            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let generated = sdkgen::generate_str(
+            &text,
+            &format!("{name}.yaml"),
+            &fixture_config(&name),
+            &templates,
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e:?}"));
         snapshot_generated(&format!("fixtures/{name}"), &generated);
     }
 }
@@ -68,15 +77,23 @@ fn fixture_snapshots() {
 fn generation_is_deterministic() {
     let r = root();
     let generate = || {
-        sdkgen::generate(&r.join("spec/glomo.openapi.yaml"), Some(&r.join("spec/sdkgen.yaml")), &r.join("templates"))
-            .unwrap_or_else(|f| panic!("{f}"))
-            .files
+        sdkgen::generate(
+            &r.join("spec/glomo.openapi.yaml"),
+            Some(&r.join("spec/sdkgen.yaml")),
+            &r.join("templates"),
+        )
+        .unwrap_or_else(|f| panic!("{f}"))
+        .files
     };
     let first = generate();
     let second = generate();
     assert_eq!(first.len(), second.len());
     for (path, text) in &first {
-        assert_eq!(Some(text), second.get(path), "{path} differs between two runs");
+        assert_eq!(
+            Some(text),
+            second.get(path),
+            "{path} differs between two runs"
+        );
     }
 }
 
@@ -85,12 +102,19 @@ fn every_component_schema_has_a_model() {
     let r = root();
     let text = std::fs::read_to_string(r.join("spec/glomo.openapi.yaml")).unwrap();
     let raw = sdkgen::load::parse_text(&text).unwrap();
-    let components = raw.pointer("/components/schemas").and_then(|v| v.as_object()).unwrap();
-    let config = Config::from_yaml(&std::fs::read_to_string(r.join("spec/sdkgen.yaml")).unwrap()).unwrap();
+    let components = raw
+        .pointer("/components/schemas")
+        .and_then(|v| v.as_object())
+        .unwrap();
+    let config =
+        Config::from_yaml(&std::fs::read_to_string(r.join("spec/sdkgen.yaml")).unwrap()).unwrap();
     let (api, _) = sdkgen::build_ir(&text, "glomo.openapi.yaml", &config).unwrap();
     for name in components.keys() {
         let origin = format!("#/components/schemas/{name}");
-        assert!(api.types.iter().any(|t| t.origin == origin), "no model for {origin}");
+        assert!(
+            api.types.iter().any(|t| t.origin == origin),
+            "no model for {origin}"
+        );
     }
     let ops: usize = api.resources.iter().map(|r| r.operations.len()).sum();
     let spec_ops = raw

@@ -26,12 +26,20 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A fatal problem at `pointer`.
     pub fn error(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, pointer: pointer.into(), message: message.into() }
+        Self {
+            severity: Severity::Error,
+            pointer: pointer.into(),
+            message: message.into(),
+        }
     }
 
     /// A recoverable problem at `pointer`.
     pub fn warning(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, pointer: pointer.into(), message: message.into() }
+        Self {
+            severity: Severity::Warning,
+            pointer: pointer.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -76,7 +84,10 @@ mod tests {
 
     #[test]
     fn pointer_tokens_are_escaped() {
-        assert_eq!(pointer(["paths", "/payouts/{id}", "get"]), "#/paths/~1payouts~1{id}/get");
+        assert_eq!(
+            pointer(["paths", "/payouts/{id}", "get"]),
+            "#/paths/~1payouts~1{id}/get"
+        );
         assert_eq!(child("#/a", "x~y"), "#/a/x~0y");
         assert_eq!(unescape_token("~1payouts~0x"), "/payouts~x");
     }

@@ -50,7 +50,11 @@ impl std::fmt::Display for Failure {
 }
 
 /// Builds the IR from spec text.
-pub fn build_ir(text: &str, source: &str, config: &config::Config) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn build_ir(
+    text: &str,
+    source: &str,
+    config: &config::Config,
+) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let loaded = load::load_str(text, &config.type_overrides)?;
     let (api, mut warnings) = ir::build::build(&loaded.doc, config, source)?;
     let mut all = loaded.warnings;
@@ -67,19 +71,27 @@ pub fn generate_str(
 ) -> Result<Generated, Vec<Diagnostic>> {
     let (api, warnings) = build_ir(text, source, config)?;
     let files = emit::emit(&api, templates)?;
-    Ok(Generated { api, files, warnings })
+    Ok(Generated {
+        api,
+        files,
+        warnings,
+    })
 }
 
 /// Reads the runtime and text templates from a `templates/` directory.
 pub fn read_templates(dir: &Path) -> Result<emit::Templates, String> {
-    let read = |p: PathBuf| std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()));
+    let read =
+        |p: PathBuf| std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()));
     let mut runtime = BTreeMap::new();
     let rt_dir = dir.join("runtime");
     let entries = std::fs::read_dir(&rt_dir).map_err(|e| format!("{}: {e}", rt_dir.display()))?;
     for entry in entries {
         let path = entry.map_err(|e| e.to_string())?.path();
         if path.extension().is_some_and(|x| x == "rs") {
-            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
             runtime.insert(name, read(path)?);
         }
     }
@@ -92,29 +104,69 @@ pub fn read_templates(dir: &Path) -> Result<emit::Templates, String> {
 }
 
 /// Generates from files: the spec, an optional config (YAML), the templates directory.
-pub fn generate(spec: &Path, config: Option<&Path>, templates_dir: &Path) -> Result<Generated, Failure> {
-    let fail = |file: &Path, errors: Vec<Diagnostic>| Failure { file: file.to_path_buf(), errors };
-    let text = std::fs::read_to_string(spec)
-        .map_err(|e| fail(spec, vec![Diagnostic::error("#", format!("cannot read the file: {e}"))]))?;
+pub fn generate(
+    spec: &Path,
+    config: Option<&Path>,
+    templates_dir: &Path,
+) -> Result<Generated, Failure> {
+    let fail = |file: &Path, errors: Vec<Diagnostic>| Failure {
+        file: file.to_path_buf(),
+        errors,
+    };
+    let text = std::fs::read_to_string(spec).map_err(|e| {
+        fail(
+            spec,
+            vec![Diagnostic::error("#", format!("cannot read the file: {e}"))],
+        )
+    })?;
     let cfg = match config {
         Some(p) => {
-            let t = std::fs::read_to_string(p)
-                .map_err(|e| fail(p, vec![Diagnostic::error("#", format!("cannot read the config: {e}"))]))?;
-            config::Config::from_yaml(&t).map_err(|e| fail(p, vec![Diagnostic::error("#", format!("invalid config: {e}"))]))?
+            let t = std::fs::read_to_string(p).map_err(|e| {
+                fail(
+                    p,
+                    vec![Diagnostic::error(
+                        "#",
+                        format!("cannot read the config: {e}"),
+                    )],
+                )
+            })?;
+            config::Config::from_yaml(&t).map_err(|e| {
+                fail(
+                    p,
+                    vec![Diagnostic::error("#", format!("invalid config: {e}"))],
+                )
+            })?
         }
         None => config::Config::default(),
     };
-    let mut templates = read_templates(templates_dir)
-        .map_err(|e| fail(templates_dir, vec![Diagnostic::error("#", format!("cannot read templates: {e}"))]))?;
+    let mut templates = read_templates(templates_dir).map_err(|e| {
+        fail(
+            templates_dir,
+            vec![Diagnostic::error(
+                "#",
+                format!("cannot read templates: {e}"),
+            )],
+        )
+    })?;
     if let Some(p) = config {
         let base = p.parent().unwrap_or(Path::new("."));
         for (out, src) in &cfg.extra_files {
             let path = base.join(src);
-            let t = std::fs::read_to_string(&path)
-                .map_err(|e| fail(p, vec![Diagnostic::error("#/extra_files", format!("{}: {e}", path.display()))]))?;
+            let t = std::fs::read_to_string(&path).map_err(|e| {
+                fail(
+                    p,
+                    vec![Diagnostic::error(
+                        "#/extra_files",
+                        format!("{}: {e}", path.display()),
+                    )],
+                )
+            })?;
             templates.extra.insert(out.clone(), t);
         }
     }
-    let source = spec.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let source = spec
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     generate_str(&text, &source, &cfg, &templates).map_err(|e| fail(spec, e))
 }

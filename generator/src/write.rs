@@ -56,7 +56,9 @@ pub fn diff(out_dir: &Path, files: &BTreeMap<String, String>) -> std::io::Result
         match std::fs::read(&path) {
             Ok(bytes) if bytes == text.as_bytes() => {}
             Ok(_) => changes.push(Change::Modified(PathBuf::from(rel))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => changes.push(Change::Added(PathBuf::from(rel))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                changes.push(Change::Added(PathBuf::from(rel)))
+            }
             Err(e) => return Err(e),
         }
     }
@@ -73,7 +75,11 @@ pub fn diff(out_dir: &Path, files: &BTreeMap<String, String>) -> std::io::Result
 }
 
 /// Applies the changes: writes added and modified files, deletes removed ones.
-pub fn apply(out_dir: &Path, files: &BTreeMap<String, String>, changes: &[Change]) -> std::io::Result<()> {
+pub fn apply(
+    out_dir: &Path,
+    files: &BTreeMap<String, String>,
+    changes: &[Change],
+) -> std::io::Result<()> {
     for c in changes {
         match c {
             Change::Added(rel) | Change::Modified(rel) => {
@@ -82,7 +88,10 @@ pub fn apply(out_dir: &Path, files: &BTreeMap<String, String>, changes: &[Change
                     std::fs::create_dir_all(parent)?;
                 }
                 let key = rel.to_string_lossy().replace('\\', "/");
-                std::fs::write(&path, files.get(&key).map(String::as_bytes).unwrap_or_default())?;
+                std::fs::write(
+                    &path,
+                    files.get(&key).map(String::as_bytes).unwrap_or_default(),
+                )?;
             }
             Change::Removed(rel) => std::fs::remove_file(out_dir.join(rel))?,
         }
@@ -112,7 +121,10 @@ mod tests {
         apply(&dir, &files, &changes).unwrap();
         assert!(diff(&dir, &files).unwrap().is_empty());
 
-        let before = std::fs::metadata(dir.join("a.rs")).unwrap().modified().unwrap();
+        let before = std::fs::metadata(dir.join("a.rs"))
+            .unwrap()
+            .modified()
+            .unwrap();
         std::fs::write(dir.join("stale.rs"), "old").unwrap();
         std::fs::create_dir_all(dir.join("target")).unwrap();
         std::fs::write(dir.join("target/ignored"), "x").unwrap();
@@ -120,12 +132,18 @@ mod tests {
         let changes = diff(&dir, &files).unwrap();
         assert_eq!(
             changes,
-            vec![Change::Modified(PathBuf::from("src/b.rs")), Change::Removed(PathBuf::from("stale.rs"))]
+            vec![
+                Change::Modified(PathBuf::from("src/b.rs")),
+                Change::Removed(PathBuf::from("stale.rs"))
+            ]
         );
         apply(&dir, &files, &changes).unwrap();
         assert!(!dir.join("stale.rs").exists());
         assert!(dir.join("target/ignored").exists());
-        let after = std::fs::metadata(dir.join("a.rs")).unwrap().modified().unwrap();
+        let after = std::fs::metadata(dir.join("a.rs"))
+            .unwrap()
+            .modified()
+            .unwrap();
         assert_eq!(before, after, "an unchanged file must not be rewritten");
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -1,5 +1,8 @@
 //! The CLI on bad input: one clear line naming the file and JSON pointer, a non-zero
-#![allow(clippy::unwrap_used, reason = "test helpers fail the test loudly on I/O errors")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers fail the test loudly on I/O errors"
+)]
 //! exit, nothing written, never a panic; loose constructs warn and still generate.
 
 use std::path::{Path, PathBuf};
@@ -36,8 +39,14 @@ fn assert_failed_cleanly(o: &Output, out: &Path, spec: &Path, pointer: &str, wor
     assert_eq!(o.status.code(), Some(2), "exit code; stderr: {err}");
     assert!(!err.contains("panicked"), "{err}");
     let first = err.lines().next().unwrap_or_default();
-    assert!(first.starts_with(&spec.display().to_string()), "names the file: {first}");
-    assert!(first.contains(pointer), "names the pointer {pointer}: {first}");
+    assert!(
+        first.starts_with(&spec.display().to_string()),
+        "names the file: {first}"
+    );
+    assert!(
+        first.contains(pointer),
+        "names the pointer {pointer}: {first}"
+    );
     assert!(first.contains(words), "says {words:?}: {first}");
     assert!(!out.exists(), "nothing is written on error");
 }
@@ -62,56 +71,109 @@ fn not_openapi() {
 
 #[test]
 fn dangling_ref() {
-    let text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {{$ref: '#/components/schemas/Missing'}}\n");
+    let text = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {{$ref: '#/components/schemas/Missing'}}\n"
+    );
     let (o, spec, out) = run(&text, "dangling", &[]);
-    assert_failed_cleanly(&o, &out, &spec, "#/components/schemas/A/properties/b/$ref", "dangling reference");
+    assert_failed_cleanly(
+        &o,
+        &out,
+        &spec,
+        "#/components/schemas/A/properties/b/$ref",
+        "dangling reference",
+    );
 }
 
 #[test]
 fn unrepresentable_reference_cycle() {
-    let text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n");
+    let text = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n"
+    );
     let (o, spec, out) = run(&text, "cycle", &[]);
     assert_failed_cleanly(&o, &out, &spec, "#/components/schemas/A/$ref", "cycle");
-    let text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      allOf:\n      - $ref: '#/components/schemas/B'\n    B:\n      allOf:\n      - $ref: '#/components/schemas/A'\n      - type: object\n        properties: {{x: {{type: string}}}}\n");
+    let text = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      allOf:\n      - $ref: '#/components/schemas/B'\n    B:\n      allOf:\n      - $ref: '#/components/schemas/A'\n      - type: object\n        properties: {{x: {{type: string}}}}\n"
+    );
     let (o, spec, out) = run(&text, "allof-cycle", &[]);
     assert_failed_cleanly(&o, &out, &spec, "#/components/schemas/", "no finite type");
 }
 
 #[test]
 fn construct_that_cannot_be_represented() {
-    let text = format!("{HEAD}paths:\n  /x:\n    post:\n      requestBody:\n        content:\n          application/xml:\n            schema: {{type: object}}\n      responses:\n        '200': {{description: ok}}\n");
+    let text = format!(
+        "{HEAD}paths:\n  /x:\n    post:\n      requestBody:\n        content:\n          application/xml:\n            schema: {{type: object}}\n      responses:\n        '200': {{description: ok}}\n"
+    );
     let (o, spec, out) = run(&text, "xml", &[]);
-    assert_failed_cleanly(&o, &out, &spec, "#/paths/~1x/post/requestBody", "cannot be sent");
+    assert_failed_cleanly(
+        &o,
+        &out,
+        &spec,
+        "#/paths/~1x/post/requestBody",
+        "cannot be sent",
+    );
 }
 
 #[test]
 fn loose_construct_warns_and_generates() {
-    let text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        odd:\n          not: {{type: string}}\n");
+    let text = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        odd:\n          not: {{type: string}}\n"
+    );
     let (o, spec, out) = run(&text, "loose", &[]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains(&format!("{}: warning: #/components/schemas/A/properties/odd", spec.display())), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}: warning: #/components/schemas/A/properties/odd",
+            spec.display()
+        )),
+        "{err}"
+    );
     let models = std::fs::read_to_string(out.join("src/models/common.rs")).unwrap();
-    assert!(models.contains("pub odd: Option<serde_json::Value>"), "{models}");
+    assert!(
+        models.contains("pub odd: Option<serde_json::Value>"),
+        "{models}"
+    );
 }
 
 #[test]
 fn check_mode_lists_stale_files_and_writes_nothing() {
-    let text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: string, enum: [a]}}\n");
+    let text =
+        format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: string, enum: [a]}}\n");
     let (o, spec, out) = run(&text, "check", &["--check"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("added     src/lib.rs"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("added     src/lib.rs"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!out.exists());
-    let generate = Command::new(env!("CARGO_BIN_EXE_sdkgen")).arg(&spec).arg("-o").arg(&out).output().unwrap();
+    let generate = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
     assert!(generate.status.success());
-    let again = Command::new(env!("CARGO_BIN_EXE_sdkgen")).arg(&spec).arg("-o").arg(&out).arg("--check").output().unwrap();
+    let again = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .arg("--check")
+        .output()
+        .unwrap();
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
 }
 
 #[test]
 fn help_describes_the_command() {
-    let o = Command::new(env!("CARGO_BIN_EXE_sdkgen")).arg("--help").output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+        .arg("--help")
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success());
-    assert!(text.contains("--check") && text.contains("--out") && text.contains("--config"), "{text}");
+    assert!(
+        text.contains("--check") && text.contains("--out") && text.contains("--config"),
+        "{text}"
+    );
 }

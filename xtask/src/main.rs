@@ -10,7 +10,10 @@ use std::process::ExitCode;
 use sdkgen::config::Config;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// One generation job: spec, config, output directory.
@@ -36,8 +39,16 @@ fn jobs(root: &Path) -> Result<Vec<Job>, String> {
         .collect();
     specs.sort();
     for spec in specs {
-        let name = spec.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-        jobs.push(Job { out: root.join("tests/golden").join(&name), spec, config: None, fixture: Some(name) });
+        let name = spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        jobs.push(Job {
+            out: root.join("tests/golden").join(&name),
+            spec,
+            config: None,
+            fixture: Some(name),
+        });
     }
     Ok(jobs)
 }
@@ -48,15 +59,25 @@ fn run(check: bool) -> Result<bool, String> {
     let mut clean = true;
     for job in jobs(&root)? {
         let generated = match &job.fixture {
-            None => sdkgen::generate(&job.spec, job.config.as_deref(), &templates).map_err(|f| f.to_string())?,
+            None => sdkgen::generate(&job.spec, job.config.as_deref(), &templates)
+                .map_err(|f| f.to_string())?,
             Some(name) => {
-                let text = std::fs::read_to_string(&job.spec).map_err(|e| format!("{}: {e}", job.spec.display()))?;
+                let text = std::fs::read_to_string(&job.spec)
+                    .map_err(|e| format!("{}: {e}", job.spec.display()))?;
                 let mut config = Config::default();
                 config.krate.name = format!("fixture-{}", name.replace('_', "-"));
                 let tpl = sdkgen::read_templates(&templates)?;
-                let source = job.spec.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                let source = job
+                    .spec
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
                 sdkgen::generate_str(&text, &source, &config, &tpl).map_err(|errors| {
-                    sdkgen::Failure { file: job.spec.clone(), errors }.to_string()
+                    sdkgen::Failure {
+                        file: job.spec.clone(),
+                        errors,
+                    }
+                    .to_string()
                 })?
             }
         };
@@ -65,12 +86,18 @@ fn run(check: bool) -> Result<bool, String> {
             continue;
         }
         clean = false;
-        let rel = job.out.strip_prefix(&root).unwrap_or(&job.out).display().to_string();
+        let rel = job
+            .out
+            .strip_prefix(&root)
+            .unwrap_or(&job.out)
+            .display()
+            .to_string();
         for c in &changes {
             eprintln!("{rel}: {c}");
         }
         if !check {
-            sdkgen::write::apply(&job.out, &generated.files, &changes).map_err(|e| e.to_string())?;
+            sdkgen::write::apply(&job.out, &generated.files, &changes)
+                .map_err(|e| e.to_string())?;
         }
     }
     Ok(clean)
@@ -82,7 +109,9 @@ fn main() -> ExitCode {
         "regen" => false,
         "check" => true,
         _ => {
-            eprintln!("usage: cargo xtask <regen|check>\n  regen  regenerate generated-sdk/ and tests/golden/ from their specs\n  check  fail if either is stale");
+            eprintln!(
+                "usage: cargo xtask <regen|check>\n  regen  regenerate generated-sdk/ and tests/golden/ from their specs\n  check  fail if either is stale"
+            );
             return ExitCode::from(2);
         }
     };

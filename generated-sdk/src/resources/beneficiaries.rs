@@ -411,8 +411,8 @@ impl<'a> GetBeneficiaryById<'a> {
         crate::Error<GetBeneficiaryByIdError>,
     > {
         let path = format!(
-            "/beneficiaries/{}", crate ::runtime::encode_path_segment(& self.id
-            .to_string())
+            "/beneficiaries/{}", crate ::runtime::path_param("id", & self.id.to_string())
+            ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,

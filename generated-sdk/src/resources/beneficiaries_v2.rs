@@ -434,8 +434,8 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
         crate::Error<GetBeneficiaryByIdV2Error>,
     > {
         let path = format!(
-            "/v2/beneficiaries/{}", crate ::runtime::encode_path_segment(& self.id
-            .to_string())
+            "/v2/beneficiaries/{}", crate ::runtime::path_param("id", & self.id
+            .to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -542,8 +542,8 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
         crate::Error<MockReviewBeneficiaryV2Error>,
     > {
         let path = format!(
-            "/v2/beneficiaries/{}/mock-review", crate ::runtime::encode_path_segment(&
-            self.id.to_string())
+            "/v2/beneficiaries/{}/mock-review", crate ::runtime::path_param("id", & self
+            .id.to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,

@@ -222,8 +222,8 @@ impl<'a> CreateLrsCustomerBankAccount<'a> {
         crate::Error<CreateLrsCustomerBankAccountError>,
     > {
         let path = format!(
-            "/customer/{}/bank_account", crate ::runtime::encode_path_segment(& self.id
-            .to_string())
+            "/customer/{}/bank_account", crate ::runtime::path_param("id", & self.id
+            .to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,

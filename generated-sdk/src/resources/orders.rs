@@ -443,7 +443,7 @@ impl<'a> GetOrderById<'a> {
         crate::Error<GetOrderByIdError>,
     > {
         let path = format!(
-            "/orders/{}", crate ::runtime::encode_path_segment(& self.id.to_string())
+            "/orders/{}", crate ::runtime::path_param("id", & self.id.to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -533,8 +533,8 @@ impl<'a> UpdateOrderRfi<'a> {
         crate::Error<UpdateOrderRfiError>,
     > {
         let path = format!(
-            "/orders/{}/update-rfi", crate ::runtime::encode_path_segment(& self.id
-            .to_string())
+            "/orders/{}/update-rfi", crate ::runtime::path_param("id", & self.id
+            .to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,

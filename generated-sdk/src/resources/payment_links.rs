@@ -512,7 +512,7 @@ impl<'a> GetPayinById<'a> {
         crate::Error<GetPayinByIdError>,
     > {
         let path = format!(
-            "/payin/{}", crate ::runtime::encode_path_segment(& self.id.to_string())
+            "/payin/{}", crate ::runtime::path_param("id", & self.id.to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -605,7 +605,7 @@ impl<'a> UpdatePayin<'a> {
         crate::Error<UpdatePayinError>,
     > {
         let path = format!(
-            "/payin/{}", crate ::runtime::encode_path_segment(& self.id.to_string())
+            "/payin/{}", crate ::runtime::path_param("id", & self.id.to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -714,8 +714,8 @@ impl<'a> CancelPayin<'a> {
         crate::Error<CancelPayinError>,
     > {
         let path = format!(
-            "/payin/{}/cancel", crate ::runtime::encode_path_segment(& self.id
-            .to_string())
+            "/payin/{}/cancel", crate ::runtime::path_param("id", & self.id.to_string())
+            ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -808,8 +808,8 @@ impl<'a> UpdatePayinRfi<'a> {
         crate::Error<UpdatePayinRfiError>,
     > {
         let path = format!(
-            "/payin/{}/update-rfi", crate ::runtime::encode_path_segment(& self.id
-            .to_string())
+            "/payin/{}/update-rfi", crate ::runtime::path_param("id", & self.id
+            .to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -924,8 +924,8 @@ impl<'a> MockReviewPaymentLink<'a> {
         crate::Error<MockReviewPaymentLinkError>,
     > {
         let path = format!(
-            "/payin/{}/mock_mark_reviewed", crate ::runtime::encode_path_segment(& self
-            .id.to_string())
+            "/payin/{}/mock_mark_reviewed", crate ::runtime::path_param("id", & self.id
+            .to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,

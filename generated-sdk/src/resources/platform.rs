@@ -365,8 +365,8 @@ impl<'a> GetMerchant<'a> {
         crate::Error<GetMerchantError>,
     > {
         let path = format!(
-            "/platform/merchants/{}", crate ::runtime::encode_path_segment(& self
-            .merchant_id.to_string())
+            "/platform/merchants/{}", crate ::runtime::path_param("merchant_id", & self
+            .merchant_id.to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,

@@ -371,7 +371,7 @@ impl<'a> GetPriceById<'a> {
         self,
     ) -> Result<crate::Response<crate::models::Price>, crate::Error<GetPriceByIdError>> {
         let path = format!(
-            "/prices/{}", crate ::runtime::encode_path_segment(& self.id.to_string())
+            "/prices/{}", crate ::runtime::path_param("id", & self.id.to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,

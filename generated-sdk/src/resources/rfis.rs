@@ -282,7 +282,7 @@ impl<'a> GetRfi<'a> {
         self,
     ) -> Result<crate::Response<crate::models::Rfi>, crate::Error<GetRfiError>> {
         let path = format!(
-            "/rfis/{}", crate ::runtime::encode_path_segment(& self.id.to_string())
+            "/rfis/{}", crate ::runtime::path_param("id", & self.id.to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -369,8 +369,8 @@ impl<'a> RespondRfi<'a> {
         self,
     ) -> Result<crate::Response<crate::models::Rfi>, crate::Error<RespondRfiError>> {
         let path = format!(
-            "/rfis/{}/respond", crate ::runtime::encode_path_segment(& self.id
-            .to_string())
+            "/rfis/{}/respond", crate ::runtime::path_param("id", & self.id.to_string())
+            ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,

@@ -544,8 +544,8 @@ impl<'a> GetSubscriptionById<'a> {
         crate::Error<GetSubscriptionByIdError>,
     > {
         let path = format!(
-            "/subscriptions/{}", crate ::runtime::encode_path_segment(& self.id
-            .to_string())
+            "/subscriptions/{}", crate ::runtime::path_param("id", & self.id.to_string())
+            ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -637,8 +637,8 @@ impl<'a> PauseSubscription<'a> {
         crate::Error<PauseSubscriptionError>,
     > {
         let path = format!(
-            "/subscriptions/{}/pause", crate ::runtime::encode_path_segment(& self.id
-            .to_string())
+            "/subscriptions/{}/pause", crate ::runtime::path_param("id", & self.id
+            .to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -746,8 +746,8 @@ impl<'a> ResumeSubscription<'a> {
         crate::Error<ResumeSubscriptionError>,
     > {
         let path = format!(
-            "/subscriptions/{}/resume", crate ::runtime::encode_path_segment(& self.id
-            .to_string())
+            "/subscriptions/{}/resume", crate ::runtime::path_param("id", & self.id
+            .to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -855,8 +855,8 @@ impl<'a> CancelSubscription<'a> {
         crate::Error<CancelSubscriptionError>,
     > {
         let path = format!(
-            "/subscriptions/{}/cancel", crate ::runtime::encode_path_segment(& self.id
-            .to_string())
+            "/subscriptions/{}/cancel", crate ::runtime::path_param("id", & self.id
+            .to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -965,8 +965,8 @@ impl<'a> UpdateNextPaymentDate<'a> {
         crate::Error<UpdateNextPaymentDateError>,
     > {
         let path = format!(
-            "/subscriptions/{}/next-payment-date", crate ::runtime::encode_path_segment(&
-            self.id.to_string())
+            "/subscriptions/{}/next-payment-date", crate ::runtime::path_param("id", &
+            self.id.to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,

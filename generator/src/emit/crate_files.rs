@@ -9,7 +9,7 @@ use quote::quote;
 use super::docs::{doc_attrs, lines};
 use super::models::{ident, type_def};
 use super::operations::resource_module;
-use super::{format_file, Templates};
+use super::{Templates, format_file};
 use crate::diag::Diagnostic;
 use crate::ir::Api;
 
@@ -30,12 +30,22 @@ fn fill(template: &str, api: &Api) -> String {
         .replace("{{api_key_env}}", &api.client.api_key_env)
         .replace("{{base_url_env}}", &api.client.base_url_env)
         .replace("{{features}}", &features)
-        .replace("{{operation_count}}", &api.resources.iter().map(|r| r.operations.len()).sum::<usize>().to_string())
+        .replace(
+            "{{operation_count}}",
+            &api.resources
+                .iter()
+                .map(|r| r.operations.len())
+                .sum::<usize>()
+                .to_string(),
+        )
         .replace("{{type_count}}", &api.types.len().to_string())
 }
 
 /// Every file of the generated crate by relative path.
-pub fn emit_crate(api: &Api, templates: &Templates) -> Result<BTreeMap<String, String>, Diagnostic> {
+pub fn emit_crate(
+    api: &Api,
+    templates: &Templates,
+) -> Result<BTreeMap<String, String>, Diagnostic> {
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), fill(&templates.cargo_toml, api));
     files.insert("README.md".to_string(), fill(&templates.readme, api));
@@ -71,7 +81,10 @@ pub fn emit_crate(api: &Api, templates: &Templates) -> Result<BTreeMap<String, S
         //! Every type of the API description, re-exported flat: names are unique crate-wide.
         #(#mods)*
     };
-    files.insert("src/models/mod.rs".into(), format_file(api, "src/models/mod.rs", models_mod)?);
+    files.insert(
+        "src/models/mod.rs".into(),
+        format_file(api, "src/models/mod.rs", models_mod)?,
+    );
 
     // Resources, one file each.
     for r in &api.resources {
@@ -89,7 +102,11 @@ pub fn emit_crate(api: &Api, templates: &Templates) -> Result<BTreeMap<String, S
         let m = ident(&r.module);
         let a = ident(&r.accessor);
         let t = ident(&r.type_name);
-        let doc = doc_attrs(Some(r.docs.as_deref().unwrap_or(&format!("Operations tagged `{}`.", r.tag))));
+        let doc = doc_attrs(Some(
+            r.docs
+                .as_deref()
+                .unwrap_or(&format!("Operations tagged `{}`.", r.tag)),
+        ));
         quote! {
             #doc
             pub fn #a(&self) -> #m::#t<'_> {
@@ -106,17 +123,29 @@ pub fn emit_crate(api: &Api, templates: &Templates) -> Result<BTreeMap<String, S
             #(#accessors)*
         }
     };
-    files.insert("src/resources/mod.rs".into(), format_file(api, "src/resources/mod.rs", resources_mod)?);
+    files.insert(
+        "src/resources/mod.rs".into(),
+        format_file(api, "src/resources/mod.rs", resources_mod)?,
+    );
 
     let has_examples = match super::example_tests::example_tests(api) {
         Some(tokens) => {
-            files.insert("src/example_tests.rs".into(), format_file(api, "src/example_tests.rs", tokens)?);
+            files.insert(
+                "src/example_tests.rs".into(),
+                format_file(api, "src/example_tests.rs", tokens)?,
+            );
             true
         }
         None => false,
     };
-    files.insert("src/config.rs".into(), format_file(api, "src/config.rs", config_rs(api))?);
-    files.insert("src/lib.rs".into(), format_file(api, "src/lib.rs", lib_rs(api, has_examples))?);
+    files.insert(
+        "src/config.rs".into(),
+        format_file(api, "src/config.rs", config_rs(api))?,
+    );
+    files.insert(
+        "src/lib.rs".into(),
+        format_file(api, "src/lib.rs", lib_rs(api, has_examples))?,
+    );
     Ok(files)
 }
 
@@ -129,8 +158,16 @@ fn config_rs(api: &Api) -> TokenStream {
     let envs = &api.servers.environments;
     let variants = envs.iter().enumerate().map(|(i, e)| {
         let n = ident(&e.name);
-        let doc = lines(&format!("{}\n\nBase URL: `{}`.", super::docs::sanitize(&e.docs), e.url));
-        let default = if i == 0 { quote!(#[default]) } else { TokenStream::new() };
+        let doc = lines(&format!(
+            "{}\n\nBase URL: `{}`.",
+            super::docs::sanitize(&e.docs),
+            e.url
+        ));
+        let default = if i == 0 {
+            quote!(#[default])
+        } else {
+            TokenStream::new()
+        };
         quote! { #doc #default #n, }
     });
     let urls = envs.iter().map(|e| {
@@ -171,26 +208,49 @@ fn config_rs(api: &Api) -> TokenStream {
 }
 
 fn lib_rs(api: &Api, has_examples: bool) -> TokenStream {
-    let example_mod = if has_examples { quote!(#[cfg(test)] mod example_tests;) } else { TokenStream::new() };
+    let example_mod = if has_examples {
+        quote!(
+            #[cfg(test)]
+            mod example_tests;
+        )
+    } else {
+        TokenStream::new()
+    };
     let title = format!(
         "Typed async client for the {} API ({} {}), generated from `{}`.",
         api.info.api_name, api.info.title, api.info.version, api.info.source
     );
     let krate = api.info.crate_name.replace('-', "_");
-    let features: String = api.features.iter().map(|f| format!("\n- `{}`: {}", f.name, f.docs)).collect();
+    let features: String = api
+        .features
+        .iter()
+        .map(|f| format!("\n- `{}`: {}", f.name, f.docs))
+        .collect();
     let env_note = if api.client.api_key_env.is_empty() {
         String::new()
     } else {
         format!(" `Client::from_env()` reads `{}`", api.client.api_key_env)
-            + &if api.client.base_url_env.is_empty() { String::new() } else { format!(" and `{}`", api.client.base_url_env) }
+            + &if api.client.base_url_env.is_empty() {
+                String::new()
+            } else {
+                format!(" and `{}`", api.client.base_url_env)
+            }
             + "."
     };
     let body = format!(
         "{title}\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = {krate}::Client::builder()\n    .api_key(\"sk_test_...\")\n    .build()?;\n# let _ = client;\n# Ok(())\n# }}\n```\n\nEvery operation is a method on a resource accessor (`client.<resource>().<method>(..)`)\nreturning a request builder: set optional inputs with its setters, then `.await` it.{env_note}\n\nErrors are typed per operation and chosen by HTTP status ([`Error`], [`ApiError`]); list\noperations stream across pages with `.into_stream()`.{}",
-        if features.is_empty() { String::new() } else { format!("\n\nCargo features:{features}") }
+        if features.is_empty() {
+            String::new()
+        } else {
+            format!("\n\nCargo features:{features}")
+        }
     );
     let doc_lines = body.lines().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#![doc = #l])
     });
     quote! {

@@ -56,8 +56,14 @@ fn escape_line(line: &str) -> String {
         }
         if !in_code {
             let rest: String = chars[i..].iter().collect();
-            if (rest.starts_with("http://") || rest.starts_with("https://")) && !out.ends_with('<') && !out.ends_with('(') {
-                let url: String = rest.chars().take_while(|c| !c.is_whitespace() && !matches!(c, ')' | '>' | '"' | '\'')).collect();
+            if (rest.starts_with("http://") || rest.starts_with("https://"))
+                && !out.ends_with('<')
+                && !out.ends_with('(')
+            {
+                let url: String = rest
+                    .chars()
+                    .take_while(|c| !c.is_whitespace() && !matches!(c, ')' | '>' | '"' | '\''))
+                    .collect();
                 let url = url.trim_end_matches(['.', ',', ';', ':']).to_string();
                 out.push('<');
                 out.push_str(&url);
@@ -69,7 +75,10 @@ fn escape_line(line: &str) -> String {
                 // A Markdown link `[text](url)` stays a link.
                 let close = chars[i..].iter().position(|&x| x == ']').map(|p| p + i);
                 if let Some(end) = close.filter(|&e| chars.get(e + 1) == Some(&'(')) {
-                    let link_end = chars[end..].iter().position(|&x| x == ')').map_or(chars.len() - 1, |p| p + end);
+                    let link_end = chars[end..]
+                        .iter()
+                        .position(|&x| x == ')')
+                        .map_or(chars.len() - 1, |p| p + end);
                     out.extend(&chars[i..=link_end]);
                     i = link_end + 1;
                     continue;
@@ -96,7 +105,11 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
 /// `#[doc]` attributes for text already in rustdoc form (generated, not from the spec).
 pub fn lines(text: &str) -> TokenStream {
     let attrs = text.lines().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote! { #[doc = #l] }
     });
     quote! { #(#attrs)* }
@@ -108,13 +121,22 @@ mod tests {
 
     #[test]
     fn urls_are_wrapped_and_brackets_escaped() {
-        assert_eq!(sanitize("See https://x.com/a. [note]"), "See <https://x.com/a>. \\[note\\]");
-        assert_eq!(sanitize("`[x]` and <https://y.org>"), "`[x]` and <https://y.org>");
+        assert_eq!(
+            sanitize("See https://x.com/a. [note]"),
+            "See <https://x.com/a>. \\[note\\]"
+        );
+        assert_eq!(
+            sanitize("`[x]` and <https://y.org>"),
+            "`[x]` and <https://y.org>"
+        );
     }
 
     #[test]
     fn markdown_links_survive() {
-        assert_eq!(sanitize("see [docs](https://d.io) [x]"), "see [docs](https://d.io) \\[x\\]");
+        assert_eq!(
+            sanitize("see [docs](https://d.io) [x]"),
+            "see [docs](https://d.io) \\[x\\]"
+        );
     }
 
     #[test]

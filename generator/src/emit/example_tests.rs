@@ -11,10 +11,14 @@ use crate::ir::{Api, BodyKind, TypeDef, TypeKind, TypeRef};
 
 fn decodable(api: &Api, t: &TypeRef) -> bool {
     match t {
-        TypeRef::Named(n) => api.types.iter().find(|d: &&TypeDef| &d.name == n).is_some_and(|d| match &d.kind {
-            TypeKind::Struct(s) => !s.multipart,
-            _ => true,
-        }),
+        TypeRef::Named(n) => api
+            .types
+            .iter()
+            .find(|d: &&TypeDef| &d.name == n)
+            .is_some_and(|d| match &d.kind {
+                TypeKind::Struct(s) => !s.multipart,
+                _ => true,
+            }),
         TypeRef::Binary => false,
         TypeRef::Vec(inner) | TypeRef::Map(inner) => decodable(api, inner),
         _ => true,
@@ -26,20 +30,35 @@ pub fn examples(api: &Api) -> Vec<(String, TypeRef, Value, String)> {
     let mut out = Vec::new();
     for t in &api.types {
         if let Some(e) = &t.example {
-            out.push((format!("schema_{}", t.name), TypeRef::Named(t.name.clone()), e.clone(), t.origin.clone()));
+            out.push((
+                format!("schema_{}", t.name),
+                TypeRef::Named(t.name.clone()),
+                e.clone(),
+                t.origin.clone(),
+            ));
         }
     }
     for r in &api.resources {
         for op in &r.operations {
             if let Some(b) = &op.body {
                 if let (Some(e), BodyKind::Json) = (&b.example, b.kind) {
-                    out.push((format!("{}_request", op.id), b.ty.clone(), e.clone(), format!("{} request body", op.id)));
+                    out.push((
+                        format!("{}_request", op.id),
+                        b.ty.clone(),
+                        e.clone(),
+                        format!("{} request body", op.id),
+                    ));
                 }
             }
             for resp in &op.responses {
                 let Some(ty) = &resp.ty else { continue };
                 for (i, (ptr, e)) in resp.examples.iter().enumerate() {
-                    out.push((format!("{}_{}_{}", op.id, resp.variant, i + 1), ty.clone(), e.clone(), ptr.clone()));
+                    out.push((
+                        format!("{}_{}_{}", op.id, resp.variant, i + 1),
+                        ty.clone(),
+                        e.clone(),
+                        ptr.clone(),
+                    ));
                 }
             }
         }

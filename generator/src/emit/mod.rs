@@ -40,7 +40,10 @@ pub fn header(api: &Api) -> String {
 /// Formats a token stream as a Rust file with the generated-file header.
 pub fn format_file(api: &Api, path: &str, tokens: TokenStream) -> Result<String, Diagnostic> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Diagnostic::error("#", format!("internal error: generated `{path}` is not valid Rust ({e}); please report it"))
+        Diagnostic::error(
+            "#",
+            format!("internal error: generated `{path}` is not valid Rust ({e}); please report it"),
+        )
     })?;
     Ok(format!("{}{}", header(api), prettyplease::unparse(&file)))
 }

@@ -78,7 +78,11 @@ pub fn field_type(f: &Field) -> TokenStream {
 }
 
 fn field_docs(f: &Field) -> TokenStream {
-    let mut text = f.docs.clone().map(|d| super::docs::sanitize(&d)).unwrap_or_default();
+    let mut text = f
+        .docs
+        .clone()
+        .map(|d| super::docs::sanitize(&d))
+        .unwrap_or_default();
     let mut notes = Vec::new();
     if let Some(fmt) = &f.format {
         notes.push(format!("Format: `{fmt}`."));
@@ -111,14 +115,20 @@ fn structure(def: &TypeDef, s: &StructDef) -> TokenStream {
         let ty = field_type(f);
         let docs = field_docs(f);
         let wire = &f.wire;
-        let rename = if s.multipart || f.name == f.wire { TokenStream::new() } else { quote!(#[serde(rename = #wire)]) };
+        let rename = if s.multipart || f.name == f.wire {
+            TokenStream::new()
+        } else {
+            quote!(#[serde(rename = #wire)])
+        };
         let presence = if s.multipart {
             TokenStream::new()
         } else {
             match (f.required, f.nullable) {
                 (true, false) => TokenStream::new(),
                 (true, true) => quote!(#[serde(default)]),
-                (false, false) => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+                (false, false) => {
+                    quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+                }
                 (false, true) => quote!(#[serde(
                     default,
                     skip_serializing_if = "Option::is_none",
@@ -154,7 +164,11 @@ fn structure(def: &TypeDef, s: &StructDef) -> TokenStream {
         let args = required.iter().map(|f| {
             let n = ident(&f.name);
             let inner = type_tokens(&f.ty);
-            if f.nullable { quote!(#n: Option<#inner>) } else { quote!(#n: #inner) }
+            if f.nullable {
+                quote!(#n: Option<#inner>)
+            } else {
+                quote!(#n: #inner)
+            }
         });
         let inits = s.fields.iter().map(|f| {
             let n = ident(&f.name);
@@ -168,9 +182,15 @@ fn structure(def: &TypeDef, s: &StructDef) -> TokenStream {
                 quote!(#n: None)
             }
         });
-        let extra = s.additional.as_ref().map(|_| quote!(additional_properties: Default::default(),));
+        let extra = s
+            .additional
+            .as_ref()
+            .map(|_| quote!(additional_properties: Default::default(),));
         let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
-        let doc = format!(" Creates a value from its required fields ({}); optional ones start empty.", names.join(", "));
+        let doc = format!(
+            " Creates a value from its required fields ({}); optional ones start empty.",
+            names.join(", ")
+        );
         quote! {
             impl #name {
                 #[doc = #doc]
@@ -182,7 +202,11 @@ fn structure(def: &TypeDef, s: &StructDef) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let multipart = if s.multipart { multipart_impl(&name, s) } else { TokenStream::new() };
+    let multipart = if s.multipart {
+        multipart_impl(&name, s)
+    } else {
+        TokenStream::new()
+    };
     let validate = validate_impl(&name, s);
     quote! {
         #derives
@@ -225,7 +249,11 @@ fn multipart_impl(name: &Ident, s: &StructDef) -> TokenStream {
 }
 
 fn fmt_bound(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
 }
 
 fn validate_impl(name: &Ident, s: &StructDef) -> TokenStream {
@@ -383,7 +411,11 @@ fn variant_payload(v: &UnionVariant) -> TokenStream {
     let t = type_tokens(&v.ty);
     // Boxed when it closes a cycle, and always for named types so that the enum stays
     // small whatever the size of its members.
-    if v.boxed || v.ty.named().is_some() { quote!(Box<#t>) } else { t }
+    if v.boxed || v.ty.named().is_some() {
+        quote!(Box<#t>)
+    } else {
+        t
+    }
 }
 
 fn tagged_union(name: &str, tag: &str, variants: &[UnionVariant]) -> TokenStream {
@@ -436,7 +468,9 @@ fn untagged_union(name: &str, variants: &[UnionVariant]) -> TokenStream {
         };
         quote! { #[doc = #doc] #n(#p), }
     });
-    let doc = lines("Decoding tries each member in the order the API description lists them and\nkeeps the first that fits; JSON that fits none is kept as `Unknown`.");
+    let doc = lines(
+        "Decoding tries each member in the order the API description lists them and\nkeeps the first that fits; JSON that fits none is kept as `Unknown`.",
+    );
     quote! {
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
@@ -468,8 +502,15 @@ mod tests {
             constraints: Default::default(),
             format: None,
         };
-        assert_eq!(field_type(&f).to_string().replace(' ', ""), "Option<Option<String>>");
-        let required = Field { required: true, nullable: false, ..f };
+        assert_eq!(
+            field_type(&f).to_string().replace(' ', ""),
+            "Option<Option<String>>"
+        );
+        let required = Field {
+            required: true,
+            nullable: false,
+            ..f
+        };
         assert_eq!(field_type(&required).to_string(), "String");
     }
 }

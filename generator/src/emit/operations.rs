@@ -8,14 +8,18 @@ use quote::quote;
 use super::docs::{doc_attrs, lines, sanitize};
 use super::models::{ident, type_tokens};
 use crate::ir::{
-    Api, BodyKind, Method, Operation, Param, ParamLocation, Resource, ResponseDef, ServerOverride, StatusMatch,
-    TypeDef, TypeKind, TypeRef,
+    Api, BodyKind, Method, Operation, Param, ParamLocation, Resource, ResponseDef, ServerOverride,
+    StatusMatch, TypeDef, TypeKind, TypeRef,
 };
 
 /// The module for one resource.
 pub fn resource_module(api: &Api, r: &Resource) -> TokenStream {
     let accessor_ty = ident(&r.type_name);
-    let tag_doc = doc_attrs(Some(r.docs.as_deref().unwrap_or(&format!("Operations tagged `{}`.", r.tag))));
+    let tag_doc = doc_attrs(Some(
+        r.docs
+            .as_deref()
+            .unwrap_or(&format!("Operations tagged `{}`.", r.tag)),
+    ));
     let methods = r.operations.iter().map(|op| accessor_method(api, r, op));
     let builders = r.operations.iter().map(|op| builder(api, op));
     quote! {
@@ -45,7 +49,11 @@ fn feature_attr(op: &Operation) -> TokenStream {
 }
 
 fn deprecated_attr(deprecated: bool) -> TokenStream {
-    if deprecated { quote!(#[deprecated]) } else { TokenStream::new() }
+    if deprecated {
+        quote!(#[deprecated])
+    } else {
+        TokenStream::new()
+    }
 }
 
 /// Required inputs that become method arguments: path parameters, required query and
@@ -118,7 +126,12 @@ fn operation_docs(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
         text.push_str(&sanitize(s));
         text.push_str("\n\n");
     }
-    text.push_str(&format!("`{} {}` (operationId `{}`)", op.method.as_str(), op.path, op.id));
+    text.push_str(&format!(
+        "`{} {}` (operationId `{}`)",
+        op.method.as_str(),
+        op.path,
+        op.id
+    ));
     if let Some(f) = &op.feature {
         text.push_str(&format!("; only with the `{f}` cargo feature"));
     }
@@ -139,7 +152,9 @@ fn operation_docs(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
         }
     }
     if op.pagination.is_some() {
-        text.push_str("\nPaginated: `.await` returns one page; `.into_stream()` walks every page.\n");
+        text.push_str(
+            "\nPaginated: `.await` returns one page; `.into_stream()` walks every page.\n",
+        );
     }
     text.push_str(&example(api, r, op));
     lines(&text)
@@ -168,7 +183,9 @@ fn example(api: &Api, r: &Resource, op: &Operation) -> String {
         let named_enum = matches!(&p.ty, TypeRef::Named(n) if is_string_enum(api, n));
         match &p.ty {
             TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::Bool => args.push(lit),
-            TypeRef::Named(n) if named_enum => args.push(format!("{krate}::models::{n}::from({lit})")),
+            TypeRef::Named(n) if named_enum => {
+                args.push(format!("{krate}::models::{n}::from({lit})"))
+            }
             _ => return String::new(),
         }
     }
@@ -179,14 +196,20 @@ fn example(api: &Api, r: &Resource, op: &Operation) -> String {
             }
             let json = b.example.clone().unwrap_or_else(|| serde_json::json!({}));
             let pretty = serde_json::to_string(&json).unwrap_or_default();
-            let Some(n) = b.ty.named() else { return String::new() };
+            let Some(n) = b.ty.named() else {
+                return String::new();
+            };
             setup.push_str(&format!(
                 "let body: {krate}::models::{n} = serde_json::from_value(serde_json::json!({pretty}))?;\n"
             ));
             args.push("body".into());
         }
     }
-    let cfg = if op.feature.is_some() { "ignore" } else { "no_run" };
+    let cfg = if op.feature.is_some() {
+        "ignore"
+    } else {
+        "no_run"
+    };
     format!(
         "\n# Example\n\n```{cfg}\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = {krate}::Client::from_env()?;\n{setup}let result = client.{}().{}({}).await?;\n# let _ = result;\n# Ok(())\n# }}\n```\n",
         r.accessor,
@@ -196,7 +219,9 @@ fn example(api: &Api, r: &Resource, op: &Operation) -> String {
 }
 
 fn is_string_enum(api: &Api, name: &str) -> bool {
-    api.types.iter().any(|t| t.name == name && matches!(t.kind, TypeKind::StringEnum(_)))
+    api.types
+        .iter()
+        .any(|t| t.name == name && matches!(t.kind, TypeKind::StringEnum(_)))
 }
 
 fn find_type<'a>(api: &'a Api, name: &str) -> Option<&'a TypeDef> {
@@ -205,7 +230,9 @@ fn find_type<'a>(api: &'a Api, name: &str) -> Option<&'a TypeDef> {
 
 /// Whether a body type carries the given property (directly, or in every union member).
 pub fn body_has_field(api: &Api, ty: &TypeRef, wire: &str) -> bool {
-    let Some(def) = ty.named().and_then(|n| find_type(api, n)) else { return false };
+    let Some(def) = ty.named().and_then(|n| find_type(api, n)) else {
+        return false;
+    };
     match &def.kind {
         TypeKind::Struct(s) => s.fields.iter().any(|f| f.wire == wire),
         TypeKind::UntaggedUnion(vs) | TypeKind::TaggedUnion { variants: vs, .. } => {
@@ -217,7 +244,9 @@ pub fn body_has_field(api: &Api, ty: &TypeRef, wire: &str) -> bool {
 }
 
 fn has_validate(api: &Api, ty: &TypeRef) -> bool {
-    ty.named().and_then(|n| find_type(api, n)).is_some_and(|d| matches!(d.kind, TypeKind::Struct(_)))
+    ty.named()
+        .and_then(|n| find_type(api, n))
+        .is_some_and(|d| matches!(d.kind, TypeKind::Struct(_)))
 }
 
 /// What a successful call returns.
@@ -257,7 +286,11 @@ fn output_type(op: &Operation) -> TokenStream {
 /// enum stays small whichever body is largest.
 fn payload(t: &TypeRef) -> TokenStream {
     let tokens = type_tokens(t);
-    if t.named().is_some() { quote!(Box<#tokens>) } else { tokens }
+    if t.named().is_some() {
+        quote!(Box<#tokens>)
+    } else {
+        tokens
+    }
 }
 
 fn status_pattern(s: StatusMatch) -> TokenStream {
@@ -281,16 +314,28 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let fields = params.iter().map(|p| {
         let n = ident(&p.name);
         let t = type_tokens(&p.ty);
-        if p.required { quote!(#n: #t,) } else { quote!(#n: Option<#t>,) }
+        if p.required {
+            quote!(#n: #t,)
+        } else {
+            quote!(#n: Option<#t>,)
+        }
     });
     let body_field = op.body.as_ref().map(|b| {
         let t = type_tokens(&b.ty);
-        if b.required { quote!(body: #t,) } else { quote!(body: Option<#t>,) }
+        if b.required {
+            quote!(body: #t,)
+        } else {
+            quote!(body: Option<#t>,)
+        }
     });
     let setters = optional_params(op).into_iter().map(|p| {
         let n = ident(&p.name);
         let t = type_tokens(&p.ty);
-        let mut text = p.docs.as_deref().map(sanitize).unwrap_or_else(|| format!("Sets `{}`.", p.wire));
+        let mut text = p
+            .docs
+            .as_deref()
+            .map(sanitize)
+            .unwrap_or_else(|| format!("Sets `{}`.", p.wire));
         if let Some(f) = &p.format {
             text.push_str(&format!("\n\nFormat: `{f}`."));
         }
@@ -404,16 +449,27 @@ fn path_format(op: &Operation) -> (String, Vec<TokenStream>) {
     let mut args = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
         let wire = &rest[start + 1..start + len];
-        match op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire == wire) {
+        match op
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.wire == wire)
+        {
             Some(p) => {
                 let n = ident(&p.name);
                 fmt.push_str("{}");
-                args.push(quote!(crate::runtime::encode_path_segment(&self.#n.to_string())));
+                let wire = &p.wire;
+                args.push(quote!(crate::runtime::path_param(#wire, &self.#n.to_string())?));
             }
-            None => fmt.push_str(&rest[start..=start + len].replace('{', "{{").replace('}', "}}")),
+            None => fmt.push_str(
+                &rest[start..=start + len]
+                    .replace('{', "{{")
+                    .replace('}', "}}"),
+            ),
         }
         rest = &rest[start + len + 1..];
     }
@@ -425,10 +481,17 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
     let method = method_tokens(op.method);
     let template = &op.path;
     let (fmt, fmt_args) = path_format(op);
-    let path = if fmt_args.is_empty() { quote!(String::from(#fmt)) } else { quote!(format!(#fmt, #(#fmt_args),*)) };
+    let path = if fmt_args.is_empty() {
+        quote!(String::from(#fmt))
+    } else {
+        quote!(format!(#fmt, #(#fmt_args),*))
+    };
     let server = match &op.server {
         None => TokenStream::new(),
-        Some(ServerOverride::Relative { strip_segments, append }) => quote! {
+        Some(ServerOverride::Relative {
+            strip_segments,
+            append,
+        }) => quote! {
             req = req.with_server(crate::runtime::ServerOverride::Relative { strip_segments: #strip_segments, append: #append });
         },
         Some(ServerOverride::Absolute(url)) => quote! {
@@ -445,7 +508,8 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
                 if p.required {
                     mutations.push(quote!(req.query(#wire, &self.#n);));
                 } else {
-                    mutations.push(quote!(if let Some(value) = &self.#n { req.query(#wire, value); }));
+                    mutations
+                        .push(quote!(if let Some(value) = &self.#n { req.query(#wire, value); }));
                 }
             }
             ParamLocation::Header => {
@@ -456,19 +520,26 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
                 if p.required {
                     mutations.push(quote!({ let value = &self.#n; req.header(#wire, #value); }));
                 } else {
-                    mutations.push(quote!(if let Some(value) = &self.#n { req.header(#wire, #value); }));
+                    mutations
+                        .push(quote!(if let Some(value) = &self.#n { req.header(#wire, #value); }));
                 }
             }
         }
     }
     if let Some(b) = &op.body {
-        let validate = if has_validate(api, &b.ty) { quote!(body.validate()?;) } else { TokenStream::new() };
+        let validate = if has_validate(api, &b.ty) {
+            quote!(body.validate()?;)
+        } else {
+            TokenStream::new()
+        };
         let encode = match b.kind {
             BodyKind::Json => quote!(req.json(body)?;),
             BodyKind::Multipart => quote!(req.multipart(body.to_multipart());),
         };
         let idem = match &b.idempotency_field {
-            Some(f) if b.kind == BodyKind::Json && body_has_field(api, &b.ty, f) => quote!(req.idempotency_field(#f);),
+            Some(f) if b.kind == BodyKind::Json && body_has_field(api, &b.ty, f) => {
+                quote!(req.idempotency_field(#f);)
+            }
             _ => TokenStream::new(),
         };
         let with_body = quote! { #validate #encode #idem };
@@ -483,12 +554,24 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
     let mut has_default = false;
     match success(op) {
         Success::Single(t) => {
-            let pats: Vec<TokenStream> = op.responses.iter().filter(|r| r.success).map(|r| status_pattern(r.status)).collect();
-            let decode = if t.is_some() { quote!(raw.json()) } else { quote!(raw.empty()) };
+            let pats: Vec<TokenStream> = op
+                .responses
+                .iter()
+                .filter(|r| r.success)
+                .map(|r| status_pattern(r.status))
+                .collect();
+            let decode = if t.is_some() {
+                quote!(raw.json())
+            } else {
+                quote!(raw.empty())
+            };
             if pats.is_empty() {
                 arms.push(quote!(200..=299 => #decode,));
             } else {
-                has_default |= op.responses.iter().any(|r| r.success && r.status == StatusMatch::Default);
+                has_default |= op
+                    .responses
+                    .iter()
+                    .any(|r| r.success && r.status == StatusMatch::Default);
                 arms.push(quote!(#(#pats)|* => #decode,));
             }
         }
@@ -530,7 +613,13 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
         .into_iter()
         .map(|a| {
             let s = a.to_string();
-            let rank = if s.starts_with('_') { 2 } else if s.contains("..=") { 1 } else { 0 };
+            let rank = if s.starts_with('_') {
+                2
+            } else if s.contains("..=") {
+                1
+            } else {
+                0
+            };
             (rank, a)
         })
         .collect();
@@ -559,7 +648,9 @@ fn depth_unwrap(expr: TokenStream, depth: u8) -> TokenStream {
 }
 
 fn pagination(op: &Operation) -> TokenStream {
-    let Some(p) = &op.pagination else { return TokenStream::new() };
+    let Some(p) = &op.pagination else {
+        return TokenStream::new();
+    };
     let error = ident(&op.error_name);
     let item = type_tokens(&p.item_ty);
     let page = ident(&p.page_param);
@@ -573,9 +664,16 @@ fn pagination(op: &Operation) -> TokenStream {
         1 => quote!(m.#next),
         _ => quote!(m.#next.flatten()),
     };
-    let page_ty = op.params.iter().find(|q| q.name == p.page_param).map(|q| q.ty.clone()).unwrap_or(TypeRef::I64);
+    let page_ty = op
+        .params
+        .iter()
+        .find(|q| q.name == p.page_param)
+        .map(|q| q.ty.clone())
+        .unwrap_or(TypeRef::I64);
     let first_page = match page_ty {
-        TypeRef::I32 | TypeRef::I64 => quote!(self.#page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1)),
+        TypeRef::I32 | TypeRef::I64 => {
+            quote!(self.#page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1))
+        }
         _ => quote!(1),
     };
     let set_page = match page_ty {
@@ -585,8 +683,15 @@ fn pagination(op: &Operation) -> TokenStream {
     let pin = match &p.pin_param {
         Some(pin) => {
             let pin_i = ident(pin);
-            let is_string = op.params.iter().any(|q| &q.name == pin && q.ty == TypeRef::String);
-            let now = if is_string { quote!(crate::runtime::now_rfc3339()) } else { quote!(crate::runtime::now_rfc3339().into()) };
+            let is_string = op
+                .params
+                .iter()
+                .any(|q| &q.name == pin && q.ty == TypeRef::String);
+            let now = if is_string {
+                quote!(crate::runtime::now_rfc3339())
+            } else {
+                quote!(crate::runtime::now_rfc3339().into())
+            };
             let unless = p.pin_unless.iter().filter(|u| *u != pin).map(|u| {
                 let u = ident(u);
                 quote!(&& this.#u.is_none())
@@ -640,12 +745,18 @@ fn pagination(op: &Operation) -> TokenStream {
 }
 
 fn success_enum(op: &Operation) -> TokenStream {
-    let Success::PerStatus(list) = success(op) else { return TokenStream::new() };
+    let Success::PerStatus(list) = success(op) else {
+        return TokenStream::new();
+    };
     let name = success_name(op);
     let cfg = feature_attr(op);
     let vs = list.iter().map(|r| {
         let v = ident(&r.variant);
-        let doc = lines(&format!("{}: {}", status_label(r.status), sanitize(&r.docs)));
+        let doc = lines(&format!(
+            "{}: {}",
+            status_label(r.status),
+            sanitize(&r.docs)
+        ));
         match &r.ty {
             Some(t) => {
                 let t = payload(t);
@@ -654,7 +765,10 @@ fn success_enum(op: &Operation) -> TokenStream {
             None => quote!(#doc #v,),
         }
     });
-    let doc = format!(" The successful outcomes of `{}`, one per documented status.", op.id);
+    let doc = format!(
+        " The successful outcomes of `{}`, one per documented status.",
+        op.id
+    );
     quote! {
         #[doc = #doc]
         #cfg
@@ -680,8 +794,16 @@ fn error_enum(op: &Operation) -> TokenStream {
     let has_default = errors.iter().any(|r| r.status == StatusMatch::Default);
     let vs = errors.iter().map(|r| {
         let v = ident(&r.variant);
-        let body_note = if r.ty.is_some() { " The body, when it decodes as documented." } else { "" };
-        let doc = lines(&format!("{}: {}{body_note}", status_label(r.status), sanitize(&r.docs)));
+        let body_note = if r.ty.is_some() {
+            " The body, when it decodes as documented."
+        } else {
+            ""
+        };
+        let doc = lines(&format!(
+            "{}: {}{body_note}",
+            status_label(r.status),
+            sanitize(&r.docs)
+        ));
         match &r.ty {
             Some(t) => {
                 let t = payload(t);
@@ -701,14 +823,21 @@ fn error_enum(op: &Operation) -> TokenStream {
     };
     let display_arms = errors.iter().map(|r| {
         let v = ident(&r.variant);
-        let text = format!("{} ({})", r.docs.lines().next().unwrap_or("").trim(), status_label(r.status).replace('`', ""));
+        let text = format!(
+            "{} ({})",
+            r.docs.lines().next().unwrap_or("").trim(),
+            status_label(r.status).replace('`', "")
+        );
         match &r.ty {
             Some(_) => quote!(Self::#v(_) => f.write_str(#text),),
             None => quote!(Self::#v => f.write_str(#text),),
         }
     });
-    let unexpected_display =
-        if has_default { TokenStream::new() } else { quote!(Self::UnexpectedStatus => f.write_str("undocumented status"),) };
+    let unexpected_display = if has_default {
+        TokenStream::new()
+    } else {
+        quote!(Self::UnexpectedStatus => f.write_str("undocumented status"),)
+    };
     let doc = format!(
         " Error statuses of `{}`: one variant per documented status, chosen by the status code alone.",
         op.id

@@ -10,14 +10,18 @@ use super::names::type_name;
 use super::operations::{build_operations, group};
 use super::types::TypeBuilder;
 use super::{
-    Api, ApiInfo, Auth, ClientSettings, Environment, Feature, Operation, Pagination, ParamLocation, Servers, TypeDef,
-    TypeKind, TypeRef,
+    Api, ApiInfo, Auth, ClientSettings, Environment, Feature, Operation, Pagination, ParamLocation,
+    Servers, TypeDef, TypeKind, TypeRef,
 };
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
 
 /// Builds the IR. Returns it with warnings, or every error found.
-pub fn build(doc: &OpenAPI, config: &Config, source: &str) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn build(
+    doc: &OpenAPI,
+    config: &Config,
+    source: &str,
+) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let schemas = doc.components.as_ref().map(|c| &c.schemas);
     let mut tb = TypeBuilder::new(schemas);
     tb.build_components();
@@ -32,13 +36,20 @@ pub fn build(doc: &OpenAPI, config: &Config, source: &str) -> Result<(Api, Vec<D
         scope_names.insert(o.op.error_name.clone());
     }
 
-    split_read_only(&mut types, ops.iter_mut().map(|o| &mut o.op).collect(), &mut scope_names);
+    split_read_only(
+        &mut types,
+        ops.iter_mut().map(|o| &mut o.op).collect(),
+        &mut scope_names,
+    );
     for o in &mut ops {
         o.op.pagination = detect_pagination(&o.op, &types, config);
     }
     let returns_list = |op: &Operation| {
         op.pagination.is_some()
-            || op.responses.iter().any(|r| r.success && matches!(r.ty, Some(TypeRef::Vec(_))))
+            || op
+                .responses
+                .iter()
+                .any(|r| r.success && matches!(r.ty, Some(TypeRef::Vec(_))))
     };
     let resources = group(ops, doc, config, &returns_list);
     mark_boxes(&mut types);
@@ -51,7 +62,11 @@ pub fn build(doc: &OpenAPI, config: &Config, source: &str) -> Result<(Api, Vec<D
     diags.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));
 
     let title = doc.info.title.clone();
-    let api_name = if config.krate.api_name.is_empty() { title.clone() } else { config.krate.api_name.clone() };
+    let api_name = if config.krate.api_name.is_empty() {
+        title.clone()
+    } else {
+        config.krate.api_name.clone()
+    };
     let crate_name = if config.krate.name.is_empty() {
         format!("{}-sdk", heck::ToKebabCase::to_kebab_case(title.as_str()))
     } else {
@@ -65,7 +80,11 @@ pub fn build(doc: &OpenAPI, config: &Config, source: &str) -> Result<(Api, Vec<D
     let environments = if config.environments.is_empty() {
         vec![Environment {
             name: "Production".into(),
-            url: doc.servers.first().map(|s| s.url.trim_end_matches('/').to_string()).unwrap_or_default(),
+            url: doc
+                .servers
+                .first()
+                .map(|s| s.url.trim_end_matches('/').to_string())
+                .unwrap_or_default(),
             docs: "The server the description lists first.".into(),
         }]
     } else {
@@ -75,7 +94,11 @@ pub fn build(doc: &OpenAPI, config: &Config, source: &str) -> Result<(Api, Vec<D
             .map(|e| Environment {
                 name: type_name(&e.name),
                 url: e.url.trim_end_matches('/').to_string(),
-                docs: if e.description.is_empty() { format!("`{}`", e.url) } else { e.description.clone() },
+                docs: if e.description.is_empty() {
+                    format!("`{}`", e.url)
+                } else {
+                    e.description.clone()
+                },
             })
             .collect()
     };
@@ -83,7 +106,10 @@ pub fn build(doc: &OpenAPI, config: &Config, source: &str) -> Result<(Api, Vec<D
     let features = config
         .feature_gated
         .iter()
-        .map(|g| Feature { name: g.feature.clone(), docs: g.description.clone() })
+        .map(|g| Feature {
+            name: g.feature.clone(),
+            docs: g.description.clone(),
+        })
         .collect();
     let api = Api {
         info: ApiInfo {
@@ -103,7 +129,12 @@ pub fn build(doc: &OpenAPI, config: &Config, source: &str) -> Result<(Api, Vec<D
             request_id_headers: if config.client.request_id_headers.is_empty() {
                 vec!["x-request-id".into()]
             } else {
-                config.client.request_id_headers.iter().map(|h| h.to_ascii_lowercase()).collect()
+                config
+                    .client
+                    .request_id_headers
+                    .iter()
+                    .map(|h| h.to_ascii_lowercase())
+                    .collect()
             },
             auth,
         },
@@ -116,18 +147,23 @@ pub fn build(doc: &OpenAPI, config: &Config, source: &str) -> Result<(Api, Vec<D
 
 fn auth_scheme(doc: &OpenAPI) -> Auth {
     use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme};
-    let Some(components) = &doc.components else { return Auth::None };
+    let Some(components) = &doc.components else {
+        return Auth::None;
+    };
     for scheme in components.security_schemes.values() {
         match scheme {
-            ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("bearer") => {
-                return Auth::Bearer
+            ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. })
+                if scheme.eq_ignore_ascii_case("bearer") =>
+            {
+                return Auth::Bearer;
             }
-            ReferenceOr::Item(SecurityScheme::OAuth2 { .. }) | ReferenceOr::Item(SecurityScheme::OpenIDConnect { .. }) => {
-                return Auth::Bearer
-            }
-            ReferenceOr::Item(SecurityScheme::APIKey { location: APIKeyLocation::Header, name, .. }) => {
-                return Auth::ApiKeyHeader(name.clone())
-            }
+            ReferenceOr::Item(SecurityScheme::OAuth2 { .. })
+            | ReferenceOr::Item(SecurityScheme::OpenIDConnect { .. }) => return Auth::Bearer,
+            ReferenceOr::Item(SecurityScheme::APIKey {
+                location: APIKeyLocation::Header,
+                name,
+                ..
+            }) => return Auth::ApiKeyHeader(name.clone()),
             _ => {}
         }
     }
@@ -157,7 +193,10 @@ pub fn mentions(def: &TypeDef) -> Vec<String> {
     out
 }
 
-fn closure(types: &BTreeMap<String, TypeDef>, roots: impl IntoIterator<Item = String>) -> BTreeSet<String> {
+fn closure(
+    types: &BTreeMap<String, TypeDef>,
+    roots: impl IntoIterator<Item = String>,
+) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut stack: Vec<String> = roots.into_iter().collect();
     while let Some(n) = stack.pop() {
@@ -191,25 +230,37 @@ fn collapse_refinements(
                 .map(|p| &p.ty)
                 .chain(op.body.as_ref().map(|b| &b.ty))
                 .chain(op.responses.iter().filter_map(|r| r.ty.as_ref()));
-            uses += refs.map(|t| t.mentions().iter().filter(|m| **m == component).count()).sum::<usize>();
+            uses += refs
+                .map(|t| t.mentions().iter().filter(|m| **m == component).count())
+                .sum::<usize>();
         }
         if uses > 0 {
             continue;
         }
-        let Some(mut def) = types.remove(refined) else { continue };
-        let Some(original) = types.get(component) else { continue };
+        let Some(mut def) = types.remove(refined) else {
+            continue;
+        };
+        let Some(original) = types.get(component) else {
+            continue;
+        };
         def.name = component.clone();
         def.origin = original.origin.clone();
         def.docs = original.docs.clone().or(def.docs);
         def.example = original.example.clone();
         def.deprecated = original.deprecated;
         types.insert(component.clone(), def);
-        let map: BTreeMap<String, String> = [(refined.clone(), component.clone())].into_iter().collect();
+        let map: BTreeMap<String, String> =
+            [(refined.clone(), component.clone())].into_iter().collect();
         for def in types.values_mut() {
             match &mut def.kind {
-                TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| rewrite_ref(&mut f.ty, &map)),
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter_mut()
+                    .for_each(|f| rewrite_ref(&mut f.ty, &map)),
                 TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
-                    variants.iter_mut().for_each(|v| rewrite_ref(&mut v.ty, &map))
+                    variants
+                        .iter_mut()
+                        .for_each(|v| rewrite_ref(&mut v.ty, &map))
                 }
                 TypeKind::Alias(t) => rewrite_ref(t, &map),
                 TypeKind::StringEnum(_) => {}
@@ -226,16 +277,30 @@ fn collapse_refinements(
 /// `readOnly` fields are never sent. A type reachable only from request bodies loses
 /// them in place; a type used in both directions gets a request twin `{Name}Input`
 /// without them, and request-side references are rewritten to the twin.
-fn split_read_only(types: &mut BTreeMap<String, TypeDef>, mut ops: Vec<&mut Operation>, taken: &mut BTreeSet<String>) {
+fn split_read_only(
+    types: &mut BTreeMap<String, TypeDef>,
+    mut ops: Vec<&mut Operation>,
+    taken: &mut BTreeSet<String>,
+) {
     let req_roots: Vec<String> = ops
         .iter()
         .filter_map(|o| o.body.as_ref())
-        .flat_map(|b| b.ty.mentions().into_iter().map(String::from).collect::<Vec<_>>())
+        .flat_map(|b| {
+            b.ty.mentions()
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
         .collect();
     let resp_roots: Vec<String> = ops
         .iter()
         .flat_map(|o| o.responses.iter().filter_map(|r| r.ty.as_ref()))
-        .flat_map(|t| t.mentions().into_iter().map(String::from).collect::<Vec<_>>())
+        .flat_map(|t| {
+            t.mentions()
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
         .collect();
     let req = closure(types, req_roots);
     let resp = closure(types, resp_roots);
@@ -245,7 +310,8 @@ fn split_read_only(types: &mut BTreeMap<String, TypeDef>, mut ops: Vec<&mut Oper
         let before = needs.len();
         for name in &req {
             let Some(def) = types.get(name) else { continue };
-            let own = matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.read_only));
+            let own =
+                matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.read_only));
             if own || mentions(def).iter().any(|m| needs.contains(m)) {
                 needs.insert(name.clone());
             }
@@ -272,18 +338,28 @@ fn split_read_only(types: &mut BTreeMap<String, TypeDef>, mut ops: Vec<&mut Oper
     }
     let rewrite = |t: &mut TypeRef| rewrite_ref(t, &twin);
     for (orig, target) in &twin {
-        let Some(def) = types.get(orig).cloned() else { continue };
+        let Some(def) = types.get(orig).cloned() else {
+            continue;
+        };
         let mut def = def;
         def.name = target.clone();
         if target != orig {
             def.example = None;
             def.docs = Some(format!(
                 "Request form of [`{orig}`]: the same fields without the read-only ones, which the server sets.{}",
-                def.docs.as_deref().map(|d| format!("\n\n{d}")).unwrap_or_default()
+                def.docs
+                    .as_deref()
+                    .map(|d| format!("\n\n{d}"))
+                    .unwrap_or_default()
             ));
         }
         let read_only: Vec<String> = match &def.kind {
-            TypeKind::Struct(s) => s.fields.iter().filter(|f| f.read_only).map(|f| f.wire.clone()).collect(),
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .filter(|f| f.read_only)
+                .map(|f| f.wire.clone())
+                .collect(),
             _ => Vec::new(),
         };
         if let Some(serde_json::Value::Object(ex)) = &mut def.example {
@@ -332,10 +408,15 @@ fn rewrite_ref(t: &mut TypeRef, map: &BTreeMap<String, String>) {
 /// recursive type infinitely large.
 fn direct(def: &TypeDef) -> Vec<String> {
     match &def.kind {
-        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| f.ty.named().map(String::from)).collect(),
-        TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
-            variants.iter().filter_map(|v| v.ty.named().map(String::from)).collect()
-        }
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .filter_map(|f| f.ty.named().map(String::from))
+            .collect(),
+        TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => variants
+            .iter()
+            .filter_map(|v| v.ty.named().map(String::from))
+            .collect(),
         TypeKind::Alias(t) => t.named().map(String::from).into_iter().collect(),
         TypeKind::StringEnum(_) => Vec::new(),
     }
@@ -362,7 +443,9 @@ fn reaches(types: &BTreeMap<String, TypeDef>, from: &str, to: &str) -> bool {
 fn mark_boxes(types: &mut BTreeMap<String, TypeDef>) {
     let names: Vec<String> = types.keys().cloned().collect();
     for name in names {
-        let Some(def) = types.get(&name).cloned() else { continue };
+        let Some(def) = types.get(&name).cloned() else {
+            continue;
+        };
         let mut def = def;
         match &mut def.kind {
             TypeKind::Struct(s) => {
@@ -421,7 +504,11 @@ fn assign_modules(types: &mut BTreeMap<String, TypeDef>, resources: &[super::Res
     }
 }
 
-fn field_of<'t>(types: &'t BTreeMap<String, TypeDef>, ty: &TypeRef, wire: &str) -> Option<&'t super::Field> {
+fn field_of<'t>(
+    types: &'t BTreeMap<String, TypeDef>,
+    ty: &TypeRef,
+    wire: &str,
+) -> Option<&'t super::Field> {
     let def = types.get(ty.named()?)?;
     match &def.kind {
         TypeKind::Struct(s) => s.fields.iter().find(|f| f.wire == wire),
@@ -430,20 +517,36 @@ fn field_of<'t>(types: &'t BTreeMap<String, TypeDef>, ty: &TypeRef, wire: &str) 
 }
 
 /// Matches an operation against the configured page-number pagination shape.
-fn detect_pagination(op: &Operation, types: &BTreeMap<String, TypeDef>, config: &Config) -> Option<Pagination> {
+fn detect_pagination(
+    op: &Operation,
+    types: &BTreeMap<String, TypeDef>,
+    config: &Config,
+) -> Option<Pagination> {
     let pc = config.pagination.as_ref()?;
-    let page = op.params.iter().find(|p| p.location == ParamLocation::Query && p.wire == pc.page_param)?;
+    let page = op
+        .params
+        .iter()
+        .find(|p| p.location == ParamLocation::Query && p.wire == pc.page_param)?;
     let ok = op.responses.iter().find(|r| r.success)?;
     let body = ok.ty.as_ref()?;
     let items = field_of(types, body, &pc.items_field)?;
-    let TypeRef::Vec(item_ty) = &items.ty else { return None };
+    let TypeRef::Vec(item_ty) = &items.ty else {
+        return None;
+    };
     let meta = field_of(types, body, &pc.meta_field)?;
     let next = field_of(types, &meta.ty, &pc.next_field)?;
     if !matches!(next.ty, TypeRef::I32 | TypeRef::I64) {
         return None;
     }
-    let depth = |f: &super::Field| -> u8 { u8::from(!f.required || f.nullable) + u8::from(!f.required && f.nullable) };
-    let param_name = |wire: &str| op.params.iter().find(|p| p.wire == wire).map(|p| p.name.clone());
+    let depth = |f: &super::Field| -> u8 {
+        u8::from(!f.required || f.nullable) + u8::from(!f.required && f.nullable)
+    };
+    let param_name = |wire: &str| {
+        op.params
+            .iter()
+            .find(|p| p.wire == wire)
+            .map(|p| p.name.clone())
+    };
     Some(Pagination {
         page_param: page.name.clone(),
         items_field: items.name.clone(),
@@ -457,4 +560,3 @@ fn detect_pagination(op: &Operation, types: &BTreeMap<String, TypeDef>, config: 
         pin_unless: pc.pin_unless.iter().filter_map(|w| param_name(w)).collect(),
     })
 }
-

@@ -10,22 +10,40 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords (strict and reserved, all editions) that cannot be plain identifiers.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use",
-    "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Type names the generated crate or the prelude already uses.
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Result", "Vec", "Box", "String", "Some", "None", "Ok", "Err", "Client", "ClientBuilder",
-    "Error", "Response", "RequestOptions", "Environment", "Value", "BTreeMap", "Self",
+    "Option",
+    "Result",
+    "Vec",
+    "Box",
+    "String",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "Response",
+    "RequestOptions",
+    "Environment",
+    "Value",
+    "BTreeMap",
+    "Self",
 ];
 
 /// Splits arbitrary text into alphanumeric words (everything else separates).
 fn clean(raw: &str) -> String {
-    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
 }
 
 /// `UpperCamelCase` type or variant name; never empty, never starts with a digit.
@@ -67,7 +85,9 @@ pub struct Scope {
 impl Scope {
     /// A scope in which `reserved` are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Self { taken: reserved.iter().map(|s| s.to_string()).collect() }
+        Self {
+            taken: reserved.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     /// Claims `wanted`, or `wanted2`, `wanted3`... when it is taken.
@@ -75,7 +95,11 @@ impl Scope {
         if self.taken.insert(wanted.to_string()) {
             return wanted.to_string();
         }
-        let sep = if wanted.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let sep = if wanted.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
         (2..)
             .map(|i| format!("{wanted}{sep}{i}"))
             .find(|candidate| !self.taken.contains(candidate))

@@ -4,16 +4,18 @@ use std::collections::BTreeMap;
 
 use heck::ToSnakeCase;
 use openapiv3::{
-    OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, StatusCode,
+    OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response,
+    StatusCode,
 };
 
-use super::names::{field_name, singular, type_name, Scope};
+use super::names::{Scope, field_name, singular, type_name};
 use super::types::TypeBuilder;
 use super::{
-    Body, BodyKind, Method, Operation, Param, ParamLocation, ResponseDef, ServerOverride, StatusMatch, TypeRef,
+    Body, BodyKind, Method, Operation, Param, ParamLocation, ResponseDef, ServerOverride,
+    StatusMatch, TypeRef,
 };
 use crate::config::Config;
-use crate::diag::{child, escape_token, Diagnostic};
+use crate::diag::{Diagnostic, child, escape_token};
 
 /// An operation before grouping, with the tag it belongs to.
 pub struct TaggedOperation {
@@ -24,15 +26,25 @@ pub struct TaggedOperation {
 }
 
 /// Builds every operation of the document, in document order.
-pub fn build_operations(doc: &OpenAPI, config: &Config, types: &mut TypeBuilder<'_>) -> Vec<TaggedOperation> {
-    let root_server = doc.servers.first().map(|s| server_url(&s.url, &s.variables));
+pub fn build_operations(
+    doc: &OpenAPI,
+    config: &Config,
+    types: &mut TypeBuilder<'_>,
+) -> Vec<TaggedOperation> {
+    let root_server = doc
+        .servers
+        .first()
+        .map(|s| server_url(&s.url, &s.variables));
     let mut out = Vec::new();
     for (path, item) in &doc.paths.paths {
         let path_at = child("#/paths", path);
         let item = match item {
             ReferenceOr::Item(i) => i,
             ReferenceOr::Reference { .. } => {
-                types.diags.push(Diagnostic::warning(&path_at, "path item references are not supported; skipped"));
+                types.diags.push(Diagnostic::warning(
+                    &path_at,
+                    "path item references are not supported; skipped",
+                ));
                 continue;
             }
         };
@@ -45,10 +57,15 @@ pub fn build_operations(doc: &OpenAPI, config: &Config, types: &mut TypeBuilder<
                 continue;
             };
             let at = child(&path_at, method_name);
-            let id = op.operation_id.clone().unwrap_or_else(|| {
-                format!("{}_{}", method_name, path).to_snake_case()
-            });
-            let servers = if !op.servers.is_empty() { &op.servers } else { &item.servers };
+            let id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{}_{}", method_name, path).to_snake_case());
+            let servers = if !op.servers.is_empty() {
+                &op.servers
+            } else {
+                &item.servers
+            };
             let server = servers
                 .first()
                 .map(|s| server_url(&s.url, &s.variables))
@@ -57,12 +74,20 @@ pub fn build_operations(doc: &OpenAPI, config: &Config, types: &mut TypeBuilder<
             let builder_name = types.claim_name(&id);
             let error_name = types.claim_name(&format!("{builder_name}Error"));
             let params = build_params(doc, item, op, &builder_name, &at, types);
-            let body = op.request_body.as_ref().and_then(|b| build_body(doc, config, b, &builder_name, &at, types));
+            let body = op
+                .request_body
+                .as_ref()
+                .and_then(|b| build_body(doc, config, b, &builder_name, &at, types));
             let responses = build_responses(doc, op, &builder_name, &at, types);
             let authenticated = match &op.security {
                 Some(reqs) => !reqs.is_empty(),
-                None => doc.security.as_ref().is_some_and(|r| !r.is_empty())
-                    || doc.components.as_ref().is_some_and(|c| !c.security_schemes.is_empty()),
+                None => {
+                    doc.security.as_ref().is_some_and(|r| !r.is_empty())
+                        || doc
+                            .components
+                            .as_ref()
+                            .is_some_and(|c| !c.security_schemes.is_empty())
+                }
             };
             let feature = config
                 .feature_gated
@@ -109,7 +134,10 @@ fn parse_method(m: &str) -> Option<Method> {
 }
 
 /// A server URL with its variables replaced by their defaults.
-fn server_url(url: &str, vars: &Option<indexmap::IndexMap<String, openapiv3::ServerVariable>>) -> String {
+fn server_url(
+    url: &str,
+    vars: &Option<indexmap::IndexMap<String, openapiv3::ServerVariable>>,
+) -> String {
     let mut out = url.to_string();
     if let Some(vars) = vars {
         for (name, v) in vars {
@@ -127,7 +155,13 @@ fn split_url(url: &str) -> (String, Vec<String>) {
         },
         None => ("", url),
     };
-    (origin.to_string(), path.split('/').filter(|s| !s.is_empty()).map(String::from).collect())
+    (
+        origin.to_string(),
+        path.split('/')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+    )
 }
 
 /// How an operation's server relates to the root server.
@@ -141,11 +175,22 @@ pub fn server_override(root: Option<&str>, op: &str) -> Option<ServerOverride> {
     if root_origin != op_origin && !op_origin.is_empty() {
         return Some(ServerOverride::Absolute(op.to_string()));
     }
-    let common = root_path.iter().zip(&op_path).take_while(|(a, b)| a == b).count();
+    let common = root_path
+        .iter()
+        .zip(&op_path)
+        .take_while(|(a, b)| a == b)
+        .count();
     let strip = u8::try_from(root_path.len() - common).unwrap_or(u8::MAX);
     let rest = &op_path[common..];
-    let append = if rest.is_empty() { String::new() } else { format!("/{}", rest.join("/")) };
-    Some(ServerOverride::Relative { strip_segments: strip, append })
+    let append = if rest.is_empty() {
+        String::new()
+    } else {
+        format!("/{}", rest.join("/"))
+    };
+    Some(ServerOverride::Relative {
+        strip_segments: strip,
+        append,
+    })
 }
 
 fn resolve_param<'d>(doc: &'d OpenAPI, p: &'d ReferenceOr<Parameter>) -> Option<&'d Parameter> {
@@ -153,7 +198,12 @@ fn resolve_param<'d>(doc: &'d OpenAPI, p: &'d ReferenceOr<Parameter>) -> Option<
         ReferenceOr::Item(p) => Some(p),
         ReferenceOr::Reference { reference } => {
             let name = reference.strip_prefix("#/components/parameters/")?;
-            match doc.components.as_ref()?.parameters.get(&crate::diag::unescape_token(name))? {
+            match doc
+                .components
+                .as_ref()?
+                .parameters
+                .get(&crate::diag::unescape_token(name))?
+            {
                 ReferenceOr::Item(p) => Some(p),
                 ReferenceOr::Reference { .. } => None,
             }
@@ -171,12 +221,18 @@ fn build_params(
 ) -> Vec<Param> {
     let mut merged: Vec<(&Parameter, String)> = Vec::new();
     let path_at = at.rsplit_once('/').map_or(at, |(p, _)| p);
-    let lists = [(&item.parameters, child(path_at, "parameters")), (&op.parameters, child(at, "parameters"))];
+    let lists = [
+        (&item.parameters, child(path_at, "parameters")),
+        (&op.parameters, child(at, "parameters")),
+    ];
     for (list, base) in lists {
         for (i, p) in list.iter().enumerate() {
             let here = child(&base, &i.to_string());
             let Some(p) = resolve_param(doc, p) else {
-                types.diags.push(Diagnostic::warning(&here, "parameter reference does not resolve to a parameter; skipped"));
+                types.diags.push(Diagnostic::warning(
+                    &here,
+                    "parameter reference does not resolve to a parameter; skipped",
+                ));
                 continue;
             };
             let d = p.parameter_data_ref();
@@ -197,7 +253,10 @@ fn build_params(
             Parameter::Cookie { parameter_data, .. } => {
                 types.diags.push(Diagnostic::warning(
                     &here,
-                    format!("cookie parameter `{}` is not supported; the SDK cannot send it", parameter_data.name),
+                    format!(
+                        "cookie parameter `{}` is not supported; the SDK cannot send it",
+                        parameter_data.name
+                    ),
                 ));
                 continue;
             }
@@ -205,10 +264,16 @@ fn build_params(
         let (ty, ann) = match &data.format {
             ParameterSchemaOrContent::Schema(s) => {
                 let wanted = format!("{op_name}{}", type_name(&data.name));
-                (types.type_of(s, &wanted, &child(&here, "schema")), types.annotations(s))
+                (
+                    types.type_of(s, &wanted, &child(&here, "schema")),
+                    types.annotations(s),
+                )
             }
             ParameterSchemaOrContent::Content(_) => {
-                types.diags.push(Diagnostic::warning(&here, "parameter with `content` is sent as a JSON string"));
+                types.diags.push(Diagnostic::warning(
+                    &here,
+                    "parameter with `content` is sent as a JSON string",
+                ));
                 (TypeRef::String, Default::default())
             }
         };
@@ -232,7 +297,12 @@ fn resolve_body<'d>(doc: &'d OpenAPI, b: &'d ReferenceOr<RequestBody>) -> Option
         ReferenceOr::Item(b) => Some(b),
         ReferenceOr::Reference { reference } => {
             let name = reference.strip_prefix("#/components/requestBodies/")?;
-            match doc.components.as_ref()?.request_bodies.get(&crate::diag::unescape_token(name))? {
+            match doc
+                .components
+                .as_ref()?
+                .request_bodies
+                .get(&crate::diag::unescape_token(name))?
+            {
                 ReferenceOr::Item(b) => Some(b),
                 ReferenceOr::Reference { .. } => None,
             }
@@ -255,11 +325,17 @@ fn build_body(
 ) -> Option<Body> {
     let here = child(at, "requestBody");
     let Some(body) = resolve_body(doc, b) else {
-        types.diags.push(Diagnostic::error(&here, "request body reference does not resolve to a request body"));
+        types.diags.push(Diagnostic::error(
+            &here,
+            "request body reference does not resolve to a request body",
+        ));
         return None;
     };
     let json = body.content.iter().find(|(m, _)| is_json(m));
-    let multipart = body.content.iter().find(|(m, _)| m.starts_with("multipart/form-data"));
+    let multipart = body
+        .content
+        .iter()
+        .find(|(m, _)| m.starts_with("multipart/form-data"));
     let (kind, media_type, media) = match (json, multipart) {
         (Some((m, media)), _) => (BodyKind::Json, m, media),
         (None, Some((m, media))) => (BodyKind::Multipart, m, media),
@@ -278,7 +354,10 @@ fn build_body(
         None => TypeRef::Json,
     };
     if kind == BodyKind::Multipart && ty.named().is_none() {
-        types.diags.push(Diagnostic::error(&media_at, "a multipart body must be an object schema"));
+        types.diags.push(Diagnostic::error(
+            &media_at,
+            "a multipart body must be an object schema",
+        ));
         return None;
     }
     let example = media.example.clone().or_else(|| {
@@ -288,7 +367,13 @@ fn build_body(
         })
     });
     let idempotency_field = config.idempotency.as_ref().map(|i| i.body_field.clone());
-    Some(Body { kind, ty, required: body.required, idempotency_field, example })
+    Some(Body {
+        kind,
+        ty,
+        required: body.required,
+        idempotency_field,
+        example,
+    })
 }
 
 fn resolve_response<'d>(doc: &'d OpenAPI, r: &'d ReferenceOr<Response>) -> Option<&'d Response> {
@@ -296,7 +381,12 @@ fn resolve_response<'d>(doc: &'d OpenAPI, r: &'d ReferenceOr<Response>) -> Optio
         ReferenceOr::Item(r) => Some(r),
         ReferenceOr::Reference { reference } => {
             let name = reference.strip_prefix("#/components/responses/")?;
-            match doc.components.as_ref()?.responses.get(&crate::diag::unescape_token(name))? {
+            match doc
+                .components
+                .as_ref()?
+                .responses
+                .get(&crate::diag::unescape_token(name))?
+            {
                 ReferenceOr::Item(r) => Some(r),
                 ReferenceOr::Reference { .. } => None,
             }
@@ -373,7 +463,9 @@ fn build_responses(
     if let Some(d) = &op.responses.default {
         listed.push((StatusMatch::Default, "default".into(), d));
     }
-    let has_2xx = listed.iter().any(|(s, _, _)| matches!(s, StatusMatch::Code(200..=299) | StatusMatch::Range(2)));
+    let has_2xx = listed
+        .iter()
+        .any(|(s, _, _)| matches!(s, StatusMatch::Code(200..=299) | StatusMatch::Range(2)));
     let mut out = Vec::new();
     for (status, key, r) in listed {
         let here = child(&base, &key);
@@ -383,7 +475,10 @@ fn build_responses(
             StatusMatch::Default => !has_2xx,
         };
         let Some(resp) = resolve_response(doc, r) else {
-            types.diags.push(Diagnostic::warning(&here, "response reference does not resolve; treated as having no body"));
+            types.diags.push(Diagnostic::warning(
+                &here,
+                "response reference does not resolve; treated as having no body",
+            ));
             continue;
         };
         let variant = status_variant(status);
@@ -397,7 +492,10 @@ fn build_responses(
             for (name, e) in &media.examples {
                 if let ReferenceOr::Item(e) = e {
                     if let Some(v) = &e.value {
-                        examples.push((child(&child(&child(&media_at, "examples"), name), "value"), v.clone()));
+                        examples.push((
+                            child(&child(&child(&media_at, "examples"), name), "value"),
+                            v.clone(),
+                        ));
                     }
                 }
             }
@@ -406,15 +504,30 @@ fn build_responses(
             Some((m, media)) => media.schema.as_ref().map(|s| {
                 let wanted = if success {
                     let n_success = out.iter().filter(|r: &&ResponseDef| r.success).count();
-                    if n_success == 0 { format!("{op_name}Response") } else { format!("{op_name}{variant}Response") }
+                    if n_success == 0 {
+                        format!("{op_name}Response")
+                    } else {
+                        format!("{op_name}{variant}Response")
+                    }
                 } else {
                     format!("{op_name}{variant}Body")
                 };
-                types.type_of(s, &wanted, &child(&child(&child(&here, "content"), &escape_token(m)), "schema"))
+                types.type_of(
+                    s,
+                    &wanted,
+                    &child(&child(&child(&here, "content"), &escape_token(m)), "schema"),
+                )
             }),
             None => None,
         };
-        out.push(ResponseDef { status, success, variant, ty, docs: resp.description.clone(), examples });
+        out.push(ResponseDef {
+            status,
+            success,
+            variant,
+            ty,
+            docs: resp.description.clone(),
+            examples,
+        });
     }
     out.sort_by_key(|r| r.status);
     out
@@ -459,26 +572,60 @@ pub fn group(
     for o in ops {
         by_tag.entry(o.tag).or_default().push(o.op);
     }
-    let mut accessor_scope = Scope::with_reserved(&["builder", "new", "clone", "from_env", "set_api_key", "base_url", "fmt"]);
+    let mut accessor_scope = Scope::with_reserved(&[
+        "builder",
+        "new",
+        "clone",
+        "from_env",
+        "set_api_key",
+        "base_url",
+        "fmt",
+    ]);
     let mut type_scope = Scope::default();
     let mut resources = Vec::new();
     for tag in order {
-        let Some(mut operations) = by_tag.remove(&tag) else { continue };
-        let accessor = accessor_scope.claim(&field_name(config.resources.get(&tag).map_or(tag.as_str(), String::as_str)));
-        let words: Vec<String> =
-            tag.to_snake_case().split('_').chain(accessor.split('_')).map(String::from).collect();
+        let Some(mut operations) = by_tag.remove(&tag) else {
+            continue;
+        };
+        let accessor = accessor_scope.claim(&field_name(
+            config
+                .resources
+                .get(&tag)
+                .map_or(tag.as_str(), String::as_str),
+        ));
+        let words: Vec<String> = tag
+            .to_snake_case()
+            .split('_')
+            .chain(accessor.split('_'))
+            .map(String::from)
+            .collect();
         let mut method_scope = Scope::with_reserved(&["new", "client"]);
         let derived: Vec<String> = operations
             .iter()
-            .map(|op| config.methods.get(&op.id).cloned().unwrap_or_else(|| derive_method_name(op, &words, returns_list(op))))
+            .map(|op| {
+                config
+                    .methods
+                    .get(&op.id)
+                    .cloned()
+                    .unwrap_or_else(|| derive_method_name(op, &words, returns_list(op)))
+            })
             .collect();
         for (op, wanted) in operations.iter_mut().zip(&derived) {
             // A derived name used twice in one resource is ambiguous: both keep the full operationId.
-            let clash = derived.iter().filter(|d| *d == wanted).count() > 1 && !config.methods.contains_key(&op.id);
-            let name = if clash { field_name(&op.id) } else { wanted.clone() };
+            let clash = derived.iter().filter(|d| *d == wanted).count() > 1
+                && !config.methods.contains_key(&op.id);
+            let name = if clash {
+                field_name(&op.id)
+            } else {
+                wanted.clone()
+            };
             op.method_name = method_scope.claim(&name);
         }
-        let docs = doc.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
+        let docs = doc
+            .tags
+            .iter()
+            .find(|t| t.name == tag)
+            .and_then(|t| t.description.clone());
         let type_name_ = type_scope.claim(&format!("{}Api", type_name(&accessor)));
         resources.push(super::Resource {
             module: accessor.clone(),
@@ -500,13 +647,22 @@ mod tests {
     fn sibling_mount_is_a_relative_override() {
         assert_eq!(
             server_override(Some("https://h.com/api/v1"), "https://h.com/api"),
-            Some(ServerOverride::Relative { strip_segments: 1, append: String::new() })
+            Some(ServerOverride::Relative {
+                strip_segments: 1,
+                append: String::new()
+            })
         );
         assert_eq!(
             server_override(Some("https://h.com/api/v1"), "https://h.com/api/v2"),
-            Some(ServerOverride::Relative { strip_segments: 1, append: "/v2".into() })
+            Some(ServerOverride::Relative {
+                strip_segments: 1,
+                append: "/v2".into()
+            })
         );
-        assert_eq!(server_override(Some("https://h.com/api/v1"), "https://h.com/api/v1"), None);
+        assert_eq!(
+            server_override(Some("https://h.com/api/v1"), "https://h.com/api/v1"),
+            None
+        );
         assert_eq!(
             server_override(Some("https://h.com/api"), "https://files.h.com"),
             Some(ServerOverride::Absolute("https://files.h.com".into()))
@@ -515,7 +671,10 @@ mod tests {
 
     #[test]
     fn status_names() {
-        assert_eq!(status_variant(StatusMatch::Code(422)), "UnprocessableEntity");
+        assert_eq!(
+            status_variant(StatusMatch::Code(422)),
+            "UnprocessableEntity"
+        );
         assert_eq!(status_variant(StatusMatch::Code(418)), "Status418");
         assert_eq!(status_variant(StatusMatch::Range(5)), "ServerError");
     }

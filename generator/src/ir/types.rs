@@ -8,14 +8,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind,
-    StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData,
+    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
-use super::names::{field_name, type_name, Scope};
+use super::names::{Scope, field_name, type_name};
 use super::{Constraints, EnumVariant, Field, StructDef, TypeDef, TypeKind, TypeRef, UnionVariant};
-use crate::diag::{child, Diagnostic};
+use crate::diag::{Diagnostic, child};
 
 /// Builds the type space; shared by schema and operation building.
 pub struct TypeBuilder<'a> {
@@ -59,8 +59,19 @@ impl<'a> TypeBuilder<'a> {
     /// Starts a type space over the document's component schemas; names every component.
     pub fn new(schemas: Option<&'a indexmap::IndexMap<String, ReferenceOr<Schema>>>) -> Self {
         let mut scope = Scope::with_reserved(&[
-            "Option", "Result", "Vec", "Box", "String", "Client", "ClientBuilder", "Error", "Response",
-            "RequestOptions", "Environment", "Value", "BTreeMap",
+            "Option",
+            "Result",
+            "Vec",
+            "Box",
+            "String",
+            "Client",
+            "ClientBuilder",
+            "Error",
+            "Response",
+            "RequestOptions",
+            "Environment",
+            "Value",
+            "BTreeMap",
         ]);
         let mut names = BTreeMap::new();
         let mut components = BTreeMap::new();
@@ -96,11 +107,15 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn ensure_component(&mut self, reference: &str) {
-        let Some(name) = self.names.get(reference).cloned() else { return };
+        let Some(name) = self.names.get(reference).cloned() else {
+            return;
+        };
         if self.types.contains_key(&name) {
             return;
         }
-        let Some(schema) = self.components.get(reference).copied() else { return };
+        let Some(schema) = self.components.get(reference).copied() else {
+            return;
+        };
         let pointer = reference.to_string();
         let (kind, data) = match schema {
             ReferenceOr::Reference { reference: target } => {
@@ -155,7 +170,12 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Same as [`Self::type_of`] for boxed schemas (properties, items).
-    pub fn type_of_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, wanted: &str, at: &str) -> TypeRef {
+    pub fn type_of_boxed(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        wanted: &str,
+        at: &str,
+    ) -> TypeRef {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, at),
             ReferenceOr::Item(s) => self.inline(s, wanted, at),
@@ -201,11 +221,16 @@ impl<'a> TypeBuilder<'a> {
                 ReferenceOr::Reference { reference } => {
                     Some(self.reference(reference, &child(&child(at, "allOf"), "0")))
                 }
-                ReferenceOr::Item(inner) => Some(self.inline(inner, wanted, &child(&child(at, "allOf"), "0"))),
+                ReferenceOr::Item(inner) => {
+                    Some(self.inline(inner, wanted, &child(&child(at, "allOf"), "0")))
+                }
             },
             SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => None,
             SchemaKind::Not { .. } => {
-                self.diags.push(Diagnostic::warning(at, "`not` cannot be expressed in Rust types; typed as serde_json::Value"));
+                self.diags.push(Diagnostic::warning(
+                    at,
+                    "`not` cannot be expressed in Rust types; typed as serde_json::Value",
+                ));
                 Some(TypeRef::Json)
             }
             SchemaKind::Any(any) => self.any_simple(any, wanted, at),
@@ -222,7 +247,11 @@ impl<'a> TypeBuilder<'a> {
             return None;
         }
         if let Some(items) = &any.items {
-            return Some(TypeRef::Vec(Box::new(self.type_of_boxed(items, wanted, &child(at, "items")))));
+            return Some(TypeRef::Vec(Box::new(self.type_of_boxed(
+                items,
+                wanted,
+                &child(at, "items"),
+            ))));
         }
         if let Some(ap) = &any.additional_properties {
             return Some(self.map_type(Some(ap), wanted, at));
@@ -242,9 +271,11 @@ impl<'a> TypeBuilder<'a> {
 
     fn map_type(&mut self, ap: Option<&AdditionalProperties>, wanted: &str, at: &str) -> TypeRef {
         let value = match ap {
-            Some(AdditionalProperties::Schema(s)) => {
-                self.type_of(s, &format!("{wanted}Value"), &child(at, "additionalProperties"))
-            }
+            Some(AdditionalProperties::Schema(s)) => self.type_of(
+                s,
+                &format!("{wanted}Value"),
+                &child(at, "additionalProperties"),
+            ),
             _ => TypeRef::Json,
         };
         TypeRef::Map(Box::new(value))
@@ -262,32 +293,71 @@ impl<'a> TypeBuilder<'a> {
                 }
             }
             SchemaKind::Type(Type::Object(ot)) if !ot.properties.is_empty() => {
-                TypeKind::Struct(self.object(name, &ot.properties, &ot.required, ot.additional_properties.as_ref(), at))
+                TypeKind::Struct(self.object(
+                    name,
+                    &ot.properties,
+                    &ot.required,
+                    ot.additional_properties.as_ref(),
+                    at,
+                ))
             }
-            SchemaKind::OneOf { one_of } => self.union(name, one_of, s.schema_data.discriminator.as_ref(), &child(at, "oneOf")),
-            SchemaKind::AnyOf { any_of } => self.union(name, any_of, s.schema_data.discriminator.as_ref(), &child(at, "anyOf")),
+            SchemaKind::OneOf { one_of } => self.union(
+                name,
+                one_of,
+                s.schema_data.discriminator.as_ref(),
+                &child(at, "oneOf"),
+            ),
+            SchemaKind::AnyOf { any_of } => self.union(
+                name,
+                any_of,
+                s.schema_data.discriminator.as_ref(),
+                &child(at, "anyOf"),
+            ),
             SchemaKind::AllOf { all_of } => self.all_of(name, all_of, at),
-            SchemaKind::Any(any) if !any.properties.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() => {
-                TypeKind::Struct(self.object(name, &any.properties, &any.required, any.additional_properties.as_ref(), at))
+            SchemaKind::Any(any)
+                if !any.properties.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() =>
+            {
+                TypeKind::Struct(self.object(
+                    name,
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    at,
+                ))
             }
-            SchemaKind::Any(any) if !any.one_of.is_empty() => {
-                self.union(name, &any.one_of, s.schema_data.discriminator.as_ref(), &child(at, "oneOf"))
-            }
-            SchemaKind::Any(any) if !any.any_of.is_empty() => {
-                self.union(name, &any.any_of, s.schema_data.discriminator.as_ref(), &child(at, "anyOf"))
-            }
+            SchemaKind::Any(any) if !any.one_of.is_empty() => self.union(
+                name,
+                &any.one_of,
+                s.schema_data.discriminator.as_ref(),
+                &child(at, "oneOf"),
+            ),
+            SchemaKind::Any(any) if !any.any_of.is_empty() => self.union(
+                name,
+                &any.any_of,
+                s.schema_data.discriminator.as_ref(),
+                &child(at, "anyOf"),
+            ),
             SchemaKind::Any(any) if any.all_of.len() > 1 => self.all_of(name, &any.all_of, at),
             SchemaKind::Any(any) if !any.enumeration.is_empty() => {
-                let values: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+                let values: Vec<String> = any
+                    .enumeration
+                    .iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect();
                 if values.len() == any.enumeration.len() {
                     TypeKind::StringEnum(enum_variants(&values))
                 } else {
-                    self.diags.push(Diagnostic::warning(at, "enum of mixed or non-string values; typed as serde_json::Value"));
+                    self.diags.push(Diagnostic::warning(
+                        at,
+                        "enum of mixed or non-string values; typed as serde_json::Value",
+                    ));
                     TypeKind::Alias(TypeRef::Json)
                 }
             }
             _ => {
-                let t = self.simple_type(s, &format!("{name}Item"), at).unwrap_or(TypeRef::Json);
+                let t = self
+                    .simple_type(s, &format!("{name}Item"), at)
+                    .unwrap_or(TypeRef::Json);
                 TypeKind::Alias(t)
             }
         }
@@ -325,13 +395,19 @@ impl<'a> TypeBuilder<'a> {
             });
         }
         let additional = match additional {
-            Some(AdditionalProperties::Schema(s)) => {
-                Some(self.type_of(s, &format!("{name}Value"), &child(at, "additionalProperties")))
-            }
+            Some(AdditionalProperties::Schema(s)) => Some(self.type_of(
+                s,
+                &format!("{name}Value"),
+                &child(at, "additionalProperties"),
+            )),
             _ => None,
         };
         let multipart = fields.iter().any(|f| f.ty == TypeRef::Binary);
-        StructDef { fields, additional, multipart }
+        StructDef {
+            fields,
+            additional,
+            multipart,
+        }
     }
 
     /// Annotations of a property schema, looking through a single-reference `allOf`.
@@ -345,7 +421,10 @@ impl<'a> TypeBuilder<'a> {
     /// A reference is nullable when its target says so (`Notes: {type: [object, "null"]}`).
     fn referenced_annotations(&self, reference: &str) -> Annotations {
         let nullable = matches!(self.components.get(reference), Some(ReferenceOr::Item(s)) if s.schema_data.nullable);
-        Annotations { nullable, ..Annotations::default() }
+        Annotations {
+            nullable,
+            ..Annotations::default()
+        }
     }
 
     /// Annotations of a schema in parameter or body position.
@@ -390,8 +469,12 @@ impl<'a> TypeBuilder<'a> {
             };
             let tag_values = match (discriminator, member) {
                 (Some(d), ReferenceOr::Reference { reference }) => {
-                    let mapped: Vec<String> =
-                        d.mapping.iter().filter(|(_, target)| *target == reference).map(|(k, _)| k.clone()).collect();
+                    let mapped: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| *target == reference)
+                        .map(|(k, _)| k.clone())
+                        .collect();
                     if mapped.is_empty() {
                         vec![reference.rsplit('/').next().unwrap_or_default().to_string()]
                     } else {
@@ -401,10 +484,18 @@ impl<'a> TypeBuilder<'a> {
                 (Some(d), ReferenceOr::Item(s)) => inline_tag_values(s, &d.property_name),
                 (None, _) => Vec::new(),
             };
-            variants.push(UnionVariant { name: scope.claim(&wanted), tag_values, ty, boxed: false });
+            variants.push(UnionVariant {
+                name: scope.claim(&wanted),
+                tag_values,
+                ty,
+                boxed: false,
+            });
         }
         match discriminator {
-            Some(d) => TypeKind::TaggedUnion { tag: d.property_name.clone(), variants },
+            Some(d) => TypeKind::TaggedUnion {
+                tag: d.property_name.clone(),
+                variants,
+            },
             None => TypeKind::UntaggedUnion(variants),
         }
     }
@@ -418,11 +509,19 @@ impl<'a> TypeBuilder<'a> {
                 let here = child(&child(at, "allOf"), &i.to_string());
                 match &s.schema_kind {
                     SchemaKind::OneOf { one_of } if split.is_none() => {
-                        split = Some((one_of, s.schema_data.discriminator.as_ref(), child(&here, "oneOf")));
+                        split = Some((
+                            one_of,
+                            s.schema_data.discriminator.as_ref(),
+                            child(&here, "oneOf"),
+                        ));
                         continue;
                     }
                     SchemaKind::AnyOf { any_of } if split.is_none() => {
-                        split = Some((any_of, s.schema_data.discriminator.as_ref(), child(&here, "anyOf")));
+                        split = Some((
+                            any_of,
+                            s.schema_data.discriminator.as_ref(),
+                            child(&here, "anyOf"),
+                        ));
                         continue;
                     }
                     _ => {}
@@ -430,7 +529,9 @@ impl<'a> TypeBuilder<'a> {
             }
             plain.push((i, member));
         }
-        let Some(base) = self.merge(name, &plain, at) else { return TypeKind::Alias(TypeRef::Json) };
+        let Some(base) = self.merge(name, &plain, at) else {
+            return TypeKind::Alias(TypeRef::Json);
+        };
         let Some((branches, discriminator, branches_at)) = split else {
             if let Some(target) = self.refined_component(&plain) {
                 self.refinements.insert(name.to_string(), target);
@@ -462,7 +563,11 @@ impl<'a> TypeBuilder<'a> {
                 fields.push(f);
             }
             let multipart = fields.iter().any(|f| f.ty == TypeRef::Binary);
-            let def = StructDef { fields, additional: merged.additional.or(base.additional.clone()), multipart };
+            let def = StructDef {
+                fields,
+                additional: merged.additional.or(base.additional.clone()),
+                multipart,
+            };
             self.types.insert(
                 type_name_.clone(),
                 TypeDef {
@@ -475,11 +580,23 @@ impl<'a> TypeBuilder<'a> {
                     kind: TypeKind::Struct(def),
                 },
             );
-            let tag_values = if discriminator.is_some() { tag_values } else { Vec::new() };
-            variants.push(UnionVariant { name: variant, tag_values, ty: TypeRef::Named(type_name_), boxed: false });
+            let tag_values = if discriminator.is_some() {
+                tag_values
+            } else {
+                Vec::new()
+            };
+            variants.push(UnionVariant {
+                name: variant,
+                tag_values,
+                ty: TypeRef::Named(type_name_),
+                boxed: false,
+            });
         }
         match discriminator {
-            Some(d) => TypeKind::TaggedUnion { tag: d.property_name.clone(), variants },
+            Some(d) => TypeKind::TaggedUnion {
+                tag: d.property_name.clone(),
+                variants,
+            },
             None => TypeKind::UntaggedUnion(variants),
         }
     }
@@ -490,9 +607,12 @@ impl<'a> TypeBuilder<'a> {
         let mut target = None;
         for (_, m) in members {
             match m {
-                ReferenceOr::Reference { reference } if target.is_none() => target = self.names.get(reference).cloned(),
+                ReferenceOr::Reference { reference } if target.is_none() => {
+                    target = self.names.get(reference).cloned()
+                }
                 ReferenceOr::Item(s) => match &s.schema_kind {
-                    SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() && o.additional_properties.is_none() => {}
+                    SchemaKind::Type(Type::Object(o))
+                        if o.properties.is_empty() && o.additional_properties.is_none() => {}
                     _ => return None,
                 },
                 ReferenceOr::Reference { .. } => return None,
@@ -503,8 +623,17 @@ impl<'a> TypeBuilder<'a> {
 
     /// Merges object members into one struct; `None` (with a warning) when a member is
     /// not an object.
-    fn merge(&mut self, name: &str, members: &[(usize, &ReferenceOr<Schema>)], at: &str) -> Option<StructDef> {
-        let mut merged = StructDef { fields: Vec::new(), additional: None, multipart: false };
+    fn merge(
+        &mut self,
+        name: &str,
+        members: &[(usize, &ReferenceOr<Schema>)],
+        at: &str,
+    ) -> Option<StructDef> {
+        let mut merged = StructDef {
+            fields: Vec::new(),
+            additional: None,
+            multipart: false,
+        };
         let mut extra_required: Vec<String> = Vec::new();
         for (i, member) in members {
             let here = child(&child(at, "allOf"), &i.to_string());
@@ -518,10 +647,15 @@ impl<'a> TypeBuilder<'a> {
                         continue;
                     }
                     self.ensure_component(reference);
-                    let resolved = self.names.get(reference).and_then(|n| self.types.get(n)).map(|t| t.kind.clone());
+                    let resolved = self
+                        .names
+                        .get(reference)
+                        .and_then(|n| self.types.get(n))
+                        .map(|t| t.kind.clone());
                     match resolved {
                         Some(TypeKind::Struct(s)) => s,
-                        Some(TypeKind::Alias(TypeRef::Map(_))) | Some(TypeKind::Alias(TypeRef::Json)) => continue,
+                        Some(TypeKind::Alias(TypeRef::Map(_)))
+                        | Some(TypeKind::Alias(TypeRef::Json)) => continue,
                         _ => {
                             self.diags.push(Diagnostic::warning(
                                 here,
@@ -543,7 +677,9 @@ impl<'a> TypeBuilder<'a> {
                     }
                     match self.named_kind(name, s, &here) {
                         TypeKind::Struct(st) => st,
-                        TypeKind::Alias(TypeRef::Map(_)) | TypeKind::Alias(TypeRef::Json) => continue,
+                        TypeKind::Alias(TypeRef::Map(_)) | TypeKind::Alias(TypeRef::Json) => {
+                            continue;
+                        }
                         _ => {
                             self.diags.push(Diagnostic::warning(
                                 here,
@@ -573,7 +709,11 @@ impl<'a> TypeBuilder<'a> {
 }
 
 /// The `oneOf`/`anyOf` member of an `allOf`: branches, discriminator, pointer.
-type Split<'s> = (&'s [ReferenceOr<Schema>], Option<&'s openapiv3::Discriminator>, String);
+type Split<'s> = (
+    &'s [ReferenceOr<Schema>],
+    Option<&'s openapiv3::Discriminator>,
+    String,
+);
 
 /// The value of the first property that admits exactly one string (`enum: [fixed]`),
 /// which names a branch of a distributed `allOf`.
@@ -585,8 +725,12 @@ fn single_value_property(s: &Schema) -> Option<String> {
     };
     props.values().find_map(|p| match p {
         ReferenceOr::Item(p) => match &p.schema_kind {
-            SchemaKind::Type(Type::String(st)) if st.enumeration.len() == 1 => st.enumeration[0].clone(),
-            SchemaKind::Any(a) if a.enumeration.len() == 1 => a.enumeration[0].as_str().map(String::from),
+            SchemaKind::Type(Type::String(st)) if st.enumeration.len() == 1 => {
+                st.enumeration[0].clone()
+            }
+            SchemaKind::Any(a) if a.enumeration.len() == 1 => {
+                a.enumeration[0].as_str().map(String::from)
+            }
             _ => None,
         },
         ReferenceOr::Reference { .. } => None,
@@ -603,7 +747,9 @@ fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
 fn format_name(s: &Schema) -> Option<String> {
     fn fmt<T: serde::Serialize>(f: &VariantOrUnknownOrEmpty<T>) -> Option<String> {
         match f {
-            VariantOrUnknownOrEmpty::Item(i) => serde_json::to_value(i).ok()?.as_str().map(String::from),
+            VariantOrUnknownOrEmpty::Item(i) => {
+                serde_json::to_value(i).ok()?.as_str().map(String::from)
+            }
             VariantOrUnknownOrEmpty::Unknown(u) => Some(u.clone()),
             VariantOrUnknownOrEmpty::Empty => None,
         }
@@ -620,12 +766,20 @@ fn format_name(s: &Schema) -> Option<String> {
 /// Annotations read off an inline schema.
 pub fn annotations(s: &Schema) -> Annotations {
     let d = &s.schema_data;
-    let ref_doc = d.extensions.get("x-sdkgen-ref-description").and_then(Value::as_str).map(String::from);
+    let ref_doc = d
+        .extensions
+        .get("x-sdkgen-ref-description")
+        .and_then(Value::as_str)
+        .map(String::from);
     Annotations {
         nullable: d.nullable,
         read_only: d.read_only,
         deprecated: d.deprecated,
-        docs: d.description.clone().or(ref_doc).or_else(|| d.title.clone()),
+        docs: d
+            .description
+            .clone()
+            .or(ref_doc)
+            .or_else(|| d.title.clone()),
         format: format_name(s),
         example: d.example.clone(),
         constraints: constraints(s),
@@ -662,7 +816,10 @@ fn enum_variants(values: &[String]) -> Vec<EnumVariant> {
     values
         .iter()
         .filter(|v| seen.insert((*v).clone()))
-        .map(|v| EnumVariant { name: scope.claim(&type_name(v)), value: v.clone() })
+        .map(|v| EnumVariant {
+            name: scope.claim(&type_name(v)),
+            value: v.clone(),
+        })
         .collect()
 }
 
@@ -674,7 +831,9 @@ fn inline_tag_values(s: &Schema, tag: &str) -> Vec<String> {
     };
     match props.get(tag) {
         Some(ReferenceOr::Item(p)) => match &p.schema_kind {
-            SchemaKind::Type(Type::String(st)) => st.enumeration.iter().flatten().cloned().collect(),
+            SchemaKind::Type(Type::String(st)) => {
+                st.enumeration.iter().flatten().cloned().collect()
+            }
             _ => Vec::new(),
         },
         _ => Vec::new(),
@@ -688,7 +847,10 @@ fn variant_name(union: &str, ty: &TypeRef, index: usize) -> String {
     match ty {
         TypeRef::Named(n) => {
             let union_words: BTreeSet<String> = split_camel(union).into_iter().collect();
-            let rest: String = split_camel(n).into_iter().filter(|w| !union_words.contains(w)).collect();
+            let rest: String = split_camel(n)
+                .into_iter()
+                .filter(|w| !union_words.contains(w))
+                .collect();
             if rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_digit()) {
                 n.clone()
             } else {
@@ -727,7 +889,10 @@ mod tests {
     #[test]
     fn variant_names_drop_words_shared_with_the_union() {
         let n = |s: &str| TypeRef::Named(s.into());
-        assert_eq!(variant_name("CreatePayoutRequest", &n("CreatePayoutWithQuoteRequest"), 0), "WithQuote");
+        assert_eq!(
+            variant_name("CreatePayoutRequest", &n("CreatePayoutWithQuoteRequest"), 0),
+            "WithQuote"
+        );
         assert_eq!(variant_name("Pet", &n("Pet"), 0), "Pet");
         assert_eq!(variant_name("Shape", &n("Circle"), 0), "Circle");
         assert_eq!(variant_name("X", &TypeRef::String, 0), "String");
@@ -735,7 +900,13 @@ mod tests {
 
     #[test]
     fn duplicate_and_clashing_enum_values_get_unique_names() {
-        let v = enum_variants(&["usd".into(), "USD".into(), "usd".into(), "unknown".into(), "".into()]);
+        let v = enum_variants(&[
+            "usd".into(),
+            "USD".into(),
+            "usd".into(),
+            "unknown".into(),
+            "".into(),
+        ]);
         let names: Vec<_> = v.iter().map(|v| v.name.as_str()).collect();
         assert_eq!(names, ["Usd", "Usd2", "Unknown2", "Empty"]);
     }

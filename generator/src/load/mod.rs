@@ -46,9 +46,11 @@ fn yaml_to_json(v: serde_yaml::Value, at: &str) -> Result<Value, Diagnostic> {
                 Value::from(u)
             } else {
                 let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| {
-                    Diagnostic::error(at, format!("number {f} cannot be represented in JSON"))
-                })?
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .ok_or_else(|| {
+                        Diagnostic::error(at, format!("number {f} cannot be represented in JSON"))
+                    })?
             }
         }
         Y::String(s) => Value::String(s),
@@ -70,7 +72,7 @@ fn yaml_to_json(v: serde_yaml::Value, at: &str) -> Result<Value, Diagnostic> {
                         return Err(Diagnostic::error(
                             at,
                             format!("mapping key {other:?} is not a string"),
-                        ))
+                        ));
                     }
                 };
                 let value = yaml_to_json(x, &crate::diag::child(at, &key))?;
@@ -99,7 +101,13 @@ pub fn load_str(
                     Some(Value::Array(types)) => Value::Array(
                         types
                             .iter()
-                            .map(|t| if t == "null" { t.clone() } else { Value::String(ty.clone()) })
+                            .map(|t| {
+                                if t == "null" {
+                                    t.clone()
+                                } else {
+                                    Value::String(ty.clone())
+                                }
+                            })
                             .collect(),
                     ),
                     _ => Value::String(ty.clone()),
@@ -111,7 +119,7 @@ pub fn load_str(
                 return Err(vec![Diagnostic::error(
                     ptr.clone(),
                     "type override in the config names no schema object",
-                )])
+                )]);
             }
         }
     }
@@ -139,12 +147,17 @@ fn parse_typed<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Res
         let mut pointer = base.to_string();
         for seg in e.path().iter() {
             match seg {
-                Segment::Seq { index } => pointer = crate::diag::child(&pointer, &index.to_string()),
+                Segment::Seq { index } => {
+                    pointer = crate::diag::child(&pointer, &index.to_string())
+                }
                 Segment::Map { key } => pointer = crate::diag::child(&pointer, key),
                 Segment::Enum { .. } | Segment::Unknown => {}
             }
         }
-        Diagnostic::error(pointer, format!("not a valid OpenAPI document here: {}", e.inner()))
+        Diagnostic::error(
+            pointer,
+            format!("not a valid OpenAPI document here: {}", e.inner()),
+        )
     })
 }
 
@@ -155,7 +168,9 @@ fn locate_parse_error(raw: &Value) -> Option<Diagnostic> {
     if let Some(paths) = raw.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
             let at = child("#/paths", path);
-            let Some(obj) = item.as_object() else { continue };
+            let Some(obj) = item.as_object() else {
+                continue;
+            };
             for (method, op) in obj {
                 let here = child(&at, method);
                 let failed = match method.as_str() {
@@ -175,14 +190,24 @@ fn locate_parse_error(raw: &Value) -> Option<Diagnostic> {
     }
     if let Some(components) = raw.get("components").and_then(Value::as_object) {
         for (section, entries) in components {
-            let Some(entries) = entries.as_object() else { continue };
+            let Some(entries) = entries.as_object() else {
+                continue;
+            };
             for (name, v) in entries {
                 let at = child(&child("#/components", section), name);
                 let failed = match section.as_str() {
-                    "schemas" => parse_typed::<openapiv3::ReferenceOr<openapiv3::Schema>>(v, &at).err(),
-                    "parameters" => parse_typed::<openapiv3::ReferenceOr<openapiv3::Parameter>>(v, &at).err(),
-                    "responses" => parse_typed::<openapiv3::ReferenceOr<openapiv3::Response>>(v, &at).err(),
-                    "requestBodies" => parse_typed::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(v, &at).err(),
+                    "schemas" => {
+                        parse_typed::<openapiv3::ReferenceOr<openapiv3::Schema>>(v, &at).err()
+                    }
+                    "parameters" => {
+                        parse_typed::<openapiv3::ReferenceOr<openapiv3::Parameter>>(v, &at).err()
+                    }
+                    "responses" => {
+                        parse_typed::<openapiv3::ReferenceOr<openapiv3::Response>>(v, &at).err()
+                    }
+                    "requestBodies" => {
+                        parse_typed::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(v, &at).err()
+                    }
                     _ => None,
                 };
                 if failed.is_some() {
@@ -196,7 +221,10 @@ fn locate_parse_error(raw: &Value) -> Option<Diagnostic> {
 
 fn check_openapi_version(raw: &Value) -> Result<(), Diagnostic> {
     let Some(obj) = raw.as_object() else {
-        return Err(Diagnostic::error("#", "the document is not an object, so not an OpenAPI description"));
+        return Err(Diagnostic::error(
+            "#",
+            "the document is not an object, so not an OpenAPI description",
+        ));
     };
     match obj.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(()),
@@ -208,7 +236,10 @@ fn check_openapi_version(raw: &Value) -> Result<(), Diagnostic> {
             "#/swagger",
             "Swagger 2.0 is not supported; convert the document to OpenAPI 3 first",
         )),
-        None => Err(Diagnostic::error("#", "no `openapi` version field: this is not an OpenAPI description")),
+        None => Err(Diagnostic::error(
+            "#",
+            "no `openapi` version field: this is not an OpenAPI description",
+        )),
     }
 }
 
@@ -252,10 +283,19 @@ mod tests {
     fn type_overrides_replace_type_and_drop_format() {
         let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Amount: {type: number, format: float}\n";
         let mut o = BTreeMap::new();
-        o.insert("#/components/schemas/Amount".to_string(), "integer".to_string());
+        o.insert(
+            "#/components/schemas/Amount".to_string(),
+            "integer".to_string(),
+        );
         let l = load_str(text, &o).unwrap();
-        assert_eq!(l.raw.pointer("/components/schemas/Amount"), Some(&serde_json::json!({"type": "integer"})));
-        o.insert("#/components/schemas/Nope".to_string(), "integer".to_string());
+        assert_eq!(
+            l.raw.pointer("/components/schemas/Amount"),
+            Some(&serde_json::json!({"type": "integer"}))
+        );
+        o.insert(
+            "#/components/schemas/Nope".to_string(),
+            "integer".to_string(),
+        );
         assert!(load_str(text, &o).is_err());
     }
 }

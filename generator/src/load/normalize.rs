@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diag::{child, Diagnostic};
+use crate::diag::{Diagnostic, child};
 
 /// Normalises every schema of the document in place; returns warnings for constructs
 /// that could only be approximated.
@@ -75,7 +75,13 @@ pub fn normalize_schema(v: &mut Value, at: &str, warnings: &mut Vec<Diagnostic>)
             }
         }
     }
-    for key in ["items", "additionalProperties", "not", "contains", "propertyNames"] {
+    for key in [
+        "items",
+        "additionalProperties",
+        "not",
+        "contains",
+        "propertyNames",
+    ] {
         if let Some(s) = schema.get_mut(key) {
             if key == "additionalProperties" && s.is_boolean() {
                 continue;
@@ -98,16 +104,27 @@ pub fn normalize_schema(v: &mut Value, at: &str, warnings: &mut Vec<Diagnostic>)
 }
 
 /// Keywords that only annotate; a `$ref` beside only these keeps its plain reference.
-const ANNOTATIONS: &[&str] =
-    &["description", "summary", "title", "example", "examples", "$comment", "externalDocs", "default"];
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "summary",
+    "title",
+    "example",
+    "examples",
+    "$comment",
+    "externalDocs",
+    "default",
+];
 
 /// 3.1 allows `$ref` beside other keywords (3.0 ignores them). When a sibling changes
 /// meaning (`required`, `nullable`, `readOnly`, `properties`...), the reference becomes
 /// `allOf: [{$ref}]` with the siblings kept, which 3.0 can express.
 fn wrap_ref_with_siblings(schema: &mut Map<String, Value>) {
-    let Some(reference) = schema.get("$ref").cloned() else { return };
-    let meaningful =
-        schema.keys().any(|k| k != "$ref" && !ANNOTATIONS.contains(&k.as_str()) && !k.starts_with("x-"));
+    let Some(reference) = schema.get("$ref").cloned() else {
+        return;
+    };
+    let meaningful = schema
+        .keys()
+        .any(|k| k != "$ref" && !ANNOTATIONS.contains(&k.as_str()) && !k.starts_with("x-"));
     if !meaningful {
         // A description next to a reference is still useful as the field's doc comment.
         if let Some(desc) = schema.get("description").cloned() {
@@ -129,7 +146,13 @@ fn wrap_ref_with_siblings(schema: &mut Map<String, Value>) {
 }
 
 /// Object keywords that openapiv3 drops when they sit beside `allOf`.
-const OBJECT_KEYWORDS: &[&str] = &["properties", "required", "additionalProperties", "minProperties", "maxProperties"];
+const OBJECT_KEYWORDS: &[&str] = &[
+    "properties",
+    "required",
+    "additionalProperties",
+    "minProperties",
+    "maxProperties",
+];
 
 /// `{type: object, properties, required, allOf: [...]}`: openapiv3 reads either the
 /// type or the composition, never both, so the object part moves into its own `allOf`
@@ -161,9 +184,19 @@ fn object_beside_composition(schema: &mut Map<String, Value>) {
 
 /// `type: [string, "null"]` -> `type: string, nullable: true`. Several non-null types
 /// become an `anyOf` of single-typed schemas.
-fn type_array_to_nullable(schema: &mut Map<String, Value>, at: &str, warnings: &mut Vec<Diagnostic>) {
-    let Some(Value::Array(types)) = schema.get("type").cloned() else { return };
-    let mut non_null: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
+fn type_array_to_nullable(
+    schema: &mut Map<String, Value>,
+    at: &str,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let Some(Value::Array(types)) = schema.get("type").cloned() else {
+        return;
+    };
+    let mut non_null: Vec<Value> = types
+        .iter()
+        .filter(|t| t.as_str() != Some("null"))
+        .cloned()
+        .collect();
     if non_null.len() != types.len() {
         schema.insert("nullable".into(), Value::Bool(true));
     }
@@ -203,7 +236,9 @@ fn null_type_to_nullable(schema: &mut Map<String, Value>) {
 
 /// `const: x` -> `enum: [x]` (typed from the value when no `type` is given).
 fn const_to_enum(schema: &mut Map<String, Value>) {
-    let Some(c) = schema.remove("const") else { return };
+    let Some(c) = schema.remove("const") else {
+        return;
+    };
     if !schema.contains_key("type") {
         let ty = match &c {
             Value::String(_) => Some("string"),
@@ -216,12 +251,16 @@ fn const_to_enum(schema: &mut Map<String, Value>) {
             schema.insert("type".into(), Value::String(t.into()));
         }
     }
-    schema.entry("enum").or_insert_with(|| Value::Array(vec![c]));
+    schema
+        .entry("enum")
+        .or_insert_with(|| Value::Array(vec![c]));
 }
 
 /// `enum: [a, b, null]` -> `enum: [a, b], nullable: true`.
 fn null_in_enum_to_nullable(schema: &mut Map<String, Value>) {
-    let Some(Value::Array(values)) = schema.get_mut("enum") else { return };
+    let Some(Value::Array(values)) = schema.get_mut("enum") else {
+        return;
+    };
     let before = values.len();
     values.retain(|v| !v.is_null());
     if values.len() != before {
@@ -242,7 +281,10 @@ fn examples_to_example(schema: &mut Map<String, Value>) {
 
 /// Numeric `exclusiveMinimum: 5` (3.1) -> `minimum: 5, exclusiveMinimum: true` (3.0).
 fn exclusive_bounds(schema: &mut Map<String, Value>) {
-    for (excl, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (excl, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if let Some(n @ Value::Number(_)) = schema.get(excl).cloned() {
             schema.insert(bound.into(), n);
             schema.insert(excl.into(), Value::Bool(true));
@@ -254,7 +296,9 @@ fn exclusive_bounds(schema: &mut Map<String, Value>) {
 /// Runs after [`null_type_to_nullable`] has turned such a branch into `{nullable: true}`.
 fn null_branch_to_nullable(schema: &mut Map<String, Value>) {
     for key in ["oneOf", "anyOf"] {
-        let Some(Value::Array(list)) = schema.get_mut(key) else { continue };
+        let Some(Value::Array(list)) = schema.get_mut(key) else {
+            continue;
+        };
         let before = list.len();
         list.retain(|b| !is_null_only(b));
         if list.len() == before {
@@ -295,8 +339,14 @@ mod tests {
 
     #[test]
     fn type_array_with_null_becomes_nullable() {
-        assert_eq!(norm(json!({"type": ["string", "null"]})), json!({"type": "string", "nullable": true}));
-        assert_eq!(norm(json!({"type": ["integer"]})), json!({"type": "integer"}));
+        assert_eq!(
+            norm(json!({"type": ["string", "null"]})),
+            json!({"type": "string", "nullable": true})
+        );
+        assert_eq!(
+            norm(json!({"type": ["integer"]})),
+            json!({"type": "integer"})
+        );
     }
 
     #[test]
@@ -304,13 +354,19 @@ mod tests {
         let mut v = json!({"type": ["string", "integer", "null"]});
         let mut w = Vec::new();
         normalize_schema(&mut v, "#/x", &mut w);
-        assert_eq!(v, json!({"nullable": true, "anyOf": [{"type": "string"}, {"type": "integer"}]}));
+        assert_eq!(
+            v,
+            json!({"nullable": true, "anyOf": [{"type": "string"}, {"type": "integer"}]})
+        );
         assert_eq!(w[0].pointer, "#/x/type");
     }
 
     #[test]
     fn const_becomes_single_value_enum() {
-        assert_eq!(norm(json!({"const": "payout"})), json!({"type": "string", "enum": ["payout"]}));
+        assert_eq!(
+            norm(json!({"const": "payout"})),
+            json!({"type": "string", "enum": ["payout"]})
+        );
     }
 
     #[test]
@@ -323,8 +379,14 @@ mod tests {
 
     #[test]
     fn examples_array_becomes_example() {
-        assert_eq!(norm(json!({"type": "string", "examples": ["a", "b"]})), json!({"type": "string", "example": "a"}));
-        assert_eq!(norm(json!({"examples": [], "example": "x"})), json!({"example": "x"}));
+        assert_eq!(
+            norm(json!({"type": "string", "examples": ["a", "b"]})),
+            json!({"type": "string", "example": "a"})
+        );
+        assert_eq!(
+            norm(json!({"examples": [], "example": "x"})),
+            json!({"example": "x"})
+        );
     }
 
     #[test]
@@ -346,10 +408,15 @@ mod tests {
     #[test]
     fn object_keywords_beside_all_of_become_a_member() {
         assert_eq!(
-            norm(json!({"type": "object", "properties": {"a": {"type": "string"}}, "allOf": [{"$ref": "#/B"}]})),
+            norm(
+                json!({"type": "object", "properties": {"a": {"type": "string"}}, "allOf": [{"$ref": "#/B"}]})
+            ),
             json!({"allOf": [{"$ref": "#/B"}, {"type": "object", "properties": {"a": {"type": "string"}}}]})
         );
-        assert_eq!(norm(json!({"type": "object", "oneOf": [{"$ref": "#/B"}]})), json!({"oneOf": [{"$ref": "#/B"}]}));
+        assert_eq!(
+            norm(json!({"type": "object", "oneOf": [{"$ref": "#/B"}]})),
+            json!({"oneOf": [{"$ref": "#/B"}]})
+        );
     }
 
     #[test]
@@ -379,10 +446,22 @@ mod tests {
                 "examples": {"one": {"value": {"type": ["y", "null"]}}}}}}}}}}
         });
         normalize_document(&mut doc);
-        assert_eq!(doc.pointer("/components/schemas/A/properties/b"), Some(&json!({"type": "string", "nullable": true})));
-        assert_eq!(doc.pointer("/components/schemas/A/example/type"), Some(&json!(["x", "null"])));
+        assert_eq!(
+            doc.pointer("/components/schemas/A/properties/b"),
+            Some(&json!({"type": "string", "nullable": true}))
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/A/example/type"),
+            Some(&json!(["x", "null"]))
+        );
         let media = "/paths/~1x/get/responses/200/content/application~1json";
-        assert_eq!(doc.pointer(&format!("{media}/schema/items")), Some(&json!({"type": "integer", "enum": [1]})));
-        assert_eq!(doc.pointer(&format!("{media}/examples/one/value/type")), Some(&json!(["y", "null"])));
+        assert_eq!(
+            doc.pointer(&format!("{media}/schema/items")),
+            Some(&json!({"type": "integer", "enum": [1]}))
+        );
+        assert_eq!(
+            doc.pointer(&format!("{media}/examples/one/value/type")),
+            Some(&json!(["y", "null"]))
+        );
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::diag::{child, Diagnostic};
+use crate::diag::{Diagnostic, child};
 
 /// Returns one error per dangling, external or cyclic reference.
 pub fn check_refs(doc: &Value) -> Vec<Diagnostic> {
@@ -58,16 +58,28 @@ fn resolve_chain(root: &Value, first: &str) -> Result<(), String> {
     let mut current = first.to_string();
     loop {
         if !current.starts_with("#/") && current != "#" {
-            return Err(format!("external reference `{current}` is not supported; bundle the document first"));
+            return Err(format!(
+                "external reference `{current}` is not supported; bundle the document first"
+            ));
         }
         if !seen.insert(current.clone()) {
-            return Err(format!("reference cycle through `{current}`: the chain of `$ref`s never reaches a schema"));
+            return Err(format!(
+                "reference cycle through `{current}`: the chain of `$ref`s never reaches a schema"
+            ));
         }
         let Some(target) = resolve(root, &current) else {
-            return Err(format!("dangling reference: `{current}` does not exist in the document"));
+            return Err(format!(
+                "dangling reference: `{current}` does not exist in the document"
+            ));
         };
-        match target.as_object().and_then(|m| m.get("$ref")).and_then(Value::as_str) {
-            Some(next) if target.as_object().is_some_and(|m| m.len() == 1) => current = next.to_string(),
+        match target
+            .as_object()
+            .and_then(|m| m.get("$ref"))
+            .and_then(Value::as_str)
+        {
+            Some(next) if target.as_object().is_some_and(|m| m.len() == 1) => {
+                current = next.to_string()
+            }
             _ => return Ok(()),
         }
     }

@@ -80,7 +80,7 @@ impl<'a> GetThing<'a> {
         self,
     ) -> Result<crate::Response<crate::models::Thing>, crate::Error<GetThingError>> {
         let path = format!(
-            "/things/{}", crate ::runtime::encode_path_segment(& self.type_.to_string())
+            "/things/{}", crate ::runtime::path_param("type", & self.type_.to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,

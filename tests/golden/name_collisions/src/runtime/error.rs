@@ -592,6 +592,9 @@ pub enum BuildError {
         /// The environment variable that was read.
         env_var: &'static str,
     },
+    /// No base URL was given and the API description names no server.
+    #[error("no base URL: the API description names no server; call `base_url`")]
+    MissingBaseUrl,
     /// The API key is empty or contains characters an HTTP header cannot carry.
     #[error("the API key is empty or contains characters not allowed in an HTTP header")]
     InvalidApiKey,

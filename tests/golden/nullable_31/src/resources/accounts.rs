@@ -76,7 +76,7 @@ impl<'a> UpdateAccount<'a> {
         crate::Error<UpdateAccountError>,
     > {
         let path = format!(
-            "/accounts/{}", crate ::runtime::encode_path_segment(& self.id.to_string())
+            "/accounts/{}", crate ::runtime::path_param("id", & self.id.to_string()) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,

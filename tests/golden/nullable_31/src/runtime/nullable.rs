@@ -38,15 +38,16 @@ mod tests {
     }
 
     #[test]
-    fn absent_null_and_value_stay_distinct() {
-        let absent: Patch = serde_json::from_str("{}").unwrap();
-        let null: Patch = serde_json::from_str(r#"{"name":null}"#).unwrap();
-        let value: Patch = serde_json::from_str(r#"{"name":"x"}"#).unwrap();
+    fn absent_null_and_value_stay_distinct() -> Result<(), serde_json::Error> {
+        let absent: Patch = serde_json::from_str("{}")?;
+        let null: Patch = serde_json::from_str(r#"{"name":null}"#)?;
+        let value: Patch = serde_json::from_str(r#"{"name":"x"}"#)?;
         assert_eq!(absent.name, None);
         assert_eq!(null.name, Some(None));
         assert_eq!(value.name, Some(Some("x".into())));
-        assert_eq!(serde_json::to_string(&absent).unwrap(), "{}");
-        assert_eq!(serde_json::to_string(&null).unwrap(), r#"{"name":null}"#);
-        assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"name":"x"}"#);
+        assert_eq!(serde_json::to_string(&absent)?, "{}");
+        assert_eq!(serde_json::to_string(&null)?, r#"{"name":null}"#);
+        assert_eq!(serde_json::to_string(&value)?, r#"{"name":"x"}"#);
+        Ok(())
     }
 }

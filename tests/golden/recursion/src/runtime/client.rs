@@ -197,10 +197,14 @@ impl ClientBuilder {
     /// plain `http://` base URL unless the host is a loopback address: the key
     /// would otherwise cross the network in clear text.
     pub fn build(self) -> Result<Client, BuildError> {
-        let base_url = match &self.base_url {
-            Some(url) => parse_base_url(url)?,
-            None => parse_base_url(config::Environment::default().base_url())?,
+        let base_url = match self.base_url.as_deref() {
+            Some(url) => url,
+            None => config::Environment::default().base_url(),
         };
+        if base_url.trim().is_empty() {
+            return Err(BuildError::MissingBaseUrl);
+        }
+        let base_url = parse_base_url(base_url)?;
         let api_key = self.api_key.as_deref().map(auth_header).transpose()?;
         if api_key.is_some() && is_insecure_for_credentials(&base_url) {
             return Err(BuildError::InsecureBaseUrl {
@@ -514,10 +518,24 @@ mod tests {
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
+    /// A base URL for tests that do not depend on the configured servers
+    /// (which may be absent from an API description).
+    const TEST_BASE: &str = "https://api.example.com/v1";
+
     #[test]
     fn builds_with_defaults_and_trims_the_base_url() -> TestResult {
-        let client = Client::builder().api_key("k").build()?;
-        assert_eq!(client.base_url(), config::Environment::default().base_url());
+        // The default is the API's first environment; a spec without servers
+        // has none, and the builder then asks for a base URL.
+        let default_url = config::Environment::default().base_url();
+        let built = Client::builder().api_key("k").build();
+        if default_url.is_empty() {
+            assert!(
+                matches!(built, Err(BuildError::MissingBaseUrl)),
+                "{built:?}"
+            );
+        } else {
+            assert_eq!(built?.base_url(), default_url);
+        }
         let client = Client::builder()
             .environment(config::Environment::default())
             .base_url("https://proxy.example.com/api/v1/")
@@ -526,8 +544,12 @@ mod tests {
         let client = Client::builder()
             .base_url("https://proxy.example.com/api/v1/")
             .environment(config::Environment::default())
-            .build()?;
-        assert_eq!(client.base_url(), config::Environment::default().base_url());
+            .build();
+        assert_eq!(
+            client.ok().map(|c| c.base_url().to_owned()),
+            (!default_url.is_empty()).then(|| default_url.to_owned()),
+            "the later call wins"
+        );
         Ok(())
     }
 
@@ -562,17 +584,22 @@ mod tests {
     fn rejects_bad_configuration_without_panicking() {
         let bad_url = Client::builder().base_url("::not a url").build();
         assert!(matches!(bad_url, Err(BuildError::InvalidBaseUrl { .. })));
-        let bad_key = Client::builder().api_key("a\nb").build();
+        let no_url = Client::builder().base_url(" ").build();
+        assert!(matches!(no_url, Err(BuildError::MissingBaseUrl)));
+        let base = || Client::builder().base_url(TEST_BASE);
+        let bad_key = base().api_key("a\nb").build();
         assert!(matches!(bad_key, Err(BuildError::InvalidApiKey)));
-        let empty_key = Client::builder().api_key("  ").build();
+        let empty_key = base().api_key("  ").build();
         assert!(matches!(empty_key, Err(BuildError::InvalidApiKey)));
-        let bad_ua = Client::builder().user_agent_suffix("x\u{7f}").build();
+        let bad_ua = base().user_agent_suffix("x\u{7f}").build();
         assert!(matches!(bad_ua, Err(BuildError::InvalidUserAgent)));
     }
 
     #[test]
     fn debug_output_redacts_the_api_key() -> TestResult {
-        let builder = Client::builder().api_key("sk_live_supersecret");
+        let builder = Client::builder()
+            .base_url(TEST_BASE)
+            .api_key("sk_live_supersecret");
         let shown = format!("{builder:?}");
         assert!(shown.contains(r#"api_key: "[redacted]""#), "{shown}");
         assert!(!shown.contains("supersecret"), "{shown}");
@@ -604,6 +631,11 @@ mod tests {
         let expected_url = (!url_var.is_empty()).then_some("http://127.0.0.1:9");
         assert_eq!(b.base_url.as_deref(), expected_url);
         let expected_key = (!key_var.is_empty()).then(|| b"Bearer key-from-env".to_vec());
+        let b = if b.base_url.is_none() {
+            b.base_url(TEST_BASE)
+        } else {
+            b
+        };
         assert_eq!(
             b.build()?.auth().map(|v| v.as_bytes().to_vec()),
             expected_key
