@@ -2,7 +2,7 @@
 //!
 //! The pipeline runs in one direction, one module per stage:
 //! [`load`] (file -> normalised JSON -> openapiv3) -> [`ir`] (the SDK as data) ->
-//! [`emit`] (IR -> Rust files) -> [`write`] (only changed files touch the disk).
+//! [`emit`] (IR -> Rust files) -> [`write`](mod@write) (only changed files touch the disk).
 //! Vendor specifics come from [`config::Config`], never from code.
 
 pub mod config;

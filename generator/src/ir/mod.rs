@@ -478,17 +478,17 @@ pub struct Pagination {
     pub page_param: String,
     /// Rust field holding the items.
     pub items_field: String,
-    /// How the items field is wrapped: 0 = plain, 1 = Option, 2 = Option<Option>.
+    /// How the items field is wrapped: 0 = plain, 1 = Option, 2 = `Option<Option<_>>`.
     pub items_depth: u8,
     /// Item type.
     pub item_ty: TypeRef,
     /// Rust field holding the page metadata.
     pub meta_field: String,
-    /// How the metadata field is wrapped: 0 = plain, 1 = Option, 2 = Option<Option>.
+    /// How the metadata field is wrapped: 0 = plain, 1 = Option, 2 = `Option<Option<_>>`.
     pub meta_depth: u8,
     /// Rust field of the metadata with the next page.
     pub next_field: String,
-    /// How the next-page field is wrapped: 0 = plain integer, 1 = Option, 2 = Option<Option>.
+    /// How the next-page field is wrapped: 0 = plain integer, 1 = Option, 2 = `Option<Option<_>>`.
     pub next_depth: u8,
     /// Rust name of the parameter pinned to the start time.
     pub pin_param: Option<String>,
