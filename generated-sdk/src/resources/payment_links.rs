@@ -24,12 +24,12 @@ impl<'a> PaymentLinksApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let result = client.payment_links().get_payins().await?;
+    /// let result = client.payment_links().list().await?;
     /// # let _ = result;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_payins(&self) -> GetPayins<'a> {
+    pub fn list(&self) -> GetPayins<'a> {
         GetPayins {
             client: self.client,
             customer_id: None,
@@ -53,15 +53,12 @@ impl<'a> PaymentLinksApi<'a> {
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
     /// let body: glomo_sdk::models::CreatePayinRequest = serde_json::from_value(serde_json::json!({"customer_id":"cust_E602dMzgjpDC","document_id":"doc_nYUqLpuYQ0M8","currency":"USD","amount":1000,"purpose_code":"P1401","invoice_number":"RG12FF590","invoice_description":"Payment requested for services provided","expires_at":"2026-12-15T12:00:00Z","invoice_amount":1000,"reminder_frequency":7,"payment_methods":["card"]}))?;
-    /// let result = client.payment_links().create_payin(body).await?;
+    /// let result = client.payment_links().create(body).await?;
     /// # let _ = result;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_payin(
-        &self,
-        body: crate::models::CreatePayinRequest,
-    ) -> CreatePayin<'a> {
+    pub fn create(&self, body: crate::models::CreatePayinRequest) -> CreatePayin<'a> {
         CreatePayin {
             client: self.client,
             body,
@@ -79,12 +76,12 @@ impl<'a> PaymentLinksApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let result = client.payment_links().get_payin("plink_678a4c88hpAjf").await?;
+    /// let result = client.payment_links().get("plink_678a4c88hpAjf").await?;
     /// # let _ = result;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_payin(&self, id: impl Into<String>) -> GetPayinById<'a> {
+    pub fn get(&self, id: impl Into<String>) -> GetPayinById<'a> {
         GetPayinById {
             client: self.client,
             id: id.into(),
@@ -103,12 +100,12 @@ impl<'a> PaymentLinksApi<'a> {
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
     /// let body: glomo_sdk::models::UpdatePaymentLinkRequest = serde_json::from_value(serde_json::json!({"reminder_frequency":1,"expires_at":"2025-02-15T00:00:00.000Z"}))?;
-    /// let result = client.payment_links().update_payin("e092be15-e614-4401-8cea-7ca3df7da987", body).await?;
+    /// let result = client.payment_links().update("e092be15-e614-4401-8cea-7ca3df7da987", body).await?;
     /// # let _ = result;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_payin(
+    pub fn update(
         &self,
         id: impl Into<String>,
         body: crate::models::UpdatePaymentLinkRequest,
@@ -131,12 +128,12 @@ impl<'a> PaymentLinksApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let result = client.payment_links().cancel_payin("e092be15-e614-4401-8cea-7ca3df7da987").await?;
+    /// let result = client.payment_links().cancel("e092be15-e614-4401-8cea-7ca3df7da987").await?;
     /// # let _ = result;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel_payin(&self, id: impl Into<String>) -> CancelPayin<'a> {
+    pub fn cancel(&self, id: impl Into<String>) -> CancelPayin<'a> {
         CancelPayin {
             client: self.client,
             id: id.into(),
@@ -155,12 +152,12 @@ impl<'a> PaymentLinksApi<'a> {
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
     /// let body: glomo_sdk::models::RfiDocumentsRequest = serde_json::from_value(serde_json::json!({"documents":[{"id":"doc_67fc2f42468Bw","rfi_doc_id":"rfidoc_68c8dffedhMHD"}]}))?;
-    /// let result = client.payment_links().update_payin_rfi("plink_678a4c88hpAjf", body).await?;
+    /// let result = client.payment_links().update_rfi("plink_678a4c88hpAjf", body).await?;
     /// # let _ = result;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_payin_rfi(
+    pub fn update_rfi(
         &self,
         id: impl Into<String>,
         body: crate::models::RfiDocumentsRequest,

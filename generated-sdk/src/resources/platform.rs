@@ -23,12 +23,12 @@ impl<'a> PlatformApi<'a> {
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
     /// let body: glomo_sdk::models::CreateMerchantRequest = serde_json::from_value(serde_json::json!({}))?;
-    /// let result = client.platform().onboard_merchant(body).await?;
+    /// let result = client.platform().onboard(body).await?;
     /// # let _ = result;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn onboard_merchant(
+    pub fn onboard(
         &self,
         body: crate::models::CreateMerchantRequest,
     ) -> OnboardMerchant<'a> {
@@ -51,13 +51,13 @@ impl<'a> PlatformApi<'a> {
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
     /// let body: glomo_sdk::models::UpdateMerchantStatusRequest = serde_json::from_value(serde_json::json!({"merchant_id":"merch_68c777fcOOMpl","target_status":"success"}))?;
-    /// let result = client.platform().update_merchant_status(body).await?;
+    /// let result = client.platform().update_status(body).await?;
     /// # let _ = result;
     /// # Ok(())
     /// # }
     /// ```
     #[cfg(feature = "sandbox")]
-    pub fn update_merchant_status(
+    pub fn update_status(
         &self,
         body: crate::models::UpdateMerchantStatusRequest,
     ) -> UpdateMerchantStatus<'a> {
@@ -78,12 +78,12 @@ impl<'a> PlatformApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let result = client.platform().get_merchant("merch_68c777fcOOMpl").await?;
+    /// let result = client.platform().get("merch_68c777fcOOMpl").await?;
     /// # let _ = result;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_merchant(&self, merchant_id: impl Into<String>) -> GetMerchant<'a> {
+    pub fn get(&self, merchant_id: impl Into<String>) -> GetMerchant<'a> {
         GetMerchant {
             client: self.client,
             merchant_id: merchant_id.into(),
