@@ -21,12 +21,6 @@ fn fixture_names() -> Vec<String> {
     names
 }
 
-fn fixture_config(name: &str) -> Config {
-    let mut c = Config::default();
-    c.krate.name = format!("fixture-{}", name.replace('_', "-"));
-    c
-}
-
 fn snapshot_generated(prefix: &str, generated: &sdkgen::Generated) {
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
@@ -58,17 +52,10 @@ fn glomo_spec_snapshots() {
 #[test]
 fn fixture_snapshots() {
     let r = root();
-    let templates = sdkgen::read_templates(&r.join("templates")).unwrap();
     for name in fixture_names() {
         let path = r.join("tests/fixtures").join(format!("{name}.yaml"));
-        let text = std::fs::read_to_string(&path).unwrap();
-        let generated = sdkgen::generate_str(
-            &text,
-            &format!("{name}.yaml"),
-            &fixture_config(&name),
-            &templates,
-        )
-        .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let generated =
+            sdkgen::generate(&path, None, &r.join("templates")).unwrap_or_else(|f| panic!("{f}"));
         snapshot_generated(&format!("fixtures/{name}"), &generated);
     }
 }

@@ -411,8 +411,7 @@ impl<'a> GetBeneficiaryById<'a> {
         crate::Error<GetBeneficiaryByIdError>,
     > {
         let path = format!(
-            "/beneficiaries/{}", crate ::runtime::path_param("id", & self.id.to_string())
-            ?
+            "/beneficiaries/{}", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,

@@ -434,8 +434,7 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
         crate::Error<GetBeneficiaryByIdV2Error>,
     > {
         let path = format!(
-            "/v2/beneficiaries/{}", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/v2/beneficiaries/{}", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -543,7 +542,7 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
     > {
         let path = format!(
             "/v2/beneficiaries/{}/mock-review", crate ::runtime::path_param("id", & self
-            .id.to_string()) ?
+            .id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,

@@ -476,7 +476,7 @@ impl<'a> GetCustomerById<'a> {
         crate::Error<GetCustomerByIdError>,
     > {
         let path = format!(
-            "/customer/{}", crate ::runtime::path_param("id", & self.id.to_string()) ?
+            "/customer/{}", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -568,8 +568,7 @@ impl<'a> GetCustomerBankAccounts<'a> {
         crate::Error<GetCustomerBankAccountsError>,
     > {
         let path = format!(
-            "/customer/{}/bank-accounts", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/customer/{}/bank-accounts", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -665,8 +664,7 @@ impl<'a> CreateCustomerBankAccount<'a> {
         crate::Error<CreateCustomerBankAccountError>,
     > {
         let path = format!(
-            "/customer/{}/bank-accounts", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/customer/{}/bank-accounts", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,

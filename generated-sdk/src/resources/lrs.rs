@@ -222,8 +222,7 @@ impl<'a> CreateLrsCustomerBankAccount<'a> {
         crate::Error<CreateLrsCustomerBankAccountError>,
     > {
         let path = format!(
-            "/customer/{}/bank_account", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/customer/{}/bank_account", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,

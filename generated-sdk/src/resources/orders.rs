@@ -442,9 +442,7 @@ impl<'a> GetOrderById<'a> {
         crate::Response<crate::models::OrderResponse>,
         crate::Error<GetOrderByIdError>,
     > {
-        let path = format!(
-            "/orders/{}", crate ::runtime::path_param("id", & self.id.to_string()) ?
-        );
+        let path = format!("/orders/{}", crate ::runtime::path_param("id", & self.id) ?);
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
             "/orders/{id}",
@@ -533,8 +531,7 @@ impl<'a> UpdateOrderRfi<'a> {
         crate::Error<UpdateOrderRfiError>,
     > {
         let path = format!(
-            "/orders/{}/update-rfi", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/orders/{}/update-rfi", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,

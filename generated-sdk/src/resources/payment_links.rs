@@ -508,9 +508,7 @@ impl<'a> GetPayinById<'a> {
         crate::Response<crate::models::PaymentLinkResponse>,
         crate::Error<GetPayinByIdError>,
     > {
-        let path = format!(
-            "/payin/{}", crate ::runtime::path_param("id", & self.id.to_string()) ?
-        );
+        let path = format!("/payin/{}", crate ::runtime::path_param("id", & self.id) ?);
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
             "/payin/{id}",
@@ -601,9 +599,7 @@ impl<'a> UpdatePayin<'a> {
         crate::Response<crate::models::PaymentLinkResponse>,
         crate::Error<UpdatePayinError>,
     > {
-        let path = format!(
-            "/payin/{}", crate ::runtime::path_param("id", & self.id.to_string()) ?
-        );
+        let path = format!("/payin/{}", crate ::runtime::path_param("id", & self.id) ?);
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
             "/payin/{id}",
@@ -711,8 +707,7 @@ impl<'a> CancelPayin<'a> {
         crate::Error<CancelPayinError>,
     > {
         let path = format!(
-            "/payin/{}/cancel", crate ::runtime::path_param("id", & self.id.to_string())
-            ?
+            "/payin/{}/cancel", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -805,8 +800,7 @@ impl<'a> UpdatePayinRfi<'a> {
         crate::Error<UpdatePayinRfiError>,
     > {
         let path = format!(
-            "/payin/{}/update-rfi", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/payin/{}/update-rfi", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -921,8 +915,8 @@ impl<'a> MockReviewPaymentLink<'a> {
         crate::Error<MockReviewPaymentLinkError>,
     > {
         let path = format!(
-            "/payin/{}/mock_mark_reviewed", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/payin/{}/mock_mark_reviewed", crate ::runtime::path_param("id", & self.id)
+            ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,

@@ -614,7 +614,7 @@ impl<'a> GetPaymentById<'a> {
         crate::Error<GetPaymentByIdError>,
     > {
         let path = format!(
-            "/payment/{}", crate ::runtime::path_param("id", & self.id.to_string()) ?
+            "/payment/{}", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -806,7 +806,7 @@ impl<'a> MockUpdatePaymentFundsAvailable<'a> {
     > {
         let path = format!(
             "/payment/{}/mock-funds-available", crate ::runtime::path_param("id", & self
-            .id.to_string()) ?
+            .id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -939,8 +939,7 @@ impl<'a> UpdateRfiPayment<'a> {
         crate::Error<UpdateRfiPaymentError>,
     > {
         let path = format!(
-            "/payment/{}/update_rfi", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/payment/{}/update_rfi", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -1051,8 +1050,7 @@ impl<'a> GetEligiblePayins<'a> {
         crate::Error<GetEligiblePayinsError>,
     > {
         let path = format!(
-            "/payment/{}/eligible-payins", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/payment/{}/eligible-payins", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -1145,8 +1143,7 @@ impl<'a> ConnectPayin<'a> {
         crate::Error<ConnectPayinError>,
     > {
         let path = format!(
-            "/payment/{}/connect-payin", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/payment/{}/connect-payin", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,

@@ -530,7 +530,7 @@ impl<'a> GetPayoutById<'a> {
         crate::Error<GetPayoutByIdError>,
     > {
         let path = format!(
-            "/payouts/{}", crate ::runtime::path_param("id", & self.id.to_string()) ?
+            "/payouts/{}", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -624,8 +624,7 @@ impl<'a> CancelPayout<'a> {
         crate::Error<CancelPayoutError>,
     > {
         let path = format!(
-            "/payouts/{}/cancel", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/payouts/{}/cancel", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -722,8 +721,7 @@ impl<'a> UpdateRfiPayout<'a> {
         crate::Error<UpdateRfiPayoutError>,
     > {
         let path = format!(
-            "/payouts/{}/update_rfi", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/payouts/{}/update_rfi", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,

@@ -366,7 +366,7 @@ impl<'a> GetMerchant<'a> {
     > {
         let path = format!(
             "/platform/merchants/{}", crate ::runtime::path_param("merchant_id", & self
-            .merchant_id.to_string()) ?
+            .merchant_id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,

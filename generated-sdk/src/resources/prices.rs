@@ -370,9 +370,7 @@ impl<'a> GetPriceById<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::Response<crate::models::Price>, crate::Error<GetPriceByIdError>> {
-        let path = format!(
-            "/prices/{}", crate ::runtime::path_param("id", & self.id.to_string()) ?
-        );
+        let path = format!("/prices/{}", crate ::runtime::path_param("id", & self.id) ?);
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
             "/prices/{id}",

@@ -527,7 +527,7 @@ impl<'a> GetRefundById<'a> {
         crate::Error<GetRefundByIdError>,
     > {
         let path = format!(
-            "/refunds/{}", crate ::runtime::path_param("id", & self.id.to_string()) ?
+            "/refunds/{}", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -617,8 +617,7 @@ impl<'a> UpdateRfiRefund<'a> {
         crate::Error<UpdateRfiRefundError>,
     > {
         let path = format!(
-            "/refunds/{}/update_rfi", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/refunds/{}/update_rfi", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -729,8 +728,8 @@ impl<'a> MockUpdateRefund<'a> {
         crate::Error<MockUpdateRefundError>,
     > {
         let path = format!(
-            "/refunds/{}/mock_update_status", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/refunds/{}/mock_update_status", crate ::runtime::path_param("id", & self
+            .id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,

@@ -281,9 +281,7 @@ impl<'a> GetRfi<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::Response<crate::models::Rfi>, crate::Error<GetRfiError>> {
-        let path = format!(
-            "/rfis/{}", crate ::runtime::path_param("id", & self.id.to_string()) ?
-        );
+        let path = format!("/rfis/{}", crate ::runtime::path_param("id", & self.id) ?);
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
             "/rfis/{id}",
@@ -369,8 +367,7 @@ impl<'a> RespondRfi<'a> {
         self,
     ) -> Result<crate::Response<crate::models::Rfi>, crate::Error<RespondRfiError>> {
         let path = format!(
-            "/rfis/{}/respond", crate ::runtime::path_param("id", & self.id.to_string())
-            ?
+            "/rfis/{}/respond", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,

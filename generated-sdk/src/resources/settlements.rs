@@ -458,7 +458,7 @@ impl<'a> GetSettlementById<'a> {
         crate::Error<GetSettlementByIdError>,
     > {
         let path = format!(
-            "/settlements/{}", crate ::runtime::path_param("id", & self.id.to_string()) ?
+            "/settlements/{}", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -592,8 +592,8 @@ impl<'a> GetTransactionsLinkedToSettlement<'a> {
         crate::Error<GetTransactionsLinkedToSettlementError>,
     > {
         let path = format!(
-            "/settlements/{}/transactions", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/settlements/{}/transactions", crate ::runtime::path_param("id", & self.id)
+            ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,

@@ -544,8 +544,7 @@ impl<'a> GetSubscriptionById<'a> {
         crate::Error<GetSubscriptionByIdError>,
     > {
         let path = format!(
-            "/subscriptions/{}", crate ::runtime::path_param("id", & self.id.to_string())
-            ?
+            "/subscriptions/{}", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -637,8 +636,7 @@ impl<'a> PauseSubscription<'a> {
         crate::Error<PauseSubscriptionError>,
     > {
         let path = format!(
-            "/subscriptions/{}/pause", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/subscriptions/{}/pause", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -746,8 +744,7 @@ impl<'a> ResumeSubscription<'a> {
         crate::Error<ResumeSubscriptionError>,
     > {
         let path = format!(
-            "/subscriptions/{}/resume", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/subscriptions/{}/resume", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -855,8 +852,7 @@ impl<'a> CancelSubscription<'a> {
         crate::Error<CancelSubscriptionError>,
     > {
         let path = format!(
-            "/subscriptions/{}/cancel", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/subscriptions/{}/cancel", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -966,7 +962,7 @@ impl<'a> UpdateNextPaymentDate<'a> {
     > {
         let path = format!(
             "/subscriptions/{}/next-payment-date", crate ::runtime::path_param("id", &
-            self.id.to_string()) ?
+            self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,

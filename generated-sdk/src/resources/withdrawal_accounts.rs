@@ -278,8 +278,7 @@ impl<'a> GetWithdrawalAccountById<'a> {
         crate::Error<GetWithdrawalAccountByIdError>,
     > {
         let path = format!(
-            "/withdrawal_accounts/{}", crate ::runtime::path_param("id", & self.id
-            .to_string()) ?
+            "/withdrawal_accounts/{}", crate ::runtime::path_param("id", & self.id) ?
         );
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,

@@ -22,6 +22,15 @@ use crate::config;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
+/// The header the API's security scheme puts the credential in.
+fn auth_name() -> &'static str {
+    if config::AUTH_HEADER.is_empty() {
+        "authorization"
+    } else {
+        config::AUTH_HEADER
+    }
+}
+
 /// A canned reply.
 #[derive(Debug, Clone)]
 struct Reply {
@@ -259,7 +268,8 @@ async fn get_is_retried_after_503_and_sends_auth_and_user_agent() -> TestResult 
             (s.method.as_str(), s.target.as_str()),
             ("GET", "/api/v1/status")
         );
-        assert_eq!(s.header("authorization"), Some("Bearer test-key"));
+        let expected_auth = format!("{}test-key", config::AUTH_PREFIX);
+        assert_eq!(s.header(auth_name()), Some(expected_auth.as_str()));
         assert_eq!(s.header("accept"), Some("application/json"));
         let ua = s.header("user-agent").unwrap_or_default();
         let expected = format!("{}/{} (rust)", config::SDK_NAME, config::SDK_VERSION);
@@ -448,13 +458,13 @@ async fn rotated_keys_apply_to_later_requests() -> TestResult {
     let auth: Vec<Option<String>> = server
         .seen()
         .iter()
-        .map(|s| s.header("authorization").map(str::to_owned))
+        .map(|s| s.header(auth_name()).map(str::to_owned))
         .collect();
     assert_eq!(
         auth,
         [
-            Some("Bearer test-key".to_owned()),
-            Some("Bearer rotated-key".to_owned())
+            Some(format!("{}test-key", config::AUTH_PREFIX)),
+            Some(format!("{}rotated-key", config::AUTH_PREFIX))
         ]
     );
     Ok(())

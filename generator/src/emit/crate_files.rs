@@ -11,7 +11,7 @@ use super::models::{ident, type_def};
 use super::operations::resource_module;
 use super::{Templates, format_file};
 use crate::diag::Diagnostic;
-use crate::ir::Api;
+use crate::ir::{Api, Auth};
 
 fn fill(template: &str, api: &Api) -> String {
     let features: String = api
@@ -155,6 +155,10 @@ fn config_rs(api: &Api) -> TokenStream {
     let key_env = &api.client.api_key_env;
     let url_env = &api.client.base_url_env;
     let rid = &api.client.request_id_headers;
+    let (auth_header, auth_prefix) = match &api.client.auth {
+        Auth::Bearer | Auth::None => ("authorization".to_string(), "Bearer ".to_string()),
+        Auth::ApiKeyHeader(h) => (h.to_ascii_lowercase(), String::new()),
+    };
     let envs = &api.servers.environments;
     let variants = envs.iter().enumerate().map(|(i, e)| {
         let n = ident(&e.name);
@@ -188,6 +192,10 @@ fn config_rs(api: &Api) -> TokenStream {
         pub(crate) const BASE_URL_ENV: &str = #url_env;
         /// Response headers that carry the server's request id, in order of preference.
         pub(crate) const REQUEST_ID_HEADERS: &[&str] = &[#(#rid),*];
+        /// Header carrying the API key, from the API's security scheme.
+        pub(crate) const AUTH_HEADER: &str = #auth_header;
+        /// Text sent before the API key in [`AUTH_HEADER`] (`Bearer ` for bearer auth).
+        pub(crate) const AUTH_PREFIX: &str = #auth_prefix;
 
         /// Where the API is deployed. The first variant is the default.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

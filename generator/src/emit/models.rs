@@ -283,16 +283,22 @@ fn validate_impl(name: &Ident, s: &StructDef) -> TokenStream {
                 body.push(quote! { if value.len() > #max { return Err(crate::runtime::ValidationError::new(#wire, #msg)); } });
             }
             let numeric = matches!(f.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64);
+            // Bounds compare as f64: exact for every i32 and f32, and for i64 within 2^53.
+            let as_f64 = match f.ty {
+                TypeRef::F64 => quote!(*value),
+                TypeRef::I32 | TypeRef::F32 => quote!(f64::from(*value)),
+                _ => quote!((*value as f64)),
+            };
             if numeric {
                 if let Some((min, excl)) = c.minimum {
                     let (op, word) = if excl { (quote!(<=), "greater than") } else { (quote!(<), "at least") };
                     let msg = format!("must be {word} {}", fmt_bound(min));
-                    body.push(quote! { if (*value as f64) #op #min { return Err(crate::runtime::ValidationError::new(#wire, #msg)); } });
+                    body.push(quote! { if #as_f64 #op #min { return Err(crate::runtime::ValidationError::new(#wire, #msg)); } });
                 }
                 if let Some((max, excl)) = c.maximum {
                     let (op, word) = if excl { (quote!(>=), "less than") } else { (quote!(>), "at most") };
                     let msg = format!("must be {word} {}", fmt_bound(max));
-                    body.push(quote! { if (*value as f64) #op #max { return Err(crate::runtime::ValidationError::new(#wire, #msg)); } });
+                    body.push(quote! { if #as_f64 #op #max { return Err(crate::runtime::ValidationError::new(#wire, #msg)); } });
                 }
             }
             if body.is_empty() {

@@ -143,12 +143,10 @@ fn operation_docs(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     }
     if let Some(b) = &op.body {
         if let Some(field) = &b.idempotency_field {
-            if body_has_field(api, &b.ty, field) {
-                text.push_str(&format!(
-                    "\nIdempotent: when the body's `{field}` is empty the SDK fills in a fresh UUID, and every \
-                     retry re-sends the same value, so a retried call cannot act twice. A value you set always wins.\n"
-                ));
-            }
+            text.push_str(&format!(
+                "\nIdempotent: when the body's `{field}` is empty the SDK fills in a fresh UUID, and every \
+                 retry re-sends the same value, so a retried call cannot act twice. A value you set always wins.\n"
+            ));
         }
     }
     if op.pagination.is_some() {
@@ -226,21 +224,6 @@ fn is_string_enum(api: &Api, name: &str) -> bool {
 
 fn find_type<'a>(api: &'a Api, name: &str) -> Option<&'a TypeDef> {
     api.types.iter().find(|t| t.name == name)
-}
-
-/// Whether a body type carries the given property (directly, or in every union member).
-pub fn body_has_field(api: &Api, ty: &TypeRef, wire: &str) -> bool {
-    let Some(def) = ty.named().and_then(|n| find_type(api, n)) else {
-        return false;
-    };
-    match &def.kind {
-        TypeKind::Struct(s) => s.fields.iter().any(|f| f.wire == wire),
-        TypeKind::UntaggedUnion(vs) | TypeKind::TaggedUnion { variants: vs, .. } => {
-            vs.iter().any(|v| body_has_field(api, &v.ty, wire))
-        }
-        TypeKind::Alias(t) => body_has_field(api, t, wire),
-        TypeKind::StringEnum(_) => false,
-    }
 }
 
 fn has_validate(api: &Api, ty: &TypeRef) -> bool {
@@ -463,7 +446,12 @@ fn path_format(op: &Operation) -> (String, Vec<TokenStream>) {
                 let n = ident(&p.name);
                 fmt.push_str("{}");
                 let wire = &p.wire;
-                args.push(quote!(crate::runtime::path_param(#wire, &self.#n.to_string())?));
+                let value = if p.ty == TypeRef::String {
+                    quote!(&self.#n)
+                } else {
+                    quote!(&self.#n.to_string())
+                };
+                args.push(quote!(crate::runtime::path_param(#wire, #value)?));
             }
             None => fmt.push_str(
                 &rest[start..=start + len]
@@ -537,10 +525,8 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
             BodyKind::Multipart => quote!(req.multipart(body.to_multipart());),
         };
         let idem = match &b.idempotency_field {
-            Some(f) if b.kind == BodyKind::Json && body_has_field(api, &b.ty, f) => {
-                quote!(req.idempotency_field(#f);)
-            }
-            _ => TokenStream::new(),
+            Some(f) => quote!(req.idempotency_field(#f);),
+            None => TokenStream::new(),
         };
         let with_body = quote! { #validate #encode #idem };
         if b.required {
@@ -550,36 +536,46 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     let error = ident(&op.error_name);
-    let mut arms: Vec<TokenStream> = Vec::new();
-    let mut has_default = false;
+    // Each arm with the status it matches: exact codes must come before ranges, and
+    // the catch-all last.
+    let mut arms: Vec<(StatusMatch, TokenStream)> = Vec::new();
     match success(op) {
         Success::Single(t) => {
-            let pats: Vec<TokenStream> = op
-                .responses
-                .iter()
-                .filter(|r| r.success)
-                .map(|r| status_pattern(r.status))
-                .collect();
             let decode = if t.is_some() {
                 quote!(raw.json())
             } else {
                 quote!(raw.empty())
             };
-            if pats.is_empty() {
-                arms.push(quote!(200..=299 => #decode,));
-            } else {
-                has_default |= op
-                    .responses
+            let statuses: Vec<StatusMatch> = op
+                .responses
+                .iter()
+                .filter(|r| r.success)
+                .map(|r| r.status)
+                .collect();
+            if statuses.is_empty() {
+                arms.push((StatusMatch::Range(2), quote!(200..=299 => #decode,)));
+            }
+            // One arm per rank (codes, ranges, default) keeps `201 | 202 => ..` together.
+            for rank_of in [
+                StatusMatch::Code(0),
+                StatusMatch::Range(0),
+                StatusMatch::Default,
+            ] {
+                let same: Vec<StatusMatch> = statuses
                     .iter()
-                    .any(|r| r.success && r.status == StatusMatch::Default);
-                arms.push(quote!(#(#pats)|* => #decode,));
+                    .copied()
+                    .filter(|s| std::mem::discriminant(s) == std::mem::discriminant(&rank_of))
+                    .collect();
+                if let Some(first) = same.first().copied() {
+                    let pats = same.into_iter().map(status_pattern);
+                    arms.push((first, quote!(#(#pats)|* => #decode,)));
+                }
             }
         }
         Success::PerStatus(list) => {
             let en = success_name(op);
             for r in list {
                 let pat = status_pattern(r.status);
-                has_default |= r.status == StatusMatch::Default;
                 let v = ident(&r.variant);
                 let arm = match &r.ty {
                     Some(t) => {
@@ -588,13 +584,12 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
                     }
                     None => quote!(#pat => raw.empty().map(|r| r.map(|()| #en::#v)),),
                 };
-                arms.push(arm);
+                arms.push((r.status, arm));
             }
         }
     }
     for r in op.responses.iter().filter(|r| !r.success) {
         let pat = status_pattern(r.status);
-        has_default |= r.status == StatusMatch::Default;
         let v = ident(&r.variant);
         let arm = match &r.ty {
             Some(t) => {
@@ -603,28 +598,21 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
             }
             None => quote!(#pat => Err(raw.unexpected(#error::#v)),),
         };
-        arms.push(arm);
+        arms.push((r.status, arm));
     }
-    if !has_default {
-        arms.push(quote!(_ => Err(raw.unexpected(#error::UnexpectedStatus)),));
+    if !arms.iter().any(|(s, _)| *s == StatusMatch::Default) {
+        arms.push((
+            StatusMatch::Default,
+            quote!(_ => Err(raw.unexpected(#error::UnexpectedStatus)),),
+        ));
     }
-    // Range arms must come after exact codes, and `default` last.
-    let mut ordered: Vec<(u8, TokenStream)> = arms
-        .into_iter()
-        .map(|a| {
-            let s = a.to_string();
-            let rank = if s.starts_with('_') {
-                2
-            } else if s.contains("..=") {
-                1
-            } else {
-                0
-            };
-            (rank, a)
-        })
-        .collect();
-    ordered.sort_by_key(|(r, _)| *r);
-    let arms = ordered.into_iter().map(|(_, a)| a);
+    let rank = |s: &StatusMatch| match s {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
+    };
+    arms.sort_by_key(|(s, _)| rank(s));
+    let arms = arms.into_iter().map(|(_, a)| a);
     quote! {
         let path = #path;
         let mut req = crate::runtime::Request::new(#method, #template, path);

@@ -43,6 +43,16 @@ pub fn build(
     );
     for o in &mut ops {
         o.op.pagination = detect_pagination(&o.op, &types, config);
+        if let Some(b) = &mut o.op.body {
+            // Only a JSON body that really has the configured field carries the key.
+            let keep = b.kind == super::BodyKind::Json
+                && b.idempotency_field
+                    .as_deref()
+                    .is_some_and(|f| body_has_field(&types, &b.ty, f));
+            if !keep {
+                b.idempotency_field = None;
+            }
+        }
     }
     let returns_list = |op: &Operation| {
         op.pagination.is_some()
@@ -55,6 +65,7 @@ pub fn build(
     mark_boxes(&mut types);
     assign_modules(&mut types, &resources);
 
+    let auth = auth_scheme(doc, &mut diags);
     if diags.iter().any(|d| d.severity == Severity::Error) {
         diags.retain(|d| d.severity == Severity::Error);
         return Err(diags);
@@ -102,7 +113,6 @@ pub fn build(
             })
             .collect()
     };
-    let auth = auth_scheme(doc);
     let features = config
         .feature_gated
         .iter()
@@ -145,12 +155,12 @@ pub fn build(
     Ok((api, diags))
 }
 
-fn auth_scheme(doc: &OpenAPI) -> Auth {
+fn auth_scheme(doc: &OpenAPI, diags: &mut Vec<Diagnostic>) -> Auth {
     use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme};
     let Some(components) = &doc.components else {
         return Auth::None;
     };
-    for scheme in components.security_schemes.values() {
+    for (key, scheme) in &components.security_schemes {
         match scheme {
             ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. })
                 if scheme.eq_ignore_ascii_case("bearer") =>
@@ -163,11 +173,42 @@ fn auth_scheme(doc: &OpenAPI) -> Auth {
                 location: APIKeyLocation::Header,
                 name,
                 ..
-            }) => return Auth::ApiKeyHeader(name.clone()),
+            }) => {
+                if !is_header_token(name) {
+                    diags.push(Diagnostic::error(
+                        crate::diag::pointer(["components", "securitySchemes", key, "name"]),
+                        format!("`{name}` is not a valid HTTP header name"),
+                    ));
+                }
+                return Auth::ApiKeyHeader(name.clone());
+            }
             _ => {}
         }
     }
     Auth::None
+}
+
+/// Whether a body type carries the given property (directly, or in any union member).
+fn body_has_field(types: &BTreeMap<String, TypeDef>, ty: &TypeRef, wire: &str) -> bool {
+    let Some(def) = ty.named().and_then(|n| types.get(n)) else {
+        return false;
+    };
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().any(|f| f.wire == wire),
+        TypeKind::UntaggedUnion(vs) | TypeKind::TaggedUnion { variants: vs, .. } => {
+            vs.iter().any(|v| body_has_field(types, &v.ty, wire))
+        }
+        TypeKind::Alias(t) => body_has_field(types, t, wire),
+        TypeKind::StringEnum(_) => false,
+    }
+}
+
+/// RFC 9110 `token`: what a header name may contain.
+fn is_header_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// Every named type a type definition mentions (fields, map values, variants, alias).

@@ -18,7 +18,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Type names the generated crate or the prelude already uses.
-const RESERVED_TYPES: &[&str] = &[
+pub const RESERVED_TYPES: &[&str] = &[
     "Option",
     "Result",
     "Vec",

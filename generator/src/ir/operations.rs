@@ -193,22 +193,36 @@ pub fn server_override(root: Option<&str>, op: &str) -> Option<ServerOverride> {
     })
 }
 
-fn resolve_param<'d>(doc: &'d OpenAPI, p: &'d ReferenceOr<Parameter>) -> Option<&'d Parameter> {
-    match p {
-        ReferenceOr::Item(p) => Some(p),
+/// Resolves an item that may be a reference into `#/components/{section}/...`;
+/// `section` picks that map out of the components.
+fn resolve<'d, T>(
+    doc: &'d OpenAPI,
+    item: &'d ReferenceOr<T>,
+    prefix: &str,
+    section: impl Fn(&'d openapiv3::Components) -> &'d indexmap::IndexMap<String, ReferenceOr<T>>,
+) -> Option<&'d T> {
+    match item {
+        ReferenceOr::Item(t) => Some(t),
         ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/parameters/")?;
-            match doc
-                .components
-                .as_ref()?
-                .parameters
-                .get(&crate::diag::unescape_token(name))?
-            {
-                ReferenceOr::Item(p) => Some(p),
+            let name = reference.strip_prefix(prefix)?;
+            match section(doc.components.as_ref()?).get(&crate::diag::unescape_token(name))? {
+                ReferenceOr::Item(t) => Some(t),
                 ReferenceOr::Reference { .. } => None,
             }
         }
     }
+}
+
+fn resolve_param<'d>(doc: &'d OpenAPI, p: &'d ReferenceOr<Parameter>) -> Option<&'d Parameter> {
+    resolve(doc, p, "#/components/parameters/", |c| &c.parameters)
+}
+
+fn resolve_body<'d>(doc: &'d OpenAPI, b: &'d ReferenceOr<RequestBody>) -> Option<&'d RequestBody> {
+    resolve(doc, b, "#/components/requestBodies/", |c| &c.request_bodies)
+}
+
+fn resolve_response<'d>(doc: &'d OpenAPI, r: &'d ReferenceOr<Response>) -> Option<&'d Response> {
+    resolve(doc, r, "#/components/responses/", |c| &c.responses)
 }
 
 fn build_params(
@@ -292,24 +306,6 @@ fn build_params(
     out
 }
 
-fn resolve_body<'d>(doc: &'d OpenAPI, b: &'d ReferenceOr<RequestBody>) -> Option<&'d RequestBody> {
-    match b {
-        ReferenceOr::Item(b) => Some(b),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/requestBodies/")?;
-            match doc
-                .components
-                .as_ref()?
-                .request_bodies
-                .get(&crate::diag::unescape_token(name))?
-            {
-                ReferenceOr::Item(b) => Some(b),
-                ReferenceOr::Reference { .. } => None,
-            }
-        }
-    }
-}
-
 fn is_json(media: &str) -> bool {
     let m = media.split(';').next().unwrap_or("").trim();
     m == "application/json" || m.ends_with("+json") || m == "*/*"
@@ -374,24 +370,6 @@ fn build_body(
         idempotency_field,
         example,
     })
-}
-
-fn resolve_response<'d>(doc: &'d OpenAPI, r: &'d ReferenceOr<Response>) -> Option<&'d Response> {
-    match r {
-        ReferenceOr::Item(r) => Some(r),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/responses/")?;
-            match doc
-                .components
-                .as_ref()?
-                .responses
-                .get(&crate::diag::unescape_token(name))?
-            {
-                ReferenceOr::Item(r) => Some(r),
-                ReferenceOr::Reference { .. } => None,
-            }
-        }
-    }
 }
 
 /// Variant name for a status code (`404` -> `NotFound`).

@@ -58,21 +58,7 @@ pub struct Annotations {
 impl<'a> TypeBuilder<'a> {
     /// Starts a type space over the document's component schemas; names every component.
     pub fn new(schemas: Option<&'a indexmap::IndexMap<String, ReferenceOr<Schema>>>) -> Self {
-        let mut scope = Scope::with_reserved(&[
-            "Option",
-            "Result",
-            "Vec",
-            "Box",
-            "String",
-            "Client",
-            "ClientBuilder",
-            "Error",
-            "Response",
-            "RequestOptions",
-            "Environment",
-            "Value",
-            "BTreeMap",
-        ]);
+        let mut scope = Scope::with_reserved(super::names::RESERVED_TYPES);
         let mut names = BTreeMap::new();
         let mut components = BTreeMap::new();
         if let Some(schemas) = schemas {
@@ -491,13 +477,7 @@ impl<'a> TypeBuilder<'a> {
                 boxed: false,
             });
         }
-        match discriminator {
-            Some(d) => TypeKind::TaggedUnion {
-                tag: d.property_name.clone(),
-                variants,
-            },
-            None => TypeKind::UntaggedUnion(variants),
-        }
+        union_kind(discriminator, variants)
     }
 
     fn all_of(&mut self, name: &str, members: &[ReferenceOr<Schema>], at: &str) -> TypeKind {
@@ -592,13 +572,7 @@ impl<'a> TypeBuilder<'a> {
                 boxed: false,
             });
         }
-        match discriminator {
-            Some(d) => TypeKind::TaggedUnion {
-                tag: d.property_name.clone(),
-                variants,
-            },
-            None => TypeKind::UntaggedUnion(variants),
-        }
+        union_kind(discriminator, variants)
     }
 
     /// The component an `allOf` only tightens: one reference plus members that add
@@ -735,6 +709,20 @@ fn single_value_property(s: &Schema) -> Option<String> {
         },
         ReferenceOr::Reference { .. } => None,
     })
+}
+
+/// Tagged by the discriminator when there is one, tried in order otherwise.
+fn union_kind(
+    discriminator: Option<&openapiv3::Discriminator>,
+    variants: Vec<UnionVariant>,
+) -> TypeKind {
+    match discriminator {
+        Some(d) => TypeKind::TaggedUnion {
+            tag: d.property_name.clone(),
+            variants,
+        },
+        None => TypeKind::UntaggedUnion(variants),
+    }
 }
 
 fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {

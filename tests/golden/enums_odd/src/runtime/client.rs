@@ -11,7 +11,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Url;
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
 use tracing::Instrument as _;
 
 use super::base_url::{is_insecure_for_credentials, parse_base_url};
@@ -254,17 +254,25 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-/// The `Authorization` value for a key, marked sensitive so that HTTP
-/// libraries leave it out of their debug output.
+/// The credential header's value for a key (`config::AUTH_PREFIX` + key, e.g.
+/// `Bearer <key>`), marked sensitive so that HTTP libraries leave it out of their
+/// debug output.
 fn auth_header(api_key: &str) -> Result<HeaderValue, BuildError> {
     let api_key = api_key.trim();
     if api_key.is_empty() {
         return Err(BuildError::InvalidApiKey);
     }
-    let mut value = HeaderValue::from_str(&format!("Bearer {api_key}"))
+    let mut value = HeaderValue::from_str(&format!("{}{api_key}", config::AUTH_PREFIX))
         .map_err(|_| BuildError::InvalidApiKey)?;
     value.set_sensitive(true);
     Ok(value)
+}
+
+/// The header that carries the credential: `config::AUTH_HEADER` (from the API's
+/// security scheme; the generator only emits valid lower-case names), else
+/// `Authorization`.
+fn auth_header_name() -> HeaderName {
+    HeaderName::from_bytes(config::AUTH_HEADER.as_bytes()).unwrap_or(AUTHORIZATION)
 }
 
 /// The API client. Cheap to clone: clones share one connection pool and
@@ -445,7 +453,7 @@ impl Client {
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .headers(p.headers.clone());
         if let Some(auth) = auth {
-            builder = builder.header(AUTHORIZATION, auth);
+            builder = builder.header(auth_header_name(), auth);
         }
         builder = match &p.body {
             PreparedBody::Empty => builder,
@@ -630,7 +638,8 @@ mod tests {
         let b = ClientBuilder::new().with_env_from(env)?;
         let expected_url = (!url_var.is_empty()).then_some("http://127.0.0.1:9");
         assert_eq!(b.base_url.as_deref(), expected_url);
-        let expected_key = (!key_var.is_empty()).then(|| b"Bearer key-from-env".to_vec());
+        let expected_key =
+            (!key_var.is_empty()).then(|| format!("{}key-from-env", config::AUTH_PREFIX).into_bytes());
         let b = if b.base_url.is_none() {
             b.base_url(TEST_BASE)
         } else {
