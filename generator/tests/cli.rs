@@ -114,6 +114,21 @@ fn construct_that_cannot_be_represented() {
 }
 
 #[test]
+fn api_key_header_that_is_not_a_header_name() {
+    let text = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  securitySchemes:\n    k: {{type: apiKey, in: header, name: 'bad name'}}\n"
+    );
+    let (o, spec, out) = run(&text, "badheader", &[]);
+    assert_failed_cleanly(
+        &o,
+        &out,
+        &spec,
+        "#/components/securitySchemes/k/name",
+        "not a valid HTTP header name",
+    );
+}
+
+#[test]
 fn loose_construct_warns_and_generates() {
     let text = format!(
         "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        odd:\n          not: {{type: string}}\n"

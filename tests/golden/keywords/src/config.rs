@@ -13,9 +13,9 @@ pub(crate) const BASE_URL_ENV: &str = "";
 /// Response headers that carry the server's request id, in order of preference.
 pub(crate) const REQUEST_ID_HEADERS: &[&str] = &["x-request-id"];
 /// Header carrying the API key, from the API's security scheme.
-pub(crate) const AUTH_HEADER: &str = "authorization";
+pub(crate) const AUTH_HEADER: &str = "x-api-key";
 /// Text sent before the API key in [`AUTH_HEADER`] (`Bearer ` for bearer auth).
-pub(crate) const AUTH_PREFIX: &str = "Bearer ";
+pub(crate) const AUTH_PREFIX: &str = "";
 /// Where the API is deployed. The first variant is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
