@@ -10,7 +10,7 @@ publish = false
 
 [features]
 default = []
-{{features}}
+{{cargo_features}}
 [dependencies]
 futures-core = "0.3"
 getrandom = "0.3"

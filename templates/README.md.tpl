@@ -3,3 +3,55 @@
 
 {{crate_description}}: {{operation_count}} operations and {{type_count}} types, generated from
 the {{api_name}} API description (`{{source}}`, version {{api_version}}).
+
+## Quickstart
+
+```rust,no_run
+# async fn run() -> Result<(), Box<dyn std::error::Error>> {
+let client = {{crate_ident}}::Client::builder()
+    .api_key("sk_test_...")
+    .base_url("http://127.0.0.1:4010") // optional: an `Environment` or any URL
+    .build()?;
+# let _ = client;
+# Ok(())
+# }
+```
+
+{{env_note}}
+
+Every operation is a method on a resource accessor, `client.<resource>().<method>(..)`.
+Required inputs are arguments; optional ones are setters on the returned request
+builder, which you `.await`:
+
+- `.send_with_response()` returns the body with the status, headers and request id.
+- `.timeout(..)`, `.max_retries(..)` or `.options(..)` override the client for one request.
+- List operations that page also have `.into_stream()` (every item across pages, as a
+  `futures_core::Stream` or with `.try_next().await`) and `.collect_all()`.
+
+## Errors
+
+`Error<E>` separates API errors (`Error::Api`, with `E` the operation's error enum: one
+variant per documented status, chosen by the status code alone, with the decoded body
+when it decodes), transport failures, timeouts, decode errors (with the JSON path of the
+failing field), encode errors and client-side validation errors. Every API error keeps
+the status, headers, raw body and request id.
+
+## Retries and idempotency
+
+Requests are retried (2 times by default, with exponential backoff, jitter and
+`Retry-After`) on connection failures, timeouts and 408, 429, 500, 502, 503 and 504.
+Requests that are not idempotent by HTTP method are retried only when they carry an
+idempotency key: where the API has a request-body idempotency field, the SDK fills it
+with a fresh UUID when you leave it empty and reuses that value on every retry.
+
+## Security
+
+The API key is sent only over HTTPS (plain `http://` only to a loopback address), is
+redacted from `Debug` output and logs, and can be replaced at runtime with
+`Client::set_api_key` for key rotation.
+
+## Features
+{{features}}
+## Examples
+
+See `examples/` (each runs against any base URL, e.g. a local mock server).

@@ -19,7 +19,29 @@ fn fill(template: &str, api: &Api) -> String {
         .iter()
         .map(|f| format!("# {}\n{} = []\n", f.docs.replace('\n', " "), f.name))
         .collect();
+    let feature_list: String = if api.features.is_empty() {
+        "\nNone.\n".to_string()
+    } else {
+        api.features
+            .iter()
+            .map(|f| format!("\n- `{}`: {}", f.name, f.docs.replace('\n', " ")))
+            .collect::<String>()
+            + "\n"
+    };
+    let env_note = match (
+        api.client.api_key_env.as_str(),
+        api.client.base_url_env.as_str(),
+    ) {
+        ("", _) => {
+            "`Client::from_env()` reads nothing from the environment for this API.".to_string()
+        }
+        (key, "") => format!("`Client::from_env()` reads the API key from `{key}`."),
+        (key, url) => format!(
+            "`Client::from_env()` reads the API key from `{key}` and an optional base URL from `{url}`."
+        ),
+    };
     template
+        .replace("{{env_note}}", &env_note)
         .replace("{{crate_name}}", &api.info.crate_name)
         .replace("{{crate_version}}", &api.info.crate_version)
         .replace("{{crate_description}}", &api.info.crate_description)
@@ -29,7 +51,8 @@ fn fill(template: &str, api: &Api) -> String {
         .replace("{{source}}", &api.info.source)
         .replace("{{api_key_env}}", &api.client.api_key_env)
         .replace("{{base_url_env}}", &api.client.base_url_env)
-        .replace("{{features}}", &features)
+        .replace("{{cargo_features}}", &features)
+        .replace("{{features}}", &feature_list)
         .replace(
             "{{operation_count}}",
             &api.resources
@@ -144,7 +167,7 @@ pub fn emit_crate(
     );
     files.insert(
         "src/lib.rs".into(),
-        format_file(api, "src/lib.rs", lib_rs(api, has_examples))?,
+        format_file(api, "src/lib.rs", lib_rs(has_examples))?,
     );
     Ok(files)
 }
@@ -215,7 +238,7 @@ fn config_rs(api: &Api) -> TokenStream {
     }
 }
 
-fn lib_rs(api: &Api, has_examples: bool) -> TokenStream {
+fn lib_rs(has_examples: bool) -> TokenStream {
     let example_mod = if has_examples {
         quote!(
             #[cfg(test)]
@@ -224,45 +247,9 @@ fn lib_rs(api: &Api, has_examples: bool) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let title = format!(
-        "Typed async client for the {} API ({} {}), generated from `{}`.",
-        api.info.api_name, api.info.title, api.info.version, api.info.source
-    );
-    let krate = api.info.crate_name.replace('-', "_");
-    let features: String = api
-        .features
-        .iter()
-        .map(|f| format!("\n- `{}`: {}", f.name, f.docs))
-        .collect();
-    let env_note = if api.client.api_key_env.is_empty() {
-        String::new()
-    } else {
-        format!(" `Client::from_env()` reads `{}`", api.client.api_key_env)
-            + &if api.client.base_url_env.is_empty() {
-                String::new()
-            } else {
-                format!(" and `{}`", api.client.base_url_env)
-            }
-            + "."
-    };
-    let body = format!(
-        "{title}\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = {krate}::Client::builder()\n    .api_key(\"sk_test_...\")\n    .build()?;\n# let _ = client;\n# Ok(())\n# }}\n```\n\nEvery operation is a method on a resource accessor (`client.<resource>().<method>(..)`)\nreturning a request builder: set optional inputs with its setters, then `.await` it.{env_note}\n\nErrors are typed per operation and chosen by HTTP status ([`Error`], [`ApiError`]); list\noperations stream across pages with `.into_stream()`.{}",
-        if features.is_empty() {
-            String::new()
-        } else {
-            format!("\n\nCargo features:{features}")
-        }
-    );
-    let doc_lines = body.lines().map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#![doc = #l])
-    });
     quote! {
-        #(#doc_lines)*
+        // The README is the crate documentation, so its quickstart is compiled as a doctest.
+        #![doc = include_str!("../README.md")]
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
 
