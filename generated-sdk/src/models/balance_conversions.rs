@@ -207,6 +207,16 @@ pub enum CreateBalanceConversionRequest {
     /// JSON matching none of the known members, kept verbatim.
     Unknown(serde_json::Value),
 }
+impl CreateBalanceConversionRequest {
+    /// Checks the constraints of the member this value holds before it is sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        match self {
+            Self::BySourceAmount(value) => value.validate(),
+            Self::ByTargetAmount(value) => value.validate(),
+            Self::Unknown(_) => Ok(()),
+        }
+    }
+}
 /// Request a locked FX rate and fee breakdown for a payin or payout. Send exactly one of `source_amount` or
 /// `destination_amount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

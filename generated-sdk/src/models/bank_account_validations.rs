@@ -245,3 +245,13 @@ pub enum ValidateBankAccountRequest {
     /// JSON matching none of the known members, kept verbatim.
     Unknown(serde_json::Value),
 }
+impl ValidateBankAccountRequest {
+    /// Checks the constraints of the member this value holds before it is sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        match self {
+            Self::BankAccount(value) => value.validate(),
+            Self::Reference(value) => value.validate(),
+            Self::Unknown(_) => Ok(()),
+        }
+    }
+}

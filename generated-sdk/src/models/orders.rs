@@ -15,6 +15,16 @@ pub enum CreateOrderRequest {
     /// JSON matching none of the known members, kept verbatim.
     Unknown(serde_json::Value),
 }
+impl CreateOrderRequest {
+    /// Checks the constraints of the member this value holds before it is sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        match self {
+            Self::Orders(value) => value.validate(),
+            Self::WithQuote(value) => value.validate(),
+            Self::Unknown(_) => Ok(()),
+        }
+    }
+}
 /// Create an order bound to a payin quote. The quote fixes amount, currency, payment method and expiry, so
 /// `amount`, `currency`, `price_id`, `payment_methods` (and `split_ids`) must not be sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

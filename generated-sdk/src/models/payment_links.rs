@@ -15,6 +15,16 @@ pub enum CreatePayinRequest {
     /// JSON matching none of the known members, kept verbatim.
     Unknown(serde_json::Value),
 }
+impl CreatePayinRequest {
+    /// Checks the constraints of the member this value holds before it is sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        match self {
+            Self::PaymentLink(value) => value.validate(),
+            Self::PaymentLinkWithQuote(value) => value.validate(),
+            Self::Unknown(_) => Ok(()),
+        }
+    }
+}
 /// `CreatePayinRequestPaymentLink` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePayinRequestPaymentLink {

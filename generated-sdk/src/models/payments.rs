@@ -1937,6 +1937,17 @@ pub enum PaymentPaymentMethodDetails {
     /// JSON matching none of the known members, kept verbatim.
     Unknown(serde_json::Value),
 }
+impl PaymentPaymentMethodDetails {
+    /// Checks the constraints of the member this value holds before it is sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        match self {
+            Self::BankTransfer(value) => value.validate(),
+            Self::PayViaBank(value) => value.validate(),
+            Self::Card(value) => value.validate(),
+            Self::Unknown(_) => Ok(()),
+        }
+    }
+}
 /// `PaymentPaymentMethodType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PaymentPaymentMethodType {

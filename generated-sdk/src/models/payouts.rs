@@ -233,6 +233,16 @@ pub enum CreatePayoutRequest {
     /// JSON matching none of the known members, kept verbatim.
     Unknown(serde_json::Value),
 }
+impl CreatePayoutRequest {
+    /// Checks the constraints of the member this value holds before it is sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        match self {
+            Self::WithoutQuote(value) => value.validate(),
+            Self::WithQuote(value) => value.validate(),
+            Self::Unknown(_) => Ok(()),
+        }
+    }
+}
 /// Payout body against a payout quote from `POST /quotes`. The quote fixes fees, FX rate, currencies, amount
 /// and rail, so `source_amount`, `destination_amount`, `source_currency`, `destination_currency` and
 /// `payment_rail` must not be sent (each is a `400`).

@@ -15,6 +15,16 @@ pub enum CreatePriceRequest {
     /// JSON matching none of the known members, kept verbatim.
     Unknown(serde_json::Value),
 }
+impl CreatePriceRequest {
+    /// Checks the constraints of the member this value holds before it is sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        match self {
+            Self::Fixed(value) => value.validate(),
+            Self::Percentage(value) => value.validate(),
+            Self::Unknown(_) => Ok(()),
+        }
+    }
+}
 /// The `Fixed` form of \[`CreatePriceRequest`\].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePriceRequestFixed {

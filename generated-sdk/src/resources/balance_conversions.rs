@@ -342,6 +342,7 @@ impl<'a> CreateBalanceConversion<'a> {
         );
         {
             let body = &self.body;
+            body.validate()?;
             req.json(body)?;
         }
         req.options(&self.options);

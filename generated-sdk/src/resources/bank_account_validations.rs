@@ -312,6 +312,7 @@ impl<'a> ValidateBankAccount<'a> {
         );
         {
             let body = &self.body;
+            body.validate()?;
             req.json(body)?;
         }
         req.options(&self.options);

@@ -354,6 +354,7 @@ impl<'a> CreateOrder<'a> {
         );
         {
             let body = &self.body;
+            body.validate()?;
             req.json(body)?;
             req.idempotency_field("request_id");
         }

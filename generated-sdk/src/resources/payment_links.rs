@@ -418,6 +418,7 @@ impl<'a> CreatePayin<'a> {
         );
         {
             let body = &self.body;
+            body.validate()?;
             req.json(body)?;
         }
         req.options(&self.options);

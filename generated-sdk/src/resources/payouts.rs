@@ -419,6 +419,7 @@ impl<'a> CreatePayout<'a> {
         );
         {
             let body = &self.body;
+            body.validate()?;
             req.json(body)?;
             req.idempotency_field("request_id");
         }

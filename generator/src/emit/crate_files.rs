@@ -82,7 +82,11 @@ pub fn emit_crate(
     // Models, one file per family.
     let modules: BTreeSet<&str> = api.types.iter().map(|t| t.module.as_str()).collect();
     for m in &modules {
-        let items = api.types.iter().filter(|t| t.module == *m).map(type_def);
+        let items = api
+            .types
+            .iter()
+            .filter(|t| t.module == *m)
+            .map(|t| type_def(api, t));
         let doc = if *m == "common" {
             " Types shared by several resources, or by none.".to_string()
         } else {

@@ -4,7 +4,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::docs::{doc_attrs, lines};
-use crate::ir::{EnumVariant, Field, StructDef, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::ir::{Api, EnumVariant, Field, StructDef, TypeDef, TypeKind, TypeRef, UnionVariant};
 
 /// An identifier from a name the IR has already made legal.
 pub fn ident(name: &str) -> Ident {
@@ -38,7 +38,7 @@ pub fn type_tokens(t: &TypeRef) -> TokenStream {
 }
 
 /// The item(s) for one named type.
-pub fn type_def(def: &TypeDef) -> TokenStream {
+pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let mut docs_text = def.docs.clone().unwrap_or_default();
     if docs_text.trim().is_empty() {
         docs_text = format!("`{}` from the API description.", def.name);
@@ -52,8 +52,16 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
     let body = match &def.kind {
         TypeKind::Struct(s) => structure(def, s),
         TypeKind::StringEnum(values) => string_enum(&def.name, values),
-        TypeKind::TaggedUnion { tag, variants } => tagged_union(&def.name, tag, variants),
-        TypeKind::UntaggedUnion(variants) => untagged_union(&def.name, variants),
+        TypeKind::TaggedUnion { tag, variants } => {
+            let union = tagged_union(&def.name, tag, variants);
+            let validate = union_validate(api, &def.name, variants);
+            quote!(#union #validate)
+        }
+        TypeKind::UntaggedUnion(variants) => {
+            let union = untagged_union(&def.name, variants);
+            let validate = union_validate(api, &def.name, variants);
+            quote!(#union #validate)
+        }
         TypeKind::Alias(t) => {
             let name = ident(&def.name);
             let t = type_tokens(t);
@@ -421,6 +429,42 @@ fn variant_payload(v: &UnionVariant) -> TokenStream {
         quote!(Box<#t>)
     } else {
         t
+    }
+}
+
+/// Whether values of a type have a `validate()` method (structs and unions do).
+pub fn has_validate(api: &Api, ty: &TypeRef) -> bool {
+    ty.named()
+        .and_then(|n| api.types.iter().find(|t| t.name == n))
+        .is_some_and(|d| {
+            matches!(
+                d.kind,
+                TypeKind::Struct(_) | TypeKind::TaggedUnion { .. } | TypeKind::UntaggedUnion(_)
+            )
+        })
+}
+
+/// A union validates whichever member it holds.
+fn union_validate(api: &Api, name: &str, variants: &[UnionVariant]) -> TokenStream {
+    let name = ident(name);
+    let arms = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        if has_validate(api, &v.ty) {
+            quote!(Self::#n(value) => value.validate(),)
+        } else {
+            quote!(Self::#n(_) => Ok(()),)
+        }
+    });
+    quote! {
+        impl #name {
+            /// Checks the constraints of the member this value holds before it is sent.
+            pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+                match self {
+                    #(#arms)*
+                    Self::Unknown(_) => Ok(()),
+                }
+            }
+        }
     }
 }
 

@@ -6,10 +6,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, lines, sanitize};
-use super::models::{ident, type_tokens};
+use super::models::{has_validate, ident, type_tokens};
 use crate::ir::{
     Api, BodyKind, Method, Operation, Param, ParamLocation, Resource, ResponseDef, ServerOverride,
-    StatusMatch, TypeDef, TypeKind, TypeRef,
+    StatusMatch, TypeKind, TypeRef,
 };
 
 /// The module for one resource.
@@ -220,16 +220,6 @@ fn is_string_enum(api: &Api, name: &str) -> bool {
     api.types
         .iter()
         .any(|t| t.name == name && matches!(t.kind, TypeKind::StringEnum(_)))
-}
-
-fn find_type<'a>(api: &'a Api, name: &str) -> Option<&'a TypeDef> {
-    api.types.iter().find(|t| t.name == name)
-}
-
-fn has_validate(api: &Api, ty: &TypeRef) -> bool {
-    ty.named()
-        .and_then(|n| find_type(api, n))
-        .is_some_and(|d| matches!(d.kind, TypeKind::Struct(_)))
 }
 
 /// What a successful call returns.

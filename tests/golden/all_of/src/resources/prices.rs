@@ -74,6 +74,7 @@ impl<'a> CreatePrice<'a> {
         );
         {
             let body = &self.body;
+            body.validate()?;
             req.json(body)?;
         }
         req.options(&self.options);

@@ -37,6 +37,16 @@ impl<'de> serde::Deserialize<'de> for Event {
         }
     }
 }
+impl Event {
+    /// Checks the constraints of the member this value holds before it is sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        match self {
+            Self::Payment(value) => value.validate(),
+            Self::Refund(value) => value.validate(),
+            Self::Unknown(_) => Ok(()),
+        }
+    }
+}
 /// `PaymentEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentEvent {

@@ -67,6 +67,16 @@ pub enum ConversionRate {
     /// JSON matching none of the known members, kept verbatim.
     Unknown(serde_json::Value),
 }
+impl ConversionRate {
+    /// Checks the constraints of the member this value holds before it is sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        match self {
+            Self::Number(_) => Ok(()),
+            Self::String(_) => Ok(()),
+            Self::Unknown(_) => Ok(()),
+        }
+    }
+}
 /// `CreateConversionRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -79,4 +89,14 @@ pub enum CreateConversionRequest {
     ByTargetAmount(Box<crate::models::ByTargetAmount>),
     /// JSON matching none of the known members, kept verbatim.
     Unknown(serde_json::Value),
+}
+impl CreateConversionRequest {
+    /// Checks the constraints of the member this value holds before it is sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        match self {
+            Self::BySourceAmount(value) => value.validate(),
+            Self::ByTargetAmount(value) => value.validate(),
+            Self::Unknown(_) => Ok(()),
+        }
+    }
 }

@@ -80,6 +80,7 @@ impl<'a> CreateConversion<'a> {
         );
         {
             let body = &self.body;
+            body.validate()?;
             req.json(body)?;
         }
         req.options(&self.options);

@@ -1,0 +1,948 @@
+//! The generated Glomo SDK against an in-process mock HTTP server (wiremock): the exact
+//! requests it sends and how it decodes what comes back, including the runtime's
+//! retries, timeouts, pagination and error handling.
+
+use std::time::{Duration, Instant};
+
+use glomo_sdk::models::*;
+use glomo_sdk::resources::{balances::GetBalanceError, payouts::*, refunds::CreateRefundError};
+use glomo_sdk::{Client, Error, FilePart};
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+async fn server() -> MockServer {
+    MockServer::start().await
+}
+
+/// A client for the mock server: the server stands for `https://host/api/v1`, so v2
+/// operations must land on `/api/v2/...`. Backoff is short so retry tests stay quick.
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .api_key("test-key")
+        .base_url(format!("{}/api/v1", server.uri()))
+        .initial_backoff(Duration::from_millis(5))
+        .max_backoff(Duration::from_millis(20))
+        .build()
+        .unwrap()
+}
+
+fn json_response(status: u16, body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(body)
+}
+
+async fn requests(server: &MockServer) -> Vec<Request> {
+    server.received_requests().await.unwrap()
+}
+
+async fn last(server: &MockServer) -> Request {
+    requests(server).await.pop().expect("a request was sent")
+}
+
+fn page(items: Value, next: Option<u32>) -> Value {
+    json!({"data": items, "page_meta": {"current": 1, "previous": null, "next": next, "per_page": 20, "pages": 1, "count": 1}})
+}
+
+fn body_json(r: &Request) -> Value {
+    serde_json::from_slice(&r.body).unwrap()
+}
+
+fn header<'r>(r: &'r Request, name: &str) -> Option<&'r str> {
+    r.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Mounts a response for one method and path, expected exactly once.
+async fn expect(server: &MockServer, verb: &str, p: &str, response: ResponseTemplate) {
+    Mock::given(method(verb))
+        .and(path(p))
+        .respond_with(response)
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn one_operation_of_every_resource_sends_the_documented_request() {
+    let s = server().await;
+    let c = client(&s);
+
+    expect(
+        &s,
+        "GET",
+        "/api/v1/balances",
+        json_response(200, json!({"balances": []})),
+    )
+    .await;
+    c.balances().get().await.unwrap();
+
+    expect(
+        &s,
+        "GET",
+        "/api/v1/balance_conversions",
+        json_response(200, page(json!([{"id": "conv_1"}]), None)),
+    )
+    .await;
+    let convs = c
+        .balance_conversions()
+        .list()
+        .source_currency("USD")
+        .per_page(5)
+        .await
+        .unwrap();
+    assert_eq!(convs.data.unwrap()[0].id.as_deref(), Some("conv_1"));
+    assert_eq!(
+        last(&s).await.url.query(),
+        Some("source_currency=USD&per_page=5")
+    );
+
+    expect(
+        &s,
+        "GET",
+        "/api/v1/payin/payin_1",
+        json_response(200, json!({"id": "payin_1"})),
+    )
+    .await;
+    assert_eq!(
+        c.payment_links()
+            .get("payin_1")
+            .await
+            .unwrap()
+            .id
+            .as_deref(),
+        Some("payin_1")
+    );
+
+    expect(
+        &s,
+        "GET",
+        "/api/v1/orders/order_1",
+        json_response(200, json!({"id": "order_1", "status": "paid"})),
+    )
+    .await;
+    assert_eq!(
+        c.orders().get("order_1").await.unwrap().id.as_deref(),
+        Some("order_1")
+    );
+
+    expect(
+        &s,
+        "GET",
+        "/api/v1/customer",
+        json_response(200, page(json!([]), None)),
+    )
+    .await;
+    c.customers().list().per_page(5).page(2).await.unwrap();
+    assert_eq!(last(&s).await.url.query(), Some("per_page=5&page=2"));
+
+    expect(
+        &s,
+        "GET",
+        "/api/v1/lrs/banks",
+        json_response(200, json!([{"bank_code": "hdfc", "bank_name": "HDFC"}])),
+    )
+    .await;
+    assert_eq!(
+        c.lrs().get_banks().await.unwrap()[0].bank_code.as_deref(),
+        Some("hdfc")
+    );
+
+    expect(
+        &s,
+        "GET",
+        "/api/v1/document",
+        json_response(200, page(json!([{"id": "doc_1"}]), None)),
+    )
+    .await;
+    c.documents().list().await.unwrap();
+
+    // Path parameters are percent-encoded.
+    expect(
+        &s,
+        "GET",
+        "/api/v1/payment/payt%201%2Fx",
+        json_response(200, json!({"id": "payt 1/x"})),
+    )
+    .await;
+    assert_eq!(
+        c.payments().get("payt 1/x").await.unwrap().id.as_deref(),
+        Some("payt 1/x")
+    );
+
+    expect(
+        &s,
+        "GET",
+        "/api/v1/refunds/refund_1",
+        json_response(200, json!({"id": "refund_1"})),
+    )
+    .await;
+    c.refunds().get("refund_1").await.unwrap();
+
+    expect(
+        &s,
+        "GET",
+        "/api/v1/prices",
+        json_response(200, page(json!([]), None)),
+    )
+    .await;
+    c.prices().list().await.unwrap();
+
+    let subscription = json!({"id": "sub_1", "customer_id": "cust_1", "product_name": "Plan", "product_description": "Monthly",
+        "status": "paused", "amount": 1000, "currency": "USD", "interval_type": "month", "start_date": "2026-01-01",
+        "expires_at": "2027-01-01T00:00:00Z", "subscription_link_url": "https://pay.example/sub_1"});
+    expect(
+        &s,
+        "PATCH",
+        "/api/v1/subscriptions/sub_1/pause",
+        json_response(200, subscription),
+    )
+    .await;
+    let paused = c.subscriptions().pause("sub_1").await.unwrap();
+    assert_eq!(paused.customer_id, "cust_1");
+    assert!(
+        last(&s).await.body.is_empty(),
+        "no body on a bodiless PATCH"
+    );
+
+    expect(
+        &s,
+        "GET",
+        "/api/v1/rfis/rfi_1",
+        json_response(200, json!({"id": "rfi_1"})),
+    )
+    .await;
+    c.rfis().get("rfi_1").await.unwrap();
+
+    expect(
+        &s,
+        "PATCH",
+        "/api/v1/payouts/payout_1/cancel",
+        json_response(200, json!({"id": "payout_1", "status": "cancelled"})),
+    )
+    .await;
+    let cancelled = c.payouts().cancel("payout_1").await.unwrap();
+    assert_eq!(cancelled.status.as_deref(), Some("cancelled"));
+
+    expect(
+        &s,
+        "GET",
+        "/api/v1/beneficiaries/bene_1",
+        json_response(200, json!({"id": "bene_1"})),
+    )
+    .await;
+    c.beneficiaries().get("bene_1").await.unwrap();
+
+    // v2 operations resolve to the sibling /api/v2 mount, not /api/v1/v2.
+    expect(
+        &s,
+        "GET",
+        "/api/v2/beneficiaries/bene_2",
+        json_response(200, json!({"id": "bene_2"})),
+    )
+    .await;
+    assert_eq!(
+        c.beneficiaries_v2()
+            .get("bene_2")
+            .await
+            .unwrap()
+            .id
+            .as_deref(),
+        Some("bene_2")
+    );
+
+    expect(
+        &s,
+        "GET",
+        "/api/v1/bank_account_validation",
+        json_response(200, page(json!([]), None)),
+    )
+    .await;
+    c.bank_account_validations().list().await.unwrap();
+
+    expect(
+        &s,
+        "POST",
+        "/api/v1/internal-transfer",
+        json_response(201, json!({"id": "itr_1"})),
+    )
+    .await;
+    let transfer = CreateInternalTransferRequest::new(
+        500,
+        CreateInternalTransferRequestCurrency::Aed,
+        "rent".into(),
+        "merch_a".into(),
+        "merch_b".into(),
+    );
+    c.internal_transfers().create(transfer).await.unwrap();
+    let sent = last(&s).await;
+    assert_eq!(header(&sent, "content-type"), Some("application/json"));
+    assert_eq!(
+        body_json(&sent),
+        json!({"amount": 500, "currency": "AED", "reference": "rent", "from_merchant_id": "merch_a", "to_merchant_id": "merch_b"})
+    );
+
+    expect(
+        &s,
+        "GET",
+        "/api/v1/withdrawals",
+        json_response(200, page(json!([]), None)),
+    )
+    .await;
+    #[allow(
+        deprecated,
+        reason = "the withdrawal API is deprecated but still served"
+    )]
+    c.withdrawals().list().await.unwrap();
+
+    expect(
+        &s,
+        "GET",
+        "/api/v1/withdrawal_accounts/wa_1",
+        json_response(200, json!({"id": "wa_1"})),
+    )
+    .await;
+    c.withdrawal_accounts().get("wa_1").await.unwrap();
+
+    expect(
+        &s,
+        "GET",
+        "/api/v1/settlements/setl_1",
+        json_response(200, json!({"id": "setl_1"})),
+    )
+    .await;
+    c.settlements().get("setl_1").await.unwrap();
+
+    // Required query parameters are arguments.
+    expect(
+        &s,
+        "DELETE",
+        "/api/v1/virtual-accounts",
+        ResponseTemplate::new(200).set_body_json(json!({})),
+    )
+    .await;
+    let _ = c
+        .virtual_accounts()
+        .close("local", "USD")
+        .send_with_response()
+        .await;
+    assert_eq!(
+        last(&s).await.url.query(),
+        Some("payment_type=local&currency=USD")
+    );
+
+    let merchant = json!({"owner_merchant_id": "merch_0", "merchant_id": "merch_1", "status": "success", "name": "Acme",
+        "registration_number": "REG1", "registration_country": "IND", "address": {"address_line1": "1 Road", "city": "Pune", "state": "MH", "pincode": "411001", "country": "IND"},
+        "operation_countries": ["IND"], "created_at": "2025-10-07T06:11:47Z", "updated_at": "2025-10-07T06:11:47Z",
+        "jwt_token": "child"});
+    expect(
+        &s,
+        "GET",
+        "/api/v1/platform/merchants/merch_1",
+        json_response(200, merchant),
+    )
+    .await;
+    assert_eq!(
+        c.platform().get("merch_1").await.unwrap().merchant_id,
+        "merch_1"
+    );
+
+    expect(
+        &s,
+        "POST",
+        "/api/v1/api-keys/rotate",
+        json_response(200, json!({})),
+    )
+    .await;
+    let rotate: RotateApiKeyRequest =
+        serde_json::from_value(json!({"expire_after_in_seconds": 3600})).unwrap();
+    let _ = c.api_keys().rotate(rotate).send_with_response().await;
+    assert_eq!(body_json(&last(&s).await)["expire_after_in_seconds"], 3600);
+
+    // Every request carried the credentials, the crate's User-Agent and accepts JSON.
+    for r in requests(&s).await {
+        assert_eq!(
+            header(&r, "authorization"),
+            Some("Bearer test-key"),
+            "{}",
+            r.url
+        );
+        assert!(header(&r, "user-agent").unwrap().starts_with("glomo-sdk/"));
+        assert_eq!(header(&r, "accept"), Some("application/json"));
+    }
+    s.verify().await;
+}
+
+#[tokio::test]
+async fn sandbox_operations_are_reachable_with_the_feature() {
+    let s = server().await;
+    let c = client(&s);
+    expect(
+        &s,
+        "PATCH",
+        "/api/v2/beneficiaries/bene_1/mock-review",
+        json_response(200, json!({"id": "bene_1", "status": "active"})),
+    )
+    .await;
+    let review =
+        MockReviewBeneficiaryV2Request::new(MockReviewBeneficiaryV2RequestReviewAction::Approve);
+    c.beneficiaries_v2()
+        .mock_review("bene_1", review)
+        .await
+        .unwrap();
+    assert_eq!(
+        body_json(&last(&s).await),
+        json!({"review_action": "approve"})
+    );
+}
+
+#[tokio::test]
+async fn document_upload_is_multipart_with_file_name_and_type() {
+    let s = server().await;
+    let c = client(&s);
+    expect(
+        &s,
+        "POST",
+        "/api/v1/document",
+        json_response(201, json!({"id": "doc_1"})),
+    )
+    .await;
+    let file = FilePart::new(b"%PDF-1.4 body".to_vec(), "invoice.pdf", "application/pdf");
+    let doc = c
+        .documents()
+        .create(CreateDocumentRequest::new("Invoice 7".into(), file))
+        .await
+        .unwrap();
+    assert_eq!(doc.id.as_deref(), Some("doc_1"));
+    let r = last(&s).await;
+    assert!(
+        header(&r, "content-type")
+            .unwrap()
+            .starts_with("multipart/form-data; boundary=")
+    );
+    let body = String::from_utf8_lossy(&r.body);
+    assert!(
+        body.contains("name=\"document_name\"\r\n\r\nInvoice 7\r\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains("name=\"file\"; filename=\"invoice.pdf\""),
+        "{body}"
+    );
+    assert!(
+        body.contains("Content-Type: application/pdf\r\n\r\n%PDF-1.4 body"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn api_key_is_redacted_and_rotates() {
+    let s = server().await;
+    let c = client(&s);
+    let shown = format!("{c:?}");
+    assert!(!shown.contains("test-key"), "{shown}");
+    Mock::given(method("GET"))
+        .respond_with(json_response(200, json!({})))
+        .mount(&s)
+        .await;
+    c.balances().get().await.unwrap();
+    c.set_api_key("rotated-key").unwrap();
+    c.balances().get().await.unwrap();
+    let keys: Vec<String> = requests(&s)
+        .await
+        .iter()
+        .map(|r| header(r, "authorization").unwrap().to_owned())
+        .collect();
+    assert_eq!(keys, ["Bearer test-key", "Bearer rotated-key"]);
+    // Never over plain http to a remote host.
+    let remote = Client::builder()
+        .api_key("k")
+        .base_url("http://api.example.com")
+        .build();
+    assert!(remote.is_err());
+}
+
+/// Fails the first `failures` calls with `status`, then answers 200/201 with `ok`.
+async fn flaky(
+    s: &MockServer,
+    verb: &str,
+    p: &str,
+    failures: u64,
+    status: ResponseTemplate,
+    ok: ResponseTemplate,
+) {
+    Mock::given(method(verb))
+        .and(path(p))
+        .respond_with(status)
+        .up_to_n_times(failures)
+        .with_priority(1)
+        .mount(s)
+        .await;
+    Mock::given(method(verb))
+        .and(path(p))
+        .respond_with(ok)
+        .with_priority(2)
+        .mount(s)
+        .await;
+}
+
+#[tokio::test]
+async fn get_is_retried_on_503_up_to_the_limit() {
+    let s = server().await;
+    let c = client(&s);
+    flaky(
+        &s,
+        "GET",
+        "/api/v1/payouts/p1",
+        2,
+        ResponseTemplate::new(503),
+        json_response(200, json!({"id": "p1"})),
+    )
+    .await;
+    assert_eq!(
+        c.payouts().get("p1").await.unwrap().id.as_deref(),
+        Some("p1")
+    );
+    assert_eq!(requests(&s).await.len(), 3);
+
+    let s = server().await;
+    let c = client(&s);
+    flaky(
+        &s,
+        "GET",
+        "/api/v1/payouts/p1",
+        3,
+        ResponseTemplate::new(503),
+        json_response(200, json!({})),
+    )
+    .await;
+    let err = c.payouts().get("p1").await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(requests(&s).await.len(), 3, "1 attempt + 2 retries");
+
+    // A per-request override.
+    let s = server().await;
+    let c = client(&s);
+    flaky(
+        &s,
+        "GET",
+        "/api/v1/payouts/p1",
+        1,
+        ResponseTemplate::new(503),
+        json_response(200, json!({})),
+    )
+    .await;
+    assert!(c.payouts().get("p1").max_retries(0).await.is_err());
+    assert_eq!(requests(&s).await.len(), 1);
+}
+
+#[tokio::test]
+async fn client_errors_are_never_retried() {
+    for status in [400, 401, 403, 404, 409, 422] {
+        let s = server().await;
+        let c = client(&s);
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(status))
+            .mount(&s)
+            .await;
+        let err = c.payouts().get("p1").await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(requests(&s).await.len(), 1, "status {status}");
+    }
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured() {
+    let s = server().await;
+    let c = client(&s);
+    flaky(
+        &s,
+        "GET",
+        "/api/v1/balances",
+        1,
+        ResponseTemplate::new(429).insert_header("retry-after", "1"),
+        json_response(200, json!({})),
+    )
+    .await;
+    let started = Instant::now();
+    c.balances().get().await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited {:?}",
+        started.elapsed()
+    );
+    assert_eq!(requests(&s).await.len(), 2);
+}
+
+#[tokio::test]
+async fn post_without_idempotency_key_is_not_retried() {
+    let s = server().await;
+    let c = client(&s);
+    flaky(
+        &s,
+        "POST",
+        "/api/v1/customer",
+        1,
+        ResponseTemplate::new(503),
+        json_response(201, json!({})),
+    )
+    .await;
+    let customer = CreateCustomerRequest {
+        name: "Asha Rao".into(),
+        customer_type: CustomerCustomerType::Individual,
+        email: "a@example.com".into(),
+        phone: None,
+        dob: None,
+        nationality: None,
+        tax_identification_number: None,
+        address: "1 Road".into(),
+        city: "Pune".into(),
+        state: "MH".into(),
+        country: "IND".into(),
+        pincode: "411001".into(),
+    };
+    let err = c.customers().create(customer).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(
+        requests(&s).await.len(),
+        1,
+        "a create without request_id may not be repeated"
+    );
+}
+
+fn payout_body(request_id: Option<&str>) -> CreatePayoutRequest {
+    let mut p = CreatePayoutWithoutQuoteRequest::new(
+        "S0802".into(),
+        "bene_1".into(),
+        CreatePayoutWithoutQuoteRequestSourceCurrency::Usd,
+        CreatePayoutWithoutQuoteRequestDestinationCurrency::Inr,
+    );
+    p.source_amount = Some(1000);
+    p.request_id = request_id.map(String::from);
+    CreatePayoutRequest::WithoutQuote(Box::new(p))
+}
+
+#[tokio::test]
+async fn post_with_request_id_is_retried_with_the_same_key() {
+    let s = server().await;
+    let c = client(&s);
+    flaky(
+        &s,
+        "POST",
+        "/api/v1/payouts",
+        1,
+        ResponseTemplate::new(502),
+        json_response(201, json!({"id": "payout_1"})),
+    )
+    .await;
+    let payout = c.payouts().create(payout_body(None)).await.unwrap();
+    assert_eq!(payout.id.as_deref(), Some("payout_1"));
+    let sent: Vec<Value> = requests(&s).await.iter().map(body_json).collect();
+    assert_eq!(sent.len(), 2);
+    let key = sent[0]["request_id"].as_str().unwrap().to_owned();
+    assert_eq!(key.len(), 36, "a UUID was filled in: {key}");
+    assert_eq!(
+        sent[1]["request_id"],
+        key.as_str(),
+        "the retry re-sends the same key"
+    );
+    assert_eq!(sent[0]["source_amount"], 1000);
+
+    // The caller's own key always wins.
+    let s = server().await;
+    let c = client(&s);
+    expect(&s, "POST", "/api/v1/payouts", json_response(201, json!({}))).await;
+    c.payouts()
+        .create(payout_body(Some("mine-1")))
+        .await
+        .unwrap();
+    assert_eq!(body_json(&last(&s).await)["request_id"], "mine-1");
+}
+
+#[tokio::test]
+async fn a_slow_response_times_out() {
+    let s = server().await;
+    let c = client(&s);
+    Mock::given(method("GET"))
+        .respond_with(json_response(200, json!({})).set_delay(Duration::from_secs(2)))
+        .mount(&s)
+        .await;
+    let err = c
+        .balances()
+        .get()
+        .timeout(Duration::from_millis(100))
+        .max_retries(0)
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+}
+
+#[tokio::test]
+async fn pagination_walks_three_pages_with_a_pinned_window() {
+    let s = server().await;
+    let c = client(&s);
+    for (n, items, next) in [
+        (1, json!([{"id": "a"}, {"id": "b"}]), Some(2)),
+        (2, json!([{"id": "c"}]), Some(3)),
+        (3, json!([{"id": "d"}]), None),
+    ] {
+        Mock::given(method("GET"))
+            .and(path("/api/v1/payouts"))
+            .and(query_param("page", n.to_string()))
+            .respond_with(json_response(200, page(items, next)))
+            .expect(1)
+            .mount(&s)
+            .await;
+    }
+    let all = c
+        .payouts()
+        .list()
+        .status(GetPayoutsStatus::Success)
+        .collect_all()
+        .await
+        .unwrap();
+    let ids: Vec<_> = all.iter().map(|p| p.id.clone().unwrap()).collect();
+    assert_eq!(ids, ["a", "b", "c", "d"]);
+    let sent = requests(&s).await;
+    let before: Vec<String> = sent
+        .iter()
+        .map(|r| {
+            r.url
+                .query_pairs()
+                .find(|(k, _)| k == "before")
+                .map(|(_, v)| v.into_owned())
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        before.iter().all(|b| b == &before[0] && b.ends_with('Z')),
+        "{before:?}"
+    );
+    assert!(
+        sent.iter()
+            .all(|r| r.url.query().unwrap().contains("status=success"))
+    );
+    s.verify().await;
+
+    // The caller's own window is kept, not pinned.
+    let s = server().await;
+    let c = client(&s);
+    Mock::given(method("GET"))
+        .respond_with(json_response(200, page(json!([]), None)))
+        .mount(&s)
+        .await;
+    let mut stream = c
+        .payouts()
+        .list()
+        .after("2025-01-01T00:00:00Z")
+        .into_stream();
+    assert!(
+        stream.try_next().await.unwrap().is_none(),
+        "an empty list ends the stream"
+    );
+    let q = last(&s).await.url.query().unwrap().to_owned();
+    assert!(
+        q.contains("after=2025-01-01T00%3A00%3A00Z") && !q.contains("before="),
+        "{q}"
+    );
+    assert_eq!(requests(&s).await.len(), 1);
+}
+
+#[tokio::test]
+async fn documented_errors_decode_by_status() {
+    let s = server().await;
+    let c = client(&s);
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payouts/nope"))
+        .respond_with(
+            json_response(
+                404,
+                json!({"error": "Not Found", "message": "Payout not found"}),
+            )
+            .insert_header("x-request-id", "req-42"),
+        )
+        .mount(&s)
+        .await;
+    let err = c.payouts().get("nope").await.unwrap_err();
+    let Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(api.status().as_u16(), 404);
+    assert_eq!(api.request_id(), Some("req-42"));
+    assert_eq!(api.message().as_deref(), Some("Payout not found"));
+    let GetPayoutByIdError::NotFound(Some(body)) = api.kind() else {
+        panic!("{:?}", api.kind())
+    };
+    // The recorded casing differs from the spec's enum: kept, not rejected.
+    assert_eq!(body.error.as_ref().map(|e| e.as_str()), Some("Not Found"));
+
+    Mock::given(method("GET"))
+        .and(path("/api/v1/balances"))
+        .respond_with(json_response(401, json!({"message": "Missing token"})))
+        .mount(&s)
+        .await;
+    let err = c.balances().get().await.unwrap_err();
+    assert!(
+        matches!(err.kind(), Some(GetBalanceError::Unauthorized(Some(_)))),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.api().unwrap().message().as_deref(),
+        Some("Missing token")
+    );
+
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payouts"))
+        .respond_with(json_response(
+            409,
+            json!({"error": "Conflict", "message": "A payout with this request_id already exists"}),
+        ))
+        .mount(&s)
+        .await;
+    let err = c
+        .payouts()
+        .create(payout_body(Some("dup")))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), Some(CreatePayoutError::Conflict(Some(_)))),
+        "{err:?}"
+    );
+
+    // Refund create's 422 carries the refund itself, as typed data.
+    Mock::given(method("POST"))
+        .and(path("/api/v1/refunds"))
+        .respond_with(json_response(
+            422,
+            json!({"id": "refund_9", "status": "failed"}),
+        ))
+        .mount(&s)
+        .await;
+    let refund: CreateRefundRequest =
+        serde_json::from_value(json!({"payment_id": "payt_1", "amount": 100, "reason": "x"}))
+            .unwrap();
+    let err = c.refunds().create(refund).await.unwrap_err();
+    let Some(CreateRefundError::UnprocessableEntity(Some(r))) = err.kind() else {
+        panic!("{err:?}")
+    };
+    assert_eq!(r.id.as_deref(), Some("refund_9"));
+    assert_eq!(r.status, Some(RefundStatus::Failed));
+}
+
+#[tokio::test]
+async fn undocumented_and_malformed_error_bodies_keep_the_raw_response() {
+    let s = server().await;
+    let c = client(&s);
+    let html = "<html><body>502 Bad Gateway</body></html>";
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payouts/html"))
+        .respond_with(ResponseTemplate::new(500).set_body_raw(html, "text/html"))
+        .mount(&s)
+        .await;
+    let err = c.payouts().get("html").max_retries(0).await.unwrap_err();
+    let api = err.api().unwrap();
+    assert!(matches!(api.kind(), GetPayoutByIdError::UnexpectedStatus));
+    assert_eq!(api.status().as_u16(), 500);
+    assert_eq!(api.body_text(), html);
+    assert_eq!(api.message(), None);
+
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payouts/empty"))
+        .respond_with(ResponseTemplate::new(429))
+        .mount(&s)
+        .await;
+    let err = c.payouts().get("empty").max_retries(0).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert!(err.api().unwrap().body().is_empty());
+
+    // The docs' nested shape: the documented body does not decode, the message is still found.
+    Mock::given(method("POST"))
+        .and(path("/api/v1/customer"))
+        .respond_with(json_response(
+            400,
+            json!({"error": {"code": "invalid_request_error", "message": "nested"}}),
+        ))
+        .mount(&s)
+        .await;
+    let customer: CreateCustomerRequest = serde_json::from_value(json!({"name": "A B", "customer_type": "individual",
+        "email": "a@b.c", "address": "x", "city": "x", "state": "x", "country": "IND", "pincode": "1"})).unwrap();
+    let err = c.customers().create(customer).await.unwrap_err();
+    let api = err.api().unwrap();
+    assert_eq!(api.status().as_u16(), 400);
+    assert_eq!(api.message().as_deref(), Some("nested"));
+}
+
+#[tokio::test]
+async fn unknown_enum_values_survive_a_round_trip() {
+    let s = server().await;
+    let c = client(&s);
+    Mock::given(method("GET"))
+        .respond_with(json_response(
+            200,
+            json!({"id": "p1", "status": "on_the_moon"}),
+        ))
+        .mount(&s)
+        .await;
+    let payout = c.payouts().get("p1").await.unwrap();
+    assert_eq!(
+        payout.status,
+        Some(PayoutStatus::Unknown("on_the_moon".into()))
+    );
+    assert_eq!(
+        serde_json::to_value(&payout).unwrap()["status"],
+        "on_the_moon"
+    );
+}
+
+#[tokio::test]
+async fn truncated_or_mistyped_bodies_are_decode_errors_naming_the_field() {
+    let s = server().await;
+    let c = client(&s);
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payouts/typed"))
+        .respond_with(json_response(
+            200,
+            json!({"id": "p1", "source_amount": "ten"}),
+        ))
+        .mount(&s)
+        .await;
+    let err = c.payouts().get("typed").await.unwrap_err();
+    let Error::Decode(d) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(d.path(), "source_amount");
+    assert_eq!(d.status().as_u16(), 200);
+
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payouts/cut"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"id": "p1", "status":"#, "application/json"),
+        )
+        .mount(&s)
+        .await;
+    let err = c.payouts().get("cut").await.unwrap_err();
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn spec_constraints_are_checked_before_sending() {
+    let s = server().await;
+    let c = client(&s);
+    let mut p = CreatePayoutWithoutQuoteRequest::new(
+        "S0802".into(),
+        "bene_1".into(),
+        CreatePayoutWithoutQuoteRequestSourceCurrency::Usd,
+        CreatePayoutWithoutQuoteRequestDestinationCurrency::Inr,
+    );
+    p.invoice_number = Some("x".repeat(51));
+    let err = c
+        .payouts()
+        .create(CreatePayoutRequest::WithoutQuote(Box::new(p)))
+        .await;
+    // invoice_number allows at most 50 characters: either the generated validator
+    // rejects it, or (if the spec does not say so) the server is reached.
+    match err {
+        Err(Error::Validation(v)) => assert_eq!(v.field(), "invoice_number"),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert!(requests(&s).await.is_empty(), "nothing was sent");
+}
