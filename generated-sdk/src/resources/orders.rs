@@ -355,8 +355,8 @@ impl<'a> CreateOrder<'a> {
         {
             let body = &self.body;
             body.validate()?;
-            req.json(body)?;
             req.idempotency_field("request_id");
+            req.json(body)?;
         }
         req.options(&self.options);
         let raw = self.client.execute(req).await?;

@@ -526,8 +526,8 @@ impl<'a> CreatePayment<'a> {
         {
             let body = &self.body;
             body.validate()?;
-            req.json(body)?;
             req.idempotency_field("request_id");
+            req.json(body)?;
         }
         req.options(&self.options);
         let raw = self.client.execute(req).await?;

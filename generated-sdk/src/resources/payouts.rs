@@ -420,8 +420,8 @@ impl<'a> CreatePayout<'a> {
         {
             let body = &self.body;
             body.validate()?;
-            req.json(body)?;
             req.idempotency_field("request_id");
+            req.json(body)?;
         }
         req.options(&self.options);
         let raw = self.client.execute(req).await?;

@@ -410,8 +410,8 @@ impl<'a> CreateRefund<'a> {
         {
             let body = &self.body;
             body.validate()?;
-            req.json(body)?;
             req.idempotency_field("request_id");
+            req.json(body)?;
         }
         req.options(&self.options);
         let raw = self.client.execute(req).await?;

@@ -518,7 +518,9 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
             Some(f) => quote!(req.idempotency_field(#f);),
             None => TokenStream::new(),
         };
-        let with_body = quote! { #validate #encode #idem };
+        // The idempotency field comes first so the body is serialised in one pass
+        // when it needs no key.
+        let with_body = quote! { #validate #idem #encode };
         if b.required {
             mutations.push(quote!({ let body = &self.body; #with_body }));
         } else {

@@ -57,7 +57,10 @@ impl RequestOptions {
 #[derive(Debug, Clone)]
 pub(crate) enum Body {
     Empty,
+    /// A JSON body whose idempotency key may still have to be filled in.
     Json(Value),
+    /// A JSON body serialised straight to bytes: nothing left to change.
+    JsonBytes(Vec<u8>),
     Multipart(MultipartBody),
 }
 
@@ -123,11 +126,16 @@ impl Request {
     }
 
     /// Sets a JSON body. It is serialised here, once; every attempt sends the
-    /// same bytes.
+    /// same bytes. Without an idempotency field (declared before this call) it
+    /// goes straight to bytes; with one it is kept as a JSON value until the key
+    /// is filled in.
     pub(crate) fn json<T: Serialize>(&mut self, body: &T) -> Result<(), EncodeError> {
-        let value = serde_json::to_value(body)
-            .map_err(|e| EncodeError::with_source("could not serialise the request body", e))?;
-        self.body = Body::Json(value);
+        let encode = |e| EncodeError::with_source("could not serialise the request body", e);
+        self.body = if self.idempotency_field.is_some() {
+            Body::Json(serde_json::to_value(body).map_err(encode)?)
+        } else {
+            Body::JsonBytes(serde_json::to_vec(body).map_err(encode)?)
+        };
         Ok(())
     }
 
@@ -137,6 +145,12 @@ impl Request {
     /// reused on every retry.
     pub(crate) fn idempotency_field(&mut self, field: &'static str) {
         self.idempotency_field = Some(field);
+        // Declared after the body: go back to a value so the key can be filled in.
+        if let Body::JsonBytes(bytes) = &self.body {
+            if let Ok(value) = serde_json::from_slice::<Value>(bytes) {
+                self.body = Body::Json(value);
+            }
+        }
     }
 
     /// Sets a `multipart/form-data` body.
@@ -188,6 +202,10 @@ impl Request {
                 let bytes = serde_json::to_vec(&value).map_err(|e| {
                     EncodeError::with_source("could not serialise the request body", e)
                 })?;
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                PreparedBody::Json(bytes)
+            }
+            Body::JsonBytes(bytes) => {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
                 PreparedBody::Json(bytes)
             }
@@ -300,6 +318,13 @@ mod tests {
         let p = req.prepare(&base()?)?;
         assert_eq!(p.idempotency_key.as_deref(), Some("mine"));
         assert!(matches!(&p.body, PreparedBody::Json(b) if b == br#"{"request_id":"mine"}"#));
+
+        // Declared after the body, an empty key is still filled in.
+        let mut req = Request::new(Method::POST, "/payouts", "/payouts".into());
+        req.json(&json!({"request_id": ""}))?;
+        req.idempotency_field("request_id");
+        let p = req.prepare(&base()?)?;
+        assert_eq!(p.idempotency_key.as_ref().map(String::len), Some(36));
         Ok(())
     }
 

@@ -109,7 +109,13 @@ impl fmt::Debug for RawResponse {
 }
 
 /// Decodes JSON, reporting the failing path (`data[0].amount`) and message.
+///
+/// The common case takes plain `serde_json`; only a body that fails is decoded a
+/// second time with path tracking, which costs on every value it visits.
 fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
+    if let Ok(value) = serde_json::from_slice::<T>(body) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize::<_, T>(&mut de)
         .map_err(|e| (e.path().to_string(), e.into_inner().to_string()))?;
