@@ -11,7 +11,7 @@ use super::models::{ident, type_def};
 use super::operations::resource_module;
 use super::{Templates, format_file};
 use crate::diag::Diagnostic;
-use crate::ir::{Api, Auth};
+use crate::ir::{Api, Auth, Resource};
 
 fn fill(template: &str, api: &Api) -> String {
     let features: String = api
@@ -79,25 +79,16 @@ pub fn emit_crate(
         files.insert(path.clone(), fill(text, api));
     }
 
-    // Models, one file per family.
+    // Models (one file per family) and resources (one file per tag) are the bulk of
+    // the work; each is built and formatted on its own, spread over the cores.
     let modules: BTreeSet<&str> = api.types.iter().map(|t| t.module.as_str()).collect();
-    for m in &modules {
-        let items = api
-            .types
-            .iter()
-            .filter(|t| t.module == *m)
-            .map(|t| type_def(api, t));
-        let doc = if *m == "common" {
-            " Types shared by several resources, or by none.".to_string()
-        } else {
-            format!(" Types used only by the `{m}` resource.")
-        };
-        let tokens = quote! {
-            #![doc = #doc]
-            #(#items)*
-        };
-        let path = format!("src/models/{m}.rs");
-        let text = format_file(api, &path, tokens)?;
+    let jobs: Vec<RustFile<'_>> = modules
+        .iter()
+        .map(|m| RustFile::Models(m))
+        .chain(api.resources.iter().map(RustFile::Resource))
+        .collect();
+    for rendered in in_parallel(&jobs, |job| render(api, job)) {
+        let (path, text) = rendered?;
         files.insert(path, text);
     }
     let mods = modules.iter().map(|m| {
@@ -113,14 +104,6 @@ pub fn emit_crate(
         format_file(api, "src/models/mod.rs", models_mod)?,
     );
 
-    // Resources, one file each.
-    for r in &api.resources {
-        let path = format!("src/resources/{}.rs", r.module);
-        let body = resource_module(api, r);
-        let doc = format!(" Operations tagged `{}`.", r.tag);
-        let text = format_file(api, &path, quote! { #![doc = #doc] #body })?;
-        files.insert(path, text);
-    }
     let res_mods = api.resources.iter().map(|r| {
         let m = ident(&r.module);
         quote! { pub mod #m; }
@@ -174,6 +157,79 @@ pub fn emit_crate(
         format_file(api, "src/lib.rs", lib_rs(has_examples))?,
     );
     Ok(files)
+}
+
+/// A Rust file built from many IR items.
+enum RustFile<'a> {
+    /// The model module of one type family.
+    Models(&'a str),
+    /// The module of one resource.
+    Resource(&'a Resource),
+}
+
+fn render(api: &Api, job: &RustFile<'_>) -> Result<(String, String), Diagnostic> {
+    let (path, tokens) = match job {
+        RustFile::Models(m) => {
+            let items = api
+                .types
+                .iter()
+                .filter(|t| t.module == *m)
+                .map(|t| type_def(api, t));
+            let doc = if *m == "common" {
+                " Types shared by several resources, or by none.".to_string()
+            } else {
+                format!(" Types used only by the `{m}` resource.")
+            };
+            (
+                format!("src/models/{m}.rs"),
+                quote! { #![doc = #doc] #(#items)* },
+            )
+        }
+        RustFile::Resource(r) => {
+            let body = resource_module(api, r);
+            let doc = format!(" Operations tagged `{}`.", r.tag);
+            (
+                format!("src/resources/{}.rs", r.module),
+                quote! { #![doc = #doc] #body },
+            )
+        }
+    };
+    let text = format_file(api, &path, tokens)?;
+    Ok((path, text))
+}
+
+/// Runs `f` over `jobs` on up to one thread per core; results come back in job order,
+/// so the output does not depend on scheduling.
+fn in_parallel<J: Sync, R: Send>(jobs: &[J], f: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(jobs.len())
+        .max(1);
+    let f = &f;
+    let mut slots: Vec<Option<R>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                scope.spawn(move || {
+                    jobs.iter()
+                        .enumerate()
+                        .skip(w)
+                        .step_by(workers)
+                        .map(|(i, j)| (i, f(j)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut slots: Vec<Option<R>> = (0..jobs.len()).map(|_| None).collect();
+        for h in handles {
+            // A worker only panics if `f` does; re-raise it here unchanged.
+            let done = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            for (i, r) in done {
+                slots[i] = Some(r);
+            }
+        }
+        slots
+    });
+    slots.iter_mut().filter_map(Option::take).collect()
 }
 
 fn config_rs(api: &Api) -> TokenStream {
