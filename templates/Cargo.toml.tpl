@@ -10,6 +10,8 @@ publish = false
 
 [features]
 default = []
+# Internal: one call per operation with sample inputs, for contract tests against a mock server.
+contract-tests = []
 {{cargo_features}}
 [dependencies]
 futures-core = "0.3"

@@ -149,6 +149,14 @@ pub fn emit_crate(
         None => false,
     };
     files.insert(
+        "src/contract.rs".into(),
+        format_file(
+            api,
+            "src/contract.rs",
+            super::contract::contract_module(api),
+        )?,
+    );
+    files.insert(
         "src/config.rs".into(),
         format_file(api, "src/config.rs", config_rs(api))?,
     );
@@ -318,6 +326,9 @@ fn lib_rs(has_examples: bool) -> TokenStream {
         pub mod resources;
         pub mod runtime;
         #example_mod
+        #[cfg(feature = "contract-tests")]
+        #[doc(hidden)]
+        pub mod contract;
 
         pub use config::Environment;
         pub use runtime::{

@@ -3,6 +3,7 @@
 //! Reads only [`crate::ir`]; one module per construct. The output is a map from relative
 //! path to file text, identical for identical input.
 
+pub mod contract;
 pub mod crate_files;
 pub mod docs;
 pub mod example_tests;

@@ -551,6 +551,7 @@ mod tests {
             deprecated: false,
             constraints: Default::default(),
             format: None,
+            example: None,
         };
         assert_eq!(
             field_type(&f).to_string().replace(' ', ""),

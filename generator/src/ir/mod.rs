@@ -179,6 +179,9 @@ pub struct Field {
     /// Declared `format`, for docs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
+    /// Example value from the spec, for sample requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<Value>,
 }
 
 /// Value constraints from the schema, checked client-side before sending.

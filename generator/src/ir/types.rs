@@ -378,6 +378,7 @@ impl<'a> TypeBuilder<'a> {
                 deprecated: ann.deprecated,
                 constraints: ann.constraints,
                 format: ann.format.filter(|_| !multipart_binary),
+                example: ann.example,
             });
         }
         let additional = match additional {

@@ -10,6 +10,9 @@ pub mod resources;
 pub mod runtime;
 #[cfg(test)]
 mod example_tests;
+#[cfg(feature = "contract-tests")]
+#[doc(hidden)]
+pub mod contract;
 pub use config::Environment;
 pub use runtime::{
     ApiError, BuildError, Client, ClientBuilder, DecodeError, Error, FilePart,

@@ -8,6 +8,9 @@ pub mod config;
 pub mod models;
 pub mod resources;
 pub mod runtime;
+#[cfg(feature = "contract-tests")]
+#[doc(hidden)]
+pub mod contract;
 pub use config::Environment;
 pub use runtime::{
     ApiError, BuildError, Client, ClientBuilder, DecodeError, Error, FilePart,

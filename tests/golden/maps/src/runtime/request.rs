@@ -28,6 +28,8 @@ use super::retry::method_is_idempotent;
 pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
+    /// Extra headers, sent after the operation's own.
+    pub(crate) headers: Vec<(String, String)>,
 }
 
 impl RequestOptions {
@@ -49,6 +51,14 @@ impl RequestOptions {
     #[must_use]
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// An extra header for this request (a tracing id, a mock server's `Prefer`...).
+    /// A name or value that is not a valid header is an encode error when sent.
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 }
@@ -166,6 +176,7 @@ impl Request {
         if opts.max_retries.is_some() {
             self.options.max_retries = opts.max_retries;
         }
+        self.options.headers.extend(opts.headers.iter().cloned());
     }
 
     /// The spec's path template, for logs.
@@ -183,11 +194,12 @@ impl Request {
     pub(crate) fn prepare(self, base: &Url) -> Result<Prepared, EncodeError> {
         let url = resolve(base, self.server.as_ref(), &self.path, &self.query)?;
         let mut headers = HeaderMap::with_capacity(self.headers.len() + 1);
-        for (name, value) in self.headers {
+        let extra = self.options.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
+        for (name, value) in self.headers.iter().map(|(n, v)| (*n, v.as_str())).chain(extra) {
             let header = HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
                 EncodeError::with_source(format!("invalid header name `{name}`"), e)
             })?;
-            let value = HeaderValue::from_str(&value).map_err(|e| {
+            let value = HeaderValue::from_str(value).map_err(|e| {
                 EncodeError::with_source(format!("invalid value for header `{name}`"), e)
             })?;
             headers.append(header, value);
@@ -329,6 +341,20 @@ mod tests {
     }
 
     #[test]
+    fn per_request_headers_are_sent_and_checked() -> TestResult {
+        let mut req = Request::new(Method::GET, "/x", "/x".into());
+        req.header("x-op", "1".into());
+        req.options(&RequestOptions::new().header("prefer", "code=404"));
+        let p = req.prepare(&base()?)?;
+        assert_eq!(p.headers.get("prefer").map(|v| v.as_bytes()), Some(&b"code=404"[..]));
+        assert_eq!(p.headers.get("x-op").map(|v| v.as_bytes()), Some(&b"1"[..]));
+        let mut req = Request::new(Method::GET, "/x", "/x".into());
+        req.options(&RequestOptions::new().header("bad name", "v"));
+        assert!(req.prepare(&base()?).is_err());
+        Ok(())
+    }
+
+    #[test]
     fn invalid_headers_are_encode_errors() -> TestResult {
         let mut req = Request::new(Method::GET, "/x", "/x".into());
         req.header("x-ok", "line\nbreak".into());
@@ -348,7 +374,8 @@ mod tests {
             req.options,
             RequestOptions {
                 timeout: Some(Duration::from_secs(3)),
-                max_retries: Some(5)
+                max_retries: Some(5),
+                headers: Vec::new(),
             }
         );
     }
