@@ -16,7 +16,7 @@ contract-tests = []
 [dependencies]
 futures-core = "0.3"
 getrandom = "0.3"
-reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "multipart"] }
+{{pattern_dependency}}reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "multipart"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 serde_path_to_error = "0.1"

@@ -945,4 +945,16 @@ async fn spec_constraints_are_checked_before_sending() {
         other => panic!("expected a validation error, got {other:?}"),
     }
     assert!(requests(&s).await.is_empty(), "nothing was sent");
+
+    // `pattern: ^[a-zA-Z0-9-]*$` and `maxLength: 20` on the LRS remittance text.
+    let lrs = LrsOrderDetails::new("quote_1".into(), "not allowed!".into());
+    assert_eq!(
+        lrs.validate().unwrap_err().field(),
+        "remittance_information"
+    );
+    assert!(
+        LrsOrderDetails::new("quote_1".into(), "INV-2026-01".into())
+            .validate()
+            .is_ok()
+    );
 }

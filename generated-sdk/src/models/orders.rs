@@ -226,6 +226,16 @@ impl LrsOrderDetails {
                     ),
                 );
             }
+            static PATTERN: std::sync::LazyLock<Option<regex_lite::Regex>> = std::sync::LazyLock::new(||
+            regex_lite::Regex::new("^[a-zA-Z0-9-]*$").ok());
+            if PATTERN.as_ref().is_some_and(|re| !re.is_match(value)) {
+                return Err(
+                    crate::runtime::ValidationError::new(
+                        "remittance_information",
+                        "must match the pattern `^[a-zA-Z0-9-]*$`",
+                    ),
+                );
+            }
         }
         Ok(())
     }

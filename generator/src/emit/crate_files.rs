@@ -40,7 +40,18 @@ fn fill(template: &str, api: &Api) -> String {
             "`Client::from_env()` reads the API key from `{key}` and an optional base URL from `{url}`."
         ),
     };
+    // `regex-lite` only when some field has a `pattern` to check.
+    let has_pattern = api.types.iter().any(|t| match &t.kind {
+        crate::ir::TypeKind::Struct(s) => s.fields.iter().any(|f| f.constraints.pattern.is_some()),
+        _ => false,
+    });
+    let pattern_dependency = if has_pattern {
+        "regex-lite = \"0.1\"\n"
+    } else {
+        ""
+    };
     template
+        .replace("{{pattern_dependency}}", pattern_dependency)
         .replace("{{env_note}}", &env_note)
         .replace("{{crate_name}}", &api.info.crate_name)
         .replace("{{crate_version}}", &api.info.crate_version)

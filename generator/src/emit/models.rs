@@ -282,6 +282,17 @@ fn validate_impl(name: &Ident, s: &StructDef) -> TokenStream {
                 let msg = format!("must be at most {max} characters long");
                 body.push(quote! { if value.chars().count() > #max { return Err(crate::runtime::ValidationError::new(#wire, #msg)); } });
             }
+            if let Some(pattern) = &c.pattern {
+                let msg = format!("must match the pattern `{pattern}`");
+                body.push(quote! {
+                    // Compiled once; the generator checked that it compiles.
+                    static PATTERN: std::sync::LazyLock<Option<regex_lite::Regex>> =
+                        std::sync::LazyLock::new(|| regex_lite::Regex::new(#pattern).ok());
+                    if PATTERN.as_ref().is_some_and(|re| !re.is_match(value)) {
+                        return Err(crate::runtime::ValidationError::new(#wire, #msg));
+                    }
+                });
+            }
             if let Some(min) = c.min_items {
                 let msg = format!("must have at least {min} items");
                 body.push(quote! { if value.len() < #min { return Err(crate::runtime::ValidationError::new(#wire, #msg)); } });

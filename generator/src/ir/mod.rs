@@ -205,6 +205,9 @@ pub struct Constraints {
     /// `maxItems`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_items: Option<usize>,
+    /// `pattern` (checked with `regex-lite`; only patterns it can compile are kept).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
 }
 
 impl Constraints {

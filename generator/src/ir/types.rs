@@ -364,7 +364,18 @@ impl<'a> TypeBuilder<'a> {
             let here = child(&props_at, wire);
             let wanted = format!("{name}{}", type_name(wire));
             let ty = self.type_of_boxed(schema, &wanted, &here);
-            let ann = self.annotations_boxed(schema);
+            let mut ann = self.annotations_boxed(schema);
+            if let Some(p) = ann.constraints.pattern.take() {
+                match regex_lite::Regex::new(&p) {
+                    Ok(_) => ann.constraints.pattern = Some(p),
+                    Err(e) => self.diags.push(Diagnostic::warning(
+                        child(&here, "pattern"),
+                        format!(
+                            "pattern `{p}` is not supported ({e}); it is not checked before sending"
+                        ),
+                    )),
+                }
+            }
             let multipart_binary = ty == TypeRef::Binary;
             fields.push(Field {
                 name: scope.claim(&field_name(wire)),
@@ -781,6 +792,7 @@ fn constraints(s: &Schema) -> Constraints {
         SchemaKind::Type(Type::String(t)) => {
             c.min_length = t.min_length.filter(|n| *n > 0);
             c.max_length = t.max_length;
+            c.pattern = t.pattern.clone();
         }
         SchemaKind::Type(Type::Integer(t)) => {
             c.minimum = t.minimum.map(|m| (m as f64, t.exclusive_minimum));

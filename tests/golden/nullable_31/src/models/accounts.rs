@@ -223,6 +223,16 @@ impl AccountPatch {
                     ),
                 );
             }
+            static PATTERN: std::sync::LazyLock<Option<regex_lite::Regex>> = std::sync::LazyLock::new(||
+            regex_lite::Regex::new("^[a-z ]*$").ok());
+            if PATTERN.as_ref().is_some_and(|re| !re.is_match(value)) {
+                return Err(
+                    crate::runtime::ValidationError::new(
+                        "nickname",
+                        "must match the pattern `^[a-z ]*$`",
+                    ),
+                );
+            }
         }
         if let Some(Some(value)) = &self.limit {
             if (*value as f64) <= 0f64 {
