@@ -151,6 +151,28 @@ fn loose_construct_warns_and_generates() {
 }
 
 #[test]
+fn pattern_the_sdk_cannot_check_warns() {
+    let text = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        code: {{type: string, pattern: '(?<=x)y'}}\n"
+    );
+    let (o, spec, out) = run(&text, "pattern", &[]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}: warning: #/components/schemas/A/properties/code/pattern",
+            spec.display()
+        )),
+        "{err}"
+    );
+    let cargo = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        !cargo.contains("regex-lite"),
+        "no unchecked pattern, no dependency"
+    );
+}
+
+#[test]
 fn check_mode_lists_stale_files_and_writes_nothing() {
     let text =
         format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: string, enum: [a]}}\n");
