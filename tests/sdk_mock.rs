@@ -51,6 +51,15 @@ fn header<'r>(r: &'r Request, name: &str) -> Option<&'r str> {
     r.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
+/// Mounts a response for one method and path.
+async fn respond(server: &MockServer, verb: &str, p: &str, response: ResponseTemplate) {
+    Mock::given(method(verb))
+        .and(path(p))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
 /// Mounts a response for one method and path, expected exactly once.
 async fn expect(server: &MockServer, verb: &str, p: &str, response: ResponseTemplate) {
     Mock::given(method(verb))
@@ -750,17 +759,17 @@ async fn pagination_walks_three_pages_with_a_pinned_window() {
 async fn documented_errors_decode_by_status() {
     let s = server().await;
     let c = client(&s);
-    Mock::given(method("GET"))
-        .and(path("/api/v1/payouts/nope"))
-        .respond_with(
-            json_response(
-                404,
-                json!({"error": "Not Found", "message": "Payout not found"}),
-            )
-            .insert_header("x-request-id", "req-42"),
+    respond(
+        &s,
+        "GET",
+        "/api/v1/payouts/nope",
+        json_response(
+            404,
+            json!({"error": "Not Found", "message": "Payout not found"}),
         )
-        .mount(&s)
-        .await;
+        .insert_header("x-request-id", "req-42"),
+    )
+    .await;
     let err = c.payouts().get("nope").await.unwrap_err();
     let Error::Api(api) = &err else {
         panic!("{err:?}")
@@ -774,11 +783,13 @@ async fn documented_errors_decode_by_status() {
     // The recorded casing differs from the spec's enum: kept, not rejected.
     assert_eq!(body.error.as_ref().map(|e| e.as_str()), Some("Not Found"));
 
-    Mock::given(method("GET"))
-        .and(path("/api/v1/balances"))
-        .respond_with(json_response(401, json!({"message": "Missing token"})))
-        .mount(&s)
-        .await;
+    respond(
+        &s,
+        "GET",
+        "/api/v1/balances",
+        json_response(401, json!({"message": "Missing token"})),
+    )
+    .await;
     let err = c.balances().get().await.unwrap_err();
     assert!(
         matches!(err.kind(), Some(GetBalanceError::Unauthorized(Some(_)))),
@@ -789,14 +800,16 @@ async fn documented_errors_decode_by_status() {
         Some("Missing token")
     );
 
-    Mock::given(method("POST"))
-        .and(path("/api/v1/payouts"))
-        .respond_with(json_response(
+    respond(
+        &s,
+        "POST",
+        "/api/v1/payouts",
+        json_response(
             409,
             json!({"error": "Conflict", "message": "A payout with this request_id already exists"}),
-        ))
-        .mount(&s)
-        .await;
+        ),
+    )
+    .await;
     let err = c
         .payouts()
         .create(payout_body(Some("dup")))
@@ -808,14 +821,13 @@ async fn documented_errors_decode_by_status() {
     );
 
     // Refund create's 422 carries the refund itself, as typed data.
-    Mock::given(method("POST"))
-        .and(path("/api/v1/refunds"))
-        .respond_with(json_response(
-            422,
-            json!({"id": "refund_9", "status": "failed"}),
-        ))
-        .mount(&s)
-        .await;
+    respond(
+        &s,
+        "POST",
+        "/api/v1/refunds",
+        json_response(422, json!({"id": "refund_9", "status": "failed"})),
+    )
+    .await;
     let refund: CreateRefundRequest =
         serde_json::from_value(json!({"payment_id": "payt_1", "amount": 100, "reason": "x"}))
             .unwrap();
@@ -832,11 +844,13 @@ async fn undocumented_and_malformed_error_bodies_keep_the_raw_response() {
     let s = server().await;
     let c = client(&s);
     let html = "<html><body>502 Bad Gateway</body></html>";
-    Mock::given(method("GET"))
-        .and(path("/api/v1/payouts/html"))
-        .respond_with(ResponseTemplate::new(500).set_body_raw(html, "text/html"))
-        .mount(&s)
-        .await;
+    respond(
+        &s,
+        "GET",
+        "/api/v1/payouts/html",
+        ResponseTemplate::new(500).set_body_raw(html, "text/html"),
+    )
+    .await;
     let err = c.payouts().get("html").max_retries(0).await.unwrap_err();
     let api = err.api().unwrap();
     assert!(matches!(api.kind(), GetPayoutByIdError::UnexpectedStatus));
@@ -844,24 +858,28 @@ async fn undocumented_and_malformed_error_bodies_keep_the_raw_response() {
     assert_eq!(api.body_text(), html);
     assert_eq!(api.message(), None);
 
-    Mock::given(method("GET"))
-        .and(path("/api/v1/payouts/empty"))
-        .respond_with(ResponseTemplate::new(429))
-        .mount(&s)
-        .await;
+    respond(
+        &s,
+        "GET",
+        "/api/v1/payouts/empty",
+        ResponseTemplate::new(429),
+    )
+    .await;
     let err = c.payouts().get("empty").max_retries(0).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
     assert!(err.api().unwrap().body().is_empty());
 
     // The docs' nested shape: the documented body does not decode, the message is still found.
-    Mock::given(method("POST"))
-        .and(path("/api/v1/customer"))
-        .respond_with(json_response(
+    respond(
+        &s,
+        "POST",
+        "/api/v1/customer",
+        json_response(
             400,
             json!({"error": {"code": "invalid_request_error", "message": "nested"}}),
-        ))
-        .mount(&s)
-        .await;
+        ),
+    )
+    .await;
     let customer: CreateCustomerRequest = serde_json::from_value(json!({"name": "A B", "customer_type": "individual",
         "email": "a@b.c", "address": "x", "city": "x", "state": "x", "country": "IND", "pincode": "1"})).unwrap();
     let err = c.customers().create(customer).await.unwrap_err();
@@ -896,14 +914,13 @@ async fn unknown_enum_values_survive_a_round_trip() {
 async fn truncated_or_mistyped_bodies_are_decode_errors_naming_the_field() {
     let s = server().await;
     let c = client(&s);
-    Mock::given(method("GET"))
-        .and(path("/api/v1/payouts/typed"))
-        .respond_with(json_response(
-            200,
-            json!({"id": "p1", "source_amount": "ten"}),
-        ))
-        .mount(&s)
-        .await;
+    respond(
+        &s,
+        "GET",
+        "/api/v1/payouts/typed",
+        json_response(200, json!({"id": "p1", "source_amount": "ten"})),
+    )
+    .await;
     let err = c.payouts().get("typed").await.unwrap_err();
     let Error::Decode(d) = &err else {
         panic!("{err:?}")
@@ -911,14 +928,13 @@ async fn truncated_or_mistyped_bodies_are_decode_errors_naming_the_field() {
     assert_eq!(d.path(), "source_amount");
     assert_eq!(d.status().as_u16(), 200);
 
-    Mock::given(method("GET"))
-        .and(path("/api/v1/payouts/cut"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_raw(r#"{"id": "p1", "status":"#, "application/json"),
-        )
-        .mount(&s)
-        .await;
+    respond(
+        &s,
+        "GET",
+        "/api/v1/payouts/cut",
+        ResponseTemplate::new(200).set_body_raw(r#"{"id": "p1", "status":"#, "application/json"),
+    )
+    .await;
     let err = c.payouts().get("cut").await.unwrap_err();
     assert!(matches!(err, Error::Decode(_)), "{err:?}");
 }
