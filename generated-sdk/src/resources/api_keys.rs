@@ -22,7 +22,7 @@ impl<'a> ApiKeysApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let body: glomo_sdk::models::RotateApiKeyRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: glomo_sdk::models::RotateApiKeyRequest = serde_json::from_value(serde_json::json!({"expire_after_in_seconds":3600}))?;
     /// let result = client.api_keys().rotate(body).await?;
     /// # let _ = result;
     /// # Ok(())

@@ -53,7 +53,7 @@ impl<'a> BankAccountValidationsApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let body: glomo_sdk::models::ValidateBankAccountRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: glomo_sdk::models::ValidateBankAccountRequest = serde_json::from_value(serde_json::json!({"country":"Ind","holder_name":"John Doe","account_number":"987654321001","bic_primary":"QWERIN000","bic_secondary":"YESB0000002"}))?;
     /// let result = client.bank_account_validations().validate(body).await?;
     /// # let _ = result;
     /// # Ok(())

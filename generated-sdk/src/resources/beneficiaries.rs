@@ -52,7 +52,7 @@ impl<'a> BeneficiariesApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let body: glomo_sdk::models::CreateBeneficiaryRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: glomo_sdk::models::CreateBeneficiaryRequest = serde_json::from_value(serde_json::json!({"holder_name":"Test Arts & Crafts Pvt Ltd","account_number":"1234567890","bank_name":"Yes Bank","beneficiary_type":"individual","bic_primary":"QWERIN000","bic_secondary":"YESB0000002","email":"prabhat+beneficiaryArt@glomopay.com","address_line1":"123 Main St","city":"Anytown","state":"Anystate","country":"Ind","pincode":"560048","nickname":"Test Beneficiary"}))?;
     /// let result = client.beneficiaries().create(body).await?;
     /// # let _ = result;
     /// # Ok(())

@@ -129,7 +129,7 @@ impl<'a> CustomersApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let body: glomo_sdk::models::CreateCustomerBankAccountRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: glomo_sdk::models::CreateCustomerBankAccountRequest = serde_json::from_value(serde_json::json!({"account_number":"1234567890"}))?;
     /// let result = client.customers().create_bank_account("cust_5JU9yv0lGSUP", body).await?;
     /// # let _ = result;
     /// # Ok(())

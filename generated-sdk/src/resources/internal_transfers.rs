@@ -23,7 +23,7 @@ impl<'a> InternalTransfersApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let body: glomo_sdk::models::CreateInternalTransferRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: glomo_sdk::models::CreateInternalTransferRequest = serde_json::from_value(serde_json::json!({"amount":10000,"currency":"AED","reference":"sample-reference","from_merchant_id":"merch_68cc1216xPrdU","to_merchant_id":"merch_68cc0571y5S4h"}))?;
     /// let result = client.internal_transfers().create(body).await?;
     /// # let _ = result;
     /// # Ok(())

@@ -165,7 +165,7 @@ impl<'a> PaymentsApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let body: glomo_sdk::models::RfiDocumentsRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: glomo_sdk::models::RfiDocumentsRequest = serde_json::from_value(serde_json::json!({"documents":[]}))?;
     /// let result = client.payments().update_rfi("payt_E602dMzgjpDC", body).await?;
     /// # let _ = result;
     /// # Ok(())
@@ -217,7 +217,7 @@ impl<'a> PaymentsApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let body: glomo_sdk::models::ConnectPayinRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: glomo_sdk::models::ConnectPayinRequest = serde_json::from_value(serde_json::json!({"payin_id":"plink_678a4c88hpAjf"}))?;
     /// let result = client.payments().connect_payin("payt_E602dMzgjpDC", body).await?;
     /// # let _ = result;
     /// # Ok(())

@@ -134,7 +134,7 @@ impl<'a> PayoutsApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let body: glomo_sdk::models::UpdateRfiPayoutRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: glomo_sdk::models::UpdateRfiPayoutRequest = serde_json::from_value(serde_json::json!({"documents":[]}))?;
     /// let result = client.payouts().update_rfi("payout_E602dMzgjpDC", body).await?;
     /// # let _ = result;
     /// # Ok(())
@@ -165,7 +165,7 @@ impl<'a> PayoutsApi<'a> {
     /// ```ignore
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let body: glomo_sdk::models::MockUpdatePayoutStatusRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: glomo_sdk::models::MockUpdatePayoutStatusRequest = serde_json::from_value(serde_json::json!({"id":"payout_E602dMzgjpDC","status":"pending"}))?;
     /// let result = client.payouts().mock_update_status(body).await?;
     /// # let _ = result;
     /// # Ok(())

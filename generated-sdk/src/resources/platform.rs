@@ -22,7 +22,7 @@ impl<'a> PlatformApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let body: glomo_sdk::models::CreateMerchantRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: glomo_sdk::models::CreateMerchantRequest = serde_json::from_value(serde_json::json!({"name":"Child Business Name","address_line1":"456 Commerce Street","city":"Mumbai","state":"Maharashtra","pincode":"400001","registration_number":"REG123456","registration_country":"IND","entity_type":"individual","category":"Agricultural Services","sub_category":"Veterinary Services","operation_countries":["IND","USA"]}))?;
     /// let result = client.platform().onboard(body).await?;
     /// # let _ = result;
     /// # Ok(())

@@ -73,7 +73,7 @@ impl<'a> RfisApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let body: glomo_sdk::models::RespondRfiRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: glomo_sdk::models::RespondRfiRequest = serde_json::from_value(serde_json::json!({"documents":[]}))?;
     /// let result = client.rfis().respond("rfi_6a72a39b38jDD", body).await?;
     /// # let _ = result;
     /// # Ok(())

@@ -52,7 +52,7 @@ impl<'a> VirtualAccountsApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let body: glomo_sdk::models::CreateVirtualAccountRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: glomo_sdk::models::CreateVirtualAccountRequest = serde_json::from_value(serde_json::json!({"payment_type":"local","currency":"sample"}))?;
     /// let result = client.virtual_accounts().create(body).await?;
     /// # let _ = result;
     /// # Ok(())
@@ -98,7 +98,7 @@ impl<'a> VirtualAccountsApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let body: glomo_sdk::models::CreateVirtualAccountRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: glomo_sdk::models::CreateVirtualAccountRequest = serde_json::from_value(serde_json::json!({"payment_type":"local","currency":"sample"}))?;
     /// let result = client.virtual_accounts().create_v2(body).await?;
     /// # let _ = result;
     /// # Ok(())

@@ -192,7 +192,11 @@ fn example(api: &Api, r: &Resource, op: &Operation) -> String {
             if b.kind == BodyKind::Multipart {
                 return String::new();
             }
-            let json = b.example.clone().unwrap_or_else(|| serde_json::json!({}));
+            // Without an example, the same sample the contract tests send (valid per the spec).
+            let json = b
+                .example
+                .clone()
+                .unwrap_or_else(|| super::contract::sample(api, &b.ty, None, 0));
             let pretty = serde_json::to_string(&json).unwrap_or_default();
             let Some(n) = b.ty.named() else {
                 return String::new();

@@ -18,7 +18,7 @@ impl<'a> PricesApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = fixture_all_of_sdk::Client::from_env()?;
-    /// let body: fixture_all_of_sdk::models::CreatePriceRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: fixture_all_of_sdk::models::CreatePriceRequest = serde_json::from_value(serde_json::json!({"pricing_type":"fixed","amount":1}))?;
     /// let result = client.prices().create(body).await?;
     /// # let _ = result;
     /// # Ok(())

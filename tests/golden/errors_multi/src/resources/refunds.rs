@@ -18,7 +18,7 @@ impl<'a> RefundsApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = fixture_errors_multi_sdk::Client::from_env()?;
-    /// let body: fixture_errors_multi_sdk::models::CreateRefundRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: fixture_errors_multi_sdk::models::CreateRefundRequest = serde_json::from_value(serde_json::json!({"payment_id":"sample"}))?;
     /// let result = client.refunds().create(body).await?;
     /// # let _ = result;
     /// # Ok(())

@@ -43,7 +43,7 @@ impl<'a> AccountsApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = fixture_nullable_31_sdk::Client::from_env()?;
-    /// let body: fixture_nullable_31_sdk::models::AccountInput = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: fixture_nullable_31_sdk::models::AccountInput = serde_json::from_value(serde_json::json!({"kind":"account","closed_at":"2026-01-01T00:00:00Z"}))?;
     /// let result = client.accounts().create(body).await?;
     /// # let _ = result;
     /// # Ok(())

@@ -18,7 +18,7 @@ impl<'a> ConversionsApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = fixture_union_untagged_sdk::Client::from_env()?;
-    /// let body: fixture_union_untagged_sdk::models::CreateConversionRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: fixture_union_untagged_sdk::models::CreateConversionRequest = serde_json::from_value(serde_json::json!({"source_amount":1}))?;
     /// let result = client.conversions().create(body).await?;
     /// # let _ = result;
     /// # Ok(())
