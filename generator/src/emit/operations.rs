@@ -245,7 +245,7 @@ fn success(op: &Operation) -> Success<'_> {
 }
 
 fn success_name(op: &Operation) -> proc_macro2::Ident {
-    ident(&format!("{}Success", op.builder_name))
+    ident(&op.success_name)
 }
 
 fn output_type(op: &Operation) -> TokenStream {

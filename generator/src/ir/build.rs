@@ -34,6 +34,7 @@ pub fn build(
     for o in &ops {
         scope_names.insert(o.op.builder_name.clone());
         scope_names.insert(o.op.error_name.clone());
+        scope_names.insert(o.op.success_name.clone());
     }
 
     split_read_only(
@@ -61,7 +62,7 @@ pub fn build(
                 .iter()
                 .any(|r| r.success && matches!(r.ty, Some(TypeRef::Vec(_))))
     };
-    let resources = group(ops, doc, config, &returns_list);
+    let resources = group(ops, doc, config, &returns_list, &scope_names);
     mark_boxes(&mut types);
     assign_modules(&mut types, &resources);
 

@@ -361,6 +361,8 @@ pub struct Operation {
     pub builder_name: String,
     /// Error kind enum name (`CreatePayoutError`).
     pub error_name: String,
+    /// Success enum name, used when 2xx statuses carry different types.
+    pub success_name: String,
     /// HTTP method.
     pub method: Method,
     /// Path template as written in the spec.

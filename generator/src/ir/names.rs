@@ -90,6 +90,11 @@ impl Scope {
         }
     }
 
+    /// A scope in which every name of `taken` is already taken.
+    pub fn with_taken(taken: BTreeSet<String>) -> Self {
+        Self { taken }
+    }
+
     /// Claims `wanted`, or `wanted2`, `wanted3`... when it is taken.
     pub fn claim(&mut self, wanted: &str) -> String {
         if self.taken.insert(wanted.to_string()) {

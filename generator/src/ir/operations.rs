@@ -1,6 +1,6 @@
 //! Paths -> operations grouped by tag.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
 use openapiv3::{
@@ -73,6 +73,7 @@ pub fn build_operations(
             let tag = op.tags.first().cloned().unwrap_or_else(|| "default".into());
             let builder_name = types.claim_name(&id);
             let error_name = types.claim_name(&format!("{builder_name}Error"));
+            let success_name = types.claim_name(&format!("{builder_name}Success"));
             let params = build_params(doc, item, op, &builder_name, &at, types);
             let body = op
                 .request_body
@@ -100,6 +101,7 @@ pub fn build_operations(
                     method_name: String::new(),
                     builder_name,
                     error_name,
+                    success_name,
                     method,
                     path: path.clone(),
                     server,
@@ -539,6 +541,7 @@ pub fn group(
     doc: &OpenAPI,
     config: &Config,
     returns_list: &dyn Fn(&Operation) -> bool,
+    type_names: &BTreeSet<String>,
 ) -> Vec<super::Resource> {
     let mut order: Vec<String> = doc.tags.iter().map(|t| t.name.clone()).collect();
     for o in &ops {
@@ -559,7 +562,8 @@ pub fn group(
         "base_url",
         "fmt",
     ]);
-    let mut type_scope = Scope::default();
+    // Accessor structs live beside builders, error enums and models: one namespace.
+    let mut type_scope = Scope::with_taken(type_names.clone());
     let mut resources = Vec::new();
     for tag in order {
         let Some(mut operations) = by_tag.remove(&tag) else {
