@@ -70,3 +70,16 @@ impl crate::runtime::ToQuery for PetOwner2 {
         out.push(self.as_str().to_string());
     }
 }
+/// `PingApiSuccess` from the API description.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PingApiSuccess {
+    /// `ok`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ok: Option<bool>,
+}
+impl PingApiSuccess {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}

@@ -6,3 +6,5 @@ mod common;
 pub use common::*;
 mod pets;
 pub use pets::*;
+mod ping;
+pub use ping::*;

@@ -4,9 +4,14 @@
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
 pub mod pets;
+pub mod ping;
 impl crate::Client {
     /// Operations tagged `pets`.
     pub fn pets(&self) -> pets::PetsApi<'_> {
         pets::PetsApi::new(self)
+    }
+    /// Operations tagged `Ping`.
+    pub fn ping(&self) -> ping::PingApi2<'_> {
+        ping::PingApi2::new(self)
     }
 }
