@@ -62,7 +62,8 @@ pub fn build(
                 .iter()
                 .any(|r| r.success && matches!(r.ty, Some(TypeRef::Vec(_))))
     };
-    let resources = group(ops, doc, config, &returns_list, &scope_names);
+    let mut resources = group(ops, doc, config, &returns_list, &scope_names);
+    replace_dangling(&mut types, &mut resources, &mut diags);
     mark_boxes(&mut types);
     assign_modules(&mut types, &resources);
 
@@ -294,31 +295,97 @@ fn collapse_refinements(
         let map: BTreeMap<String, String> =
             [(refined.clone(), component.clone())].into_iter().collect();
         for def in types.values_mut() {
-            match &mut def.kind {
-                TypeKind::Struct(s) => s
-                    .fields
-                    .iter_mut()
-                    .for_each(|f| rewrite_ref(&mut f.ty, &map)),
-                TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
-                    variants
-                        .iter_mut()
-                        .for_each(|v| rewrite_ref(&mut v.ty, &map))
-                }
-                TypeKind::Alias(t) => rewrite_ref(t, &map),
-                TypeKind::StringEnum(_) => {}
-            }
+            def_refs_mut(def, &mut |t| rewrite_ref(t, &map));
         }
         for o in ops.iter_mut() {
-            if let Some(b) = &mut o.op.body {
-                rewrite_ref(&mut b.ty, &map);
-            }
+            op_refs_mut(&mut o.op, &mut |t| rewrite_ref(t, &map));
         }
     }
 }
 
-/// `readOnly` fields are never sent. A type reachable only from request bodies loses
-/// them in place; a type used in both directions gets a request twin `{Name}Input`
-/// without them, and request-side references are rewritten to the twin.
+/// Calls `f` on every type reference a definition holds.
+fn def_refs_mut(def: &mut TypeDef, f: &mut dyn FnMut(&mut TypeRef)) {
+    match &mut def.kind {
+        TypeKind::Struct(s) => {
+            s.fields.iter_mut().for_each(|fl| f(&mut fl.ty));
+            if let Some(a) = &mut s.additional {
+                f(a);
+            }
+        }
+        TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
+            variants.iter_mut().for_each(|v| f(&mut v.ty))
+        }
+        TypeKind::Alias(t) => f(t),
+        TypeKind::StringEnum(_) => {}
+    }
+}
+
+/// Calls `f` on every type reference an operation holds: parameters, body, responses
+/// and the pagination item.
+fn op_refs_mut(op: &mut Operation, f: &mut dyn FnMut(&mut TypeRef)) {
+    op.params.iter_mut().for_each(|p| f(&mut p.ty));
+    if let Some(b) = &mut op.body {
+        f(&mut b.ty);
+    }
+    op.responses
+        .iter_mut()
+        .filter_map(|r| r.ty.as_mut())
+        .for_each(&mut *f);
+    if let Some(p) = &mut op.pagination {
+        f(&mut p.item_ty);
+    }
+}
+
+/// The last line of defence against emitting Rust that names a missing type: a reference
+/// no pass resolved becomes `serde_json::Value`, with a warning at the place that used it.
+fn replace_dangling(
+    types: &mut BTreeMap<String, TypeDef>,
+    resources: &mut [super::Resource],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let known: BTreeSet<String> = types.keys().cloned().collect();
+    let fix = |t: &mut TypeRef, at: &str, diags: &mut Vec<Diagnostic>| {
+        let mut dangling = Vec::new();
+        collect_dangling(t, &known, &mut dangling);
+        if dangling.is_empty() {
+            return;
+        }
+        for name in dangling {
+            diags.push(Diagnostic::warning(
+                at,
+                format!("type `{name}` was not generated; this position is typed as JSON"),
+            ));
+        }
+        loosen_dangling(t, &known);
+    };
+    for def in types.values_mut() {
+        let at = def.origin.clone();
+        def_refs_mut(def, &mut |t| fix(t, &at, diags));
+    }
+    for r in resources.iter_mut() {
+        for op in r.operations.iter_mut() {
+            let at = format!("#/paths/{}", crate::diag::escape_token(&op.path));
+            op_refs_mut(op, &mut |t| fix(t, &at, diags));
+        }
+    }
+}
+
+fn collect_dangling(t: &TypeRef, known: &BTreeSet<String>, out: &mut Vec<String>) {
+    for m in t.mentions() {
+        if !known.contains(m) {
+            out.push(m.to_string());
+        }
+    }
+}
+
+fn loosen_dangling(t: &mut TypeRef, known: &BTreeSet<String>) {
+    match t {
+        TypeRef::Named(n) if !known.contains(n.as_str()) => *t = TypeRef::Json,
+        TypeRef::Vec(inner) | TypeRef::Map(inner) => loosen_dangling(inner, known),
+        _ => {}
+    }
+}
+
 fn split_read_only(
     types: &mut BTreeMap<String, TypeDef>,
     mut ops: Vec<&mut Operation>,
@@ -601,4 +668,84 @@ fn detect_pagination(
         pin_param: pc.pin_param.as_deref().and_then(param_name),
         pin_unless: pc.pin_unless.iter().filter_map(|w| param_name(w)).collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Constraints, Field, StructDef};
+
+    fn field(name: &str, ty: TypeRef) -> Field {
+        Field {
+            name: name.into(),
+            wire: name.into(),
+            ty,
+            required: true,
+            nullable: false,
+            read_only: false,
+            boxed: false,
+            docs: None,
+            deprecated: false,
+            constraints: Constraints::default(),
+            format: None,
+            example: None,
+        }
+    }
+
+    #[test]
+    fn a_reference_to_a_missing_type_becomes_json_with_a_warning() {
+        let def = TypeDef {
+            name: "Holder".into(),
+            module: "common".into(),
+            docs: None,
+            deprecated: false,
+            origin: "#/components/schemas/Holder".into(),
+            example: None,
+            kind: TypeKind::Struct(StructDef {
+                fields: vec![
+                    field(
+                        "gone",
+                        TypeRef::Vec(Box::new(TypeRef::Named("Gone".into()))),
+                    ),
+                    field("me", TypeRef::Named("Holder".into())),
+                ],
+                additional: None,
+                multipart: false,
+            }),
+        };
+        let mut types: BTreeMap<String, TypeDef> = [("Holder".to_string(), def)].into();
+        let mut diags = Vec::new();
+        replace_dangling(&mut types, &mut [], &mut diags);
+        let TypeKind::Struct(s) = &types["Holder"].kind else {
+            panic!("still a struct")
+        };
+        assert_eq!(s.fields[0].ty, TypeRef::Vec(Box::new(TypeRef::Json)));
+        assert_eq!(s.fields[1].ty, TypeRef::Named("Holder".into()));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].pointer, "#/components/schemas/Holder");
+        assert!(diags[0].message.contains("`Gone`"), "{}", diags[0].message);
+    }
+
+    #[test]
+    fn constraints_follow_the_type_they_check() {
+        let c = Constraints {
+            min_length: Some(1),
+            max_length: Some(5),
+            minimum: Some((0.0, false)),
+            min_items: Some(1),
+            pattern: Some("^a$".into()),
+            ..Constraints::default()
+        };
+        let on_enum = c.clone().fit_to(&TypeRef::Named("Kind".into()));
+        assert!(on_enum.is_empty());
+        let on_string = c.clone().fit_to(&TypeRef::String);
+        assert_eq!(on_string.max_length, Some(5));
+        assert_eq!(on_string.minimum, None);
+        let on_int = c.clone().fit_to(&TypeRef::I64);
+        assert_eq!(on_int.minimum, Some((0.0, false)));
+        assert_eq!(on_int.pattern, None);
+        let on_vec = c.fit_to(&TypeRef::Vec(Box::new(TypeRef::String)));
+        assert_eq!(on_vec.min_items, Some(1));
+        assert_eq!(on_vec.min_length, None);
+    }
 }

@@ -215,6 +215,26 @@ impl Constraints {
     pub fn is_empty(&self) -> bool {
         self == &Self::default()
     }
+
+    /// Keeps only the checks that apply to a value of type `ty`: a length or pattern
+    /// beside an enum or a `$ref` describes the wire text, which the type already
+    /// restricts, and cannot be checked on the Rust value.
+    pub fn fit_to(mut self, ty: &TypeRef) -> Self {
+        if *ty != TypeRef::String {
+            self.min_length = None;
+            self.max_length = None;
+            self.pattern = None;
+        }
+        if !matches!(ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64) {
+            self.minimum = None;
+            self.maximum = None;
+        }
+        if !matches!(ty, TypeRef::Vec(_)) {
+            self.min_items = None;
+            self.max_items = None;
+        }
+        self
+    }
 }
 
 /// One value of a string enum.

@@ -293,6 +293,7 @@ fn build_params(
                 (TypeRef::String, Default::default())
             }
         };
+        let constraints = ann.constraints.fit_to(&ty);
         out.push(Param {
             name: scope.claim(&field_name(&data.name)),
             wire: data.name.clone(),
@@ -302,7 +303,7 @@ fn build_params(
             docs: data.description.clone().or(ann.docs),
             example: data.example.clone().or(ann.example),
             format: ann.format,
-            constraints: ann.constraints,
+            constraints,
         });
     }
     out

@@ -377,6 +377,7 @@ impl<'a> TypeBuilder<'a> {
                 }
             }
             let multipart_binary = ty == TypeRef::Binary;
+            let constraints = ann.constraints.fit_to(&ty);
             fields.push(Field {
                 name: scope.claim(&field_name(wire)),
                 wire: wire.clone(),
@@ -387,7 +388,7 @@ impl<'a> TypeBuilder<'a> {
                 boxed: false,
                 docs: ann.docs,
                 deprecated: ann.deprecated,
-                constraints: ann.constraints,
+                constraints,
                 format: ann.format.filter(|_| !multipart_binary),
                 example: ann.example,
             });
