@@ -1,5 +1,8 @@
-//! Snapshots (insta) of the IR and of every generated file, for `spec/` and for each
-//! fixture spec in `tests/fixtures/`. Review changes with `cargo insta review`.
+//! Snapshots (insta) for `spec/`: the IR and the public API surface (one line per
+//! method, setter, type, field and value, so a spec update reads as a short diff; the
+//! generated crate itself is committed and diffed in full). For each fixture spec in
+//! `tests/fixtures/`: the IR and every generated file. Review changes with
+//! `cargo insta review`.
 //!
 //! The golden crates under `tests/golden/` are the same output compiled as workspace
 //! members (see `fixtures_decode.rs`); `cargo xtask check` keeps them in step.
@@ -11,6 +14,11 @@ fn fixture_names() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root().join("tests/fixtures"))
         .unwrap()
         .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x == "yaml" || x == "json")
+        })
         .filter_map(|e| {
             e.path()
                 .file_stem()
@@ -21,15 +29,23 @@ fn fixture_names() -> Vec<String> {
     names
 }
 
-fn snapshot_generated(prefix: &str, generated: &sdkgen::Generated) {
+fn snapshot_generated(prefix: &str, generated: &sdkgen::Generated, per_file: bool) {
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
     settings.set_snapshot_path(root().join("tests/snapshots").join(prefix));
     settings.bind(|| {
         insta::assert_yaml_snapshot!("ir", generated.api);
+        insta::assert_snapshot!(
+            "api-surface",
+            sdkgen::diff::Surface::of(&generated.api).to_text()
+        );
+        if !per_file {
+            return;
+        }
         for (path, text) in &generated.files {
             // The runtime is copied verbatim from templates/; its diffs are reviewed there.
-            if path.starts_with("src/runtime/") {
+            // The surface file is the JSON form of the `api-surface` snapshot.
+            if path.starts_with("src/runtime/") || path == "api-surface.json" {
                 continue;
             }
             insta::assert_snapshot!(path.replace('/', "__"), text);
@@ -46,7 +62,7 @@ fn glomo_spec_snapshots() {
         &r.join("templates"),
     )
     .unwrap_or_else(|f| panic!("{f}"));
-    snapshot_generated("glomo", &generated);
+    snapshot_generated("glomo", &generated, false);
 }
 
 #[test]
@@ -56,7 +72,7 @@ fn fixture_snapshots() {
         let path = r.join("tests/fixtures").join(format!("{name}.yaml"));
         let generated =
             sdkgen::generate(&path, None, &r.join("templates")).unwrap_or_else(|f| panic!("{f}"));
-        snapshot_generated(&format!("fixtures/{name}"), &generated);
+        snapshot_generated(&format!("fixtures/{name}"), &generated, true);
     }
 }
 

@@ -4,6 +4,8 @@
 //! `tests/golden/` from `tests/fixtures/`; `check` does the same comparison without
 //! writing and fails when anything is stale.
 
+mod changes;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -55,8 +57,25 @@ fn run(check: bool) -> Result<bool, String> {
     let templates = root.join("templates");
     let mut clean = true;
     for job in jobs(&root)? {
-        let generated = sdkgen::generate(&job.spec, job.config.as_deref(), &templates)
+        let mut generated = sdkgen::generate(&job.spec, job.config.as_deref(), &templates)
             .map_err(|f| f.to_string())?;
+        // The change report: only for crates with a config (the fixtures' goldens are
+        // test output, not published crates).
+        let report = job
+            .config
+            .as_ref()
+            .and_then(|_| changes::report_for(&job.out, &generated))
+            .filter(|r| !r.changes.is_empty());
+        if let (Some(r), Some(cfg), false) = (&report, &job.config, check) {
+            let next = r.next_version();
+            // Bump once: a config whose version was already moved past the committed
+            // crate's is left as the user set it.
+            if changes::needs_bump(r) && generated.api.info.crate_version == r.old_version {
+                changes::set_config_version(cfg, &next)?;
+                generated = sdkgen::generate(&job.spec, Some(cfg), &templates)
+                    .map_err(|f| f.to_string())?;
+            }
+        }
         let changes = sdkgen::write::diff(&job.out, &generated.files).map_err(|e| e.to_string())?;
         if changes.is_empty() {
             continue;
@@ -71,22 +90,81 @@ fn run(check: bool) -> Result<bool, String> {
         for c in &changes {
             eprintln!("{rel}: {c}");
         }
+        if let Some(r) = &report {
+            eprint!("{rel}: {}", r.summary());
+        }
         if !check {
             sdkgen::write::apply(&job.out, &generated.files, &changes)
                 .map_err(|e| e.to_string())?;
+            if let Some(r) = &report {
+                let version = generated.api.info.crate_version.clone();
+                changes::prepend_changelog(&job.out, r, &version)?;
+                let md = root.join("target/api-changes.md");
+                let _ = std::fs::create_dir_all(root.join("target"));
+                std::fs::write(
+                    &md,
+                    r.markdown(&format!("## {} {version}", generated.api.info.crate_name)),
+                )
+                .map_err(|e| format!("{}: {e}", md.display()))?;
+                eprintln!(
+                    "{rel}: full report in {} and {rel}/CHANGELOG.md",
+                    md.display()
+                );
+            }
         }
     }
     Ok(clean)
 }
 
+/// `cargo xtask diff OLD NEW [--config FILE]`: the change report between two
+/// description files, on stdout as Markdown; nothing is written.
+fn diff_command(args: &[String]) -> Result<(), String> {
+    let mut files = Vec::new();
+    let mut config = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--config" {
+            config = Some(PathBuf::from(it.next().ok_or("--config needs a file")?));
+        } else {
+            files.push(PathBuf::from(a));
+        }
+    }
+    let [old, new] = files.as_slice() else {
+        return Err("usage: cargo xtask diff OLD NEW [--config FILE]".into());
+    };
+    let templates = root().join("templates");
+    let side = |spec: &Path| {
+        sdkgen::generate(spec, config.as_deref(), &templates)
+            .map(|g| sdkgen::diff::Surface::of(&g.api))
+            .map_err(|f| f.to_string())
+    };
+    let report = sdkgen::diff::compare(&side(old)?, &side(new)?);
+    eprint!("{}", report.summary());
+    print!(
+        "{}",
+        report.markdown(&format!("## {} -> {}", old.display(), new.display()))
+    );
+    Ok(())
+}
+
 fn main() -> ExitCode {
-    let cmd = std::env::args().nth(1).unwrap_or_default();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let cmd = args.first().cloned().unwrap_or_default();
     let check = match cmd.as_str() {
         "regen" => false,
         "check" => true,
+        "diff" => {
+            return match diff_command(&args[1..]) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         _ => {
             eprintln!(
-                "usage: cargo xtask <regen|check>\n  regen  regenerate generated-sdk/ and tests/golden/ from their specs\n  check  fail if either is stale"
+                "usage: cargo xtask <regen|check|diff>\n  regen  regenerate generated-sdk/ and tests/golden/ from their specs\n  check  fail if either is stale\n  diff OLD NEW [--config FILE]  API change report between two description files"
             );
             return ExitCode::from(2);
         }

@@ -83,6 +83,11 @@ pub fn emit_crate(
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), fill(&templates.cargo_toml, api));
     files.insert("README.md".to_string(), fill(&templates.readme, api));
+    // The public API as data: the old side of the next regeneration's change report.
+    files.insert(
+        "api-surface.json".to_string(),
+        crate::diff::Surface::of(api).to_json(),
+    );
     for (name, text) in &templates.runtime {
         files.insert(format!("src/runtime/{name}"), text.clone());
     }

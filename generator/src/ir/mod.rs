@@ -225,7 +225,10 @@ impl Constraints {
             self.max_length = None;
             self.pattern = None;
         }
-        if !matches!(ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64) {
+        if !matches!(
+            ty,
+            TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64
+        ) {
             self.minimum = None;
             self.maximum = None;
         }

@@ -1,0 +1,248 @@
+//! The API change report (`sdkgen::diff`) on old/new fixture pairs under
+//! `tests/fixtures/changes/`: each report is snapshot-tested, the classification of the
+//! key changes is asserted, and where it matters the verdict is checked against the
+//! compiler: a small caller crate written against the old SDK keeps compiling after a
+//! change called compatible and stops compiling after one called breaking.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use sdk_tests::root;
+use sdkgen::diff::{self, Bump, Change, Level, Report, Surface};
+
+fn generated(case: &str, side: &str) -> sdkgen::Generated {
+    let r = root();
+    let spec = r.join(format!("tests/fixtures/changes/{case}/{side}.yaml"));
+    sdkgen::generate(&spec, None, &r.join("templates")).unwrap_or_else(|f| panic!("{f}"))
+}
+
+fn report(case: &str) -> Report {
+    let old = Surface::of(&generated(case, "old").api);
+    let new = Surface::of(&generated(case, "new").api);
+    diff::compare(&old, &new)
+}
+
+fn find<'a>(r: &'a Report, subject: &str, what: &str) -> &'a Change {
+    r.changes
+        .iter()
+        .find(|c| c.subject == subject && c.what.contains(what))
+        .unwrap_or_else(|| panic!("no change `{subject}: {what}` in\n{}", r.markdown("#")))
+}
+
+fn snapshot(case: &str, r: &Report) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_path(root().join("tests/snapshots/changes"));
+    settings.bind(|| insta::assert_snapshot!(case, r.markdown("## report")));
+}
+
+#[test]
+fn operations_added_removed_and_changed() {
+    let r = report("operations");
+    snapshot("operations", &r);
+    assert_eq!(
+        find(&r, "items.delete()", "method removed").level,
+        Level::Breaking
+    );
+    assert_eq!(
+        find(&r, "items.archive()", "method added").level,
+        Level::Compatible
+    );
+    assert_eq!(
+        find(&r, "items.list()", "required argument `region` added").level,
+        Level::Breaking
+    );
+    assert_eq!(
+        find(&r, "items.list()", "optional setter `.cursor()` added").level,
+        Level::Compatible
+    );
+    assert_eq!(
+        find(&r, "items.list()", "setter `limit` removed").level,
+        Level::Breaking
+    );
+    assert_eq!(
+        find(&r, "items.list()", "`status`: `String` -> `i64`").level,
+        Level::Breaking
+    );
+    assert_eq!(
+        find(&r, "items.create()", "error 409").level,
+        Level::Breaking
+    );
+    assert_eq!(
+        find(&r, "items.create()", "error 422").level,
+        Level::Compatible
+    );
+    assert_eq!(find(&r, "items.get()", "returns").level, Level::Breaking);
+    assert_eq!(r.bump(), Bump::Breaking);
+    assert_eq!(r.next_version(), "0.2.0");
+}
+
+#[test]
+fn fields_added_removed_retyped_and_required() {
+    let r = report("types");
+    snapshot("types", &r);
+    assert_eq!(
+        find(&r, "OrderInput.currency", "required field added").level,
+        Level::Breaking
+    );
+    assert!(
+        find(&r, "OrderInput.note", "made required")
+            .what
+            .contains("`Option<String>` -> `String`")
+    );
+    assert!(
+        find(&r, "OrderInput.reference", "made nullable")
+            .what
+            .contains("Option<Option<String>>")
+    );
+    assert_eq!(find(&r, "Order.id", "made optional").level, Level::Breaking);
+    assert_eq!(find(&r, "Order.amount", "retyped").level, Level::Breaking);
+    assert_eq!(
+        find(&r, "Order.legacy", "field removed").level,
+        Level::Breaking
+    );
+    assert_eq!(find(&r, "Receipt", "struct added").level, Level::Compatible);
+}
+
+#[test]
+fn enum_values_and_union_members() {
+    let r = report("enums_unions");
+    snapshot("enums_unions", &r);
+    assert_eq!(
+        find(&r, "Status", "value `gone` removed").level,
+        Level::Breaking
+    );
+    assert_eq!(
+        find(&r, "Status", "value `reserved` added").level,
+        Level::Breaking
+    );
+    assert!(r.changes.iter().any(|c| c.subject == "PetAnimal"
+        && c.what.contains("member `Bird(")
+        && c.what.contains("added")));
+}
+
+#[test]
+fn servers_auth_and_routes() {
+    let r = report("servers");
+    snapshot("servers", &r);
+    assert_eq!(find(&r, "auth", "Bearer").level, Level::Breaking);
+    assert_eq!(
+        find(&r, "Environment::Production", "base URL").level,
+        Level::Compatible
+    );
+    assert_eq!(find(&r, "health.ping()", "route").level, Level::Compatible);
+}
+
+#[test]
+fn same_shape_under_a_new_name_is_a_rename() {
+    let r = report("rename");
+    snapshot("rename", &r);
+    assert!(
+        find(&r, "BankAccount", "renamed-looking")
+            .what
+            .contains("`Account`")
+    );
+    assert!(
+        !r.changes.iter().any(|c| c.subject == "Account"),
+        "{}",
+        r.markdown("#")
+    );
+}
+
+#[test]
+fn no_change_means_no_bump() {
+    let s = Surface::of(&generated("rename", "old").api);
+    let r = diff::compare(&s, &s);
+    assert!(r.changes.is_empty());
+    assert_eq!(r.bump(), Bump::None);
+    assert_eq!(r.next_version(), s.crate_version);
+    // The committed form reads back as the same surface.
+    assert_eq!(Surface::from_json(&s.to_json()).as_ref(), Ok(&s));
+}
+
+#[test]
+fn pre_one_versions_bump_minor_for_breaking_and_patch_for_compatible() {
+    assert_eq!(diff::next_version("0.3.1", Bump::Breaking), "0.4.0");
+    assert_eq!(diff::next_version("0.3.1", Bump::Compatible), "0.3.2");
+    assert_eq!(diff::next_version("1.3.1", Bump::Breaking), "2.0.0");
+    assert_eq!(diff::next_version("1.3.1", Bump::Compatible), "1.4.0");
+    assert_eq!(diff::next_version("0.3.1", Bump::None), "0.3.1");
+    assert_eq!(diff::next_version("weird", Bump::Breaking), "weird");
+}
+
+// --- The classification against the compiler -------------------------------------
+
+fn scratch() -> PathBuf {
+    root().join("target/changes-check")
+}
+
+/// Writes the SDK generated from `case/side` and a caller crate with `main_rs` that
+/// depends on it, then `cargo check`s the caller. True when it compiles.
+fn caller_compiles(case: &str, side: &str, caller: &str, main_rs: &str) -> bool {
+    let dir = scratch().join(format!("{case}-{caller}"));
+    let sdk = dir.join("sdk");
+    let g = generated(case, side);
+    let changes = sdkgen::write::diff(&sdk, &g.files).unwrap();
+    sdkgen::write::apply(&sdk, &g.files, &changes).unwrap();
+    let app = dir.join("app");
+    std::fs::create_dir_all(app.join("src")).unwrap();
+    let manifest = format!(
+        "[package]\nname = \"caller\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nsdk = {{ path = \"../sdk\", package = \"{}\" }}\n\n[workspace]\n",
+        g.api.info.crate_name
+    );
+    std::fs::write(app.join("Cargo.toml"), manifest).unwrap();
+    std::fs::write(app.join("src/main.rs"), main_rs).unwrap();
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["check", "--quiet", "--offline"])
+        .current_dir(&app)
+        .env("CARGO_TARGET_DIR", scratch().join("target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    out.status.success()
+}
+
+fn check_against_compiler(case: &str, caller: &str, main_rs: &str, expect: Level) {
+    assert!(
+        caller_compiles(case, "old", caller, main_rs),
+        "{case}/{caller} must compile against the old SDK"
+    );
+    let compiles = caller_compiles(case, "new", caller, main_rs);
+    assert_eq!(
+        compiles,
+        expect == Level::Compatible,
+        "{case}/{caller}: the report calls it {expect:?}, the compiler disagrees"
+    );
+}
+
+#[test]
+fn verdicts_agree_with_the_compiler() {
+    let ops = report("operations");
+    // Only compatible changes touch `create` apart from the removed 409 variant, which
+    // this caller does not name.
+    check_against_compiler(
+        "operations",
+        "create",
+        "fn main() {\n    let client = sdk::Client::builder().build().unwrap();\n    let _ = client.items().create(sdk::models::Item::default());\n    let _ = client.items().list().status(\"x\");\n}\n",
+        find(&ops, "items.list()", "`status`").level,
+    );
+    check_against_compiler(
+        "operations",
+        "archive",
+        "fn main() {\n    let client = sdk::Client::builder().build().unwrap();\n    let _ = client.items().create(sdk::models::Item::default());\n}\n",
+        find(&ops, "items.create()", "error 422").level,
+    );
+    check_against_compiler(
+        "operations",
+        "delete",
+        "fn main() {\n    let client = sdk::Client::builder().build().unwrap();\n    let _ = client.items().delete(\"id\");\n}\n",
+        find(&ops, "items.delete()", "method removed").level,
+    );
+    let types = report("types");
+    check_against_compiler(
+        "types",
+        "literal",
+        "fn main() {\n    let _ = sdk::models::OrderInput { amount: 1, note: None, reference: None };\n}\n",
+        find(&types, "OrderInput.currency", "required field added").level,
+    );
+}
