@@ -37,6 +37,9 @@ pub struct Config {
     /// Schema type overrides by JSON pointer (`#/components/schemas/Amount: integer`),
     /// for schemas whose declared type contradicts the API's documented behaviour.
     pub type_overrides: BTreeMap<String, String>,
+    /// Type corrections by schema and property name, which survive spec updates.
+    #[serde(default)]
+    pub type_rules: TypeRules,
 }
 
 /// Package metadata of the generated crate.
@@ -142,6 +145,40 @@ pub struct FeatureGate {
     pub description: String,
     /// operationIds behind the feature.
     pub operations: Vec<String>,
+}
+
+/// Type corrections by name rather than by position.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TypeRules {
+    /// Applied in order; the first rule that matches a schema wins.
+    #[serde(default)]
+    pub rules: Vec<TypeRule>,
+    /// Globs of property names (`*amount*`): a `number` property so named that no rule
+    /// retypes is a warning rather than a silent floating-point field.
+    #[serde(default)]
+    pub warn_numbers: Vec<String>,
+}
+
+/// One rule: schemas of type `from` at matching positions get type `to`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TypeRule {
+    /// Globs of property names (`amount`, `*_amount`); the property's schema (or its
+    /// array items) is retyped wherever it appears.
+    #[serde(default)]
+    pub properties: Vec<String>,
+    /// Globs of component schema names. With `properties`: only properties inside
+    /// these components. Alone: the component schemas themselves.
+    #[serde(default)]
+    pub schemas: Vec<String>,
+    /// The declared type the rule applies to (`number`).
+    pub from: String,
+    /// The type used instead (`integer`).
+    pub to: String,
+    /// JSON pointers the rule leaves alone.
+    #[serde(default)]
+    pub except: Vec<String>,
 }
 
 impl Config {

@@ -56,7 +56,7 @@ pub fn build_ir(
     source: &str,
     config: &config::Config,
 ) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let loaded = load::load_str(text, &config.type_overrides)?;
+    let loaded = load::load_str_with(text, &config.type_rules, &config.type_overrides)?;
     let (api, mut warnings) = ir::build::build(&loaded.doc, config, source)?;
     let mut all = loaded.warnings;
     all.append(&mut warnings);

@@ -28,6 +28,7 @@ pub fn build(
     let ops = build_operations(doc, config, &mut tb);
     let mut types = std::mem::take(&mut tb.types);
     let mut diags = std::mem::take(&mut tb.diags);
+    diags.extend(super::stale::stale_entries(doc, config));
     let mut ops = ops;
     collapse_refinements(&mut types, &tb.refinements, &mut ops);
     let mut scope_names: BTreeSet<String> = types.keys().cloned().collect();

@@ -8,6 +8,7 @@
 pub mod build;
 pub mod names;
 pub mod operations;
+pub mod stale;
 pub mod types;
 
 use serde::Serialize;

@@ -5,6 +5,7 @@
 //! stages can assume every reference resolves.
 
 pub mod normalize;
+pub mod overrides;
 pub mod refs;
 
 use serde_json::Value;
@@ -84,46 +85,27 @@ fn yaml_to_json(v: serde_yaml::Value, at: &str) -> Result<Value, Diagnostic> {
     })
 }
 
-/// Loads a document from text: parse, check it is OpenAPI 3.0/3.1, apply the
-/// configured type overrides, normalise, check references, and parse with openapiv3.
+/// Loads a document from text with pointer type overrides only (see [`load_str_with`]).
 pub fn load_str(
     text: &str,
     type_overrides: &std::collections::BTreeMap<String, String>,
 ) -> Result<Loaded, Vec<Diagnostic>> {
+    load_str_with(text, &crate::config::TypeRules::default(), type_overrides)
+}
+
+/// Loads a document from text: parse, check it is OpenAPI 3.0/3.1, apply the
+/// configured type rules and overrides, normalise, check references, and parse with
+/// openapiv3.
+pub fn load_str_with(
+    text: &str,
+    type_rules: &crate::config::TypeRules,
+    type_overrides: &std::collections::BTreeMap<String, String>,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let mut raw = parse_text(text).map_err(|d| vec![d])?;
     check_openapi_version(&raw).map_err(|d| vec![d])?;
-    for (ptr, ty) in type_overrides {
-        let target = ptr.strip_prefix('#').and_then(|p| raw.pointer_mut(p));
-        match target {
-            Some(Value::Object(schema)) => {
-                // A 3.1 type array keeps its "null": only the non-null type is replaced.
-                let new_type = match schema.get("type") {
-                    Some(Value::Array(types)) => Value::Array(
-                        types
-                            .iter()
-                            .map(|t| {
-                                if t == "null" {
-                                    t.clone()
-                                } else {
-                                    Value::String(ty.clone())
-                                }
-                            })
-                            .collect(),
-                    ),
-                    _ => Value::String(ty.clone()),
-                };
-                schema.insert("type".into(), new_type);
-                schema.remove("format");
-            }
-            _ => {
-                return Err(vec![Diagnostic::error(
-                    ptr.clone(),
-                    "type override in the config names no schema object",
-                )]);
-            }
-        }
-    }
-    let mut warnings = normalize::normalize_document(&mut raw);
+    let override_warnings = overrides::apply(&mut raw, type_rules, type_overrides);
+    let mut warnings = override_warnings;
+    warnings.extend(normalize::normalize_document(&mut raw));
     let errors = refs::check_refs(&raw);
     if !errors.is_empty() {
         return Err(errors);
@@ -296,6 +278,12 @@ mod tests {
             "#/components/schemas/Nope".to_string(),
             "integer".to_string(),
         );
-        assert!(load_str(text, &o).is_err());
+        // A stale override is a warning; the document still loads.
+        let l = load_str(text, &o).unwrap();
+        assert!(
+            l.warnings
+                .iter()
+                .any(|w| w.message.contains("#/components/schemas/Nope"))
+        );
     }
 }
