@@ -1,6 +1,6 @@
 //! Contract tests: every operation of `spec/` called through the SDK against Prism
 //! (`@stoplight/prism-cli`, pinned in `tests/contract/package.json`) serving the same
-//! spec on 127.0.0.1. Prism validates each request against the spec and reports what
+//! spec, with the local corrections of its overlay applied, on 127.0.0.1. Prism validates each request against the spec and reports what
 //! is wrong in its `sl-violations` response header; any request violation, non-2xx
 //! answer or undecodable body fails the operation. Violations Prism finds in its own
 //! mock responses are problems of the spec's examples or schemas: they are printed as
@@ -54,7 +54,17 @@ fn start_prism() -> Prism {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .unwrap();
-    let spec = sdk_tests::root().join("spec/glomo.openapi.yaml");
+    // Prism serves what the SDK was generated from: the vendor's file plus the overlay.
+    let root = sdk_tests::root();
+    let doc = sdkgen::overlaid_spec(
+        &root.join("spec/glomo.openapi.yaml"),
+        Some(&root.join("spec/sdkgen.yaml")),
+    )
+    .unwrap_or_else(|f| panic!("{f}"));
+    let dir = root.join("target/contract");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join(format!("glomo.overlaid.{port}.json"));
+    std::fs::write(&spec, serde_json::to_vec(&doc).unwrap()).unwrap();
     let child = Command::new(prism_binary())
         .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
         .arg(&spec)

@@ -37,6 +37,11 @@ pub struct Config {
     /// Schema type overrides by JSON pointer (`#/components/schemas/Amount: integer`),
     /// for schemas whose declared type contradicts the API's documented behaviour.
     pub type_overrides: BTreeMap<String, String>,
+    /// OpenAPI Overlay files (relative to the config) applied to the description first.
+    pub overlays: Vec<String>,
+    /// The overlay documents, read by [`crate::generate`] (not part of the YAML).
+    #[serde(skip)]
+    pub loaded_overlays: Vec<crate::load::overlay::Overlay>,
     /// Type corrections by schema and property name, which survive spec updates.
     #[serde(default)]
     pub type_rules: TypeRules,

@@ -56,7 +56,12 @@ pub fn build_ir(
     source: &str,
     config: &config::Config,
 ) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let loaded = load::load_str_with(text, &config.type_rules, &config.type_overrides)?;
+    let loaded = load::load_str_with(
+        text,
+        &config.loaded_overlays,
+        &config.type_rules,
+        &config.type_overrides,
+    )?;
     let (api, mut warnings) = ir::build::build(&loaded.doc, config, source)?;
     let mut all = loaded.warnings;
     all.append(&mut warnings);
@@ -104,42 +109,82 @@ pub fn read_templates(dir: &Path) -> Result<emit::Templates, String> {
     })
 }
 
-/// Generates from files: the spec, an optional config (YAML), the templates directory.
-pub fn generate(
-    spec: &Path,
-    config: Option<&Path>,
-    templates_dir: &Path,
-) -> Result<Generated, Failure> {
-    let fail = |file: &Path, errors: Vec<Diagnostic>| Failure {
+fn fail(file: &Path, errors: Vec<Diagnostic>) -> Failure {
+    Failure {
         file: file.to_path_buf(),
         errors,
+    }
+}
+
+/// Reads a config file and the overlays it names (relative to the config's folder);
+/// no config is the default config.
+pub fn read_config(config: Option<&Path>) -> Result<config::Config, Failure> {
+    let Some(p) = config else {
+        return Ok(config::Config::default());
     };
+    let t = std::fs::read_to_string(p).map_err(|e| {
+        fail(
+            p,
+            vec![Diagnostic::error(
+                "#",
+                format!("cannot read the config: {e}"),
+            )],
+        )
+    })?;
+    let mut cfg = config::Config::from_yaml(&t).map_err(|e| {
+        fail(
+            p,
+            vec![Diagnostic::error("#", format!("invalid config: {e}"))],
+        )
+    })?;
+    let base = p.parent().unwrap_or(Path::new("."));
+    for (i, name) in cfg.overlays.iter().enumerate() {
+        let path = base.join(name);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            fail(
+                p,
+                vec![Diagnostic::error(
+                    format!("#/overlays/{i}"),
+                    format!("{}: {e}", path.display()),
+                )],
+            )
+        })?;
+        cfg.loaded_overlays.push(load::overlay::Overlay {
+            name: name.clone(),
+            text,
+        });
+    }
+    Ok(cfg)
+}
+
+/// The description as the generator reads it before its own rewrites: the vendor's
+/// file with the config's overlays applied (what a mock server should serve).
+pub fn overlaid_spec(spec: &Path, config: Option<&Path>) -> Result<serde_json::Value, Failure> {
     let text = std::fs::read_to_string(spec).map_err(|e| {
         fail(
             spec,
             vec![Diagnostic::error("#", format!("cannot read the file: {e}"))],
         )
     })?;
-    let cfg = match config {
-        Some(p) => {
-            let t = std::fs::read_to_string(p).map_err(|e| {
-                fail(
-                    p,
-                    vec![Diagnostic::error(
-                        "#",
-                        format!("cannot read the config: {e}"),
-                    )],
-                )
-            })?;
-            config::Config::from_yaml(&t).map_err(|e| {
-                fail(
-                    p,
-                    vec![Diagnostic::error("#", format!("invalid config: {e}"))],
-                )
-            })?
-        }
-        None => config::Config::default(),
-    };
+    let cfg = read_config(config)?;
+    load::overlaid(&text, &cfg.loaded_overlays)
+        .map(|(doc, _)| doc)
+        .map_err(|e| fail(spec, e))
+}
+
+/// Generates from files: the spec, an optional config (YAML), the templates directory.
+pub fn generate(
+    spec: &Path,
+    config: Option<&Path>,
+    templates_dir: &Path,
+) -> Result<Generated, Failure> {
+    let text = std::fs::read_to_string(spec).map_err(|e| {
+        fail(
+            spec,
+            vec![Diagnostic::error("#", format!("cannot read the file: {e}"))],
+        )
+    })?;
+    let cfg = read_config(config)?;
     let mut templates = read_templates(templates_dir).map_err(|e| {
         fail(
             templates_dir,

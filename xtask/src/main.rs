@@ -59,6 +59,11 @@ fn run(check: bool) -> Result<bool, String> {
     for job in jobs(&root)? {
         let mut generated = sdkgen::generate(&job.spec, job.config.as_deref(), &templates)
             .map_err(|f| f.to_string())?;
+        if job.config.is_some() {
+            for w in &generated.warnings {
+                eprintln!("{}: {w}", job.spec.display());
+            }
+        }
         // The change report: only for crates with a config (the fixtures' goldens are
         // test output, not published crates).
         let report = job

@@ -5,6 +5,7 @@
 //! stages can assume every reference resolves.
 
 pub mod normalize;
+pub mod overlay;
 pub mod overrides;
 pub mod refs;
 
@@ -90,20 +91,40 @@ pub fn load_str(
     text: &str,
     type_overrides: &std::collections::BTreeMap<String, String>,
 ) -> Result<Loaded, Vec<Diagnostic>> {
-    load_str_with(text, &crate::config::TypeRules::default(), type_overrides)
+    load_str_with(
+        text,
+        &[],
+        &crate::config::TypeRules::default(),
+        type_overrides,
+    )
 }
 
-/// Loads a document from text: parse, check it is OpenAPI 3.0/3.1, apply the
-/// configured type rules and overrides, normalise, check references, and parse with
-/// openapiv3.
+/// Parses a description and applies overlays to it: the document as the vendor
+/// published it plus the local corrections, before any generator-specific rewrite.
+pub fn overlaid(
+    text: &str,
+    overlays: &[overlay::Overlay],
+) -> Result<(Value, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut raw = parse_text(text).map_err(|d| vec![d])?;
+    let mut warnings = Vec::new();
+    for o in overlays {
+        warnings.extend(overlay::apply(&mut raw, o)?);
+    }
+    Ok((raw, warnings))
+}
+
+/// Loads a document from text: parse, apply overlays, check it is OpenAPI 3.0/3.1,
+/// apply the configured type rules and overrides, normalise, check references, and
+/// parse with openapiv3.
 pub fn load_str_with(
     text: &str,
+    overlays: &[overlay::Overlay],
     type_rules: &crate::config::TypeRules,
     type_overrides: &std::collections::BTreeMap<String, String>,
 ) -> Result<Loaded, Vec<Diagnostic>> {
-    let mut raw = parse_text(text).map_err(|d| vec![d])?;
+    let (mut raw, mut override_warnings) = overlaid(text, overlays)?;
     check_openapi_version(&raw).map_err(|d| vec![d])?;
-    let override_warnings = overrides::apply(&mut raw, type_rules, type_overrides);
+    override_warnings.extend(overrides::apply(&mut raw, type_rules, type_overrides));
     let mut warnings = override_warnings;
     warnings.extend(normalize::normalize_document(&mut raw));
     let errors = refs::check_refs(&raw);
