@@ -15,7 +15,7 @@ use super::{
     StatusMatch, TypeRef,
 };
 use crate::config::Config;
-use crate::diag::{Diagnostic, child, escape_token};
+use crate::diag::{Diagnostic, child};
 
 /// An operation before grouping, with the tag it belongs to.
 pub struct TaggedOperation {
@@ -496,7 +496,7 @@ fn build_responses(
                 types.type_of(
                     s,
                     &wanted,
-                    &child(&child(&child(&here, "content"), &escape_token(m)), "schema"),
+                    &child(&child(&child(&here, "content"), m), "schema"),
                 )
             }),
             None => None,
