@@ -102,6 +102,18 @@ fn fields_added_removed_retyped_and_required() {
         Level::Breaking
     );
     assert_eq!(find(&r, "Receipt", "struct added").level, Level::Compatible);
+    assert!(
+        find(&r, "OrderInput::new", "`new(amount: i64)` -> ")
+            .what
+            .contains("currency: String"),
+        "{}",
+        r.markdown("#")
+    );
+    assert_eq!(find(&r, "Order::new", "constructor").level, Level::Breaking);
+    assert_eq!(
+        find(&r, "Order", "now implements `Default`").level,
+        Level::Compatible
+    );
 }
 
 #[test]
@@ -244,5 +256,11 @@ fn verdicts_agree_with_the_compiler() {
         "literal",
         "fn main() {\n    let _ = sdk::models::OrderInput { amount: 1, note: None, reference: None };\n}\n",
         find(&types, "OrderInput.currency", "required field added").level,
+    );
+    check_against_compiler(
+        "types",
+        "constructor",
+        "fn main() {\n    let _ = sdk::models::OrderInput::new(1);\n}\n",
+        find(&types, "OrderInput::new", "->").level,
     );
 }

@@ -13,9 +13,19 @@ pub fn committed_surface(out: &Path) -> Option<Surface> {
     Surface::from_json(&text).ok()
 }
 
-/// The report between what `out` holds and what was just generated.
+/// The report between what `out` holds and what was just generated; none when there is
+/// no committed surface or it was written in another format.
 pub fn report_for(out: &Path, generated: &sdkgen::Generated) -> Option<Report> {
     let old = committed_surface(out)?;
+    if old.format != sdkgen::diff::surface::FORMAT {
+        eprintln!(
+            "{}: {SURFACE_FILE} has format {} (this generator writes {}); no change report this time",
+            out.display(),
+            old.format,
+            sdkgen::diff::surface::FORMAT
+        );
+        return None;
+    }
     Some(diff::compare(&old, &Surface::of(&generated.api)))
 }
 
@@ -65,4 +75,63 @@ const CHANGELOG_HEAD: &str = "# Changelog\n\nEach section is the API change repo
 /// Whether a report calls for a new version.
 pub fn needs_bump(report: &Report) -> bool {
     report.bump() != Bump::None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-changes-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn only_the_crate_version_line_changes() {
+        let dir = temp("version");
+        let cfg = dir.join("sdkgen.yaml");
+        let text = "# comment\nclient:\n  version: 9.9.9\ncrate:\n  name: x\n  version: 0.1.0 # here\n  description: d\nother: {version: 1}\n";
+        std::fs::write(&cfg, text).unwrap();
+        assert!(set_config_version(&cfg, "0.2.0").unwrap());
+        assert_eq!(
+            std::fs::read_to_string(&cfg).unwrap(),
+            text.replace("  version: 0.1.0 # here", "  version: 0.2.0")
+        );
+        std::fs::write(&cfg, "crate:\n  name: x\n").unwrap();
+        assert!(!set_config_version(&cfg, "0.2.0").unwrap());
+    }
+
+    #[test]
+    fn changelog_sections_are_prepended_under_one_heading() {
+        let dir = temp("changelog");
+        let surface = |v: &str, values: &[&str]| {
+            let mut s = Surface {
+                format: sdkgen::diff::surface::FORMAT,
+                crate_version: v.into(),
+                ..Surface::default()
+            };
+            s.types.insert(
+                "Status".into(),
+                sdkgen::diff::surface::TypeSurface {
+                    kind: "enum".into(),
+                    members: values.iter().map(|v| v.to_string()).collect(),
+                    ..Default::default()
+                },
+            );
+            s
+        };
+        let first = diff::compare(&surface("0.1.0", &["a"]), &surface("0.1.0", &["a", "b"]));
+        prepend_changelog(&dir, &first, "0.2.0").unwrap();
+        let second = diff::compare(&surface("0.2.0", &["a", "b"]), &surface("0.2.0", &["b"]));
+        prepend_changelog(&dir, &second, "0.3.0").unwrap();
+        let text = std::fs::read_to_string(dir.join("CHANGELOG.md")).unwrap();
+        assert_eq!(text.matches("# Changelog").count(), 1, "{text}");
+        let newer = text.find("## 0.3.0").unwrap();
+        let older = text.find("## 0.2.0").unwrap();
+        assert!(newer < older, "{text}");
+        assert!(text.contains("value `a` removed"), "{text}");
+        assert!(text.contains("value `b` added"), "{text}");
+    }
 }

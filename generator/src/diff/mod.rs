@@ -85,7 +85,19 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
     compare_operations(old, new, &mut c);
     compare_types(old, new, &mut c);
     let mut changes = c.0;
-    changes.sort();
+    // Breaking first; within a level, methods, then environments and auth, then types.
+    let rank = |c: &Change| {
+        if c.subject.ends_with("()") {
+            0
+        } else if c.subject.starts_with("Environment::") || c.subject == "auth" {
+            1
+        } else {
+            2
+        }
+    };
+    changes.sort_by(|a, b| {
+        (a.level, rank(a), &a.subject, &a.what).cmp(&(b.level, rank(b), &b.subject, &b.what))
+    });
     changes.dedup();
     Report {
         old_version: old.crate_version.clone(),
@@ -456,6 +468,39 @@ fn compare_type(name: &str, o: &TypeSurface, n: &TypeSurface, c: &mut Collector)
                 n.alias.as_deref().unwrap_or_default()
             ),
             "values of the old type no longer fit",
+        );
+    }
+    match (&o.constructor, &n.constructor) {
+        (Some(a), Some(b)) if a != b => c.breaking(
+            format!("{name}::new"),
+            format!("`{a}` -> `{b}`"),
+            "calls to the constructor no longer compile",
+        ),
+        (Some(a), None) => c.breaking(
+            format!("{name}::new"),
+            format!(
+                "constructor `{a}` removed (the struct now has no or too many required fields)"
+            ),
+            "calls to the constructor no longer compile",
+        ),
+        (None, Some(b)) => c.compatible(
+            format!("{name}::new"),
+            format!("constructor `{b}` added"),
+            "new API; existing code is unaffected",
+        ),
+        _ => {}
+    }
+    if o.default && !n.default {
+        c.breaking(
+            name,
+            "no longer implements `Default` (a field became required)".into(),
+            "`..Default::default()` and `X::default()` no longer compile",
+        );
+    } else if !o.default && n.default {
+        c.compatible(
+            name,
+            "now implements `Default`".into(),
+            "new API; existing code is unaffected",
         );
     }
     for (f, of) in &o.fields {

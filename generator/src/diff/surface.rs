@@ -9,9 +9,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::ir::{self, Api, StatusMatch, TypeKind, TypeRef};
 
+/// Version of the surface file's own format. A committed surface of another format was
+/// written by a generator that recorded different things, so comparing it with a new
+/// one would report generator changes as API changes; it is not compared.
+pub const FORMAT: u32 = 2;
+
 /// The public API of one generated crate.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Surface {
+    /// [`FORMAT`] of the generator that wrote it (absent: 1).
+    #[serde(default = "format_one")]
+    pub format: u32,
     /// Package name.
     pub crate_name: String,
     /// Package version the surface was generated as.
@@ -96,6 +104,12 @@ pub struct TypeSurface {
     /// The aliased Rust type (aliases).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
+    /// `new(...)` argument types, when the struct has a constructor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constructor: Option<String>,
+    /// Implements `Default`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub default: bool,
 }
 
 /// One struct field.
@@ -109,6 +123,10 @@ pub struct FieldSurface {
     pub required: bool,
     /// May be `null`.
     pub nullable: bool,
+}
+
+fn format_one() -> u32 {
+    1
 }
 
 /// A type reference as Rust code names it (short names, no module paths).
@@ -263,6 +281,21 @@ impl Surface {
                 match &t.kind {
                     TypeKind::Struct(st) => {
                         s.kind = "struct".into();
+                        s.default = st.has_default();
+                        s.constructor = st.constructor().map(|args| {
+                            let args: Vec<String> = args
+                                .iter()
+                                .map(|f| {
+                                    let t = rust_type(&f.ty);
+                                    if f.nullable {
+                                        format!("{}: Option<{t}>", f.name)
+                                    } else {
+                                        format!("{}: {t}", f.name)
+                                    }
+                                })
+                                .collect();
+                            format!("new({})", args.join(", "))
+                        });
                         s.fields = st
                             .fields
                             .iter()
@@ -314,6 +347,7 @@ impl Surface {
             })
             .collect();
         Surface {
+            format: FORMAT,
             crate_name: api.info.crate_name.clone(),
             crate_version: api.info.crate_version.clone(),
             api_version: api.info.version.clone(),
@@ -394,7 +428,19 @@ impl Surface {
             let input = if t.input { " (input)" } else { "" };
             match t.kind.as_str() {
                 "struct" => {
-                    out.push_str(&format!("struct {name}{input}\n"));
+                    let mut extras = Vec::new();
+                    if let Some(c) = &t.constructor {
+                        extras.push(c.clone());
+                    }
+                    if t.default {
+                        extras.push("Default".to_string());
+                    }
+                    let extras = if extras.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" [{}]", extras.join(", "))
+                    };
+                    out.push_str(&format!("struct {name}{input}{extras}\n"));
                     for (f, fs) in &t.fields {
                         let wire = if *f == fs.wire {
                             String::new()

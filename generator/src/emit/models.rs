@@ -168,7 +168,7 @@ fn structure(def: &TypeDef, s: &StructDef) -> TokenStream {
     } else {
         quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)])
     };
-    let constructor = if !all_optional && required.len() <= 7 {
+    let constructor = if let Some(required) = s.constructor() {
         let args = required.iter().map(|f| {
             let n = ident(&f.name);
             let inner = type_tokens(&f.ty);

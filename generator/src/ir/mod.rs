@@ -154,6 +154,20 @@ pub struct StructDef {
     pub multipart: bool,
 }
 
+impl StructDef {
+    /// The fields `new()` takes, when the struct has one: the required fields, if there
+    /// are between one and seven (more would make an unreadable call).
+    pub fn constructor(&self) -> Option<Vec<&Field>> {
+        let required: Vec<&Field> = self.fields.iter().filter(|f| f.required).collect();
+        (!required.is_empty() && required.len() <= 7).then_some(required)
+    }
+
+    /// Whether the struct implements `Default` (every field optional, not multipart).
+    pub fn has_default(&self) -> bool {
+        !self.multipart && self.fields.iter().all(|f| !f.required)
+    }
+}
+
 /// One property of a struct.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Field {
