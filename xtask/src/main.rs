@@ -1,10 +1,12 @@
-//! Project automation: `cargo xtask regen` and `cargo xtask check`.
+//! Project automation: `cargo xtask regen`, `cargo xtask check` and `cargo xtask corpus`.
 //!
 //! `regen` regenerates `generated-sdk/` from `spec/` and every golden fixture crate under
 //! `tests/golden/` from `tests/fixtures/`; `check` does the same comparison without
-//! writing and fails when anything is stale.
+//! writing and fails when anything is stale; `corpus` generates and compiles an SDK for
+//! every real-world description of the corpus directory (see [`corpus`]).
 
 mod changes;
+mod corpus;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -155,11 +157,12 @@ fn diff_command(args: &[String]) -> Result<(), String> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let cmd = args.first().cloned().unwrap_or_default();
+    let rest = args.get(1..).unwrap_or_default();
     let check = match cmd.as_str() {
         "regen" => false,
         "check" => true,
         "diff" => {
-            return match diff_command(&args[1..]) {
+            return match diff_command(rest) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("{e}");
@@ -167,9 +170,11 @@ fn main() -> ExitCode {
                 }
             };
         }
+        "corpus" => return corpus::main(&root(), rest),
+        "corpus-generate" => return corpus::generate_child(rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <regen|check|diff>\n  regen  regenerate generated-sdk/ and tests/golden/ from their specs\n  check  fail if either is stale\n  diff OLD NEW [--config FILE]  API change report between two description files"
+                "usage: cargo xtask <regen|check|diff|corpus>\n  regen   regenerate generated-sdk/ and tests/golden/ from their specs\n  check   fail if either is stale\n  diff OLD NEW [--config FILE]  API change report between two description files\n  corpus  generate and compile every spec of the real-world corpus (--help)"
             );
             return ExitCode::from(2);
         }
