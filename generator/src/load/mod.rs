@@ -4,10 +4,13 @@
 //! value first ([`normalize`]); local `$ref`s are checked here ([`refs`]) so that later
 //! stages can assume every reference resolves.
 
+pub mod keywords;
 pub mod normalize;
 pub mod overlay;
 pub mod overrides;
 pub mod refs;
+pub mod repair;
+pub mod yaml;
 
 use serde_json::Value;
 
@@ -25,65 +28,21 @@ pub struct Loaded {
 }
 
 /// Parses text (YAML or JSON) into a JSON value, with a one-line error on failure.
+///
+/// JSON that serde_json refuses only for a number beyond `f64` (`1e400`) is read by the
+/// YAML reader, a JSON superset; see [`yaml`] for how numbers and keys are read.
 pub fn parse_text(text: &str) -> Result<Value, Diagnostic> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
-        return serde_json::from_str(text)
-            .map_err(|e| Diagnostic::error("#", format!("not valid JSON: {e}")));
+        match serde_json::from_str(text) {
+            Ok(v) => return Ok(v),
+            Err(e) if e.to_string().contains("number out of range") => {}
+            Err(e) => return Err(Diagnostic::error("#", format!("not valid JSON: {e}"))),
+        }
     }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text)
-        .map_err(|e| Diagnostic::error("#", format!("not valid YAML or JSON: {e}")))?;
-    yaml_to_json(yaml, "#")
-}
-
-fn yaml_to_json(v: serde_yaml::Value, at: &str) -> Result<Value, Diagnostic> {
-    use serde_yaml::Value as Y;
-    Ok(match v {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f)
-                    .map(Value::Number)
-                    .ok_or_else(|| {
-                        Diagnostic::error(at, format!("number {f} cannot be represented in JSON"))
-                    })?
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, x)| yaml_to_json(x, &crate::diag::child(at, &i.to_string())))
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::new();
-            for (k, x) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    other => {
-                        return Err(Diagnostic::error(
-                            at,
-                            format!("mapping key {other:?} is not a string"),
-                        ));
-                    }
-                };
-                let value = yaml_to_json(x, &crate::diag::child(at, &key))?;
-                out.insert(key, value);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(t) => yaml_to_json(t.value, at)?,
-    })
+    serde_yaml::from_str::<yaml::Json>(text)
+        .map(|j| j.0)
+        .map_err(|e| Diagnostic::error("#", format!("not valid YAML or JSON: {e}")))
 }
 
 /// Loads a document from text with pointer type overrides only (see [`load_str_with`]).
@@ -114,8 +73,8 @@ pub fn overlaid(
 }
 
 /// Loads a document from text: parse, apply overlays, check it is OpenAPI 3.0/3.1,
-/// apply the configured type rules and overrides, normalise, check references, and
-/// parse with openapiv3.
+/// apply the configured type rules and overrides, repair references and structure,
+/// normalise, and parse with openapiv3.
 pub fn load_str_with(
     text: &str,
     overlays: &[overlay::Overlay],
@@ -126,21 +85,51 @@ pub fn load_str_with(
     check_openapi_version(&raw).map_err(|d| vec![d])?;
     override_warnings.extend(overrides::apply(&mut raw, type_rules, type_overrides));
     let mut warnings = override_warnings;
+    warnings.extend(refs::repair_refs(&mut raw));
+    warnings.extend(repair::repair_structure(&mut raw));
     warnings.extend(normalize::normalize_document(&mut raw));
-    let errors = refs::check_refs(&raw);
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     if let Some(obj) = raw.as_object_mut() {
         // openapiv3 only knows 3.0; the 3.1 constructs it cannot model are rewritten above.
         obj.insert("openapi".into(), Value::String("3.0.3".into()));
     }
-    let doc: openapiv3::OpenAPI = match parse_typed::<openapiv3::OpenAPI>(&raw, "#") {
-        Ok(doc) => doc,
-        Err(shallow) => return Err(vec![locate_parse_error(&raw).unwrap_or(shallow)]),
+    // What the repairs above did not foresee is contained where it is: the smallest
+    // piece that fails on its own is loosened or left out, with a warning, and the
+    // document is parsed again. Each round removes or replaces one piece.
+    let mut rounds = 0;
+    let doc: openapiv3::OpenAPI = loop {
+        match parse_typed::<openapiv3::OpenAPI>(&raw, "#") {
+            Ok(doc) => break doc,
+            Err(shallow) => {
+                rounds += 1;
+                match repair::isolate(&mut raw, &piece_error) {
+                    repair::Isolated::Fixed(d) if rounds <= MAX_ISOLATED => warnings.push(d),
+                    _ => return Err(vec![locate_parse_error(&raw).unwrap_or(shallow)]),
+                }
+            }
+        }
     };
     warnings.sort_by(|a, b| a.pointer.cmp(&b.pointer));
     Ok(Loaded { doc, raw, warnings })
+}
+
+/// Pieces [`repair::isolate`] may loosen or remove before the document counts as unreadable.
+const MAX_ISOLATED: usize = 500;
+
+/// Why `v` does not parse as `piece`, if it does not.
+fn piece_error(piece: repair::Piece, v: &Value) -> Option<String> {
+    use openapiv3::ReferenceOr;
+    use repair::Piece;
+    use serde::Deserialize;
+    let r = match piece {
+        Piece::Schema => ReferenceOr::<openapiv3::Schema>::deserialize(v).err(),
+        Piece::Parameter => ReferenceOr::<openapiv3::Parameter>::deserialize(v).err(),
+        Piece::Response => ReferenceOr::<openapiv3::Response>::deserialize(v).err(),
+        Piece::RequestBody => ReferenceOr::<openapiv3::RequestBody>::deserialize(v).err(),
+        Piece::Header => ReferenceOr::<openapiv3::Header>::deserialize(v).err(),
+        Piece::Operation => openapiv3::Operation::deserialize(v).err(),
+        Piece::PathItem => ReferenceOr::<openapiv3::PathItem>::deserialize(v).err(),
+    };
+    r.map(|e| e.to_string())
 }
 
 /// Deserialises `value` as `T`, reporting a failure at the deepest pointer serde knows.
@@ -276,10 +265,44 @@ mod tests {
     }
 
     #[test]
-    fn structural_errors_name_the_pointer() {
+    fn structural_defects_are_warnings_with_their_pointer() {
         let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses: 7\n";
-        let e = load_str(text, &BTreeMap::new()).unwrap_err();
-        assert!(e[0].pointer.starts_with("#/paths/~1x/get"), "{}", e[0]);
+        let l = load_str(text, &BTreeMap::new()).unwrap();
+        assert_eq!(l.warnings[0].pointer, "#/paths/~1x/get/responses");
+        assert_eq!(l.doc.operations().count(), 1);
+    }
+
+    #[test]
+    fn a_piece_no_repair_foresaw_is_isolated_not_fatal() {
+        // `style` on a media-type encoding must be a known style; openapiv3 rejects the
+        // whole document otherwise. Only the response holding it is loosened.
+        let text = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/x": {"get": {"responses": {"200": {"description": "ok", "content": {"multipart/form-data": {"schema": {"type": "object"}, "encoding": {"a": {"style": 5}}}}}}}, "post": {"responses": {}}}}}"#;
+        let l = load_str(text, &BTreeMap::new()).unwrap();
+        assert_eq!(l.doc.operations().count(), 2);
+        assert_eq!(l.warnings.len(), 1, "{:?}", l.warnings);
+        assert_eq!(l.warnings[0].pointer, "#/paths/~1x/get/responses/200");
+    }
+
+    #[test]
+    fn huge_and_fractional_integer_bounds_load() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        n: {type: integer, minimum: -9223372036854776000, maximum: 1.0e30}\n        m: {type: integer, minimum: 0.5, maxLength: 2.5}\n";
+        let l = load_str(text, &BTreeMap::new()).unwrap();
+        assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+        assert_eq!(
+            l.raw.pointer("/components/schemas/A/properties/n"),
+            Some(&serde_json::json!({"type": "integer", "minimum": i64::MIN}))
+        );
+        assert_eq!(
+            l.raw.pointer("/components/schemas/A/properties/m/minimum"),
+            Some(&serde_json::json!(1))
+        );
+    }
+
+    #[test]
+    fn json_numbers_beyond_f64_load() {
+        let text = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "components": {"schemas": {"A": {"type": "number", "maximum": 1e400}}}}"#;
+        let l = load_str(text, &BTreeMap::new()).unwrap();
+        assert!(l.raw.pointer("/components/schemas/A").is_some());
     }
 
     #[test]

@@ -27,6 +27,8 @@ fn walk_non_schema(v: &mut Value, at: &str, warnings: &mut Vec<Diagnostic>) {
                 match key.as_str() {
                     // Payloads, not structure: never rewritten.
                     "example" | "examples" | "default" => {}
+                    // Vendor extensions are opaque: never read as OpenAPI.
+                    k if k.starts_with("x-") => {}
                     "schema" => normalize_schema(value, &here, warnings),
                     "schemas" if at == "#/components" => {
                         if let Value::Object(schemas) = value {
@@ -57,6 +59,7 @@ pub fn normalize_schema(v: &mut Value, at: &str, warnings: &mut Vec<Diagnostic>)
         }
         return;
     };
+    super::keywords::fix_keyword_types(schema, at, warnings);
     wrap_ref_with_siblings(schema);
     object_beside_composition(schema);
     type_array_to_nullable(schema, at, warnings);
@@ -65,6 +68,7 @@ pub fn normalize_schema(v: &mut Value, at: &str, warnings: &mut Vec<Diagnostic>)
     null_in_enum_to_nullable(schema);
     examples_to_example(schema);
     exclusive_bounds(schema);
+    super::keywords::integer_bounds(schema);
     null_branch_to_nullable(schema);
 
     for key in ["properties", "patternProperties", "$defs", "definitions"] {
