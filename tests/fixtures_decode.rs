@@ -265,3 +265,60 @@ fn several_success_and_error_statuses_are_all_typed() {
         CreateRefundError::ServerError
     ));
 }
+
+#[test]
+fn vendor_defects_are_typed_loosely_and_the_rest_stays_typed() {
+    use fixture_vendor_defects::models::{Item, Nested};
+    // Dangling, external and non-string references, a number and `true` where a
+    // schema belongs: each field takes any JSON value.
+    let item: Item = serde_json::from_value(json!({
+        "id": "i1", "owner": {"any": ["shape"]}, "external": 3, "weird": "w",
+        "loose": null, "odd": [1], "nested": {"note": "n"}, "tags": [1, "a"]
+    }))
+    .unwrap();
+    assert_eq!(item.owner, Some(json!({"any": ["shape"]})));
+    assert_eq!(item.external, Some(json!(3)));
+    assert_eq!(item.odd, Some(json!([1])));
+    assert_eq!(item.tags, Some(vec![json!(1), json!("a")]));
+    // `required: true` on the property was dropped, not the property's type.
+    assert_eq!(
+        item.nested,
+        Some(Nested {
+            note: Some("n".into())
+        })
+    );
+    // `minimum: 0.5` on an integer is `minimum: 1`; `maxLength: 10.0` is 10.
+    let mut item = Item::new("i2".into());
+    item.count = Some(0);
+    assert!(item.validate().is_err());
+    item.count = Some(1);
+    item.label = Some("x".repeat(10));
+    assert!(item.validate().is_ok());
+    item.label = Some("x".repeat(11));
+    assert!(item.validate().is_err());
+}
+
+#[test]
+fn reference_chains_resolve_to_their_definitions() {
+    use fixture_refs_chains::models::{NewWidget, Widget, WidgetAlias2};
+    // Schema aliases chain to `Widget`.
+    let w: WidgetAlias2 = serde_json::from_value(
+        json!({"id": "w1", "size": 3, "parent": {"id": "w0", "size": 1}}),
+    )
+    .unwrap();
+    let w: Widget = w;
+    assert_eq!(w.parent.as_deref().map(|p| p.id.as_str()), Some("w0"));
+    // `size` refers to Widget's property: same type and the same bound.
+    assert!(NewWidget::new(0).validate().is_err());
+    assert!(NewWidget::new(1).validate().is_ok());
+}
+
+#[test]
+fn a_document_without_paths_yields_its_models() {
+    use fixture_components_only::models::{Event, EventType};
+    let e: Event = serde_json::from_value(
+        json!({"id": "e1", "type": "item.created", "data": {"name": "n"}}),
+    )
+    .unwrap();
+    assert_eq!(e.type_, EventType::ItemCreated);
+}

@@ -105,6 +105,9 @@ const SUBSCHEMA_MAPS: &[&str] = &[
 /// Keywords that hold a list of subschemas.
 const SUBSCHEMA_LISTS: &[&str] = &["allOf", "oneOf", "anyOf", "prefixItems", "items"];
 
+/// Marks a list entry left out here; removed by the structural repair.
+pub const DROPPED: &str = "x-sdkgen-dropped";
+
 /// Keywords beside a `$ref` that only annotate it.
 const ANNOTATIONS: &[&str] = &["description", "summary", "title", "$comment"];
 
@@ -233,13 +236,14 @@ impl Walk<'_> {
         }
     }
 
-    fn list_of(&mut self, list: &mut Vec<Value>, at: &str, kind: Kind) {
-        let mut keep = Vec::with_capacity(list.len());
+    /// Visits a list of `kind` objects. A dropped entry is left as a placeholder that
+    /// [`super::repair`] removes, so pointers into the list stay those of the document.
+    fn list_of(&mut self, list: &mut [Value], at: &str, kind: Kind) {
         for (i, v) in list.iter_mut().enumerate() {
-            keep.push(self.visit(v, &child(at, &i.to_string()), kind));
+            if !self.visit(v, &child(at, &i.to_string()), kind) {
+                *v = json!({ DROPPED: true });
+            }
         }
-        let mut flags = keep.into_iter();
-        list.retain(|_| flags.next().unwrap_or(true));
     }
 
     /// Repairs the reference at `v` if it is one, then walks its children. Returns false
@@ -644,7 +648,10 @@ mod tests {
         let w = repair_refs(&mut doc);
         assert_eq!(w.len(), 3, "{w:?}");
         let op = doc.pointer("/paths/~1a/post").unwrap();
-        assert_eq!(op["parameters"], json!([{"name": "k", "in": "query"}]));
+        assert_eq!(
+            op["parameters"],
+            json!([{DROPPED: true}, {"name": "k", "in": "query"}])
+        );
         assert_eq!(
             op["requestBody"],
             json!({"content": {"application/json": {"schema": {}}}})

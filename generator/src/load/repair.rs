@@ -375,6 +375,8 @@ fn parameters(map: &mut Map<String, Value>, at: &str, w: &mut Vec<Diagnostic>) {
             for (i, p) in list.iter_mut().enumerate() {
                 let here = child(&base, &i.to_string());
                 keep.push(match p {
+                    // Left out by the reference repair, which has warned.
+                    Value::Object(p) if p.contains_key(super::refs::DROPPED) => false,
                     Value::Object(p) => parameter(p, &here, w),
                     _ => {
                         warn(w, &here, "the parameter is not an object; left out");
