@@ -178,7 +178,11 @@ pub fn emit_crate(
     );
     files.insert(
         "src/lib.rs".into(),
-        format_file(api, "src/lib.rs", lib_rs(has_examples))?,
+        format_file(
+            api,
+            "src/lib.rs",
+            lib_rs(has_examples, api.resources.iter().any(|r| !r.operations.is_empty())),
+        )?,
     );
     Ok(files)
 }
@@ -322,7 +326,14 @@ fn config_rs(api: &Api) -> TokenStream {
     }
 }
 
-fn lib_rs(has_examples: bool) -> TokenStream {
+fn lib_rs(has_examples: bool, has_operations: bool) -> TokenStream {
+    // A description without operations (components or webhooks only) is only models:
+    // the request machinery is still shipped but nothing in the crate calls it.
+    let unused = if has_operations {
+        TokenStream::new()
+    } else {
+        quote!(#[allow(dead_code)])
+    };
     let example_mod = if has_examples {
         quote!(
             #[cfg(test)]
@@ -337,9 +348,11 @@ fn lib_rs(has_examples: bool) -> TokenStream {
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
 
+        #unused
         pub mod config;
         pub mod models;
         pub mod resources;
+        #unused
         pub mod runtime;
         #example_mod
         #[cfg(feature = "contract-tests")]
