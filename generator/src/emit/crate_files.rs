@@ -181,7 +181,10 @@ pub fn emit_crate(
         format_file(
             api,
             "src/lib.rs",
-            lib_rs(has_examples, api.resources.iter().any(|r| !r.operations.is_empty())),
+            lib_rs(
+                has_examples,
+                api.resources.iter().any(|r| !r.operations.is_empty()),
+            ),
         )?,
     );
     Ok(files)
