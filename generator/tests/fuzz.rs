@@ -58,6 +58,7 @@ fn seeds() -> Vec<(String, Value)> {
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(r.join("tests/fixtures"))
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .collect();
     fixtures.sort();
     files.extend(fixtures);
