@@ -302,10 +302,9 @@ fn vendor_defects_are_typed_loosely_and_the_rest_stays_typed() {
 fn reference_chains_resolve_to_their_definitions() {
     use fixture_refs_chains::models::{NewWidget, Widget, WidgetAlias2};
     // Schema aliases chain to `Widget`.
-    let w: WidgetAlias2 = serde_json::from_value(
-        json!({"id": "w1", "size": 3, "parent": {"id": "w0", "size": 1}}),
-    )
-    .unwrap();
+    let w: WidgetAlias2 =
+        serde_json::from_value(json!({"id": "w1", "size": 3, "parent": {"id": "w0", "size": 1}}))
+            .unwrap();
     let w: Widget = w;
     assert_eq!(w.parent.as_deref().map(|p| p.id.as_str()), Some("w0"));
     // `size` refers to Widget's property: same type and the same bound.
@@ -316,9 +315,8 @@ fn reference_chains_resolve_to_their_definitions() {
 #[test]
 fn a_document_without_paths_yields_its_models() {
     use fixture_components_only::models::{Event, EventType};
-    let e: Event = serde_json::from_value(
-        json!({"id": "e1", "type": "item.created", "data": {"name": "n"}}),
-    )
-    .unwrap();
+    let e: Event =
+        serde_json::from_value(json!({"id": "e1", "type": "item.created", "data": {"name": "n"}}))
+            .unwrap();
     assert_eq!(e.type_, EventType::ItemCreated);
 }

@@ -254,10 +254,15 @@ pub fn contract_module(api: &Api) -> TokenStream {
             }
         }
     });
+    // A description without operations (components or webhooks only) has no calls.
+    let no_operations = api.resources.iter().all(|r| r.operations.is_empty());
+    let unused = no_operations
+        .then(|| quote!(#![allow(dead_code, unused_variables, clippy::match_single_binding)]));
     quote! {
         //! One call per operation with sample inputs from the API description, for
         //! contract tests against a mock server that validates requests. Not part of
         //! the SDK's API: compiled only with the `contract-tests` feature.
+        #unused
 
         /// Every operation (by operationId) with its documented error statuses.
         pub const OPERATIONS: &[(&str, &[u16])] = &[#(#entries)*];
