@@ -4,6 +4,7 @@
 //! One call per operation with sample inputs from the API description, for
 //! contract tests against a mock server that validates requests. Not part of
 //! the SDK's API: compiled only with the `contract-tests` feature.
+#![allow(dead_code, unused_variables, clippy::match_single_binding)]
 /// Every operation (by operationId) with its documented error statuses.
 pub const OPERATIONS: &[(&str, &[u16])] = &[];
 /// What one call produced.
