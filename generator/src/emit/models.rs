@@ -107,6 +107,12 @@ fn field_docs(f: &Field) -> TokenStream {
     if f.write_only {
         notes.push("Write-only: sent, never returned.".to_string());
     }
+    if let Some(v) = &f.fixed {
+        notes.push(format!(
+            "The tag selecting this type in its union: `{}`, written by the union when it encodes.",
+            v.replace('`', "'")
+        ));
+    }
     if f.deprecated {
         notes.push("**Deprecated** in the API description.".to_string());
     }
