@@ -66,3 +66,31 @@ fn union_event_refund() {
         "Event::Refund"
     );
 }
+#[test]
+fn union_pet_dog() {
+    let value: crate::models::Pet = round_trip::<
+        crate::models::Pet,
+    >(
+        "{\"pet_type\":\"dog\",\"name\":\"sample\",\"barks\":true}",
+        "Pet::Dog (`pet_type` = `dog`)",
+    );
+    let held: Option<&crate::models::Pet> = Some(&value);
+    assert!(
+        matches!(held, Some(crate ::models::Pet::Dog(_))),
+        "{} decodes as {held:?}, not {}", "Pet::Dog (`pet_type` = `dog`)", "Pet::Dog"
+    );
+}
+#[test]
+fn union_pet_cat() {
+    let value: crate::models::Pet = round_trip::<
+        crate::models::Pet,
+    >(
+        "{\"pet_type\":\"cat\",\"name\":\"sample\",\"lives\":1}",
+        "Pet::Cat (`pet_type` = `cat`)",
+    );
+    let held: Option<&crate::models::Pet> = Some(&value);
+    assert!(
+        matches!(held, Some(crate ::models::Pet::Cat(_))),
+        "{} decodes as {held:?}, not {}", "Pet::Cat (`pet_type` = `cat`)", "Pet::Cat"
+    );
+}

@@ -37,6 +37,91 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(
     decoded
 }
 #[test]
+fn union_charge_details_transfer() {
+    let value: crate::models::ChargeDetails = round_trip::<
+        crate::models::ChargeDetails,
+    >(
+        "{\"sender_name\":\"sample\",\"receiver_account\":\"sample\"}",
+        "ChargeDetails::Transfer",
+    );
+    let held: Option<&crate::models::ChargeDetails> = Some(&value);
+    assert!(
+        matches!(held, Some(crate ::models::ChargeDetails::Transfer(_))),
+        "{} decodes as {held:?}, not {}", "ChargeDetails::Transfer",
+        "ChargeDetails::Transfer"
+    );
+}
+#[test]
+fn union_charge_details_debit() {
+    round_trip::<
+        crate::models::ChargeDetails,
+    >("{\"sender_name\":\"sample\"}", "ChargeDetails::Debit");
+}
+#[test]
+fn union_charge_details_card() {
+    let value: crate::models::ChargeDetails = round_trip::<
+        crate::models::ChargeDetails,
+    >("{\"card_network\":\"sample\",\"end_digits\":\"sample\"}", "ChargeDetails::Card");
+    let held: Option<&crate::models::ChargeDetails> = Some(&value);
+    assert!(
+        matches!(held, Some(crate ::models::ChargeDetails::Card(_))),
+        "{} decodes as {held:?}, not {}", "ChargeDetails::Card", "ChargeDetails::Card"
+    );
+}
+#[test]
+fn union_charge_mode_string() {
+    let value: crate::models::ChargeMode = round_trip::<
+        crate::models::ChargeMode,
+    >("\"sample\"", "ChargeMode::String");
+    let held: Option<&crate::models::ChargeMode> = Some(&value);
+    assert!(
+        matches!(held, Some(crate ::models::ChargeMode::String(_))),
+        "{} decodes as {held:?}, not {}", "ChargeMode::String", "ChargeMode::String"
+    );
+}
+#[test]
+fn union_charge_mode_variant2() {
+    round_trip::<crate::models::ChargeMode>("\"auto\"", "ChargeMode::Variant2");
+}
+#[test]
+fn union_charge_quantity_number() {
+    let value: crate::models::ChargeQuantity = round_trip::<
+        crate::models::ChargeQuantity,
+    >("1.0", "ChargeQuantity::Number");
+    let held: Option<&crate::models::ChargeQuantity> = Some(&value);
+    assert!(
+        matches!(held, Some(crate ::models::ChargeQuantity::Number(_))),
+        "{} decodes as {held:?}, not {}", "ChargeQuantity::Number",
+        "ChargeQuantity::Number"
+    );
+}
+#[test]
+fn union_charge_quantity_integer() {
+    round_trip::<crate::models::ChargeQuantity>("1", "ChargeQuantity::Integer");
+}
+#[test]
+fn union_charge_shape_circle() {
+    let value: crate::models::ChargeShape = round_trip::<
+        crate::models::ChargeShape,
+    >("{\"kind\":\"circle\",\"size\":1}", "ChargeShape::Circle");
+    let held: Option<&crate::models::ChargeShape> = Some(&value);
+    assert!(
+        matches!(held, Some(crate ::models::ChargeShape::Circle(_))),
+        "{} decodes as {held:?}, not {}", "ChargeShape::Circle", "ChargeShape::Circle"
+    );
+}
+#[test]
+fn union_charge_shape_square() {
+    let value: crate::models::ChargeShape = round_trip::<
+        crate::models::ChargeShape,
+    >("{\"kind\":\"square\",\"size\":1}", "ChargeShape::Square");
+    let held: Option<&crate::models::ChargeShape> = Some(&value);
+    assert!(
+        matches!(held, Some(crate ::models::ChargeShape::Square(_))),
+        "{} decodes as {held:?}, not {}", "ChargeShape::Square", "ChargeShape::Square"
+    );
+}
+#[test]
 fn union_conversion_rate_number() {
     let value: crate::models::ConversionRate = round_trip::<
         crate::models::ConversionRate,

@@ -75,7 +75,7 @@ impl Event {
 /// `PaymentEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentEvent {
-    /// `entity_type`
+    /// The tag selecting this type in its union: `payment`, written by the union when it encodes.
     pub entity_type: crate::models::PaymentEventEntityType,
     /// `amount`
     pub amount: i64,
@@ -153,7 +153,7 @@ impl crate::runtime::ToQuery for PaymentEventEntityType {
 /// `RefundEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RefundEvent {
-    /// `entity_type`
+    /// The tag selecting this type in its union: `refund`, written by the union when it encodes.
     pub entity_type: String,
     /// `refund_id`
     pub refund_id: String,

@@ -124,11 +124,13 @@ impl Member {
         self.known.contains(&key)
     }
 
-    /// Evidence for this member, strongest first: fixed values it matches, required
-    /// properties present, known properties present.
+    /// Evidence for this member, strongest first: fixed values it matches (for a string
+    /// enum, the value being one of its own), required properties present, known
+    /// properties present.
     fn evidence(&self, value: &Value) -> (usize, usize, usize) {
         let Value::Object(map) = value else {
-            return (0, 0, 0);
+            let listed = self.shape == Shape::String && !self.open;
+            return (usize::from(listed), 0, 0);
         };
         (
             self.fixed.iter().filter(|(k, _)| map.contains_key(*k)).count(),
