@@ -181,18 +181,33 @@ fn untagged_union_picks_the_member_by_evidence_not_by_order() {
     assert!(matches!(d, ChargeDetails::Debit(_)), "{d:?}");
     // Keys of two members at once fit none: kept, not cut down to one of them.
     let mixed = json!({"card_network": "visa", "receiver_account": "1"});
-    assert_eq!(round_trip::<ChargeDetails>(mixed.clone()), ChargeDetails::Unknown(mixed));
+    assert_eq!(
+        round_trip::<ChargeDetails>(mixed.clone()),
+        ChargeDetails::Unknown(mixed)
+    );
     // Members that differ only in a constant.
     let sq: ChargeShape = round_trip(json!({"kind": "square", "size": 2}));
     assert!(matches!(sq, ChargeShape::Square(_)), "{sq:?}");
     let ci: ChargeShape = round_trip(json!({"kind": "circle"}));
     assert!(matches!(ci, ChargeShape::Circle(_)), "{ci:?}");
     // An integer stays an integer although `number` is listed first.
-    assert_eq!(round_trip::<ChargeQuantity>(json!(3)), ChargeQuantity::Integer(3));
-    assert_eq!(round_trip::<ChargeQuantity>(json!(2.5)), ChargeQuantity::Number(2.5));
+    assert_eq!(
+        round_trip::<ChargeQuantity>(json!(3)),
+        ChargeQuantity::Integer(3)
+    );
+    assert_eq!(
+        round_trip::<ChargeQuantity>(json!(2.5)),
+        ChargeQuantity::Number(2.5)
+    );
     // A listed value is the enum's, other text is the string's.
-    assert!(matches!(round_trip::<ChargeMode>(json!("auto")), ChargeMode::Variant2(_)));
-    assert!(matches!(round_trip::<ChargeMode>(json!("later")), ChargeMode::String(_)));
+    assert!(matches!(
+        round_trip::<ChargeMode>(json!("auto")),
+        ChargeMode::Variant2(_)
+    ));
+    assert!(matches!(
+        round_trip::<ChargeMode>(json!("later")),
+        ChargeMode::String(_)
+    ));
 }
 
 #[test]
@@ -214,8 +229,7 @@ fn a_sibling_field_named_in_the_config_selects_the_member() {
     );
     // The tag never forces a member the payload does not fit.
     let card = json!({"card_network": "visa", "end_digits": "4242"});
-    let odd: PaymentPaymentMethod =
-        round_trip(json!({"type": "bank_transfer", "details": card}));
+    let odd: PaymentPaymentMethod = round_trip(json!({"type": "bank_transfer", "details": card}));
     assert!(matches!(odd.details, Some(Details::Card(_))), "{odd:?}");
 }
 

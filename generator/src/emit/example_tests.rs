@@ -168,7 +168,8 @@ pub fn union_samples(api: &Api) -> Vec<UnionSample> {
                         name: format!("union_{}_{}", snake(&t.name), snake(&v.name)),
                         ty: here.clone(),
                         json,
-                        expect: only_this.then(|| (t.name.clone(), v.name.clone(), quote!(Some(&value)))),
+                        expect: only_this
+                            .then(|| (t.name.clone(), v.name.clone(), quote!(Some(&value)))),
                         origin: format!("{}::{}", t.name, v.name),
                     });
                 }
@@ -217,7 +218,11 @@ pub fn union_samples(api: &Api) -> Vec<UnionSample> {
                         obj.insert(tag_field.wire.clone(), Value::String(value.clone()));
                         obj.insert(field.wire.clone(), member_sample(api, &v.ty));
                         let n = ident(&field.name);
-                        let unbox = if field.boxed { quote!(.map(|b| &**b)) } else { quote!() };
+                        let unbox = if field.boxed {
+                            quote!(.map(|b| &**b))
+                        } else {
+                            quote!()
+                        };
                         let access = match (field.required, field.nullable) {
                             (true, false) => quote!(Some(&value.#n)),
                             (true, true) | (false, false) => quote!(value.#n.as_ref()#unbox),

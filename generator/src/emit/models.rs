@@ -675,7 +675,9 @@ fn untagged_union(api: &Api, name: &str, variants: &[UnionVariant]) -> TokenStre
     let doc = lines(
         "Decoding picks the member by evidence: the properties each member knows, requires\nand fixes against those in the payload, and the JSON type. JSON that fits no member,\nor fits several equally well, is kept as `Unknown`.",
     );
-    let members = variants.iter().map(|v| member_tokens(&member_shape(api, &v.ty)));
+    let members = variants
+        .iter()
+        .map(|v| member_tokens(&member_shape(api, &v.ty)));
     let decoders = variants.iter().enumerate().map(|(i, v)| {
         let n = ident(&v.name);
         let i = proc_macro2::Literal::usize_unsuffixed(i);

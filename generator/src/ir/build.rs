@@ -422,15 +422,11 @@ fn split_directions(
         .collect();
     let req = closure(types, req_roots);
     let resp = closure(types, resp_roots);
-    let has = |def: &TypeDef, pick: fn(&super::Field) -> bool| {
-        matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(pick))
-    };
+    let has = |def: &TypeDef, pick: fn(&super::Field) -> bool| matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(pick));
     // Fixed points: a type needs changes for one direction if it has fields to drop or
     // mentions a type that needs changes. Response types change in place, so a request
     // type that is one of them needs its own copy.
-    let resp_needs = needs_changes(types, &resp, |def, _| {
-        has(def, |f| f.write_only)
-    });
+    let resp_needs = needs_changes(types, &resp, |def, _| has(def, |f| f.write_only));
     let req_needs = needs_changes(types, &req, |def, name| {
         has(def, |f| f.read_only) || resp_needs.contains(name)
     });
@@ -577,10 +573,9 @@ fn fix_tags(types: &mut BTreeMap<String, TypeDef>) {
         };
         let is_text = |t: &TypeRef| match t {
             TypeRef::String => true,
-            TypeRef::Named(n) => matches!(
-                types.get(n).map(|d| &d.kind),
-                Some(TypeKind::StringEnum(_))
-            ),
+            TypeRef::Named(n) => {
+                matches!(types.get(n).map(|d| &d.kind), Some(TypeKind::StringEnum(_)))
+            }
             _ => false,
         };
         let text: Vec<String> = match types.get(&name).map(|d| &d.kind) {
@@ -622,7 +617,10 @@ fn sibling_tags(
             Some((rest, last)) => match rest.strip_suffix("/properties") {
                 Some(parent) => (parent, crate::diag::unescape_token(last)),
                 None => {
-                    fail(diags, "the pointer must name a property (`.../properties/NAME`)".into());
+                    fail(
+                        diags,
+                        "the pointer must name a property (`.../properties/NAME`)".into(),
+                    );
                     continue;
                 }
             },
@@ -637,7 +635,10 @@ fn sibling_tags(
             .map(|d| d.name.clone())
             .collect();
         if holders.is_empty() {
-            fail(diags, format!("`{parent}` is not an object schema with properties"));
+            fail(
+                diags,
+                format!("`{parent}` is not an object schema with properties"),
+            );
             continue;
         }
         for holder in holders {
@@ -649,13 +650,19 @@ fn sibling_tags(
                 continue;
             };
             let Some(tag_field) = s.fields.iter().find(|f| f.wire == tag.property) else {
-                fail(diags, format!("`{holder}` has no property `{}`", tag.property));
+                fail(
+                    diags,
+                    format!("`{holder}` has no property `{}`", tag.property),
+                );
                 continue;
             };
             let members = match field.ty.named().and_then(|n| types.get(n)).map(|d| &d.kind) {
                 Some(TypeKind::UntaggedUnion(vs)) => vs,
                 _ => {
-                    fail(diags, format!("`{holder}.{wire}` is not a union without a discriminator"));
+                    fail(
+                        diags,
+                        format!("`{holder}.{wire}` is not a union without a discriminator"),
+                    );
                     continue;
                 }
             };
@@ -667,7 +674,10 @@ fn sibling_tags(
                     crate::diag::pointer(["components", "schemas", target])
                 };
                 let Some(component) = tb.component_type(&reference) else {
-                    fail(diags, format!("mapping `{value}`: `{target}` is not a component schema"));
+                    fail(
+                        diags,
+                        format!("mapping `{value}`: `{target}` is not a component schema"),
+                    );
                     continue;
                 };
                 let request_form = twins.get(component);
@@ -679,7 +689,9 @@ fn sibling_tags(
                     Some(v) => variants.push((value.clone(), v.name.clone())),
                     None => fail(
                         diags,
-                        format!("mapping `{value}`: `{target}` is not a member of `{holder}.{wire}`"),
+                        format!(
+                            "mapping `{value}`: `{target}` is not a member of `{holder}.{wire}`"
+                        ),
                     ),
                 }
             }
@@ -944,5 +956,127 @@ mod tests {
         let on_vec = c.fit_to(&TypeRef::Vec(Box::new(TypeRef::String)));
         assert_eq!(on_vec.min_items, Some(1));
         assert_eq!(on_vec.min_length, None);
+    }
+}
+
+#[cfg(test)]
+mod sibling_tag_tests {
+    use crate::config::{Config, SiblingTagConfig};
+    use crate::diag::Severity;
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /charges:
+    get:
+      operationId: getCharge
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Charge'}
+components:
+  schemas:
+    Charge:
+      type: object
+      properties:
+        kind: {type: string}
+        details:
+          oneOf:
+          - $ref: '#/components/schemas/A'
+          - $ref: '#/components/schemas/B'
+    A:
+      type: object
+      properties: {x: {type: string}}
+    B:
+      type: object
+      properties: {x: {type: string}}
+    C:
+      type: object
+      properties: {y: {type: string}}
+"#;
+
+    fn with_tag(pointer: &str, property: &str, mapping: &[(&str, &str)]) -> Config {
+        let mut config = Config::default();
+        config.sibling_tags.insert(
+            pointer.into(),
+            SiblingTagConfig {
+                property: property.into(),
+                mapping: mapping
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            },
+        );
+        config
+    }
+
+    fn errors(config: &Config) -> Vec<String> {
+        match crate::build_ir(SPEC, "t.yaml", config) {
+            Ok(_) => Vec::new(),
+            Err(diags) => diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(ToString::to_string)
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn sibling_tags_resolve_to_variants() {
+        let config = with_tag(
+            "#/components/schemas/Charge/properties/details",
+            "kind",
+            &[("a", "A"), ("b", "#/components/schemas/B")],
+        );
+        let (api, _) = crate::build_ir(SPEC, "t.yaml", &config).unwrap();
+        let charge = api.type_def("Charge").unwrap();
+        let super::TypeKind::Struct(s) = &charge.kind else {
+            panic!("{charge:?}")
+        };
+        let tag = &s.sibling_tags[0];
+        assert_eq!(
+            (tag.field.as_str(), tag.tag_field.as_str()),
+            ("details", "kind")
+        );
+        assert_eq!(
+            tag.variants,
+            [("a".to_string(), "A".to_string()), ("b".into(), "B".into())]
+        );
+    }
+
+    #[test]
+    fn bad_sibling_tags_are_errors_naming_the_config_key() {
+        let cases = [
+            with_tag("#/components/schemas/Nope/properties/details", "kind", &[]),
+            with_tag("#/components/schemas/Charge", "kind", &[]),
+            with_tag(
+                "#/components/schemas/Charge/properties/details",
+                "missing",
+                &[],
+            ),
+            with_tag(
+                "#/components/schemas/Charge/properties/kind",
+                "details",
+                &[],
+            ),
+            with_tag(
+                "#/components/schemas/Charge/properties/details",
+                "kind",
+                &[("c", "C")],
+            ),
+            with_tag(
+                "#/components/schemas/Charge/properties/details",
+                "kind",
+                &[("z", "Zed")],
+            ),
+        ];
+        for config in &cases {
+            let errs = errors(config);
+            assert_eq!(errs.len(), 1, "{config:?}: {errs:?}");
+            assert!(errs[0].contains("config `sibling_tags`"), "{errs:?}");
+        }
     }
 }

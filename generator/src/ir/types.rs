@@ -724,7 +724,10 @@ impl<'a> TypeBuilder<'a> {
             match m {
                 ReferenceOr::Reference { reference } if target.is_none() => {
                     target = self.names.get(reference).cloned();
-                    if target.as_ref().is_some_and(|t| self.poly_bases.contains_key(t)) {
+                    if target
+                        .as_ref()
+                        .is_some_and(|t| self.poly_bases.contains_key(t))
+                    {
                         return None;
                     }
                 }
