@@ -59,7 +59,77 @@ fn tagged_union_dispatches_on_the_tag_and_keeps_unknown_members() {
 }
 
 #[test]
-fn untagged_union_tries_members_in_order() {
+fn tagged_union_writes_the_tag_of_its_variant() {
+    use fixture_union_tagged::models::{Event, RefundEvent};
+    // The constructor fills the tag in; nobody writes it by hand.
+    let refund = RefundEvent::new("r1".into());
+    assert_eq!(refund.entity_type, "refund");
+    let body = Event::Refund(Box::new(refund.clone()));
+    assert_eq!(
+        serde_json::to_value(&body).unwrap(),
+        json!({"entity_type": "refund", "refund_id": "r1"})
+    );
+    // A member whose own tag field says something else is still sent with its variant's tag.
+    let mut wrong = refund;
+    wrong.entity_type = "payment".into();
+    assert_eq!(
+        serde_json::to_value(Event::Refund(Box::new(wrong))).unwrap(),
+        json!({"entity_type": "refund", "refund_id": "r1"})
+    );
+}
+
+#[test]
+fn discriminator_mapping_accepts_bare_schema_names() {
+    use fixture_union_tagged::models::Event;
+    // `refund: RefundEvent` in the mapping, not `#/components/schemas/RefundEvent`.
+    let refund: Event = round_trip(json!({"entity_type": "refund", "refund_id": "r1"}));
+    assert!(matches!(refund, Event::Refund(_)), "{refund:?}");
+    let by_schema_name: Event =
+        serde_json::from_value(json!({"entity_type": "RefundEvent", "refund_id": "r1"})).unwrap();
+    assert!(matches!(by_schema_name, Event::Unknown(_)));
+}
+
+#[test]
+fn discriminator_on_an_all_of_base_dispatches_to_derived_schemas() {
+    use fixture_union_tagged::models::{Cat, Dog, Pet};
+    let dog: Pet = round_trip(json!({"pet_type": "dog", "name": "Rex", "barks": true}));
+    let Pet::Dog(d) = &dog else {
+        panic!("decoded as {dog:?}")
+    };
+    assert_eq!(d.barks, Some(true));
+    let cat: Pet = round_trip(json!({"pet_type": "cat", "name": "Tom", "lives": 9}));
+    assert!(matches!(&cat, Pet::Cat(c) if c.lives == Some(9)), "{cat:?}");
+    let other: Pet = round_trip(json!({"pet_type": "fish", "name": "Nemo"}));
+    assert!(matches!(other, Pet::Unknown(_)));
+    // Derived types carry the base's fields and their own tag.
+    let mut new_cat = Cat::new("Tom".into());
+    new_cat.lives = Some(3);
+    assert_eq!(
+        serde_json::to_value(Pet::Cat(Box::new(new_cat))).unwrap(),
+        json!({"pet_type": "cat", "name": "Tom", "lives": 3})
+    );
+    assert_eq!(Dog::new("Rex".into()).pet_type, "dog");
+}
+
+#[test]
+fn write_only_fields_are_left_out_of_response_types() {
+    use fixture_write_only::models::{ProfileInput, Session, User, UserInput};
+    // Responses never carry write-only fields, so a required one cannot fail them.
+    let session: Session = round_trip(json!({"token": "t"}));
+    assert_eq!(session.token, "t");
+    let user: User = round_trip(json!({"id": "u1", "name": "Ann", "profile": {"bio": "b"}}));
+    assert_eq!(user.id, "u1");
+    // The request form keeps them (and drops the read-only id), nested types too.
+    let mut input = UserInput::new("Ann".into(), "secret".into());
+    input.profile = Some(ProfileInput::new("1234".into()));
+    assert_eq!(
+        serde_json::to_value(&input).unwrap(),
+        json!({"name": "Ann", "password": "secret", "profile": {"pin": "1234"}})
+    );
+}
+
+#[test]
+fn untagged_union_members_with_required_fields_and_primitives() {
     use fixture_union_untagged::models::{ConversionRate, CreateConversionRequest};
     let s: CreateConversionRequest = serde_json::from_value(json!({"source_amount": 5})).unwrap();
     assert!(matches!(s, CreateConversionRequest::BySourceAmount(_)));
@@ -71,6 +141,96 @@ fn untagged_union_tries_members_in_order() {
     assert_eq!(r, ConversionRate::String("1.5".into()));
     let n: ConversionRate = serde_json::from_value(json!(1.5)).unwrap();
     assert_eq!(n, ConversionRate::Number(1.5));
+}
+
+/// Decodes, checks the JSON comes back unchanged, returns the value.
+fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(v: serde_json::Value) -> T {
+    let decoded: T = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), v);
+    decoded
+}
+
+#[test]
+fn untagged_union_picks_the_member_by_evidence_not_by_order() {
+    use glomo_sdk::models::PaymentPaymentMethodDetails as Details;
+    // A card payment: all three members have only optional fields, and the first
+    // (bank transfer) used to take it and drop every field.
+    let card: Details =
+        round_trip(json!({"card_network": "visa", "end_digits": "4242", "card_bin": "424242"}));
+    let Details::Card(c) = &card else {
+        panic!("card details decoded as {card:?}")
+    };
+    assert_eq!(c.end_digits.as_deref(), Some("4242"));
+    // A property only bank transfers have.
+    let transfer: Details =
+        round_trip(json!({"sender_name": "A", "receiver_account_number": "98765"}));
+    assert!(matches!(transfer, Details::BankTransfer(_)), "{transfer:?}");
+    // `null` where only pay-via-bank allows it: the bank transfer would lose it.
+    let debit: Details = round_trip(json!({"sender_name": null, "swift_code": "HDFCINBB"}));
+    assert!(matches!(debit, Details::PayViaBank(_)), "{debit:?}");
+    // Properties both bank shapes know: nothing in the payload decides, so it is kept.
+    let both = json!({"sender_name": "A", "swift_code": "CHASUS33"});
+    assert_eq!(round_trip::<Details>(both.clone()), Details::Unknown(both));
+
+    use fixture_union_untagged::models::{ChargeDetails, ChargeMode, ChargeQuantity, ChargeShape};
+    let c: ChargeDetails = round_trip(json!({"card_network": "visa", "end_digits": "1"}));
+    assert!(matches!(c, ChargeDetails::Card(_)), "{c:?}");
+    let t: ChargeDetails = round_trip(json!({"sender_name": "A", "receiver_account": "1"}));
+    assert!(matches!(t, ChargeDetails::Transfer(_)), "{t:?}");
+    let d: ChargeDetails = round_trip(json!({"sender_name": null}));
+    assert!(matches!(d, ChargeDetails::Debit(_)), "{d:?}");
+    // Keys of two members at once fit none: kept, not cut down to one of them.
+    let mixed = json!({"card_network": "visa", "receiver_account": "1"});
+    assert_eq!(
+        round_trip::<ChargeDetails>(mixed.clone()),
+        ChargeDetails::Unknown(mixed)
+    );
+    // Members that differ only in a constant.
+    let sq: ChargeShape = round_trip(json!({"kind": "square", "size": 2}));
+    assert!(matches!(sq, ChargeShape::Square(_)), "{sq:?}");
+    let ci: ChargeShape = round_trip(json!({"kind": "circle"}));
+    assert!(matches!(ci, ChargeShape::Circle(_)), "{ci:?}");
+    // An integer stays an integer although `number` is listed first.
+    assert_eq!(
+        round_trip::<ChargeQuantity>(json!(3)),
+        ChargeQuantity::Integer(3)
+    );
+    assert_eq!(
+        round_trip::<ChargeQuantity>(json!(2.5)),
+        ChargeQuantity::Number(2.5)
+    );
+    // A listed value is the enum's, other text is the string's.
+    assert!(matches!(
+        round_trip::<ChargeMode>(json!("auto")),
+        ChargeMode::Variant2(_)
+    ));
+    assert!(matches!(
+        round_trip::<ChargeMode>(json!("later")),
+        ChargeMode::String(_)
+    ));
+}
+
+#[test]
+fn a_sibling_field_named_in_the_config_selects_the_member() {
+    use glomo_sdk::models::{PaymentPaymentMethod, PaymentPaymentMethodDetails as Details};
+    // The same details, two method types: the payload alone cannot tell them apart.
+    let details = json!({"sender_name": "A", "swift_code": "CHASUS33"});
+    let debit: PaymentPaymentMethod =
+        round_trip(json!({"type": "pay_via_bank", "details": details.clone()}));
+    assert!(
+        matches!(debit.details, Some(Details::PayViaBank(_))),
+        "{debit:?}"
+    );
+    let transfer: PaymentPaymentMethod =
+        round_trip(json!({"type": "bank_transfer", "details": details.clone()}));
+    assert!(
+        matches!(transfer.details, Some(Details::BankTransfer(_))),
+        "{transfer:?}"
+    );
+    // The tag never forces a member the payload does not fit.
+    let card = json!({"card_network": "visa", "end_digits": "4242"});
+    let odd: PaymentPaymentMethod = round_trip(json!({"type": "bank_transfer", "details": card}));
+    assert!(matches!(odd.details, Some(Details::Card(_))), "{odd:?}");
 }
 
 #[test]

@@ -45,6 +45,20 @@ pub struct Config {
     /// Type corrections by schema and property name, which survive spec updates.
     #[serde(default)]
     pub type_rules: TypeRules,
+    /// Untagged unions whose member a sibling property names, by the JSON pointer of
+    /// the union property (`#/components/schemas/Payment/properties/method/properties/details`).
+    pub sibling_tags: BTreeMap<String, SiblingTagConfig>,
+}
+
+/// How a sibling property names the member of an untagged union.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SiblingTagConfig {
+    /// The property of the same object whose value names the member (`type`).
+    pub property: String,
+    /// Property value -> member schema, as a component name (`CardDetails`) or a
+    /// reference (`#/components/schemas/CardDetails`).
+    pub mapping: BTreeMap<String, String>,
 }
 
 /// Package metadata of the generated crate.

@@ -195,17 +195,59 @@ impl CreateBalanceConversionByTargetAmount {
     }
 }
 /// `CreateBalanceConversionRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-/// Decoding tries each member in the order the API description lists them and
-/// keeps the first that fits; JSON that fits none is kept as `Unknown`.
+/// Decoding picks the member by evidence: the properties each member knows, requires
+/// and fixes against those in the payload, and the JSON type. JSON that fits no member,
+/// or fits several equally well, is kept as `Unknown`.
 pub enum CreateBalanceConversionRequest {
     /// The [`CreateBalanceConversionBySourceAmount`](crate::models::CreateBalanceConversionBySourceAmount) shape.
     BySourceAmount(Box<crate::models::CreateBalanceConversionBySourceAmount>),
     /// The [`CreateBalanceConversionByTargetAmount`](crate::models::CreateBalanceConversionByTargetAmount) shape.
     ByTargetAmount(Box<crate::models::CreateBalanceConversionByTargetAmount>),
-    /// JSON matching none of the known members, kept verbatim.
+    /// JSON matching none of the known members, or several equally, kept verbatim.
     Unknown(serde_json::Value),
+}
+impl crate::runtime::union::Untagged for CreateBalanceConversionRequest {
+    const MEMBERS: &'static [crate::runtime::union::Member] = &[
+        crate::runtime::union::Member::object(
+            &["source_currency", "target_currency", "source_amount"],
+            &["source_currency", "target_currency", "source_amount"],
+            &[],
+            false,
+        ),
+        crate::runtime::union::Member::object(
+            &["source_currency", "target_currency", "target_amount"],
+            &["source_currency", "target_currency", "target_amount"],
+            &[],
+            false,
+        ),
+    ];
+    fn member(index: usize, value: serde_json::Value) -> Option<Self> {
+        match index {
+            0 => {
+                serde_json::from_value(value)
+                    .ok()
+                    .map(|x| Self::BySourceAmount(Box::new(x)))
+            }
+            1 => {
+                serde_json::from_value(value)
+                    .ok()
+                    .map(|x| Self::ByTargetAmount(Box::new(x)))
+            }
+            _ => None,
+        }
+    }
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateBalanceConversionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::union::deserialize(deserializer)
+    }
 }
 impl CreateBalanceConversionRequest {
     /// Checks the constraints of the member this value holds before it is sent.

@@ -233,17 +233,62 @@ impl GetBankAccountValidationsResponse {
     }
 }
 /// `ValidateBankAccountRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-/// Decoding tries each member in the order the API description lists them and
-/// keeps the first that fits; JSON that fits none is kept as `Unknown`.
+/// Decoding picks the member by evidence: the properties each member knows, requires
+/// and fixes against those in the payload, and the JSON type. JSON that fits no member,
+/// or fits several equally well, is kept as `Unknown`.
 pub enum ValidateBankAccountRequest {
     /// The [`BankAccount`](crate::models::BankAccount) shape.
     BankAccount(Box<crate::models::BankAccount>),
     /// The [`BankAccountReference`](crate::models::BankAccountReference) shape.
     Reference(Box<crate::models::BankAccountReference>),
-    /// JSON matching none of the known members, kept verbatim.
+    /// JSON matching none of the known members, or several equally, kept verbatim.
     Unknown(serde_json::Value),
+}
+impl crate::runtime::union::Untagged for ValidateBankAccountRequest {
+    const MEMBERS: &'static [crate::runtime::union::Member] = &[
+        crate::runtime::union::Member::object(
+            &[
+                "country",
+                "holder_name",
+                "account_number",
+                "bic_primary",
+                "bic_secondary",
+            ],
+            &[
+                "country",
+                "holder_name",
+                "account_number",
+                "bic_primary",
+                "bic_secondary",
+            ],
+            &[],
+            false,
+        ),
+        crate::runtime::union::Member::object(&["id"], &["id"], &[], false),
+    ];
+    fn member(index: usize, value: serde_json::Value) -> Option<Self> {
+        match index {
+            0 => {
+                serde_json::from_value(value)
+                    .ok()
+                    .map(|x| Self::BankAccount(Box::new(x)))
+            }
+            1 => serde_json::from_value(value).ok().map(|x| Self::Reference(Box::new(x))),
+            _ => None,
+        }
+    }
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ValidateBankAccountRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::union::deserialize(deserializer)
+    }
 }
 impl ValidateBankAccountRequest {
     /// Checks the constraints of the member this value holds before it is sent.

@@ -3,17 +3,82 @@
 
 //! Types used only by the `orders` resource.
 /// `CreateOrderRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-/// Decoding tries each member in the order the API description lists them and
-/// keeps the first that fits; JSON that fits none is kept as `Unknown`.
+/// Decoding picks the member by evidence: the properties each member knows, requires
+/// and fixes against those in the payload, and the JSON type. JSON that fits no member,
+/// or fits several equally well, is kept as `Unknown`.
 pub enum CreateOrderRequest {
     /// The [`Orders`](crate::models::Orders) shape.
     Orders(Box<crate::models::Orders>),
     /// The [`CreateOrderWithQuoteRequest`](crate::models::CreateOrderWithQuoteRequest) shape.
     WithQuote(Box<crate::models::CreateOrderWithQuoteRequest>),
-    /// JSON matching none of the known members, kept verbatim.
+    /// JSON matching none of the known members, or several equally, kept verbatim.
     Unknown(serde_json::Value),
+}
+impl crate::runtime::union::Untagged for CreateOrderRequest {
+    const MEMBERS: &'static [crate::runtime::union::Member] = &[
+        crate::runtime::union::Member::object(
+            &[
+                "customer_id",
+                "document_id",
+                "currency",
+                "amount",
+                "purpose_code",
+                "invoice_number",
+                "invoice_description",
+                "invoice_amount",
+                "reference_number",
+                "price_id",
+                "split_ids",
+                "product",
+                "notes",
+                "bank_account_details",
+                "lrs",
+                "payment_methods",
+                "request_id",
+            ],
+            &["customer_id", "currency", "amount"],
+            &[],
+            false,
+        ),
+        crate::runtime::union::Member::object(
+            &[
+                "quote_id",
+                "customer_id",
+                "purpose_code",
+                "document_id",
+                "invoice_number",
+                "invoice_description",
+                "invoice_amount",
+                "reference_number",
+                "product",
+                "notes",
+                "bank_account_details",
+                "request_id",
+            ],
+            &["quote_id", "customer_id"],
+            &[],
+            false,
+        ),
+    ];
+    fn member(index: usize, value: serde_json::Value) -> Option<Self> {
+        match index {
+            0 => serde_json::from_value(value).ok().map(|x| Self::Orders(Box::new(x))),
+            1 => serde_json::from_value(value).ok().map(|x| Self::WithQuote(Box::new(x))),
+            _ => None,
+        }
+    }
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::union::deserialize(deserializer)
+    }
 }
 impl CreateOrderRequest {
     /// Checks the constraints of the member this value holds before it is sent.

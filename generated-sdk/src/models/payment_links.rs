@@ -3,17 +3,92 @@
 
 //! Types used only by the `payment_links` resource.
 /// `CreatePayinRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-/// Decoding tries each member in the order the API description lists them and
-/// keeps the first that fits; JSON that fits none is kept as `Unknown`.
+/// Decoding picks the member by evidence: the properties each member knows, requires
+/// and fixes against those in the payload, and the JSON type. JSON that fits no member,
+/// or fits several equally well, is kept as `Unknown`.
 pub enum CreatePayinRequest {
     /// The [`CreatePayinRequestPaymentLink`](crate::models::CreatePayinRequestPaymentLink) shape.
     PaymentLink(Box<crate::models::CreatePayinRequestPaymentLink>),
     /// The [`CreatePaymentLinkWithQuoteRequest`](crate::models::CreatePaymentLinkWithQuoteRequest) shape.
     PaymentLinkWithQuote(Box<crate::models::CreatePaymentLinkWithQuoteRequest>),
-    /// JSON matching none of the known members, kept verbatim.
+    /// JSON matching none of the known members, or several equally, kept verbatim.
     Unknown(serde_json::Value),
+}
+impl crate::runtime::union::Untagged for CreatePayinRequest {
+    const MEMBERS: &'static [crate::runtime::union::Member] = &[
+        crate::runtime::union::Member::object(
+            &[
+                "customer_id",
+                "document_id",
+                "payment_methods",
+                "currency",
+                "amount",
+                "purpose_code",
+                "invoice_number",
+                "invoice_description",
+                "reference_number",
+                "expires_at",
+                "invoice_amount",
+                "notify_customer",
+                "reminder_frequency",
+                "price_id",
+                "split_ids",
+                "product",
+                "notes",
+                "bank_account_details",
+            ],
+            &["customer_id", "currency", "amount", "purpose_code", "expires_at"],
+            &[],
+            false,
+        ),
+        crate::runtime::union::Member::object(
+            &[
+                "quote_id",
+                "customer_id",
+                "purpose_code",
+                "document_id",
+                "invoice_number",
+                "invoice_description",
+                "invoice_amount",
+                "reference_number",
+                "notify_customer",
+                "reminder_frequency",
+                "product",
+                "notes",
+                "bank_account_details",
+            ],
+            &["quote_id", "customer_id", "purpose_code"],
+            &[],
+            false,
+        ),
+    ];
+    fn member(index: usize, value: serde_json::Value) -> Option<Self> {
+        match index {
+            0 => {
+                serde_json::from_value(value)
+                    .ok()
+                    .map(|x| Self::PaymentLink(Box::new(x)))
+            }
+            1 => {
+                serde_json::from_value(value)
+                    .ok()
+                    .map(|x| Self::PaymentLinkWithQuote(Box::new(x)))
+            }
+            _ => None,
+        }
+    }
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatePayinRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::union::deserialize(deserializer)
+    }
 }
 impl CreatePayinRequest {
     /// Checks the constraints of the member this value holds before it is sent.

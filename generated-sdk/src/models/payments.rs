@@ -1907,6 +1907,7 @@ impl crate::runtime::ToQuery for PaymentPayinType {
 }
 /// Method the customer used.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct PaymentPaymentMethod {
     /// `type`
     #[serde(rename = "type")]
@@ -1916,6 +1917,30 @@ pub struct PaymentPaymentMethod {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<crate::models::PaymentPaymentMethodDetails>,
 }
+impl<'de> serde::Deserialize<'de> for PaymentPaymentMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut value = Self::deserialize(deserializer)?;
+        let member = match crate::runtime::union::tag_text(&value.type_).as_deref() {
+            Some("bank_transfer") => Some(0),
+            Some("card") => Some(2),
+            Some("pay_via_bank") => Some(1),
+            _ => None,
+        };
+        if let (Some(member), Some(field)) = (member, value.details.as_mut()) {
+            crate::runtime::union::prefer::<
+                crate::models::PaymentPaymentMethodDetails,
+            >(field, member);
+        }
+        Ok(value)
+    }
+}
+impl serde::Serialize for PaymentPaymentMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
 impl PaymentPaymentMethod {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -1923,10 +1948,11 @@ impl PaymentPaymentMethod {
     }
 }
 /// Method-specific details.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-/// Decoding tries each member in the order the API description lists them and
-/// keeps the first that fits; JSON that fits none is kept as `Unknown`.
+/// Decoding picks the member by evidence: the properties each member knows, requires
+/// and fixes against those in the payload, and the JSON type. JSON that fits no member,
+/// or fits several equally well, is kept as `Unknown`.
 pub enum PaymentPaymentMethodDetails {
     /// The [`BankTransferDetails`](crate::models::BankTransferDetails) shape.
     BankTransfer(Box<crate::models::BankTransferDetails>),
@@ -1934,8 +1960,87 @@ pub enum PaymentPaymentMethodDetails {
     PayViaBank(Box<crate::models::PayViaBankDetails>),
     /// The [`CardDetails`](crate::models::CardDetails) shape.
     Card(Box<crate::models::CardDetails>),
-    /// JSON matching none of the known members, kept verbatim.
+    /// JSON matching none of the known members, or several equally, kept verbatim.
     Unknown(serde_json::Value),
+}
+impl crate::runtime::union::Untagged for PaymentPaymentMethodDetails {
+    const MEMBERS: &'static [crate::runtime::union::Member] = &[
+        crate::runtime::union::Member::object(
+            &[
+                "sender_name",
+                "sender_country",
+                "sender_account_number",
+                "receiver_account_number",
+                "sender_bank_name",
+                "sender_bank_country",
+                "sender_bank_address",
+                "swift_code",
+                "local_routing_number",
+                "external_reference",
+                "transfer_type",
+                "remittance_information",
+            ],
+            &[],
+            &[],
+            false,
+        ),
+        crate::runtime::union::Member::object(
+            &[
+                "sender_name",
+                "sender_country",
+                "sender_account_number",
+                "sender_bank_name",
+                "sender_bank_country",
+                "sender_bank_address",
+                "swift_code",
+                "local_routing_number",
+                "external_reference",
+                "transfer_type",
+                "remittance_information",
+            ],
+            &[],
+            &[],
+            false,
+        ),
+        crate::runtime::union::Member::object(
+            &[
+                "card_network",
+                "card_type",
+                "end_digits",
+                "country_code",
+                "card_holder_name",
+                "card_bin",
+                "issuer_name",
+            ],
+            &[],
+            &[],
+            false,
+        ),
+    ];
+    fn member(index: usize, value: serde_json::Value) -> Option<Self> {
+        match index {
+            0 => {
+                serde_json::from_value(value)
+                    .ok()
+                    .map(|x| Self::BankTransfer(Box::new(x)))
+            }
+            1 => {
+                serde_json::from_value(value).ok().map(|x| Self::PayViaBank(Box::new(x)))
+            }
+            2 => serde_json::from_value(value).ok().map(|x| Self::Card(Box::new(x))),
+            _ => None,
+        }
+    }
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPaymentMethodDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::union::deserialize(deserializer)
+    }
 }
 impl PaymentPaymentMethodDetails {
     /// Checks the constraints of the member this value holds before it is sent.

@@ -221,17 +221,80 @@ impl CreatePayoutConflictBody {
     }
 }
 /// `CreatePayoutRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-/// Decoding tries each member in the order the API description lists them and
-/// keeps the first that fits; JSON that fits none is kept as `Unknown`.
+/// Decoding picks the member by evidence: the properties each member knows, requires
+/// and fixes against those in the payload, and the JSON type. JSON that fits no member,
+/// or fits several equally well, is kept as `Unknown`.
 pub enum CreatePayoutRequest {
     /// The [`CreatePayoutWithoutQuoteRequest`](crate::models::CreatePayoutWithoutQuoteRequest) shape.
     WithoutQuote(Box<crate::models::CreatePayoutWithoutQuoteRequest>),
     /// The [`CreatePayoutWithQuoteRequest`](crate::models::CreatePayoutWithQuoteRequest) shape.
     WithQuote(Box<crate::models::CreatePayoutWithQuoteRequest>),
-    /// JSON matching none of the known members, kept verbatim.
+    /// JSON matching none of the known members, or several equally, kept verbatim.
     Unknown(serde_json::Value),
+}
+impl crate::runtime::union::Untagged for CreatePayoutRequest {
+    const MEMBERS: &'static [crate::runtime::union::Member] = &[
+        crate::runtime::union::Member::object(
+            &[
+                "purpose_code",
+                "beneficiary_id",
+                "source_currency",
+                "destination_currency",
+                "source_amount",
+                "destination_amount",
+                "payment_rail",
+                "invoice_number",
+                "request_id",
+                "documents",
+                "notes",
+            ],
+            &[
+                "purpose_code",
+                "beneficiary_id",
+                "source_currency",
+                "destination_currency",
+            ],
+            &[],
+            false,
+        ),
+        crate::runtime::union::Member::object(
+            &[
+                "quote_id",
+                "beneficiary_id",
+                "purpose_code",
+                "invoice_number",
+                "request_id",
+                "documents",
+                "notes",
+            ],
+            &["quote_id", "beneficiary_id", "purpose_code"],
+            &[],
+            false,
+        ),
+    ];
+    fn member(index: usize, value: serde_json::Value) -> Option<Self> {
+        match index {
+            0 => {
+                serde_json::from_value(value)
+                    .ok()
+                    .map(|x| Self::WithoutQuote(Box::new(x)))
+            }
+            1 => serde_json::from_value(value).ok().map(|x| Self::WithQuote(Box::new(x))),
+            _ => None,
+        }
+    }
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatePayoutRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::union::deserialize(deserializer)
+    }
 }
 impl CreatePayoutRequest {
     /// Checks the constraints of the member this value holds before it is sent.

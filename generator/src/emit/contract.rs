@@ -110,6 +110,8 @@ fn param_arg(api: &Api, p: &crate::ir::Param) -> TokenStream {
             required: true,
             nullable: false,
             read_only: false,
+            write_only: false,
+            fixed: None,
             boxed: false,
             docs: None,
             deprecated: false,

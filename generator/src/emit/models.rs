@@ -4,7 +4,10 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::docs::{doc_attrs, lines};
-use crate::ir::{Api, EnumVariant, Field, StructDef, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::ir::{
+    Api, EnumVariant, Field, MemberShape, StructDef, TypeDef, TypeKind, TypeRef, UnionVariant,
+    member_shape,
+};
 
 /// An identifier from a name the IR has already made legal.
 pub fn ident(name: &str) -> Ident {
@@ -50,7 +53,7 @@ pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     }
     let docs = doc_attrs(Some(&docs_text));
     let body = match &def.kind {
-        TypeKind::Struct(s) => structure(def, s),
+        TypeKind::Struct(s) => structure(api, def, s),
         TypeKind::StringEnum(values) => string_enum(&def.name, values),
         TypeKind::TaggedUnion { tag, variants } => {
             let union = tagged_union(&def.name, tag, variants);
@@ -58,7 +61,7 @@ pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             quote!(#union #validate)
         }
         TypeKind::UntaggedUnion(variants) => {
-            let union = untagged_union(&def.name, variants);
+            let union = untagged_union(api, &def.name, variants);
             let validate = union_validate(api, &def.name, variants);
             quote!(#union #validate)
         }
@@ -101,6 +104,15 @@ fn field_docs(f: &Field) -> TokenStream {
     if f.read_only {
         notes.push("Read-only: set by the server.".to_string());
     }
+    if f.write_only {
+        notes.push("Write-only: sent, never returned.".to_string());
+    }
+    if let Some(v) = &f.fixed {
+        notes.push(format!(
+            "The tag selecting this type in its union: `{}`, written by the union when it encodes.",
+            v.replace('`', "'")
+        ));
+    }
     if f.deprecated {
         notes.push("**Deprecated** in the API description.".to_string());
     }
@@ -116,7 +128,7 @@ fn field_docs(f: &Field) -> TokenStream {
     lines(&text)
 }
 
-fn structure(def: &TypeDef, s: &StructDef) -> TokenStream {
+fn structure(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
     let name = ident(&def.name);
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
@@ -161,6 +173,7 @@ fn structure(def: &TypeDef, s: &StructDef) -> TokenStream {
     });
     let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
     let all_optional = required.is_empty();
+    let sibling = !s.multipart && !s.sibling_tags.is_empty();
     let derives = if s.multipart {
         quote!(#[derive(Debug, Clone, PartialEq)])
     } else if all_optional {
@@ -168,8 +181,16 @@ fn structure(def: &TypeDef, s: &StructDef) -> TokenStream {
     } else {
         quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)])
     };
-    let constructor = if let Some(required) = s.constructor() {
-        let args = required.iter().map(|f| {
+    // With sibling tags the derived impls become inherent functions that the
+    // hand-written impls below wrap.
+    let derives = if sibling {
+        quote!(#derives #[serde(remote = "Self")])
+    } else {
+        derives
+    };
+    // Tags are filled in by the constructor, never passed by hand.
+    let constructor = if let Some(args_fields) = s.constructor() {
+        let args = args_fields.iter().map(|f| {
             let n = ident(&f.name);
             let inner = type_tokens(&f.ty);
             if f.nullable {
@@ -180,7 +201,20 @@ fn structure(def: &TypeDef, s: &StructDef) -> TokenStream {
         });
         let inits = s.fields.iter().map(|f| {
             let n = ident(&f.name);
-            if f.required && f.boxed && !f.nullable {
+            if let (true, Some(v)) = (f.required, &f.fixed) {
+                let value = match &f.ty {
+                    TypeRef::Named(_) => {
+                        let t = type_tokens(&f.ty);
+                        quote!(#t::from(#v))
+                    }
+                    _ => quote!(String::from(#v)),
+                };
+                if f.nullable {
+                    quote!(#n: Some(#value))
+                } else {
+                    quote!(#n: #value)
+                }
+            } else if f.required && f.boxed && !f.nullable {
                 quote!(#n: Box::new(#n))
             } else if f.required && f.boxed {
                 quote!(#n: #n.map(Box::new))
@@ -194,11 +228,25 @@ fn structure(def: &TypeDef, s: &StructDef) -> TokenStream {
             .additional
             .as_ref()
             .map(|_| quote!(additional_properties: Default::default(),));
-        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
-        let doc = format!(
-            " Creates a value from its required fields ({}); optional ones start empty.",
-            names.join(", ")
-        );
+        let names: Vec<String> = args_fields
+            .iter()
+            .map(|f| format!("`{}`", f.wire))
+            .collect();
+        let tags: Vec<String> = required
+            .iter()
+            .filter_map(|f| Some(format!("`{}` is `{}`", f.wire, f.fixed.as_ref()?)))
+            .collect();
+        let mut doc = if names.is_empty() {
+            " Creates a value; optional fields start empty.".to_string()
+        } else {
+            format!(
+                " Creates a value from its required fields ({}); optional ones start empty.",
+                names.join(", ")
+            )
+        };
+        if !tags.is_empty() {
+            doc.push_str(&format!(" The tag is set: {}.", tags.join(", ")));
+        }
         quote! {
             impl #name {
                 #[doc = #doc]
@@ -207,6 +255,11 @@ fn structure(def: &TypeDef, s: &StructDef) -> TokenStream {
                 }
             }
         }
+    } else {
+        TokenStream::new()
+    };
+    let sibling_impls = if sibling {
+        sibling_tag_impls(api, &name, s)
     } else {
         TokenStream::new()
     };
@@ -223,8 +276,58 @@ fn structure(def: &TypeDef, s: &StructDef) -> TokenStream {
             #additional
         }
         #constructor
+        #sibling_impls
         #multipart
         #validate
+    }
+}
+
+/// `Deserialize` that lets sibling fields name the member of untagged-union fields,
+/// around the derived impls (`remote = "Self"` makes them inherent functions).
+fn sibling_tag_impls(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
+    let selects = s.sibling_tags.iter().filter_map(|t| {
+        let f = s.fields.iter().find(|f| f.name == t.field)?;
+        let union_ty = f.ty.named()?;
+        let TypeKind::UntaggedUnion(variants) = &api.type_def(union_ty)?.kind else {
+            return None;
+        };
+        let arms = t.variants.iter().filter_map(|(value, variant)| {
+            let i = variants.iter().position(|v| &v.name == variant)?;
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            Some(quote!(Some(#value) => Some(#i),))
+        });
+        let field = ident(&f.name);
+        let tag_field = ident(&t.tag_field);
+        let access = match (f.required, f.nullable) {
+            (true, false) => quote!(Some(&mut value.#field)),
+            (true, true) | (false, false) => quote!(value.#field.as_mut()),
+            (false, true) => quote!(value.#field.as_mut().and_then(Option::as_mut)),
+        };
+        let union_ty = type_tokens(&f.ty);
+        Some(quote! {
+            let member = match crate::runtime::union::tag_text(&value.#tag_field).as_deref() {
+                #(#arms)*
+                _ => None,
+            };
+            if let (Some(member), Some(field)) = (member, #access) {
+                crate::runtime::union::prefer::<#union_ty>(field, member);
+            }
+        })
+    });
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let mut value = Self::deserialize(deserializer)?;
+                #(#selects)*
+                Ok(value)
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                Self::serialize(self, serializer)
+            }
+        }
     }
 }
 
@@ -488,7 +591,7 @@ fn tagged_union(name: &str, tag: &str, variants: &[UnionVariant]) -> TokenStream
         let doc = format!(" Selected by `{tag}` = {}.", tags.join(" or "));
         quote! { #[doc = #doc] #n(#p), }
     });
-    let arms = variants.iter().map(|v| {
+    let arms = variants.iter().filter(|v| !v.tag_values.is_empty()).map(|v| {
         let n = ident(&v.name);
         let values = v.tag_values.iter().map(|t| quote!(Some(#t)));
         let wrap = if v.ty.named().is_some() || v.boxed { quote!(|x| Self::#n(Box::new(x))) } else { quote!(Self::#n) };
@@ -496,18 +599,34 @@ fn tagged_union(name: &str, tag: &str, variants: &[UnionVariant]) -> TokenStream
             #(#values)|* => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom),
         }
     });
+    let encode = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let values = &v.tag_values;
+        quote! {
+            Self::#n(value) => crate::runtime::union::serialize_tagged(value, #tag, &[#(#values),*], serializer),
+        }
+    });
     quote! {
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
         pub enum #name_i {
             #(#vs)*
             /// A member this version of the SDK does not know (an unknown tag), kept verbatim.
             Unknown(serde_json::Value),
         }
 
+        impl serde::Serialize for #name_i {
+            /// Writes the tag of the variant, whatever the member's own tag field says.
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#encode)*
+                    Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for #name_i {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 let tag = value.get(#tag).and_then(serde_json::Value::as_str).map(str::to_owned);
                 match tag.as_deref() {
                     #(#arms)*
@@ -518,7 +637,31 @@ fn tagged_union(name: &str, tag: &str, variants: &[UnionVariant]) -> TokenStream
     }
 }
 
-fn untagged_union(name: &str, variants: &[UnionVariant]) -> TokenStream {
+/// The evidence table entry of one member.
+fn member_tokens(shape: &MemberShape) -> TokenStream {
+    let m = quote!(crate::runtime::union::Member);
+    let of = |s: TokenStream| quote!(#m::of(crate::runtime::union::Shape::#s));
+    match shape {
+        MemberShape::Object {
+            known,
+            required,
+            fixed,
+            open,
+        } => {
+            let fixed = fixed.iter().map(|(k, v)| quote!((#k, #v)));
+            quote!(#m::object(&[#(#known),*], &[#(#required),*], &[#(#fixed),*], #open))
+        }
+        MemberShape::String(values) if values.is_empty() => of(quote!(String)),
+        MemberShape::String(values) => quote!(#m::one_of(&[#(#values),*])),
+        MemberShape::Integer => of(quote!(Integer)),
+        MemberShape::Number => of(quote!(Number)),
+        MemberShape::Bool => of(quote!(Bool)),
+        MemberShape::Array => of(quote!(Array)),
+        MemberShape::Any => of(quote!(Any)),
+    }
+}
+
+fn untagged_union(api: &Api, name: &str, variants: &[UnionVariant]) -> TokenStream {
     let name_i = ident(name);
     let vs = variants.iter().map(|v| {
         let n = ident(&v.name);
@@ -530,16 +673,48 @@ fn untagged_union(name: &str, variants: &[UnionVariant]) -> TokenStream {
         quote! { #[doc = #doc] #n(#p), }
     });
     let doc = lines(
-        "Decoding tries each member in the order the API description lists them and\nkeeps the first that fits; JSON that fits none is kept as `Unknown`.",
+        "Decoding picks the member by evidence: the properties each member knows, requires\nand fixes against those in the payload, and the JSON type. JSON that fits no member,\nor fits several equally well, is kept as `Unknown`.",
     );
+    let members = variants
+        .iter()
+        .map(|v| member_tokens(&member_shape(api, &v.ty)));
+    let decoders = variants.iter().enumerate().map(|(i, v)| {
+        let n = ident(&v.name);
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        let wrap = if v.ty.named().is_some() || v.boxed {
+            quote!(|x| Self::#n(Box::new(x)))
+        } else {
+            quote!(Self::#n)
+        };
+        quote!(#i => serde_json::from_value(value).ok().map(#wrap),)
+    });
     quote! {
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         #doc
         pub enum #name_i {
             #(#vs)*
-            /// JSON matching none of the known members, kept verbatim.
+            /// JSON matching none of the known members, or several equally, kept verbatim.
             Unknown(serde_json::Value),
+        }
+
+        impl crate::runtime::union::Untagged for #name_i {
+            const MEMBERS: &'static [crate::runtime::union::Member] = &[#(#members),*];
+            fn member(index: usize, value: serde_json::Value) -> Option<Self> {
+                match index {
+                    #(#decoders)*
+                    _ => None,
+                }
+            }
+            fn unknown(value: serde_json::Value) -> Self {
+                Self::Unknown(value)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name_i {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::union::deserialize(deserializer)
+            }
         }
     }
 }
@@ -557,6 +732,8 @@ mod tests {
             required: false,
             nullable: true,
             read_only: false,
+            write_only: false,
+            fixed: None,
             boxed: false,
             docs: None,
             deprecated: false,

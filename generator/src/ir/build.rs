@@ -38,11 +38,13 @@ pub fn build(
         scope_names.insert(o.op.success_name.clone());
     }
 
-    split_read_only(
+    let twins = split_directions(
         &mut types,
         ops.iter_mut().map(|o| &mut o.op).collect(),
         &mut scope_names,
     );
+    fix_tags(&mut types);
+    sibling_tags(&mut types, &twins, &tb, config, &mut diags);
     for o in &mut ops {
         o.op.pagination = detect_pagination(&o.op, &types, config);
         if let Some(b) = &mut o.op.body {
@@ -387,11 +389,17 @@ fn loosen_dangling(t: &mut TypeRef, known: &BTreeSet<String>) {
     }
 }
 
-fn split_read_only(
+/// `readOnly` fields are never sent and `writeOnly` fields never come back. A type
+/// reachable only from request bodies loses its read-only fields in place, one reachable
+/// only from responses its write-only fields. A type used in both directions keeps its
+/// name for responses (without write-only fields) and gets a request twin `{Name}Input`
+/// (without read-only fields); request-side references are rewritten to the twin.
+/// Returns the twins (response name -> request name).
+fn split_directions(
     types: &mut BTreeMap<String, TypeDef>,
     mut ops: Vec<&mut Operation>,
     taken: &mut BTreeSet<String>,
-) {
+) -> BTreeMap<String, String> {
     let req_roots: Vec<String> = ops
         .iter()
         .filter_map(|o| o.body.as_ref())
@@ -414,25 +422,17 @@ fn split_read_only(
         .collect();
     let req = closure(types, req_roots);
     let resp = closure(types, resp_roots);
-    // Fixed point: a request type needs changes if it has readOnly fields or mentions one that does.
-    let mut needs: BTreeSet<String> = BTreeSet::new();
-    loop {
-        let before = needs.len();
-        for name in &req {
-            let Some(def) = types.get(name) else { continue };
-            let own =
-                matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.read_only));
-            if own || mentions(def).iter().any(|m| needs.contains(m)) {
-                needs.insert(name.clone());
-            }
-        }
-        if needs.len() == before {
-            break;
-        }
-    }
+    let has = |def: &TypeDef, pick: fn(&super::Field) -> bool| matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(pick));
+    // Fixed points: a type needs changes for one direction if it has fields to drop or
+    // mentions a type that needs changes. Response types change in place, so a request
+    // type that is one of them needs its own copy.
+    let resp_needs = needs_changes(types, &resp, |def, _| has(def, |f| f.write_only));
+    let req_needs = needs_changes(types, &req, |def, name| {
+        has(def, |f| f.read_only) || resp_needs.contains(name)
+    });
     // Request-side name for each type needing changes.
     let mut twin: BTreeMap<String, String> = BTreeMap::new();
-    for name in &needs {
+    for name in &req_needs {
         if resp.contains(name) {
             let mut candidate = format!("{name}Input");
             let mut i = 2;
@@ -447,6 +447,7 @@ fn split_read_only(
         }
     }
     let rewrite = |t: &mut TypeRef| rewrite_ref(t, &twin);
+    let mut replaced = Vec::new();
     for (orig, target) in &twin {
         let Some(def) = types.get(orig).cloned() else {
             continue;
@@ -455,29 +456,24 @@ fn split_read_only(
         def.name = target.clone();
         if target != orig {
             def.example = None;
+            let why = if has(&def, |f| f.write_only) && has(&def, |f| f.read_only) {
+                "without the read-only fields, which the server sets, and with the write-only ones, which responses leave out"
+            } else if has(&def, |f| f.write_only) {
+                "with the write-only fields, which responses leave out"
+            } else {
+                "the same fields without the read-only ones, which the server sets"
+            };
             def.docs = Some(format!(
-                "Request form of [`{orig}`]: the same fields without the read-only ones, which the server sets.{}",
+                "Request form of [`{orig}`]: {why}.{}",
                 def.docs
                     .as_deref()
                     .map(|d| format!("\n\n{d}"))
                     .unwrap_or_default()
             ));
         }
-        let read_only: Vec<String> = match &def.kind {
-            TypeKind::Struct(s) => s
-                .fields
-                .iter()
-                .filter(|f| f.read_only)
-                .map(|f| f.wire.clone())
-                .collect(),
-            _ => Vec::new(),
-        };
-        if let Some(serde_json::Value::Object(ex)) = &mut def.example {
-            ex.retain(|k, _| !read_only.contains(k));
-        }
+        drop_fields(&mut def, |f| f.read_only);
         match &mut def.kind {
             TypeKind::Struct(s) => {
-                s.fields.retain(|f| !f.read_only);
                 for f in &mut s.fields {
                     rewrite(&mut f.ty);
                 }
@@ -493,11 +489,220 @@ fn split_read_only(
             TypeKind::Alias(t) => rewrite(t),
             TypeKind::StringEnum(_) => {}
         }
-        types.insert(target.clone(), def);
+        replaced.push(def);
+    }
+    // Response forms change in place, after their request twins were copied.
+    for name in &resp_needs {
+        if let Some(def) = types.get_mut(name) {
+            drop_fields(def, |f| f.write_only);
+        }
+    }
+    for def in replaced {
+        types.insert(def.name.clone(), def);
     }
     for op in ops.iter_mut() {
         if let Some(b) = &mut op.body {
             rewrite_ref(&mut b.ty, &twin);
+        }
+    }
+    twin.retain(|orig, target| orig != target);
+    twin
+}
+
+/// The types of `scope` that need changes: those `own` says so for, and those that
+/// mention one of them (a fixed point).
+fn needs_changes(
+    types: &BTreeMap<String, TypeDef>,
+    scope: &BTreeSet<String>,
+    own: impl Fn(&TypeDef, &str) -> bool,
+) -> BTreeSet<String> {
+    let mut needs: BTreeSet<String> = BTreeSet::new();
+    loop {
+        let before = needs.len();
+        for name in scope {
+            let Some(def) = types.get(name) else { continue };
+            if own(def, name) || mentions(def).iter().any(|m| needs.contains(m)) {
+                needs.insert(name.clone());
+            }
+        }
+        if needs.len() == before {
+            break;
+        }
+    }
+    needs
+}
+
+/// Removes the fields `drop` picks from a struct, and from its example.
+fn drop_fields(def: &mut TypeDef, drop: fn(&super::Field) -> bool) {
+    let TypeKind::Struct(s) = &mut def.kind else {
+        return;
+    };
+    let dropped: Vec<String> = s
+        .fields
+        .iter()
+        .filter(|f| drop(f))
+        .map(|f| f.wire.clone())
+        .collect();
+    s.fields.retain(|f| !drop(f));
+    if let Some(serde_json::Value::Object(ex)) = &mut def.example {
+        ex.retain(|k, _| !dropped.contains(k));
+    }
+}
+
+/// A struct that is a member of tagged unions carries the tag that selects it: the
+/// field takes that value by default, so a caller never writes it by hand. Only when
+/// every union holding the struct agrees on one value.
+fn fix_tags(types: &mut BTreeMap<String, TypeDef>) {
+    let mut tags: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for def in types.values() {
+        let TypeKind::TaggedUnion { tag, variants } = &def.kind else {
+            continue;
+        };
+        for v in variants {
+            if let Some(n) = v.ty.named() {
+                // Several values selecting it leave none to default to.
+                tags.entry((n.to_string(), tag.clone()))
+                    .or_default()
+                    .extend(v.tag_values.iter().cloned());
+            }
+        }
+    }
+    for ((name, tag), values) in tags {
+        let Some(value) = values.first().filter(|_| values.len() == 1).cloned() else {
+            continue;
+        };
+        let is_text = |t: &TypeRef| match t {
+            TypeRef::String => true,
+            TypeRef::Named(n) => {
+                matches!(types.get(n).map(|d| &d.kind), Some(TypeKind::StringEnum(_)))
+            }
+            _ => false,
+        };
+        let text: Vec<String> = match types.get(&name).map(|d| &d.kind) {
+            Some(TypeKind::Struct(s)) => s
+                .fields
+                .iter()
+                .filter(|f| f.wire == tag && is_text(&f.ty) && !f.boxed)
+                .map(|f| f.wire.clone())
+                .collect(),
+            _ => continue,
+        };
+        if let Some(TypeKind::Struct(s)) = types.get_mut(&name).map(|d| &mut d.kind) {
+            for f in &mut s.fields {
+                if text.contains(&f.wire) {
+                    f.fixed = Some(value.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Attaches the configured sibling tags: the struct holding the union property learns
+/// which field names its member, and which value names which variant.
+fn sibling_tags(
+    types: &mut BTreeMap<String, TypeDef>,
+    twins: &BTreeMap<String, String>,
+    tb: &TypeBuilder<'_>,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (pointer, tag) in &config.sibling_tags {
+        let fail = |diags: &mut Vec<Diagnostic>, msg: String| {
+            diags.push(Diagnostic::error(
+                pointer.clone(),
+                format!("config `sibling_tags`: {msg}"),
+            ));
+        };
+        let (parent, wire) = match pointer.rsplit_once('/') {
+            Some((rest, last)) => match rest.strip_suffix("/properties") {
+                Some(parent) => (parent, crate::diag::unescape_token(last)),
+                None => {
+                    fail(
+                        diags,
+                        "the pointer must name a property (`.../properties/NAME`)".into(),
+                    );
+                    continue;
+                }
+            },
+            None => {
+                fail(diags, "not a JSON pointer".into());
+                continue;
+            }
+        };
+        let holders: Vec<String> = types
+            .values()
+            .filter(|d| d.origin == parent && matches!(d.kind, TypeKind::Struct(_)))
+            .map(|d| d.name.clone())
+            .collect();
+        if holders.is_empty() {
+            fail(
+                diags,
+                format!("`{parent}` is not an object schema with properties"),
+            );
+            continue;
+        }
+        for holder in holders {
+            let Some(TypeKind::Struct(s)) = types.get(&holder).map(|d| &d.kind) else {
+                continue;
+            };
+            let Some(field) = s.fields.iter().find(|f| f.wire == wire) else {
+                fail(diags, format!("`{holder}` has no property `{wire}`"));
+                continue;
+            };
+            let Some(tag_field) = s.fields.iter().find(|f| f.wire == tag.property) else {
+                fail(
+                    diags,
+                    format!("`{holder}` has no property `{}`", tag.property),
+                );
+                continue;
+            };
+            let members = match field.ty.named().and_then(|n| types.get(n)).map(|d| &d.kind) {
+                Some(TypeKind::UntaggedUnion(vs)) => vs,
+                _ => {
+                    fail(
+                        diags,
+                        format!("`{holder}.{wire}` is not a union without a discriminator"),
+                    );
+                    continue;
+                }
+            };
+            let mut variants = Vec::new();
+            for (value, target) in &tag.mapping {
+                let reference = if target.starts_with('#') {
+                    target.clone()
+                } else {
+                    crate::diag::pointer(["components", "schemas", target])
+                };
+                let Some(component) = tb.component_type(&reference) else {
+                    fail(
+                        diags,
+                        format!("mapping `{value}`: `{target}` is not a component schema"),
+                    );
+                    continue;
+                };
+                let request_form = twins.get(component);
+                let found = members.iter().find(|v| {
+                    v.ty.named()
+                        .is_some_and(|n| n == component || Some(&n.to_string()) == request_form)
+                });
+                match found {
+                    Some(v) => variants.push((value.clone(), v.name.clone())),
+                    None => fail(
+                        diags,
+                        format!(
+                            "mapping `{value}`: `{target}` is not a member of `{holder}.{wire}`"
+                        ),
+                    ),
+                }
+            }
+            let entry = super::SiblingTag {
+                field: field.name.clone(),
+                tag_field: tag_field.name.clone(),
+                variants,
+            };
+            if let Some(TypeKind::Struct(s)) = types.get_mut(&holder).map(|d| &mut d.kind) {
+                s.sibling_tags.push(entry);
+            }
         }
     }
 }
@@ -684,6 +889,8 @@ mod tests {
             required: true,
             nullable: false,
             read_only: false,
+            write_only: false,
+            fixed: None,
             boxed: false,
             docs: None,
             deprecated: false,
@@ -712,6 +919,7 @@ mod tests {
                 ],
                 additional: None,
                 multipart: false,
+                sibling_tags: Vec::new(),
             }),
         };
         let mut types: BTreeMap<String, TypeDef> = [("Holder".to_string(), def)].into();
@@ -748,5 +956,127 @@ mod tests {
         let on_vec = c.fit_to(&TypeRef::Vec(Box::new(TypeRef::String)));
         assert_eq!(on_vec.min_items, Some(1));
         assert_eq!(on_vec.min_length, None);
+    }
+}
+
+#[cfg(test)]
+mod sibling_tag_tests {
+    use crate::config::{Config, SiblingTagConfig};
+    use crate::diag::Severity;
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /charges:
+    get:
+      operationId: getCharge
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Charge'}
+components:
+  schemas:
+    Charge:
+      type: object
+      properties:
+        kind: {type: string}
+        details:
+          oneOf:
+          - $ref: '#/components/schemas/A'
+          - $ref: '#/components/schemas/B'
+    A:
+      type: object
+      properties: {x: {type: string}}
+    B:
+      type: object
+      properties: {x: {type: string}}
+    C:
+      type: object
+      properties: {y: {type: string}}
+"#;
+
+    fn with_tag(pointer: &str, property: &str, mapping: &[(&str, &str)]) -> Config {
+        let mut config = Config::default();
+        config.sibling_tags.insert(
+            pointer.into(),
+            SiblingTagConfig {
+                property: property.into(),
+                mapping: mapping
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            },
+        );
+        config
+    }
+
+    fn errors(config: &Config) -> Vec<String> {
+        match crate::build_ir(SPEC, "t.yaml", config) {
+            Ok(_) => Vec::new(),
+            Err(diags) => diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(ToString::to_string)
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn sibling_tags_resolve_to_variants() {
+        let config = with_tag(
+            "#/components/schemas/Charge/properties/details",
+            "kind",
+            &[("a", "A"), ("b", "#/components/schemas/B")],
+        );
+        let (api, _) = crate::build_ir(SPEC, "t.yaml", &config).unwrap();
+        let charge = api.type_def("Charge").unwrap();
+        let super::TypeKind::Struct(s) = &charge.kind else {
+            panic!("{charge:?}")
+        };
+        let tag = &s.sibling_tags[0];
+        assert_eq!(
+            (tag.field.as_str(), tag.tag_field.as_str()),
+            ("details", "kind")
+        );
+        assert_eq!(
+            tag.variants,
+            [("a".to_string(), "A".to_string()), ("b".into(), "B".into())]
+        );
+    }
+
+    #[test]
+    fn bad_sibling_tags_are_errors_naming_the_config_key() {
+        let cases = [
+            with_tag("#/components/schemas/Nope/properties/details", "kind", &[]),
+            with_tag("#/components/schemas/Charge", "kind", &[]),
+            with_tag(
+                "#/components/schemas/Charge/properties/details",
+                "missing",
+                &[],
+            ),
+            with_tag(
+                "#/components/schemas/Charge/properties/kind",
+                "details",
+                &[],
+            ),
+            with_tag(
+                "#/components/schemas/Charge/properties/details",
+                "kind",
+                &[("c", "C")],
+            ),
+            with_tag(
+                "#/components/schemas/Charge/properties/details",
+                "kind",
+                &[("z", "Zed")],
+            ),
+        ];
+        for config in &cases {
+            let errs = errors(config);
+            assert_eq!(errs.len(), 1, "{config:?}: {errs:?}");
+            assert!(errs[0].contains("config `sibling_tags`"), "{errs:?}");
+        }
     }
 }

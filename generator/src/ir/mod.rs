@@ -137,7 +137,8 @@ pub enum TypeKind {
         /// Variants in spec order.
         variants: Vec<UnionVariant>,
     },
-    /// `oneOf`/`anyOf` without a discriminator: tried in order.
+    /// `oneOf`/`anyOf` without a discriminator: the member is chosen by the evidence
+    /// in the payload (see [`member_shape`]).
     UntaggedUnion(Vec<UnionVariant>),
     /// A name for another type (`type Notes = BTreeMap<String, String>`).
     Alias(TypeRef),
@@ -152,14 +153,31 @@ pub struct StructDef {
     pub additional: Option<TypeRef>,
     /// Contains a binary field: sent as multipart, not (de)serialised with serde.
     pub multipart: bool,
+    /// Untagged-union fields whose member a sibling field names (from the config).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sibling_tags: Vec<SiblingTag>,
+}
+
+/// An untagged-union field of a struct whose member is named by another field of the
+/// same struct (`payment_method.type` says which `payment_method.details` follows).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SiblingTag {
+    /// Rust name of the union field.
+    pub field: String,
+    /// Rust name of the field whose value names the member.
+    pub tag_field: String,
+    /// Tag value -> union variant name.
+    pub variants: Vec<(String, String)>,
 }
 
 impl StructDef {
     /// The fields `new()` takes, when the struct has one: the required fields, if there
-    /// are between one and seven (more would make an unreadable call).
+    /// are between one and seven (more would make an unreadable call), except tags with
+    /// a fixed value, which `new()` fills in itself.
     pub fn constructor(&self) -> Option<Vec<&Field>> {
-        let required: Vec<&Field> = self.fields.iter().filter(|f| f.required).collect();
-        (!required.is_empty() && required.len() <= 7).then_some(required)
+        let required = self.fields.iter().filter(|f| f.required);
+        let args: Vec<&Field> = required.clone().filter(|f| f.fixed.is_none()).collect();
+        (required.count() > 0 && args.len() <= 7).then_some(args)
     }
 
     /// Whether the struct implements `Default` (every field optional, not multipart).
@@ -183,6 +201,13 @@ pub struct Field {
     pub nullable: bool,
     /// `readOnly` in the schema.
     pub read_only: bool,
+    /// `writeOnly` in the schema.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub write_only: bool,
+    /// The only value the field takes: the tag selecting this type in a tagged union.
+    /// Constructors fill it in and the union's encoder writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<String>,
     /// Boxed because it closes a cycle of directly nested types.
     pub boxed: bool,
     /// Doc comment.
@@ -540,4 +565,103 @@ pub struct Pagination {
     pub pin_param: Option<String>,
     /// Rust names of parameters that disable pinning when set.
     pub pin_unless: Vec<String>,
+}
+
+impl Api {
+    /// The named type called `name`.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+}
+
+/// What decoding can tell about a union member before trying it: the JSON it accepts
+/// and, for objects, the properties it knows, requires and fixes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberShape {
+    /// A JSON object.
+    Object {
+        /// Every property the member's type has.
+        known: Vec<String>,
+        /// Properties that must be present.
+        required: Vec<String>,
+        /// Properties admitting a single value (`const`, one-value `enum`, a tag), with it.
+        fixed: Vec<(String, String)>,
+        /// Keeps properties it does not name (additional properties).
+        open: bool,
+    },
+    /// A string; when `values` is not empty, only those.
+    String(Vec<String>),
+    /// An integer.
+    Integer,
+    /// Any number.
+    Number,
+    /// `true` or `false`.
+    Bool,
+    /// A JSON array.
+    Array,
+    /// Anything (nested unions, `serde_json::Value`): only decoding can tell.
+    Any,
+}
+
+/// The evidence the generator has about a union member of type `ty`.
+pub fn member_shape(api: &Api, ty: &TypeRef) -> MemberShape {
+    shape_of(api, ty, 0)
+}
+
+fn shape_of(api: &Api, ty: &TypeRef, depth: usize) -> MemberShape {
+    match ty {
+        TypeRef::String | TypeRef::Binary => MemberShape::String(Vec::new()),
+        TypeRef::Bool => MemberShape::Bool,
+        TypeRef::I32 | TypeRef::I64 => MemberShape::Integer,
+        TypeRef::F32 | TypeRef::F64 => MemberShape::Number,
+        TypeRef::Json => MemberShape::Any,
+        TypeRef::Vec(_) => MemberShape::Array,
+        TypeRef::Map(_) => MemberShape::Object {
+            known: Vec::new(),
+            required: Vec::new(),
+            fixed: Vec::new(),
+            open: true,
+        },
+        TypeRef::Named(n) => {
+            let Some(def) = api.type_def(n) else {
+                return MemberShape::Any;
+            };
+            match &def.kind {
+                TypeKind::Struct(s) if !s.multipart => MemberShape::Object {
+                    known: s.fields.iter().map(|f| f.wire.clone()).collect(),
+                    required: s
+                        .fields
+                        .iter()
+                        .filter(|f| f.required)
+                        .map(|f| f.wire.clone())
+                        .collect(),
+                    fixed: s
+                        .fields
+                        .iter()
+                        .filter_map(|f| Some((f.wire.clone(), fixed_value(api, f)?)))
+                        .collect(),
+                    open: s.additional.is_some(),
+                },
+                TypeKind::StringEnum(values) => {
+                    MemberShape::String(values.iter().map(|v| v.value.clone()).collect())
+                }
+                TypeKind::Alias(t) if depth < 16 => shape_of(api, t, depth + 1),
+                _ => MemberShape::Any,
+            }
+        }
+    }
+}
+
+/// The single value a field can take: its tag value, or the one value of its enum.
+pub fn fixed_value(api: &Api, f: &Field) -> Option<String> {
+    if f.fixed.is_some() {
+        return f.fixed.clone();
+    }
+    if f.nullable {
+        return None;
+    }
+    match api.type_def(f.ty.named()?).map(|d| &d.kind) {
+        Some(TypeKind::StringEnum(values)) if values.len() == 1 => Some(values[0].value.clone()),
+        _ => None,
+    }
 }

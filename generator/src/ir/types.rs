@@ -20,6 +20,10 @@ use crate::diag::{Diagnostic, child};
 /// Builds the type space; shared by schema and operation building.
 pub struct TypeBuilder<'a> {
     components: BTreeMap<String, &'a ReferenceOr<Schema>>,
+    /// Component references in document order.
+    order: Vec<String>,
+    /// Polymorphic base: union name -> the struct with the base schema's own fields.
+    poly_bases: BTreeMap<String, String>,
     /// `#/components/schemas/X` -> Rust type name.
     names: BTreeMap<String, String>,
     scope: Scope,
@@ -43,6 +47,8 @@ pub struct Annotations {
     pub nullable: bool,
     /// `readOnly`.
     pub read_only: bool,
+    /// `writeOnly`.
+    pub write_only: bool,
     /// `deprecated`.
     pub deprecated: bool,
     /// Description (own, or the one written beside a `$ref`).
@@ -61,15 +67,19 @@ impl<'a> TypeBuilder<'a> {
         let mut scope = Scope::with_reserved(super::names::RESERVED_TYPES);
         let mut names = BTreeMap::new();
         let mut components = BTreeMap::new();
+        let mut order = Vec::new();
         if let Some(schemas) = schemas {
             for (name, schema) in schemas {
                 let reference = format!("{COMPONENT_PREFIX}{}", crate::diag::escape_token(name));
                 names.insert(reference.clone(), scope.claim(&type_name(name)));
-                components.insert(reference, schema);
+                components.insert(reference.clone(), schema);
+                order.push(reference);
             }
         }
         Self {
             components,
+            order,
+            poly_bases: BTreeMap::new(),
             names,
             scope,
             types: BTreeMap::new(),
@@ -84,6 +94,120 @@ impl<'a> TypeBuilder<'a> {
         let refs: Vec<String> = self.components.keys().cloned().collect();
         for r in refs {
             self.ensure_component(&r);
+        }
+        self.polymorphism();
+    }
+
+    /// The Rust type name of a component schema reference.
+    pub fn component_type(&self, reference: &str) -> Option<&str> {
+        self.names.get(reference).map(String::as_str)
+    }
+
+    /// A component object with a discriminator that other components extend through
+    /// `allOf` (or that its `mapping` names) stands, wherever it is referenced, for one
+    /// of those: it becomes a tagged union over them, and its own fields, which the
+    /// derived types have already merged, move to a struct `{Name}Base`.
+    fn polymorphism(&mut self) {
+        let order = self.order.clone();
+        for base_ref in &order {
+            let Some(ReferenceOr::Item(base)) = self.components.get(base_ref).copied() else {
+                continue;
+            };
+            let Some(d) = &base.schema_data.discriminator else {
+                continue;
+            };
+            let Some(union_name) = self.names.get(base_ref).cloned() else {
+                continue;
+            };
+            if !matches!(
+                self.types.get(&union_name).map(|t| &t.kind),
+                Some(TypeKind::Struct(_))
+            ) {
+                continue;
+            }
+            let mut derived: Vec<String> = order
+                .iter()
+                .filter(|r| *r != base_ref)
+                .filter(|r| match self.components.get(*r) {
+                    Some(ReferenceOr::Item(s)) => all_of_members(s).iter().any(
+                        |m| matches!(m, ReferenceOr::Reference { reference } if reference == base_ref),
+                    ),
+                    _ => false,
+                })
+                .cloned()
+                .collect();
+            let mut maps_base = Vec::new();
+            for (value, target) in &d.mapping {
+                let target = mapping_target(target);
+                if &target == base_ref {
+                    maps_base.push(value.clone());
+                } else if self.names.contains_key(&target) && !derived.contains(&target) {
+                    derived.push(target);
+                }
+            }
+            if derived.is_empty() {
+                continue;
+            }
+            let base_name = self.claim_name(&format!("{union_name}Base"));
+            let Some(mut base_def) = self.types.remove(&union_name) else {
+                continue;
+            };
+            let union_docs = base_def.docs.clone();
+            let union_example = base_def.example.take();
+            base_def.name = base_name.clone();
+            base_def.docs = Some(format!(
+                "The fields every [`{union_name}`] has: the base schema of the polymorphic type."
+            ));
+            self.types.insert(base_name.clone(), base_def);
+            let mut scope = Scope::with_reserved(&["Unknown"]);
+            let mut variants = Vec::new();
+            let members = derived
+                .iter()
+                .map(|r| (Some(r), self.names.get(r).cloned().unwrap_or_default()))
+                .chain((!maps_base.is_empty()).then(|| (None, base_name.clone())));
+            let members: Vec<(Option<&String>, String)> = members.collect();
+            for (i, (reference, ty_name)) in members.into_iter().enumerate() {
+                let tag_values = match reference {
+                    None => maps_base.clone(),
+                    Some(r) => {
+                        let mapped: Vec<String> = d
+                            .mapping
+                            .iter()
+                            .filter(|(_, t)| &mapping_target(t) == r)
+                            .map(|(k, _)| k.clone())
+                            .collect();
+                        if mapped.is_empty() {
+                            let short = r.rsplit('/').next().unwrap_or_default();
+                            vec![crate::diag::unescape_token(short)]
+                        } else {
+                            mapped
+                        }
+                    }
+                };
+                let ty = TypeRef::Named(ty_name);
+                variants.push(UnionVariant {
+                    name: scope.claim(&variant_name(&union_name, &ty, i)),
+                    tag_values,
+                    ty,
+                    boxed: false,
+                });
+            }
+            self.types.insert(
+                union_name.clone(),
+                TypeDef {
+                    name: union_name.clone(),
+                    module: String::new(),
+                    docs: union_docs,
+                    deprecated: base.schema_data.deprecated,
+                    origin: base_ref.clone(),
+                    example: union_example,
+                    kind: TypeKind::TaggedUnion {
+                        tag: d.property_name.clone(),
+                        variants,
+                    },
+                },
+            );
+            self.poly_bases.insert(union_name, base_name);
         }
     }
 
@@ -385,6 +509,8 @@ impl<'a> TypeBuilder<'a> {
                 required: required.contains(wire),
                 nullable: ann.nullable,
                 read_only: ann.read_only,
+                write_only: ann.write_only,
+                fixed: None,
                 boxed: false,
                 docs: ann.docs,
                 deprecated: ann.deprecated,
@@ -406,6 +532,7 @@ impl<'a> TypeBuilder<'a> {
             fields,
             additional,
             multipart,
+            sibling_tags: Vec::new(),
         }
     }
 
@@ -471,7 +598,7 @@ impl<'a> TypeBuilder<'a> {
                     let mapped: Vec<String> = d
                         .mapping
                         .iter()
-                        .filter(|(_, target)| *target == reference)
+                        .filter(|(_, target)| mapping_target(target) == *reference)
                         .map(|(k, _)| k.clone())
                         .collect();
                     if mapped.is_empty() {
@@ -560,6 +687,7 @@ impl<'a> TypeBuilder<'a> {
                 fields,
                 additional: merged.additional.or(base.additional.clone()),
                 multipart,
+                sibling_tags: Vec::new(),
             };
             self.types.insert(
                 type_name_.clone(),
@@ -595,7 +723,13 @@ impl<'a> TypeBuilder<'a> {
         for (_, m) in members {
             match m {
                 ReferenceOr::Reference { reference } if target.is_none() => {
-                    target = self.names.get(reference).cloned()
+                    target = self.names.get(reference).cloned();
+                    if target
+                        .as_ref()
+                        .is_some_and(|t| self.poly_bases.contains_key(t))
+                    {
+                        return None;
+                    }
                 }
                 ReferenceOr::Item(s) => match &s.schema_kind {
                     SchemaKind::Type(Type::Object(o))
@@ -620,6 +754,7 @@ impl<'a> TypeBuilder<'a> {
             fields: Vec::new(),
             additional: None,
             multipart: false,
+            sibling_tags: Vec::new(),
         };
         let mut extra_required: Vec<String> = Vec::new();
         for (i, member) in members {
@@ -637,6 +772,7 @@ impl<'a> TypeBuilder<'a> {
                     let resolved = self
                         .names
                         .get(reference)
+                        .map(|n| self.poly_bases.get(n).unwrap_or(n))
                         .and_then(|n| self.types.get(n))
                         .map(|t| t.kind.clone());
                     match resolved {
@@ -738,6 +874,25 @@ fn union_kind(
     }
 }
 
+/// The `allOf` members of a schema.
+fn all_of_members(s: &Schema) -> &[ReferenceOr<Schema>] {
+    match &s.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(a) => &a.all_of,
+        _ => &[],
+    }
+}
+
+/// A discriminator `mapping` value as a reference: a bare schema name (`Dog`) stands
+/// for `#/components/schemas/Dog`.
+fn mapping_target(target: &str) -> String {
+    if target.contains('/') || target.starts_with('#') {
+        target.to_string()
+    } else {
+        format!("{COMPONENT_PREFIX}{}", crate::diag::escape_token(target))
+    }
+}
+
 fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
     match format {
         VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
@@ -775,6 +930,7 @@ pub fn annotations(s: &Schema) -> Annotations {
     Annotations {
         nullable: d.nullable,
         read_only: d.read_only,
+        write_only: d.write_only,
         deprecated: d.deprecated,
         docs: d
             .description

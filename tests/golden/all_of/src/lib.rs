@@ -8,6 +8,8 @@ pub mod config;
 pub mod models;
 pub mod resources;
 pub mod runtime;
+#[cfg(test)]
+mod example_tests;
 #[cfg(feature = "contract-tests")]
 #[doc(hidden)]
 pub mod contract;

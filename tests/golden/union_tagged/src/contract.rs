@@ -5,7 +5,7 @@
 //! contract tests against a mock server that validates requests. Not part of
 //! the SDK's API: compiled only with the `contract-tests` feature.
 /// Every operation (by operationId) with its documented error statuses.
-pub const OPERATIONS: &[(&str, &[u16])] = &[("listEvents", &[])];
+pub const OPERATIONS: &[(&str, &[u16])] = &[("listEvents", &[]), ("createPet", &[])];
 /// What one call produced.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
@@ -21,6 +21,17 @@ pub struct Outcome {
     pub error_body_decoded: bool,
     /// The error or error kind, for reports.
     pub detail: String,
+}
+impl Outcome {
+    fn input(e: String) -> Self {
+        Self {
+            detail: format!("sample input does not decode: {e}"),
+            ..Self::default()
+        }
+    }
+}
+fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
+    serde_json::from_str(json).map_err(|e| e.to_string())
 }
 fn violations(headers: &reqwest::header::HeaderMap) -> Option<String> {
     headers
@@ -69,6 +80,17 @@ pub async fn call(
     match operation_id {
         "listEvents" => {
             outcome(client.events().list().options(options).send_with_response().await)
+        }
+        "createPet" => {
+            let body = match from_json::<
+                crate::models::Pet,
+            >("{\"pet_type\":\"sample\",\"name\":\"sample\"}") {
+                Ok(body) => body,
+                Err(e) => return Outcome::input(e),
+            };
+            outcome(
+                client.pets().create(body).options(options).send_with_response().await,
+            )
         }
         other => {
             Outcome {

@@ -5,7 +5,10 @@
 //! contract tests against a mock server that validates requests. Not part of
 //! the SDK's API: compiled only with the `contract-tests` feature.
 /// Every operation (by operationId) with its documented error statuses.
-pub const OPERATIONS: &[(&str, &[u16])] = &[("createConversion", &[])];
+pub const OPERATIONS: &[(&str, &[u16])] = &[
+    ("createConversion", &[]),
+    ("getCharge", &[]),
+];
 /// What one call produced.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
@@ -89,6 +92,16 @@ pub async fn call(
                 client
                     .conversions()
                     .create(body)
+                    .options(options)
+                    .send_with_response()
+                    .await,
+            )
+        }
+        "getCharge" => {
+            outcome(
+                client
+                    .charges()
+                    .get("sample")
                     .options(options)
                     .send_with_response()
                     .await,

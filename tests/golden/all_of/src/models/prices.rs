@@ -3,17 +3,53 @@
 
 //! Types used only by the `prices` resource.
 /// `CreatePriceRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-/// Decoding tries each member in the order the API description lists them and
-/// keeps the first that fits; JSON that fits none is kept as `Unknown`.
+/// Decoding picks the member by evidence: the properties each member knows, requires
+/// and fixes against those in the payload, and the JSON type. JSON that fits no member,
+/// or fits several equally well, is kept as `Unknown`.
 pub enum CreatePriceRequest {
     /// The [`CreatePriceRequestFixed`](crate::models::CreatePriceRequestFixed) shape.
     Fixed(Box<crate::models::CreatePriceRequestFixed>),
     /// The [`CreatePriceRequestPercentage`](crate::models::CreatePriceRequestPercentage) shape.
     Percentage(Box<crate::models::CreatePriceRequestPercentage>),
-    /// JSON matching none of the known members, kept verbatim.
+    /// JSON matching none of the known members, or several equally, kept verbatim.
     Unknown(serde_json::Value),
+}
+impl crate::runtime::union::Untagged for CreatePriceRequest {
+    const MEMBERS: &'static [crate::runtime::union::Member] = &[
+        crate::runtime::union::Member::object(
+            &["name", "currency", "pricing_type", "amount"],
+            &["pricing_type", "amount"],
+            &[("pricing_type", "fixed")],
+            false,
+        ),
+        crate::runtime::union::Member::object(
+            &["name", "currency", "pricing_type", "bps"],
+            &["pricing_type", "bps"],
+            &[("pricing_type", "percentage")],
+            false,
+        ),
+    ];
+    fn member(index: usize, value: serde_json::Value) -> Option<Self> {
+        match index {
+            0 => serde_json::from_value(value).ok().map(|x| Self::Fixed(Box::new(x))),
+            1 => {
+                serde_json::from_value(value).ok().map(|x| Self::Percentage(Box::new(x)))
+            }
+            _ => None,
+        }
+    }
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatePriceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::union::deserialize(deserializer)
+    }
 }
 impl CreatePriceRequest {
     /// Checks the constraints of the member this value holds before it is sent.

@@ -3,8 +3,7 @@
 
 //! Types used only by the `events` resource.
 /// `Event` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// Selected by `entity_type` = `payment`.
     Payment(Box<crate::models::PaymentEvent>),
@@ -13,11 +12,37 @@ pub enum Event {
     /// A member this version of the SDK does not know (an unknown tag), kept verbatim.
     Unknown(serde_json::Value),
 }
+impl serde::Serialize for Event {
+    /// Writes the tag of the variant, whatever the member's own tag field says.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Payment(value) => {
+                crate::runtime::union::serialize_tagged(
+                    value,
+                    "entity_type",
+                    &["payment"],
+                    serializer,
+                )
+            }
+            Self::Refund(value) => {
+                crate::runtime::union::serialize_tagged(
+                    value,
+                    "entity_type",
+                    &["refund"],
+                    serializer,
+                )
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> serde::Deserialize<'de> for Event {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         let tag = value
             .get("entity_type")
             .and_then(serde_json::Value::as_str)
@@ -50,15 +75,18 @@ impl Event {
 /// `PaymentEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentEvent {
-    /// `entity_type`
+    /// The tag selecting this type in its union: `payment`, written by the union when it encodes.
     pub entity_type: crate::models::PaymentEventEntityType,
     /// `amount`
     pub amount: i64,
 }
 impl PaymentEvent {
-    /// Creates a value from its required fields (`entity_type`, `amount`); optional ones start empty.
-    pub fn new(entity_type: crate::models::PaymentEventEntityType, amount: i64) -> Self {
-        Self { entity_type, amount }
+    /// Creates a value from its required fields (`amount`); optional ones start empty. The tag is set: `entity_type` is `payment`.
+    pub fn new(amount: i64) -> Self {
+        Self {
+            entity_type: crate::models::PaymentEventEntityType::from("payment"),
+            amount,
+        }
     }
 }
 impl PaymentEvent {
@@ -125,15 +153,18 @@ impl crate::runtime::ToQuery for PaymentEventEntityType {
 /// `RefundEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RefundEvent {
-    /// `entity_type`
+    /// The tag selecting this type in its union: `refund`, written by the union when it encodes.
     pub entity_type: String,
     /// `refund_id`
     pub refund_id: String,
 }
 impl RefundEvent {
-    /// Creates a value from its required fields (`entity_type`, `refund_id`); optional ones start empty.
-    pub fn new(entity_type: String, refund_id: String) -> Self {
-        Self { entity_type, refund_id }
+    /// Creates a value from its required fields (`refund_id`); optional ones start empty. The tag is set: `entity_type` is `refund`.
+    pub fn new(refund_id: String) -> Self {
+        Self {
+            entity_type: String::from("refund"),
+            refund_id,
+        }
     }
 }
 impl RefundEvent {

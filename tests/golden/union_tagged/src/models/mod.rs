@@ -2,5 +2,9 @@
 // Do not edit by hand: change the spec or its config and run `cargo xtask regen`.
 
 //! Every type of the API description, re-exported flat: names are unique crate-wide.
+mod common;
+pub use common::*;
 mod events;
 pub use events::*;
+mod pets;
+pub use pets::*;

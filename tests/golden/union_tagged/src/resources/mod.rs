@@ -4,9 +4,14 @@
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
 pub mod events;
+pub mod pets;
 impl crate::Client {
     /// Operations tagged `events`.
     pub fn events(&self) -> events::EventsApi<'_> {
         events::EventsApi::new(self)
+    }
+    /// Operations tagged `pets`.
+    pub fn pets(&self) -> pets::PetsApi<'_> {
+        pets::PetsApi::new(self)
     }
 }

@@ -55,17 +55,41 @@ impl Conversion {
     }
 }
 /// `ConversionRate` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-/// Decoding tries each member in the order the API description lists them and
-/// keeps the first that fits; JSON that fits none is kept as `Unknown`.
+/// Decoding picks the member by evidence: the properties each member knows, requires
+/// and fixes against those in the payload, and the JSON type. JSON that fits no member,
+/// or fits several equally well, is kept as `Unknown`.
 pub enum ConversionRate {
     /// A value of this primitive shape.
     Number(f64),
     /// A value of this primitive shape.
     String(String),
-    /// JSON matching none of the known members, kept verbatim.
+    /// JSON matching none of the known members, or several equally, kept verbatim.
     Unknown(serde_json::Value),
+}
+impl crate::runtime::union::Untagged for ConversionRate {
+    const MEMBERS: &'static [crate::runtime::union::Member] = &[
+        crate::runtime::union::Member::of(crate::runtime::union::Shape::Number),
+        crate::runtime::union::Member::of(crate::runtime::union::Shape::String),
+    ];
+    fn member(index: usize, value: serde_json::Value) -> Option<Self> {
+        match index {
+            0 => serde_json::from_value(value).ok().map(Self::Number),
+            1 => serde_json::from_value(value).ok().map(Self::String),
+            _ => None,
+        }
+    }
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConversionRate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::union::deserialize(deserializer)
+    }
 }
 impl ConversionRate {
     /// Checks the constraints of the member this value holds before it is sent.
@@ -78,17 +102,59 @@ impl ConversionRate {
     }
 }
 /// `CreateConversionRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-/// Decoding tries each member in the order the API description lists them and
-/// keeps the first that fits; JSON that fits none is kept as `Unknown`.
+/// Decoding picks the member by evidence: the properties each member knows, requires
+/// and fixes against those in the payload, and the JSON type. JSON that fits no member,
+/// or fits several equally well, is kept as `Unknown`.
 pub enum CreateConversionRequest {
     /// The [`BySourceAmount`](crate::models::BySourceAmount) shape.
     BySourceAmount(Box<crate::models::BySourceAmount>),
     /// The [`ByTargetAmount`](crate::models::ByTargetAmount) shape.
     ByTargetAmount(Box<crate::models::ByTargetAmount>),
-    /// JSON matching none of the known members, kept verbatim.
+    /// JSON matching none of the known members, or several equally, kept verbatim.
     Unknown(serde_json::Value),
+}
+impl crate::runtime::union::Untagged for CreateConversionRequest {
+    const MEMBERS: &'static [crate::runtime::union::Member] = &[
+        crate::runtime::union::Member::object(
+            &["source_amount"],
+            &["source_amount"],
+            &[],
+            false,
+        ),
+        crate::runtime::union::Member::object(
+            &["target_amount"],
+            &["target_amount"],
+            &[],
+            false,
+        ),
+    ];
+    fn member(index: usize, value: serde_json::Value) -> Option<Self> {
+        match index {
+            0 => {
+                serde_json::from_value(value)
+                    .ok()
+                    .map(|x| Self::BySourceAmount(Box::new(x)))
+            }
+            1 => {
+                serde_json::from_value(value)
+                    .ok()
+                    .map(|x| Self::ByTargetAmount(Box::new(x)))
+            }
+            _ => None,
+        }
+    }
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateConversionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::union::deserialize(deserializer)
+    }
 }
 impl CreateConversionRequest {
     /// Checks the constraints of the member this value holds before it is sent.

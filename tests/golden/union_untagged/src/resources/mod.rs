@@ -4,9 +4,14 @@
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
 pub mod conversions;
+pub mod charges;
 impl crate::Client {
     /// Operations tagged `conversions`.
     pub fn conversions(&self) -> conversions::ConversionsApi<'_> {
         conversions::ConversionsApi::new(self)
+    }
+    /// Operations tagged `charges`.
+    pub fn charges(&self) -> charges::ChargesApi<'_> {
+        charges::ChargesApi::new(self)
     }
 }
