@@ -48,6 +48,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    deadline: Option<Duration>,
     user_agent_suffix: Option<String>,
     http_client: Option<reqwest::Client>,
 }
@@ -69,6 +70,7 @@ impl ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
+            deadline: None,
             user_agent_suffix: None,
             http_client: None,
         }
@@ -104,6 +106,19 @@ impl ClientBuilder {
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The longest a whole call may take: every attempt, the waits between
+    /// retries and any `Retry-After` together (default: no limit beyond the
+    /// per-attempt [`timeout`](Self::timeout) times the attempts).
+    ///
+    /// Each attempt's timeout is cut to the time left; a retry whose wait would
+    /// end past the deadline is not made, and the call ends at once with the
+    /// last error (a `Retry-After` longer than the time left included).
+    #[must_use]
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -235,6 +250,7 @@ impl ClientBuilder {
                 user_agent,
                 timeout: self.timeout,
                 retry: self.retry,
+                deadline: self.deadline,
             }),
         })
     }
@@ -248,6 +264,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("deadline", &self.deadline)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("http_client", &self.http_client.is_some())
             .finish()
@@ -289,6 +306,7 @@ struct Inner {
     user_agent: HeaderValue,
     timeout: Duration,
     retry: RetryPolicy,
+    deadline: Option<Duration>,
 }
 
 impl Client {
@@ -368,18 +386,41 @@ impl Client {
         let inner = &*self.inner;
         let max_retries = p.options.max_retries.unwrap_or(inner.retry.max_retries);
         let timeout = p.options.timeout.unwrap_or(inner.timeout);
+        let deadline = p
+            .options
+            .deadline
+            .or(inner.deadline)
+            .map(|d| Deadline::new(d, Instant::now()));
         let key = || p.idempotency_key.clone();
         let mut retry: u32 = 0;
+        // Whether an earlier attempt may have reached the server and acted: it got
+        // no response, or a 5xx. A 408 or 429 means the request was not processed.
+        let mut earlier_may_have_acted = false;
         loop {
             let attempt = retry.saturating_add(1);
             let request = self.build_attempt(&p)?;
+            // Each attempt gets its own timeout, cut short by the call's deadline.
+            let attempt_timeout = match &deadline {
+                Some(d) => timeout.min(d.remaining(Instant::now())),
+                None => timeout,
+            };
+            let deadline_cut = attempt_timeout < timeout;
             let started = Instant::now();
-            let outcome = tokio::time::timeout(timeout, send(&inner.http, request)).await;
+            let outcome = tokio::time::timeout(attempt_timeout, send(&inner.http, request)).await;
             let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let may_retry = p.retry_safe && retry < max_retries;
+            let timed_out = |deadline_cut: bool| {
+                let e = TimeoutError::new(attempt_timeout, attempt, key());
+                SendError::Timeout(match (&deadline, deadline_cut) {
+                    (Some(d), true) => e.with_deadline(d.total),
+                    _ => e,
+                })
+            };
             let failure = match outcome {
                 Ok(Ok(mut raw)) => {
                     raw.idempotency_key = key();
+                    raw.attempts = attempt;
+                    raw.earlier_attempt_may_have_acted = earlier_may_have_acted;
                     let status = raw.status.as_u16();
                     tracing::debug!(attempt, status, latency_ms, "response received");
                     if !(may_retry && is_retryable_status(raw.status)) {
@@ -399,6 +440,19 @@ impl Client {
                         );
                         return Ok(raw);
                     };
+                    if deadline
+                        .as_ref()
+                        .is_some_and(|d| delay >= d.remaining(Instant::now()))
+                    {
+                        tracing::debug!(
+                            attempt,
+                            status,
+                            delay_ms = delay_ms(delay),
+                            "the wait would pass the call's deadline; not retrying"
+                        );
+                        return Ok(raw);
+                    }
+                    earlier_may_have_acted |= raw.status.is_server_error();
                     tracing::info!(
                         attempt,
                         status,
@@ -409,20 +463,31 @@ impl Client {
                     retry += 1;
                     continue;
                 }
-                Ok(Err(e)) if e.is_timeout() => {
-                    SendError::Timeout(TimeoutError::new(timeout, attempt, key()))
-                }
+                Ok(Err(e)) if e.is_timeout() => timed_out(deadline_cut),
                 Ok(Err(e)) if e.is_builder() => {
                     return Err(EncodeError::with_source("could not build the request", e).into());
                 }
                 Ok(Err(e)) => SendError::Transport(TransportError::new(e, attempt, key())),
-                Err(_elapsed) => SendError::Timeout(TimeoutError::new(timeout, attempt, key())),
+                Err(_elapsed) => timed_out(deadline_cut),
             };
             tracing::debug!(attempt, latency_ms, error = %DisplayChain(&failure), "no response");
             if !may_retry {
                 return Err(failure);
             }
             let delay = backoff_delay(&inner.retry, retry, unit_f64());
+            if deadline
+                .as_ref()
+                .is_some_and(|d| delay >= d.remaining(Instant::now()))
+            {
+                tracing::debug!(
+                    attempt,
+                    delay_ms = delay_ms(delay),
+                    "the wait would pass the call's deadline; not retrying"
+                );
+                return Err(failure);
+            }
+            // A connection that was never established cannot have delivered it.
+            earlier_may_have_acted |= !matches!(&failure, SendError::Transport(t) if t.is_connect());
             tracing::info!(
                 attempt,
                 delay_ms = delay_ms(delay),
@@ -480,7 +545,28 @@ async fn send(
         headers,
         body,
         idempotency_key: None,
+        attempts: 1,
+        earlier_attempt_may_have_acted: false,
     })
+}
+
+/// The overall time limit of one call: attempts, backoff and `Retry-After`
+/// waits together.
+struct Deadline {
+    total: Duration,
+    started: Instant,
+}
+
+impl Deadline {
+    fn new(total: Duration, started: Instant) -> Self {
+        Self { total, started }
+    }
+
+    /// The time left at `now` (zero once passed).
+    fn remaining(&self, now: Instant) -> Duration {
+        self.total
+            .saturating_sub(now.saturating_duration_since(self.started))
+    }
 }
 
 fn delay_ms(d: Duration) -> u64 {

@@ -114,19 +114,15 @@ impl<E> Error<E> {
         matches!(self, Self::Timeout(_))
     }
 
-    /// Whether the failure looks transient: no response arrived, or the status
-    /// was 408, 429 or 5xx. The client has already retried such failures when
-    /// the request was safe to repeat; this tells the caller whether trying again
-    /// later could succeed.
+    /// Whether the failure looks transient: exactly the failures the client's
+    /// retry policy retries. No response arrived (connection failure, timeout),
+    /// or the status was 408, 429, 500, 502, 503 or 504. The client has already
+    /// retried such failures when the request was safe to repeat; this tells the
+    /// caller whether trying again later could succeed.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport(_) | Self::Timeout(_) => true,
-            Self::Api(e) => {
-                let s = e.status();
-                s == StatusCode::REQUEST_TIMEOUT
-                    || s == StatusCode::TOO_MANY_REQUESTS
-                    || s.is_server_error()
-            }
+            Self::Api(e) => super::retry::is_retryable_status(e.status()),
             _ => false,
         }
     }
@@ -410,16 +406,21 @@ impl TransportError {
     }
 }
 
-/// No response was received before the per-attempt timeout.
+/// No response was received before the per-attempt timeout, or before the
+/// call's overall deadline.
 ///
 /// For a request that is not safe to retry the server may still have acted on
 /// it: check before sending it again.
 #[derive(Debug, thiserror::Error)]
-#[error("request timed out after {timeout:?} ({attempts} attempt(s))")]
+#[error("{}", match deadline {
+    Some(d) => format!("the call's deadline of {d:?} passed ({attempts} attempt(s))"),
+    None => format!("request timed out after {timeout:?} ({attempts} attempt(s))"),
+})]
 pub struct TimeoutError {
     timeout: Duration,
     attempts: u32,
     idempotency_key: Option<String>,
+    deadline: Option<Duration>,
 }
 
 impl TimeoutError {
@@ -428,7 +429,20 @@ impl TimeoutError {
             timeout,
             attempts,
             idempotency_key,
+            deadline: None,
         }
+    }
+
+    /// Marks the timeout as the call's overall deadline passing.
+    pub(crate) fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The call's overall deadline, when that is what ran out (rather than
+    /// the timeout of one attempt).
+    pub fn deadline(&self) -> Option<Duration> {
+        self.deadline
     }
 
     /// The idempotency key the request carried in its body, if any; see

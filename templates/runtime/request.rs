@@ -28,6 +28,7 @@ use super::retry::method_is_idempotent;
 pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
+    pub(crate) deadline: Option<Duration>,
     /// Extra headers, sent after the operation's own.
     pub(crate) headers: Vec<(String, String)>,
 }
@@ -51,6 +52,15 @@ impl RequestOptions {
     #[must_use]
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// The longest this call may take, attempts, backoff and `Retry-After`
+    /// waits together, instead of the client's
+    /// [`deadline`](super::ClientBuilder::deadline).
+    #[must_use]
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -175,6 +185,9 @@ impl Request {
         }
         if opts.max_retries.is_some() {
             self.options.max_retries = opts.max_retries;
+        }
+        if opts.deadline.is_some() {
+            self.options.deadline = opts.deadline;
         }
         self.options.headers.extend(opts.headers.iter().cloned());
     }
@@ -375,6 +388,7 @@ mod tests {
             RequestOptions {
                 timeout: Some(Duration::from_secs(3)),
                 max_retries: Some(5),
+                deadline: None,
                 headers: Vec::new(),
             }
         );

@@ -30,6 +30,11 @@ pub(crate) struct RawResponse {
     pub(crate) body: Vec<u8>,
     /// The idempotency key the request carried, kept for error reports.
     pub(crate) idempotency_key: Option<String>,
+    /// Which attempt this response answered (1 for the first).
+    pub(crate) attempts: u32,
+    /// Whether an earlier attempt of the same call may have reached the server
+    /// and acted on it (it got no response, or a 5xx).
+    pub(crate) earlier_attempt_may_have_acted: bool,
 }
 
 #[allow(
@@ -237,6 +242,8 @@ mod tests {
             headers,
             body: body.as_bytes().to_vec(),
             idempotency_key: Some("idem-1".to_owned()),
+            attempts: 1,
+            earlier_attempt_may_have_acted: false,
         }
     }
 
