@@ -636,6 +636,55 @@ async fn is_retryable_agrees_with_what_the_client_retries() -> TestResult {
     Ok(())
 }
 
+#[tokio::test]
+async fn a_retried_duplicate_without_a_lookup_is_a_distinct_error_with_the_key() -> TestResult {
+    let server = MockServer::start(vec![
+        Reply::new(503, "{}"),
+        Reply::new(409, r#"{"message":"Record already exists"}"#),
+    ])
+    .await?;
+    let client = fast(&server).build()?;
+    let mut req = post_json(&json!({"amount": 100}))?;
+    req.idempotency_field("request_id");
+    let raw = call(&client, req).await?;
+    assert_eq!((raw.status.as_u16(), raw.attempts), (409, 2));
+    let sent = server.seen()[0].json()?["request_id"].clone();
+    assert_eq!(raw.retried_duplicate(409, Some("other text")), None);
+    assert_eq!(raw.retried_duplicate(400, None), None);
+    let key = raw.retried_duplicate(409, Some("already exists"));
+    assert_eq!(key.as_deref(), sent.as_str());
+    let key = key.unwrap_or_default();
+    let result = client.recover_duplicate::<Value, ()>(raw, key.clone(), None).await;
+    let Err(err) = result else {
+        return Err("expected an error".into());
+    };
+    assert!(!err.is_retryable());
+    assert_eq!(err.idempotency_key(), Some(key.as_str()));
+    match &err {
+        Error::Duplicate(e) => {
+            assert!(matches!(e.reason(), super::error::DuplicateReason::NoLookup));
+            assert_eq!(e.status(), 409);
+            assert!(e.to_string().contains("may have succeeded"), "{e}");
+        }
+        other => return Err(format!("expected a duplicate error, got {other:?}").into()),
+    }
+    assert_eq!(server.seen().len(), 2, "nothing else was sent");
+
+    // After a 429 (the request was not processed) the same answer is the
+    // caller's reused key, not a lost success.
+    let server = MockServer::start(vec![
+        Reply::new(429, "{}"),
+        Reply::new(409, r#"{"message":"Record already exists"}"#),
+    ])
+    .await?;
+    let mut req = post_json(&json!({"amount": 100}))?;
+    req.idempotency_field("request_id");
+    let raw = call(&fast(&server).build()?, req).await?;
+    assert_eq!((raw.status.as_u16(), raw.attempts), (409, 2));
+    assert_eq!(raw.retried_duplicate(409, None), None);
+    Ok(())
+}
+
 /// A minimal `tracing` subscriber that records every span and event as text.
 mod capture {
     use std::fmt::{self, Write as _};

@@ -50,6 +50,11 @@ pub enum Error<E> {
     /// key over plain `http://` to a non-loopback host).
     #[error(transparent)]
     Config(#[from] BuildError),
+    /// The client retried the request and the API answered that a request with
+    /// its idempotency key already exists, but the resource could not be looked
+    /// up: the first attempt may have succeeded.
+    #[error(transparent)]
+    Duplicate(#[from] DuplicateError),
 }
 
 impl<E> Error<E> {
@@ -58,6 +63,7 @@ impl<E> Error<E> {
         match self {
             Self::Api(e) => Some(e.status()),
             Self::Decode(e) => Some(e.status()),
+            Self::Duplicate(e) => Some(e.status()),
             _ => None,
         }
     }
@@ -68,6 +74,7 @@ impl<E> Error<E> {
         match self {
             Self::Api(e) => e.request_id(),
             Self::Decode(e) => e.request_id(),
+            Self::Duplicate(e) => e.request_id(),
             _ => None,
         }
     }
@@ -84,6 +91,7 @@ impl<E> Error<E> {
             Self::Api(e) => e.idempotency_key(),
             Self::Transport(e) => e.idempotency_key(),
             Self::Timeout(e) => e.idempotency_key(),
+            Self::Duplicate(e) => Some(e.idempotency_key()),
             _ => None,
         }
     }
@@ -137,6 +145,7 @@ impl<E> Error<E> {
             Self::Encode(e) => Error::Encode(e),
             Self::Validation(e) => Error::Validation(e),
             Self::Config(e) => Error::Config(e),
+            Self::Duplicate(e) => Error::Duplicate(e),
         }
     }
 }
@@ -459,6 +468,111 @@ impl TimeoutError {
     /// How many attempts were made, retries included.
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+}
+
+/// A retried request was answered as a duplicate of an earlier attempt, and the
+/// resource that attempt created could not be looked up.
+///
+/// The first attempt may well have succeeded (money may have moved): find the
+/// resource by [`idempotency_key`](Self::idempotency_key) before creating it again,
+/// or send it again with the same key.
+#[derive(thiserror::Error)]
+#[error("the API answered a retry as a duplicate of an earlier attempt with idempotency key `{}` (HTTP {}, attempt {}): the first attempt may have succeeded, so look it up by this key before creating it again; {}", .inner.key, .inner.status, .inner.attempts, .inner.reason)]
+pub struct DuplicateError {
+    // Boxed so that `Result<T, Error<E>>` stays small on the success path.
+    inner: Box<DuplicateErrorInner>,
+}
+
+struct DuplicateErrorInner {
+    key: String,
+    attempts: u32,
+    status: StatusCode,
+    body: Vec<u8>,
+    request_id: Option<String>,
+    reason: DuplicateReason,
+}
+
+/// Why a duplicate answer could not be resolved into the existing resource.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DuplicateReason {
+    /// The API offers no lookup by idempotency key for this operation.
+    #[error("the API offers no lookup by this key")]
+    NoLookup,
+    /// The lookup request failed.
+    #[error("the lookup by this key failed: {0}")]
+    LookupFailed(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The lookup found no resource with this key (yet).
+    #[error("the lookup by this key found nothing")]
+    NotFound,
+    /// The lookup returned several resources, none of which provably has this key.
+    #[error("the lookup by this key returned {0} candidates")]
+    Ambiguous(usize),
+}
+
+impl DuplicateError {
+    pub(crate) fn new(
+        key: String,
+        attempts: u32,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: Vec<u8>,
+        reason: DuplicateReason,
+    ) -> Self {
+        Self {
+            inner: Box::new(DuplicateErrorInner {
+                key,
+                attempts,
+                status,
+                body,
+                request_id: super::response::request_id_from(headers),
+                reason,
+            }),
+        }
+    }
+
+    /// The idempotency key the request carried on every attempt.
+    pub fn idempotency_key(&self) -> &str {
+        &self.inner.key
+    }
+
+    /// Which attempt got the duplicate answer.
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
+    /// The status of the duplicate answer.
+    pub fn status(&self) -> StatusCode {
+        self.inner.status
+    }
+
+    /// The raw body of the duplicate answer.
+    pub fn body(&self) -> &[u8] {
+        &self.inner.body
+    }
+
+    /// The server's request id of the duplicate answer, if it carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+
+    /// Why the resource could not be looked up.
+    pub fn reason(&self) -> &DuplicateReason {
+        &self.inner.reason
+    }
+}
+
+impl fmt::Debug for DuplicateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DuplicateError")
+            .field("idempotency_key", &self.idempotency_key())
+            .field("attempts", &self.attempts())
+            .field("status", &self.status())
+            .field("request_id", &self.request_id())
+            .field("reason", self.reason())
+            .field("body_len", &self.body().len())
+            .finish()
     }
 }
 

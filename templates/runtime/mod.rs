@@ -22,6 +22,7 @@
 
 mod base_url;
 mod client;
+mod duplicate;
 mod encoding;
 mod error;
 mod idempotency;
@@ -39,8 +40,8 @@ mod client_tests;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{
-    ApiError, BuildError, DecodeError, EncodeError, Error, TimeoutError, TransportError,
-    ValidationError,
+    ApiError, BuildError, DecodeError, DuplicateError, DuplicateReason, EncodeError, Error,
+    TimeoutError, TransportError, ValidationError,
 };
 pub use multipart::FilePart;
 pub use pagination::PageStream;
@@ -55,6 +56,7 @@ pub use response::Response;
 )]
 pub(crate) use self::{
     base_url::ServerOverride,
+    duplicate::DuplicateLookup,
     encoding::{
         CommaSeparated, ToQuery, encode_path_segment, impl_to_query_via_display, path_param,
     },

@@ -138,6 +138,7 @@ pub struct Response<T> {
     status: StatusCode,
     headers: HeaderMap,
     request_id: Option<String>,
+    recovered: bool,
 }
 
 impl<T> Response<T> {
@@ -148,7 +149,22 @@ impl<T> Response<T> {
             status,
             headers,
             request_id,
+            recovered: false,
         }
+    }
+
+    /// Marks the value as looked up after a duplicate answer to a retry.
+    pub(crate) fn mark_recovered(mut self) -> Self {
+        self.recovered = true;
+        self
+    }
+
+    /// Whether the request was retried, the API answered the retry as a
+    /// duplicate of an earlier attempt that had gone through, and the value was
+    /// then looked up by the request's idempotency key (the status, headers and
+    /// request id are then the lookup's). The operation succeeded exactly once.
+    pub fn is_recovered(&self) -> bool {
+        self.recovered
     }
 
     /// The HTTP status (useful where one operation answers 201 or 202, say).
@@ -188,6 +204,7 @@ impl<T> Response<T> {
             status: self.status,
             headers: self.headers,
             request_id: self.request_id,
+            recovered: self.recovered,
         }
     }
 }

@@ -348,7 +348,7 @@ fn lib_rs(has_examples: bool) -> TokenStream {
 
         pub use config::Environment;
         pub use runtime::{
-            ApiError, BuildError, Client, ClientBuilder, DecodeError, Error, FilePart, PageStream, RequestOptions,
+            ApiError, BuildError, Client, ClientBuilder, DecodeError, DuplicateError, DuplicateReason, Error, FilePart, PageStream, RequestOptions,
             Response, ValidationError,
         };
     }

@@ -475,18 +475,7 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote!(format!(#fmt, #(#fmt_args),*))
     };
-    let server = match &op.server {
-        None => TokenStream::new(),
-        Some(ServerOverride::Relative {
-            strip_segments,
-            append,
-        }) => quote! {
-            req = req.with_server(crate::runtime::ServerOverride::Relative { strip_segments: #strip_segments, append: #append });
-        },
-        Some(ServerOverride::Absolute(url)) => quote! {
-            req = req.with_server(crate::runtime::ServerOverride::Absolute(#url));
-        },
-    };
+    let server = with_server(op.server.as_ref(), quote!(req));
     let mut mutations: Vec<TokenStream> = Vec::new();
     for p in &op.params {
         let n = ident(&p.name);
@@ -539,6 +528,7 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     let error = ident(&op.error_name);
+    let duplicate = duplicate_recovery(op);
     // Each arm with the status it matches: exact codes must come before ranges, and
     // the catch-all last.
     let mut arms: Vec<(StatusMatch, TokenStream)> = Vec::new();
@@ -623,8 +613,64 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
         #(#mutations)*
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
+        #duplicate
         match raw.status().as_u16() {
             #(#arms)*
+        }
+    }
+}
+
+/// Points the request in `var` at the operation's server, if it has its own.
+fn with_server(server: Option<&ServerOverride>, var: TokenStream) -> TokenStream {
+    match server {
+        None => TokenStream::new(),
+        Some(ServerOverride::Relative {
+            strip_segments,
+            append,
+        }) => quote! {
+            #var = #var.with_server(crate::runtime::ServerOverride::Relative { strip_segments: #strip_segments, append: #append });
+        },
+        Some(ServerOverride::Absolute(url)) => quote! {
+            #var = #var.with_server(crate::runtime::ServerOverride::Absolute(#url));
+        },
+    }
+}
+
+/// When the call was retried and the answer is the API's duplicate-request error, an
+/// earlier attempt went through: look the resource up (or report that it may exist).
+fn duplicate_recovery(op: &Operation) -> TokenStream {
+    let Some(d) = &op.duplicate else {
+        return TokenStream::new();
+    };
+    let status = d.status;
+    let contains = match &d.body_contains {
+        Some(text) => quote!(Some(#text)),
+        None => quote!(None),
+    };
+    let lookup = match &d.lookup {
+        None => quote!(None),
+        Some(l) => {
+            let path = &l.path;
+            let param = &l.param;
+            let server = with_server(l.server.as_ref(), quote!(lookup));
+            let items = match &l.items_field {
+                Some(f) => quote!(Some(#f)),
+                None => quote!(None),
+            };
+            let key_field = &d.key_field;
+            quote! {{
+                let mut lookup = crate::runtime::Request::new(reqwest::Method::GET, #path, String::from(#path));
+                #server
+                lookup.query(#param, &key);
+                lookup.options(&self.options);
+                Some(crate::runtime::DuplicateLookup { request: lookup, items_field: #items, key_field: #key_field })
+            }}
+        }
+    };
+    quote! {
+        if let Some(key) = raw.retried_duplicate(#status, #contains) {
+            let lookup = #lookup;
+            return self.client.recover_duplicate(raw, key, lookup).await;
         }
     }
 }

@@ -425,6 +425,40 @@ pub struct Operation {
     pub feature: Option<String>,
     /// Sends credentials.
     pub authenticated: bool,
+    /// What a retried call does with the API's duplicate-request answer (from the
+    /// config's `idempotency.duplicates`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<DuplicateRecovery>,
+}
+
+/// How the API answers a repeated idempotency key, and how to find what the first
+/// request created.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DuplicateRecovery {
+    /// Status of the duplicate answer.
+    pub status: u16,
+    /// Text the answer's body must also contain.
+    pub body_contains: Option<String>,
+    /// Wire name of the body field carrying the key.
+    pub key_field: String,
+    /// The list operation that finds the resource by key, if there is one.
+    pub lookup: Option<DuplicateLookup>,
+}
+
+/// A `GET` list operation filtered by the idempotency key.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DuplicateLookup {
+    /// Its operationId.
+    pub operation: String,
+    /// Its path (no path parameters).
+    pub path: String,
+    /// Its server override, if any.
+    pub server: Option<ServerOverride>,
+    /// Wire name of the query parameter filtering by key.
+    pub param: String,
+    /// Wire name of the response property holding the items; `None` when the body is
+    /// the array itself.
+    pub items_field: Option<String>,
 }
 
 /// Parameter location.

@@ -114,6 +114,7 @@ pub fn build_operations(
                     pagination: None,
                     feature,
                     authenticated,
+                    duplicate: None,
                     id,
                 },
             });
