@@ -688,15 +688,17 @@ async fn a_slow_response_times_out() {
 async fn pagination_walks_three_pages_with_a_pinned_window() {
     let s = server().await;
     let c = client(&s);
-    for (n, items, next) in [
-        (1, json!([{"id": "a"}, {"id": "b"}]), Some(2)),
-        (2, json!([{"id": "c"}]), Some(3)),
-        (3, json!([{"id": "d"}]), None),
+    // The server's clock is more than a year behind this machine's (or ahead, in
+    // 2024): the window must follow the server, whose `Date` differs per page.
+    for (n, items, next, date) in [
+        (1, json!([{"id": "a"}, {"id": "b"}]), Some(2), "Tue, 18 Feb 2025 12:03:44 GMT"),
+        (2, json!([{"id": "c"}]), Some(3), "Tue, 18 Feb 2025 12:03:50 GMT"),
+        (3, json!([{"id": "d"}]), None, "Tue, 18 Feb 2025 12:04:00 GMT"),
     ] {
         Mock::given(method("GET"))
             .and(path("/api/v1/payouts"))
             .and(query_param("page", n.to_string()))
-            .respond_with(json_response(200, page(items, next)))
+            .respond_with(json_response(200, page(items, next)).insert_header("date", date))
             .expect(1)
             .mount(&s)
             .await;
@@ -711,20 +713,19 @@ async fn pagination_walks_three_pages_with_a_pinned_window() {
     let ids: Vec<_> = all.iter().map(|p| p.id.clone().unwrap()).collect();
     assert_eq!(ids, ["a", "b", "c", "d"]);
     let sent = requests(&s).await;
-    let before: Vec<String> = sent
+    let before: Vec<Option<String>> = sent
         .iter()
         .map(|r| {
             r.url
                 .query_pairs()
                 .find(|(k, _)| k == "before")
                 .map(|(_, v)| v.into_owned())
-                .unwrap()
         })
         .collect();
-    assert!(
-        before.iter().all(|b| b == &before[0] && b.ends_with('Z')),
-        "{before:?}"
-    );
+    // The first page is the newest; the pages after it are pinned to the first
+    // page's `Date`, rounded up to the second, never to the local clock.
+    let pin = Some("2025-02-18T12:03:45Z".to_owned());
+    assert_eq!(before, [None, pin.clone(), pin], "{before:?}");
     assert!(
         sent.iter()
             .all(|r| r.url.query().unwrap().contains("status=success"))

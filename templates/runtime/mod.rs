@@ -64,5 +64,6 @@ pub(crate) use self::{
     multipart::{MultipartBody, multipart_text},
     request::Request,
     response::RawResponse,
-    time::now_rfc3339,
+    pagination::Page,
+    time::pin_from_date,
 };

@@ -717,35 +717,43 @@ fn pagination(op: &Operation) -> TokenStream {
         TypeRef::I32 => quote!(builder.#page = Some(i32::try_from(page).unwrap_or(i32::MAX));),
         _ => quote!(builder.#page = Some(i64::from(page));),
     };
-    let pin = match &p.pin_param {
+    // The window is pinned to the server's time from the first page's `Date`
+    // header, applied to every later page, unless the caller chose a window.
+    let (pin_wanted, apply_pin, server_time) = match &p.pin_param {
         Some(pin) => {
             let pin_i = ident(pin);
             let is_string = op
                 .params
                 .iter()
                 .any(|q| &q.name == pin && q.ty == TypeRef::String);
-            let now = if is_string {
-                quote!(crate::runtime::now_rfc3339())
+            let value = if is_string {
+                quote!(at)
             } else {
-                quote!(crate::runtime::now_rfc3339().into())
+                quote!(at.into())
             };
             let unless = p.pin_unless.iter().filter(|u| *u != pin).map(|u| {
                 let u = ident(u);
-                quote!(&& this.#u.is_none())
+                quote!(&& self.#u.is_none())
             });
-            quote! {
-                let mut this = self;
-                if this.#pin_i.is_none() #(#unless)* {
-                    this.#pin_i = Some(#now);
-                }
-                let base = this;
-            }
+            (
+                quote!(let pin_wanted = self.#pin_i.is_none() #(#unless)*;),
+                quote! {
+                    if let Some(at) = pinned.filter(|_| pin_wanted) {
+                        builder.#pin_i = Some(#value);
+                    }
+                },
+                quote!(if pin_wanted { crate::runtime::pin_from_date(response.headers()) } else { None }),
+            )
         }
-        None => quote!(let base = self;),
+        None => (
+            TokenStream::new(),
+            quote!(let _ = pinned;),
+            quote!(None),
+        ),
     };
     let pin_doc = match &p.pin_param {
         Some(pin) => format!(
-            "\n\nThe walk pins `{pin}` to the time of the first request (unless you set {}) so that records created meanwhile do not shift items between pages.",
+            "\n\nUnless you set {}, the pages after the first are pinned to `{pin}` = the server's time when it answered the first page (its `Date` header, rounded up to the second), so that records created meanwhile do not shift items between pages. The server's clock is used, never this machine's.",
             std::iter::once(pin.clone())
                 .chain(p.pin_unless.iter().filter(|u| *u != pin).cloned())
                 .map(|s| format!("`{s}`"))
@@ -761,15 +769,19 @@ fn pagination(op: &Operation) -> TokenStream {
         #stream_doc
         pub fn into_stream(self) -> crate::runtime::PageStream<'a, #item, #error> {
             let first = #first_page;
-            #pin
-            crate::runtime::PageStream::new(first, move |page| {
+            #pin_wanted
+            let base = self;
+            crate::runtime::PageStream::new(first, move |page, pinned| {
                 let mut builder = base.clone();
                 #set_page
+                #apply_pin
                 Box::pin(async move {
-                    let body = builder.send().await?;
+                    let response = builder.send_with_response().await?;
+                    let server_time = #server_time;
+                    let body = response.into_inner();
                     let items = #items_expr.unwrap_or_default();
                     let next = #meta_expr.and_then(|m| #next_expr).and_then(|n| u32::try_from(n).ok());
-                    Ok((items, next))
+                    Ok(crate::runtime::Page { items, next, server_time })
                 })
             })
         }
