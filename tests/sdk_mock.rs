@@ -1218,3 +1218,54 @@ async fn a_retried_duplicate_that_cannot_be_found_says_the_first_attempt_may_hav
     assert!(matches!(&err, Error::Api(e) if e.status() == 400), "{err:?}");
     assert_eq!(server.seen().len(), 2);
 }
+
+#[tokio::test]
+async fn a_base_url_the_v2_mount_cannot_be_derived_from_is_refused_at_build_time() {
+    // A proxy at `/glomo` stands for `/api/v1`; where `/api` (the v2 mount) lives
+    // behind it cannot be known.
+    let err = Client::builder()
+        .api_key("k")
+        .base_url("https://gateway.internal/glomo")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(err, glomo_sdk::BuildError::UnresolvedServer { server: "https://api.glomopay.com/api", .. }),
+        "{err:?}"
+    );
+    let shown = err.to_string();
+    assert!(shown.contains("server_url") && shown.contains("/v1"), "{shown}");
+    // A server the description does not use is a mistake too.
+    let err = Client::builder()
+        .base_url("https://gateway.internal/glomo")
+        .server_url("https://api.glomopay.com/api/v3", "https://gateway.internal/x")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, glomo_sdk::BuildError::UnknownServer { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_custom_base_url_reaches_the_v2_mount_where_the_caller_puts_it() {
+    let s = server().await;
+    let c = Client::builder()
+        .api_key("test-key")
+        .base_url(format!("{}/glomo", s.uri()))
+        .server_url("https://api.glomopay.com/api", format!("{}/glomo-root", s.uri()))
+        .build()
+        .unwrap();
+    respond(&s, "GET", "/glomo-root/v2/beneficiaries/bene_2", json_response(200, json!({"id": "bene_2"}))).await;
+    respond(&s, "GET", "/glomo/payouts/p_1", json_response(200, json!({"id": "p_1"}))).await;
+    c.beneficiaries_v2().get("bene_2").await.unwrap();
+    c.payouts().get("p_1").await.unwrap();
+    let paths: Vec<String> = requests(&s).await.iter().map(|r| r.url.path().to_owned()).collect();
+    assert_eq!(paths, ["/glomo-root/v2/beneficiaries/bene_2", "/glomo/payouts/p_1"]);
+    // A proxy that keeps the API's layout under a prefix needs nothing more.
+    let s = server().await;
+    let c = Client::builder()
+        .api_key("test-key")
+        .base_url(format!("{}/glomo/api/v1", s.uri()))
+        .build()
+        .unwrap();
+    respond(&s, "GET", "/glomo/api/v2/beneficiaries/bene_3", json_response(200, json!({"id": "bene_3"}))).await;
+    c.beneficiaries_v2().get("bene_3").await.unwrap();
+    assert_eq!(last(&s).await.url.path(), "/glomo/api/v2/beneficiaries/bene_3");
+}

@@ -14,7 +14,7 @@ use reqwest::Url;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
 use tracing::Instrument as _;
 
-use super::base_url::{is_insecure_for_credentials, parse_base_url};
+use super::base_url::{Servers, is_insecure_for_credentials, parse_base_url, server_base};
 use super::error::{BuildError, EncodeError, SendError, TimeoutError, TransportError};
 use super::random::unit_f64;
 use super::request::{Prepared, PreparedBody, Request};
@@ -45,6 +45,7 @@ fn redacted(present: bool) -> &'static dyn fmt::Debug {
 pub struct ClientBuilder {
     api_key: Option<String>,
     base_url: Option<String>,
+    server_urls: Vec<(String, String)>,
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
@@ -67,6 +68,7 @@ impl ClientBuilder {
         Self {
             api_key: None,
             base_url: None,
+            server_urls: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
@@ -98,6 +100,21 @@ impl ClientBuilder {
     #[must_use]
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Where the operations that the API description places on another server
+    /// than the root one go, for a [`base_url`](Self::base_url) they cannot be
+    /// derived from. `server` is that server's URL as the description writes
+    /// it (the operation docs name it); `url` is where to send its operations.
+    ///
+    /// Such servers are derived from a base URL that ends in the root server's
+    /// path (a proxy at `https://gateway.internal/glomo/api/v1`, say) and from a
+    /// local mock server's root; for any other base URL, [`build`](Self::build)
+    /// fails unless each is given here, rather than guess a URL.
+    #[must_use]
+    pub fn server_url(mut self, server: impl Into<String>, url: impl Into<String>) -> Self {
+        self.server_urls.push((server.into(), url.into()));
         self
     }
 
@@ -226,6 +243,24 @@ impl ClientBuilder {
                 url: base_url.to_string(),
             });
         }
+        let mut given = Vec::with_capacity(self.server_urls.len());
+        for (server, url) in &self.server_urls {
+            let server = server.trim().trim_end_matches('/');
+            if !config::SERVER_OVERRIDES.iter().any(|o| o.server() == server) {
+                return Err(BuildError::UnknownServer {
+                    server: server.to_owned(),
+                });
+            }
+            given.push((server.to_owned(), parse_base_url(url)?));
+        }
+        let overrides = config::SERVER_OVERRIDES
+            .iter()
+            .map(|o| Ok((o.server(), server_base(&base_url, o, &given)?)))
+            .collect::<Result<Vec<_>, BuildError>>()?;
+        let servers = Servers {
+            base: base_url.clone(),
+            overrides,
+        };
         let mut user_agent = format!("{}/{} (rust)", config::SDK_NAME, config::SDK_VERSION);
         if let Some(suffix) = self.user_agent_suffix.as_deref().map(str::trim) {
             if !suffix.is_empty() {
@@ -246,6 +281,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                servers,
                 api_key: RwLock::new(api_key),
                 user_agent,
                 timeout: self.timeout,
@@ -261,6 +297,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("api_key", redacted(self.api_key.is_some()))
             .field("base_url", &self.base_url)
+            .field("server_urls", &self.server_urls)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
@@ -302,6 +339,7 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: Url,
+    servers: Servers,
     api_key: RwLock<Option<HeaderValue>>,
     user_agent: HeaderValue,
     timeout: Duration,
@@ -370,7 +408,7 @@ impl Client {
     pub(crate) async fn execute(&self, req: Request) -> Result<RawResponse, SendError> {
         let method = req.method().clone();
         let path = req.path_template();
-        let prepared = req.prepare(&self.inner.base_url)?;
+        let prepared = req.prepare(&self.inner.servers)?;
         // INFO, not DEBUG: the retry events are INFO and must carry the method
         // and path of their request when only INFO is enabled.
         let span = tracing::info_span!(
@@ -616,6 +654,14 @@ mod tests {
     /// (which may be absent from an API description).
     const TEST_BASE: &str = "https://api.example.com/v1";
 
+    /// Gives every server the operations may use instead of the base URL, so
+    /// that any base URL builds.
+    fn with_every_server(builder: ClientBuilder) -> ClientBuilder {
+        config::SERVER_OVERRIDES.iter().fold(builder, |b, o| {
+            b.server_url(o.server(), "https://mount.example.com")
+        })
+    }
+
     #[test]
     fn builds_with_defaults_and_trims_the_base_url() -> TestResult {
         // The default is the API's first environment; a spec without servers
@@ -664,8 +710,7 @@ mod tests {
             Client::builder().api_key("k").base_url(local).build()?;
         }
         // Without a key, plain http is allowed, but a key cannot be added later.
-        let client = Client::builder()
-            .base_url("http://api.example.com")
+        let client = with_every_server(Client::builder().base_url("http://api.example.com"))
             .build()?;
         assert!(matches!(
             client.set_api_key("k"),

@@ -743,6 +743,29 @@ pub enum BuildError {
         /// The offending URL.
         url: String,
     },
+    /// The base URL does not show where the operations on another server of
+    /// the API live (such as a sibling `/v2` mount), so they could only be sent
+    /// to a guessed URL. Give that server's URL with `ClientBuilder::server_url`,
+    /// or use a base URL ending in the root server's path.
+    #[error(
+        "cannot derive the URL of the server `{server}` from the base URL `{base_url}`, which does not end in `/{}`; give it with `ClientBuilder::server_url(\"{server}\", ...)`",
+        .expected_suffix.join("/")
+    )]
+    UnresolvedServer {
+        /// The server as the API description writes it.
+        server: &'static str,
+        /// The client's base URL.
+        base_url: String,
+        /// The path segments the base URL would have to end in.
+        expected_suffix: &'static [&'static str],
+    },
+    /// `ClientBuilder::server_url` named a server the API description does
+    /// not use for any operation.
+    #[error("`{server}` is not a server any operation of this API uses instead of the base URL")]
+    UnknownServer {
+        /// The server as given.
+        server: String,
+    },
     /// An environment variable is set but is not valid Unicode.
     #[error("environment variable {var} is not valid Unicode")]
     InvalidEnvVar {

@@ -12,7 +12,7 @@ use reqwest::{Method, Url};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::base_url::{ServerOverride, resolve};
+use super::base_url::{ServerOverride, Servers, resolve};
 use super::encoding::ToQuery;
 use super::error::EncodeError;
 use super::idempotency::ensure_idempotency_key;
@@ -204,8 +204,8 @@ impl Request {
 
     /// Resolves everything that must stay fixed across attempts: the URL, the
     /// header map, the idempotency key and the serialised body.
-    pub(crate) fn prepare(self, base: &Url) -> Result<Prepared, EncodeError> {
-        let url = resolve(base, self.server.as_ref(), &self.path, &self.query)?;
+    pub(crate) fn prepare(self, servers: &Servers) -> Result<Prepared, EncodeError> {
+        let url = resolve(servers, self.server.as_ref(), &self.path, &self.query)?;
         let mut headers = HeaderMap::with_capacity(self.headers.len() + 1);
         let extra = self.options.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
         for (name, value) in self.headers.iter().map(|(n, v)| (*n, v.as_str())).chain(extra) {
@@ -278,10 +278,10 @@ mod tests {
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-    fn base() -> Result<Url, Box<dyn std::error::Error>> {
-        Ok(super::super::base_url::parse_base_url(
+    fn base() -> Result<Servers, Box<dyn std::error::Error>> {
+        Ok(Servers::base_only(super::super::base_url::parse_base_url(
             "https://api.example.com/api/v1",
-        )?)
+        )?))
     }
 
     #[test]

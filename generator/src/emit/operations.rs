@@ -624,14 +624,21 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
 fn with_server(server: Option<&ServerOverride>, var: TokenStream) -> TokenStream {
     match server {
         None => TokenStream::new(),
-        Some(ServerOverride::Relative {
-            strip_segments,
-            append,
-        }) => quote! {
-            #var = #var.with_server(crate::runtime::ServerOverride::Relative { strip_segments: #strip_segments, append: #append });
+        Some(s) => {
+            let s = server_tokens(s);
+            quote!(#var = #var.with_server(#s);)
+        }
+    }
+}
+
+/// The runtime's description of a server override.
+pub(crate) fn server_tokens(server: &ServerOverride) -> TokenStream {
+    match server {
+        ServerOverride::Relative { url, strip, append } => quote! {
+            crate::runtime::ServerOverride::Relative { server: #url, strip: &[#(#strip),*], append: #append }
         },
-        Some(ServerOverride::Absolute(url)) => quote! {
-            #var = #var.with_server(crate::runtime::ServerOverride::Absolute(#url));
+        ServerOverride::Absolute(url) => quote! {
+            crate::runtime::ServerOverride::Absolute(#url)
         },
     }
 }

@@ -377,10 +377,13 @@ impl Method {
 /// Where an operation's base URL differs from the root server.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub enum ServerOverride {
-    /// Same origin: drop trailing path segments of the base URL, then append a path.
+    /// Same origin: the root server's trailing path segments `strip` are replaced
+    /// by `append` (`https://h/api/v1` -> `https://h/api` strips `v1`).
     Relative {
-        /// Segments removed from the client's base URL.
-        strip_segments: u8,
+        /// The server URL as the spec writes it (names the server to users).
+        url: String,
+        /// Trailing path segments of the root server that this server lacks.
+        strip: Vec<String>,
         /// Path appended after stripping (may be empty).
         append: String,
     },
