@@ -691,9 +691,24 @@ async fn pagination_walks_three_pages_with_a_pinned_window() {
     // The server's clock is more than a year behind this machine's (or ahead, in
     // 2024): the window must follow the server, whose `Date` differs per page.
     for (n, items, next, date) in [
-        (1, json!([{"id": "a"}, {"id": "b"}]), Some(2), "Tue, 18 Feb 2025 12:03:44 GMT"),
-        (2, json!([{"id": "c"}]), Some(3), "Tue, 18 Feb 2025 12:03:50 GMT"),
-        (3, json!([{"id": "d"}]), None, "Tue, 18 Feb 2025 12:04:00 GMT"),
+        (
+            1,
+            json!([{"id": "a"}, {"id": "b"}]),
+            Some(2),
+            "Tue, 18 Feb 2025 12:03:44 GMT",
+        ),
+        (
+            2,
+            json!([{"id": "c"}]),
+            Some(3),
+            "Tue, 18 Feb 2025 12:03:50 GMT",
+        ),
+        (
+            3,
+            json!([{"id": "d"}]),
+            None,
+            "Tue, 18 Feb 2025 12:04:00 GMT",
+        ),
     ] {
         Mock::given(method("GET"))
             .and(path("/api/v1/payouts"))
@@ -1126,7 +1141,12 @@ async fn a_retried_create_whose_first_attempt_went_through_returns_the_resource(
     let key = seen[0].body["request_id"].as_str().unwrap().to_owned();
     let log: Vec<String> = seen
         .iter()
-        .map(|s| format!("{} {} request_id={}", s.method, s.target, s.body["request_id"]))
+        .map(|s| {
+            format!(
+                "{} {} request_id={}",
+                s.method, s.target, s.body["request_id"]
+            )
+        })
         .collect();
     println!("mock saw: {log:#?}");
     println!(
@@ -1142,7 +1162,10 @@ async fn a_retried_create_whose_first_attempt_went_through_returns_the_resource(
         (seen[0].method.as_str(), seen[0].target.as_str()),
         ("POST", "/api/v1/payouts")
     );
-    assert_eq!(seen[1].body, seen[0].body, "the retry re-sends the same body");
+    assert_eq!(
+        seen[1].body, seen[0].body,
+        "the retry re-sends the same body"
+    );
     assert_eq!(seen[2].method, "GET");
     assert_eq!(seen[2].target, format!("/api/v1/payouts?request_id={key}"));
     assert!(response.is_recovered());
@@ -1170,7 +1193,11 @@ async fn a_duplicate_answer_to_a_first_attempt_stays_an_ordinary_error() {
         "{err:?}"
     );
     assert_eq!(err.idempotency_key(), Some("order-7"));
-    assert_eq!(server.seen().len(), 1, "no lookup after a first-attempt duplicate");
+    assert_eq!(
+        server.seen().len(),
+        1,
+        "no lookup after a first-attempt duplicate"
+    );
 }
 
 #[tokio::test]
@@ -1186,9 +1213,10 @@ async fn a_retried_duplicate_that_cannot_be_found_says_the_first_attempt_may_hav
         _ => Action::Reply(200, page(json!([]), None)),
     })
     .await;
-    let body: glomo_sdk::models::CreateRefundRequest =
-        serde_json::from_value(json!({"payment_id": "pay_1", "amount": 100, "reason": "Duplicate"}))
-            .unwrap();
+    let body: glomo_sdk::models::CreateRefundRequest = serde_json::from_value(
+        json!({"payment_id": "pay_1", "amount": 100, "reason": "Duplicate"}),
+    )
+    .unwrap();
     let err = server.client().refunds().create(body).await.unwrap_err();
     let seen = server.seen();
     let key = seen[0].body["request_id"].as_str().unwrap().to_owned();
@@ -1202,20 +1230,30 @@ async fn a_retried_duplicate_that_cannot_be_found_says_the_first_attempt_may_hav
     assert!(matches!(dup.reason(), glomo_sdk::DuplicateReason::NotFound));
     assert!(!err.is_retryable());
     let shown = err.to_string();
-    assert!(shown.contains("may have succeeded") && shown.contains(&key), "{shown}");
+    assert!(
+        shown.contains("may have succeeded") && shown.contains(&key),
+        "{shown}"
+    );
     assert_eq!(seen.len(), 3);
     assert_eq!(seen[2].target, format!("/api/v1/refunds?request_id={key}"));
     // Another 400 after a retry is an ordinary error: the body must say "duplicate".
     let server = ScriptedServer::start(|i, _| match i {
         0 => Action::Reply(503, json!({})),
-        _ => Action::Reply(400, json!({"error": "Bad Request", "message": "Currency not supported"})),
+        _ => Action::Reply(
+            400,
+            json!({"error": "Bad Request", "message": "Currency not supported"}),
+        ),
     })
     .await;
-    let body: glomo_sdk::models::CreateRefundRequest =
-        serde_json::from_value(json!({"payment_id": "pay_1", "amount": 100, "reason": "Duplicate"}))
-            .unwrap();
+    let body: glomo_sdk::models::CreateRefundRequest = serde_json::from_value(
+        json!({"payment_id": "pay_1", "amount": 100, "reason": "Duplicate"}),
+    )
+    .unwrap();
     let err = server.client().refunds().create(body).await.unwrap_err();
-    assert!(matches!(&err, Error::Api(e) if e.status() == 400), "{err:?}");
+    assert!(
+        matches!(&err, Error::Api(e) if e.status() == 400),
+        "{err:?}"
+    );
     assert_eq!(server.seen().len(), 2);
 }
 
@@ -1229,18 +1267,33 @@ async fn a_base_url_the_v2_mount_cannot_be_derived_from_is_refused_at_build_time
         .build()
         .unwrap_err();
     assert!(
-        matches!(err, glomo_sdk::BuildError::UnresolvedServer { server: "https://api.glomopay.com/api", .. }),
+        matches!(
+            err,
+            glomo_sdk::BuildError::UnresolvedServer {
+                server: "https://api.glomopay.com/api",
+                ..
+            }
+        ),
         "{err:?}"
     );
     let shown = err.to_string();
-    assert!(shown.contains("server_url") && shown.contains("/v1"), "{shown}");
+    assert!(
+        shown.contains("server_url") && shown.contains("/v1"),
+        "{shown}"
+    );
     // A server the description does not use is a mistake too.
     let err = Client::builder()
         .base_url("https://gateway.internal/glomo")
-        .server_url("https://api.glomopay.com/api/v3", "https://gateway.internal/x")
+        .server_url(
+            "https://api.glomopay.com/api/v3",
+            "https://gateway.internal/x",
+        )
         .build()
         .unwrap_err();
-    assert!(matches!(err, glomo_sdk::BuildError::UnknownServer { .. }), "{err:?}");
+    assert!(
+        matches!(err, glomo_sdk::BuildError::UnknownServer { .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -1249,15 +1302,37 @@ async fn a_custom_base_url_reaches_the_v2_mount_where_the_caller_puts_it() {
     let c = Client::builder()
         .api_key("test-key")
         .base_url(format!("{}/glomo", s.uri()))
-        .server_url("https://api.glomopay.com/api", format!("{}/glomo-root", s.uri()))
+        .server_url(
+            "https://api.glomopay.com/api",
+            format!("{}/glomo-root", s.uri()),
+        )
         .build()
         .unwrap();
-    respond(&s, "GET", "/glomo-root/v2/beneficiaries/bene_2", json_response(200, json!({"id": "bene_2"}))).await;
-    respond(&s, "GET", "/glomo/payouts/p_1", json_response(200, json!({"id": "p_1"}))).await;
+    respond(
+        &s,
+        "GET",
+        "/glomo-root/v2/beneficiaries/bene_2",
+        json_response(200, json!({"id": "bene_2"})),
+    )
+    .await;
+    respond(
+        &s,
+        "GET",
+        "/glomo/payouts/p_1",
+        json_response(200, json!({"id": "p_1"})),
+    )
+    .await;
     c.beneficiaries_v2().get("bene_2").await.unwrap();
     c.payouts().get("p_1").await.unwrap();
-    let paths: Vec<String> = requests(&s).await.iter().map(|r| r.url.path().to_owned()).collect();
-    assert_eq!(paths, ["/glomo-root/v2/beneficiaries/bene_2", "/glomo/payouts/p_1"]);
+    let paths: Vec<String> = requests(&s)
+        .await
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        ["/glomo-root/v2/beneficiaries/bene_2", "/glomo/payouts/p_1"]
+    );
     // A proxy that keeps the API's layout under a prefix needs nothing more.
     let s = server().await;
     let c = Client::builder()
@@ -1265,7 +1340,16 @@ async fn a_custom_base_url_reaches_the_v2_mount_where_the_caller_puts_it() {
         .base_url(format!("{}/glomo/api/v1", s.uri()))
         .build()
         .unwrap();
-    respond(&s, "GET", "/glomo/api/v2/beneficiaries/bene_3", json_response(200, json!({"id": "bene_3"}))).await;
+    respond(
+        &s,
+        "GET",
+        "/glomo/api/v2/beneficiaries/bene_3",
+        json_response(200, json!({"id": "bene_3"})),
+    )
+    .await;
     c.beneficiaries_v2().get("bene_3").await.unwrap();
-    assert_eq!(last(&s).await.url.path(), "/glomo/api/v2/beneficiaries/bene_3");
+    assert_eq!(
+        last(&s).await.url.path(),
+        "/glomo/api/v2/beneficiaries/bene_3"
+    );
 }

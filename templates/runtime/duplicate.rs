@@ -93,7 +93,12 @@ impl Client {
         };
         let raw = match self.execute(lookup.request).await {
             Ok(raw) => raw,
-            Err(e) => return fail(duplicate, DuplicateReason::LookupFailed(Box::new(Error::<()>::from(e)))),
+            Err(e) => {
+                return fail(
+                    duplicate,
+                    DuplicateReason::LookupFailed(Box::new(Error::<()>::from(e))),
+                );
+            }
         };
         if !raw.status.is_success() {
             let status = raw.status;
@@ -162,11 +167,17 @@ mod tests {
     fn the_item_with_the_key_is_chosen() {
         let body = br#"{"data":[{"id":"a","request_id":"other"},{"id":"b","request_id":"k1"}]}"#;
         let item = find_item(body, Some("data"), "request_id", "k1");
-        assert_eq!(item.ok().and_then(|v| v.get("id").cloned()), Some("b".into()));
+        assert_eq!(
+            item.ok().and_then(|v| v.get("id").cloned()),
+            Some("b".into())
+        );
         // Items without the key field are taken as the server filtered them.
         let body = br#"[{"id":"c"}]"#;
         let item = find_item(body, None, "request_id", "k1");
-        assert_eq!(item.ok().and_then(|v| v.get("id").cloned()), Some("c".into()));
+        assert_eq!(
+            item.ok().and_then(|v| v.get("id").cloned()),
+            Some("c".into())
+        );
     }
 
     #[test]
@@ -181,7 +192,12 @@ mod tests {
         );
         assert!(matches!(other, Err(DuplicateReason::NotFound)));
         // A server that ignored the filter: several items, none provably ours.
-        let many = find_item(br#"{"data":[{"id":"a"},{"id":"b"}]}"#, Some("data"), "request_id", "k1");
+        let many = find_item(
+            br#"{"data":[{"id":"a"},{"id":"b"}]}"#,
+            Some("data"),
+            "request_id",
+            "k1",
+        );
         assert!(matches!(many, Err(DuplicateReason::Ambiguous(2))));
         let junk = find_item(b"<html>", Some("data"), "request_id", "k1");
         assert!(matches!(junk, Err(DuplicateReason::NotFound)));

@@ -749,14 +749,14 @@ fn pagination(op: &Operation) -> TokenStream {
                         builder.#pin_i = Some(#value);
                     }
                 },
-                quote!(if pin_wanted { crate::runtime::pin_from_date(response.headers()) } else { None }),
+                quote!(if pin_wanted {
+                    crate::runtime::pin_from_date(response.headers())
+                } else {
+                    None
+                }),
             )
         }
-        None => (
-            TokenStream::new(),
-            quote!(let _ = pinned;),
-            quote!(None),
-        ),
+        None => (TokenStream::new(), quote!(let _ = pinned;), quote!(None)),
     };
     let pin_doc = match &p.pin_param {
         Some(pin) => format!(

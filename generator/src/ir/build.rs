@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::OpenAPI;
 
 use super::names::type_name;
+use super::operations::TaggedOperation;
 use super::operations::{build_operations, group};
 use super::types::TypeBuilder;
-use super::operations::TaggedOperation;
 use super::{
     Api, ApiInfo, Auth, ClientSettings, DuplicateLookup, DuplicateRecovery, Environment, Feature,
     Method, Operation, Pagination, ParamLocation, Servers, TypeDef, TypeKind, TypeRef,
@@ -946,7 +946,8 @@ components:
     #[test]
     fn duplicate_rules_attach_to_their_operation() {
         let cfg = config("    createThing: { status: 409, lookup: { operation: listThings } }\n");
-        let (api, _) = crate::build_ir(SPEC, "t.yaml", &cfg).unwrap_or_else(|e| unreachable!("{e:?}"));
+        let (api, _) =
+            crate::build_ir(SPEC, "t.yaml", &cfg).unwrap_or_else(|e| unreachable!("{e:?}"));
         let op = api
             .resources
             .iter()
@@ -957,7 +958,10 @@ components:
         assert_eq!(rule.status, 409);
         assert_eq!(rule.key_field, "request_id");
         let lookup = rule.lookup.unwrap_or_else(|| unreachable!("no lookup"));
-        assert_eq!((lookup.path.as_str(), lookup.param.as_str()), ("/things", "request_id"));
+        assert_eq!(
+            (lookup.path.as_str(), lookup.param.as_str()),
+            ("/things", "request_id")
+        );
         assert_eq!(lookup.items_field, None, "the body is the array");
     }
 
@@ -993,8 +997,9 @@ components:
         for (rule, expected) in cases {
             let errors = errors(rule);
             assert!(
-                errors.iter().any(|e| e.contains(expected)
-                    && e.contains("config#/idempotency/duplicates/")),
+                errors
+                    .iter()
+                    .any(|e| e.contains(expected) && e.contains("config#/idempotency/duplicates/")),
                 "{rule}: {errors:?}"
             );
         }
