@@ -149,7 +149,11 @@ fn find_item(
         .filter(|item| match item.get(key_field) {
             None | Some(Value::Null) => true,
             Some(Value::String(s)) => s == key,
-            Some(other) => other.to_string() == key,
+            Some(other) => {
+                // A number key (`42`) is compared by its text.
+                let text = other.to_string();
+                text == key
+            }
         })
         .collect();
     match matching.len() {

@@ -84,6 +84,10 @@ impl<'a, T, E> PageStream<'a, T, E> {
     /// A stream starting at `first_page`. `fetch(n, pin)` requests page `n`
     /// (within the window pinned to the server time `pin`, once the first page
     /// has reported one) and resolves to the page.
+    #[allow(
+        dead_code,
+        reason = "used only by generated crates whose spec has paginated lists"
+    )]
     pub(crate) fn new(
         first_page: u32,
         fetch: impl FnMut(u32, Option<String>) -> PageFuture<'a, T, E> + Send + 'a,
