@@ -24,9 +24,19 @@ Required inputs are arguments; optional ones are setters on the returned request
 builder, which you `.await`:
 
 - `.send_with_response()` returns the body with the status, headers and request id.
-- `.timeout(..)`, `.max_retries(..)` or `.options(..)` override the client for one request.
+- `.timeout(..)`, `.deadline(..)`, `.max_retries(..)` or `.options(..)` override the client
+  for one request.
 - List operations that page also have `.into_stream()` (every item across pages, as a
-  `futures_core::Stream` or with `.try_next().await`) and `.collect_all()`.
+  `futures_core::Stream` or with `.try_next().await`) and `.collect_all()`. Where the API
+  filters lists by creation time, the pages after the first are pinned to the server's time
+  when it answered the first page (its `Date` header), never to this machine's clock, so
+  records created during the walk do not shift items between pages.
+
+A custom base URL stands for the API's root server. Operations that live on another
+server of the same host (such as a sibling `/v2` mount) are derived from it only when the
+base URL ends in the root server's path, or is a local mock server's root; otherwise
+`build()` fails with `BuildError::UnresolvedServer` unless you give that server's URL with
+`ClientBuilder::server_url(server, url)`. Requests never go to a guessed URL.
 
 ## Errors
 
@@ -39,10 +49,25 @@ the status, headers, raw body and request id.
 ## Retries and idempotency
 
 Requests are retried (2 times by default, with exponential backoff, jitter and
-`Retry-After`) on connection failures, timeouts and 408, 429, 500, 502, 503 and 504.
-Requests that are not idempotent by HTTP method are retried only when they carry an
-idempotency key: where the API has a request-body idempotency field, the SDK fills it
-with a fresh UUID when you leave it empty and reuses that value on every retry.
+`Retry-After`) on connection failures, timeouts and 408, 429, 500, 502, 503 and 504;
+`Error::is_retryable()` is true for exactly these failures. Requests that are not
+idempotent by HTTP method are retried only when they carry an idempotency key: where the
+API has a request-body idempotency field, the SDK fills it with a fresh UUID when you
+leave it empty and reuses that value on every retry.
+
+Besides the timeout of each attempt, `ClientBuilder::deadline` (or `.deadline(..)` on one
+request) bounds the whole call: attempts, waits between them and `Retry-After` together.
+Each attempt's timeout is cut to the time left, and a wait that would end past the
+deadline is not made: the call ends at once with the last error.
+
+When a retried create reaches the server twice, the first attempt may have gone through
+although its answer was lost; the API then answers the retry as a duplicate of the
+idempotency key. For the operations whose duplicate answer the generator was configured
+with, the SDK looks the resource up by its key (through the list operation's filter) and
+returns it as the success value, with `Response::is_recovered()` true. Where no lookup
+exists or it finds nothing, the call fails with `Error::Duplicate`, which carries the key
+and says that the first attempt may have succeeded. A duplicate answer to a first attempt
+(a key you reused) stays an ordinary API error.
 
 ## Security
 

@@ -688,15 +688,32 @@ async fn a_slow_response_times_out() {
 async fn pagination_walks_three_pages_with_a_pinned_window() {
     let s = server().await;
     let c = client(&s);
-    for (n, items, next) in [
-        (1, json!([{"id": "a"}, {"id": "b"}]), Some(2)),
-        (2, json!([{"id": "c"}]), Some(3)),
-        (3, json!([{"id": "d"}]), None),
+    // The server's clock is more than a year behind this machine's (or ahead, in
+    // 2024): the window must follow the server, whose `Date` differs per page.
+    for (n, items, next, date) in [
+        (
+            1,
+            json!([{"id": "a"}, {"id": "b"}]),
+            Some(2),
+            "Tue, 18 Feb 2025 12:03:44 GMT",
+        ),
+        (
+            2,
+            json!([{"id": "c"}]),
+            Some(3),
+            "Tue, 18 Feb 2025 12:03:50 GMT",
+        ),
+        (
+            3,
+            json!([{"id": "d"}]),
+            None,
+            "Tue, 18 Feb 2025 12:04:00 GMT",
+        ),
     ] {
         Mock::given(method("GET"))
             .and(path("/api/v1/payouts"))
             .and(query_param("page", n.to_string()))
-            .respond_with(json_response(200, page(items, next)))
+            .respond_with(json_response(200, page(items, next)).insert_header("date", date))
             .expect(1)
             .mount(&s)
             .await;
@@ -711,20 +728,19 @@ async fn pagination_walks_three_pages_with_a_pinned_window() {
     let ids: Vec<_> = all.iter().map(|p| p.id.clone().unwrap()).collect();
     assert_eq!(ids, ["a", "b", "c", "d"]);
     let sent = requests(&s).await;
-    let before: Vec<String> = sent
+    let before: Vec<Option<String>> = sent
         .iter()
         .map(|r| {
             r.url
                 .query_pairs()
                 .find(|(k, _)| k == "before")
                 .map(|(_, v)| v.into_owned())
-                .unwrap()
         })
         .collect();
-    assert!(
-        before.iter().all(|b| b == &before[0] && b.ends_with('Z')),
-        "{before:?}"
-    );
+    // The first page is the newest; the pages after it are pinned to the first
+    // page's `Date`, rounded up to the second, never to the local clock.
+    let pin = Some("2025-02-18T12:03:45Z".to_owned());
+    assert_eq!(before, [None, pin.clone(), pin], "{before:?}");
     assert!(
         sent.iter()
             .all(|r| r.url.query().unwrap().contains("status=success"))
@@ -972,5 +988,368 @@ async fn spec_constraints_are_checked_before_sending() {
         LrsOrderDetails::new("quote_1".into(), "INV-2026-01".into())
             .validate()
             .is_ok()
+    );
+}
+
+/// What the scripted server does with one request.
+enum Action {
+    /// Read the request, then close the connection without answering (the request
+    /// reached the server, the answer was lost).
+    Drop,
+    /// Answer with this status and JSON body.
+    Reply(u16, Value),
+}
+
+/// A request as the scripted server saw it.
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    target: String,
+    body: Value,
+}
+
+/// A tiny HTTP/1.1 server (one request per connection) that answers by a script over
+/// the requests it has seen, and records them. Unlike wiremock it can drop a
+/// connection after reading a request.
+struct ScriptedServer {
+    addr: std::net::SocketAddr,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<Seen>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for ScriptedServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl ScriptedServer {
+    async fn start(script: impl Fn(usize, &Seen) -> Action + Send + Sync + 'static) -> Self {
+        use std::sync::{Arc, Mutex};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+        let script = Arc::new(script);
+        let task = tokio::spawn({
+            let seen = seen.clone();
+            async move {
+                while let Ok((mut sock, _)) = listener.accept().await {
+                    let (seen, script) = (seen.clone(), script.clone());
+                    tokio::spawn(async move {
+                        let mut buf = Vec::new();
+                        let mut chunk = [0u8; 4096];
+                        let head_end = loop {
+                            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                                break i + 4;
+                            }
+                            match sock.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                            }
+                        };
+                        let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+                        let mut words = head.split_whitespace();
+                        let method = words.next().unwrap_or_default().to_owned();
+                        let target = words.next().unwrap_or_default().to_owned();
+                        let len = head
+                            .lines()
+                            .filter_map(|l| l.split_once(':'))
+                            .find(|(n, _)| n.trim().eq_ignore_ascii_case("content-length"))
+                            .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        while buf.len() < head_end + len {
+                            match sock.read(&mut chunk).await {
+                                Ok(0) | Err(_) => break,
+                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                            }
+                        }
+                        let body = serde_json::from_slice(&buf[head_end..]).unwrap_or(Value::Null);
+                        let request = Seen {
+                            method,
+                            target,
+                            body,
+                        };
+                        let index = {
+                            let mut seen = seen.lock().unwrap();
+                            seen.push(request.clone());
+                            seen.len() - 1
+                        };
+                        match script(index, &request) {
+                            Action::Drop => drop(sock),
+                            Action::Reply(status, body) => {
+                                let body = body.to_string();
+                                let out = format!(
+                                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\nx-request-id: srv_{index}\r\n\r\n{body}",
+                                    body.len()
+                                );
+                                let _ = sock.write_all(out.as_bytes()).await;
+                                let _ = sock.shutdown().await;
+                            }
+                        }
+                    });
+                }
+            }
+        });
+        Self { addr, seen, task }
+    }
+
+    fn client(&self) -> Client {
+        Client::builder()
+            .api_key("test-key")
+            .base_url(format!("http://{}/api/v1", self.addr))
+            .initial_backoff(Duration::from_millis(5))
+            .max_backoff(Duration::from_millis(20))
+            .build()
+            .unwrap()
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+/// The created payout, as the list answers it.
+fn payout_json(request_id: &str) -> Value {
+    json!({"id": "payout_1", "status": "in_progress", "request_id": request_id, "source_amount": 1000})
+}
+
+#[tokio::test]
+async fn a_retried_create_whose_first_attempt_went_through_returns_the_resource() {
+    // The first attempt is applied, then the connection drops before the answer; the
+    // retry is a duplicate (409); the list by request_id finds the payout.
+    let server = ScriptedServer::start(|i, r| match (i, r.method.as_str()) {
+        (0, "POST") => Action::Drop,
+        (_, "POST") => Action::Reply(
+            409,
+            json!({"error": "Conflict", "message": "Record already exists"}),
+        ),
+        _ => {
+            let key = r.target.split("request_id=").nth(1).unwrap_or_default();
+            Action::Reply(200, page(json!([payout_json(key)]), None))
+        }
+    })
+    .await;
+    let c = server.client();
+    let response = c
+        .payouts()
+        .create(payout_body(None))
+        .send_with_response()
+        .await
+        .unwrap();
+    let seen = server.seen();
+    let key = seen[0].body["request_id"].as_str().unwrap().to_owned();
+    let log: Vec<String> = seen
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} request_id={}",
+                s.method, s.target, s.body["request_id"]
+            )
+        })
+        .collect();
+    println!("mock saw: {log:#?}");
+    println!(
+        "caller got: Ok(Payout {{ id: {:?}, request_id: {:?} }}), is_recovered() = {}, status {}, request id {:?}",
+        response.id,
+        response.request_id,
+        response.is_recovered(),
+        response.status(),
+        response.request_id(),
+    );
+    assert_eq!(seen.len(), 3, "{log:#?}");
+    assert_eq!(
+        (seen[0].method.as_str(), seen[0].target.as_str()),
+        ("POST", "/api/v1/payouts")
+    );
+    assert_eq!(
+        seen[1].body, seen[0].body,
+        "the retry re-sends the same body"
+    );
+    assert_eq!(seen[2].method, "GET");
+    assert_eq!(seen[2].target, format!("/api/v1/payouts?request_id={key}"));
+    assert!(response.is_recovered());
+    assert_eq!(response.id.as_deref(), Some("payout_1"));
+    assert_eq!(response.request_id, Some(Some(key)));
+}
+
+#[tokio::test]
+async fn a_duplicate_answer_to_a_first_attempt_stays_an_ordinary_error() {
+    // The caller reused a request_id: no retry happened, so nothing is looked up.
+    let server = ScriptedServer::start(|_, _| {
+        Action::Reply(
+            400,
+            json!({"error": "Bad Request", "message": "Order already exists for this request_id"}),
+        )
+    })
+    .await;
+    let body: glomo_sdk::models::CreateOrderRequest = serde_json::from_value(
+        json!({"customer_id": "cust_1", "amount": 1000, "currency": "USD", "purpose_code": "P1401", "request_id": "order-7"}),
+    )
+    .unwrap();
+    let err = server.client().orders().create(body).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Api(e) if e.status() == 400),
+        "{err:?}"
+    );
+    assert_eq!(err.idempotency_key(), Some("order-7"));
+    assert_eq!(
+        server.seen().len(),
+        1,
+        "no lookup after a first-attempt duplicate"
+    );
+}
+
+#[tokio::test]
+async fn a_retried_duplicate_that_cannot_be_found_says_the_first_attempt_may_have_succeeded() {
+    // A 502 (the gateway may have passed the request on) and then the duplicate
+    // answer; the lookup finds nothing.
+    let server = ScriptedServer::start(|i, r| match (i, r.method.as_str()) {
+        (0, "POST") => Action::Reply(502, json!({})),
+        (_, "POST") => Action::Reply(
+            400,
+            json!({"error": "Bad Request", "message": "Refund already exists for this request_id"}),
+        ),
+        _ => Action::Reply(200, page(json!([]), None)),
+    })
+    .await;
+    let body: glomo_sdk::models::CreateRefundRequest = serde_json::from_value(
+        json!({"payment_id": "pay_1", "amount": 100, "reason": "Duplicate"}),
+    )
+    .unwrap();
+    let err = server.client().refunds().create(body).await.unwrap_err();
+    let seen = server.seen();
+    let key = seen[0].body["request_id"].as_str().unwrap().to_owned();
+    let Error::Duplicate(dup) = &err else {
+        panic!("expected a duplicate error, got {err:?}");
+    };
+    assert_eq!(dup.idempotency_key(), key);
+    assert_eq!(err.idempotency_key(), Some(key.as_str()));
+    assert_eq!(dup.status(), 400);
+    assert_eq!(dup.attempts(), 2);
+    assert!(matches!(dup.reason(), glomo_sdk::DuplicateReason::NotFound));
+    assert!(!err.is_retryable());
+    let shown = err.to_string();
+    assert!(
+        shown.contains("may have succeeded") && shown.contains(&key),
+        "{shown}"
+    );
+    assert_eq!(seen.len(), 3);
+    assert_eq!(seen[2].target, format!("/api/v1/refunds?request_id={key}"));
+    // Another 400 after a retry is an ordinary error: the body must say "duplicate".
+    let server = ScriptedServer::start(|i, _| match i {
+        0 => Action::Reply(503, json!({})),
+        _ => Action::Reply(
+            400,
+            json!({"error": "Bad Request", "message": "Currency not supported"}),
+        ),
+    })
+    .await;
+    let body: glomo_sdk::models::CreateRefundRequest = serde_json::from_value(
+        json!({"payment_id": "pay_1", "amount": 100, "reason": "Duplicate"}),
+    )
+    .unwrap();
+    let err = server.client().refunds().create(body).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Api(e) if e.status() == 400),
+        "{err:?}"
+    );
+    assert_eq!(server.seen().len(), 2);
+}
+
+#[tokio::test]
+async fn a_base_url_the_v2_mount_cannot_be_derived_from_is_refused_at_build_time() {
+    // A proxy at `/glomo` stands for `/api/v1`; where `/api` (the v2 mount) lives
+    // behind it cannot be known.
+    let err = Client::builder()
+        .api_key("k")
+        .base_url("https://gateway.internal/glomo")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            glomo_sdk::BuildError::UnresolvedServer {
+                server: "https://api.glomopay.com/api",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let shown = err.to_string();
+    assert!(
+        shown.contains("server_url") && shown.contains("/v1"),
+        "{shown}"
+    );
+    // A server the description does not use is a mistake too.
+    let err = Client::builder()
+        .base_url("https://gateway.internal/glomo")
+        .server_url(
+            "https://api.glomopay.com/api/v3",
+            "https://gateway.internal/x",
+        )
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(err, glomo_sdk::BuildError::UnknownServer { .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_custom_base_url_reaches_the_v2_mount_where_the_caller_puts_it() {
+    let s = server().await;
+    let c = Client::builder()
+        .api_key("test-key")
+        .base_url(format!("{}/glomo", s.uri()))
+        .server_url(
+            "https://api.glomopay.com/api",
+            format!("{}/glomo-root", s.uri()),
+        )
+        .build()
+        .unwrap();
+    respond(
+        &s,
+        "GET",
+        "/glomo-root/v2/beneficiaries/bene_2",
+        json_response(200, json!({"id": "bene_2"})),
+    )
+    .await;
+    respond(
+        &s,
+        "GET",
+        "/glomo/payouts/p_1",
+        json_response(200, json!({"id": "p_1"})),
+    )
+    .await;
+    c.beneficiaries_v2().get("bene_2").await.unwrap();
+    c.payouts().get("p_1").await.unwrap();
+    let paths: Vec<String> = requests(&s)
+        .await
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        ["/glomo-root/v2/beneficiaries/bene_2", "/glomo/payouts/p_1"]
+    );
+    // A proxy that keeps the API's layout under a prefix needs nothing more.
+    let s = server().await;
+    let c = Client::builder()
+        .api_key("test-key")
+        .base_url(format!("{}/glomo/api/v1", s.uri()))
+        .build()
+        .unwrap();
+    respond(
+        &s,
+        "GET",
+        "/glomo/api/v2/beneficiaries/bene_3",
+        json_response(200, json!({"id": "bene_3"})),
+    )
+    .await;
+    c.beneficiaries_v2().get("bene_3").await.unwrap();
+    assert_eq!(
+        last(&s).await.url.path(),
+        "/glomo/api/v2/beneficiaries/bene_3"
     );
 }

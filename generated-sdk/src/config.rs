@@ -16,6 +16,14 @@ pub(crate) const REQUEST_ID_HEADERS: &[&str] = &["x-request-id"];
 pub(crate) const AUTH_HEADER: &str = "authorization";
 /// Text sent before the API key in [`AUTH_HEADER`] (`Bearer ` for bearer auth).
 pub(crate) const AUTH_PREFIX: &str = "Bearer ";
+/// The servers that some operations use instead of the root server.
+pub(crate) const SERVER_OVERRIDES: &[crate::runtime::ServerOverride] = &[
+    crate::runtime::ServerOverride::Relative {
+        server: "https://api.glomopay.com/api",
+        strip: &["v1"],
+        append: "",
+    },
+];
 /// Where the API is deployed. The first variant is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]

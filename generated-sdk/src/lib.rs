@@ -15,6 +15,7 @@ mod example_tests;
 pub mod contract;
 pub use config::Environment;
 pub use runtime::{
-    ApiError, BuildError, Client, ClientBuilder, DecodeError, Error, FilePart,
-    PageStream, RequestOptions, Response, ValidationError,
+    ApiError, BuildError, Client, ClientBuilder, DecodeError, DuplicateError,
+    DuplicateReason, Error, FilePart, PageStream, RequestOptions, Response,
+    ValidationError,
 };

@@ -117,6 +117,40 @@ pub struct EnvironmentConfig {
 pub struct IdempotencyConfig {
     /// Name of the JSON body property (`request_id`).
     pub body_field: String,
+    /// How the API answers a request whose key it has already seen, by the operationId
+    /// of the operation that sends the key. When the SDK itself retried and gets this
+    /// answer, an earlier attempt went through: the resource is looked up instead of
+    /// reporting a failure.
+    #[serde(default)]
+    pub duplicates: BTreeMap<String, DuplicateConfig>,
+}
+
+/// The API's answer to a repeated idempotency key, and how to find the resource the
+/// first request created.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DuplicateConfig {
+    /// The status of the duplicate answer (`409`, or `400` where the API reuses it).
+    pub status: u16,
+    /// Text the answer's body must contain as well, where the status alone is also
+    /// used for other errors (`already exists for this request_id`).
+    #[serde(default)]
+    pub body_contains: Option<String>,
+    /// The list operation that finds the resource by its key. Without one, the SDK
+    /// reports a distinct error carrying the key instead.
+    #[serde(default)]
+    pub lookup: Option<DuplicateLookupConfig>,
+}
+
+/// A list operation filtered by the idempotency key.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DuplicateLookupConfig {
+    /// operationId of a `GET` operation whose items have the created resource's shape.
+    pub operation: String,
+    /// Its query parameter that filters by the key; default: the body field's name.
+    #[serde(default)]
+    pub param: Option<String>,
 }
 
 /// Page-number pagination shape.
@@ -216,6 +250,30 @@ mod tests {
         let c = Config::from_yaml("{}").unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(c.krate.version, "0.1.0");
         assert!(c.pagination.is_none());
+    }
+
+    #[test]
+    fn duplicate_rules_parse() {
+        let c = Config::from_yaml(
+            "idempotency:\n  body_field: request_id\n  duplicates:\n    createThing:\n      status: 400\n      body_contains: already exists\n      lookup: { operation: listThings }\n",
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        let rule = c
+            .idempotency
+            .as_ref()
+            .and_then(|i| i.duplicates.get("createThing"))
+            .cloned();
+        assert_eq!(
+            rule,
+            Some(DuplicateConfig {
+                status: 400,
+                body_contains: Some("already exists".into()),
+                lookup: Some(DuplicateLookupConfig {
+                    operation: "listThings".into(),
+                    param: None
+                }),
+            })
+        );
     }
 
     #[test]

@@ -161,6 +161,12 @@ impl<'a> ListBeneficiariesV2<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
     /// Sets how many times this request may be retried, overriding the client's.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
@@ -190,7 +196,8 @@ impl<'a> ListBeneficiariesV2<'a> {
         );
         req = req
             .with_server(crate::runtime::ServerOverride::Relative {
-                strip_segments: 1u8,
+                server: "https://api.glomopay.com/api",
+                strip: &["v1"],
                 append: "",
             });
         if let Some(value) = &self.status {
@@ -222,17 +229,24 @@ impl<'a> ListBeneficiariesV2<'a> {
         let base = self;
         crate::runtime::PageStream::new(
             first,
-            move |page| {
+            move |page, pinned| {
                 let mut builder = base.clone();
                 builder.page = Some(i64::from(page));
+                let _ = pinned;
                 Box::pin(async move {
-                    let body = builder.send().await?;
+                    let response = builder.send_with_response().await?;
+                    let server_time = None;
+                    let body = response.into_inner();
                     let items = body.data.unwrap_or_default();
                     let next = body
                         .page_meta
                         .and_then(|m| m.next.flatten())
                         .and_then(|n| u32::try_from(n).ok());
-                    Ok((items, next))
+                    Ok(crate::runtime::Page {
+                        items,
+                        next,
+                        server_time,
+                    })
                 })
             },
         )
@@ -293,6 +307,12 @@ impl<'a> CreateBeneficiaryV2<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
     /// Sets how many times this request may be retried, overriding the client's.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
@@ -319,7 +339,8 @@ impl<'a> CreateBeneficiaryV2<'a> {
         );
         req = req
             .with_server(crate::runtime::ServerOverride::Relative {
-                strip_segments: 1u8,
+                server: "https://api.glomopay.com/api",
+                strip: &["v1"],
                 append: "",
             });
         {
@@ -415,6 +436,12 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
     /// Sets how many times this request may be retried, overriding the client's.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
@@ -443,7 +470,8 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
         );
         req = req
             .with_server(crate::runtime::ServerOverride::Relative {
-                strip_segments: 1u8,
+                server: "https://api.glomopay.com/api",
+                strip: &["v1"],
                 append: "",
             });
         req.options(&self.options);
@@ -519,6 +547,12 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
     /// Sets how many times this request may be retried, overriding the client's.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
@@ -551,7 +585,8 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
         );
         req = req
             .with_server(crate::runtime::ServerOverride::Relative {
-                strip_segments: 1u8,
+                server: "https://api.glomopay.com/api",
+                strip: &["v1"],
                 append: "",
             });
         {

@@ -228,6 +228,12 @@ impl<'a> GetRefunds<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
     /// Sets how many times this request may be retried, overriding the client's.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
@@ -298,29 +304,39 @@ impl<'a> GetRefunds<'a> {
     /// Streams every item across pages, starting at the page set on this builder (or the first),
     /// until the server reports no next page.
     ///
-    /// The walk pins `before` to the time of the first request (unless you set `before` or `after`) so that records created meanwhile do not shift items between pages.
+    /// Unless you set `before` or `after`, the pages after the first are pinned to `before` = the server's time when it answered the first page (its `Date` header, rounded up to the second), so that records created meanwhile do not shift items between pages. The server's clock is used, never this machine's.
     pub fn into_stream(
         self,
     ) -> crate::runtime::PageStream<'a, crate::models::Refund, GetRefundsError> {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
-        let mut this = self;
-        if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339());
-        }
-        let base = this;
+        let pin_wanted = self.before.is_none() && self.after.is_none();
+        let base = self;
         crate::runtime::PageStream::new(
             first,
-            move |page| {
+            move |page, pinned| {
                 let mut builder = base.clone();
                 builder.page = Some(i64::from(page));
+                if let Some(at) = pinned.filter(|_| pin_wanted) {
+                    builder.before = Some(at);
+                }
                 Box::pin(async move {
-                    let body = builder.send().await?;
+                    let response = builder.send_with_response().await?;
+                    let server_time = if pin_wanted {
+                        crate::runtime::pin_from_date(response.headers())
+                    } else {
+                        None
+                    };
+                    let body = response.into_inner();
                     let items = body.data.unwrap_or_default();
                     let next = body
                         .page_meta
                         .and_then(|m| m.next.flatten())
                         .and_then(|n| u32::try_from(n).ok());
-                    Ok((items, next))
+                    Ok(crate::runtime::Page {
+                        items,
+                        next,
+                        server_time,
+                    })
                 })
             },
         )
@@ -383,6 +399,12 @@ impl<'a> CreateRefund<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
     /// Sets how many times this request may be retried, overriding the client's.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
@@ -415,6 +437,25 @@ impl<'a> CreateRefund<'a> {
         }
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
+        if let Some(key) = raw
+            .retried_duplicate(400u16, Some("already exists for this request_id"))
+        {
+            let lookup = {
+                let mut lookup = crate::runtime::Request::new(
+                    reqwest::Method::GET,
+                    "/refunds",
+                    String::from("/refunds"),
+                );
+                lookup.query("request_id", &key);
+                lookup.options(&self.options);
+                Some(crate::runtime::DuplicateLookup {
+                    request: lookup,
+                    items_field: Some("data"),
+                    key_field: "request_id",
+                })
+            };
+            return self.client.recover_duplicate(raw, key, lookup).await;
+        }
         match raw.status().as_u16() {
             201u16 | 202u16 => raw.json(),
             400u16 => {
@@ -508,6 +549,12 @@ impl<'a> GetRefundById<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
     /// Sets how many times this request may be retried, overriding the client's.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
@@ -596,6 +643,12 @@ impl<'a> UpdateRfiRefund<'a> {
     /// Sets a timeout for this request only, overriding the client's.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
         self
     }
     /// Sets how many times this request may be retried, overriding the client's.
@@ -707,6 +760,12 @@ impl<'a> MockUpdateRefund<'a> {
     /// Sets a timeout for this request only, overriding the client's.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
         self
     }
     /// Sets how many times this request may be retried, overriding the client's.

@@ -268,6 +268,12 @@ impl<'a> GetSubscriptions<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
     /// Sets how many times this request may be retried, overriding the client's.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
@@ -338,7 +344,7 @@ impl<'a> GetSubscriptions<'a> {
     /// Streams every item across pages, starting at the page set on this builder (or the first),
     /// until the server reports no next page.
     ///
-    /// The walk pins `before` to the time of the first request (unless you set `before` or `after`) so that records created meanwhile do not shift items between pages.
+    /// Unless you set `before` or `after`, the pages after the first are pinned to `before` = the server's time when it answered the first page (its `Date` header, rounded up to the second), so that records created meanwhile do not shift items between pages. The server's clock is used, never this machine's.
     pub fn into_stream(
         self,
     ) -> crate::runtime::PageStream<
@@ -347,24 +353,34 @@ impl<'a> GetSubscriptions<'a> {
         GetSubscriptionsError,
     > {
         let first = self.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(1);
-        let mut this = self;
-        if this.before.is_none() && this.after.is_none() {
-            this.before = Some(crate::runtime::now_rfc3339());
-        }
-        let base = this;
+        let pin_wanted = self.before.is_none() && self.after.is_none();
+        let base = self;
         crate::runtime::PageStream::new(
             first,
-            move |page| {
+            move |page, pinned| {
                 let mut builder = base.clone();
                 builder.page = Some(i64::from(page));
+                if let Some(at) = pinned.filter(|_| pin_wanted) {
+                    builder.before = Some(at);
+                }
                 Box::pin(async move {
-                    let body = builder.send().await?;
+                    let response = builder.send_with_response().await?;
+                    let server_time = if pin_wanted {
+                        crate::runtime::pin_from_date(response.headers())
+                    } else {
+                        None
+                    };
+                    let body = response.into_inner();
                     let items = body.data.unwrap_or_default();
                     let next = body
                         .page_meta
                         .and_then(|m| m.next.flatten())
                         .and_then(|n| u32::try_from(n).ok());
-                    Ok((items, next))
+                    Ok(crate::runtime::Page {
+                        items,
+                        next,
+                        server_time,
+                    })
                 })
             },
         )
@@ -423,6 +439,12 @@ impl<'a> CreateSubscription<'a> {
     /// Sets a timeout for this request only, overriding the client's.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
         self
     }
     /// Sets how many times this request may be retried, overriding the client's.
@@ -525,6 +547,12 @@ impl<'a> GetSubscriptionById<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
     /// Sets how many times this request may be retried, overriding the client's.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
@@ -615,6 +643,12 @@ impl<'a> PauseSubscription<'a> {
     /// Sets a timeout for this request only, overriding the client's.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
         self
     }
     /// Sets how many times this request may be retried, overriding the client's.
@@ -725,6 +759,12 @@ impl<'a> ResumeSubscription<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
     /// Sets how many times this request may be retried, overriding the client's.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
@@ -831,6 +871,12 @@ impl<'a> CancelSubscription<'a> {
     /// Sets a timeout for this request only, overriding the client's.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
         self
     }
     /// Sets how many times this request may be retried, overriding the client's.
@@ -940,6 +986,12 @@ impl<'a> UpdateNextPaymentDate<'a> {
     /// Sets a timeout for this request only, overriding the client's.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
         self
     }
     /// Sets how many times this request may be retried, overriding the client's.

@@ -165,10 +165,9 @@ fn status(s: StatusMatch) -> String {
 
 fn server(s: &ir::ServerOverride) -> String {
     match s {
-        ir::ServerOverride::Relative {
-            strip_segments,
-            append,
-        } => format!("base URL minus {strip_segments} segment(s) + `{append}`"),
+        ir::ServerOverride::Relative { strip, append, .. } => {
+            format!("base URL minus {} segment(s) + `{append}`", strip.len())
+        }
         ir::ServerOverride::Absolute(url) => url.clone(),
     }
 }

@@ -288,6 +288,17 @@ fn config_rs(api: &Api) -> TokenStream {
         };
         quote! { #doc #default #n, }
     });
+    // Every server an operation overrides, once each, for the client to resolve
+    // against its base URL when it is built.
+    let mut overrides: Vec<&crate::ir::ServerOverride> = Vec::new();
+    for op in api.resources.iter().flat_map(|r| &r.operations) {
+        if let Some(s) = &op.server {
+            if !overrides.contains(&s) {
+                overrides.push(s);
+            }
+        }
+    }
+    let overrides = overrides.into_iter().map(super::operations::server_tokens);
     let urls = envs.iter().map(|e| {
         let n = ident(&e.name);
         let u = &e.url;
@@ -310,6 +321,8 @@ fn config_rs(api: &Api) -> TokenStream {
         pub(crate) const AUTH_HEADER: &str = #auth_header;
         /// Text sent before the API key in [`AUTH_HEADER`] (`Bearer ` for bearer auth).
         pub(crate) const AUTH_PREFIX: &str = #auth_prefix;
+        /// The servers that some operations use instead of the root server.
+        pub(crate) const SERVER_OVERRIDES: &[crate::runtime::ServerOverride] = &[#(#overrides),*];
 
         /// Where the API is deployed. The first variant is the default.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -364,7 +377,7 @@ fn lib_rs(has_examples: bool, has_operations: bool) -> TokenStream {
 
         pub use config::Environment;
         pub use runtime::{
-            ApiError, BuildError, Client, ClientBuilder, DecodeError, Error, FilePart, PageStream, RequestOptions,
+            ApiError, BuildError, Client, ClientBuilder, DecodeError, DuplicateError, DuplicateReason, Error, FilePart, PageStream, RequestOptions,
             Response, ValidationError,
         };
     }

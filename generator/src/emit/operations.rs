@@ -374,6 +374,13 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 self
             }
 
+            /// Sets the longest this call may take, attempts, waits between retries and
+            /// `Retry-After` together, overriding the client's deadline.
+            pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+                self.options = self.options.deadline(deadline);
+                self
+            }
+
             /// Sets how many times this request may be retried, overriding the client's.
             pub fn max_retries(mut self, retries: u32) -> Self {
                 self.options = self.options.max_retries(retries);
@@ -468,18 +475,7 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote!(format!(#fmt, #(#fmt_args),*))
     };
-    let server = match &op.server {
-        None => TokenStream::new(),
-        Some(ServerOverride::Relative {
-            strip_segments,
-            append,
-        }) => quote! {
-            req = req.with_server(crate::runtime::ServerOverride::Relative { strip_segments: #strip_segments, append: #append });
-        },
-        Some(ServerOverride::Absolute(url)) => quote! {
-            req = req.with_server(crate::runtime::ServerOverride::Absolute(#url));
-        },
-    };
+    let server = with_server(op.server.as_ref(), quote!(req));
     let mut mutations: Vec<TokenStream> = Vec::new();
     for p in &op.params {
         let n = ident(&p.name);
@@ -532,6 +528,7 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     let error = ident(&op.error_name);
+    let duplicate = duplicate_recovery(op);
     // Each arm with the status it matches: exact codes must come before ranges, and
     // the catch-all last.
     let mut arms: Vec<(StatusMatch, TokenStream)> = Vec::new();
@@ -616,8 +613,71 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
         #(#mutations)*
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
+        #duplicate
         match raw.status().as_u16() {
             #(#arms)*
+        }
+    }
+}
+
+/// Points the request in `var` at the operation's server, if it has its own.
+fn with_server(server: Option<&ServerOverride>, var: TokenStream) -> TokenStream {
+    match server {
+        None => TokenStream::new(),
+        Some(s) => {
+            let s = server_tokens(s);
+            quote!(#var = #var.with_server(#s);)
+        }
+    }
+}
+
+/// The runtime's description of a server override.
+pub(crate) fn server_tokens(server: &ServerOverride) -> TokenStream {
+    match server {
+        ServerOverride::Relative { url, strip, append } => quote! {
+            crate::runtime::ServerOverride::Relative { server: #url, strip: &[#(#strip),*], append: #append }
+        },
+        ServerOverride::Absolute(url) => quote! {
+            crate::runtime::ServerOverride::Absolute(#url)
+        },
+    }
+}
+
+/// When the call was retried and the answer is the API's duplicate-request error, an
+/// earlier attempt went through: look the resource up (or report that it may exist).
+fn duplicate_recovery(op: &Operation) -> TokenStream {
+    let Some(d) = &op.duplicate else {
+        return TokenStream::new();
+    };
+    let status = d.status;
+    let contains = match &d.body_contains {
+        Some(text) => quote!(Some(#text)),
+        None => quote!(None),
+    };
+    let lookup = match &d.lookup {
+        None => quote!(None),
+        Some(l) => {
+            let path = &l.path;
+            let param = &l.param;
+            let server = with_server(l.server.as_ref(), quote!(lookup));
+            let items = match &l.items_field {
+                Some(f) => quote!(Some(#f)),
+                None => quote!(None),
+            };
+            let key_field = &d.key_field;
+            quote! {{
+                let mut lookup = crate::runtime::Request::new(reqwest::Method::GET, #path, String::from(#path));
+                #server
+                lookup.query(#param, &key);
+                lookup.options(&self.options);
+                Some(crate::runtime::DuplicateLookup { request: lookup, items_field: #items, key_field: #key_field })
+            }}
+        }
+    };
+    quote! {
+        if let Some(key) = raw.retried_duplicate(#status, #contains) {
+            let lookup = #lookup;
+            return self.client.recover_duplicate(raw, key, lookup).await;
         }
     }
 }
@@ -664,35 +724,43 @@ fn pagination(op: &Operation) -> TokenStream {
         TypeRef::I32 => quote!(builder.#page = Some(i32::try_from(page).unwrap_or(i32::MAX));),
         _ => quote!(builder.#page = Some(i64::from(page));),
     };
-    let pin = match &p.pin_param {
+    // The window is pinned to the server's time from the first page's `Date`
+    // header, applied to every later page, unless the caller chose a window.
+    let (pin_wanted, apply_pin, server_time) = match &p.pin_param {
         Some(pin) => {
             let pin_i = ident(pin);
             let is_string = op
                 .params
                 .iter()
                 .any(|q| &q.name == pin && q.ty == TypeRef::String);
-            let now = if is_string {
-                quote!(crate::runtime::now_rfc3339())
+            let value = if is_string {
+                quote!(at)
             } else {
-                quote!(crate::runtime::now_rfc3339().into())
+                quote!(at.into())
             };
             let unless = p.pin_unless.iter().filter(|u| *u != pin).map(|u| {
                 let u = ident(u);
-                quote!(&& this.#u.is_none())
+                quote!(&& self.#u.is_none())
             });
-            quote! {
-                let mut this = self;
-                if this.#pin_i.is_none() #(#unless)* {
-                    this.#pin_i = Some(#now);
-                }
-                let base = this;
-            }
+            (
+                quote!(let pin_wanted = self.#pin_i.is_none() #(#unless)*;),
+                quote! {
+                    if let Some(at) = pinned.filter(|_| pin_wanted) {
+                        builder.#pin_i = Some(#value);
+                    }
+                },
+                quote!(if pin_wanted {
+                    crate::runtime::pin_from_date(response.headers())
+                } else {
+                    None
+                }),
+            )
         }
-        None => quote!(let base = self;),
+        None => (TokenStream::new(), quote!(let _ = pinned;), quote!(None)),
     };
     let pin_doc = match &p.pin_param {
         Some(pin) => format!(
-            "\n\nThe walk pins `{pin}` to the time of the first request (unless you set {}) so that records created meanwhile do not shift items between pages.",
+            "\n\nUnless you set {}, the pages after the first are pinned to `{pin}` = the server's time when it answered the first page (its `Date` header, rounded up to the second), so that records created meanwhile do not shift items between pages. The server's clock is used, never this machine's.",
             std::iter::once(pin.clone())
                 .chain(p.pin_unless.iter().filter(|u| *u != pin).cloned())
                 .map(|s| format!("`{s}`"))
@@ -708,15 +776,19 @@ fn pagination(op: &Operation) -> TokenStream {
         #stream_doc
         pub fn into_stream(self) -> crate::runtime::PageStream<'a, #item, #error> {
             let first = #first_page;
-            #pin
-            crate::runtime::PageStream::new(first, move |page| {
+            #pin_wanted
+            let base = self;
+            crate::runtime::PageStream::new(first, move |page, pinned| {
                 let mut builder = base.clone();
                 #set_page
+                #apply_pin
                 Box::pin(async move {
-                    let body = builder.send().await?;
+                    let response = builder.send_with_response().await?;
+                    let server_time = #server_time;
+                    let body = response.into_inner();
                     let items = #items_expr.unwrap_or_default();
                     let next = #meta_expr.and_then(|m| #next_expr).and_then(|n| u32::try_from(n).ok());
-                    Ok((items, next))
+                    Ok(crate::runtime::Page { items, next, server_time })
                 })
             })
         }

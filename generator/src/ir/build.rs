@@ -7,11 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::OpenAPI;
 
 use super::names::type_name;
+use super::operations::TaggedOperation;
 use super::operations::{build_operations, group};
 use super::types::TypeBuilder;
 use super::{
-    Api, ApiInfo, Auth, ClientSettings, Environment, Feature, Operation, Pagination, ParamLocation,
-    Servers, TypeDef, TypeKind, TypeRef,
+    Api, ApiInfo, Auth, ClientSettings, DuplicateLookup, DuplicateRecovery, Environment, Feature,
+    Method, Operation, Pagination, ParamLocation, Servers, TypeDef, TypeKind, TypeRef,
 };
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
@@ -58,6 +59,7 @@ pub fn build(
             }
         }
     }
+    resolve_duplicates(&mut ops, config, &mut diags);
     let returns_list = |op: &Operation| {
         op.pagination.is_some()
             || op
@@ -832,6 +834,127 @@ fn field_of<'t>(
 }
 
 /// Matches an operation against the configured page-number pagination shape.
+/// Attaches the config's `idempotency.duplicates` rules to their operations, checking
+/// each against the document: the operation exists and sends the key, it has one
+/// success type, and the lookup is a `GET` list with the key as a query filter.
+fn resolve_duplicates(ops: &mut [TaggedOperation], config: &Config, diags: &mut Vec<Diagnostic>) {
+    let Some(idem) = &config.idempotency else {
+        return;
+    };
+    for (id, rule) in &idem.duplicates {
+        let at = format!(
+            "config#/idempotency/duplicates/{}",
+            crate::diag::escape_token(id)
+        );
+        let mut fail = |message: String| diags.push(Diagnostic::error(at.clone(), message));
+        let Some(index) = ops.iter().position(|o| &o.op.id == id) else {
+            fail(format!(
+                "config `idempotency.duplicates`: unknown operationId `{id}`"
+            ));
+            continue;
+        };
+        let op = &ops[index].op;
+        let Some(key_field) = op.body.as_ref().and_then(|b| b.idempotency_field.clone()) else {
+            fail(format!(
+                "config `idempotency.duplicates.{id}`: the operation's request body has no `{}` field, so it sends no idempotency key",
+                idem.body_field
+            ));
+            continue;
+        };
+        let successes: Vec<_> = op.responses.iter().filter(|r| r.success).collect();
+        let single = successes.first().and_then(|r| r.ty.as_ref()).is_some()
+            && successes.iter().all(|r| r.ty == successes[0].ty);
+        if !single {
+            fail(format!(
+                "config `idempotency.duplicates.{id}`: the operation must have one JSON success type to return the looked-up resource as"
+            ));
+            continue;
+        }
+        if !(100..=599).contains(&rule.status) {
+            fail(format!(
+                "config `idempotency.duplicates.{id}.status`: {} is not an HTTP status",
+                rule.status
+            ));
+            continue;
+        }
+        let lookup = match &rule.lookup {
+            None => None,
+            Some(l) => match duplicate_lookup(ops, config, l, &key_field, op.feature.as_deref()) {
+                Ok(lookup) => Some(lookup),
+                Err(message) => {
+                    fail(format!(
+                        "config `idempotency.duplicates.{id}.lookup`: {message}"
+                    ));
+                    continue;
+                }
+            },
+        };
+        ops[index].op.duplicate = Some(DuplicateRecovery {
+            status: rule.status,
+            body_contains: rule.body_contains.clone().filter(|s| !s.is_empty()),
+            key_field,
+            lookup,
+        });
+    }
+}
+
+fn duplicate_lookup(
+    ops: &[TaggedOperation],
+    config: &Config,
+    l: &crate::config::DuplicateLookupConfig,
+    key_field: &str,
+    feature: Option<&str>,
+) -> Result<DuplicateLookup, String> {
+    let target = &l.operation;
+    let op = ops
+        .iter()
+        .map(|o| &o.op)
+        .find(|o| &o.id == target)
+        .ok_or_else(|| format!("unknown operationId `{target}`"))?;
+    if op.method != Method::Get {
+        return Err(format!("`{target}` is not a GET operation"));
+    }
+    let param = l.param.clone().unwrap_or_else(|| key_field.to_string());
+    if !op
+        .params
+        .iter()
+        .any(|p| p.location == ParamLocation::Query && p.wire == param)
+    {
+        return Err(format!("`{target}` has no query parameter `{param}`"));
+    }
+    if let Some(p) = op.params.iter().find(|p| p.required && p.wire != param) {
+        return Err(format!(
+            "`{target}` needs the parameter `{}`, which a lookup cannot fill in",
+            p.wire
+        ));
+    }
+    if op.feature.is_some() && op.feature.as_deref() != feature {
+        return Err(format!(
+            "`{target}` exists only behind a cargo feature the operation does not need"
+        ));
+    }
+    let items_field = if op.pagination.is_some() {
+        config.pagination.as_ref().map(|p| p.items_field.clone())
+    } else if op
+        .responses
+        .iter()
+        .any(|r| r.success && matches!(r.ty, Some(TypeRef::Vec(_))))
+    {
+        None
+    } else {
+        return Err(format!(
+            "`{target}` does not return a list (an array, or the configured paginated shape)"
+        ));
+    };
+    Ok(DuplicateLookup {
+        operation: target.clone(),
+        path: op.path.clone(),
+        server: op.server.clone(),
+        param,
+        items_field,
+    })
+}
+
 fn detect_pagination(
     op: &Operation,
     types: &BTreeMap<String, TypeDef>,
@@ -1077,6 +1200,138 @@ components:
             let errs = errors(config);
             assert_eq!(errs.len(), 1, "{config:?}: {errs:?}");
             assert!(errs[0].contains("config `sibling_tags`"), "{errs:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod duplicate_tests {
+    use crate::config::Config;
+
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: { title: T, version: "1" }
+servers: [{ url: "https://h.example/api/v1" }]
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                request_id: { type: string }
+                name: { type: string }
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Thing" }
+    get:
+      operationId: listThings
+      parameters:
+        - { in: query, name: request_id, schema: { type: string } }
+      responses:
+        "200":
+          description: list
+          content:
+            application/json:
+              schema: { type: array, items: { $ref: "#/components/schemas/Thing" } }
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters:
+        - { in: path, name: id, required: true, schema: { type: string } }
+      responses:
+        "200":
+          description: one
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Thing" }
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        id: { type: string }
+        request_id: { type: string }
+"##;
+
+    fn config(duplicates: &str) -> Config {
+        let text = format!("idempotency:\n  body_field: request_id\n  duplicates:\n{duplicates}");
+        Config::from_yaml(&text).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    fn errors(duplicates: &str) -> Vec<String> {
+        match crate::build_ir(SPEC, "t.yaml", &config(duplicates)) {
+            Ok(_) => Vec::new(),
+            Err(diags) => diags.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn duplicate_rules_attach_to_their_operation() {
+        let cfg = config("    createThing: { status: 409, lookup: { operation: listThings } }\n");
+        let (api, _) =
+            crate::build_ir(SPEC, "t.yaml", &cfg).unwrap_or_else(|e| unreachable!("{e:?}"));
+        let op = api
+            .resources
+            .iter()
+            .flat_map(|r| &r.operations)
+            .find(|o| o.id == "createThing");
+        let rule = op.and_then(|o| o.duplicate.clone());
+        let rule = rule.unwrap_or_else(|| unreachable!("no rule attached"));
+        assert_eq!(rule.status, 409);
+        assert_eq!(rule.key_field, "request_id");
+        let lookup = rule.lookup.unwrap_or_else(|| unreachable!("no lookup"));
+        assert_eq!(
+            (lookup.path.as_str(), lookup.param.as_str()),
+            ("/things", "request_id")
+        );
+        assert_eq!(lookup.items_field, None, "the body is the array");
+    }
+
+    #[test]
+    fn bad_duplicate_rules_are_clear_errors() {
+        let cases = [
+            (
+                "    createThnig: { status: 409 }\n",
+                "unknown operationId `createThnig`",
+            ),
+            (
+                "    createThing: { status: 409, lookup: { operation: listThigns } }\n",
+                "unknown operationId `listThigns`",
+            ),
+            (
+                "    listThings: { status: 409 }\n",
+                "sends no idempotency key",
+            ),
+            (
+                "    createThing: { status: 409, lookup: { operation: getThing } }\n",
+                "has no query parameter `request_id`",
+            ),
+            (
+                "    createThing: { status: 409, lookup: { operation: createThing } }\n",
+                "is not a GET operation",
+            ),
+            (
+                "    createThing: { status: 409, lookup: { operation: listThings, param: rid } }\n",
+                "has no query parameter `rid`",
+            ),
+            ("    createThing: { status: 42 }\n", "not an HTTP status"),
+        ];
+        for (rule, expected) in cases {
+            let errors = errors(rule);
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.contains(expected) && e.contains("config#/idempotency/duplicates/")),
+                "{rule}: {errors:?}"
+            );
         }
     }
 }

@@ -402,10 +402,13 @@ impl Method {
 /// Where an operation's base URL differs from the root server.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub enum ServerOverride {
-    /// Same origin: drop trailing path segments of the base URL, then append a path.
+    /// Same origin: the root server's trailing path segments `strip` are replaced
+    /// by `append` (`https://h/api/v1` -> `https://h/api` strips `v1`).
     Relative {
-        /// Segments removed from the client's base URL.
-        strip_segments: u8,
+        /// The server URL as the spec writes it (names the server to users).
+        url: String,
+        /// Trailing path segments of the root server that this server lacks.
+        strip: Vec<String>,
         /// Path appended after stripping (may be empty).
         append: String,
     },
@@ -450,6 +453,40 @@ pub struct Operation {
     pub feature: Option<String>,
     /// Sends credentials.
     pub authenticated: bool,
+    /// What a retried call does with the API's duplicate-request answer (from the
+    /// config's `idempotency.duplicates`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<DuplicateRecovery>,
+}
+
+/// How the API answers a repeated idempotency key, and how to find what the first
+/// request created.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DuplicateRecovery {
+    /// Status of the duplicate answer.
+    pub status: u16,
+    /// Text the answer's body must also contain.
+    pub body_contains: Option<String>,
+    /// Wire name of the body field carrying the key.
+    pub key_field: String,
+    /// The list operation that finds the resource by key, if there is one.
+    pub lookup: Option<DuplicateLookup>,
+}
+
+/// A `GET` list operation filtered by the idempotency key.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DuplicateLookup {
+    /// Its operationId.
+    pub operation: String,
+    /// Its path (no path parameters).
+    pub path: String,
+    /// Its server override, if any.
+    pub server: Option<ServerOverride>,
+    /// Wire name of the query parameter filtering by key.
+    pub param: String,
+    /// Wire name of the response property holding the items; `None` when the body is
+    /// the array itself.
+    pub items_field: Option<String>,
 }
 
 /// Parameter location.

@@ -114,6 +114,7 @@ pub fn build_operations(
                     pagination: None,
                     feature,
                     authenticated,
+                    duplicate: None,
                     id,
                 },
             });
@@ -182,7 +183,7 @@ pub fn server_override(root: Option<&str>, op: &str) -> Option<ServerOverride> {
         .zip(&op_path)
         .take_while(|(a, b)| a == b)
         .count();
-    let strip = u8::try_from(root_path.len() - common).unwrap_or(u8::MAX);
+    let strip = root_path[common..].to_vec();
     let rest = &op_path[common..];
     let append = if rest.is_empty() {
         String::new()
@@ -190,7 +191,8 @@ pub fn server_override(root: Option<&str>, op: &str) -> Option<ServerOverride> {
         format!("/{}", rest.join("/"))
     };
     Some(ServerOverride::Relative {
-        strip_segments: strip,
+        url: op.trim_end_matches('/').to_string(),
+        strip,
         append,
     })
 }
@@ -631,14 +633,16 @@ mod tests {
         assert_eq!(
             server_override(Some("https://h.com/api/v1"), "https://h.com/api"),
             Some(ServerOverride::Relative {
-                strip_segments: 1,
+                url: "https://h.com/api".into(),
+                strip: vec!["v1".into()],
                 append: String::new()
             })
         );
         assert_eq!(
             server_override(Some("https://h.com/api/v1"), "https://h.com/api/v2"),
             Some(ServerOverride::Relative {
-                strip_segments: 1,
+                url: "https://h.com/api/v2".into(),
+                strip: vec!["v1".into()],
                 append: "/v2".into()
             })
         );

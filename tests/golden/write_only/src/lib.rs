@@ -13,6 +13,7 @@ pub mod runtime;
 pub mod contract;
 pub use config::Environment;
 pub use runtime::{
-    ApiError, BuildError, Client, ClientBuilder, DecodeError, Error, FilePart,
-    PageStream, RequestOptions, Response, ValidationError,
+    ApiError, BuildError, Client, ClientBuilder, DecodeError, DuplicateError,
+    DuplicateReason, Error, FilePart, PageStream, RequestOptions, Response,
+    ValidationError,
 };

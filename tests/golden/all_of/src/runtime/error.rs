@@ -50,6 +50,11 @@ pub enum Error<E> {
     /// key over plain `http://` to a non-loopback host).
     #[error(transparent)]
     Config(#[from] BuildError),
+    /// The client retried the request and the API answered that a request with
+    /// its idempotency key already exists, but the resource could not be looked
+    /// up: the first attempt may have succeeded.
+    #[error(transparent)]
+    Duplicate(#[from] DuplicateError),
 }
 
 impl<E> Error<E> {
@@ -58,6 +63,7 @@ impl<E> Error<E> {
         match self {
             Self::Api(e) => Some(e.status()),
             Self::Decode(e) => Some(e.status()),
+            Self::Duplicate(e) => Some(e.status()),
             _ => None,
         }
     }
@@ -68,6 +74,7 @@ impl<E> Error<E> {
         match self {
             Self::Api(e) => e.request_id(),
             Self::Decode(e) => e.request_id(),
+            Self::Duplicate(e) => e.request_id(),
             _ => None,
         }
     }
@@ -84,6 +91,7 @@ impl<E> Error<E> {
             Self::Api(e) => e.idempotency_key(),
             Self::Transport(e) => e.idempotency_key(),
             Self::Timeout(e) => e.idempotency_key(),
+            Self::Duplicate(e) => Some(e.idempotency_key()),
             _ => None,
         }
     }
@@ -114,19 +122,15 @@ impl<E> Error<E> {
         matches!(self, Self::Timeout(_))
     }
 
-    /// Whether the failure looks transient: no response arrived, or the status
-    /// was 408, 429 or 5xx. The client has already retried such failures when
-    /// the request was safe to repeat; this tells the caller whether trying again
-    /// later could succeed.
+    /// Whether the failure looks transient: exactly the failures the client's
+    /// retry policy retries. No response arrived (connection failure, timeout),
+    /// or the status was 408, 429, 500, 502, 503 or 504. The client has already
+    /// retried such failures when the request was safe to repeat; this tells the
+    /// caller whether trying again later could succeed.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport(_) | Self::Timeout(_) => true,
-            Self::Api(e) => {
-                let s = e.status();
-                s == StatusCode::REQUEST_TIMEOUT
-                    || s == StatusCode::TOO_MANY_REQUESTS
-                    || s.is_server_error()
-            }
+            Self::Api(e) => super::retry::is_retryable_status(e.status()),
             _ => false,
         }
     }
@@ -141,6 +145,7 @@ impl<E> Error<E> {
             Self::Encode(e) => Error::Encode(e),
             Self::Validation(e) => Error::Validation(e),
             Self::Config(e) => Error::Config(e),
+            Self::Duplicate(e) => Error::Duplicate(e),
         }
     }
 }
@@ -410,16 +415,21 @@ impl TransportError {
     }
 }
 
-/// No response was received before the per-attempt timeout.
+/// No response was received before the per-attempt timeout, or before the
+/// call's overall deadline.
 ///
 /// For a request that is not safe to retry the server may still have acted on
 /// it: check before sending it again.
 #[derive(Debug, thiserror::Error)]
-#[error("request timed out after {timeout:?} ({attempts} attempt(s))")]
+#[error("{}", match deadline {
+    Some(d) => format!("the call's deadline of {d:?} passed ({attempts} attempt(s))"),
+    None => format!("request timed out after {timeout:?} ({attempts} attempt(s))"),
+})]
 pub struct TimeoutError {
     timeout: Duration,
     attempts: u32,
     idempotency_key: Option<String>,
+    deadline: Option<Duration>,
 }
 
 impl TimeoutError {
@@ -428,7 +438,20 @@ impl TimeoutError {
             timeout,
             attempts,
             idempotency_key,
+            deadline: None,
         }
+    }
+
+    /// Marks the timeout as the call's overall deadline passing.
+    pub(crate) fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The call's overall deadline, when that is what ran out (rather than
+    /// the timeout of one attempt).
+    pub fn deadline(&self) -> Option<Duration> {
+        self.deadline
     }
 
     /// The idempotency key the request carried in its body, if any; see
@@ -445,6 +468,111 @@ impl TimeoutError {
     /// How many attempts were made, retries included.
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+}
+
+/// A retried request was answered as a duplicate of an earlier attempt, and the
+/// resource that attempt created could not be looked up.
+///
+/// The first attempt may well have succeeded (money may have moved): find the
+/// resource by [`idempotency_key`](Self::idempotency_key) before creating it again,
+/// or send it again with the same key.
+#[derive(thiserror::Error)]
+#[error("the API answered a retry as a duplicate of an earlier attempt with idempotency key `{}` (HTTP {}, attempt {}): the first attempt may have succeeded, so look it up by this key before creating it again; {}", .inner.key, .inner.status, .inner.attempts, .inner.reason)]
+pub struct DuplicateError {
+    // Boxed so that `Result<T, Error<E>>` stays small on the success path.
+    inner: Box<DuplicateErrorInner>,
+}
+
+struct DuplicateErrorInner {
+    key: String,
+    attempts: u32,
+    status: StatusCode,
+    body: Vec<u8>,
+    request_id: Option<String>,
+    reason: DuplicateReason,
+}
+
+/// Why a duplicate answer could not be resolved into the existing resource.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DuplicateReason {
+    /// The API offers no lookup by idempotency key for this operation.
+    #[error("the API offers no lookup by this key")]
+    NoLookup,
+    /// The lookup request failed.
+    #[error("the lookup by this key failed: {0}")]
+    LookupFailed(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The lookup found no resource with this key (yet).
+    #[error("the lookup by this key found nothing")]
+    NotFound,
+    /// The lookup returned several resources, none of which provably has this key.
+    #[error("the lookup by this key returned {0} candidates")]
+    Ambiguous(usize),
+}
+
+impl DuplicateError {
+    pub(crate) fn new(
+        key: String,
+        attempts: u32,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: Vec<u8>,
+        reason: DuplicateReason,
+    ) -> Self {
+        Self {
+            inner: Box::new(DuplicateErrorInner {
+                key,
+                attempts,
+                status,
+                body,
+                request_id: super::response::request_id_from(headers),
+                reason,
+            }),
+        }
+    }
+
+    /// The idempotency key the request carried on every attempt.
+    pub fn idempotency_key(&self) -> &str {
+        &self.inner.key
+    }
+
+    /// Which attempt got the duplicate answer.
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
+    /// The status of the duplicate answer.
+    pub fn status(&self) -> StatusCode {
+        self.inner.status
+    }
+
+    /// The raw body of the duplicate answer.
+    pub fn body(&self) -> &[u8] {
+        &self.inner.body
+    }
+
+    /// The server's request id of the duplicate answer, if it carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+
+    /// Why the resource could not be looked up.
+    pub fn reason(&self) -> &DuplicateReason {
+        &self.inner.reason
+    }
+}
+
+impl fmt::Debug for DuplicateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DuplicateError")
+            .field("idempotency_key", &self.idempotency_key())
+            .field("attempts", &self.attempts())
+            .field("status", &self.status())
+            .field("request_id", &self.request_id())
+            .field("reason", self.reason())
+            .field("body_len", &self.body().len())
+            .finish()
     }
 }
 
@@ -614,6 +742,29 @@ pub enum BuildError {
     InsecureBaseUrl {
         /// The offending URL.
         url: String,
+    },
+    /// The base URL does not show where the operations on another server of
+    /// the API live (such as a sibling `/v2` mount), so they could only be sent
+    /// to a guessed URL. Give that server's URL with `ClientBuilder::server_url`,
+    /// or use a base URL ending in the root server's path.
+    #[error(
+        "cannot derive the URL of the server `{server}` from the base URL `{base_url}`, which does not end in `/{}`; give it with `ClientBuilder::server_url(\"{server}\", ...)`",
+        .expected_suffix.join("/")
+    )]
+    UnresolvedServer {
+        /// The server as the API description writes it.
+        server: &'static str,
+        /// The client's base URL.
+        base_url: String,
+        /// The path segments the base URL would have to end in.
+        expected_suffix: &'static [&'static str],
+    },
+    /// `ClientBuilder::server_url` named a server the API description does
+    /// not use for any operation.
+    #[error("`{server}` is not a server any operation of this API uses instead of the base URL")]
+    UnknownServer {
+        /// The server as given.
+        server: String,
     },
     /// An environment variable is set but is not valid Unicode.
     #[error("environment variable {var} is not valid Unicode")]

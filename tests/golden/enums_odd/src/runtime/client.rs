@@ -14,7 +14,7 @@ use reqwest::Url;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
 use tracing::Instrument as _;
 
-use super::base_url::{is_insecure_for_credentials, parse_base_url};
+use super::base_url::{Servers, is_insecure_for_credentials, parse_base_url, server_base};
 use super::error::{BuildError, EncodeError, SendError, TimeoutError, TransportError};
 use super::random::unit_f64;
 use super::request::{Prepared, PreparedBody, Request};
@@ -45,9 +45,11 @@ fn redacted(present: bool) -> &'static dyn fmt::Debug {
 pub struct ClientBuilder {
     api_key: Option<String>,
     base_url: Option<String>,
+    server_urls: Vec<(String, String)>,
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    deadline: Option<Duration>,
     user_agent_suffix: Option<String>,
     http_client: Option<reqwest::Client>,
 }
@@ -66,9 +68,11 @@ impl ClientBuilder {
         Self {
             api_key: None,
             base_url: None,
+            server_urls: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
+            deadline: None,
             user_agent_suffix: None,
             http_client: None,
         }
@@ -99,11 +103,39 @@ impl ClientBuilder {
         self
     }
 
+    /// Where the operations that the API description places on another server
+    /// than the root one go, for a [`base_url`](Self::base_url) they cannot be
+    /// derived from. `server` is that server's URL as the description writes
+    /// it (the operation docs name it); `url` is where to send its operations.
+    ///
+    /// Such servers are derived from a base URL that ends in the root server's
+    /// path (a proxy at `https://gateway.internal/glomo/api/v1`, say) and from a
+    /// local mock server's root; for any other base URL, [`build`](Self::build)
+    /// fails unless each is given here, rather than guess a URL.
+    #[must_use]
+    pub fn server_url(mut self, server: impl Into<String>, url: impl Into<String>) -> Self {
+        self.server_urls.push((server.into(), url.into()));
+        self
+    }
+
     /// The timeout of each attempt: connecting, sending, and reading the whole
     /// response. Retries get a fresh timeout each.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The longest a whole call may take: every attempt, the waits between
+    /// retries and any `Retry-After` together (default: no limit beyond the
+    /// per-attempt [`timeout`](Self::timeout) times the attempts).
+    ///
+    /// Each attempt's timeout is cut to the time left; a retry whose wait would
+    /// end past the deadline is not made, and the call ends at once with the
+    /// last error (a `Retry-After` longer than the time left included).
+    #[must_use]
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -211,6 +243,24 @@ impl ClientBuilder {
                 url: base_url.to_string(),
             });
         }
+        let mut given = Vec::with_capacity(self.server_urls.len());
+        for (server, url) in &self.server_urls {
+            let server = server.trim().trim_end_matches('/');
+            if !config::SERVER_OVERRIDES.iter().any(|o| o.server() == server) {
+                return Err(BuildError::UnknownServer {
+                    server: server.to_owned(),
+                });
+            }
+            given.push((server.to_owned(), parse_base_url(url)?));
+        }
+        let overrides = config::SERVER_OVERRIDES
+            .iter()
+            .map(|o| Ok((o.server(), server_base(&base_url, o, &given)?)))
+            .collect::<Result<Vec<_>, BuildError>>()?;
+        let servers = Servers {
+            base: base_url.clone(),
+            overrides,
+        };
         let mut user_agent = format!("{}/{} (rust)", config::SDK_NAME, config::SDK_VERSION);
         if let Some(suffix) = self.user_agent_suffix.as_deref().map(str::trim) {
             if !suffix.is_empty() {
@@ -231,10 +281,12 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                servers,
                 api_key: RwLock::new(api_key),
                 user_agent,
                 timeout: self.timeout,
                 retry: self.retry,
+                deadline: self.deadline,
             }),
         })
     }
@@ -245,9 +297,11 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("api_key", redacted(self.api_key.is_some()))
             .field("base_url", &self.base_url)
+            .field("server_urls", &self.server_urls)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("deadline", &self.deadline)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("http_client", &self.http_client.is_some())
             .finish()
@@ -285,10 +339,12 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: Url,
+    servers: Servers,
     api_key: RwLock<Option<HeaderValue>>,
     user_agent: HeaderValue,
     timeout: Duration,
     retry: RetryPolicy,
+    deadline: Option<Duration>,
 }
 
 impl Client {
@@ -352,7 +408,7 @@ impl Client {
     pub(crate) async fn execute(&self, req: Request) -> Result<RawResponse, SendError> {
         let method = req.method().clone();
         let path = req.path_template();
-        let prepared = req.prepare(&self.inner.base_url)?;
+        let prepared = req.prepare(&self.inner.servers)?;
         // INFO, not DEBUG: the retry events are INFO and must carry the method
         // and path of their request when only INFO is enabled.
         let span = tracing::info_span!(
@@ -368,18 +424,41 @@ impl Client {
         let inner = &*self.inner;
         let max_retries = p.options.max_retries.unwrap_or(inner.retry.max_retries);
         let timeout = p.options.timeout.unwrap_or(inner.timeout);
+        let deadline = p
+            .options
+            .deadline
+            .or(inner.deadline)
+            .map(|d| Deadline::new(d, Instant::now()));
         let key = || p.idempotency_key.clone();
         let mut retry: u32 = 0;
+        // Whether an earlier attempt may have reached the server and acted: it got
+        // no response, or a 5xx. A 408 or 429 means the request was not processed.
+        let mut earlier_may_have_acted = false;
         loop {
             let attempt = retry.saturating_add(1);
             let request = self.build_attempt(&p)?;
+            // Each attempt gets its own timeout, cut short by the call's deadline.
+            let attempt_timeout = match &deadline {
+                Some(d) => timeout.min(d.remaining(Instant::now())),
+                None => timeout,
+            };
+            let deadline_cut = attempt_timeout < timeout;
             let started = Instant::now();
-            let outcome = tokio::time::timeout(timeout, send(&inner.http, request)).await;
+            let outcome = tokio::time::timeout(attempt_timeout, send(&inner.http, request)).await;
             let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let may_retry = p.retry_safe && retry < max_retries;
+            let timed_out = |deadline_cut: bool| {
+                let e = TimeoutError::new(attempt_timeout, attempt, key());
+                SendError::Timeout(match (&deadline, deadline_cut) {
+                    (Some(d), true) => e.with_deadline(d.total),
+                    _ => e,
+                })
+            };
             let failure = match outcome {
                 Ok(Ok(mut raw)) => {
                     raw.idempotency_key = key();
+                    raw.attempts = attempt;
+                    raw.earlier_attempt_may_have_acted = earlier_may_have_acted;
                     let status = raw.status.as_u16();
                     tracing::debug!(attempt, status, latency_ms, "response received");
                     if !(may_retry && is_retryable_status(raw.status)) {
@@ -399,6 +478,19 @@ impl Client {
                         );
                         return Ok(raw);
                     };
+                    if deadline
+                        .as_ref()
+                        .is_some_and(|d| delay >= d.remaining(Instant::now()))
+                    {
+                        tracing::debug!(
+                            attempt,
+                            status,
+                            delay_ms = delay_ms(delay),
+                            "the wait would pass the call's deadline; not retrying"
+                        );
+                        return Ok(raw);
+                    }
+                    earlier_may_have_acted |= raw.status.is_server_error();
                     tracing::info!(
                         attempt,
                         status,
@@ -409,20 +501,31 @@ impl Client {
                     retry += 1;
                     continue;
                 }
-                Ok(Err(e)) if e.is_timeout() => {
-                    SendError::Timeout(TimeoutError::new(timeout, attempt, key()))
-                }
+                Ok(Err(e)) if e.is_timeout() => timed_out(deadline_cut),
                 Ok(Err(e)) if e.is_builder() => {
                     return Err(EncodeError::with_source("could not build the request", e).into());
                 }
                 Ok(Err(e)) => SendError::Transport(TransportError::new(e, attempt, key())),
-                Err(_elapsed) => SendError::Timeout(TimeoutError::new(timeout, attempt, key())),
+                Err(_elapsed) => timed_out(deadline_cut),
             };
             tracing::debug!(attempt, latency_ms, error = %DisplayChain(&failure), "no response");
             if !may_retry {
                 return Err(failure);
             }
             let delay = backoff_delay(&inner.retry, retry, unit_f64());
+            if deadline
+                .as_ref()
+                .is_some_and(|d| delay >= d.remaining(Instant::now()))
+            {
+                tracing::debug!(
+                    attempt,
+                    delay_ms = delay_ms(delay),
+                    "the wait would pass the call's deadline; not retrying"
+                );
+                return Err(failure);
+            }
+            // A connection that was never established cannot have delivered it.
+            earlier_may_have_acted |= !matches!(&failure, SendError::Transport(t) if t.is_connect());
             tracing::info!(
                 attempt,
                 delay_ms = delay_ms(delay),
@@ -480,7 +583,28 @@ async fn send(
         headers,
         body,
         idempotency_key: None,
+        attempts: 1,
+        earlier_attempt_may_have_acted: false,
     })
+}
+
+/// The overall time limit of one call: attempts, backoff and `Retry-After`
+/// waits together.
+struct Deadline {
+    total: Duration,
+    started: Instant,
+}
+
+impl Deadline {
+    fn new(total: Duration, started: Instant) -> Self {
+        Self { total, started }
+    }
+
+    /// The time left at `now` (zero once passed).
+    fn remaining(&self, now: Instant) -> Duration {
+        self.total
+            .saturating_sub(now.saturating_duration_since(self.started))
+    }
 }
 
 fn delay_ms(d: Duration) -> u64 {
@@ -530,6 +654,14 @@ mod tests {
     /// (which may be absent from an API description).
     const TEST_BASE: &str = "https://api.example.com/v1";
 
+    /// Gives every server the operations may use instead of the base URL, so
+    /// that any base URL builds.
+    fn with_every_server(builder: ClientBuilder) -> ClientBuilder {
+        config::SERVER_OVERRIDES.iter().fold(builder, |b, o| {
+            b.server_url(o.server(), "https://mount.example.com")
+        })
+    }
+
     #[test]
     fn builds_with_defaults_and_trims_the_base_url() -> TestResult {
         // The default is the API's first environment; a spec without servers
@@ -578,8 +710,7 @@ mod tests {
             Client::builder().api_key("k").base_url(local).build()?;
         }
         // Without a key, plain http is allowed, but a key cannot be added later.
-        let client = Client::builder()
-            .base_url("http://api.example.com")
+        let client = with_every_server(Client::builder().base_url("http://api.example.com"))
             .build()?;
         assert!(matches!(
             client.set_api_key("k"),

@@ -1,8 +1,15 @@
-//! Base URLs: validating them, and joining them with operation paths.
+//! Base URLs: validating them, resolving the servers some operations use
+//! instead of the root server, and joining them with operation paths.
 //!
 //! Joining is done on path segments rather than with `Url::join`, whose
 //! relative-reference rules would drop the base path (`/api/v1`) for a path
 //! starting with `/`, and which cannot express "the sibling `/api/v2` mount".
+//!
+//! A sibling mount is derived from a custom base URL only when that is
+//! certain: the base URL ends in the root server's path segments that the mount
+//! replaces (`.../api/v1` for a mount at `.../api`). Anything else (a proxy at
+//! `https://gateway.internal/glomo`) fails when the client is built, unless the
+//! mount's URL is given with `ClientBuilder::server_url`: never a silent guess.
 
 use std::net::IpAddr;
 
@@ -17,18 +24,77 @@ use super::error::{BuildError, EncodeError};
     reason = "used only by generated crates whose spec has per-operation servers"
 )]
 pub(crate) enum ServerOverride {
-    /// Relative to the client's base URL: drop `strip_segments` trailing path
-    /// segments (never past the host), then append `append`. With a base of
-    /// `https://host/api/v1`, `{ strip_segments: 1, append: "/v2" }` gives
-    /// `https://host/api/v2`, so custom and mock base URLs keep working.
+    /// On the root server's host: the base URL with the root server's trailing
+    /// path segments `strip` replaced by `append`. With a base of
+    /// `https://host/api/v1`, `{ strip: &["v1"], append: "/v2" }` gives
+    /// `https://host/api/v2`.
     Relative {
-        /// Trailing base-path segments to remove.
-        strip_segments: u8,
+        /// The server's URL in the API description; names it in errors and in
+        /// `ClientBuilder::server_url`.
+        server: &'static str,
+        /// The trailing segments of the root server's path this server lacks.
+        strip: &'static [&'static str],
         /// Path to add after stripping, such as `/v2` (may be empty).
         append: &'static str,
     },
     /// A fixed server URL from the spec, ignoring the client's base URL.
     Absolute(&'static str),
+}
+
+impl ServerOverride {
+    /// The server's URL as the API description writes it.
+    pub(crate) fn server(&self) -> &'static str {
+        match self {
+            Self::Relative { server, .. } => server,
+            Self::Absolute(server) => server,
+        }
+    }
+}
+
+/// The base URL of the operations on `over`: the URL given for it with
+/// `ClientBuilder::server_url`, else the one derived from the client's `base`.
+///
+/// A relative server is derived only when `base` ends in the segments it
+/// strips, or when `base` is a loopback address without a path (a local mock
+/// server such as Prism, which serves every operation at its path from the
+/// root). Anything else is an error, not a guess.
+pub(crate) fn server_base(
+    base: &Url,
+    over: &ServerOverride,
+    given: &[(String, Url)],
+) -> Result<Url, BuildError> {
+    if let Some((_, url)) = given.iter().find(|(s, _)| s == over.server()) {
+        return Ok(url.clone());
+    }
+    match over {
+        ServerOverride::Absolute(server) => parse_base_url(server),
+        ServerOverride::Relative {
+            server,
+            strip,
+            append,
+        } => {
+            let segments: Vec<&str> = base.path().split('/').filter(|s| !s.is_empty()).collect();
+            let kept = if segments.ends_with(strip) {
+                &segments[..segments.len() - strip.len()]
+            } else if segments.is_empty() && is_loopback(base) {
+                &[][..]
+            } else {
+                return Err(BuildError::UnresolvedServer {
+                    server,
+                    base_url: base.to_string(),
+                    expected_suffix: strip,
+                });
+            };
+            let mut path = String::new();
+            for s in kept.iter().copied().chain(append.split('/').filter(|s| !s.is_empty())) {
+                path.push('/');
+                path.push_str(s);
+            }
+            let mut url = base.clone();
+            url.set_path(&path);
+            Ok(url)
+        }
+    }
 }
 
 /// Parses and checks a base URL: `http` or `https`, a host, no credentials,
@@ -81,46 +147,46 @@ pub(crate) fn is_insecure_for_credentials(url: &Url) -> bool {
     url.scheme() != "https" && !is_loopback(url)
 }
 
+/// The servers a client sends to, resolved when it is built: the base URL,
+/// and the URL of each server some operations use instead.
+#[derive(Debug, Clone)]
+pub(crate) struct Servers {
+    pub(crate) base: Url,
+    pub(crate) overrides: Vec<(&'static str, Url)>,
+}
+
+impl Servers {
+    /// Only the base URL (overrides are then derived per request).
+    #[cfg(test)]
+    pub(crate) fn base_only(base: Url) -> Self {
+        Self {
+            base,
+            overrides: Vec::new(),
+        }
+    }
+}
+
 /// Builds the URL of one request: base (or server override) + path + query.
 ///
 /// `path` must already be percent-encoded and start with `/`. Paths with a
 /// `.` or `..` segment are refused, since URL normalisation would silently
 /// send the request to a different resource.
 pub(crate) fn resolve(
-    base: &Url,
+    servers: &Servers,
     server: Option<&ServerOverride>,
     path: &str,
     query: &[(&'static str, String)],
 ) -> Result<Url, EncodeError> {
-    let (mut url, prefix) = match server {
-        None => (base.clone(), trimmed_path(base)),
-        Some(ServerOverride::Relative {
-            strip_segments,
-            append,
-        }) => {
-            let mut segments: Vec<&str> =
-                base.path().split('/').filter(|s| !s.is_empty()).collect();
-            segments.truncate(segments.len().saturating_sub(usize::from(*strip_segments)));
-            let mut prefix = String::new();
-            for s in segments {
-                prefix.push('/');
-                prefix.push_str(s);
-            }
-            let append = append.trim_matches('/');
-            if !append.is_empty() {
-                prefix.push('/');
-                prefix.push_str(append);
-            }
-            (base.clone(), prefix)
-        }
-        Some(ServerOverride::Absolute(server)) => {
-            let server = parse_base_url(server).map_err(|e| {
-                EncodeError::with_source(format!("invalid server URL `{server}`"), e)
-            })?;
-            let prefix = trimmed_path(&server);
-            (server, prefix)
-        }
+    let mut url = match server {
+        None => servers.base.clone(),
+        Some(over) => match servers.overrides.iter().find(|(s, _)| *s == over.server()) {
+            Some((_, url)) => url.clone(),
+            None => server_base(&servers.base, over, &[]).map_err(|e| {
+                EncodeError::with_source(format!("cannot resolve the server `{}`", over.server()), e)
+            })?,
+        },
     };
+    let prefix = trimmed_path(&url);
     let full = if path.starts_with('/') {
         format!("{prefix}{path}")
     } else {
@@ -158,6 +224,10 @@ mod tests {
 
     fn url(s: &str) -> Result<Url, BuildError> {
         parse_base_url(s)
+    }
+
+    fn at(base: &Url) -> Servers {
+        Servers::base_only(base.clone())
     }
 
     #[test]
@@ -224,12 +294,12 @@ mod tests {
             ("page", "2".to_owned()),
         ];
         assert_eq!(
-            resolve(&base, None, "/payouts/a%2Fb", &q)?.as_str(),
+            resolve(&at(&base), None, "/payouts/a%2Fb", &q)?.as_str(),
             "https://api.example.com/api/v1/payouts/a%2Fb?status=in+progress&page=2"
         );
         let root = url("http://127.0.0.1:4010")?;
         assert_eq!(
-            resolve(&root, None, "/payouts", &[])?.as_str(),
+            resolve(&at(&root), None, "/payouts", &[])?.as_str(),
             "http://127.0.0.1:4010/payouts"
         );
         Ok(())
@@ -239,35 +309,73 @@ mod tests {
     fn relative_servers_reach_sibling_mounts() -> TestResult {
         let base = url("https://api.example.com/api/v1")?;
         let v2 = ServerOverride::Relative {
-            strip_segments: 1,
+            server: "https://api.example.com/api/v2",
+            strip: &["v1"],
             append: "/v2",
         };
         assert_eq!(
-            resolve(&base, Some(&v2), "/beneficiaries/b%201", &[])?.as_str(),
+            resolve(&at(&base), Some(&v2), "/beneficiaries/b%201", &[])?.as_str(),
             "https://api.example.com/api/v2/beneficiaries/b%201"
         );
         let strip_only = ServerOverride::Relative {
-            strip_segments: 1,
+            server: "https://api.example.com/api",
+            strip: &["v1"],
             append: "",
         };
         assert_eq!(
-            resolve(&base, Some(&strip_only), "/v2/beneficiaries", &[])?.as_str(),
+            resolve(&at(&base), Some(&strip_only), "/v2/beneficiaries", &[])?.as_str(),
             "https://api.example.com/api/v2/beneficiaries"
         );
-        // Stripping stops at the origin.
+        // A proxy that keeps the layout under a prefix works too.
+        let proxied = url("https://gateway.internal/glomo/api/v1")?;
+        assert_eq!(
+            resolve(&at(&proxied), Some(&strip_only), "/v2/b", &[])?.as_str(),
+            "https://gateway.internal/glomo/api/v2/b"
+        );
+        // A local mock at the root serves every operation at its path.
         let root = url("http://127.0.0.1:4010/")?;
         assert_eq!(
-            resolve(&root, Some(&v2), "/beneficiaries", &[])?.as_str(),
+            resolve(&at(&root), Some(&v2), "/beneficiaries", &[])?.as_str(),
             "http://127.0.0.1:4010/v2/beneficiaries"
         );
-        let deep = ServerOverride::Relative {
-            strip_segments: 9,
-            append: "public/v1/",
+        Ok(())
+    }
+
+    #[test]
+    fn a_base_url_the_mount_cannot_be_derived_from_is_an_error() -> TestResult {
+        let mount = ServerOverride::Relative {
+            server: "https://api.example.com/api",
+            strip: &["v1"],
+            append: "",
         };
-        assert_eq!(
-            resolve(&base, Some(&deep), "/order/x", &[])?.as_str(),
-            "https://api.example.com/public/v1/order/x"
-        );
+        for base in [
+            "https://gateway.internal/glomo",
+            "https://gateway.internal/",
+            "https://api.example.com/api/v1/extra",
+        ] {
+            match server_base(&url(base)?, &mount, &[]) {
+                Err(BuildError::UnresolvedServer {
+                    server,
+                    expected_suffix,
+                    ..
+                }) => {
+                    assert_eq!(server, "https://api.example.com/api");
+                    assert_eq!(expected_suffix, ["v1"]);
+                }
+                other => return Err(format!("{base}: expected an error, got {other:?}").into()),
+            }
+            // ...unless the mount's own URL is given.
+            let given = [(
+                "https://api.example.com/api".to_owned(),
+                url("https://gateway.internal/glomo-root")?,
+            )];
+            assert_eq!(
+                server_base(&url(base)?, &mount, &given)?.as_str(),
+                "https://gateway.internal/glomo-root"
+            );
+        }
+        // Through `resolve`, the error is an encode error, never a wrong URL.
+        assert!(resolve(&at(&url("https://gateway.internal/glomo")?), Some(&mount), "/x", &[]).is_err());
         Ok(())
     }
 
@@ -276,10 +384,10 @@ mod tests {
         let base = url("https://api.example.com/api/v1")?;
         let abs = ServerOverride::Absolute("https://files.example.com/up/");
         assert_eq!(
-            resolve(&base, Some(&abs), "/document", &[])?.as_str(),
+            resolve(&at(&base), Some(&abs), "/document", &[])?.as_str(),
             "https://files.example.com/up/document"
         );
-        assert!(resolve(&base, Some(&ServerOverride::Absolute("::")), "/x", &[]).is_err());
+        assert!(resolve(&at(&base), Some(&ServerOverride::Absolute("::")), "/x", &[]).is_err());
         Ok(())
     }
 
@@ -287,9 +395,9 @@ mod tests {
     fn dot_segments_are_refused() -> TestResult {
         let base = url("https://api.example.com/api/v1")?;
         for bad in ["/payouts/..", "/payouts/.", "/payouts/%2E%2e", "/a/.%2E/b"] {
-            assert!(resolve(&base, None, bad, &[]).is_err(), "{bad}");
+            assert!(resolve(&at(&base), None, bad, &[]).is_err(), "{bad}");
         }
-        assert!(resolve(&base, None, "/payouts/...", &[]).is_ok());
+        assert!(resolve(&at(&base), None, "/payouts/...", &[]).is_ok());
         Ok(())
     }
 }

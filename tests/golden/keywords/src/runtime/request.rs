@@ -12,7 +12,7 @@ use reqwest::{Method, Url};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::base_url::{ServerOverride, resolve};
+use super::base_url::{ServerOverride, Servers, resolve};
 use super::encoding::ToQuery;
 use super::error::EncodeError;
 use super::idempotency::ensure_idempotency_key;
@@ -28,6 +28,7 @@ use super::retry::method_is_idempotent;
 pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
+    pub(crate) deadline: Option<Duration>,
     /// Extra headers, sent after the operation's own.
     pub(crate) headers: Vec<(String, String)>,
 }
@@ -51,6 +52,15 @@ impl RequestOptions {
     #[must_use]
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// The longest this call may take, attempts, backoff and `Retry-After`
+    /// waits together, instead of the client's
+    /// [`deadline`](super::ClientBuilder::deadline).
+    #[must_use]
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -176,6 +186,9 @@ impl Request {
         if opts.max_retries.is_some() {
             self.options.max_retries = opts.max_retries;
         }
+        if opts.deadline.is_some() {
+            self.options.deadline = opts.deadline;
+        }
         self.options.headers.extend(opts.headers.iter().cloned());
     }
 
@@ -191,8 +204,8 @@ impl Request {
 
     /// Resolves everything that must stay fixed across attempts: the URL, the
     /// header map, the idempotency key and the serialised body.
-    pub(crate) fn prepare(self, base: &Url) -> Result<Prepared, EncodeError> {
-        let url = resolve(base, self.server.as_ref(), &self.path, &self.query)?;
+    pub(crate) fn prepare(self, servers: &Servers) -> Result<Prepared, EncodeError> {
+        let url = resolve(servers, self.server.as_ref(), &self.path, &self.query)?;
         let mut headers = HeaderMap::with_capacity(self.headers.len() + 1);
         let extra = self.options.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
         for (name, value) in self.headers.iter().map(|(n, v)| (*n, v.as_str())).chain(extra) {
@@ -265,10 +278,10 @@ mod tests {
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-    fn base() -> Result<Url, Box<dyn std::error::Error>> {
-        Ok(super::super::base_url::parse_base_url(
+    fn base() -> Result<Servers, Box<dyn std::error::Error>> {
+        Ok(Servers::base_only(super::super::base_url::parse_base_url(
             "https://api.example.com/api/v1",
-        )?)
+        )?))
     }
 
     #[test]
@@ -375,6 +388,7 @@ mod tests {
             RequestOptions {
                 timeout: Some(Duration::from_secs(3)),
                 max_retries: Some(5),
+                deadline: None,
                 headers: Vec::new(),
             }
         );

@@ -1,8 +1,8 @@
 //! UTC timestamps: formatting RFC 3339 and parsing HTTP dates.
 //!
 //! Written by hand so the SDK does not depend on a date library for two small
-//! jobs: pinning `before=<now>` when auto-paginating, and reading an HTTP-date
-//! `Retry-After`. Calendar arithmetic uses Howard Hinnant's days-from-civil
+//! jobs: pinning a list walk's `before` window to the server's `Date`, and
+//! reading an HTTP-date `Retry-After`. Calendar arithmetic uses Howard Hinnant's days-from-civil
 //! algorithms, valid for the whole proleptic Gregorian calendar.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -69,15 +69,23 @@ pub(crate) fn format_rfc3339(t: SystemTime) -> String {
     )
 }
 
-/// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ`, the form list filters such
-/// as `before` accept; auto-pagination pins it on the first page so records
-/// created while walking do not shift later pages.
+/// The value that pins a list walk's `before` window, from a page's `Date`
+/// header: the server's time, rounded up to the next whole second and
+/// formatted as RFC 3339 UTC.
+///
+/// The server's clock, not this machine's: a client clock running behind would
+/// hide the newest records. `Date` has second precision and a window filter such
+/// as "created at or before" is inclusive, so rounding up keeps every record the
+/// first page could have shown; a record created in that same second may appear
+/// twice, none is skipped. `None` without a readable `Date` header.
 #[allow(
     dead_code,
     reason = "used only by generated crates whose spec has time-windowed pagination"
 )]
-pub(crate) fn now_rfc3339() -> String {
-    format_rfc3339(SystemTime::now())
+pub(crate) fn pin_from_date(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    let date = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    let at = parse_http_date(date)?;
+    Some(format_rfc3339(at.checked_add(Duration::from_secs(1))?))
 }
 
 /// Parses an HTTP-date (RFC 9110 §5.6.7): the preferred IMF-fixdate
@@ -206,20 +214,14 @@ mod tests {
     }
 
     #[test]
-    fn now_has_the_expected_shape() {
-        let now = now_rfc3339();
-        let b = now.as_bytes();
-        assert_eq!(b.len(), 20, "{now}");
-        for (i, c) in b.iter().enumerate() {
-            match i {
-                4 | 7 => assert_eq!(*c, b'-'),
-                10 => assert_eq!(*c, b'T'),
-                13 | 16 => assert_eq!(*c, b':'),
-                19 => assert_eq!(*c, b'Z'),
-                _ => assert!(c.is_ascii_digit(), "{now}"),
-            }
-        }
-        assert!(now.as_str() >= "2024-01-01T00:00:00Z", "{now}");
+    fn the_pin_is_the_servers_date_rounded_up() {
+        use reqwest::header::{DATE, HeaderMap, HeaderValue};
+        let mut headers = HeaderMap::new();
+        assert_eq!(pin_from_date(&headers), None);
+        headers.insert(DATE, HeaderValue::from_static("Tue, 18 Feb 2025 12:03:44 GMT"));
+        assert_eq!(pin_from_date(&headers).as_deref(), Some("2025-02-18T12:03:45Z"));
+        headers.insert(DATE, HeaderValue::from_static("yesterday"));
+        assert_eq!(pin_from_date(&headers), None);
     }
 
     #[test]

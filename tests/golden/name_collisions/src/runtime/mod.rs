@@ -7,21 +7,24 @@
 //! What it provides:
 //! - [`Client`] / [`ClientBuilder`]: bearer authentication (the key is redacted
 //!   from `Debug`, swappable at runtime, and never sent over plain http except
-//!   to this machine), timeouts, and retries with exponential backoff, jitter
-//!   and `Retry-After`, for requests that are safe to repeat.
+//!   to this machine), timeouts per attempt and an overall deadline per call,
+//!   retries with exponential backoff, jitter and `Retry-After` for requests
+//!   that are safe to repeat, and the recovery of a retried create that the
+//!   API reports as a duplicate of an attempt that went through.
 //! - [`Response`]: the decoded value with its status, headers and request id.
 //! - [`Error`]: API errors typed per operation with the raw response kept,
 //!   plus transport, timeout, decode (with the JSON path of the failing field),
 //!   encode and validation errors.
 //! - [`PageStream`]: auto-pagination as a `Stream`.
 //! - [`FilePart`]: files for `multipart/form-data` uploads.
-//! - [`RequestOptions`]: per-request timeout and retry overrides.
+//! - [`RequestOptions`]: per-request timeout, deadline and retry overrides.
 //!
 //! Requests and responses are traced with [`tracing`] (method, path template,
 //! attempt, status, latency); API keys and bodies never are.
 
 mod base_url;
 mod client;
+mod duplicate;
 mod encoding;
 mod error;
 mod idempotency;
@@ -40,8 +43,8 @@ mod client_tests;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{
-    ApiError, BuildError, DecodeError, EncodeError, Error, TimeoutError, TransportError,
-    ValidationError,
+    ApiError, BuildError, DecodeError, DuplicateError, DuplicateReason, EncodeError, Error,
+    TimeoutError, TransportError, ValidationError,
 };
 pub use multipart::FilePart;
 pub use pagination::PageStream;
@@ -56,6 +59,7 @@ pub use response::Response;
 )]
 pub(crate) use self::{
     base_url::ServerOverride,
+    duplicate::DuplicateLookup,
     encoding::{
         CommaSeparated, ToQuery, encode_path_segment, impl_to_query_via_display, path_param,
     },
@@ -63,5 +67,6 @@ pub(crate) use self::{
     multipart::{MultipartBody, multipart_text},
     request::Request,
     response::RawResponse,
-    time::now_rfc3339,
+    pagination::Page,
+    time::pin_from_date,
 };

@@ -30,6 +30,11 @@ pub(crate) struct RawResponse {
     pub(crate) body: Vec<u8>,
     /// The idempotency key the request carried, kept for error reports.
     pub(crate) idempotency_key: Option<String>,
+    /// Which attempt this response answered (1 for the first).
+    pub(crate) attempts: u32,
+    /// Whether an earlier attempt of the same call may have reached the server
+    /// and acted on it (it got no response, or a 5xx).
+    pub(crate) earlier_attempt_may_have_acted: bool,
 }
 
 #[allow(
@@ -133,6 +138,7 @@ pub struct Response<T> {
     status: StatusCode,
     headers: HeaderMap,
     request_id: Option<String>,
+    recovered: bool,
 }
 
 impl<T> Response<T> {
@@ -143,7 +149,22 @@ impl<T> Response<T> {
             status,
             headers,
             request_id,
+            recovered: false,
         }
+    }
+
+    /// Marks the value as looked up after a duplicate answer to a retry.
+    pub(crate) fn mark_recovered(mut self) -> Self {
+        self.recovered = true;
+        self
+    }
+
+    /// Whether the request was retried, the API answered the retry as a
+    /// duplicate of an earlier attempt that had gone through, and the value was
+    /// then looked up by the request's idempotency key (the status, headers and
+    /// request id are then the lookup's). The operation succeeded exactly once.
+    pub fn is_recovered(&self) -> bool {
+        self.recovered
     }
 
     /// The HTTP status (useful where one operation answers 201 or 202, say).
@@ -183,6 +204,7 @@ impl<T> Response<T> {
             status: self.status,
             headers: self.headers,
             request_id: self.request_id,
+            recovered: self.recovered,
         }
     }
 }
@@ -237,6 +259,8 @@ mod tests {
             headers,
             body: body.as_bytes().to_vec(),
             idempotency_key: Some("idem-1".to_owned()),
+            attempts: 1,
+            earlier_attempt_may_have_acted: false,
         }
     }
 

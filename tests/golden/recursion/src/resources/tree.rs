@@ -48,6 +48,12 @@ impl<'a> GetTree<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
     /// Sets how many times this request may be retried, overriding the client's.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);

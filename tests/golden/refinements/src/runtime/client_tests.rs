@@ -535,6 +535,156 @@ async fn typed_decoding_through_the_client() -> TestResult {
     Ok(())
 }
 
+#[tokio::test]
+async fn a_deadline_bounds_attempts_and_backoff_together() -> TestResult {
+    // Every attempt fails fast; without a deadline ten retries with 200 ms+ waits
+    // would take seconds.
+    let server = MockServer::start(vec![Reply::new(503, r#"{"message":"down"}"#)]).await?;
+    let client = fast(&server)
+        .max_retries(10)
+        .initial_backoff(Duration::from_millis(200))
+        .max_backoff(Duration::from_millis(200))
+        .deadline(Duration::from_millis(500))
+        .build()?;
+    let started = Instant::now();
+    let raw = call(&client, get("/status")).await?;
+    let took = started.elapsed();
+    assert_eq!(raw.status, 503, "the last error is returned");
+    assert!(took < Duration::from_millis(700), "took {took:?}");
+    let attempts = server.seen().len();
+    assert!((2..=4).contains(&attempts), "{attempts} attempts");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_deadline_cuts_a_slow_attempt_short() -> TestResult {
+    let server =
+        MockServer::start(vec![Reply::new(200, "{}").delay(Duration::from_secs(3))]).await?;
+    let client = fast(&server).timeout(Duration::from_secs(10)).build()?;
+    let mut req = get("/slow");
+    req.options(&RequestOptions::new().deadline(Duration::from_millis(300)));
+    let started = Instant::now();
+    match call(&client, req).await {
+        Err(Error::Timeout(e)) => {
+            assert_eq!(e.deadline(), Some(Duration::from_millis(300)));
+            assert_eq!(e.attempts(), 1, "no retry once the deadline has passed");
+            assert!(e.to_string().contains("deadline"), "{e}");
+            assert!(Error::<()>::Timeout(e).is_retryable());
+        }
+        other => return Err(format!("expected a timeout, got {other:?}").into()),
+    }
+    assert!(started.elapsed() < Duration::from_secs(1));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_retry_after_longer_than_the_time_left_ends_the_call_at_once() -> TestResult {
+    let server = MockServer::start(vec![
+        Reply::new(429, r#"{"message":"slow down"}"#).header("retry-after", "2"),
+        Reply::new(200, "{}"),
+    ])
+    .await?;
+    let client = fast(&server)
+        .max_retry_after(Duration::from_secs(60))
+        .deadline(Duration::from_secs(1))
+        .build()?;
+    let started = Instant::now();
+    let raw = call(&client, get("/status")).await?;
+    assert_eq!(raw.status, 429);
+    assert_eq!(server.seen().len(), 1);
+    assert!(started.elapsed() < Duration::from_millis(500));
+    // Within the deadline the same Retry-After is honoured.
+    let server = MockServer::start(vec![
+        Reply::new(429, "{}").header("retry-after", "1"),
+        Reply::new(200, "{}"),
+    ])
+    .await?;
+    let client = fast(&server).deadline(Duration::from_secs(3)).build()?;
+    assert_eq!(call(&client, get("/status")).await?.status, 200);
+    assert_eq!(server.seen().len(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn is_retryable_agrees_with_what_the_client_retries() -> TestResult {
+    for status in 400..600u16 {
+        if reqwest::StatusCode::from_u16(status).is_err() {
+            continue;
+        }
+        let server = MockServer::start(vec![Reply::new(status, "{}")]).await?;
+        let client = fast(&server).max_retries(1).build()?;
+        let raw = call(&client, get("/status")).await?;
+        let retried = server.seen().len() == 2;
+        let err = raw.unexpected::<()>(());
+        assert_eq!(
+            err.is_retryable(),
+            retried,
+            "status {status}: is_retryable() and the retry policy disagree"
+        );
+    }
+    // No response at all: retried, and retryable.
+    let addr = TcpListener::bind("127.0.0.1:0").await?.local_addr()?;
+    let client = Client::builder()
+        .base_url(format!("http://{addr}"))
+        .initial_backoff(Duration::from_millis(1))
+        .max_retries(1)
+        .build()?;
+    match call(&client, get("/x")).await {
+        Err(e @ Error::Transport(_)) => assert!(e.is_retryable()),
+        other => return Err(format!("expected a transport error, got {other:?}").into()),
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_retried_duplicate_without_a_lookup_is_a_distinct_error_with_the_key() -> TestResult {
+    let server = MockServer::start(vec![
+        Reply::new(503, "{}"),
+        Reply::new(409, r#"{"message":"Record already exists"}"#),
+    ])
+    .await?;
+    let client = fast(&server).build()?;
+    let mut req = post_json(&json!({"amount": 100}))?;
+    req.idempotency_field("request_id");
+    let raw = call(&client, req).await?;
+    assert_eq!((raw.status.as_u16(), raw.attempts), (409, 2));
+    let sent = server.seen()[0].json()?["request_id"].clone();
+    assert_eq!(raw.retried_duplicate(409, Some("other text")), None);
+    assert_eq!(raw.retried_duplicate(400, None), None);
+    let key = raw.retried_duplicate(409, Some("already exists"));
+    assert_eq!(key.as_deref(), sent.as_str());
+    let key = key.unwrap_or_default();
+    let result = client.recover_duplicate::<Value, ()>(raw, key.clone(), None).await;
+    let Err(err) = result else {
+        return Err("expected an error".into());
+    };
+    assert!(!err.is_retryable());
+    assert_eq!(err.idempotency_key(), Some(key.as_str()));
+    match &err {
+        Error::Duplicate(e) => {
+            assert!(matches!(e.reason(), super::error::DuplicateReason::NoLookup));
+            assert_eq!(e.status(), 409);
+            assert!(e.to_string().contains("may have succeeded"), "{e}");
+        }
+        other => return Err(format!("expected a duplicate error, got {other:?}").into()),
+    }
+    assert_eq!(server.seen().len(), 2, "nothing else was sent");
+
+    // After a 429 (the request was not processed) the same answer is the
+    // caller's reused key, not a lost success.
+    let server = MockServer::start(vec![
+        Reply::new(429, "{}"),
+        Reply::new(409, r#"{"message":"Record already exists"}"#),
+    ])
+    .await?;
+    let mut req = post_json(&json!({"amount": 100}))?;
+    req.idempotency_field("request_id");
+    let raw = call(&fast(&server).build()?, req).await?;
+    assert_eq!((raw.status.as_u16(), raw.attempts), (409, 2));
+    assert_eq!(raw.retried_duplicate(409, None), None);
+    Ok(())
+}
+
 /// A minimal `tracing` subscriber that records every span and event as text.
 mod capture {
     use std::fmt::{self, Write as _};

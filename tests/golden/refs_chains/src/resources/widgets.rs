@@ -115,6 +115,12 @@ impl<'a> ListWidgets<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
     /// Sets how many times this request may be retried, overriding the client's.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
@@ -196,6 +202,12 @@ impl<'a> CreateWidget<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
     /// Sets how many times this request may be retried, overriding the client's.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
@@ -274,6 +286,12 @@ impl<'a> GetWidget<'a> {
     /// Sets a timeout for this request only, overriding the client's.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
         self
     }
     /// Sets how many times this request may be retried, overriding the client's.
@@ -363,6 +381,12 @@ impl<'a> DeleteWidget<'a> {
     /// Sets a timeout for this request only, overriding the client's.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+    /// Sets the longest this call may take, attempts, waits between retries and
+    /// `Retry-After` together, overriding the client's deadline.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
         self
     }
     /// Sets how many times this request may be retried, overriding the client's.

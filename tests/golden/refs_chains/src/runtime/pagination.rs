@@ -16,11 +16,35 @@ use futures_core::stream::{FusedStream, Stream};
 
 use super::error::Error;
 
-/// One page of a list: its items and the next page number (`None` at the end).
-type PageFuture<'a, T, E> =
-    Pin<Box<dyn Future<Output = Result<(Vec<T>, Option<u32>), Error<E>>> + Send + 'a>>;
+/// One page of a list.
+#[derive(Debug)]
+pub(crate) struct Page<T> {
+    /// The page's items.
+    pub(crate) items: Vec<T>,
+    /// The next page number, `None` at the end.
+    pub(crate) next: Option<u32>,
+    /// The server's time when it answered (for the first page, the value later
+    /// pages pin their time window to), when the walk pins one.
+    pub(crate) server_time: Option<String>,
+}
 
-type FetchPage<'a, T, E> = Box<dyn FnMut(u32) -> PageFuture<'a, T, E> + Send + 'a>;
+impl<T> Page<T> {
+    /// A page that reports no server time.
+    #[cfg(test)]
+    fn new(items: Vec<T>, next: Option<u32>) -> Self {
+        Self {
+            items,
+            next,
+            server_time: None,
+        }
+    }
+}
+
+type PageFuture<'a, T, E> = Pin<Box<dyn Future<Output = Result<Page<T>, Error<E>>> + Send + 'a>>;
+
+/// Fetches a page: its number, and the pinned server time once the first page
+/// has reported one.
+type FetchPage<'a, T, E> = Box<dyn FnMut(u32, Option<String>) -> PageFuture<'a, T, E> + Send + 'a>;
 
 enum State<'a, T, E> {
     /// The next page to request.
@@ -47,6 +71,9 @@ pub struct PageStream<'a, T, E> {
     fetch: FetchPage<'a, T, E>,
     state: State<'a, T, E>,
     buffer: VecDeque<T>,
+    /// The server time reported with the first page, passed to later fetches.
+    pin: Option<String>,
+    first: bool,
 }
 
 // The stream never hands out pinned references to its fields: the in-flight
@@ -54,16 +81,23 @@ pub struct PageStream<'a, T, E> {
 impl<T, E> Unpin for PageStream<'_, T, E> {}
 
 impl<'a, T, E> PageStream<'a, T, E> {
-    /// A stream starting at `first_page`. `fetch(n)` requests page `n` and
-    /// resolves to its items and the next page number.
-    pub fn new(
+    /// A stream starting at `first_page`. `fetch(n, pin)` requests page `n`
+    /// (within the window pinned to the server time `pin`, once the first page
+    /// has reported one) and resolves to the page.
+    #[allow(
+        dead_code,
+        reason = "used only by generated crates whose spec has paginated lists"
+    )]
+    pub(crate) fn new(
         first_page: u32,
-        fetch: impl FnMut(u32) -> PageFuture<'a, T, E> + Send + 'a,
+        fetch: impl FnMut(u32, Option<String>) -> PageFuture<'a, T, E> + Send + 'a,
     ) -> Self {
         Self {
             fetch: Box::new(fetch),
             state: State::Next(first_page),
             buffer: VecDeque::new(),
+            pin: None,
+            first: true,
         }
     }
 
@@ -96,7 +130,7 @@ impl<T, E> Stream for PageStream<'_, T, E> {
             match std::mem::replace(&mut this.state, State::Done) {
                 State::Done => return Poll::Ready(None),
                 State::Next(page) => {
-                    this.state = State::Fetching(page, (this.fetch)(page));
+                    this.state = State::Fetching(page, (this.fetch)(page, this.pin.clone()));
                 }
                 State::Fetching(page, mut fut) => match fut.as_mut().poll(cx) {
                     Poll::Pending => {
@@ -104,7 +138,14 @@ impl<T, E> Stream for PageStream<'_, T, E> {
                         return Poll::Pending;
                     }
                     Poll::Ready(Err(e)) => return Poll::Ready(Some(Err(e))),
-                    Poll::Ready(Ok((items, next))) => {
+                    Poll::Ready(Ok(Page {
+                        items,
+                        next,
+                        server_time,
+                    })) => {
+                        if std::mem::take(&mut this.first) {
+                            this.pin = server_time;
+                        }
                         this.state = match next {
                             Some(n) if !items.is_empty() && n > page => State::Next(n),
                             _ => State::Done,
@@ -154,7 +195,7 @@ mod tests {
 
     /// A fake list: `pages[i]` is page `i + 1`.
     fn fake(pages: Vec<Vec<u32>>, calls: Calls) -> PageStream<'static, u32, ()> {
-        PageStream::new(1, move |page| {
+        PageStream::new(1, move |page, _| {
             let pages = pages.clone();
             let calls = calls.clone();
             Box::pin(async move {
@@ -163,7 +204,7 @@ mod tests {
                 let idx = usize::try_from(page).unwrap_or(usize::MAX) - 1;
                 let items = pages.get(idx).cloned().unwrap_or_default();
                 let next = (idx + 1 < pages.len()).then_some(page + 1);
-                Ok((items, next))
+                Ok(Page::new(items, next))
             })
         })
     }
@@ -206,9 +247,9 @@ mod tests {
         // The server claims a next page, but an empty page ends the walk anyway.
         let stream = PageStream::new(1, {
             let calls = calls.clone();
-            move |page| {
+            move |page, _| {
                 calls.lock().map(|mut c| c.push(page)).ok();
-                Box::pin(async move { Ok((Vec::<u32>::new(), Some(page + 1))) })
+                Box::pin(async move { Ok(Page::new(Vec::<u32>::new(), Some(page + 1))) })
             }
         });
         assert!(stream.collect_all().await?.is_empty());
@@ -218,10 +259,10 @@ mod tests {
 
     #[tokio::test]
     async fn stops_after_an_error_and_on_a_stuck_next_page() -> Result<(), Error<()>> {
-        let mut stream: PageStream<'_, u32, ()> = PageStream::new(1, |page| {
+        let mut stream: PageStream<'_, u32, ()> = PageStream::new(1, |page, _| {
             Box::pin(async move {
                 if page == 1 {
-                    Ok((vec![10], Some(2)))
+                    Ok(Page::new(vec![10], Some(2)))
                 } else {
                     Err(ValidationError::new("page", "boom").into())
                 }
@@ -231,10 +272,33 @@ mod tests {
         assert!(matches!(stream.try_next().await, Err(Error::Validation(_))));
         assert_eq!(stream.try_next().await?, None, "no fetch after an error");
 
-        let stuck: PageStream<'_, u32, ()> = PageStream::new(3, |page| {
-            Box::pin(async move { Ok((vec![page], Some(page))) })
+        let stuck: PageStream<'_, u32, ()> = PageStream::new(3, |page, _| {
+            Box::pin(async move { Ok(Page::new(vec![page], Some(page))) })
         });
         assert_eq!(stuck.collect_all().await?, [3]);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn later_pages_get_the_time_the_first_page_reported() -> Result<(), Error<()>> {
+        let pins = Arc::new(Mutex::new(Vec::new()));
+        let stream: PageStream<'_, u32, ()> = PageStream::new(1, {
+            let pins = pins.clone();
+            move |page, pin| {
+                pins.lock().map(|mut p| p.push(pin)).ok();
+                Box::pin(async move {
+                    Ok(Page {
+                        items: vec![page],
+                        next: (page < 3).then_some(page + 1),
+                        // Only the first page's report counts.
+                        server_time: Some(format!("t{page}")),
+                    })
+                })
+            }
+        });
+        assert_eq!(stream.collect_all().await?, [1, 2, 3]);
+        let pins = pins.lock().map(|p| p.clone()).unwrap_or_default();
+        assert_eq!(pins, [None, Some("t1".to_owned()), Some("t1".to_owned())]);
         Ok(())
     }
 
