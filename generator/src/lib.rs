@@ -56,6 +56,10 @@ pub fn build_ir(
     source: &str,
     config: &config::Config,
 ) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let config_errors = config.validate();
+    if !config_errors.is_empty() {
+        return Err(config_errors);
+    }
     let loaded = load::load_str_with(
         text,
         &config.loaded_overlays,
@@ -155,6 +159,10 @@ pub fn read_config(config: Option<&Path>) -> Result<config::Config, Failure> {
             vec![Diagnostic::error("#", format!("invalid config: {e}"))],
         )
     })?;
+    let errors = cfg.validate();
+    if !errors.is_empty() {
+        return Err(fail(p, errors));
+    }
     let base = p.parent().unwrap_or(Path::new("."));
     for (i, name) in cfg.overlays.iter().enumerate() {
         let path = base.join(name);

@@ -376,3 +376,30 @@ fn the_binary_carries_its_templates() {
         stderr(&o)
     );
 }
+
+#[test]
+fn config_names_that_are_not_rust_identifiers_are_diagnostics() {
+    for (config, key, words) in [
+        (
+            "methods: {getA: create-link}\n",
+            "#/methods/getA",
+            "\"create-link\" is not a Rust identifier",
+        ),
+        ("methods: {getA: type}\n", "#/methods/getA", "Rust keyword"),
+        (
+            "resources: {alpha: 2fast}\n",
+            "#/resources/alpha",
+            "not a Rust identifier",
+        ),
+    ] {
+        let dir = tmp("badname");
+        let config_path = dir.join("sdkgen.yaml");
+        std::fs::write(&config_path, config).unwrap();
+        let (o, _spec, out) = run(
+            &two_tags(false),
+            "badname-run",
+            &["--config", config_path.to_str().unwrap()],
+        );
+        assert_failed_cleanly(&o, &out, &config_path, key, words);
+    }
+}
