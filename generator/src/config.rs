@@ -226,12 +226,11 @@ impl Config {
             }
         }
         let name = &self.krate.name;
-        if !name.is_empty()
-            && !(name.starts_with(|c: char| c.is_ascii_alphabetic())
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-        {
+        let package_name = name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !name.is_empty() && !package_name {
             out.push(Diagnostic::error(
                 "config#/crate/name",
                 format!(
