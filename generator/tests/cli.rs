@@ -403,3 +403,50 @@ fn config_names_that_are_not_rust_identifiers_are_diagnostics() {
         assert_failed_cleanly(&o, &out, &config_path, key, words);
     }
 }
+
+#[test]
+fn security_requirements_are_honoured_and_unsupported_schemes_warn() {
+    let text = format!(
+        "{HEAD}security: [{{key: []}}]\npaths:\n  /open:\n    get:\n      operationId: getOpen\n      tags: [t]\n      security: []\n      responses:\n        '204': {{description: ok}}\n  /closed:\n    get:\n      operationId: getClosed\n      tags: [t]\n      responses:\n        '204': {{description: ok}}\n  /odd:\n    get:\n      operationId: getOdd\n      tags: [t]\n      security: [{{digest: []}}, {{missing: []}}]\n      responses:\n        '204': {{description: ok}}\ncomponents:\n  securitySchemes:\n    key: {{type: apiKey, in: query, name: token}}\n    digest: {{type: http, scheme: digest}}\n    oidc: {{type: openIdConnect, openIdConnectUrl: 'https://id.example.com/.well-known/openid-configuration'}}\n"
+    );
+    let (o, spec, out) = run(&text, "security", &[]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    let warned = |pointer: &str, words: &str| {
+        err.lines().any(|l| {
+            l.starts_with(&format!("{}: warning: {pointer}:", spec.display())) && l.contains(words)
+        })
+    };
+    assert!(
+        warned("#/components/securitySchemes/digest", "not supported"),
+        "{err}"
+    );
+    assert!(
+        warned("#/components/securitySchemes/oidc", "bearer token"),
+        "{err}"
+    );
+    assert!(
+        warned("#/paths/~1odd/get/security/1/missing", "not declared"),
+        "{err}"
+    );
+    assert!(
+        warned("#/paths/~1odd/get/security", "sent without credentials"),
+        "{err}"
+    );
+    let resources = std::fs::read_to_string(out.join("src/resources/t.rs")).unwrap();
+    let security_calls: Vec<&str> = resources
+        .lines()
+        .filter(|l| l.contains("req.security("))
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        security_calls,
+        ["req.security(&[&[crate::config::SecurityScheme::Key]]);"],
+        "only getClosed needs a credential"
+    );
+    let config = std::fs::read_to_string(out.join("src/config.rs")).unwrap();
+    assert!(
+        config.contains("Self::Key => crate::runtime::Placement::Query(\"token\")"),
+        "{config}"
+    );
+}
