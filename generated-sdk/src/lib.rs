@@ -13,8 +13,8 @@ mod example_tests;
 #[cfg(feature = "contract-tests")]
 #[doc(hidden)]
 pub mod contract;
-pub use config::Environment;
+pub use config::{Environment, SecurityScheme};
 pub use runtime::{
-    ApiError, BuildError, Client, ClientBuilder, DecodeError, Error, FilePart,
-    PageStream, RequestOptions, Response, ValidationError,
+    ApiError, BuildError, Client, ClientBuilder, Credential, DecodeError, Error,
+    FilePart, PageStream, RequestOptions, Response, ValidationError,
 };

@@ -79,6 +79,7 @@ impl<'a> RotateApiKey<'a> {
             "/api-keys/rotate",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -193,6 +193,7 @@ impl<'a> ListBeneficiariesV2<'a> {
                 strip_segments: 1u8,
                 append: "",
             });
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.status {
             req.query("status", value);
         }
@@ -322,6 +323,7 @@ impl<'a> CreateBeneficiaryV2<'a> {
                 strip_segments: 1u8,
                 append: "",
             });
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -446,6 +448,7 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
                 strip_segments: 1u8,
                 append: "",
             });
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -554,6 +557,7 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
                 strip_segments: 1u8,
                 append: "",
             });
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -240,6 +240,7 @@ impl<'a> GetCustomers<'a> {
             "/customer",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.customer_type {
             req.query("customer_type", value);
         }
@@ -389,6 +390,7 @@ impl<'a> CreateCustomer<'a> {
             "/customer",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -483,6 +485,7 @@ impl<'a> GetCustomerById<'a> {
             "/customer/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -575,6 +578,7 @@ impl<'a> GetCustomerBankAccounts<'a> {
             "/customer/{id}/bank-accounts",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -671,6 +675,7 @@ impl<'a> CreateCustomerBankAccount<'a> {
             "/customer/{id}/bank-accounts",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -124,6 +124,7 @@ impl<'a> GetDocuments<'a> {
             "/document",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.before {
             req.query("before", value);
         }
@@ -262,6 +263,7 @@ impl<'a> CreateDocument<'a> {
             "/document",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

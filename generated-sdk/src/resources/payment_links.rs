@@ -271,6 +271,7 @@ impl<'a> GetPayins<'a> {
     > {
         let path = String::from("/payin");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/payin", path);
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.customer_id {
             req.query("customer_id", value);
         }
@@ -416,6 +417,7 @@ impl<'a> CreatePayin<'a> {
             "/payin",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -515,6 +517,7 @@ impl<'a> GetPayinById<'a> {
             "/payin/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -606,6 +609,7 @@ impl<'a> UpdatePayin<'a> {
             "/payin/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -715,6 +719,7 @@ impl<'a> CancelPayin<'a> {
             "/payin/{id}/cancel",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -808,6 +813,7 @@ impl<'a> UpdatePayinRfi<'a> {
             "/payin/{id}/update-rfi",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -924,6 +930,7 @@ impl<'a> MockReviewPaymentLink<'a> {
             "/payin/{id}/mock_mark_reviewed",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {

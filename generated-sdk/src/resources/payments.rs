@@ -361,6 +361,7 @@ impl<'a> GetPayments<'a> {
             "/payment",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.customer_id {
             req.query("customer_id", value);
         }
@@ -523,6 +524,7 @@ impl<'a> CreatePayment<'a> {
             "/payment",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -621,6 +623,7 @@ impl<'a> GetPaymentById<'a> {
             "/payment/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -710,6 +713,7 @@ impl<'a> CreateMockPayment<'a> {
             "/payment/mock",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -813,6 +817,7 @@ impl<'a> MockUpdatePaymentFundsAvailable<'a> {
             "/payment/{id}/mock-funds-available",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -946,6 +951,7 @@ impl<'a> UpdateRfiPayment<'a> {
             "/payment/{id}/update_rfi",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -1057,6 +1063,7 @@ impl<'a> GetEligiblePayins<'a> {
             "/payment/{id}/eligible-payins",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -1150,6 +1157,7 @@ impl<'a> ConnectPayin<'a> {
             "/payment/{id}/connect-payin",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -270,6 +270,7 @@ impl<'a> GetPayouts<'a> {
             "/payouts",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.beneficiary_id {
             req.query("beneficiary_id", value);
         }
@@ -417,6 +418,7 @@ impl<'a> CreatePayout<'a> {
             "/payouts",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -538,6 +540,7 @@ impl<'a> GetPayoutById<'a> {
             "/payouts/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -632,6 +635,7 @@ impl<'a> CancelPayout<'a> {
             "/payouts/{id}/cancel",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -729,6 +733,7 @@ impl<'a> UpdateRfiPayout<'a> {
             "/payouts/{id}/update_rfi",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -819,6 +824,7 @@ impl<'a> MockUpdatePayoutStatus<'a> {
             "/payouts/mock",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -137,6 +137,7 @@ impl<'a> OnboardMerchant<'a> {
             "/platform/merchants",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -246,6 +247,7 @@ impl<'a> UpdateMerchantStatus<'a> {
             "/platform/merchants/status-update",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -373,6 +375,7 @@ impl<'a> GetMerchant<'a> {
             "/platform/merchants/{merchant_id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {

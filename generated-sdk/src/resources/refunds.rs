@@ -252,6 +252,7 @@ impl<'a> GetRefunds<'a> {
             "/refunds",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.customer_id {
             req.query("customer_id", value);
         }
@@ -407,6 +408,7 @@ impl<'a> CreateRefund<'a> {
             "/refunds",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -534,6 +536,7 @@ impl<'a> GetRefundById<'a> {
             "/refunds/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -624,6 +627,7 @@ impl<'a> UpdateRfiRefund<'a> {
             "/refunds/{id}/update_rfi",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -736,6 +740,7 @@ impl<'a> MockUpdateRefund<'a> {
             "/refunds/{id}/mock_update_status",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -219,6 +219,7 @@ impl<'a> GetSettlements<'a> {
             "/settlements",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.before {
             req.query("before", value);
         }
@@ -357,6 +358,7 @@ impl<'a> CreateSettlement<'a> {
             "/settlements",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -465,6 +467,7 @@ impl<'a> GetSettlementById<'a> {
             "/settlements/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -600,6 +603,7 @@ impl<'a> GetTransactionsLinkedToSettlement<'a> {
             "/settlements/{id}/transactions",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.before {
             req.query("before", value);
         }
@@ -772,6 +776,7 @@ impl<'a> TriggerMockSettlement<'a> {
             "/settlements/mock-trigger",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {

@@ -295,6 +295,7 @@ impl<'a> GetSubscriptions<'a> {
             "/subscriptions",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.status {
             req.query("status", value);
         }
@@ -452,6 +453,7 @@ impl<'a> CreateSubscription<'a> {
             "/subscriptions",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -551,6 +553,7 @@ impl<'a> GetSubscriptionById<'a> {
             "/subscriptions/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -643,6 +646,7 @@ impl<'a> PauseSubscription<'a> {
             "/subscriptions/{id}/pause",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -751,6 +755,7 @@ impl<'a> ResumeSubscription<'a> {
             "/subscriptions/{id}/resume",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -859,6 +864,7 @@ impl<'a> CancelSubscription<'a> {
             "/subscriptions/{id}/cancel",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -969,6 +975,7 @@ impl<'a> UpdateNextPaymentDate<'a> {
             "/subscriptions/{id}/next-payment-date",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

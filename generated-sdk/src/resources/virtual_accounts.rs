@@ -193,6 +193,7 @@ impl<'a> GetVirtualAccounts<'a> {
             "/virtual-accounts",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.currency {
             req.query("currency", value);
         }
@@ -353,6 +354,7 @@ impl<'a> CreateVirtualAccount<'a> {
             "/virtual-accounts",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -473,6 +475,7 @@ impl<'a> CloseVirtualAccount<'a> {
             "/virtual-accounts",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.query("payment_type", &self.payment_type);
         req.query("currency", &self.currency);
         req.options(&self.options);
@@ -597,6 +600,7 @@ impl<'a> CreateVirtualAccountV2<'a> {
                 strip_segments: 1u8,
                 append: "",
             });
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
