@@ -71,9 +71,17 @@ and says that the first attempt may have succeeded. A duplicate answer to a firs
 
 ## Security
 
-The API key is sent only over HTTPS (plain `http://` only to a loopback address), is
-redacted from `Debug` output and logs, and can be replaced at runtime with
-`Client::set_api_key` for key rotation.
+`api_key(..)` sets the credential of the API's main token scheme;
+`credential(SecurityScheme::.., ..)` sets the one of any scheme of the description
+(`Credential::basic(user, password)` for HTTP basic). Each request carries the
+credentials its operation asks for, and none when it needs none; where an operation
+accepts several schemes, the first one the client has a credential for is used.
+
+Credentials are sent only over HTTPS (plain `http://` only to a loopback address), only
+to the base URL's origin or a server named in the API description (a redirect to
+another origin is not followed), are redacted from `Debug` output, errors and logs,
+and can be replaced at runtime with `Client::set_api_key` or `Client::set_credential`
+for key rotation. With your own `http_client(..)`, its redirect policy applies.
 
 ## Features
 {{features}}

@@ -13,7 +13,7 @@ use sdkgen::diff::{self, Bump, Change, Level, Report, Surface};
 fn generated(case: &str, side: &str) -> sdkgen::Generated {
     let r = root();
     let spec = r.join(format!("tests/fixtures/changes/{case}/{side}.yaml"));
-    sdkgen::generate(&spec, None, &r.join("templates")).unwrap_or_else(|f| panic!("{f}"))
+    sdkgen::generate(&spec, None, Some(&r.join("templates"))).unwrap_or_else(|f| panic!("{f}"))
 }
 
 fn report(case: &str) -> Report {
@@ -194,7 +194,7 @@ fn caller_compiles(case: &str, side: &str, caller: &str, main_rs: &str) -> bool 
     let dir = scratch().join(format!("{case}-{caller}"));
     let sdk = dir.join("sdk");
     let g = generated(case, side);
-    let changes = sdkgen::write::diff(&sdk, &g.files).unwrap();
+    let changes = sdkgen::write::diff(&sdk, &g.files, false).unwrap();
     sdkgen::write::apply(&sdk, &g.files, &changes).unwrap();
     let app = dir.join("app");
     std::fs::create_dir_all(app.join("src")).unwrap();

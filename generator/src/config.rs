@@ -7,7 +7,12 @@
 
 use std::collections::BTreeMap;
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
+
+use crate::diag::{Diagnostic, pointer};
+use crate::ir::names::{snake_ident_problem, type_name};
 
 /// Root of the configuration file.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -239,7 +244,108 @@ impl Config {
     pub fn from_yaml(text: &str) -> Result<Self, String> {
         serde_yaml::from_str(text).map_err(|e| e.to_string())
     }
+
+    /// Checks every value that becomes a name in the generated code or its
+    /// `Cargo.toml`; each problem is an error at the JSON pointer of the config key.
+    pub fn validate(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (section, map) in [("methods", &self.methods), ("resources", &self.resources)] {
+            for (key, name) in map {
+                if let Some(problem) = snake_ident_problem(name) {
+                    out.push(Diagnostic::error(
+                        config_pointer([section, key.as_str()]),
+                        problem,
+                    ));
+                }
+            }
+        }
+        let name = &self.krate.name;
+        let package_name = name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !name.is_empty() && !package_name {
+            out.push(Diagnostic::error(
+                "config#/crate/name",
+                format!(
+                    "{name:?} is not a package name (an ASCII letter, then letters, digits, `-` and `_`)"
+                ),
+            ));
+        }
+        let mut env_names = BTreeSet::new();
+        for (i, e) in self.environments.iter().enumerate() {
+            let i = i.to_string();
+            if !env_names.insert(type_name(&e.name)) {
+                out.push(Diagnostic::error(
+                    config_pointer(["environments", i.as_str(), "name"]),
+                    format!(
+                        "{:?} names the same `Environment` variant (`{}`) as an earlier environment",
+                        e.name,
+                        type_name(&e.name)
+                    ),
+                ));
+            }
+        }
+        for (i, g) in self.feature_gated.iter().enumerate() {
+            let f = &g.feature;
+            let legal = f.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                && f.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '.'));
+            let problem = if !legal {
+                Some(format!(
+                    "{f:?} is not a cargo feature name (letters, digits, `_`, `-`, `+`, `.`)"
+                ))
+            } else if RESERVED_FEATURES.contains(&f.as_str()) {
+                Some(format!(
+                    "{f:?} is a feature the generated crate already defines"
+                ))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                let i = i.to_string();
+                out.push(Diagnostic::error(
+                    config_pointer(["feature_gated", i.as_str(), "feature"]),
+                    problem,
+                ));
+            }
+        }
+        for (i, h) in self.client.request_id_headers.iter().enumerate() {
+            let token = !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+            if !token {
+                let i = i.to_string();
+                out.push(Diagnostic::error(
+                    config_pointer(["client", "request_id_headers", i.as_str()]),
+                    format!("{h:?} is not an HTTP header name"),
+                ));
+            }
+        }
+        for path in self.extra_files.keys() {
+            let plain = !path.is_empty()
+                && !path.contains('\\')
+                && std::path::Path::new(path)
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !plain {
+                out.push(Diagnostic::error(
+                    config_pointer(["extra_files", path.as_str()]),
+                    format!("{path:?} is not a relative path inside the output directory"),
+                ));
+            }
+        }
+        out
+    }
 }
+
+/// A pointer into the config file (`config#/methods/createPayin`).
+fn config_pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
+    format!("config{}", pointer(tokens))
+}
+
+/// Features every generated crate defines itself.
+const RESERVED_FEATURES: &[&str] = &["default", "contract-tests"];
 
 #[cfg(test)]
 mod tests {
@@ -274,6 +380,30 @@ mod tests {
                 }),
             })
         );
+    }
+
+    #[test]
+    fn names_that_cannot_be_rust_are_errors_at_their_key() {
+        let c = Config::from_yaml(
+            "crate: {name: '1 sdk'}\nmethods: {createPayin: create-link, getA: get_a, del: type}\nresources: {payment_link: Links}\nfeature_gated: [{feature: 'a b', operations: []}]\nclient: {request_id_headers: ['x id']}\nenvironments: [{name: live, url: 'https://a'}, {name: Live, url: 'https://b'}]\nextra_files: {'../x.rs': x.rs}\n",
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        let shown: Vec<String> = c.validate().iter().map(ToString::to_string).collect();
+        let expected = [
+            "error: config#/methods/createPayin: \"create-link\" is not a Rust identifier",
+            "error: config#/methods/del: \"type\" is a Rust keyword",
+            "error: config#/resources/payment_link: \"Links\" is not snake_case",
+            "error: config#/crate/name:",
+            "error: config#/environments/1/name:",
+            "error: config#/feature_gated/0/feature:",
+            "error: config#/client/request_id_headers/0:",
+            "error: config#/extra_files/..~1x.rs:",
+        ];
+        for e in expected {
+            assert!(shown.iter().any(|s| s.starts_with(e)), "{e} in {shown:#?}");
+        }
+        assert_eq!(shown.len(), expected.len(), "{shown:#?}");
+        assert!(Config::default().validate().is_empty());
     }
 
     #[test]

@@ -56,6 +56,10 @@ pub fn build_ir(
     source: &str,
     config: &config::Config,
 ) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let config_errors = config.validate();
+    if !config_errors.is_empty() {
+        return Err(config_errors);
+    }
     let loaded = load::load_str_with(
         text,
         &config.loaded_overlays,
@@ -82,6 +86,24 @@ pub fn generate_str(
         files,
         warnings,
     })
+}
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+}
+
+/// The runtime and text templates built into the generator (from the workspace's
+/// `templates/` at build time), so an installed binary needs no files beside it.
+pub fn embedded_templates() -> emit::Templates {
+    emit::Templates {
+        runtime: embedded::RUNTIME
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .collect(),
+        cargo_toml: embedded::CARGO_TOML.to_string(),
+        readme: embedded::README.to_string(),
+        extra: BTreeMap::new(),
+    }
 }
 
 /// Reads the runtime and text templates from a `templates/` directory.
@@ -137,6 +159,10 @@ pub fn read_config(config: Option<&Path>) -> Result<config::Config, Failure> {
             vec![Diagnostic::error("#", format!("invalid config: {e}"))],
         )
     })?;
+    let errors = cfg.validate();
+    if !errors.is_empty() {
+        return Err(fail(p, errors));
+    }
     let base = p.parent().unwrap_or(Path::new("."));
     for (i, name) in cfg.overlays.iter().enumerate() {
         let path = base.join(name);
@@ -172,11 +198,12 @@ pub fn overlaid_spec(spec: &Path, config: Option<&Path>) -> Result<serde_json::V
         .map_err(|e| fail(spec, e))
 }
 
-/// Generates from files: the spec, an optional config (YAML), the templates directory.
+/// Generates from files: the spec, an optional config (YAML), and a templates
+/// directory that replaces the embedded templates when given.
 pub fn generate(
     spec: &Path,
     config: Option<&Path>,
-    templates_dir: &Path,
+    templates_dir: Option<&Path>,
 ) -> Result<Generated, Failure> {
     let text = std::fs::read_to_string(spec).map_err(|e| {
         fail(
@@ -185,15 +212,18 @@ pub fn generate(
         )
     })?;
     let cfg = read_config(config)?;
-    let mut templates = read_templates(templates_dir).map_err(|e| {
-        fail(
-            templates_dir,
-            vec![Diagnostic::error(
-                "#",
-                format!("cannot read templates: {e}"),
-            )],
-        )
-    })?;
+    let mut templates = match templates_dir {
+        Some(dir) => read_templates(dir).map_err(|e| {
+            fail(
+                dir,
+                vec![Diagnostic::error(
+                    "#",
+                    format!("cannot read templates: {e}"),
+                )],
+            )
+        })?,
+        None => embedded_templates(),
+    };
     if let Some(p) = config {
         let base = p.parent().unwrap_or(Path::new("."));
         for (out, src) in &cfg.extra_files {

@@ -17,12 +17,16 @@ struct Cli {
     /// Generator config (YAML) with crate name, environments and naming overrides.
     #[arg(short, long)]
     config: Option<PathBuf>,
-    /// Directory with the runtime and crate templates.
-    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../templates"))]
-    templates: PathBuf,
+    /// Directory with runtime and crate templates to use instead of the built-in ones.
+    #[arg(long)]
+    templates: Option<PathBuf>,
     /// Write nothing; exit with status 1 and list the files that differ.
     #[arg(long)]
     check: bool,
+    /// Write into a non-empty directory that holds no earlier sdkgen output
+    /// (files with the same paths are overwritten; nothing is deleted).
+    #[arg(long)]
+    force: bool,
     /// Do not print warnings.
     #[arg(short, long)]
     quiet: bool,
@@ -30,19 +34,20 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let generated = match sdkgen::generate(&cli.spec, cli.config.as_deref(), &cli.templates) {
-        Ok(g) => g,
-        Err(failure) => {
-            eprintln!("{failure}");
-            return ExitCode::from(2);
-        }
-    };
+    let generated =
+        match sdkgen::generate(&cli.spec, cli.config.as_deref(), cli.templates.as_deref()) {
+            Ok(g) => g,
+            Err(failure) => {
+                eprintln!("{failure}");
+                return ExitCode::from(2);
+            }
+        };
     if !cli.quiet {
         for w in &generated.warnings {
             eprintln!("{}: {w}", cli.spec.display());
         }
     }
-    let changes = match sdkgen::write::diff(&cli.out, &generated.files) {
+    let changes = match sdkgen::write::diff(&cli.out, &generated.files, cli.force) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{}: {e}", cli.out.display());

@@ -236,3 +236,217 @@ fn help_describes_the_command() {
         "{text}"
     );
 }
+
+fn sdkgen(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn two_tags(second: bool) -> String {
+    let mut text = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      tags: [alpha]\n      responses:\n        '204': {{description: ok}}\n"
+    );
+    if second {
+        text.push_str("  /b:\n    get:\n      operationId: getB\n      tags: [beta]\n      responses:\n        '204': {description: ok}\n");
+    }
+    text
+}
+
+#[test]
+fn regeneration_removes_only_files_it_wrote() {
+    let dir = tmp("ownfiles");
+    let spec = dir.join("spec.yaml");
+    let out = dir.join("out");
+    std::fs::write(&spec, two_tags(true)).unwrap();
+    let o = sdkgen(&[spec.as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("src/resources/beta.rs").exists());
+    let manifest = std::fs::read_to_string(out.join(".sdkgen-manifest")).unwrap();
+    assert!(manifest.contains("\nsrc/resources/beta.rs\n"), "{manifest}");
+    // The user's own files in the crate: a module, notes, a CI file.
+    std::fs::write(out.join("src/extra.rs"), "// mine").unwrap();
+    std::fs::write(out.join("NOTES.md"), "mine").unwrap();
+    std::fs::create_dir_all(out.join(".github")).unwrap();
+    std::fs::write(out.join(".github/ci.yml"), "mine").unwrap();
+
+    std::fs::write(&spec, two_tags(false)).unwrap();
+    let o = sdkgen(&[spec.as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        !out.join("src/resources/beta.rs").exists(),
+        "a file sdkgen wrote and no longer generates is removed"
+    );
+    for mine in ["src/extra.rs", "NOTES.md", ".github/ci.yml"] {
+        assert!(out.join(mine).exists(), "{mine} must survive");
+    }
+    let check = sdkgen(&[
+        spec.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--check".as_ref(),
+    ]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+}
+
+#[test]
+fn a_non_empty_directory_without_earlier_output_is_refused_unless_forced() {
+    let dir = tmp("foreign");
+    let spec = dir.join("spec.yaml");
+    std::fs::write(&spec, two_tags(true)).unwrap();
+    // A user's project.
+    let out = dir.join("project");
+    std::fs::create_dir_all(out.join("src")).unwrap();
+    std::fs::write(out.join("Cargo.toml"), "[package]\nname = \"mine\"\n").unwrap();
+    std::fs::write(out.join("src/main.rs"), "fn main() {}").unwrap();
+    let o = sdkgen(&[spec.as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("holds no earlier sdkgen output") && err.contains("--force"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("Cargo.toml")).unwrap(),
+        "[package]\nname = \"mine\"\n",
+        "nothing is written"
+    );
+    assert!(!out.join("src/lib.rs").exists());
+
+    let o = sdkgen(&[
+        spec.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--force".as_ref(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("src/lib.rs").exists());
+    assert!(
+        out.join("src/main.rs").exists(),
+        "--force overwrites, never deletes"
+    );
+    // From now on the directory holds earlier output: no --force needed.
+    let o = sdkgen(&[spec.as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("src/main.rs").exists());
+}
+
+#[test]
+fn the_binary_carries_its_templates() {
+    let dir = tmp("relocated");
+    // The binary alone, in a directory of its own, run from another one.
+    let bin_dir = dir.join("bin");
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    let bin = bin_dir.join(format!("sdkgen{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(env!("CARGO_BIN_EXE_sdkgen"), &bin).unwrap();
+    let work = dir.join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::write(work.join("spec.yaml"), two_tags(false)).unwrap();
+    let o = Command::new(&bin)
+        .current_dir(&work)
+        .args(["spec.yaml", "--out", "sdk"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates/runtime");
+    for name in ["client.rs", "mod.rs", "error.rs"] {
+        assert_eq!(
+            std::fs::read_to_string(work.join("sdk/src/runtime").join(name)).unwrap(),
+            std::fs::read_to_string(templates.join(name)).unwrap(),
+            "{name} is the embedded template"
+        );
+    }
+    // No path from the build machine is a default any more.
+    let help = Command::new(&bin).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout).to_string();
+    assert!(help.contains("--templates"), "{help}");
+    assert!(!help.contains(env!("CARGO_MANIFEST_DIR")), "{help}");
+    // `--templates` still overrides: a missing directory is a clear error.
+    let o = Command::new(&bin)
+        .current_dir(&work)
+        .args(["spec.yaml", "--out", "sdk2", "--templates", "no-such-dir"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot read templates"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn config_names_that_are_not_rust_identifiers_are_diagnostics() {
+    for (config, key, words) in [
+        (
+            "methods: {getA: create-link}\n",
+            "#/methods/getA",
+            "\"create-link\" is not a Rust identifier",
+        ),
+        ("methods: {getA: type}\n", "#/methods/getA", "Rust keyword"),
+        (
+            "resources: {alpha: 2fast}\n",
+            "#/resources/alpha",
+            "not a Rust identifier",
+        ),
+    ] {
+        let dir = tmp("badname");
+        let config_path = dir.join("sdkgen.yaml");
+        std::fs::write(&config_path, config).unwrap();
+        let (o, _spec, out) = run(
+            &two_tags(false),
+            "badname-run",
+            &["--config", config_path.to_str().unwrap()],
+        );
+        assert_failed_cleanly(&o, &out, &config_path, key, words);
+    }
+}
+
+#[test]
+fn security_requirements_are_honoured_and_unsupported_schemes_warn() {
+    let text = format!(
+        "{HEAD}security: [{{key: []}}]\npaths:\n  /open:\n    get:\n      operationId: getOpen\n      tags: [t]\n      security: []\n      responses:\n        '204': {{description: ok}}\n  /closed:\n    get:\n      operationId: getClosed\n      tags: [t]\n      responses:\n        '204': {{description: ok}}\n  /odd:\n    get:\n      operationId: getOdd\n      tags: [t]\n      security: [{{digest: []}}, {{missing: []}}]\n      responses:\n        '204': {{description: ok}}\ncomponents:\n  securitySchemes:\n    key: {{type: apiKey, in: query, name: token}}\n    digest: {{type: http, scheme: digest}}\n    oidc: {{type: openIdConnect, openIdConnectUrl: 'https://id.example.com/.well-known/openid-configuration'}}\n"
+    );
+    let (o, spec, out) = run(&text, "security", &[]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    let warned = |pointer: &str, words: &str| {
+        err.lines().any(|l| {
+            l.starts_with(&format!("{}: warning: {pointer}:", spec.display())) && l.contains(words)
+        })
+    };
+    assert!(
+        warned("#/components/securitySchemes/digest", "not supported"),
+        "{err}"
+    );
+    assert!(
+        warned("#/components/securitySchemes/oidc", "bearer token"),
+        "{err}"
+    );
+    assert!(
+        warned("#/paths/~1odd/get/security/1/missing", "not declared"),
+        "{err}"
+    );
+    assert!(
+        warned("#/paths/~1odd/get/security", "sent without credentials"),
+        "{err}"
+    );
+    let resources = std::fs::read_to_string(out.join("src/resources/t.rs")).unwrap();
+    let security_calls: Vec<&str> = resources
+        .lines()
+        .filter(|l| l.contains("req.security("))
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        security_calls,
+        ["req.security(&[&[crate::config::SecurityScheme::Key]]);"],
+        "only getClosed needs a credential"
+    );
+    let config = std::fs::read_to_string(out.join("src/config.rs")).unwrap();
+    assert!(
+        config.contains("Self::Key => crate::runtime::Placement::Query(\"token\")"),
+        "{config}"
+    );
+}

@@ -424,7 +424,7 @@ pub fn generate_child(args: &[String]) -> ExitCode {
         return ExitCode::from(2);
     };
     let out = Path::new(out);
-    let generated = match sdkgen::generate(Path::new(spec), None, Path::new(templates)) {
+    let generated = match sdkgen::generate(Path::new(spec), None, Some(Path::new(templates))) {
         Ok(g) => g,
         Err(f) => {
             // Errors first, so the parent's short summary shows them.
@@ -443,7 +443,7 @@ pub fn generate_child(args: &[String]) -> ExitCode {
     if let Some(manifest) = files.get_mut("Cargo.toml") {
         manifest.push_str("\n# Checked alone, outside the repository's workspace.\n[workspace]\n");
     }
-    let changes = match sdkgen::write::diff(out, &files) {
+    let changes = match sdkgen::write::diff(out, &files, false) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{}: {e}", out.display());

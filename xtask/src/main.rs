@@ -56,11 +56,10 @@ fn jobs(root: &Path) -> Result<Vec<Job>, String> {
 
 fn run(check: bool) -> Result<bool, String> {
     let root = root();
-    let templates = root.join("templates");
     let mut clean = true;
     for job in jobs(&root)? {
-        let mut generated = sdkgen::generate(&job.spec, job.config.as_deref(), &templates)
-            .map_err(|f| f.to_string())?;
+        let mut generated =
+            sdkgen::generate(&job.spec, job.config.as_deref(), None).map_err(|f| f.to_string())?;
         if job.config.is_some() {
             for w in &generated.warnings {
                 eprintln!("{}: {w}", job.spec.display());
@@ -79,11 +78,12 @@ fn run(check: bool) -> Result<bool, String> {
             // crate's is left as the user set it.
             if changes::needs_bump(r) && generated.api.info.crate_version == r.old_version {
                 changes::set_config_version(cfg, &next)?;
-                generated = sdkgen::generate(&job.spec, Some(cfg), &templates)
-                    .map_err(|f| f.to_string())?;
+                generated =
+                    sdkgen::generate(&job.spec, Some(cfg), None).map_err(|f| f.to_string())?;
             }
         }
-        let changes = sdkgen::write::diff(&job.out, &generated.files).map_err(|e| e.to_string())?;
+        let changes =
+            sdkgen::write::diff(&job.out, &generated.files, false).map_err(|e| e.to_string())?;
         if changes.is_empty() {
             continue;
         }
@@ -139,9 +139,8 @@ fn diff_command(args: &[String]) -> Result<(), String> {
     let [old, new] = files.as_slice() else {
         return Err("usage: cargo xtask diff OLD NEW [--config FILE]".into());
     };
-    let templates = root().join("templates");
     let side = |spec: &Path| {
-        sdkgen::generate(spec, config.as_deref(), &templates)
+        sdkgen::generate(spec, config.as_deref(), None)
             .map(|g| sdkgen::diff::Surface::of(&g.api))
             .map_err(|f| f.to_string())
     };

@@ -85,6 +85,7 @@ impl<'a> RotateApiKey<'a> {
             "/api-keys/rotate",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -190,6 +190,7 @@ impl<'a> GetBalanceConversions<'a> {
             "/balance_conversions",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.source_currency {
             req.query("source_currency", value);
         }
@@ -362,6 +363,7 @@ impl<'a> CreateBalanceConversion<'a> {
             "/balance_conversions",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -463,6 +465,7 @@ impl<'a> CreateQuote<'a> {
             "/quotes",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -82,6 +82,7 @@ impl<'a> GetBalance<'a> {
             "/balances",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {

@@ -162,6 +162,7 @@ impl<'a> GetBankAccountValidations<'a> {
             "/bank_account_validation",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.beneficiary_account_id {
             req.query("beneficiary_account_id", value);
         }
@@ -332,6 +333,7 @@ impl<'a> ValidateBankAccount<'a> {
             "/bank_account_validation",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -187,6 +187,7 @@ impl<'a> GetBeneficiaries<'a> {
             "/beneficiaries",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.beneficiary_type {
             req.query("beneficiary_type", value);
         }
@@ -351,6 +352,7 @@ impl<'a> CreateBeneficiary<'a> {
             "/beneficiaries",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -446,6 +448,7 @@ impl<'a> GetBeneficiaryById<'a> {
             "/beneficiaries/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {

@@ -200,6 +200,7 @@ impl<'a> ListBeneficiariesV2<'a> {
                 strip: &["v1"],
                 append: "",
             });
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.status {
             req.query("status", value);
         }
@@ -343,6 +344,7 @@ impl<'a> CreateBeneficiaryV2<'a> {
                 strip: &["v1"],
                 append: "",
             });
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -474,6 +476,7 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
                 strip: &["v1"],
                 append: "",
             });
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -589,6 +592,7 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
                 strip: &["v1"],
                 append: "",
             });
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -246,6 +246,7 @@ impl<'a> GetCustomers<'a> {
             "/customer",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.customer_type {
             req.query("customer_type", value);
         }
@@ -411,6 +412,7 @@ impl<'a> CreateCustomer<'a> {
             "/customer",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -511,6 +513,7 @@ impl<'a> GetCustomerById<'a> {
             "/customer/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -609,6 +612,7 @@ impl<'a> GetCustomerBankAccounts<'a> {
             "/customer/{id}/bank-accounts",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -711,6 +715,7 @@ impl<'a> CreateCustomerBankAccount<'a> {
             "/customer/{id}/bank-accounts",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -130,6 +130,7 @@ impl<'a> GetDocuments<'a> {
             "/document",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.before {
             req.query("before", value);
         }
@@ -284,6 +285,7 @@ impl<'a> CreateDocument<'a> {
             "/document",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -92,6 +92,7 @@ impl<'a> CreateInternalTransfer<'a> {
             "/internal-transfer",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -138,6 +138,7 @@ impl<'a> GetLrsBanks<'a> {
             "/lrs/banks",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -241,6 +242,7 @@ impl<'a> CreateLrsCustomerBankAccount<'a> {
             "/customer/{id}/bank_account",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -362,6 +364,7 @@ impl<'a> CreateLrsQuote<'a> {
             "/lrs/quotes",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -214,6 +214,7 @@ impl<'a> GetOrders<'a> {
             "/orders",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.customer_id {
             req.query("customer_id", value);
         }
@@ -374,6 +375,7 @@ impl<'a> CreateOrder<'a> {
             "/orders",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -496,6 +498,7 @@ impl<'a> GetOrderById<'a> {
             "/orders/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -592,6 +595,7 @@ impl<'a> UpdateOrderRfi<'a> {
             "/orders/{id}/update-rfi",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

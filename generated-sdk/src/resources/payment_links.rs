@@ -277,6 +277,7 @@ impl<'a> GetPayins<'a> {
     > {
         let path = String::from("/payin");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/payin", path);
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.customer_id {
             req.query("customer_id", value);
         }
@@ -438,6 +439,7 @@ impl<'a> CreatePayin<'a> {
             "/payin",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -543,6 +545,7 @@ impl<'a> GetPayinById<'a> {
             "/payin/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -640,6 +643,7 @@ impl<'a> UpdatePayin<'a> {
             "/payin/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -755,6 +759,7 @@ impl<'a> CancelPayin<'a> {
             "/payin/{id}/cancel",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -854,6 +859,7 @@ impl<'a> UpdatePayinRfi<'a> {
             "/payin/{id}/update-rfi",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -976,6 +982,7 @@ impl<'a> MockReviewPaymentLink<'a> {
             "/payin/{id}/mock_mark_reviewed",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {

@@ -367,6 +367,7 @@ impl<'a> GetPayments<'a> {
             "/payment",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.customer_id {
             req.query("customer_id", value);
         }
@@ -545,6 +546,7 @@ impl<'a> CreatePayment<'a> {
             "/payment",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -668,6 +670,7 @@ impl<'a> GetPaymentById<'a> {
             "/payment/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -763,6 +766,7 @@ impl<'a> CreateMockPayment<'a> {
             "/payment/mock",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -872,6 +876,7 @@ impl<'a> MockUpdatePaymentFundsAvailable<'a> {
             "/payment/{id}/mock-funds-available",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -1011,6 +1016,7 @@ impl<'a> UpdateRfiPayment<'a> {
             "/payment/{id}/update_rfi",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -1128,6 +1134,7 @@ impl<'a> GetEligiblePayins<'a> {
             "/payment/{id}/eligible-payins",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -1227,6 +1234,7 @@ impl<'a> ConnectPayin<'a> {
             "/payment/{id}/connect-payin",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

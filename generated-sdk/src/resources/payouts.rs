@@ -276,6 +276,7 @@ impl<'a> GetPayouts<'a> {
             "/payouts",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.beneficiary_id {
             req.query("beneficiary_id", value);
         }
@@ -439,6 +440,7 @@ impl<'a> CreatePayout<'a> {
             "/payouts",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -583,6 +585,7 @@ impl<'a> GetPayoutById<'a> {
             "/payouts/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -683,6 +686,7 @@ impl<'a> CancelPayout<'a> {
             "/payouts/{id}/cancel",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -786,6 +790,7 @@ impl<'a> UpdateRfiPayout<'a> {
             "/payouts/{id}/update_rfi",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -882,6 +887,7 @@ impl<'a> MockUpdatePayoutStatus<'a> {
             "/payouts/mock",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -143,6 +143,7 @@ impl<'a> OnboardMerchant<'a> {
             "/platform/merchants",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -258,6 +259,7 @@ impl<'a> UpdateMerchantStatus<'a> {
             "/platform/merchants/status-update",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -391,6 +393,7 @@ impl<'a> GetMerchant<'a> {
             "/platform/merchants/{merchant_id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {

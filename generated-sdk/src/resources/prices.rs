@@ -162,6 +162,7 @@ impl<'a> GetPrices<'a> {
             "/prices",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.before {
             req.query("before", value);
         }
@@ -310,6 +311,7 @@ impl<'a> CreatePrice<'a> {
             "/prices",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -405,6 +407,7 @@ impl<'a> GetPriceById<'a> {
             "/prices/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {

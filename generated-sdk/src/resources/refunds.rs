@@ -258,6 +258,7 @@ impl<'a> GetRefunds<'a> {
             "/refunds",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.customer_id {
             req.query("customer_id", value);
         }
@@ -429,6 +430,7 @@ impl<'a> CreateRefund<'a> {
             "/refunds",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -581,6 +583,7 @@ impl<'a> GetRefundById<'a> {
             "/refunds/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -677,6 +680,7 @@ impl<'a> UpdateRfiRefund<'a> {
             "/refunds/{id}/update_rfi",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -795,6 +799,7 @@ impl<'a> MockUpdateRefund<'a> {
             "/refunds/{id}/mock_update_status",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -163,6 +163,7 @@ impl<'a> GetRfis<'a> {
     > {
         let path = String::from("/rfis");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/rfis", path);
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.before {
             req.query("before", value);
         }
@@ -309,6 +310,7 @@ impl<'a> GetRfi<'a> {
             "/rfis/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -402,6 +404,7 @@ impl<'a> RespondRfi<'a> {
             "/rfis/{id}/respond",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

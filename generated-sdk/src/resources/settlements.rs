@@ -225,6 +225,7 @@ impl<'a> GetSettlements<'a> {
             "/settlements",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.before {
             req.query("before", value);
         }
@@ -379,6 +380,7 @@ impl<'a> CreateSettlement<'a> {
             "/settlements",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -493,6 +495,7 @@ impl<'a> GetSettlementById<'a> {
             "/settlements/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -634,6 +637,7 @@ impl<'a> GetTransactionsLinkedToSettlement<'a> {
             "/settlements/{id}/transactions",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.before {
             req.query("before", value);
         }
@@ -822,6 +826,7 @@ impl<'a> TriggerMockSettlement<'a> {
             "/settlements/mock-trigger",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {

@@ -301,6 +301,7 @@ impl<'a> GetSubscriptions<'a> {
             "/subscriptions",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.status {
             req.query("status", value);
         }
@@ -474,6 +475,7 @@ impl<'a> CreateSubscription<'a> {
             "/subscriptions",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -579,6 +581,7 @@ impl<'a> GetSubscriptionById<'a> {
             "/subscriptions/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -677,6 +680,7 @@ impl<'a> PauseSubscription<'a> {
             "/subscriptions/{id}/pause",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -791,6 +795,7 @@ impl<'a> ResumeSubscription<'a> {
             "/subscriptions/{id}/resume",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -905,6 +910,7 @@ impl<'a> CancelSubscription<'a> {
             "/subscriptions/{id}/cancel",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
@@ -1021,6 +1027,7 @@ impl<'a> UpdateNextPaymentDate<'a> {
             "/subscriptions/{id}/next-payment-date",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

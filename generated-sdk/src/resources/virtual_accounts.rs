@@ -199,6 +199,7 @@ impl<'a> GetVirtualAccounts<'a> {
             "/virtual-accounts",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.currency {
             req.query("currency", value);
         }
@@ -375,6 +376,7 @@ impl<'a> CreateVirtualAccount<'a> {
             "/virtual-accounts",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;
@@ -501,6 +503,7 @@ impl<'a> CloseVirtualAccount<'a> {
             "/virtual-accounts",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.query("payment_type", &self.payment_type);
         req.query("currency", &self.currency);
         req.options(&self.options);
@@ -632,6 +635,7 @@ impl<'a> CreateVirtualAccountV2<'a> {
                 strip: &["v1"],
                 append: "",
             });
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -141,6 +141,7 @@ impl<'a> GetWithdrawalAccounts<'a> {
             "/withdrawal_accounts",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.before {
             req.query("before", value);
         }
@@ -307,6 +308,7 @@ impl<'a> GetWithdrawalAccountById<'a> {
             "/withdrawal_accounts/{id}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
         let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {

@@ -164,6 +164,7 @@ impl<'a> GetWithdrawals<'a> {
             "/withdrawals",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         if let Some(value) = &self.withdrawal_account_id {
             req.query("withdrawal_account_id", value);
         }
@@ -324,6 +325,7 @@ impl<'a> CreateWithdrawal<'a> {
             "/withdrawals",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
             let body = &self.body;
             body.validate()?;

@@ -356,7 +356,7 @@ impl Surface {
                 .iter()
                 .map(|e| (e.name.clone(), e.url.clone()))
                 .collect(),
-            auth: format!("{:?}", api.client.auth),
+            auth: auth_summary(api),
             operations,
             types,
         }
@@ -461,4 +461,37 @@ impl Surface {
         }
         out
     }
+}
+
+/// The security schemes in one line. A single bearer scheme, a single API-key header
+/// or none keep the form surfaces had before schemes were listed (`Bearer`,
+/// `ApiKeyHeader("X-Api-Key")`, `None`), so committed surfaces stay comparable.
+fn auth_summary(api: &Api) -> String {
+    use crate::ir::{ApiKeyLocation, SchemeKind};
+    let schemes = &api.client.security_schemes;
+    match schemes.as_slice() {
+        [] => return "None".into(),
+        [only] => match &only.kind {
+            SchemeKind::Bearer { flow: None } => return "Bearer".into(),
+            SchemeKind::ApiKey {
+                location: ApiKeyLocation::Header,
+                name,
+            } => return format!("ApiKeyHeader({name:?})"),
+            _ => {}
+        },
+        _ => {}
+    }
+    schemes
+        .iter()
+        .map(|s| {
+            let kind = match &s.kind {
+                SchemeKind::Bearer { flow: None } => "bearer".to_string(),
+                SchemeKind::Bearer { flow: Some(f) } => format!("{f} bearer"),
+                SchemeKind::Basic => "basic".to_string(),
+                SchemeKind::ApiKey { location, name } => format!("{location:?} {name}"),
+            };
+            format!("{} ({kind})", s.name)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -11,7 +11,7 @@ use super::models::{ident, type_def};
 use super::operations::resource_module;
 use super::{Templates, format_file};
 use crate::diag::Diagnostic;
-use crate::ir::{Api, Auth, Resource};
+use crate::ir::{Api, ApiKeyLocation, Resource, SchemeKind};
 
 fn fill(template: &str, api: &Api) -> String {
     let features: String = api
@@ -269,10 +269,7 @@ fn config_rs(api: &Api) -> TokenStream {
     let key_env = &api.client.api_key_env;
     let url_env = &api.client.base_url_env;
     let rid = &api.client.request_id_headers;
-    let (auth_header, auth_prefix) = match &api.client.auth {
-        Auth::Bearer | Auth::None => ("authorization".to_string(), "Bearer ".to_string()),
-        Auth::ApiKeyHeader(h) => (h.to_ascii_lowercase(), String::new()),
-    };
+    let security = security_items(api);
     let envs = &api.servers.environments;
     let variants = envs.iter().enumerate().map(|(i, e)| {
         let n = ident(&e.name);
@@ -317,10 +314,7 @@ fn config_rs(api: &Api) -> TokenStream {
         pub(crate) const BASE_URL_ENV: &str = #url_env;
         /// Response headers that carry the server's request id, in order of preference.
         pub(crate) const REQUEST_ID_HEADERS: &[&str] = &[#(#rid),*];
-        /// Header carrying the API key, from the API's security scheme.
-        pub(crate) const AUTH_HEADER: &str = #auth_header;
-        /// Text sent before the API key in [`AUTH_HEADER`] (`Bearer ` for bearer auth).
-        pub(crate) const AUTH_PREFIX: &str = #auth_prefix;
+        #security
         /// The servers that some operations use instead of the root server.
         pub(crate) const SERVER_OVERRIDES: &[crate::runtime::ServerOverride] = &[#(#overrides),*];
 
@@ -339,6 +333,106 @@ fn config_rs(api: &Api) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+/// The `SecurityScheme` enum, where each scheme's credential goes, the scheme
+/// `api_key` sets and the servers credentials may be sent to.
+fn security_items(api: &Api) -> TokenStream {
+    let schemes = &api.client.security_schemes;
+    let variants = schemes.iter().map(|s| {
+        let n = ident(&s.name);
+        let placed = match &s.kind {
+            SchemeKind::Bearer { flow: None } => "Sent as `Authorization: Bearer <token>`.".to_string(),
+            SchemeKind::Bearer { flow: Some(flow) } => format!(
+                "An {flow} access token, sent as `Authorization: Bearer <token>`; the SDK does not run the {flow} flow, obtain the token yourself."
+            ),
+            SchemeKind::Basic => {
+                "HTTP basic: set it with `Credential::basic(username, password)`.".to_string()
+            }
+            SchemeKind::ApiKey { location, name } => {
+                let place = match location {
+                    ApiKeyLocation::Header => "header",
+                    ApiKeyLocation::Query => "query parameter",
+                    ApiKeyLocation::Cookie => "cookie",
+                };
+                format!("An API key in the `{name}` {place}.")
+            }
+        };
+        let text = match &s.docs {
+            Some(d) => format!("`{}`: {}\n\n{placed}", s.key, super::docs::sanitize(d)),
+            None => format!("`{}`. {placed}", s.key),
+        };
+        let doc = lines(&text);
+        quote! { #doc #n, }
+    });
+    let names = schemes.iter().map(|s| {
+        let n = ident(&s.name);
+        let key = &s.key;
+        quote! { Self::#n => #key, }
+    });
+    let placements = schemes.iter().map(|s| {
+        let n = ident(&s.name);
+        let p = match &s.kind {
+            SchemeKind::Bearer { .. } => quote!(Bearer),
+            SchemeKind::Basic => quote!(Basic),
+            SchemeKind::ApiKey { location, name } => match location {
+                ApiKeyLocation::Header => {
+                    let name = name.to_ascii_lowercase();
+                    quote!(Header(#name))
+                }
+                ApiKeyLocation::Query => quote!(Query(#name)),
+                ApiKeyLocation::Cookie => quote!(Cookie(#name)),
+            },
+        };
+        quote! { Self::#n => crate::runtime::Placement::#p, }
+    });
+    let all = schemes.iter().map(|s| {
+        let n = ident(&s.name);
+        quote!(SecurityScheme::#n)
+    });
+    let api_key_scheme = match &api.client.api_key_scheme {
+        Some(n) => {
+            let n = ident(n);
+            quote!(Some(SecurityScheme::#n))
+        }
+        None => quote!(None),
+    };
+    let servers = &api.client.trusted_servers;
+    quote! {
+        /// The security schemes of the API description. Set a credential for one with
+        /// [`ClientBuilder::credential`](crate::ClientBuilder::credential); each request
+        /// carries the credentials its operation asks for.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum SecurityScheme {
+            #(#variants)*
+        }
+
+        impl SecurityScheme {
+            /// The scheme's name in the API description.
+            pub fn name(self) -> &'static str {
+                match self {
+                    #(#names)*
+                }
+            }
+
+            /// Where the scheme's credential goes.
+            pub(crate) fn placement(self) -> crate::runtime::Placement {
+                match self {
+                    #(#placements)*
+                }
+            }
+        }
+
+        /// Every security scheme.
+        #[allow(dead_code, reason = "read by runtime checks and tests")]
+        pub(crate) const SECURITY_SCHEMES: &[SecurityScheme] = &[#(#all),*];
+        /// The scheme `ClientBuilder::api_key` sets (none: the API has no token scheme).
+        pub(crate) const API_KEY_SCHEME: Option<SecurityScheme> = #api_key_scheme;
+        /// Servers of the API description and the configured environments: besides the
+        /// client's base URL, the only origins credentials are sent to.
+        pub(crate) const TRUSTED_SERVERS: &[&str] = &[#(#servers),*];
     }
 }
 
@@ -375,10 +469,10 @@ fn lib_rs(has_examples: bool, has_operations: bool) -> TokenStream {
         #[doc(hidden)]
         pub mod contract;
 
-        pub use config::Environment;
+        pub use config::{Environment, SecurityScheme};
         pub use runtime::{
-            ApiError, BuildError, Client, ClientBuilder, DecodeError, DuplicateError, DuplicateReason, Error, FilePart, PageStream, RequestOptions,
-            Response, ValidationError,
+            ApiError, BuildError, Client, ClientBuilder, Credential, DecodeError, DuplicateError, DuplicateReason, Error, FilePart, PageStream,
+            RequestOptions, Response, ValidationError,
         };
     }
 }

@@ -477,6 +477,16 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
     };
     let server = with_server(op.server.as_ref(), quote!(req));
     let mut mutations: Vec<TokenStream> = Vec::new();
+    if !op.security.is_empty() {
+        let alternatives = op.security.iter().map(|alt| {
+            let schemes = alt.iter().map(|n| {
+                let n = ident(n);
+                quote!(crate::config::SecurityScheme::#n)
+            });
+            quote!(&[#(#schemes),*])
+        });
+        mutations.push(quote!(req.security(&[#(#alternatives),*]);));
+    }
     for p in &op.params {
         let n = ident(&p.name);
         let wire = &p.wire;

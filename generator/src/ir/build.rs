@@ -6,16 +6,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::OpenAPI;
 
-use super::names::type_name;
+use super::names::{Scope, type_name};
 use super::operations::TaggedOperation;
-use super::operations::{build_operations, group};
+use super::operations::{SchemeNames, build_operations, group};
 use super::types::TypeBuilder;
 use super::{
-    Api, ApiInfo, Auth, ClientSettings, DuplicateLookup, DuplicateRecovery, Environment, Feature,
-    Method, Operation, Pagination, ParamLocation, Servers, TypeDef, TypeKind, TypeRef,
+    Api, ApiInfo, ApiKeyLocation, ClientSettings, DuplicateLookup, DuplicateRecovery, Environment,
+    Feature, Method, Operation, Pagination, ParamLocation, SchemeKind, SecurityScheme, Servers,
+    TypeDef, TypeKind, TypeRef,
 };
 use crate::config::Config;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Severity, child};
 
 /// Builds the IR. Returns it with warnings, or every error found.
 pub fn build(
@@ -26,10 +27,13 @@ pub fn build(
     let schemas = doc.components.as_ref().map(|c| &c.schemas);
     let mut tb = TypeBuilder::new(schemas);
     tb.build_components();
-    let ops = build_operations(doc, config, &mut tb);
+    let mut scheme_diags = Vec::new();
+    let (security_schemes, scheme_names) = security_schemes(doc, &mut scheme_diags);
+    let ops = build_operations(doc, config, &scheme_names, &mut tb);
     let mut types = std::mem::take(&mut tb.types);
     let mut diags = std::mem::take(&mut tb.diags);
     diags.extend(super::stale::stale_entries(doc, config));
+    diags.append(&mut scheme_diags);
     let mut ops = ops;
     collapse_refinements(&mut types, &tb.refinements, &mut ops);
     let mut scope_names: BTreeSet<String> = types.keys().cloned().collect();
@@ -72,12 +76,14 @@ pub fn build(
     mark_boxes(&mut types);
     assign_modules(&mut types, &resources);
 
-    let auth = auth_scheme(doc, &mut diags);
+    let api_key_scheme = api_key_scheme(doc, &security_schemes, &resources);
+    let trusted_servers = trusted_servers(doc, config);
     if diags.iter().any(|d| d.severity == Severity::Error) {
         diags.retain(|d| d.severity == Severity::Error);
         return Err(diags);
     }
     diags.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));
+    diags.dedup();
 
     let title = doc.info.title.clone();
     let api_name = if config.krate.api_name.is_empty() {
@@ -153,7 +159,9 @@ pub fn build(
                     .map(|h| h.to_ascii_lowercase())
                     .collect()
             },
-            auth,
+            security_schemes,
+            api_key_scheme,
+            trusted_servers,
         },
         types: types.into_values().collect(),
         resources,
@@ -162,37 +170,190 @@ pub fn build(
     Ok((api, diags))
 }
 
-fn auth_scheme(doc: &OpenAPI, diags: &mut Vec<Diagnostic>) -> Auth {
-    use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme};
+/// The security schemes the SDK can send, and the names operations refer to them by.
+/// Schemes it cannot send are warnings: operations needing only those get no credential.
+fn security_schemes(
+    doc: &OpenAPI,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<SecurityScheme>, SchemeNames) {
+    use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as S};
+    let mut out = Vec::new();
+    let mut names = SchemeNames::default();
     let Some(components) = &doc.components else {
-        return Auth::None;
+        return (out, names);
     };
+    let mut scope = Scope::default();
     for (key, scheme) in &components.security_schemes {
-        match scheme {
-            ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. })
-                if scheme.eq_ignore_ascii_case("bearer") =>
-            {
-                return Auth::Bearer;
+        let at = crate::diag::pointer(["components", "securitySchemes", key]);
+        let unsupported = |why: String| Diagnostic::warning(&at, why);
+        let (kind, docs) = match scheme {
+            ReferenceOr::Reference { .. } => {
+                diags.push(unsupported(
+                    "security scheme references are not supported; operations that need this scheme are sent without it".into(),
+                ));
+                names.by_key.insert(key.clone(), None);
+                continue;
             }
-            ReferenceOr::Item(SecurityScheme::OAuth2 { .. })
-            | ReferenceOr::Item(SecurityScheme::OpenIDConnect { .. }) => return Auth::Bearer,
-            ReferenceOr::Item(SecurityScheme::APIKey {
-                location: APIKeyLocation::Header,
-                name,
+            ReferenceOr::Item(S::HTTP {
+                scheme,
+                description,
                 ..
             }) => {
-                if !is_header_token(name) {
+                if scheme.eq_ignore_ascii_case("bearer") {
+                    (SchemeKind::Bearer { flow: None }, description)
+                } else if scheme.eq_ignore_ascii_case("basic") {
+                    (SchemeKind::Basic, description)
+                } else {
+                    diags.push(unsupported(format!(
+                        "HTTP `{scheme}` authentication is not supported (bearer and basic are); operations that need it are sent without it"
+                    )));
+                    names.by_key.insert(key.clone(), None);
+                    continue;
+                }
+            }
+            ReferenceOr::Item(S::APIKey {
+                location,
+                name,
+                description,
+                ..
+            }) => {
+                let location = match location {
+                    APIKeyLocation::Header => ApiKeyLocation::Header,
+                    APIKeyLocation::Query => ApiKeyLocation::Query,
+                    APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
+                };
+                let valid = match location {
+                    ApiKeyLocation::Header | ApiKeyLocation::Cookie => is_header_token(name),
+                    ApiKeyLocation::Query => !name.is_empty(),
+                };
+                if !valid {
+                    let what = match location {
+                        ApiKeyLocation::Header => "HTTP header",
+                        ApiKeyLocation::Cookie => "cookie",
+                        ApiKeyLocation::Query => "query parameter",
+                    };
                     diags.push(Diagnostic::error(
-                        crate::diag::pointer(["components", "securitySchemes", key, "name"]),
-                        format!("`{name}` is not a valid HTTP header name"),
+                        child(&at, "name"),
+                        format!("`{name}` is not a valid {what} name"),
                     ));
                 }
-                return Auth::ApiKeyHeader(name.clone());
+                (
+                    SchemeKind::ApiKey {
+                        location,
+                        name: name.clone(),
+                    },
+                    description,
+                )
             }
-            _ => {}
+            ReferenceOr::Item(S::OAuth2 { description, .. }) => {
+                diags.push(unsupported(
+                    "the SDK does not run OAuth 2 flows: callers set an access token for this scheme, sent as a bearer token".into(),
+                ));
+                (
+                    SchemeKind::Bearer {
+                        flow: Some("oauth2".into()),
+                    },
+                    description,
+                )
+            }
+            ReferenceOr::Item(S::OpenIDConnect { description, .. }) => {
+                diags.push(unsupported(
+                    "the SDK does not run OpenID Connect flows: callers set an access token for this scheme, sent as a bearer token".into(),
+                ));
+                (
+                    SchemeKind::Bearer {
+                        flow: Some("openIdConnect".into()),
+                    },
+                    description,
+                )
+            }
+        };
+        let name = scope.claim(&type_name(key));
+        names.by_key.insert(key.clone(), Some(name.clone()));
+        out.push(SecurityScheme {
+            key: key.clone(),
+            name,
+            kind,
+            docs: docs.clone(),
+        });
+    }
+    // A document that declares schemes but never requires one: every operation
+    // accepts any of them (rather than silently sending no credential at all).
+    let requires_any = doc.security.is_some()
+        || doc.paths.paths.values().any(|item| match item {
+            ReferenceOr::Item(item) => item.iter().any(|(_, op)| op.security.is_some()),
+            ReferenceOr::Reference { .. } => false,
+        });
+    if !requires_any && !out.is_empty() {
+        diags.push(Diagnostic::warning(
+            "#/components/securitySchemes",
+            "no `security` requirement names these schemes; every operation sends the credential of the first scheme that has one",
+        ));
+        names.fallback = Some(out.iter().map(|s| vec![s.name.clone()]).collect());
+    }
+    (out, names)
+}
+
+/// The scheme `api_key(..)` sets: the first single-token scheme (bearer or API key)
+/// that operations require, else the first declared one.
+fn api_key_scheme(
+    doc: &OpenAPI,
+    schemes: &[SecurityScheme],
+    resources: &[super::Resource],
+) -> Option<String> {
+    let takes_token = |name: &str| {
+        schemes
+            .iter()
+            .any(|s| s.name == name && !matches!(s.kind, SchemeKind::Basic))
+    };
+    let root = doc
+        .security
+        .iter()
+        .flatten()
+        .flat_map(|r| r.keys())
+        .filter_map(|k| schemes.iter().find(|s| &s.key == k))
+        .map(|s| s.name.clone());
+    let used = resources
+        .iter()
+        .flat_map(|r| &r.operations)
+        .flat_map(|o| o.security.iter().flatten().cloned());
+    root.chain(used).find(|n| takes_token(n)).or_else(|| {
+        schemes
+            .iter()
+            .find(|s| takes_token(&s.name))
+            .map(|s| s.name.clone())
+    })
+}
+
+/// The description's server URLs (root, path and operation level, variables at their
+/// defaults) and the configured environments' URLs, without duplicates.
+fn trusted_servers(doc: &OpenAPI, config: &Config) -> Vec<String> {
+    use openapiv3::ReferenceOr;
+    let mut urls: Vec<String> = Vec::new();
+    let mut add = |s: &openapiv3::Server| {
+        let mut url = s.url.clone();
+        for (name, v) in s.variables.iter().flatten() {
+            url = url.replace(&format!("{{{name}}}"), &v.default);
+        }
+        if url.contains("://") && !urls.contains(&url) {
+            urls.push(url);
+        }
+    };
+    doc.servers.iter().for_each(&mut add);
+    for item in doc.paths.paths.values() {
+        if let ReferenceOr::Item(item) = item {
+            item.servers.iter().for_each(&mut add);
+            for (_, op) in item.iter() {
+                op.servers.iter().for_each(&mut add);
+            }
         }
     }
-    Auth::None
+    for e in &config.environments {
+        if !urls.contains(&e.url) {
+            urls.push(e.url.clone());
+        }
+    }
+    urls
 }
 
 /// Whether a body type carries the given property (directly, or in any union member).

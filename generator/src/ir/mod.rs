@@ -79,19 +79,59 @@ pub struct ClientSettings {
     pub base_url_env: String,
     /// Response headers carrying a request id.
     pub request_id_headers: Vec<String>,
-    /// How requests authenticate.
-    pub auth: Auth,
+    /// The security schemes the SDK can send, in `components.securitySchemes` order.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// The scheme `api_key(..)` sets: the first single-token scheme operations use.
+    pub api_key_scheme: Option<String>,
+    /// Base URLs of the description's servers (root, path and operation level, with
+    /// variable defaults) and of the configured environments: with the client's own
+    /// base URL, the only places credentials are sent to.
+    pub trusted_servers: Vec<String>,
 }
 
-/// Authentication scheme taken from `securitySchemes`.
+/// One supported entry of `components.securitySchemes`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub enum Auth {
-    /// No security scheme is declared.
-    None,
-    /// `Authorization: Bearer <key>`.
-    Bearer,
-    /// An API key in a named header.
-    ApiKeyHeader(String),
+pub struct SecurityScheme {
+    /// The scheme's name in the description.
+    pub key: String,
+    /// Rust variant name in the generated `SecurityScheme` enum.
+    pub name: String,
+    /// Where the credential goes.
+    pub kind: SchemeKind,
+    /// The scheme's description.
+    pub docs: Option<String>,
+}
+
+/// How a credential is sent.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>`: HTTP bearer, and the access token of an
+    /// OAuth 2 or OpenID Connect scheme (the SDK does not run those flows).
+    Bearer {
+        /// `oauth2` or `openIdConnect` when the token comes from such a flow.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        flow: Option<String>,
+    },
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic,
+    /// An API key in a header, query parameter or cookie.
+    ApiKey {
+        /// Where.
+        location: ApiKeyLocation,
+        /// Header, parameter or cookie name.
+        name: String,
+    },
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
 }
 
 /// A cargo feature of the generated crate.
@@ -451,8 +491,9 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Cargo feature the operation is compiled under.
     pub feature: Option<String>,
-    /// Sends credentials.
-    pub authenticated: bool,
+    /// Security requirements: alternatives, each a set of schemes (Rust variant names)
+    /// sent together. Empty: no credential. An empty alternative: credentials optional.
+    pub security: Vec<Vec<String>>,
     /// What a retried call does with the API's duplicate-request answer (from the
     /// config's `idempotency.duplicates`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -39,6 +39,32 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Self",
 ];
 
+/// Why `name`, given verbatim (in the config), cannot be a `snake_case` Rust item name,
+/// or `None` when it can.
+pub fn snake_ident_problem(name: &str) -> Option<String> {
+    let legal = !name.is_empty()
+        && name != "_"
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !legal {
+        return Some(format!(
+            "{name:?} is not a Rust identifier (ASCII letters, digits and `_`, not starting with a digit)"
+        ));
+    }
+    if KEYWORDS.contains(&name) {
+        return Some(format!(
+            "{name:?} is a Rust keyword; choose another name (such as `{name}_`)"
+        ));
+    }
+    if name.chars().any(|c| c.is_ascii_uppercase()) {
+        return Some(format!(
+            "{name:?} is not snake_case (try `{}`)",
+            name.to_snake_case()
+        ));
+    }
+    None
+}
+
 /// Splits arbitrary text into alphanumeric words (everything else separates).
 fn clean(raw: &str) -> String {
     raw.chars()
@@ -158,6 +184,76 @@ mod tests {
         assert_eq!(type_name("Error"), "ErrorModel");
         assert_eq!(type_name(""), "Empty");
         assert_eq!(type_name("USD"), "Usd");
+    }
+
+    #[test]
+    fn every_made_name_parses_as_an_identifier() {
+        let nasty = [
+            "type",
+            "self",
+            "Self",
+            "crate",
+            "super",
+            "_",
+            "__",
+            "3ds",
+            "9",
+            "",
+            "r#type",
+            "fn()",
+            "gen",
+            "async",
+            "dyn",
+            "union",
+            "Ünïcode",
+            "日本",
+            "a-b",
+            "-",
+            "Option",
+            "Result",
+            "Box",
+            "Error",
+            "macro_rules",
+            "try",
+            "abstract",
+            "static",
+            "'a",
+        ];
+        for raw in nasty {
+            let f = field_name(raw);
+            assert!(syn::parse_str::<syn::Ident>(&f).is_ok(), "{raw:?} -> {f:?}");
+            assert_eq!(snake_ident_problem(&f), None, "{raw:?} -> {f:?}");
+            let t = type_name(raw);
+            assert!(syn::parse_str::<syn::Ident>(&t).is_ok(), "{raw:?} -> {t:?}");
+        }
+    }
+
+    #[test]
+    fn config_names_are_checked_not_rewritten() {
+        assert_eq!(snake_ident_problem("create_link"), None);
+        let bad = snake_ident_problem("create-link").unwrap_or_default();
+        assert!(
+            bad.contains("\"create-link\" is not a Rust identifier"),
+            "{bad}"
+        );
+        assert!(
+            snake_ident_problem("type")
+                .unwrap_or_default()
+                .contains("keyword")
+        );
+        assert!(
+            snake_ident_problem("self")
+                .unwrap_or_default()
+                .contains("keyword")
+        );
+        assert!(snake_ident_problem("2fast").is_some());
+        assert!(snake_ident_problem("_").is_some());
+        assert!(snake_ident_problem("").is_some());
+        assert!(
+            snake_ident_problem("createLink")
+                .unwrap_or_default()
+                .contains("create_link")
+        );
     }
 
     #[test]

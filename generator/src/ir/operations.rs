@@ -25,10 +25,20 @@ pub struct TaggedOperation {
     pub op: Operation,
 }
 
+/// The security schemes as operations refer to them.
+#[derive(Debug, Default)]
+pub struct SchemeNames {
+    /// Scheme key -> Rust variant name, `None` when the SDK cannot send the scheme.
+    pub by_key: BTreeMap<String, Option<String>>,
+    /// The requirements of operations when the document names none anywhere.
+    pub fallback: Option<Vec<Vec<String>>>,
+}
+
 /// Builds every operation of the document, in document order.
 pub fn build_operations(
     doc: &OpenAPI,
     config: &Config,
+    schemes: &SchemeNames,
     types: &mut TypeBuilder<'_>,
 ) -> Vec<TaggedOperation> {
     let root_server = doc
@@ -80,16 +90,7 @@ pub fn build_operations(
                 .as_ref()
                 .and_then(|b| build_body(doc, config, b, &builder_name, &at, types));
             let responses = build_responses(doc, op, &builder_name, &at, types);
-            let authenticated = match &op.security {
-                Some(reqs) => !reqs.is_empty(),
-                None => {
-                    doc.security.as_ref().is_some_and(|r| !r.is_empty())
-                        || doc
-                            .components
-                            .as_ref()
-                            .is_some_and(|c| !c.security_schemes.is_empty())
-                }
-            };
+            let security = operation_security(doc, op, schemes, &at, &mut types.diags);
             let feature = config
                 .feature_gated
                 .iter()
@@ -113,12 +114,57 @@ pub fn build_operations(
                     responses,
                     pagination: None,
                     feature,
-                    authenticated,
+                    security,
                     duplicate: None,
                     id,
                 },
             });
         }
+    }
+    out
+}
+
+/// The operation's security requirements (its own, else the document's) as
+/// alternatives of Rust scheme names. An alternative naming a scheme the SDK cannot
+/// send is dropped: it can never be met.
+fn operation_security(
+    doc: &OpenAPI,
+    op: &openapiv3::Operation,
+    schemes: &SchemeNames,
+    at: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Vec<String>> {
+    let (reqs, reqs_at) = match (&op.security, &doc.security) {
+        (Some(r), _) => (r, child(at, "security")),
+        (None, Some(r)) => (r, "#/security".to_string()),
+        (None, None) => return schemes.fallback.clone().unwrap_or_default(),
+    };
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for (i, req) in reqs.iter().enumerate() {
+        let mut names = Vec::new();
+        let mut possible = true;
+        for key in req.keys() {
+            match schemes.by_key.get(key) {
+                Some(Some(name)) => names.push(name.clone()),
+                Some(None) => possible = false,
+                None => {
+                    diags.push(Diagnostic::warning(
+                        child(&child(&reqs_at, &i.to_string()), key),
+                        format!("security scheme `{key}` is not declared in components.securitySchemes; this alternative cannot be met"),
+                    ));
+                    possible = false;
+                }
+            }
+        }
+        if possible && !out.contains(&names) {
+            out.push(names);
+        }
+    }
+    if out.is_empty() && !reqs.is_empty() {
+        diags.push(Diagnostic::warning(
+            reqs_at,
+            "no security alternative of this operation can be sent by the SDK; it is sent without credentials",
+        ));
     }
     out
 }

@@ -13,9 +13,9 @@ mod example_tests;
 #[cfg(feature = "contract-tests")]
 #[doc(hidden)]
 pub mod contract;
-pub use config::Environment;
+pub use config::{Environment, SecurityScheme};
 pub use runtime::{
-    ApiError, BuildError, Client, ClientBuilder, DecodeError, DuplicateError,
+    ApiError, BuildError, Client, ClientBuilder, Credential, DecodeError, DuplicateError,
     DuplicateReason, Error, FilePart, PageStream, RequestOptions, Response,
     ValidationError,
 };

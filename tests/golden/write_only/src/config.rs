@@ -12,10 +12,30 @@ pub(crate) const API_KEY_ENV: &str = "";
 pub(crate) const BASE_URL_ENV: &str = "";
 /// Response headers that carry the server's request id, in order of preference.
 pub(crate) const REQUEST_ID_HEADERS: &[&str] = &["x-request-id"];
-/// Header carrying the API key, from the API's security scheme.
-pub(crate) const AUTH_HEADER: &str = "authorization";
-/// Text sent before the API key in [`AUTH_HEADER`] (`Bearer ` for bearer auth).
-pub(crate) const AUTH_PREFIX: &str = "Bearer ";
+/// The security schemes of the API description. Set a credential for one with
+/// [`ClientBuilder::credential`](crate::ClientBuilder::credential); each request
+/// carries the credentials its operation asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SecurityScheme {}
+impl SecurityScheme {
+    /// The scheme's name in the API description.
+    pub fn name(self) -> &'static str {
+        match self {}
+    }
+    /// Where the scheme's credential goes.
+    pub(crate) fn placement(self) -> crate::runtime::Placement {
+        match self {}
+    }
+}
+/// Every security scheme.
+#[allow(dead_code, reason = "read by runtime checks and tests")]
+pub(crate) const SECURITY_SCHEMES: &[SecurityScheme] = &[];
+/// The scheme `ClientBuilder::api_key` sets (none: the API has no token scheme).
+pub(crate) const API_KEY_SCHEME: Option<SecurityScheme> = None;
+/// Servers of the API description and the configured environments: besides the
+/// client's base URL, the only origins credentials are sent to.
+pub(crate) const TRUSTED_SERVERS: &[&str] = &[];
 /// The servers that some operations use instead of the root server.
 pub(crate) const SERVER_OVERRIDES: &[crate::runtime::ServerOverride] = &[];
 /// Where the API is deployed. The first variant is the default.

@@ -5,12 +5,15 @@
 //! request-id headers) comes from `crate::config`.
 //!
 //! What it provides:
-//! - [`Client`] / [`ClientBuilder`]: bearer authentication (the key is redacted
-//!   from `Debug`, swappable at runtime, and never sent over plain http except
-//!   to this machine), timeouts per attempt and an overall deadline per call,
-//!   retries with exponential backoff, jitter and `Retry-After` for requests
-//!   that are safe to repeat, and the recovery of a retried create that the
-//!   API reports as a duplicate of an attempt that went through.
+//! - [`Client`] / [`ClientBuilder`]: authentication with the API's security
+//!   schemes (bearer, HTTP basic, API keys in a header, query or cookie), sent
+//!   only with the operations that need them and only to the API's own servers
+//!   (credentials are redacted from `Debug`, swappable at runtime, and never sent
+//!   over plain http except to this machine), timeouts per attempt and an overall
+//!   deadline per call, retries with exponential backoff, jitter and `Retry-After`
+//!   for requests that are safe to repeat, and the recovery of a retried create
+//!   that the API reports as a duplicate of an attempt that went through.
+//! - [`Credential`]: a token or username and password for one scheme.
 //! - [`Response`]: the decoded value with its status, headers and request id.
 //! - [`Error`]: API errors typed per operation with the raw response kept,
 //!   plus transport, timeout, decode (with the JSON path of the failing field),
@@ -22,6 +25,7 @@
 //! Requests and responses are traced with [`tracing`] (method, path template,
 //! attempt, status, latency); API keys and bodies never are.
 
+mod auth;
 mod base_url;
 mod client;
 mod duplicate;
@@ -41,6 +45,7 @@ pub(crate) mod union;
 #[cfg(test)]
 mod client_tests;
 
+pub use auth::Credential;
 pub use client::{Client, ClientBuilder};
 pub use error::{
     ApiError, BuildError, DecodeError, DuplicateError, DuplicateReason, EncodeError, Error,
@@ -58,6 +63,7 @@ pub use response::Response;
     reason = "generated code imports only what its spec's operations need"
 )]
 pub(crate) use self::{
+    auth::Placement,
     base_url::ServerOverride,
     duplicate::DuplicateLookup,
     encoding::{

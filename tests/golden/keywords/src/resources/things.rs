@@ -93,6 +93,7 @@ impl<'a> GetThing<'a> {
             "/things/{type}",
             path,
         );
+        req.security(&[&[crate::config::SecurityScheme::Key]]);
         if let Some(value) = &self.self_ {
             req.query("self", value);
         }

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use super::auth::Placement;
 use super::client::{Client, ClientBuilder};
 use super::error::{BuildError, Error};
 use super::multipart::{FilePart, MultipartBody};
@@ -22,12 +23,36 @@ use crate::config;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-/// The header the API's security scheme puts the credential in.
-fn auth_name() -> &'static str {
-    if config::AUTH_HEADER.is_empty() {
-        "authorization"
-    } else {
-        config::AUTH_HEADER
+/// The requirement "the API key" of an operation that takes it (empty when
+/// the API has no token scheme).
+const KEY_ALTERNATIVE: &[config::SecurityScheme] = match config::API_KEY_SCHEME {
+    Some(scheme) => &[scheme],
+    None => &[],
+};
+
+/// Security of an operation that needs the API key.
+const NEEDS_KEY: &[&[config::SecurityScheme]] = &[KEY_ALTERNATIVE];
+
+/// The API key as the server received it, wherever the scheme puts it.
+fn sent_key(seen: &Seen) -> Option<String> {
+    let scheme = config::API_KEY_SCHEME?;
+    match scheme.placement() {
+        Placement::Bearer => seen
+            .header("authorization")
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_owned),
+        Placement::Header(name) => seen.header(name).map(str::to_owned),
+        Placement::Query(name) => {
+            let url = reqwest::Url::parse(&format!("http://x{}", seen.target)).ok()?;
+            url.query_pairs()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.into_owned())
+        }
+        Placement::Cookie(name) => seen.header("cookie").and_then(|c| {
+            c.split("; ")
+                .find_map(|kv| kv.strip_prefix(&format!("{name}=")).map(str::to_owned))
+        }),
+        Placement::Basic => None,
     }
 }
 
@@ -228,8 +253,11 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
 }
 
 fn fast(server: &MockServer) -> ClientBuilder {
-    Client::builder()
-        .api_key("test-key")
+    let builder = match config::API_KEY_SCHEME {
+        Some(_) => Client::builder().api_key("test-key"),
+        None => Client::builder(),
+    };
+    builder
         .base_url(server.url())
         .initial_backoff(Duration::from_millis(1))
         .max_backoff(Duration::from_millis(5))
@@ -241,7 +269,9 @@ async fn call(client: &Client, req: Request) -> Result<RawResponse, Error<()>> {
 }
 
 fn get(path: &'static str) -> Request {
-    Request::new(Method::GET, path, path.to_owned())
+    let mut req = Request::new(Method::GET, path, path.to_owned());
+    req.security(NEEDS_KEY);
+    req
 }
 
 fn post_json(body: &Value) -> Result<Request, Box<dyn std::error::Error>> {
@@ -268,8 +298,8 @@ async fn get_is_retried_after_503_and_sends_auth_and_user_agent() -> TestResult 
             (s.method.as_str(), s.target.as_str()),
             ("GET", "/api/v1/status")
         );
-        let expected_auth = format!("{}test-key", config::AUTH_PREFIX);
-        assert_eq!(s.header(auth_name()), Some(expected_auth.as_str()));
+        let expected = config::API_KEY_SCHEME.map(|_| "test-key".to_owned());
+        assert_eq!(sent_key(s), expected);
         assert_eq!(s.header("accept"), Some("application/json"));
         let ua = s.header("user-agent").unwrap_or_default();
         let expected = format!("{}/{} (rust)", config::SDK_NAME, config::SDK_VERSION);
@@ -432,7 +462,6 @@ async fn connection_failures_are_retried_then_reported() -> TestResult {
     // A port that was just free: nothing listens there.
     let addr = TcpListener::bind("127.0.0.1:0").await?.local_addr()?;
     let client = Client::builder()
-        .api_key("k")
         .base_url(format!("http://{addr}"))
         .initial_backoff(Duration::from_millis(1))
         .max_retries(2)
@@ -449,29 +478,28 @@ async fn connection_failures_are_retried_then_reported() -> TestResult {
 
 #[tokio::test]
 async fn rotated_keys_apply_to_later_requests() -> TestResult {
+    if config::API_KEY_SCHEME.is_none() {
+        return Ok(());
+    }
     let server = MockServer::start(vec![Reply::new(200, "{}")]).await?;
     let client = fast(&server).build()?;
     let clone = client.clone();
     call(&client, get("/a")).await?;
     clone.set_api_key("rotated-key")?;
     call(&client, get("/b")).await?;
-    let auth: Vec<Option<String>> = server
-        .seen()
-        .iter()
-        .map(|s| s.header(auth_name()).map(str::to_owned))
-        .collect();
+    let auth: Vec<Option<String>> = server.seen().iter().map(sent_key).collect();
     assert_eq!(
         auth,
-        [
-            Some(format!("{}test-key", config::AUTH_PREFIX)),
-            Some(format!("{}rotated-key", config::AUTH_PREFIX))
-        ]
+        [Some("test-key".to_owned()), Some("rotated-key".to_owned())]
     );
     Ok(())
 }
 
 #[tokio::test]
 async fn no_key_is_sent_to_a_plain_http_server_override() -> TestResult {
+    if config::API_KEY_SCHEME.is_none() {
+        return Ok(());
+    }
     let server = MockServer::start(vec![Reply::new(200, "{}")]).await?;
     let client = fast(&server).build()?;
     let req = get("/x").with_server(super::base_url::ServerOverride::Absolute(
@@ -483,6 +511,40 @@ async fn no_key_is_sent_to_a_plain_http_server_override() -> TestResult {
         "{r:?}"
     );
     assert!(server.seen().is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn no_key_is_sent_to_an_origin_outside_the_api() -> TestResult {
+    if config::API_KEY_SCHEME.is_none() {
+        return Ok(());
+    }
+    let server = MockServer::start(vec![Reply::new(200, "{}")]).await?;
+    let client = fast(&server).build()?;
+    let req = get("/x").with_server(super::base_url::ServerOverride::Absolute(
+        "https://attacker.example.net",
+    ));
+    let r = call(&client, req).await;
+    assert!(
+        matches!(r, Err(Error::Config(BuildError::UntrustedOrigin { ref origin })) if origin == "https://attacker.example.net/"),
+        "{r:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn operations_without_security_send_no_credential() -> TestResult {
+    let server = MockServer::start(vec![Reply::new(200, "{}")]).await?;
+    let client = fast(&server).build()?;
+    call(&client, Request::new(Method::GET, "/open", "/open".to_owned())).await?;
+    call(&client, get("/closed")).await?;
+    let seen = server.seen();
+    assert_eq!(sent_key(&seen[0]), None);
+    assert_eq!(seen[0].header("authorization"), None);
+    assert_eq!(
+        sent_key(&seen[1]),
+        config::API_KEY_SCHEME.map(|_| "test-key".to_owned())
+    );
     Ok(())
 }
 
@@ -757,8 +819,12 @@ async fn attempts_are_traced_without_the_key_or_bodies() -> TestResult {
             Reply::new(201, r#"{"id":"response-body-marker"}"#),
         ])
         .await?;
-        let client = fast(&server).api_key("sk_test_tracing_secret").build()?;
+        let client = match config::API_KEY_SCHEME {
+            Some(_) => fast(&server).api_key("sk_test_tracing_secret").build()?,
+            None => fast(&server).build()?,
+        };
         let mut req = Request::new(Method::POST, "/payouts/{id}", "/payouts/p_1".to_owned());
+        req.security(NEEDS_KEY);
         req.json(&json!({"note": "request-body-marker"}))?;
         req.idempotency_field("request_id");
         call(&client, req).await?;

@@ -1,8 +1,9 @@
 //! The client: configuration, authentication, and the send-and-retry loop.
 //!
 //! Every operation funnels through [`Client::execute`], so the rules that keep
-//! a payments integration safe live in one place: the API key only travels over
-//! TLS (or to this machine), a request is re-sent only when repeating it cannot
+//! a payments integration safe live in one place: credentials only travel over
+//! TLS (or to this machine), only with the operations that need them and only
+//! to the API's own servers, a request is re-sent only when repeating it cannot
 //! do the work twice, each attempt has a timeout, and every attempt is traced
 //! without secrets or bodies.
 
@@ -11,9 +12,10 @@ use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Url;
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{ACCEPT, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
 use tracing::Instrument as _;
 
+use super::auth::{Credential, Credentials, is_trusted_origin, redact_url, same_origin_redirects};
 use super::base_url::{Servers, is_insecure_for_credentials, parse_base_url, server_base};
 use super::error::{BuildError, EncodeError, SendError, TimeoutError, TransportError};
 use super::random::unit_f64;
@@ -44,6 +46,7 @@ fn redacted(present: bool) -> &'static dyn fmt::Debug {
 #[derive(Clone)]
 pub struct ClientBuilder {
     api_key: Option<String>,
+    credentials: Vec<(config::SecurityScheme, Credential)>,
     base_url: Option<String>,
     server_urls: Vec<(String, String)>,
     timeout: Duration,
@@ -67,6 +70,7 @@ impl ClientBuilder {
     pub fn new() -> Self {
         Self {
             api_key: None,
+            credentials: Vec::new(),
             base_url: None,
             server_urls: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
@@ -78,11 +82,29 @@ impl ClientBuilder {
         }
     }
 
-    /// The secret API key, sent as `Authorization: Bearer <key>`. Surrounding
-    /// whitespace (such as a newline from a secrets file) is removed.
+    /// The secret API key: the credential of the API's main token scheme (the
+    /// first bearer or API-key scheme its operations use; see
+    /// [`SecurityScheme`](crate::config::SecurityScheme)). Surrounding whitespace
+    /// (such as a newline from a secrets file) is removed. Building fails if the
+    /// API has no such scheme.
     #[must_use]
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
         self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// The credential of one security scheme of the API: a token (a `&str` or
+    /// `String`, or [`Credential::token`]) or, for HTTP basic schemes,
+    /// [`Credential::basic`]. Each request carries the credentials its
+    /// operation asks for, and none when it needs none. Set after
+    /// [`api_key`](Self::api_key), it wins for the same scheme.
+    #[must_use]
+    pub fn credential(
+        mut self,
+        scheme: config::SecurityScheme,
+        credential: impl Into<Credential>,
+    ) -> Self {
+        self.credentials.push((scheme, credential.into()));
         self
     }
 
@@ -237,8 +259,14 @@ impl ClientBuilder {
             return Err(BuildError::MissingBaseUrl);
         }
         let base_url = parse_base_url(base_url)?;
-        let api_key = self.api_key.as_deref().map(auth_header).transpose()?;
-        if api_key.is_some() && is_insecure_for_credentials(&base_url) {
+        let mut credentials = Credentials::default();
+        if let Some(api_key) = self.api_key.as_deref() {
+            set_api_key(&mut credentials, api_key)?;
+        }
+        for (scheme, credential) in &self.credentials {
+            credentials.set(*scheme, credential)?;
+        }
+        if !credentials.is_empty() && is_insecure_for_credentials(&base_url) {
             return Err(BuildError::InsecureBaseUrl {
                 url: base_url.to_string(),
             });
@@ -274,6 +302,7 @@ impl ClientBuilder {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                .redirect(same_origin_redirects())
                 .build()
                 .map_err(BuildError::HttpClient)?,
         };
@@ -282,7 +311,7 @@ impl ClientBuilder {
                 http,
                 base_url,
                 servers,
-                api_key: RwLock::new(api_key),
+                credentials: RwLock::new(credentials),
                 user_agent,
                 timeout: self.timeout,
                 retry: self.retry,
@@ -296,6 +325,10 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", redacted(self.api_key.is_some()))
+            .field(
+                "credentials",
+                &self.credentials.iter().map(|(s, _)| s.name()).collect::<Vec<_>>(),
+            )
             .field("base_url", &self.base_url)
             .field("server_urls", &self.server_urls)
             .field("timeout", &self.timeout)
@@ -308,29 +341,17 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-/// The credential header's value for a key (`config::AUTH_PREFIX` + key, e.g.
-/// `Bearer <key>`), marked sensitive so that HTTP libraries leave it out of their
-/// debug output.
-fn auth_header(api_key: &str) -> Result<HeaderValue, BuildError> {
-    let api_key = api_key.trim();
-    if api_key.is_empty() {
-        return Err(BuildError::InvalidApiKey);
-    }
-    let mut value = HeaderValue::from_str(&format!("{}{api_key}", config::AUTH_PREFIX))
-        .map_err(|_| BuildError::InvalidApiKey)?;
-    value.set_sensitive(true);
-    Ok(value)
-}
-
-/// The header that carries the credential: `config::AUTH_HEADER` (from the API's
-/// security scheme; the generator only emits valid lower-case names), else
-/// `Authorization`.
-fn auth_header_name() -> HeaderName {
-    HeaderName::from_bytes(config::AUTH_HEADER.as_bytes()).unwrap_or(AUTHORIZATION)
+/// Sets `api_key` as the credential of the API's main token scheme.
+fn set_api_key(credentials: &mut Credentials, api_key: &str) -> Result<(), BuildError> {
+    let scheme = config::API_KEY_SCHEME.ok_or(BuildError::NoApiKeyScheme)?;
+    credentials
+        .set(scheme, &Credential::token(api_key))
+        .map_err(|_| BuildError::InvalidApiKey)
 }
 
 /// The API client. Cheap to clone: clones share one connection pool and
-/// configuration, including the API key set by [`Client::set_api_key`].
+/// configuration, including the credentials set by [`Client::set_api_key`] and
+/// [`Client::set_credential`].
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -340,7 +361,7 @@ struct Inner {
     http: reqwest::Client,
     base_url: Url,
     servers: Servers,
-    api_key: RwLock<Option<HeaderValue>>,
+    credentials: RwLock<Credentials>,
     user_agent: HeaderValue,
     timeout: Duration,
     retry: RetryPolicy,
@@ -370,7 +391,24 @@ impl Client {
     /// clones, for key rotation without rebuilding the client. Requests already
     /// in flight finish with the key they started with.
     pub fn set_api_key(&self, api_key: impl Into<String>) -> Result<(), BuildError> {
-        let value = auth_header(&api_key.into())?;
+        let mut updated = self.credentials();
+        set_api_key(&mut updated, &api_key.into())?;
+        self.replace_credentials(updated)
+    }
+
+    /// Replaces the credential of one security scheme for all later requests
+    /// of this client and its clones (see [`ClientBuilder::credential`]).
+    pub fn set_credential(
+        &self,
+        scheme: config::SecurityScheme,
+        credential: impl Into<Credential>,
+    ) -> Result<(), BuildError> {
+        let mut updated = self.credentials();
+        updated.set(scheme, &credential.into())?;
+        self.replace_credentials(updated)
+    }
+
+    fn replace_credentials(&self, updated: Credentials) -> Result<(), BuildError> {
         if is_insecure_for_credentials(&self.inner.base_url) {
             return Err(BuildError::InsecureBaseUrl {
                 url: self.inner.base_url.to_string(),
@@ -378,9 +416,9 @@ impl Client {
         }
         *self
             .inner
-            .api_key
+            .credentials
             .write()
-            .unwrap_or_else(PoisonError::into_inner) = Some(value);
+            .unwrap_or_else(PoisonError::into_inner) = updated;
         Ok(())
     }
 
@@ -389,9 +427,9 @@ impl Client {
         self.inner.base_url.as_str()
     }
 
-    fn auth(&self) -> Option<HeaderValue> {
+    fn credentials(&self) -> Credentials {
         self.inner
-            .api_key
+            .credentials
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
@@ -536,29 +574,40 @@ impl Client {
         }
     }
 
-    /// Builds the HTTP request for one attempt. The API key is read now, so a
-    /// rotated key applies to later retries too.
+    /// Builds the HTTP request for one attempt. Credentials are read now, so a
+    /// rotated key applies to later retries too; they are attached only when the
+    /// operation asks for them, and only for a trusted origin over TLS (or to
+    /// this machine).
     fn build_attempt(&self, p: &Prepared) -> Result<reqwest::Request, SendError> {
-        let auth = self.auth();
-        if auth.is_some() && is_insecure_for_credentials(&p.url) {
+        let mut url = p.url.clone();
+        let mut credential_headers = HeaderMap::new();
+        if self
+            .credentials()
+            .attach(p.security, &mut url, &mut credential_headers)
+        {
             let mut origin = p.url.clone();
             origin.set_path("");
             origin.set_query(None);
-            return Err(SendError::Config(BuildError::InsecureBaseUrl {
-                url: origin.to_string(),
-            }));
+            if is_insecure_for_credentials(&p.url) {
+                return Err(SendError::Config(BuildError::InsecureBaseUrl {
+                    url: origin.to_string(),
+                }));
+            }
+            if !is_trusted_origin(&p.url, &self.inner.base_url) {
+                return Err(SendError::Config(BuildError::UntrustedOrigin {
+                    origin: origin.to_string(),
+                }));
+            }
         }
-        let mut builder = self
+        let builder = self
             .inner
             .http
-            .request(p.method.clone(), p.url.clone())
+            .request(p.method.clone(), url)
             .header(USER_AGENT, self.inner.user_agent.clone())
             .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .headers(p.headers.clone());
-        if let Some(auth) = auth {
-            builder = builder.header(auth_header_name(), auth);
-        }
-        builder = match &p.body {
+            .headers(p.headers.clone())
+            .headers(credential_headers);
+        let builder = match &p.body {
             PreparedBody::Empty => builder,
             PreparedBody::Json(bytes) => builder.body(bytes.clone()),
             PreparedBody::Multipart(form) => builder.multipart(form.to_form()?),
@@ -574,10 +623,10 @@ async fn send(
     http: &reqwest::Client,
     request: reqwest::Request,
 ) -> Result<RawResponse, reqwest::Error> {
-    let mut response = http.execute(request).await?;
+    let mut response = http.execute(request).await.map_err(redact_url)?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let body = Vec::from(response.bytes().await?);
+    let body = Vec::from(response.bytes().await.map_err(redact_url)?);
     Ok(RawResponse {
         status,
         headers,
@@ -636,7 +685,11 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url.as_str())
-            .field("api_key", redacted(self.auth().is_some()))
+            .field(
+                "api_key",
+                redacted(config::API_KEY_SCHEME.is_some_and(|s| self.credentials().has(s))),
+            )
+            .field("credentials", &self.credentials().scheme_names())
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
@@ -667,7 +720,7 @@ mod tests {
         // The default is the API's first environment; a spec without servers
         // has none, and the builder then asks for a base URL.
         let default_url = config::Environment::default().base_url();
-        let built = Client::builder().api_key("k").build();
+        let built = Client::builder().build();
         if default_url.is_empty() {
             assert!(
                 matches!(built, Err(BuildError::MissingBaseUrl)),
@@ -694,7 +747,22 @@ mod tests {
     }
 
     #[test]
-    fn refuses_api_keys_over_plain_http_except_loopback() -> TestResult {
+    fn api_key_needs_a_token_scheme() {
+        let built = Client::builder().base_url(TEST_BASE).api_key("k").build();
+        match config::API_KEY_SCHEME {
+            Some(_) => assert!(built.is_ok(), "{built:?}"),
+            None => assert!(
+                matches!(built, Err(BuildError::NoApiKeyScheme)),
+                "{built:?}"
+            ),
+        }
+    }
+
+    #[test]
+    fn refuses_credentials_over_plain_http_except_loopback() -> TestResult {
+        if config::API_KEY_SCHEME.is_none() {
+            return Ok(());
+        }
         for remote in ["http://api.example.com", "http://10.1.2.3:8080/api"] {
             let r = Client::builder().api_key("k").base_url(remote).build();
             assert!(
@@ -726,16 +794,51 @@ mod tests {
         let no_url = Client::builder().base_url(" ").build();
         assert!(matches!(no_url, Err(BuildError::MissingBaseUrl)));
         let base = || Client::builder().base_url(TEST_BASE);
+        let bad_ua = base().user_agent_suffix("x\u{7f}").build();
+        assert!(matches!(bad_ua, Err(BuildError::InvalidUserAgent)));
+        if config::API_KEY_SCHEME.is_none() {
+            return;
+        }
         let bad_key = base().api_key("a\nb").build();
         assert!(matches!(bad_key, Err(BuildError::InvalidApiKey)));
         let empty_key = base().api_key("  ").build();
         assert!(matches!(empty_key, Err(BuildError::InvalidApiKey)));
-        let bad_ua = base().user_agent_suffix("x\u{7f}").build();
-        assert!(matches!(bad_ua, Err(BuildError::InvalidUserAgent)));
+    }
+
+    #[test]
+    fn every_scheme_checks_its_credential() {
+        for scheme in config::SECURITY_SCHEMES {
+            let basic = matches!(scheme.placement(), super::super::auth::Placement::Basic);
+            let (fits, other) = if basic {
+                (Credential::basic("user", "pw"), Credential::token("t"))
+            } else {
+                (Credential::token("t"), Credential::basic("user", "pw"))
+            };
+            let base = || Client::builder().base_url(TEST_BASE);
+            assert!(base().credential(*scheme, fits).build().is_ok(), "{scheme:?}");
+            let r = base().credential(*scheme, other).build();
+            assert!(
+                matches!(r, Err(BuildError::CredentialKind { .. })),
+                "{scheme:?}: {r:?}"
+            );
+            let empty = if basic {
+                Credential::basic("", "pw")
+            } else {
+                Credential::token(" ")
+            };
+            let r = base().credential(*scheme, empty).build();
+            assert!(
+                matches!(r, Err(BuildError::InvalidCredential { .. })),
+                "{scheme:?}: {r:?}"
+            );
+        }
     }
 
     #[test]
     fn debug_output_redacts_the_api_key() -> TestResult {
+        if config::API_KEY_SCHEME.is_none() {
+            return Ok(());
+        }
         let builder = Client::builder()
             .base_url(TEST_BASE)
             .api_key("sk_live_supersecret");
@@ -752,7 +855,11 @@ mod tests {
             !shown.contains("supersecret") && !shown.contains("rotated"),
             "{shown}"
         );
-        assert!(format!("{:?}", client.auth()).contains("Sensitive"));
+        let mut url = Url::parse(TEST_BASE)?;
+        let mut headers = HeaderMap::new();
+        let schemes: Vec<config::SecurityScheme> = config::API_KEY_SCHEME.into_iter().collect();
+        client.credentials().attach(&[&schemes], &mut url, &mut headers);
+        assert!(headers.values().all(HeaderValue::is_sensitive));
         Ok(())
     }
 
@@ -769,17 +876,8 @@ mod tests {
         let b = ClientBuilder::new().with_env_from(env)?;
         let expected_url = (!url_var.is_empty()).then_some("http://127.0.0.1:9");
         assert_eq!(b.base_url.as_deref(), expected_url);
-        let expected_key =
-            (!key_var.is_empty()).then(|| format!("{}key-from-env", config::AUTH_PREFIX).into_bytes());
-        let b = if b.base_url.is_none() {
-            b.base_url(TEST_BASE)
-        } else {
-            b
-        };
-        assert_eq!(
-            b.build()?.auth().map(|v| v.as_bytes().to_vec()),
-            expected_key
-        );
+        let expected_key = (!key_var.is_empty()).then_some("key-from-env");
+        assert_eq!(b.api_key.as_deref().map(str::trim), expected_key);
         let b = ClientBuilder::new()
             .api_key("explicit")
             .with_env_from(env)?;

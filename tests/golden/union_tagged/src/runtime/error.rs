@@ -766,6 +766,37 @@ pub enum BuildError {
         /// The server as given.
         server: String,
     },
+    /// `api_key` was called, but the API has no bearer or API-key security
+    /// scheme to send it with.
+    #[error(
+        "the API declares no bearer or API-key security scheme to send an API key with; use `credential` with one of its schemes"
+    )]
+    NoApiKeyScheme,
+    /// A credential of the wrong kind for its scheme (a token for HTTP basic,
+    /// or a username and password for a token scheme).
+    #[error("the `{scheme}` security scheme takes {expected}")]
+    CredentialKind {
+        /// The scheme's name in the API description.
+        scheme: &'static str,
+        /// What it takes.
+        expected: &'static str,
+    },
+    /// A credential that is empty or has characters its placement (header,
+    /// cookie, basic username) cannot carry.
+    #[error("the credential for the `{scheme}` security scheme is empty or contains characters it cannot carry")]
+    InvalidCredential {
+        /// The scheme's name in the API description.
+        scheme: &'static str,
+    },
+    /// A request with credentials would go to an origin that is neither the
+    /// client's base URL's nor a server of the API description.
+    #[error(
+        "refusing to send credentials to `{origin}`: it is neither the base URL's origin nor a server of the API description"
+    )]
+    UntrustedOrigin {
+        /// The origin the request would have gone to.
+        origin: String,
+    },
     /// An environment variable is set but is not valid Unicode.
     #[error("environment variable {var} is not valid Unicode")]
     InvalidEnvVar {

@@ -96,7 +96,12 @@ pub(crate) struct Request {
     body: Body,
     idempotency_field: Option<&'static str>,
     options: RequestOptions,
+    security: Security,
 }
+
+/// The security requirements of an operation: alternatives, each a set of
+/// schemes whose credentials are sent together. Empty: no credential.
+pub(crate) type Security = &'static [&'static [crate::config::SecurityScheme]];
 
 #[allow(
     dead_code,
@@ -117,7 +122,14 @@ impl Request {
             body: Body::Empty,
             idempotency_field: None,
             options: RequestOptions::default(),
+            security: &[],
         }
+    }
+
+    /// The credentials the operation accepts (from its `security` in the API
+    /// description). Without this call the request carries no credential.
+    pub(crate) fn security(&mut self, security: Security) {
+        self.security = security;
     }
 
     /// Sends the request to another server than the client's base URL.
@@ -245,6 +257,7 @@ impl Request {
             retry_safe,
             idempotency_key,
             options: self.options,
+            security: self.security,
         })
     }
 }
@@ -269,6 +282,8 @@ pub(crate) struct Prepared {
     /// The idempotency key in the body, if any (for logs and callers).
     pub(crate) idempotency_key: Option<String>,
     pub(crate) options: RequestOptions,
+    /// The credentials the operation accepts.
+    pub(crate) security: Security,
 }
 
 #[cfg(test)]

@@ -1,0 +1,47 @@
+//! Embeds `templates/` in the `sdkgen` binary, so an installed generator needs no
+//! files next to it: writes `$OUT_DIR/templates.rs` with one `include_str!` per
+//! template file (the runtime's `*.rs` files are listed from the directory).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() {
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let templates = Path::new(&manifest).join("../templates");
+    let runtime = templates.join("runtime");
+    println!("cargo:rerun-if-changed={}", templates.display());
+    println!("cargo:rerun-if-changed={}", runtime.display());
+    let mut names: Vec<String> = std::fs::read_dir(&runtime)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .filter(|n| n.ends_with(".rs"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let include = |p: &Path| format!("include_str!({:?})", p.display().to_string());
+    let mut out = String::from(
+        "/// Runtime sources embedded from `templates/runtime/`, by file name.\n\
+         pub(crate) const RUNTIME: &[(&str, &str)] = &[\n",
+    );
+    for n in &names {
+        let _ = writeln!(out, "    ({n:?}, {}),", include(&runtime.join(n)));
+    }
+    out.push_str("];\n");
+    let _ = writeln!(
+        out,
+        "/// `templates/Cargo.toml.tpl`.\npub(crate) const CARGO_TOML: &str = {};",
+        include(&templates.join("Cargo.toml.tpl"))
+    );
+    let _ = writeln!(
+        out,
+        "/// `templates/README.md.tpl`.\npub(crate) const README: &str = {};",
+        include(&templates.join("README.md.tpl"))
+    );
+    let out_dir = std::env::var("OUT_DIR").unwrap_or_default();
+    if let Err(e) = std::fs::write(Path::new(&out_dir).join("templates.rs"), out) {
+        println!("cargo:warning=cannot write the embedded templates: {e}");
+    }
+}
