@@ -49,7 +49,7 @@ with a fresh UUID when you leave it empty and reuses that value on every retry.
 The API key is sent only over HTTPS (plain `http://` only to a loopback address), is
 redacted from `Debug` output and logs, and can be replaced at runtime with
 `Client::set_api_key` for key rotation.
-
+{{webhooks_section}}
 ## Features
 {{features}}
 ## Examples
