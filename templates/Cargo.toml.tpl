@@ -16,16 +16,16 @@ contract-tests = []
 [dependencies]
 futures-core = "0.3"
 getrandom = "0.3"
-{{pattern_dependency}}reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "multipart"] }
+{{webhook_dependency}}{{pattern_dependency}}reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "multipart"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 serde_path_to_error = "0.1"
-thiserror = "2"
+{{webhook_sha2_dependency}}thiserror = "2"
 tokio = { version = "1", features = ["time"] }
 tracing = { version = "0.1", default-features = false, features = ["std"] }
 
 [dev-dependencies]
-tokio = { version = "1", features = ["macros", "rt-multi-thread", "time", "net", "io-util"] }
+{{extra_dev_dependencies}}tokio = { version = "1", features = ["macros", "rt-multi-thread", "time", "net", "io-util"] }
 
 [lints.rust]
 missing_docs = "warn"

@@ -82,7 +82,7 @@ to the base URL's origin or a server named in the API description (a redirect to
 another origin is not followed), are redacted from `Debug` output, errors and logs,
 and can be replaced at runtime with `Client::set_api_key` or `Client::set_credential`
 for key rotation. With your own `http_client(..)`, its redirect policy applies.
-
+{{webhooks_section}}
 ## Features
 {{features}}
 ## Examples

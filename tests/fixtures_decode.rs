@@ -480,3 +480,48 @@ fn a_document_without_paths_yields_its_models() {
             .unwrap();
     assert_eq!(e.type_, EventType::ItemCreated);
 }
+
+#[test]
+fn webhooks_decode_into_typed_events_after_verification() {
+    use fixture_webhooks::models::Shipment;
+    use fixture_webhooks::webhooks::{self, Event, WebhookError};
+    let secret = b"whsec_fixture";
+    let decode = |body: &str| {
+        let signature = webhooks::sign(body.as_bytes(), secret);
+        webhooks::construct_event(body.as_bytes(), &signature, secret)
+    };
+
+    let pet = decode(r#"{"event":"pet.created","pet":{"id":"p1","name":"Rex","born":null}}"#);
+    let Ok(Event::NewPet(e)) = &pet else {
+        panic!("expected NewPet, got {pet:?}")
+    };
+    assert_eq!(e.pet.name, "Rex");
+
+    // `Shipment` is referenced only from the webhook, and still generated.
+    let shipment = decode(r#"{"tracking_number":"1Z9","carrier":"dhl","weight_grams":1200}"#);
+    let Ok(Event::ShipmentSent(s)) = &shipment else {
+        panic!("expected ShipmentSent, got {shipment:?}")
+    };
+    let s: &Shipment = s;
+    assert_eq!(s.weight_grams, Some(1200));
+
+    // A webhook given as a `$ref` to `components/pathItems`.
+    assert!(matches!(decode(r#"{"ping":3}"#), Ok(Event::Ping(p)) if p.ping == 3));
+
+    // Anything else is kept as JSON, and re-encodes unchanged.
+    let other = decode(r#"{"hello":[1,2]}"#).unwrap();
+    assert_eq!(other, Event::Unknown(json!({"hello": [1, 2]})));
+    assert_eq!(
+        serde_json::to_value(&other).unwrap(),
+        json!({"hello": [1, 2]})
+    );
+    assert_eq!(other.webhook_name(), None);
+
+    // The signature covers the exact bytes.
+    let body = r#"{"ping":3}"#;
+    let signature = webhooks::sign(body.as_bytes(), secret);
+    assert!(matches!(
+        webhooks::construct_event(br#"{"ping": 3}"#, &signature, secret),
+        Err(WebhookError::InvalidSignature)
+    ));
+}

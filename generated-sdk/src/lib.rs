@@ -8,6 +8,7 @@ pub mod config;
 pub mod models;
 pub mod resources;
 pub mod runtime;
+pub mod webhooks;
 #[cfg(test)]
 mod example_tests;
 #[cfg(feature = "contract-tests")]

@@ -53,6 +53,11 @@ pub struct Config {
     /// Untagged unions whose member a sibling property names, by the JSON pointer of
     /// the union property (`#/components/schemas/Payment/properties/method/properties/details`).
     pub sibling_tags: BTreeMap<String, SiblingTagConfig>,
+    /// Webhook signatures and event dispatch (with the spec's `webhooks:` section).
+    pub webhooks: Option<WebhooksConfig>,
+    /// Extra `[dev-dependencies]` of the generated crate (name -> TOML value), for the
+    /// `extra_files` examples.
+    pub dev_dependencies: BTreeMap<String, String>,
 }
 
 /// How a sibling property names the member of an untagged union.
@@ -64,6 +69,37 @@ pub struct SiblingTagConfig {
     /// Property value -> member schema, as a component name (`CardDetails`) or a
     /// reference (`#/components/schemas/CardDetails`).
     pub mapping: BTreeMap<String, String>,
+}
+
+/// How the API signs webhooks and how a payload names its event.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhooksConfig {
+    /// Request header carrying the signature (e.g. `X-Signature`).
+    pub signature_header: String,
+    /// Signature scheme; `hmac-sha256-hex` (HMAC-SHA256 of the raw body, hex) is the
+    /// one supported.
+    pub algorithm: String,
+    /// Payload property whose value names the webhook (selects the `Event` variant).
+    /// Its value per webhook is the single value its schema allows, or else the
+    /// webhook's name. Without it, variants are tried in document order.
+    pub discriminator: Option<String>,
+    /// A second signed message built from named fields, e.g. a redirect callback.
+    pub callback: Option<CallbackConfig>,
+}
+
+/// A signature over fields joined by a separator (HMAC-SHA256, hex).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct CallbackConfig {
+    /// Function name generated in the `webhooks` module.
+    pub function: String,
+    /// Field names in signing order; they become the function's arguments.
+    pub fields: Vec<String>,
+    /// Text between fields.
+    pub separator: String,
+    /// Doc line for the generated function (which key signs it, where the fields come from).
+    pub description: String,
 }
 
 /// Package metadata of the generated crate.

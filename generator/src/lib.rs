@@ -66,7 +66,7 @@ pub fn build_ir(
         &config.type_rules,
         &config.type_overrides,
     )?;
-    let (api, mut warnings) = ir::build::build(&loaded.doc, config, source)?;
+    let (api, mut warnings) = ir::build::build_with_raw(&loaded.doc, &loaded.raw, config, source)?;
     let mut all = loaded.warnings;
     all.append(&mut warnings);
     Ok((api, all))

@@ -2,6 +2,103 @@
 // Do not edit by hand: change the spec or its config and run `cargo xtask regen`.
 
 //! Types shared by several resources, or by none.
+/// `AmcFolioTransactionEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AmcFolioTransactionEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::AmcFolioTransactionEventType,
+    /// The event's fields (the description has no schema for this entity).
+    pub data: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl AmcFolioTransactionEvent {
+    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
+    pub fn new(
+        entity_type: crate::models::WebhookEntityType,
+        event_type: crate::models::AmcFolioTransactionEventType,
+        data: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        Self {
+            entity_type,
+            event_type,
+            data,
+        }
+    }
+}
+impl AmcFolioTransactionEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// What happened to the `amc_folio_transaction` the event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AmcFolioTransactionEventType {
+    /// `allotment_pending`
+    AllotmentPending,
+    /// `folio_allotted`
+    FolioAllotted,
+    /// `units_allotted`
+    UnitsAllotted,
+    /// `failed`
+    Failed,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl AmcFolioTransactionEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AllotmentPending => "allotment_pending",
+            Self::FolioAllotted => "folio_allotted",
+            Self::UnitsAllotted => "units_allotted",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for AmcFolioTransactionEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for AmcFolioTransactionEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for AmcFolioTransactionEventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "allotment_pending" => Self::AllotmentPending,
+            "folio_allotted" => Self::FolioAllotted,
+            "units_allotted" => Self::UnitsAllotted,
+            "failed" => Self::Failed,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for AmcFolioTransactionEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AmcFolioTransactionEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for AmcFolioTransactionEventType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
 /// A document attached to a transaction, possibly answering an RFI requirement.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AttachedDocument {
@@ -118,6 +215,91 @@ impl Balance {
         Ok(())
     }
 }
+/// `BalanceEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BalanceEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::BalanceEventType,
+    /// The event's fields (the description has no schema for this entity).
+    pub data: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl BalanceEvent {
+    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
+    pub fn new(
+        entity_type: crate::models::WebhookEntityType,
+        event_type: crate::models::BalanceEventType,
+        data: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        Self {
+            entity_type,
+            event_type,
+            data,
+        }
+    }
+}
+impl BalanceEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// What happened to the `balance` the event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BalanceEventType {
+    /// `balance.funded_balance.credited`
+    BalanceFundedBalanceCredited,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl BalanceEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BalanceFundedBalanceCredited => "balance.funded_balance.credited",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for BalanceEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for BalanceEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for BalanceEventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "balance.funded_balance.credited" => Self::BalanceFundedBalanceCredited,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for BalanceEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BalanceEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for BalanceEventType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
 /// Optional customer bank account to link to the customer for this payin. Either `bic_primary` or
 /// `bic_secondary` must be sent with it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -189,6 +371,95 @@ impl BankAccountDetailsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
+    }
+}
+/// `BeneficiaryEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BeneficiaryEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::BeneficiaryEventType,
+    /// `data`
+    pub data: crate::models::Beneficiary,
+}
+impl BeneficiaryEvent {
+    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
+    pub fn new(
+        entity_type: crate::models::WebhookEntityType,
+        event_type: crate::models::BeneficiaryEventType,
+        data: crate::models::Beneficiary,
+    ) -> Self {
+        Self {
+            entity_type,
+            event_type,
+            data,
+        }
+    }
+}
+impl BeneficiaryEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// What happened to the `beneficiary` the event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BeneficiaryEventType {
+    /// `active`
+    Active,
+    /// `rejected`
+    Rejected,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl BeneficiaryEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Rejected => "rejected",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for BeneficiaryEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for BeneficiaryEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for BeneficiaryEventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "active" => Self::Active,
+            "rejected" => Self::Rejected,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for BeneficiaryEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BeneficiaryEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for BeneficiaryEventType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
     }
 }
 /// A conversion rate quoted against a currency.
@@ -358,6 +629,305 @@ impl ErrorModel {
         Ok(())
     }
 }
+/// `InternalTransferEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InternalTransferEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::InternalTransferEventType,
+    /// `data`
+    pub data: crate::models::InternalTransfer,
+}
+impl InternalTransferEvent {
+    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
+    pub fn new(
+        entity_type: crate::models::WebhookEntityType,
+        event_type: crate::models::InternalTransferEventType,
+        data: crate::models::InternalTransfer,
+    ) -> Self {
+        Self {
+            entity_type,
+            event_type,
+            data,
+        }
+    }
+}
+impl InternalTransferEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// What happened to the `internal_transfer` the event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InternalTransferEventType {
+    /// `success`
+    Success,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl InternalTransferEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for InternalTransferEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for InternalTransferEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for InternalTransferEventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "success" => Self::Success,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for InternalTransferEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for InternalTransferEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for InternalTransferEventType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
+/// `KycJourneyEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct KycJourneyEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::KycJourneyEventType,
+    /// The event's fields (the description has no schema for this entity).
+    pub data: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl KycJourneyEvent {
+    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
+    pub fn new(
+        entity_type: crate::models::WebhookEntityType,
+        event_type: crate::models::KycJourneyEventType,
+        data: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        Self {
+            entity_type,
+            event_type,
+            data,
+        }
+    }
+}
+impl KycJourneyEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// What happened to the `kyc_journey` the event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KycJourneyEventType {
+    /// `initiated`
+    Initiated,
+    /// `in_progress`
+    InProgress,
+    /// `action_required`
+    ActionRequired,
+    /// `under_review`
+    UnderReview,
+    /// `completed`
+    Completed,
+    /// `failed`
+    Failed,
+    /// `rejected`
+    Rejected,
+    /// `expired`
+    Expired,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl KycJourneyEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Initiated => "initiated",
+            Self::InProgress => "in_progress",
+            Self::ActionRequired => "action_required",
+            Self::UnderReview => "under_review",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Rejected => "rejected",
+            Self::Expired => "expired",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for KycJourneyEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for KycJourneyEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for KycJourneyEventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "initiated" => Self::Initiated,
+            "in_progress" => Self::InProgress,
+            "action_required" => Self::ActionRequired,
+            "under_review" => Self::UnderReview,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            "rejected" => Self::Rejected,
+            "expired" => Self::Expired,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for KycJourneyEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for KycJourneyEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for KycJourneyEventType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
+/// `MerchantEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MerchantEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::MerchantEventType,
+    /// `data`
+    pub data: crate::models::Merchant,
+}
+impl MerchantEvent {
+    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
+    pub fn new(
+        entity_type: crate::models::WebhookEntityType,
+        event_type: crate::models::MerchantEventType,
+        data: crate::models::Merchant,
+    ) -> Self {
+        Self {
+            entity_type,
+            event_type,
+            data,
+        }
+    }
+}
+impl MerchantEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// What happened to the `merchant` the event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MerchantEventType {
+    /// `pending`
+    Pending,
+    /// `action_required`
+    ActionRequired,
+    /// `success`
+    Success,
+    /// `failed`
+    Failed,
+    /// `offboarded`
+    Offboarded,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl MerchantEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::ActionRequired => "action_required",
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Offboarded => "offboarded",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for MerchantEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for MerchantEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for MerchantEventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "pending" => Self::Pending,
+            "action_required" => Self::ActionRequired,
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            "offboarded" => Self::Offboarded,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for MerchantEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MerchantEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for MerchantEventType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
 /// An amount in the smallest unit of a currency.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Money {
@@ -379,6 +949,119 @@ impl Money {
 /// Optional string-to-string metadata. Keys may not collide with reserved field names; values are checked
 /// against any custom-field rules configured for your business, and each key becomes a column in CSV exports.
 pub type Notes = std::collections::BTreeMap<String, String>;
+/// `OrdersEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct OrdersEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::OrdersEventType,
+    /// `data`
+    pub data: crate::models::OrderResponse,
+}
+impl OrdersEvent {
+    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
+    pub fn new(
+        entity_type: crate::models::WebhookEntityType,
+        event_type: crate::models::OrdersEventType,
+        data: crate::models::OrderResponse,
+    ) -> Self {
+        Self {
+            entity_type,
+            event_type,
+            data,
+        }
+    }
+}
+impl OrdersEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// What happened to the `orders` the event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OrdersEventType {
+    /// `paid`
+    Paid,
+    /// `expired`
+    Expired,
+    /// `cancelled`
+    Cancelled,
+    /// `failed`
+    Failed,
+    /// `action_required`
+    ActionRequired,
+    /// `under_review`
+    UnderReview,
+    /// `partially_paid`
+    PartiallyPaid,
+    /// `active`
+    Active,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl OrdersEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Paid => "paid",
+            Self::Expired => "expired",
+            Self::Cancelled => "cancelled",
+            Self::Failed => "failed",
+            Self::ActionRequired => "action_required",
+            Self::UnderReview => "under_review",
+            Self::PartiallyPaid => "partially_paid",
+            Self::Active => "active",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for OrdersEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for OrdersEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for OrdersEventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "paid" => Self::Paid,
+            "expired" => Self::Expired,
+            "cancelled" => Self::Cancelled,
+            "failed" => Self::Failed,
+            "action_required" => Self::ActionRequired,
+            "under_review" => Self::UnderReview,
+            "partially_paid" => Self::PartiallyPaid,
+            "active" => Self::Active,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for OrdersEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for OrdersEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for OrdersEventType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
 /// Order status. `active` can be paid; `action_required` awaits an RFI response; `under_review` is being
 /// reviewed; `paid`, `failed` and `cancelled` are terminal; `expired` can still become `paid` if a payment
 /// already under way completes.
@@ -500,6 +1183,353 @@ impl PageMeta {
         Ok(())
     }
 }
+/// `PaymentEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::PaymentEventType,
+    /// `data`
+    pub data: crate::models::Payment,
+}
+impl PaymentEvent {
+    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
+    pub fn new(
+        entity_type: crate::models::WebhookEntityType,
+        event_type: crate::models::PaymentEventType,
+        data: crate::models::Payment,
+    ) -> Self {
+        Self {
+            entity_type,
+            event_type,
+            data,
+        }
+    }
+}
+impl PaymentEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// What happened to the `payment` the event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PaymentEventType {
+    /// `in_progress`
+    InProgress,
+    /// `success`
+    Success,
+    /// `failed`
+    Failed,
+    /// `action_required`
+    ActionRequired,
+    /// `under_review`
+    UnderReview,
+    /// `funds_available`
+    FundsAvailable,
+    /// `compliance_action_required`
+    ComplianceActionRequired,
+    /// `compliance_under_review`
+    ComplianceUnderReview,
+    /// `compliance_approved`
+    ComplianceApproved,
+    /// `compliance_rejected`
+    ComplianceRejected,
+    /// `credited_to_beneficiary`
+    CreditedToBeneficiary,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl PaymentEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InProgress => "in_progress",
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::ActionRequired => "action_required",
+            Self::UnderReview => "under_review",
+            Self::FundsAvailable => "funds_available",
+            Self::ComplianceActionRequired => "compliance_action_required",
+            Self::ComplianceUnderReview => "compliance_under_review",
+            Self::ComplianceApproved => "compliance_approved",
+            Self::ComplianceRejected => "compliance_rejected",
+            Self::CreditedToBeneficiary => "credited_to_beneficiary",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for PaymentEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for PaymentEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for PaymentEventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "in_progress" => Self::InProgress,
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            "action_required" => Self::ActionRequired,
+            "under_review" => Self::UnderReview,
+            "funds_available" => Self::FundsAvailable,
+            "compliance_action_required" => Self::ComplianceActionRequired,
+            "compliance_under_review" => Self::ComplianceUnderReview,
+            "compliance_approved" => Self::ComplianceApproved,
+            "compliance_rejected" => Self::ComplianceRejected,
+            "credited_to_beneficiary" => Self::CreditedToBeneficiary,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for PaymentEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for PaymentEventType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
+/// `PaymentLinkEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentLinkEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::PaymentLinkEventType,
+    /// `data`
+    pub data: crate::models::PaymentLinkResponse,
+}
+impl PaymentLinkEvent {
+    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
+    pub fn new(
+        entity_type: crate::models::WebhookEntityType,
+        event_type: crate::models::PaymentLinkEventType,
+        data: crate::models::PaymentLinkResponse,
+    ) -> Self {
+        Self {
+            entity_type,
+            event_type,
+            data,
+        }
+    }
+}
+impl PaymentLinkEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// What happened to the `payment_link` the event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PaymentLinkEventType {
+    /// `active`
+    Active,
+    /// `paid`
+    Paid,
+    /// `expired`
+    Expired,
+    /// `cancelled`
+    Cancelled,
+    /// `failed`
+    Failed,
+    /// `action_required`
+    ActionRequired,
+    /// `under_review`
+    UnderReview,
+    /// `partially_paid`
+    PartiallyPaid,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl PaymentLinkEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Paid => "paid",
+            Self::Expired => "expired",
+            Self::Cancelled => "cancelled",
+            Self::Failed => "failed",
+            Self::ActionRequired => "action_required",
+            Self::UnderReview => "under_review",
+            Self::PartiallyPaid => "partially_paid",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for PaymentLinkEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for PaymentLinkEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for PaymentLinkEventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "active" => Self::Active,
+            "paid" => Self::Paid,
+            "expired" => Self::Expired,
+            "cancelled" => Self::Cancelled,
+            "failed" => Self::Failed,
+            "action_required" => Self::ActionRequired,
+            "under_review" => Self::UnderReview,
+            "partially_paid" => Self::PartiallyPaid,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for PaymentLinkEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentLinkEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for PaymentLinkEventType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
+/// `PayoutEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PayoutEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::PayoutEventType,
+    /// `data`
+    pub data: crate::models::Payout,
+}
+impl PayoutEvent {
+    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
+    pub fn new(
+        entity_type: crate::models::WebhookEntityType,
+        event_type: crate::models::PayoutEventType,
+        data: crate::models::Payout,
+    ) -> Self {
+        Self {
+            entity_type,
+            event_type,
+            data,
+        }
+    }
+}
+impl PayoutEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// What happened to the `payout` the event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PayoutEventType {
+    /// `pending_approval`
+    PendingApproval,
+    /// `queued`
+    Queued,
+    /// `in_progress`
+    InProgress,
+    /// `action_required`
+    ActionRequired,
+    /// `success`
+    Success,
+    /// `failed`
+    Failed,
+    /// `cancelled`
+    Cancelled,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl PayoutEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PendingApproval => "pending_approval",
+            Self::Queued => "queued",
+            Self::InProgress => "in_progress",
+            Self::ActionRequired => "action_required",
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for PayoutEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for PayoutEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for PayoutEventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "pending_approval" => Self::PendingApproval,
+            "queued" => Self::Queued,
+            "in_progress" => Self::InProgress,
+            "action_required" => Self::ActionRequired,
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            "cancelled" => Self::Cancelled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for PayoutEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PayoutEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for PayoutEventType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
 /// The product a payin relates to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Product {
@@ -519,6 +1549,103 @@ impl Product {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
+    }
+}
+/// `RefundEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RefundEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::RefundEventType,
+    /// `data`
+    pub data: crate::models::Refund,
+}
+impl RefundEvent {
+    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
+    pub fn new(
+        entity_type: crate::models::WebhookEntityType,
+        event_type: crate::models::RefundEventType,
+        data: crate::models::Refund,
+    ) -> Self {
+        Self {
+            entity_type,
+            event_type,
+            data,
+        }
+    }
+}
+impl RefundEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// What happened to the `refund` the event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RefundEventType {
+    /// `success`
+    Success,
+    /// `failed`
+    Failed,
+    /// `action_required`
+    ActionRequired,
+    /// `utr.updated`
+    UtrUpdated,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl RefundEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::ActionRequired => "action_required",
+            Self::UtrUpdated => "utr.updated",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for RefundEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for RefundEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for RefundEventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            "action_required" => Self::ActionRequired,
+            "utr.updated" => Self::UtrUpdated,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for RefundEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for RefundEventType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
     }
 }
 /// A document required to clear an RFI raised at creation of an order or payment link.
@@ -601,9 +1728,532 @@ impl RfiRequiredDocument {
         Ok(())
     }
 }
+/// `SettlementEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SettlementEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::SettlementEventType,
+    /// `data`
+    pub data: crate::models::Settlement,
+}
+impl SettlementEvent {
+    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
+    pub fn new(
+        entity_type: crate::models::WebhookEntityType,
+        event_type: crate::models::SettlementEventType,
+        data: crate::models::Settlement,
+    ) -> Self {
+        Self {
+            entity_type,
+            event_type,
+            data,
+        }
+    }
+}
+impl SettlementEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// What happened to the `settlement` the event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SettlementEventType {
+    /// `pending_approval`
+    PendingApproval,
+    /// `queued`
+    Queued,
+    /// `in_progress`
+    InProgress,
+    /// `action_required`
+    ActionRequired,
+    /// `success`
+    Success,
+    /// `failed`
+    Failed,
+    /// `cancelled`
+    Cancelled,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl SettlementEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PendingApproval => "pending_approval",
+            Self::Queued => "queued",
+            Self::InProgress => "in_progress",
+            Self::ActionRequired => "action_required",
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for SettlementEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for SettlementEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for SettlementEventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "pending_approval" => Self::PendingApproval,
+            "queued" => Self::Queued,
+            "in_progress" => Self::InProgress,
+            "action_required" => Self::ActionRequired,
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            "cancelled" => Self::Cancelled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for SettlementEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SettlementEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for SettlementEventType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
 /// IDs of pricing splits (from `POST` pricing split) that fix your share of a dynamic rule's fee; the customer
 /// bears the rest. Omitted means no dynamic rule applies. Independent of `payment_methods`. Every ID must be a
 /// live dynamic rule of your business, and every dynamic rule sharing a dimension (payment method, subtype,
 /// rail, currency, fee type) must be declared. Accounts configured to require a declaration reject payment
 /// links, orders, payin quotes and `as_presented` subscriptions that omit it.
 pub type SplitIds = Vec<String>;
+/// `SubscriptionEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SubscriptionEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::SubscriptionEventType,
+    /// `data`
+    pub data: crate::models::Subscription,
+}
+impl SubscriptionEvent {
+    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
+    pub fn new(
+        entity_type: crate::models::WebhookEntityType,
+        event_type: crate::models::SubscriptionEventType,
+        data: crate::models::Subscription,
+    ) -> Self {
+        Self {
+            entity_type,
+            event_type,
+            data,
+        }
+    }
+}
+impl SubscriptionEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// What happened to the `subscription` the event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SubscriptionEventType {
+    /// `active`
+    Active,
+    /// `authorized`
+    Authorized,
+    /// `paused`
+    Paused,
+    /// `halted`
+    Halted,
+    /// `completed`
+    Completed,
+    /// `cancelled`
+    Cancelled,
+    /// `expired`
+    Expired,
+    /// `failed`
+    Failed,
+    /// `action_required`
+    ActionRequired,
+    /// `under_review`
+    UnderReview,
+    /// `updated`
+    Updated,
+    /// `payment_method.updated`
+    PaymentMethodUpdated,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl SubscriptionEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Authorized => "authorized",
+            Self::Paused => "paused",
+            Self::Halted => "halted",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+            Self::Expired => "expired",
+            Self::Failed => "failed",
+            Self::ActionRequired => "action_required",
+            Self::UnderReview => "under_review",
+            Self::Updated => "updated",
+            Self::PaymentMethodUpdated => "payment_method.updated",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for SubscriptionEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for SubscriptionEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for SubscriptionEventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "active" => Self::Active,
+            "authorized" => Self::Authorized,
+            "paused" => Self::Paused,
+            "halted" => Self::Halted,
+            "completed" => Self::Completed,
+            "cancelled" => Self::Cancelled,
+            "expired" => Self::Expired,
+            "failed" => Self::Failed,
+            "action_required" => Self::ActionRequired,
+            "under_review" => Self::UnderReview,
+            "updated" => Self::Updated,
+            "payment_method.updated" => Self::PaymentMethodUpdated,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for SubscriptionEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SubscriptionEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for SubscriptionEventType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
+/// `VirtualAccountEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct VirtualAccountEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::VirtualAccountEventType,
+    /// `data`
+    pub data: crate::models::VirtualAccount,
+}
+impl VirtualAccountEvent {
+    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
+    pub fn new(
+        entity_type: crate::models::WebhookEntityType,
+        event_type: crate::models::VirtualAccountEventType,
+        data: crate::models::VirtualAccount,
+    ) -> Self {
+        Self {
+            entity_type,
+            event_type,
+            data,
+        }
+    }
+}
+impl VirtualAccountEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// What happened to the `virtual_account` the event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VirtualAccountEventType {
+    /// `active`
+    Active,
+    /// `inactive`
+    Inactive,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl VirtualAccountEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for VirtualAccountEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for VirtualAccountEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for VirtualAccountEventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for VirtualAccountEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for VirtualAccountEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for VirtualAccountEventType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
+/// The kind of resource a webhook event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WebhookEntityType {
+    /// `payment`
+    Payment,
+    /// `payment_link`
+    PaymentLink,
+    /// `orders`
+    Orders,
+    /// `refund`
+    Refund,
+    /// `payout`
+    Payout,
+    /// `settlement`
+    Settlement,
+    /// `beneficiary`
+    Beneficiary,
+    /// `internal_transfer`
+    InternalTransfer,
+    /// `subscription`
+    Subscription,
+    /// `virtual_account`
+    VirtualAccount,
+    /// `balance`
+    Balance,
+    /// `kyc_journey`
+    KycJourney,
+    /// `merchant`
+    Merchant,
+    /// `amc_folio_transaction`
+    AmcFolioTransaction,
+    /// `webhook_test`
+    WebhookTest,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl WebhookEntityType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Payment => "payment",
+            Self::PaymentLink => "payment_link",
+            Self::Orders => "orders",
+            Self::Refund => "refund",
+            Self::Payout => "payout",
+            Self::Settlement => "settlement",
+            Self::Beneficiary => "beneficiary",
+            Self::InternalTransfer => "internal_transfer",
+            Self::Subscription => "subscription",
+            Self::VirtualAccount => "virtual_account",
+            Self::Balance => "balance",
+            Self::KycJourney => "kyc_journey",
+            Self::Merchant => "merchant",
+            Self::AmcFolioTransaction => "amc_folio_transaction",
+            Self::WebhookTest => "webhook_test",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for WebhookEntityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for WebhookEntityType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for WebhookEntityType {
+    fn from(s: &str) -> Self {
+        match s {
+            "payment" => Self::Payment,
+            "payment_link" => Self::PaymentLink,
+            "orders" => Self::Orders,
+            "refund" => Self::Refund,
+            "payout" => Self::Payout,
+            "settlement" => Self::Settlement,
+            "beneficiary" => Self::Beneficiary,
+            "internal_transfer" => Self::InternalTransfer,
+            "subscription" => Self::Subscription,
+            "virtual_account" => Self::VirtualAccount,
+            "balance" => Self::Balance,
+            "kyc_journey" => Self::KycJourney,
+            "merchant" => Self::Merchant,
+            "amc_folio_transaction" => Self::AmcFolioTransaction,
+            "webhook_test" => Self::WebhookTest,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for WebhookEntityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookEntityType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for WebhookEntityType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
+/// `WebhookTestEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WebhookTestEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::WebhookTestEventType,
+    /// The event's fields (the description has no schema for this entity).
+    pub data: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl WebhookTestEvent {
+    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
+    pub fn new(
+        entity_type: crate::models::WebhookEntityType,
+        event_type: crate::models::WebhookTestEventType,
+        data: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        Self {
+            entity_type,
+            event_type,
+            data,
+        }
+    }
+}
+impl WebhookTestEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// What happened to the `webhook_test` the event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WebhookTestEventType {
+    /// `test`
+    Test,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl WebhookTestEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Test => "test",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for WebhookTestEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for WebhookTestEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for WebhookTestEventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "test" => Self::Test,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for WebhookTestEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookTestEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for WebhookTestEventType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}

@@ -50,8 +50,30 @@ fn fill(template: &str, api: &Api) -> String {
     } else {
         ""
     };
+    // `hmac` and `sha2` only when there are webhook signatures to check.
+    let webhook_dependencies = if api.webhooks.is_some() {
+        "hmac = \"0.12\"\n"
+    } else {
+        ""
+    };
+    let webhook_sha2 = if api.webhooks.is_some() {
+        "sha2 = \"0.10\"\n"
+    } else {
+        ""
+    };
     template
         .replace("{{pattern_dependency}}", pattern_dependency)
+        .replace("{{webhook_dependency}}", webhook_dependencies)
+        .replace("{{webhook_sha2_dependency}}", webhook_sha2)
+        .replace("{{webhooks_section}}", &webhooks_section(api))
+        .replace(
+            "{{extra_dev_dependencies}}",
+            &api.info
+                .dev_dependencies
+                .iter()
+                .map(|(k, v)| format!("{k} = {v}\n"))
+                .collect::<String>(),
+        )
         .replace("{{env_note}}", &env_note)
         .replace("{{crate_name}}", &api.info.crate_name)
         .replace("{{crate_version}}", &api.info.crate_version)
@@ -75,6 +97,60 @@ fn fill(template: &str, api: &Api) -> String {
         .replace("{{type_count}}", &api.types.len().to_string())
 }
 
+/// The runtime file with the signature checks: copied into `src/webhooks/` only for
+/// APIs with webhooks (it needs `hmac` and `sha2`).
+const WEBHOOKS_RUNTIME: &str = "webhooks.rs";
+
+/// The README section on webhooks, with a compiled example (empty without webhooks).
+fn webhooks_section(api: &Api) -> String {
+    let Some(w) = &api.webhooks else {
+        return String::new();
+    };
+    let header = w
+        .signature_header
+        .as_deref()
+        .map_or("the signature header".to_string(), |h| {
+            format!("the `{h}` header")
+        });
+    let mut s = r##"
+## Verifying webhooks
+
+`webhooks::construct_event` checks the signature from {header} (HMAC-SHA256 of the raw
+body, hex, compared in constant time) and only then decodes the body into a typed
+`webhooks::Event`; events this version does not know arrive as `Event::Unknown` with
+their JSON. Pass the body bytes exactly as received, not re-serialised JSON.
+
+```rust
+use {krate}::webhooks::{construct_event, Event, WebhookError};
+
+/// One webhook request: the body as received and the signature header's value.
+fn handle(body: &[u8], signature: &str, secret: &[u8]) -> Result<(), WebhookError> {
+    // On `Err`, answer 400 and do nothing else: the body is not authentic.
+    match construct_event(body, signature, secret)? {
+        Event::Unknown(json) => println!("not known to this SDK version: {json}"),
+        event => println!("received {:?}", event.webhook_name()),
+    }
+    Ok(())
+}
+# let secret = b"whsec_test";
+# let body = br#"{"kind":"test"}"#;
+# let signature = {krate}::webhooks::sign(body, secret);
+# assert!(handle(body, &signature, secret).is_ok());
+# assert!(handle(b"{}", &signature, secret).is_err());
+```
+"##
+    .replace("{header}", &header)
+    .replace("{krate}", &api.info.crate_name.replace('-', "_"));
+    if let Some(c) = &w.callback {
+        let args: String = c.fields.iter().map(|f| format!("{f}, ")).collect();
+        s.push_str(&format!(
+            "\n`webhooks::{}({args}signature, secret)` checks the signature of a callback\n(HMAC-SHA256 of the fields joined by `{}`).\n",
+            c.function, c.separator
+        ));
+    }
+    s
+}
+
 /// Every file of the generated crate by relative path.
 pub fn emit_crate(
     api: &Api,
@@ -89,7 +165,23 @@ pub fn emit_crate(
         crate::diff::Surface::of(api).to_json(),
     );
     for (name, text) in &templates.runtime {
+        if name == WEBHOOKS_RUNTIME {
+            continue;
+        }
         files.insert(format!("src/runtime/{name}"), text.clone());
+    }
+    if let Some(w) = &api.webhooks {
+        if let Some(text) = templates.runtime.get(WEBHOOKS_RUNTIME) {
+            files.insert("src/webhooks/signature.rs".into(), text.clone());
+        }
+        files.insert(
+            "src/webhooks/mod.rs".into(),
+            format_file(
+                api,
+                "src/webhooks/mod.rs",
+                super::webhooks::webhooks_module(api, w),
+            )?,
+        );
     }
     for (path, text) in &templates.extra {
         files.insert(path.clone(), fill(text, api));
@@ -184,6 +276,7 @@ pub fn emit_crate(
             lib_rs(
                 has_examples,
                 api.resources.iter().any(|r| !r.operations.is_empty()),
+                api.webhooks.is_some(),
             ),
         )?,
     );
@@ -436,13 +529,20 @@ fn security_items(api: &Api) -> TokenStream {
     }
 }
 
-fn lib_rs(has_examples: bool, has_operations: bool) -> TokenStream {
+fn lib_rs(has_examples: bool, has_operations: bool, has_webhooks: bool) -> TokenStream {
     // A description without operations (components or webhooks only) is only models:
     // the request machinery is still shipped but nothing in the crate calls it.
     let unused = if has_operations {
         TokenStream::new()
     } else {
         quote!(#[allow(dead_code)])
+    };
+    let webhooks_mod = if has_webhooks {
+        quote!(
+            pub mod webhooks;
+        )
+    } else {
+        TokenStream::new()
     };
     let example_mod = if has_examples {
         quote!(
@@ -464,6 +564,7 @@ fn lib_rs(has_examples: bool, has_operations: bool) -> TokenStream {
         pub mod resources;
         #unused
         pub mod runtime;
+        #webhooks_mod
         #example_mod
         #[cfg(feature = "contract-tests")]
         #[doc(hidden)]

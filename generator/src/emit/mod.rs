@@ -9,6 +9,7 @@ pub mod docs;
 pub mod example_tests;
 pub mod models;
 pub mod operations;
+pub mod webhooks;
 
 use std::collections::BTreeMap;
 

@@ -18,9 +18,22 @@ use super::{
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity, child};
 
-/// Builds the IR. Returns it with warnings, or every error found.
+/// Builds the IR from the typed document alone (without the sections openapiv3 does
+/// not model, such as `webhooks:`). Returns it with warnings, or every error found.
 pub fn build(
     doc: &OpenAPI,
+    config: &Config,
+    source: &str,
+) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    build_with_raw(doc, &serde_json::Value::Null, config, source)
+}
+
+/// Builds the IR; `raw` is the normalised document `doc` was parsed from, read for the
+/// 3.1 sections openapiv3 drops (`webhooks:`). Returns it with warnings, or every error
+/// found.
+pub fn build_with_raw(
+    doc: &OpenAPI,
+    raw: &serde_json::Value,
     config: &Config,
     source: &str,
 ) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
@@ -30,6 +43,7 @@ pub fn build(
     let mut scheme_diags = Vec::new();
     let (security_schemes, scheme_names) = security_schemes(doc, &mut scheme_diags);
     let ops = build_operations(doc, config, &scheme_names, &mut tb);
+    let webhooks = super::webhooks::build_webhooks(raw, doc, config, &mut tb);
     let mut types = std::mem::take(&mut tb.types);
     let mut diags = std::mem::take(&mut tb.diags);
     diags.extend(super::stale::stale_entries(doc, config));
@@ -144,6 +158,11 @@ pub fn build(
             crate_version: config.krate.version.clone(),
             crate_description,
             source: source.to_string(),
+            dev_dependencies: config
+                .dev_dependencies
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         },
         servers: Servers { environments },
         client: ClientSettings {
@@ -166,6 +185,7 @@ pub fn build(
         types: types.into_values().collect(),
         resources,
         features,
+        webhooks,
     };
     Ok((api, diags))
 }

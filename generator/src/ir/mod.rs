@@ -10,6 +10,7 @@ pub mod names;
 pub mod operations;
 pub mod stale;
 pub mod types;
+pub mod webhooks;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -29,6 +30,53 @@ pub struct Api {
     pub resources: Vec<Resource>,
     /// Cargo features gating operations.
     pub features: Vec<Feature>,
+    /// Requests the API sends (the description's `webhooks:`) and how they are signed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhooks: Option<Webhooks>,
+}
+
+/// Incoming webhooks: the `Event` type and the signature checks of the generated crate.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Webhooks {
+    /// One `Event` variant per webhook, in document order.
+    pub events: Vec<Webhook>,
+    /// Payload property whose value selects the variant; `None`: tried in order.
+    pub discriminator: Option<String>,
+    /// Request header carrying the signature, if the config names one.
+    pub signature_header: Option<String>,
+    /// A signature over joined fields (e.g. a redirect callback), if configured.
+    pub callback: Option<Callback>,
+}
+
+/// One webhook of the description.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Webhook {
+    /// Key in `webhooks:`.
+    pub name: String,
+    /// `Event` variant name.
+    pub variant: String,
+    /// Summary or description of the webhook.
+    pub docs: Option<String>,
+    /// Payload type (the JSON request body).
+    pub ty: TypeRef,
+    /// Discriminator values selecting this variant (with a discriminator).
+    pub tag_values: Vec<String>,
+    /// Example payload from the spec.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<Value>,
+}
+
+/// A signature over fields joined by a separator.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Callback {
+    /// Rust function name.
+    pub function: String,
+    /// Rust argument names, in signing order.
+    pub fields: Vec<String>,
+    /// Text between the fields.
+    pub separator: String,
+    /// Doc comment.
+    pub docs: String,
 }
 
 /// Crate and API identity.
@@ -50,6 +98,9 @@ pub struct ApiInfo {
     pub crate_description: String,
     /// File name of the spec, for the generated-file header.
     pub source: String,
+    /// Extra dev-dependencies of the generated crate (name, TOML value), from the config.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dev_dependencies: Vec<(String, String)>,
 }
 
 /// Base URLs: the environments the client can target.

@@ -267,7 +267,10 @@ fn resolve_param<'d>(doc: &'d OpenAPI, p: &'d ReferenceOr<Parameter>) -> Option<
     resolve(doc, p, "#/components/parameters/", |c| &c.parameters)
 }
 
-fn resolve_body<'d>(doc: &'d OpenAPI, b: &'d ReferenceOr<RequestBody>) -> Option<&'d RequestBody> {
+pub(crate) fn resolve_body<'d>(
+    doc: &'d OpenAPI,
+    b: &'d ReferenceOr<RequestBody>,
+) -> Option<&'d RequestBody> {
     resolve(doc, b, "#/components/requestBodies/", |c| &c.request_bodies)
 }
 
@@ -357,7 +360,7 @@ fn build_params(
     out
 }
 
-fn is_json(media: &str) -> bool {
+pub(crate) fn is_json(media: &str) -> bool {
     let m = media.split(';').next().unwrap_or("").trim();
     m == "application/json" || m.ends_with("+json") || m == "*/*"
 }

@@ -10,6 +10,7 @@ pub mod models;
 pub mod resources;
 #[allow(dead_code)]
 pub mod runtime;
+pub mod webhooks;
 #[cfg(feature = "contract-tests")]
 #[doc(hidden)]
 pub mod contract;
