@@ -354,6 +354,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             .docs
             .as_deref()
             .map(sanitize)
+            .filter(|d| !d.trim().is_empty())
             .unwrap_or_else(|| format!("Sets `{}`.", p.wire));
         if let Some(f) = &p.format {
             text.push_str(&format!("\n\nFormat: `{f}`."));
@@ -560,9 +561,9 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
                 }
             }
             ParamLocation::Header => match &p.ty {
-                TypeRef::String => quote!(req.header(#wire, #value.clone());),
+                TypeRef::String => quote!(req.header(#wire, String::clone(#value));),
                 t if p.style() == ParamStyle::Simple && displays_as_text(api, t) => {
-                    quote!(req.header(#wire, #value.to_string());)
+                    quote!(req.header(#wire, ToString::to_string(#value));)
                 }
                 _ => quote!(req.header_styled(#wire, #value, #style, #explode)?;),
             },
