@@ -458,6 +458,7 @@ impl Client {
         builder = match &p.body {
             PreparedBody::Empty => builder,
             PreparedBody::Json(bytes) => builder.body(bytes.clone()),
+            PreparedBody::Bytes(bytes) => builder.body(bytes.clone()),
             PreparedBody::Multipart(form) => builder.multipart(form.to_form()?),
         };
         builder

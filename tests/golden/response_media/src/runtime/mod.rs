@@ -1,0 +1,67 @@
+//! The hand-written runtime every operation is built on.
+//!
+//! This module is the same for every API the SDK generator targets; what is
+//! specific to one API (its name, environments, environment variables and
+//! request-id headers) comes from `crate::config`.
+//!
+//! What it provides:
+//! - [`Client`] / [`ClientBuilder`]: bearer authentication (the key is redacted
+//!   from `Debug`, swappable at runtime, and never sent over plain http except
+//!   to this machine), timeouts, and retries with exponential backoff, jitter
+//!   and `Retry-After`, for requests that are safe to repeat.
+//! - [`Response`]: the decoded value with its status, headers and request id.
+//! - [`Error`]: API errors typed per operation with the raw response kept,
+//!   plus transport, timeout, decode (with the JSON path of the failing field),
+//!   encode and validation errors.
+//! - [`PageStream`]: auto-pagination as a `Stream`.
+//! - [`FilePart`]: files for `multipart/form-data` uploads.
+//! - [`RequestOptions`]: per-request timeout and retry overrides.
+//!
+//! Requests and responses are traced with [`tracing`] (method, path template,
+//! attempt, status, latency); API keys and bodies never are.
+
+mod base_url;
+mod client;
+mod encoding;
+mod error;
+mod idempotency;
+mod multipart;
+pub(crate) mod nullable;
+mod pagination;
+mod random;
+mod request;
+mod response;
+mod retry;
+mod time;
+
+#[cfg(test)]
+mod client_tests;
+
+pub use client::{Client, ClientBuilder};
+pub use error::{
+    ApiError, BuildError, DecodeError, EncodeError, Error, TimeoutError, TransportError,
+    ValidationError,
+};
+pub use multipart::FilePart;
+pub use pagination::PageStream;
+pub use request::RequestOptions;
+pub use response::Response;
+
+// The crate-internal interface used by generated code. Which parts a crate
+// uses depends on its spec (multipart, per-operation servers, pagination...).
+#[allow(
+    unused_imports,
+    reason = "generated code imports only what its spec's operations need"
+)]
+pub(crate) use self::{
+    base_url::ServerOverride,
+    encoding::{
+        CommaSeparated, Style, ToQuery, encode_path_segment, impl_to_query_via_display,
+        param_text, path_param,
+    },
+    error::SendError,
+    multipart::{MultipartBody, multipart_text},
+    request::Request,
+    response::RawResponse,
+    time::now_rfc3339,
+};
