@@ -188,8 +188,17 @@ fn body_expr(api: &Api, op: &Operation) -> Option<TokenStream> {
     if let Some(s) = multipart_struct {
         let fields = s.fields.iter().map(|f| {
             let n = ident(&f.name);
-            if f.ty == TypeRef::Binary {
-                quote!(#n: crate::runtime::FilePart::new(b"%PDF-1.4 sample".to_vec(), "sample.pdf", "application/pdf"))
+            if f.ty == TypeRef::Binary && f.required {
+                let file = quote!(crate::runtime::FilePart::new(
+                    b"%PDF-1.4 sample".to_vec(),
+                    "sample.pdf",
+                    "application/pdf"
+                ));
+                if f.nullable {
+                    quote!(#n: Some(#file))
+                } else {
+                    quote!(#n: #file)
+                }
             } else if f.required {
                 let json = sample(api, &f.ty, Some(f), 0).to_string();
                 quote!(#n: from_json(#json)?)
@@ -197,7 +206,11 @@ fn body_expr(api: &Api, op: &Operation) -> Option<TokenStream> {
                 quote!(#n: None)
             }
         });
-        return Some(quote!((|| -> Result<#t, String> { Ok(#t { #(#fields),* }) })()));
+        let extra = s
+            .additional
+            .as_ref()
+            .map(|_| quote!(additional_properties: Default::default(),));
+        return Some(quote!((|| -> Result<#t, String> { Ok(#t { #(#fields,)* #extra }) })()));
     }
     let json = b
         .example
