@@ -514,4 +514,67 @@ mod tests {
             }
         );
     }
+
+    #[test]
+    fn styled_parameters_cookies_and_accept() -> TestResult {
+        let mut req = Request::new(Method::GET, "/s", "/s".into());
+        req.query_styled("filter", &json!({"name": "n"}), Style::DeepObject, true)?;
+        req.query_styled("ids", &["a", "b"], Style::Form, false)?;
+        req.header_styled("x-list", &[1, 2], Style::Simple, false)?;
+        req.cookie("session", "a;b", Style::Form, true)?;
+        req.cookie("theme", "dark", Style::Form, true)?;
+        req.accept("text/csv, application/json");
+        assert!(req.has_query("filter[name]"));
+        let p = req.prepare(&base()?)?;
+        assert_eq!(
+            p.url.as_str(),
+            "https://api.example.com/api/v1/s?filter%5Bname%5D=n&ids=a%2Cb"
+        );
+        let h = |n: &str| p.headers.get(n).map(|v| v.as_bytes().to_vec());
+        assert_eq!(h("x-list"), Some(b"1,2".to_vec()));
+        assert_eq!(h("cookie"), Some(b"session=a%3Bb; theme=dark".to_vec()));
+        assert_eq!(h("accept"), Some(b"text/csv, application/json".to_vec()));
+        Ok(())
+    }
+
+    #[test]
+    fn form_text_and_binary_bodies_carry_their_media_type() -> TestResult {
+        let sent = |req: Request| -> Result<(Vec<u8>, Option<Vec<u8>>), Box<dyn std::error::Error>> {
+            let p = req.prepare(&base()?)?;
+            let ct = p.headers.get(CONTENT_TYPE).map(|v| v.as_bytes().to_vec());
+            match p.body {
+                PreparedBody::Bytes(b) => Ok((b.to_vec(), ct)),
+                other => Err(format!("unexpected body {other:?}").into()),
+            }
+        };
+        let mut req = Request::new(Method::POST, "/t", "/t".into());
+        req.form(&json!({"a": "x y", "o": {"k": 1}}), &[])?;
+        let (body, ct) = sent(req)?;
+        assert_eq!(body, b"a=x+y&o%5Bk%5D=1");
+        assert_eq!(ct.as_deref(), Some(&b"application/x-www-form-urlencoded"[..]));
+
+        let mut req = Request::new(Method::POST, "/t", "/t".into());
+        req.text("hi", "text/*");
+        let (body, ct) = sent(req)?;
+        assert_eq!((body.as_slice(), ct.as_deref()), (&b"hi"[..], Some(&b"text/plain; charset=utf-8"[..])));
+
+        let file = FilePart::new(vec![1u8, 2], "f.png", "image/png");
+        let mut req = Request::new(Method::PUT, "/t", "/t".into());
+        req.binary(&file, "application/octet-stream");
+        let (body, ct) = sent(req)?;
+        assert_eq!((body.as_slice(), ct.as_deref()), (&[1u8, 2][..], Some(&b"application/octet-stream"[..])));
+        let mut req = Request::new(Method::PUT, "/t", "/t".into());
+        req.binary(&file, "*/*");
+        assert_eq!(sent(req)?.1.as_deref(), Some(&b"image/png"[..]));
+
+        let mut req = Request::new(Method::PATCH, "/t", "/t".into());
+        req.json(&json!({"a": 1}))?;
+        req.content_type("application/merge-patch+json");
+        let p = req.prepare(&base()?)?;
+        assert_eq!(
+            p.headers.get(CONTENT_TYPE).map(HeaderValue::as_bytes),
+            Some(&b"application/merge-patch+json"[..])
+        );
+        Ok(())
+    }
 }

@@ -471,4 +471,108 @@ mod tests {
         assert_eq!(q(Status), ["in_progress"]);
         assert_eq!(q(vec![Status, Status]), ["in_progress", "in_progress"]);
     }
+
+    fn pairs(name: &str, value: Value, style: Style, explode: bool) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        styled_pairs(name, &value, style, explode, &mut out);
+        out
+    }
+
+    fn owned(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    /// Object keys come out in the map order of `serde_json` (sorted, or document
+    /// order with its `preserve_order` feature): compare without it. Repeated
+    /// keys keep their relative order under a stable sort.
+    fn sorted(mut v: Vec<(String, String)>) -> Vec<(String, String)> {
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    #[test]
+    fn styles_write_lists_and_objects_as_openapi_describes() {
+        use serde_json::json;
+        let list = json!(["a", 1, true]);
+        assert_eq!(
+            pairs("x", list.clone(), Style::Form, true),
+            owned(&[("x", "a"), ("x", "1"), ("x", "true")])
+        );
+        assert_eq!(pairs("x", list.clone(), Style::Form, false), owned(&[("x", "a,1,true")]));
+        assert_eq!(
+            pairs("x", list.clone(), Style::SpaceDelimited, false),
+            owned(&[("x", "a 1 true")])
+        );
+        assert_eq!(pairs("x", list, Style::PipeDelimited, false), owned(&[("x", "a|1|true")]));
+        let obj = json!({"role": "admin", "n": 5});
+        assert_eq!(
+            sorted(pairs("p", obj.clone(), Style::Form, true)),
+            owned(&[("n", "5"), ("role", "admin")])
+        );
+        let one = json!({"role": "admin"});
+        assert_eq!(pairs("p", one.clone(), Style::Form, false), owned(&[("p", "role,admin")]));
+        assert_eq!(
+            sorted(pairs("p", obj, Style::DeepObject, true)),
+            owned(&[("p[n]", "5"), ("p[role]", "admin")])
+        );
+        assert_eq!(pairs("p", one, Style::Json, false), owned(&[("p", r#"{"role":"admin"}"#)]));
+        let nested = json!({"a": {"b": {"c": "v"}, "l": [1, {"z": null}]}});
+        assert_eq!(
+            sorted(pairs("q", nested, Style::DeepObject, true)),
+            owned(&[("q[a][b][c]", "v"), ("q[a][l][0]", "1"), ("q[a][l][1][z]", "")])
+        );
+        assert!(pairs("q", Value::Null, Style::Form, true).is_empty());
+        assert_eq!(pairs("s", json!("a b"), Style::DeepObject, true), owned(&[("s", "a b")]));
+        assert_eq!(pairs("s", json!("x"), Style::Json, false), owned(&[("s", "\"x\"")]));
+    }
+
+    #[test]
+    fn single_value_parameters_use_the_simple_style() -> Result<(), EncodeError> {
+        use serde_json::json;
+        assert_eq!(param_text(&vec![1, 2], Style::Simple, false)?, "1,2");
+        assert_eq!(param_text(&json!({"a": 1}), Style::Simple, false)?, "a,1");
+        assert_eq!(param_text(&json!({"a": 1}), Style::Simple, true)?, "a=1");
+        assert_eq!(param_text("plain", Style::Simple, false)?, "plain");
+        assert_eq!(param_text(&json!({"a": [1]}), Style::Json, false)?, r#"{"a":[1]}"#);
+        assert_eq!(encode_cookie_value("a b;c,\"d\"%é"), "a%20b%3Bc%2C%22d%22%25%C3%A9");
+        assert_eq!(encode_cookie_value("tok_123-=/"), "tok_123-=/");
+        Ok(())
+    }
+
+    #[test]
+    fn form_bodies_bracket_objects_and_follow_declared_encodings() -> Result<(), EncodeError> {
+        use serde_json::json;
+        let body = json!({
+            "grant_type": "password",
+            "scopes": ["a", "b"],
+            "tags": ["x", "y"],
+            "card": {"exp": {"month": 1}, "lines": ["l1"]},
+            "meta": {"k": "v"},
+            "note": null,
+            "flags": {"on": true}
+        });
+        let encoding = [
+            ("tags", Style::Form, false),
+            ("meta", Style::Json, false),
+            ("flags", Style::Form, true),
+        ];
+        assert_eq!(
+            sorted(form_pairs(&body, &encoding)?),
+            owned(&[
+                ("card[exp][month]", "1"),
+                ("card[lines][0]", "l1"),
+                ("grant_type", "password"),
+                ("meta", r#"{"k":"v"}"#),
+                ("note", ""),
+                ("on", "true"),
+                ("scopes", "a"),
+                ("scopes", "b"),
+                ("tags", "x,y"),
+            ])
+        );
+        assert!(form_pairs(&json!([1, 2]), &[]).is_err(), "not an object");
+        Ok(())
+    }
 }
