@@ -86,11 +86,11 @@ pub(crate) fn is_insecure_for_credentials(url: &Url) -> bool {
 /// `path` must already be percent-encoded and start with `/`. Paths with a
 /// `.` or `..` segment are refused, since URL normalisation would silently
 /// send the request to a different resource.
-pub(crate) fn resolve(
+pub(crate) fn resolve<K: AsRef<str>>(
     base: &Url,
     server: Option<&ServerOverride>,
     path: &str,
-    query: &[(&'static str, String)],
+    query: &[(K, String)],
 ) -> Result<Url, EncodeError> {
     let (mut url, prefix) = match server {
         None => (base.clone(), trimmed_path(base)),
@@ -135,7 +135,7 @@ pub(crate) fn resolve(
     url.set_query(None);
     if !query.is_empty() {
         url.query_pairs_mut()
-            .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+            .extend_pairs(query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
     }
     Ok(url)
 }
@@ -155,6 +155,8 @@ mod tests {
     use super::*;
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    const NO_QUERY: &[(&str, String)] = &[];
 
     fn url(s: &str) -> Result<Url, BuildError> {
         parse_base_url(s)
@@ -229,7 +231,7 @@ mod tests {
         );
         let root = url("http://127.0.0.1:4010")?;
         assert_eq!(
-            resolve(&root, None, "/payouts", &[])?.as_str(),
+            resolve(&root, None, "/payouts", NO_QUERY)?.as_str(),
             "http://127.0.0.1:4010/payouts"
         );
         Ok(())
@@ -243,7 +245,7 @@ mod tests {
             append: "/v2",
         };
         assert_eq!(
-            resolve(&base, Some(&v2), "/beneficiaries/b%201", &[])?.as_str(),
+            resolve(&base, Some(&v2), "/beneficiaries/b%201", NO_QUERY)?.as_str(),
             "https://api.example.com/api/v2/beneficiaries/b%201"
         );
         let strip_only = ServerOverride::Relative {
@@ -251,13 +253,13 @@ mod tests {
             append: "",
         };
         assert_eq!(
-            resolve(&base, Some(&strip_only), "/v2/beneficiaries", &[])?.as_str(),
+            resolve(&base, Some(&strip_only), "/v2/beneficiaries", NO_QUERY)?.as_str(),
             "https://api.example.com/api/v2/beneficiaries"
         );
         // Stripping stops at the origin.
         let root = url("http://127.0.0.1:4010/")?;
         assert_eq!(
-            resolve(&root, Some(&v2), "/beneficiaries", &[])?.as_str(),
+            resolve(&root, Some(&v2), "/beneficiaries", NO_QUERY)?.as_str(),
             "http://127.0.0.1:4010/v2/beneficiaries"
         );
         let deep = ServerOverride::Relative {
@@ -265,7 +267,7 @@ mod tests {
             append: "public/v1/",
         };
         assert_eq!(
-            resolve(&base, Some(&deep), "/order/x", &[])?.as_str(),
+            resolve(&base, Some(&deep), "/order/x", NO_QUERY)?.as_str(),
             "https://api.example.com/public/v1/order/x"
         );
         Ok(())
@@ -276,10 +278,10 @@ mod tests {
         let base = url("https://api.example.com/api/v1")?;
         let abs = ServerOverride::Absolute("https://files.example.com/up/");
         assert_eq!(
-            resolve(&base, Some(&abs), "/document", &[])?.as_str(),
+            resolve(&base, Some(&abs), "/document", NO_QUERY)?.as_str(),
             "https://files.example.com/up/document"
         );
-        assert!(resolve(&base, Some(&ServerOverride::Absolute("::")), "/x", &[]).is_err());
+        assert!(resolve(&base, Some(&ServerOverride::Absolute("::")), "/x", NO_QUERY).is_err());
         Ok(())
     }
 
@@ -287,9 +289,9 @@ mod tests {
     fn dot_segments_are_refused() -> TestResult {
         let base = url("https://api.example.com/api/v1")?;
         for bad in ["/payouts/..", "/payouts/.", "/payouts/%2E%2e", "/a/.%2E/b"] {
-            assert!(resolve(&base, None, bad, &[]).is_err(), "{bad}");
+            assert!(resolve(&base, None, bad, NO_QUERY).is_err(), "{bad}");
         }
-        assert!(resolve(&base, None, "/payouts/...", &[]).is_ok());
+        assert!(resolve(&base, None, "/payouts/...", NO_QUERY).is_ok());
         Ok(())
     }
 }

@@ -33,6 +33,7 @@ mod request;
 mod response;
 mod retry;
 mod time;
+pub(crate) mod union;
 
 #[cfg(test)]
 mod client_tests;
