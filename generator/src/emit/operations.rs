@@ -555,6 +555,16 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
             ParamLocation::Path => continue,
             ParamLocation::Query => {
                 if p.style() == ParamStyle::Form && p.explode() && query_simple(api, &p.ty) {
+                    let copy = matches!(
+                        resolve_alias(api, &p.ty),
+                        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64
+                    );
+                    // `ToQuery` takes values: a required `Copy` scalar is passed as is.
+                    let value = if p.required && copy {
+                        quote!(self.#n)
+                    } else {
+                        value.clone()
+                    };
                     quote!(req.query(#wire, #value);)
                 } else {
                     quote!(req.query_styled(#wire, #value, #style, #explode)?;)
