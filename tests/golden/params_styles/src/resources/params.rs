@@ -200,7 +200,7 @@ impl<'a> Search<'a> {
             "/search/{kind}",
             path,
         );
-        req.query("limit", &self.limit);
+        req.query("limit", self.limit);
         if let Some(value) = &self.status {
             req.query("status", value);
         }
