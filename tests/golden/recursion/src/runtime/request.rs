@@ -539,7 +539,8 @@ mod tests {
 
     #[test]
     fn form_text_and_binary_bodies_carry_their_media_type() -> TestResult {
-        let sent = |req: Request| -> Result<(Vec<u8>, Option<Vec<u8>>), Box<dyn std::error::Error>> {
+        type Sent = (Vec<u8>, Option<Vec<u8>>);
+        let sent = |req: Request| -> Result<Sent, Box<dyn std::error::Error>> {
             let p = req.prepare(&base()?)?;
             let ct = p.headers.get(CONTENT_TYPE).map(|v| v.as_bytes().to_vec());
             match p.body {
