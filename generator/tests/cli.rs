@@ -121,17 +121,17 @@ fn unrepresentable_reference_cycle() {
 }
 
 #[test]
-fn construct_that_cannot_be_represented() {
+fn unknown_request_media_type_warns_and_is_sent_as_bytes() {
     let text = format!(
         "{HEAD}paths:\n  /x:\n    post:\n      requestBody:\n        content:\n          application/xml:\n            schema: {{type: object}}\n      responses:\n        '200': {{description: ok}}\n"
     );
     let (o, spec, out) = run(&text, "xml", &[]);
-    assert_failed_cleanly(
+    assert_warned_and_generated(
         &o,
         &out,
         &spec,
-        "#/paths/~1x/post/requestBody",
-        "cannot be sent",
+        "#/paths/~1x/post/requestBody/content/application~1xml",
+        "sent as raw bytes",
     );
 }
 

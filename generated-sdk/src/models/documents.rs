@@ -3,7 +3,7 @@
 
 //! Types used only by the `documents` resource.
 /// Multipart upload of a JPEG, PNG or PDF file of at most 10 MB.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDocumentRequest {
     /// Name for the document.
     pub document_name: String,
@@ -18,7 +18,7 @@ impl CreateDocumentRequest {
 }
 impl CreateDocumentRequest {
     /// The `multipart/form-data` body for this value: files as file parts,
-    /// everything else as text fields.
+    /// everything else as text fields (objects and lists as JSON text).
     pub(crate) fn to_multipart(&self) -> crate::runtime::MultipartBody {
         let mut form = crate::runtime::MultipartBody::new();
         {

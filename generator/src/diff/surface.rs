@@ -221,6 +221,7 @@ impl Surface {
                             ir::ParamLocation::Path => "path",
                             ir::ParamLocation::Query => "query",
                             ir::ParamLocation::Header => "header",
+                            ir::ParamLocation::Cookie => "cookie",
                         };
                         (
                             p.name.clone(),

@@ -10,9 +10,7 @@ use quote::quote;
 use serde_json::{Map, Value, json};
 
 use super::models::{ident, type_tokens};
-use crate::ir::{
-    Api, BodyKind, Field, Operation, ParamLocation, Resource, StatusMatch, TypeKind, TypeRef,
-};
+use crate::ir::{Api, BodyKind, Field, Operation, Resource, StatusMatch, TypeKind, TypeRef};
 
 /// A value for a string of the given format, that validators accept.
 fn string_for(format: Option<&str>, min_len: Option<usize>) -> String {
@@ -102,6 +100,18 @@ pub fn sample(api: &Api, ty: &TypeRef, field: Option<&Field>, depth: usize) -> V
 
 /// A Rust expression for a required parameter's argument.
 fn param_arg(api: &Api, p: &crate::ir::Param) -> TokenStream {
+    match param_literal(api, p) {
+        Ok(literal) => literal,
+        Err(json) => {
+            let t = type_tokens(&p.ty);
+            quote!(match from_json::<#t>(#json) { Ok(v) => v, Err(e) => return Outcome::input(e) })
+        }
+    }
+}
+
+/// A literal for a required parameter, or the JSON text of its sample when the
+/// type has no literal form (objects, unions, lists).
+fn param_literal(api: &Api, p: &crate::ir::Param) -> Result<TokenStream, String> {
     let value = p.example.clone().unwrap_or_else(|| {
         let as_field = Field {
             name: p.name.clone(),
@@ -127,20 +137,26 @@ fn param_arg(api: &Api, p: &crate::ir::Param) -> TokenStream {
             .any(|t| t.name == n && matches!(t.kind, TypeKind::StringEnum(_)))
     };
     match (&p.ty, value) {
-        (TypeRef::I32 | TypeRef::I64, Value::Number(n)) => {
-            let n = n.as_i64().unwrap_or(1);
-            quote!(#n)
+        (TypeRef::I32 | TypeRef::I64, Value::Number(n)) if n.is_i64() => {
+            let n = proc_macro2::Literal::i64_unsuffixed(n.as_i64().unwrap_or(1));
+            Ok(quote!(#n))
         }
-        (TypeRef::Bool, Value::Bool(b)) => quote!(#b),
+        (TypeRef::Bool, Value::Bool(b)) => Ok(quote!(#b)),
         (TypeRef::Named(n), Value::String(s)) if is_enum(n) => {
             let t = ident(n);
-            quote!(crate::models::#t::from(#s))
+            Ok(quote!(crate::models::#t::from(#s)))
         }
-        (_, Value::String(s)) => quote!(#s),
-        (_, other) => {
-            let s = other.to_string();
-            quote!(#s)
+        (TypeRef::String, Value::String(s)) => Ok(quote!(#s)),
+        (TypeRef::Named(_), Value::String(s))
+            if super::operations::resolve_alias(api, &p.ty) == &TypeRef::String =>
+        {
+            Ok(quote!(#s))
         }
+        // A string that is not valid for the declared type is still a string on the wire.
+        (TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64, _) => {
+            Err(sample(api, &p.ty, None, 0).to_string())
+        }
+        (_, other) => Err(other.to_string()),
     }
 }
 
@@ -148,17 +164,41 @@ fn param_arg(api: &Api, p: &crate::ir::Param) -> TokenStream {
 fn body_expr(api: &Api, op: &Operation) -> Option<TokenStream> {
     let b = op.body.as_ref().filter(|b| b.required)?;
     let t = type_tokens(&b.ty);
-    if b.kind == BodyKind::Multipart {
-        let def =
-            b.ty.named()
-                .and_then(|n| api.types.iter().find(|t| t.name == n))?;
-        let TypeKind::Struct(s) = &def.kind else {
-            return None;
-        };
+    match b.kind {
+        BodyKind::Text => return Some(quote!(Ok::<String, String>(String::from("sample")))),
+        BodyKind::Binary => {
+            return Some(quote!(Ok::<crate::runtime::FilePart, String>(
+                crate::runtime::FilePart::new(
+                    b"sample".to_vec(),
+                    "sample.bin",
+                    "application/octet-stream"
+                )
+            )));
+        }
+        _ => {}
+    }
+    let multipart_struct =
+        b.ty.named()
+            .and_then(|n| api.types.iter().find(|t| t.name == n))
+            .and_then(|d| match &d.kind {
+                TypeKind::Struct(s) => Some(s),
+                _ => None,
+            })
+            .filter(|_| b.kind == BodyKind::Multipart);
+    if let Some(s) = multipart_struct {
         let fields = s.fields.iter().map(|f| {
             let n = ident(&f.name);
-            if f.ty == TypeRef::Binary {
-                quote!(#n: crate::runtime::FilePart::new(b"%PDF-1.4 sample".to_vec(), "sample.pdf", "application/pdf"))
+            if f.ty == TypeRef::Binary && f.required {
+                let file = quote!(crate::runtime::FilePart::new(
+                    b"%PDF-1.4 sample".to_vec(),
+                    "sample.pdf",
+                    "application/pdf"
+                ));
+                if f.nullable {
+                    quote!(#n: Some(#file))
+                } else {
+                    quote!(#n: #file)
+                }
             } else if f.required {
                 let json = sample(api, &f.ty, Some(f), 0).to_string();
                 quote!(#n: from_json(#json)?)
@@ -166,7 +206,11 @@ fn body_expr(api: &Api, op: &Operation) -> Option<TokenStream> {
                 quote!(#n: None)
             }
         });
-        return Some(quote!((|| -> Result<#t, String> { Ok(#t { #(#fields),* }) })()));
+        let extra = s
+            .additional
+            .as_ref()
+            .map(|_| quote!(additional_properties: Default::default(),));
+        return Some(quote!((|| -> Result<#t, String> { Ok(#t { #(#fields,)* #extra }) })()));
     }
     let json = b
         .example
@@ -183,13 +227,7 @@ fn arm(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     let mut args: Vec<TokenStream> = op
         .params
         .iter()
-        .filter(|p| {
-            p.required
-                && matches!(
-                    p.location,
-                    ParamLocation::Path | ParamLocation::Query | ParamLocation::Header
-                )
-        })
+        .filter(|p| p.required)
         .map(|p| param_arg(api, p))
         .collect();
     let body = body_expr(api, op);
@@ -237,12 +275,15 @@ pub fn contract_module(api: &Api) -> TokenStream {
             let cfg = op.feature.as_ref().map(|f| quote!(#[cfg(feature = #f)]));
             quote! { #cfg (#id, &[#(#statuses),*]), }
         });
-    // Only a spec with request bodies needs the helpers that build them.
-    let any_body = api
-        .resources
-        .iter()
-        .flat_map(|r| &r.operations)
-        .any(|op| body_expr(api, op).is_some());
+    // Only a spec with request bodies (or parameters without a literal form)
+    // needs the helpers that build them.
+    let any_body = api.resources.iter().flat_map(|r| &r.operations).any(|op| {
+        body_expr(api, op).is_some()
+            || op
+                .params
+                .iter()
+                .any(|p| p.required && param_literal(api, p).is_err())
+    });
     let body_helpers = any_body.then(|| {
         quote! {
             impl Outcome {

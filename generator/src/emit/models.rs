@@ -128,6 +128,58 @@ fn field_docs(f: &Field) -> TokenStream {
     lines(&text)
 }
 
+/// Whether some operation sends this type as a `multipart/form-data` body.
+fn is_multipart_body(api: &Api, name: &str) -> bool {
+    api.resources
+        .iter()
+        .flat_map(|r| &r.operations)
+        .filter_map(|op| op.body.as_ref())
+        .filter(|b| b.kind == crate::ir::BodyKind::Multipart)
+        .any(|b| {
+            let mut ty = &b.ty;
+            // Through aliases to the struct itself.
+            for _ in 0..16 {
+                match ty
+                    .named()
+                    .and_then(|n| api.types.iter().find(|t| t.name == n))
+                {
+                    Some(TypeDef {
+                        kind: TypeKind::Alias(inner),
+                        ..
+                    }) => ty = inner,
+                    _ => break,
+                }
+            }
+            ty.named() == Some(name)
+        })
+}
+
+/// How a field travels in a multipart body: one file, a list of files, or text.
+fn file_shape(api: &Api, ty: &TypeRef) -> (bool, bool) {
+    let resolve = |t: &TypeRef| -> TypeRef {
+        let mut t = t.clone();
+        for _ in 0..16 {
+            let next = match t
+                .named()
+                .and_then(|n| api.types.iter().find(|d| d.name == n))
+            {
+                Some(TypeDef {
+                    kind: TypeKind::Alias(inner),
+                    ..
+                }) => inner.clone(),
+                _ => break,
+            };
+            t = next;
+        }
+        t
+    };
+    match resolve(ty) {
+        TypeRef::Binary => (true, false),
+        TypeRef::Vec(inner) => (false, resolve(&inner) == TypeRef::Binary),
+        _ => (false, false),
+    }
+}
+
 fn structure(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
     let name = ident(&def.name);
     let fields = s.fields.iter().map(|f| {
@@ -135,26 +187,22 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
         let ty = field_type(f);
         let docs = field_docs(f);
         let wire = &f.wire;
-        let rename = if s.multipart || f.name == f.wire {
+        let rename = if f.name == f.wire {
             TokenStream::new()
         } else {
             quote!(#[serde(rename = #wire)])
         };
-        let presence = if s.multipart {
-            TokenStream::new()
-        } else {
-            match (f.required, f.nullable) {
-                (true, false) => TokenStream::new(),
-                (true, true) => quote!(#[serde(default)]),
-                (false, false) => {
-                    quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
-                }
-                (false, true) => quote!(#[serde(
-                    default,
-                    skip_serializing_if = "Option::is_none",
-                    with = "crate::runtime::nullable"
-                )]),
+        let presence = match (f.required, f.nullable) {
+            (true, false) => TokenStream::new(),
+            (true, true) => quote!(#[serde(default)]),
+            (false, false) => {
+                quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
             }
+            (false, true) => quote!(#[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "crate::runtime::nullable"
+            )]),
         };
         quote! {
             #docs
@@ -173,10 +221,10 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
     });
     let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
     let all_optional = required.is_empty();
-    let sibling = !s.multipart && !s.sibling_tags.is_empty();
-    let derives = if s.multipart {
-        quote!(#[derive(Debug, Clone, PartialEq)])
-    } else if all_optional {
+    let sibling = !s.sibling_tags.is_empty();
+    // Every struct is serde: how a body travels (JSON, form, multipart) belongs to
+    // the operation, and a file field is written as text inside JSON.
+    let derives = if all_optional {
         quote!(#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)])
     } else {
         quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)])
@@ -263,8 +311,8 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let multipart = if s.multipart {
-        multipart_impl(&name, s)
+    let multipart = if is_multipart_body(api, &def.name) {
+        multipart_impl(api, &name, s)
     } else {
         TokenStream::new()
     };
@@ -331,14 +379,19 @@ fn sibling_tag_impls(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
     }
 }
 
-fn multipart_impl(name: &Ident, s: &StructDef) -> TokenStream {
+fn multipart_impl(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
     let parts = s.fields.iter().map(|f| {
         let n = ident(&f.name);
         let wire = &f.wire;
-        let add = if f.ty == TypeRef::Binary {
-            quote!(form.file(#wire, value.clone());)
+        let value = if f.boxed {
+            quote!(value.as_ref())
         } else {
-            quote!(form.text(#wire, crate::runtime::multipart_text(value));)
+            quote!(value)
+        };
+        let add = match file_shape(api, &f.ty) {
+            (true, _) => quote!(form.file(#wire, #value.clone());),
+            (_, true) => quote!(for file in #value { form.file(#wire, file.clone()); }),
+            _ => quote!(form.text(#wire, crate::runtime::multipart_text(#value));),
         };
         match (f.required, f.nullable) {
             (true, false) => quote! { { let value = &self.#n; #add } },
@@ -346,13 +399,21 @@ fn multipart_impl(name: &Ident, s: &StructDef) -> TokenStream {
             (false, true) => quote! { if let Some(Some(value)) = &self.#n { #add } },
         }
     });
+    let extra = s.additional.as_ref().map(|_| {
+        quote! {
+            for (name, value) in &self.additional_properties {
+                form.text_named(name.clone(), crate::runtime::multipart_text(value));
+            }
+        }
+    });
     quote! {
         impl #name {
             /// The `multipart/form-data` body for this value: files as file parts,
-            /// everything else as text fields.
+            /// everything else as text fields (objects and lists as JSON text).
             pub(crate) fn to_multipart(&self) -> crate::runtime::MultipartBody {
                 let mut form = crate::runtime::MultipartBody::new();
                 #(#parts)*
+                #extra
                 form
             }
         }

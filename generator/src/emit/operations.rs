@@ -8,8 +8,8 @@ use quote::quote;
 use super::docs::{doc_attrs, lines, sanitize};
 use super::models::{has_validate, ident, type_tokens};
 use crate::ir::{
-    Api, BodyKind, Method, Operation, Param, ParamLocation, Resource, ResponseDef, ServerOverride,
-    StatusMatch, TypeKind, TypeRef,
+    Api, Body, BodyKind, Method, Operation, Param, ParamLocation, ParamStyle, Resource,
+    ResponseDef, ResponseKind, ServerOverride, StatusMatch, TypeKind, TypeRef,
 };
 
 /// The module for one resource.
@@ -71,6 +71,11 @@ fn arg_type(p: &Param) -> TokenStream {
     quote!(impl Into<#t>)
 }
 
+/// Text and file bodies accept anything that converts (`&str`, `Vec<u8>`...).
+fn takes_into(b: &Body) -> bool {
+    matches!(b.kind, BodyKind::Text | BodyKind::Binary)
+}
+
 fn accessor_method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     let name = ident(&op.method_name);
     let builder = ident(&op.builder_name);
@@ -98,11 +103,14 @@ fn accessor_method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     }));
     if let Some(b) = &op.body {
         let t = type_tokens(&b.ty);
-        if b.required {
+        if !b.required {
+            inits.push(quote!(body: None));
+        } else if takes_into(b) {
+            args.push(quote!(body: impl Into<#t>));
+            inits.push(quote!(body: body.into()));
+        } else {
             args.push(quote!(body: #t));
             inits.push(quote!(body));
-        } else {
-            inits.push(quote!(body: None));
         }
     }
     let docs = operation_docs(api, r, op);
@@ -189,7 +197,7 @@ fn example(api: &Api, r: &Resource, op: &Operation) -> String {
     }
     if let Some(b) = &op.body {
         if b.required {
-            if b.kind == BodyKind::Multipart {
+            if !matches!(b.kind, BodyKind::Json | BodyKind::Form) {
                 return String::new();
             }
             // Without an example, the same sample the contract tests send (valid per the spec).
@@ -229,18 +237,42 @@ fn is_string_enum(api: &Api, name: &str) -> bool {
 /// What a successful call returns.
 enum Success<'a> {
     /// One type (or `()`), whatever the 2xx status.
-    Single(Option<&'a TypeRef>),
+    Single(Option<&'a ResponseDef>),
     /// Different types per status: an enum named after the operation.
     PerStatus(Vec<&'a ResponseDef>),
 }
 
+/// The Rust type a response's body is read as (`None`: no body).
+fn body_type(r: &ResponseDef) -> Option<TypeRef> {
+    match r.kind {
+        ResponseKind::Json => r.ty.clone(),
+        ResponseKind::Text => Some(TypeRef::String),
+        ResponseKind::Binary => None,
+    }
+}
+
+/// The Rust type tokens of a response body, bytes included.
+fn body_tokens(r: &ResponseDef) -> Option<TokenStream> {
+    match r.kind {
+        ResponseKind::Binary => Some(quote!(bytes::Bytes)),
+        _ => body_type(r).map(|t| type_tokens(&t)),
+    }
+}
+
+/// The same Rust value comes out of both responses.
+fn same_body(a: &ResponseDef, b: &ResponseDef) -> bool {
+    let key = |r: &ResponseDef| (r.kind == ResponseKind::Binary, body_type(r));
+    key(a) == key(b)
+}
+
 fn success(op: &Operation) -> Success<'_> {
     let ok: Vec<&ResponseDef> = op.responses.iter().filter(|r| r.success).collect();
-    let first = ok.first().and_then(|r| r.ty.as_ref());
-    if ok.iter().all(|r| r.ty.as_ref() == first) {
-        Success::Single(first)
-    } else {
-        Success::PerStatus(ok)
+    match ok.first() {
+        None => Success::Single(None),
+        Some(first) if ok.iter().all(|r| same_body(r, first)) => {
+            Success::Single(body_tokens(first).is_some().then_some(*first))
+        }
+        Some(_) => Success::PerStatus(ok),
     }
 }
 
@@ -250,12 +282,22 @@ fn success_name(op: &Operation) -> proc_macro2::Ident {
 
 fn output_type(op: &Operation) -> TokenStream {
     match success(op) {
-        Success::Single(Some(t)) => type_tokens(t),
+        Success::Single(Some(r)) => body_tokens(r).unwrap_or_else(|| quote!(())),
         Success::Single(None) => quote!(()),
         Success::PerStatus(_) => {
             let n = success_name(op);
             quote!(#n)
         }
+    }
+}
+
+/// The `RawResponse` call that reads a success body.
+fn decode_call(r: Option<&ResponseDef>) -> TokenStream {
+    match r.map(|r| (r.kind, body_type(r).is_some())) {
+        Some((ResponseKind::Binary, _)) => quote!(raw.bytes()),
+        Some((ResponseKind::Text, _)) => quote!(raw.text()),
+        Some((ResponseKind::Json, true)) => quote!(raw.json()),
+        _ => quote!(raw.empty()),
     }
 }
 
@@ -312,6 +354,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             .docs
             .as_deref()
             .map(sanitize)
+            .filter(|d| !d.trim().is_empty())
             .unwrap_or_else(|| format!("Sets `{}`.", p.wire));
         if let Some(f) = &p.format {
             text.push_str(&format!("\n\nFormat: `{f}`."));
@@ -327,11 +370,21 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let t = type_tokens(&b.ty);
-        quote! {
-            /// Sets the request body.
-            pub fn body(mut self, value: #t) -> Self {
-                self.body = Some(value);
-                self
+        if takes_into(b) {
+            quote! {
+                /// Sets the request body.
+                pub fn body(mut self, value: impl Into<#t>) -> Self {
+                    self.body = Some(value.into());
+                    self
+                }
+            }
+        } else {
+            quote! {
+                /// Sets the request body.
+                pub fn body(mut self, value: #t) -> Self {
+                    self.body = Some(value);
+                    self
+                }
             }
         }
     });
@@ -428,7 +481,7 @@ fn method_tokens(m: Method) -> TokenStream {
 }
 
 /// `format!` pieces for the path: literal text with `{}` for each parameter, in order.
-fn path_format(op: &Operation) -> (String, Vec<TokenStream>) {
+fn path_format(api: &Api, op: &Operation) -> (String, Vec<TokenStream>) {
     let mut fmt = String::new();
     let mut args = Vec::new();
     let mut rest = op.path.as_str();
@@ -449,8 +502,12 @@ fn path_format(op: &Operation) -> (String, Vec<TokenStream>) {
                 let wire = &p.wire;
                 let value = if p.ty == TypeRef::String {
                     quote!(&self.#n)
-                } else {
+                } else if displays_as_text(api, &p.ty) {
                     quote!(&self.#n.to_string())
+                } else {
+                    let style = style_tokens(p.style());
+                    let explode = p.explode();
+                    quote!(&crate::runtime::param_text(&self.#n, #style, #explode)?)
                 };
                 args.push(quote!(crate::runtime::path_param(#wire, #value)?));
             }
@@ -469,7 +526,7 @@ fn path_format(op: &Operation) -> (String, Vec<TokenStream>) {
 fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
     let method = method_tokens(op.method);
     let template = &op.path;
-    let (fmt, fmt_args) = path_format(op);
+    let (fmt, fmt_args) = path_format(api, op);
     let path = if fmt_args.is_empty() {
         quote!(String::from(#fmt))
     } else {
@@ -487,31 +544,51 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
         });
         mutations.push(quote!(req.security(&[#(#alternatives),*]);));
     }
+    if let Some(accept) = &op.accept {
+        mutations.push(quote!(req.accept(#accept);));
+    }
     for p in &op.params {
         let n = ident(&p.name);
         let wire = &p.wire;
-        match p.location {
-            ParamLocation::Path => {}
+        let style = style_tokens(p.style());
+        let explode = p.explode();
+        let value = if p.required {
+            quote!(&self.#n)
+        } else {
+            quote!(value)
+        };
+        let add = match p.location {
+            ParamLocation::Path => continue,
             ParamLocation::Query => {
-                if p.required {
-                    mutations.push(quote!(req.query(#wire, &self.#n);));
+                if p.style() == ParamStyle::Form && p.explode() && query_simple(api, &p.ty) {
+                    let copy = matches!(
+                        resolve_alias(api, &p.ty),
+                        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64
+                    );
+                    // `ToQuery` takes values: a required `Copy` scalar is passed as is.
+                    let value = if p.required && copy {
+                        quote!(self.#n)
+                    } else {
+                        value.clone()
+                    };
+                    quote!(req.query(#wire, #value);)
                 } else {
-                    mutations
-                        .push(quote!(if let Some(value) = &self.#n { req.query(#wire, value); }));
+                    quote!(req.query_styled(#wire, #value, #style, #explode)?;)
                 }
             }
-            ParamLocation::Header => {
-                let value = match &p.ty {
-                    TypeRef::String => quote!(value.clone()),
-                    _ => quote!(value.to_string()),
-                };
-                if p.required {
-                    mutations.push(quote!({ let value = &self.#n; req.header(#wire, #value); }));
-                } else {
-                    mutations
-                        .push(quote!(if let Some(value) = &self.#n { req.header(#wire, #value); }));
+            ParamLocation::Header => match &p.ty {
+                TypeRef::String => quote!(req.header(#wire, String::clone(#value));),
+                t if p.style() == ParamStyle::Simple && displays_as_text(api, t) => {
+                    quote!(req.header(#wire, ToString::to_string(#value));)
                 }
-            }
+                _ => quote!(req.header_styled(#wire, #value, #style, #explode)?;),
+            },
+            ParamLocation::Cookie => quote!(req.cookie(#wire, #value, #style, #explode)?;),
+        };
+        if p.required {
+            mutations.push(add);
+        } else {
+            mutations.push(quote!(if let Some(value) = &self.#n { #add }));
         }
     }
     if let Some(b) = &op.body {
@@ -520,9 +597,32 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
         } else {
             TokenStream::new()
         };
+        let media_type = b
+            .media_type
+            .as_deref()
+            .unwrap_or("application/octet-stream");
         let encode = match b.kind {
-            BodyKind::Json => quote!(req.json(body)?;),
-            BodyKind::Multipart => quote!(req.multipart(body.to_multipart());),
+            BodyKind::Json => match &b.media_type {
+                Some(m) => quote!(req.json(body)?; req.content_type(#m);),
+                None => quote!(req.json(body)?;),
+            },
+            BodyKind::Multipart if multipart_struct(api, &b.ty) => {
+                quote!(req.multipart(body.to_multipart());)
+            }
+            BodyKind::Multipart => {
+                quote!(req.multipart(crate::runtime::MultipartBody::from_serialize(body)?);)
+            }
+            BodyKind::Form => {
+                let entries = b.encoding.iter().map(|e| {
+                    let prop = &e.property;
+                    let style = style_tokens(e.style);
+                    let explode = e.explode;
+                    quote!((#prop, #style, #explode))
+                });
+                quote!(req.form(body, &[#(#entries),*])?;)
+            }
+            BodyKind::Text => quote!(req.text(body, #media_type);),
+            BodyKind::Binary => quote!(req.binary(body, #media_type);),
         };
         let idem = match &b.idempotency_field {
             Some(f) => quote!(req.idempotency_field(#f);),
@@ -543,12 +643,8 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
     // the catch-all last.
     let mut arms: Vec<(StatusMatch, TokenStream)> = Vec::new();
     match success(op) {
-        Success::Single(t) => {
-            let decode = if t.is_some() {
-                quote!(raw.json())
-            } else {
-                quote!(raw.empty())
-            };
+        Success::Single(r) => {
+            let decode = decode_call(r);
             let statuses: Vec<StatusMatch> = op
                 .responses
                 .iter()
@@ -580,12 +676,18 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
             for r in list {
                 let pat = status_pattern(r.status);
                 let v = ident(&r.variant);
-                let arm = match &r.ty {
-                    Some(t) => {
-                        let t = payload(t);
+                let arm = match (r.kind, body_type(r)) {
+                    (ResponseKind::Binary, _) => {
+                        quote!(#pat => raw.bytes().map(|r| r.map(#en::#v)),)
+                    }
+                    (ResponseKind::Text, _) => quote!(#pat => raw.text().map(|r| r.map(#en::#v)),),
+                    (ResponseKind::Json, Some(t)) => {
+                        let t = payload(&t);
                         quote!(#pat => raw.json::<#t, _>().map(|r| r.map(#en::#v)),)
                     }
-                    None => quote!(#pat => raw.empty().map(|r| r.map(|()| #en::#v)),),
+                    (ResponseKind::Json, None) => {
+                        quote!(#pat => raw.empty().map(|r| r.map(|()| #en::#v)),)
+                    }
                 };
                 arms.push((r.status, arm));
             }
@@ -690,6 +792,65 @@ fn duplicate_recovery(op: &Operation) -> TokenStream {
             return self.client.recover_duplicate(raw, key, lookup).await;
         }
     }
+}
+
+fn style_tokens(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Form => quote!(crate::runtime::Style::Form),
+        ParamStyle::Simple => quote!(crate::runtime::Style::Simple),
+        ParamStyle::SpaceDelimited => quote!(crate::runtime::Style::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(crate::runtime::Style::PipeDelimited),
+        ParamStyle::DeepObject => quote!(crate::runtime::Style::DeepObject),
+        ParamStyle::Json => quote!(crate::runtime::Style::Json),
+    }
+}
+
+/// The named type behind aliases.
+pub fn resolve_alias<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
+    let mut ty = ty;
+    for _ in 0..16 {
+        let Some(def) = ty
+            .named()
+            .and_then(|n| api.types.iter().find(|t| t.name == n))
+        else {
+            break;
+        };
+        match &def.kind {
+            TypeKind::Alias(inner) => ty = inner,
+            _ => break,
+        }
+    }
+    ty
+}
+
+/// A scalar whose `Display` is its wire text: strings, numbers, booleans, string enums.
+fn displays_as_text(api: &Api, ty: &TypeRef) -> bool {
+    match resolve_alias(api, ty) {
+        TypeRef::String
+        | TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F32
+        | TypeRef::F64 => true,
+        TypeRef::Named(n) => is_string_enum(api, n),
+        _ => false,
+    }
+}
+
+/// A query value the `ToQuery` trait renders (scalars, string enums, lists of them).
+fn query_simple(api: &Api, ty: &TypeRef) -> bool {
+    match resolve_alias(api, ty) {
+        TypeRef::Vec(inner) => displays_as_text(api, inner),
+        other => displays_as_text(api, other),
+    }
+}
+
+/// A body type with a generated `to_multipart` (a struct, possibly behind aliases).
+pub fn multipart_struct(api: &Api, ty: &TypeRef) -> bool {
+    resolve_alias(api, ty)
+        .named()
+        .and_then(|n| api.types.iter().find(|t| t.name == n))
+        .is_some_and(|d| matches!(d.kind, TypeKind::Struct(_)))
 }
 
 fn depth_unwrap(expr: TokenStream, depth: u8) -> TokenStream {
@@ -823,12 +984,13 @@ fn success_enum(op: &Operation) -> TokenStream {
             status_label(r.status),
             sanitize(&r.docs)
         ));
-        match &r.ty {
-            Some(t) => {
-                let t = payload(t);
+        match (r.kind, body_type(r)) {
+            (ResponseKind::Binary, _) => quote!(#doc #v(bytes::Bytes),),
+            (_, Some(t)) => {
+                let t = payload(&t);
                 quote!(#doc #v(#t),)
             }
-            None => quote!(#doc #v,),
+            (_, None) => quote!(#doc #v,),
         }
     });
     let doc = format!(

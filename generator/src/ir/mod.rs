@@ -538,6 +538,10 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Documented responses.
     pub responses: Vec<ResponseDef>,
+    /// The `Accept` header: the documented response media types, best first
+    /// (`None`: `application/json`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept: Option<String>,
     /// Page-number pagination, when the operation fits the configured shape.
     pub pagination: Option<Pagination>,
     /// Cargo feature the operation is compiled under.
@@ -590,6 +594,36 @@ pub enum ParamLocation {
     Query,
     /// As a request header.
     Header,
+    /// In the `Cookie` header.
+    Cookie,
+}
+
+/// How a parameter's value is written (OpenAPI `style`, plus `content`-encoded JSON).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Default)]
+pub enum ParamStyle {
+    /// `form` (query and cookie default): `a=1&a=2`, or `a=1,2` without explode.
+    #[default]
+    Form,
+    /// `simple` (path and header default): `1,2`.
+    Simple,
+    /// `spaceDelimited` arrays: `a=1%202`.
+    SpaceDelimited,
+    /// `pipeDelimited` arrays: `a=1|2`.
+    PipeDelimited,
+    /// `deepObject`: `a[b][c]=v`.
+    DeepObject,
+    /// `content` with a JSON media type: the value serialised as JSON text.
+    Json,
+}
+
+impl ParamStyle {
+    /// The style a location uses when the spec names none.
+    pub fn default_for(location: ParamLocation) -> Self {
+        match location {
+            ParamLocation::Path | ParamLocation::Header => ParamStyle::Simple,
+            ParamLocation::Query | ParamLocation::Cookie => ParamStyle::Form,
+        }
+    }
 }
 
 /// One parameter.
@@ -615,15 +649,51 @@ pub struct Param {
     pub format: Option<String>,
     /// Constraints checked before sending.
     pub constraints: Constraints,
+    /// How the value is written, when it is not the location's default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<ParamStyle>,
+    /// `explode`, when it is not the style's default (true for form, false otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explode: Option<bool>,
 }
 
-/// Request body encoding.
+impl Param {
+    /// The style in effect.
+    pub fn style(&self) -> ParamStyle {
+        self.style
+            .unwrap_or_else(|| ParamStyle::default_for(self.location))
+    }
+
+    /// Whether lists and objects explode, in effect.
+    pub fn explode(&self) -> bool {
+        self.explode.unwrap_or(self.style() == ParamStyle::Form)
+    }
+}
+
+/// How a request body travels: chosen per operation, whatever the payload type.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 pub enum BodyKind {
-    /// `application/json`.
+    /// `application/json` and `application/*+json`.
     Json,
     /// `multipart/form-data`.
     Multipart,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `text/*`: a string.
+    Text,
+    /// Anything else: raw bytes.
+    Binary,
+}
+
+/// How one property of a form body is written (`encoding` of the media type).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FormEncoding {
+    /// Property name.
+    pub property: String,
+    /// Style (form, spaceDelimited, pipeDelimited, deepObject; `Json` for a JSON `contentType`).
+    pub style: ParamStyle,
+    /// Explode.
+    pub explode: bool,
 }
 
 /// A request body.
@@ -631,6 +701,12 @@ pub enum BodyKind {
 pub struct Body {
     /// Encoding.
     pub kind: BodyKind,
+    /// The media type sent as `Content-Type` (for JSON and multipart, the SDK's own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    /// Per-property encoding of a form body, where the spec sets one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub encoding: Vec<FormEncoding>,
     /// Payload type.
     pub ty: TypeRef,
     /// `requestBody.required`.
@@ -664,11 +740,33 @@ pub struct ResponseDef {
     pub variant: String,
     /// JSON body type, if any.
     pub ty: Option<TypeRef>,
+    /// How the body is read.
+    #[serde(skip_serializing_if = "ResponseKind::is_json")]
+    pub kind: ResponseKind,
     /// Description.
     pub docs: String,
     /// Example bodies from the spec, by JSON pointer.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<(String, Value)>,
+}
+
+/// How a response body is read.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Default)]
+pub enum ResponseKind {
+    /// JSON decoded into `ty` (or no body when `ty` is `None`).
+    #[default]
+    Json,
+    /// `text/*`: a `String` (for an error status, kept raw in the error).
+    Text,
+    /// Any other media type: the raw bytes.
+    Binary,
+}
+
+impl ResponseKind {
+    /// For serde's `skip_serializing_if`.
+    pub fn is_json(&self) -> bool {
+        *self == ResponseKind::Json
+    }
 }
 
 /// How a list operation pages.

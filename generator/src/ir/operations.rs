@@ -4,15 +4,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
 use openapiv3::{
-    OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response,
-    StatusCode,
+    OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, RequestBody,
+    Response, StatusCode,
 };
 
 use super::names::{Scope, field_name, singular, type_name};
 use super::types::TypeBuilder;
 use super::{
-    Body, BodyKind, Method, Operation, Param, ParamLocation, ResponseDef, ServerOverride,
-    StatusMatch, TypeRef,
+    Body, BodyKind, FormEncoding, Method, Operation, Param, ParamLocation, ParamStyle, ResponseDef,
+    ResponseKind, ServerOverride, StatusMatch, TypeRef,
 };
 use crate::config::Config;
 use crate::diag::{Diagnostic, child};
@@ -89,7 +89,7 @@ pub fn build_operations(
                 .request_body
                 .as_ref()
                 .and_then(|b| build_body(doc, config, b, &builder_name, &at, types));
-            let responses = build_responses(doc, op, &builder_name, &at, types);
+            let (responses, accept) = build_responses(doc, op, &builder_name, &at, types);
             let security = operation_security(doc, op, schemes, &at, &mut types.diags);
             let feature = config
                 .feature_gated
@@ -112,6 +112,7 @@ pub fn build_operations(
                     params,
                     body,
                     responses,
+                    accept,
                     pagination: None,
                     feature,
                     security,
@@ -303,66 +304,214 @@ fn build_params(
                 continue;
             };
             let d = p.parameter_data_ref();
+            // An operation's parameter replaces the path item's with the same name and
+            // location (header names compare case-insensitively).
+            let header = matches!(p, Parameter::Header { .. });
             merged.retain(|(q, _)| {
                 let qd = q.parameter_data_ref();
-                !(qd.name == d.name && std::mem::discriminant(*q) == std::mem::discriminant(p))
+                let same_name = if header {
+                    qd.name.eq_ignore_ascii_case(&d.name)
+                } else {
+                    qd.name == d.name
+                };
+                !(same_name && std::mem::discriminant(*q) == std::mem::discriminant(p))
             });
             merged.push((p, here));
         }
     }
-    let mut scope = Scope::with_reserved(&["body", "options", "client", "self"]);
+    let mut scope = Scope::with_reserved(BUILDER_RESERVED);
     let mut out = Vec::new();
     for (p, here) in merged {
-        let (location, data) = match p {
-            Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
-            Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data),
-            Parameter::Header { parameter_data, .. } => (ParamLocation::Header, parameter_data),
+        let (location, data, style) = match p {
+            Parameter::Path {
+                parameter_data,
+                style,
+            } => {
+                if *style != openapiv3::PathStyle::Simple {
+                    types.diags.push(Diagnostic::warning(
+                        &here,
+                        format!(
+                            "path parameter `{}`: only `style: simple` is supported; sent as simple",
+                            parameter_data.name
+                        ),
+                    ));
+                }
+                (ParamLocation::Path, parameter_data, ParamStyle::Simple)
+            }
+            Parameter::Query {
+                parameter_data,
+                style,
+                ..
+            } => (
+                ParamLocation::Query,
+                parameter_data,
+                match style {
+                    QueryStyle::Form => ParamStyle::Form,
+                    QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    QueryStyle::DeepObject => ParamStyle::DeepObject,
+                },
+            ),
+            Parameter::Header { parameter_data, .. } => {
+                // OpenAPI: header parameters named Accept, Content-Type or Authorization
+                // are ignored; the SDK sets those headers itself.
+                let lower = parameter_data.name.to_ascii_lowercase();
+                if matches!(lower.as_str(), "accept" | "content-type" | "authorization") {
+                    continue;
+                }
+                (ParamLocation::Header, parameter_data, ParamStyle::Simple)
+            }
             Parameter::Cookie { parameter_data, .. } => {
-                types.diags.push(Diagnostic::warning(
-                    &here,
-                    format!(
-                        "cookie parameter `{}` is not supported; the SDK cannot send it",
-                        parameter_data.name
-                    ),
-                ));
-                continue;
+                (ParamLocation::Cookie, parameter_data, ParamStyle::Form)
             }
         };
-        let (ty, ann) = match &data.format {
-            ParameterSchemaOrContent::Schema(s) => {
-                let wanted = format!("{op_name}{}", type_name(&data.name));
-                (
-                    types.type_of(s, &wanted, &child(&here, "schema")),
-                    types.annotations(s),
-                )
-            }
-            ParameterSchemaOrContent::Content(_) => {
-                types.diags.push(Diagnostic::warning(
-                    &here,
-                    "parameter with `content` is sent as a JSON string",
-                ));
-                (TypeRef::String, Default::default())
-            }
+        let wanted = format!("{op_name}{}", type_name(&data.name));
+        let (ty, ann, style) = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => (
+                types.type_of(s, &wanted, &child(&here, "schema")),
+                types.annotations(s),
+                style,
+            ),
+            ParameterSchemaOrContent::Content(content) => match content.iter().next() {
+                Some((media_type, media)) => {
+                    let ty = match &media.schema {
+                        Some(s) => types.type_of(
+                            s,
+                            &wanted,
+                            &child(&child(&child(&here, "content"), media_type), "schema"),
+                        ),
+                        None => TypeRef::Json,
+                    };
+                    let ann = media
+                        .schema
+                        .as_ref()
+                        .map(|s| types.annotations(s))
+                        .unwrap_or_default();
+                    if is_json(media_type) {
+                        (ty, ann, ParamStyle::Json)
+                    } else {
+                        // Any other media type: the value's text as it is.
+                        (TypeRef::String, ann, style)
+                    }
+                }
+                None => (TypeRef::String, Default::default(), style),
+            },
         };
         let constraints = ann.constraints.fit_to(&ty);
+        let default_style = ParamStyle::default_for(location);
+        let default_explode = style == ParamStyle::Form;
         out.push(Param {
             name: scope.claim(&field_name(&data.name)),
             wire: data.name.clone(),
             location,
             required: data.required || location == ParamLocation::Path,
-            ty,
+            // A file cannot travel in a URL or a header: its text form is sent.
+            ty: if ty == TypeRef::Binary {
+                TypeRef::String
+            } else {
+                ty
+            },
             docs: data.description.clone().or(ann.docs),
             example: data.example.clone().or(ann.example),
             format: ann.format,
             constraints,
+            style: (style != default_style).then_some(style),
+            explode: data.explode.filter(|e| *e != default_explode),
         });
     }
     out
 }
 
+/// Names a parameter must not take: the builder's own fields and methods.
+const BUILDER_RESERVED: &[&str] = &[
+    "body",
+    "options",
+    "client",
+    "self",
+    "timeout",
+    "max_retries",
+    "send",
+    "send_with_response",
+    "into_future",
+    "into_stream",
+    "collect_all",
+    "clone",
+    "fmt",
+];
+
+/// The media type without parameters, lower-cased.
+fn essence(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
 pub(crate) fn is_json(media: &str) -> bool {
-    let m = media.split(';').next().unwrap_or("").trim();
+    let m = essence(media);
     m == "application/json" || m.ends_with("+json") || m == "*/*"
+}
+
+fn is_binary_schema(doc: &OpenAPI, schema: Option<&ReferenceOr<openapiv3::Schema>>) -> bool {
+    let schema = match schema {
+        Some(ReferenceOr::Item(s)) => Some(s),
+        Some(ReferenceOr::Reference { reference }) => reference
+            .strip_prefix("#/components/schemas/")
+            .and_then(|n| {
+                doc.components
+                    .as_ref()?
+                    .schemas
+                    .get(&crate::diag::unescape_token(n))
+            })
+            .and_then(|s| match s {
+                ReferenceOr::Item(s) => Some(s),
+                ReferenceOr::Reference { .. } => None,
+            }),
+        None => None,
+    };
+    schema.is_some_and(|s| {
+        matches!(
+            &s.schema_kind,
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(t))
+                if matches!(t.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
+        )
+    })
+}
+
+/// How a request body of this media type travels, and its rank when an operation
+/// offers several (lower is better): JSON, multipart, form, text, binary, then
+/// anything unknown (sent as bytes). `*/*` counts as JSON unless its schema is binary.
+fn body_kind(
+    doc: &OpenAPI,
+    media_type: &str,
+    media: &openapiv3::MediaType,
+) -> (u8, BodyKind, bool) {
+    let m = essence(media_type);
+    let binary_schema = is_binary_schema(doc, media.schema.as_ref());
+    if is_json(&m) && !binary_schema {
+        (0, BodyKind::Json, true)
+    } else if m == "multipart/form-data" || m == "multipart/mixed" {
+        (1, BodyKind::Multipart, true)
+    } else if m == "application/x-www-form-urlencoded" {
+        (2, BodyKind::Form, true)
+    } else if m.starts_with("text/") && !binary_schema {
+        (3, BodyKind::Text, true)
+    } else if m == "application/octet-stream"
+        || binary_schema
+        || ["image/", "audio/", "video/", "font/"]
+            .iter()
+            .any(|p| m.starts_with(p))
+        || matches!(
+            m.as_str(),
+            "application/pdf" | "application/zip" | "application/gzip"
+        )
+    {
+        (4, BodyKind::Binary, true)
+    } else {
+        (5, BodyKind::Binary, false)
+    }
 }
 
 fn build_body(
@@ -381,44 +530,78 @@ fn build_body(
         ));
         return None;
     };
-    let json = body.content.iter().find(|(m, _)| is_json(m));
-    let multipart = body
+    // The best media type by rank; document order breaks ties.
+    let Some((media_type, media, kind, known)) = body
         .content
         .iter()
-        .find(|(m, _)| m.starts_with("multipart/form-data"));
-    let (kind, media_type, media) = match (json, multipart) {
-        (Some((m, media)), _) => (BodyKind::Json, m, media),
-        (None, Some((m, media))) => (BodyKind::Multipart, m, media),
-        (None, None) => {
-            let listed: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            types.diags.push(Diagnostic::error(
-                &here,
-                format!("request body media types {listed:?} cannot be sent (JSON and multipart/form-data can)"),
-            ));
-            return None;
-        }
+        .map(|(m, media)| {
+            let (rank, kind, known) = body_kind(doc, m, media);
+            (rank, m, media, kind, known)
+        })
+        .min_by_key(|(rank, ..)| *rank)
+        .map(|(_, m, media, kind, known)| (m, media, kind, known))
+    else {
+        // No content at all: nothing to send.
+        return None;
     };
     let media_at = child(&child(&here, "content"), media_type);
-    let ty = match &media.schema {
-        Some(s) => types.type_of(s, &format!("{op_name}Request"), &child(&media_at, "schema")),
-        None => TypeRef::Json,
-    };
-    if kind == BodyKind::Multipart && ty.named().is_none() {
-        types.diags.push(Diagnostic::error(
+    if !known {
+        types.diags.push(Diagnostic::warning(
             &media_at,
-            "a multipart body must be an object schema",
+            format!("request body media type `{media_type}` is not known; sent as raw bytes"),
         ));
-        return None;
     }
+    let ty = match (kind, &media.schema) {
+        (BodyKind::Binary, _) => TypeRef::Binary,
+        (BodyKind::Text, _) => TypeRef::String,
+        (_, Some(s)) => types.type_of(s, &format!("{op_name}Request"), &child(&media_at, "schema")),
+        (_, None) => TypeRef::Json,
+    };
     let example = media.example.clone().or_else(|| {
         media.examples.values().find_map(|e| match e {
             ReferenceOr::Item(e) => e.value.clone(),
             ReferenceOr::Reference { .. } => None,
         })
     });
+    let encoding = if kind == BodyKind::Form {
+        media
+            .encoding
+            .iter()
+            .filter_map(|(property, e)| {
+                let json = e.content_type.as_deref().is_some_and(is_json);
+                let style = match (&e.style, json) {
+                    (_, true) => ParamStyle::Json,
+                    (Some(QueryStyle::Form), _) => ParamStyle::Form,
+                    (Some(QueryStyle::SpaceDelimited), _) => ParamStyle::SpaceDelimited,
+                    (Some(QueryStyle::PipeDelimited), _) => ParamStyle::PipeDelimited,
+                    (Some(QueryStyle::DeepObject), _) => ParamStyle::DeepObject,
+                    (None, false) => return None,
+                };
+                Some(FormEncoding {
+                    property: property.clone(),
+                    style,
+                    explode: e.explode,
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let media_type = match kind {
+        BodyKind::Multipart => None,
+        // Plain JSON, and JSON offered as `*/*`, is sent as `application/json`;
+        // `application/merge-patch+json` and the like keep their own type.
+        BodyKind::Json => {
+            let e = essence(media_type);
+            (e != "application/json" && !e.contains('*')).then(|| media_type.clone())
+        }
+        _ => Some(media_type.clone()),
+    };
     let idempotency_field = config.idempotency.as_ref().map(|i| i.body_field.clone());
     Some(Body {
         kind,
+        media_type,
+        encoding,
         ty,
         required: body.required,
         idempotency_field,
@@ -476,13 +659,14 @@ pub fn status_variant(status: StatusMatch) -> String {
     }
 }
 
+/// The documented responses, and the `Accept` header when it is not plain JSON.
 fn build_responses(
     doc: &OpenAPI,
     op: &openapiv3::Operation,
     op_name: &str,
     at: &str,
     types: &mut TypeBuilder<'_>,
-) -> Vec<ResponseDef> {
+) -> (Vec<ResponseDef>, Option<String>) {
     let base = child(at, "responses");
     let mut listed: Vec<(StatusMatch, String, &ReferenceOr<Response>)> = Vec::new();
     for (code, r) in &op.responses.responses {
@@ -499,6 +683,7 @@ fn build_responses(
         .iter()
         .any(|(s, _, _)| matches!(s, StatusMatch::Code(200..=299) | StatusMatch::Range(2)));
     let mut out = Vec::new();
+    let mut accept: Vec<String> = Vec::new();
     for (status, key, r) in listed {
         let here = child(&base, &key);
         let success = match status {
@@ -514,7 +699,35 @@ fn build_responses(
             continue;
         };
         let variant = status_variant(status);
-        let json = resp.content.iter().find(|(m, _)| is_json(m));
+        // The best media type: JSON, then text, then bytes; document order breaks ties.
+        let chosen = resp
+            .content
+            .iter()
+            .map(|(m, media)| {
+                let binary = is_binary_schema(doc, media.schema.as_ref());
+                let rank = if is_json(m) && !binary {
+                    0
+                } else if essence(m).starts_with("text/") && !binary {
+                    1
+                } else {
+                    2
+                };
+                (rank, m, media)
+            })
+            .min_by_key(|(rank, ..)| *rank);
+        for m in resp.content.keys() {
+            if !accept.iter().any(|a: &String| a.eq_ignore_ascii_case(m)) {
+                accept.push(m.clone());
+            }
+        }
+        let json = chosen
+            .filter(|(rank, ..)| *rank == 0)
+            .map(|(_, m, media)| (m, media));
+        let kind = match chosen {
+            None | Some((0, ..)) => ResponseKind::Json,
+            Some((1, ..)) => ResponseKind::Text,
+            Some(_) => ResponseKind::Binary,
+        };
         let mut examples = Vec::new();
         if let Some((m, media)) = json {
             let media_at = child(&child(&here, "content"), m);
@@ -557,12 +770,16 @@ fn build_responses(
             success,
             variant,
             ty,
+            kind,
             docs: resp.description.clone(),
             examples,
         });
     }
     out.sort_by_key(|r| r.status);
-    out
+    // Only JSON (the SDK's default `Accept`) needs no header of its own.
+    let accept = (!accept.is_empty() && !accept.iter().all(|m| essence(m) == "application/json"))
+        .then(|| accept.join(", "));
+    (out, accept)
 }
 
 /// Derives a method name from the operationId, dropping the words that name the

@@ -610,6 +610,7 @@ impl Client {
         let builder = match &p.body {
             PreparedBody::Empty => builder,
             PreparedBody::Json(bytes) => builder.body(bytes.clone()),
+            PreparedBody::Bytes(bytes) => builder.body(bytes.clone()),
             PreparedBody::Multipart(form) => builder.multipart(form.to_form()?),
         };
         builder
@@ -727,7 +728,11 @@ mod tests {
                 "{built:?}"
             );
         } else {
-            assert_eq!(built?.base_url(), default_url);
+            // A URL without a path is printed with its root `/`.
+            assert_eq!(
+                built?.base_url().trim_end_matches('/'),
+                default_url.trim_end_matches('/')
+            );
         }
         let client = Client::builder()
             .environment(config::Environment::default())
@@ -739,8 +744,10 @@ mod tests {
             .environment(config::Environment::default())
             .build();
         assert_eq!(
-            client.ok().map(|c| c.base_url().to_owned()),
-            (!default_url.is_empty()).then(|| default_url.to_owned()),
+            client
+                .ok()
+                .map(|c| c.base_url().trim_end_matches('/').to_owned()),
+            (!default_url.is_empty()).then(|| default_url.trim_end_matches('/').to_owned()),
             "the later call wins"
         );
         Ok(())

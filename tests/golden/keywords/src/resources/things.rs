@@ -98,7 +98,7 @@ impl<'a> GetThing<'a> {
             req.query("self", value);
         }
         if let Some(value) = &self.x_trace_id {
-            req.header("X-Trace-Id", value.clone());
+            req.header("X-Trace-Id", String::clone(value));
         }
         req.options(&self.options);
         let raw = self.client.execute(req).await?;

@@ -8,7 +8,10 @@
 
 use std::fmt::Write as _;
 
-use super::error::ValidationError;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::{EncodeError, ValidationError};
 
 /// Percent-encodes one path segment.
 ///
@@ -179,6 +182,210 @@ impl<T: ToQuery> ToQuery for CommaSeparated<'_, T> {
     }
 }
 
+/// How a parameter or form field is written: the spec's `style`, or JSON text
+/// for a parameter declared with `content: application/json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(
+    dead_code,
+    reason = "generated code names only the styles its spec uses"
+)]
+pub(crate) enum Style {
+    /// `a=1&a=2` (explode) or `a=1,2`; objects `k=v&k2=v2` (explode) or `a=k,v,k2,v2`.
+    Form,
+    /// `1,2`; objects `k,v,k2,v2`, or `k=v,k2=v2` with explode (paths, headers).
+    Simple,
+    /// `a=1 2` for arrays.
+    SpaceDelimited,
+    /// `a=1|2` for arrays.
+    PipeDelimited,
+    /// `a[k]=v`, nested as `a[k][k2]=v`, with list items indexed `a[k][0]=v`.
+    DeepObject,
+    /// The value as JSON text.
+    Json,
+}
+
+/// The text of a scalar JSON value: strings without quotes, numbers and
+/// booleans as written, `null` empty. Arrays and objects give their JSON text.
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn is_scalar(value: &Value) -> bool {
+    !matches!(value, Value::Array(_) | Value::Object(_))
+}
+
+/// Serialises a value for a parameter.
+fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, EncodeError> {
+    serde_json::to_value(value)
+        .map_err(|e| EncodeError::with_source("could not serialise a parameter", e))
+}
+
+/// `prefix[k]...=v` pairs for a nested value; list items are indexed.
+fn deep_pairs(prefix: String, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                deep_pairs(format!("{prefix}[{i}]"), item, out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                deep_pairs(format!("{prefix}[{k}]"), v, out);
+            }
+        }
+        scalar => out.push((prefix, scalar_text(scalar))),
+    }
+}
+
+/// Joins the elements of a list (or the keys and values of an object) into one
+/// value with `sep`; nested values are written as JSON text.
+fn joined(value: &Value, sep: &str, explode_object: bool) -> String {
+    match value {
+        Value::Array(items) => items.iter().map(scalar_text).collect::<Vec<_>>().join(sep),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| {
+                if explode_object {
+                    format!("{k}={}", scalar_text(v))
+                } else {
+                    format!("{k}{sep}{}", scalar_text(v))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(sep),
+        scalar => scalar_text(scalar),
+    }
+}
+
+/// The `(name, value)` pairs that carry `value` as the parameter (or form field)
+/// `name`. `null` sends nothing.
+pub(crate) fn styled_pairs(
+    name: &str,
+    value: &Value,
+    style: Style,
+    explode: bool,
+    out: &mut Vec<(String, String)>,
+) {
+    if value.is_null() {
+        return;
+    }
+    if is_scalar(value) && style != Style::Json {
+        out.push((name.to_owned(), scalar_text(value)));
+        return;
+    }
+    match style {
+        Style::Json => out.push((name.to_owned(), value.to_string())),
+        Style::DeepObject => deep_pairs(name.to_owned(), value, out),
+        Style::Form | Style::SpaceDelimited | Style::PipeDelimited if explode => match value {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if is_scalar(item) {
+                        out.push((name.to_owned(), scalar_text(item)));
+                    } else {
+                        deep_pairs(format!("{name}[{i}]"), item, out);
+                    }
+                }
+            }
+            Value::Object(map) => {
+                for (k, v) in map {
+                    if is_scalar(v) {
+                        out.push((k.clone(), scalar_text(v)));
+                    } else {
+                        deep_pairs(k.clone(), v, out);
+                    }
+                }
+            }
+            _ => {}
+        },
+        Style::SpaceDelimited => out.push((name.to_owned(), joined(value, " ", false))),
+        Style::PipeDelimited => out.push((name.to_owned(), joined(value, "|", false))),
+        Style::Form | Style::Simple => out.push((name.to_owned(), joined(value, ",", false))),
+    }
+}
+
+/// The text of a parameter written as one value (path, header and cookie
+/// parameters): `simple` style, or JSON text for [`Style::Json`].
+#[allow(
+    dead_code,
+    reason = "used only by generated crates whose spec has such parameters"
+)]
+pub(crate) fn param_text<T: Serialize + ?Sized>(
+    value: &T,
+    style: Style,
+    explode: bool,
+) -> Result<String, EncodeError> {
+    let value = to_value(value)?;
+    Ok(match style {
+        Style::Json if !value.is_null() => value.to_string(),
+        _ if value.is_object() => joined(&value, ",", explode),
+        _ => joined(&value, ",", false),
+    })
+}
+
+/// The query pairs of any serialisable parameter value.
+pub(crate) fn query_pairs<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    style: Style,
+    explode: bool,
+) -> Result<Vec<(String, String)>, EncodeError> {
+    let mut out = Vec::new();
+    styled_pairs(name, &to_value(value)?, style, explode, &mut out);
+    Ok(out)
+}
+
+/// The pairs of an `application/x-www-form-urlencoded` body.
+///
+/// Each property of the (object) body is one field. A property listed in
+/// `encoding` follows its style and explode; any other is written the way
+/// form-encoded APIs expect: scalars as `k=v`, lists as repeated `k=v`, objects
+/// in brackets (`k[a][b]=v`, list items inside indexed `k[a][0]=v`), and an
+/// explicit `null` as an empty value.
+pub(crate) fn form_pairs<T: Serialize + ?Sized>(
+    body: &T,
+    encoding: &[(&str, Style, bool)],
+) -> Result<Vec<(String, String)>, EncodeError> {
+    let value = serde_json::to_value(body)
+        .map_err(|e| EncodeError::with_source("could not serialise the request body", e))?;
+    let Value::Object(map) = value else {
+        return Err(EncodeError::msg(
+            "a form-encoded request body must be an object",
+        ));
+    };
+    let mut out = Vec::new();
+    for (k, v) in &map {
+        match encoding.iter().find(|(name, ..)| name == k) {
+            Some((_, style, explode)) => styled_pairs(k, v, *style, *explode, &mut out),
+            None if v.is_null() => out.push((k.clone(), String::new())),
+            None if v.is_object() => deep_pairs(k.clone(), v, &mut out),
+            None => styled_pairs(k, v, Style::Form, true, &mut out),
+        }
+    }
+    Ok(out)
+}
+
+/// Percent-encodes a cookie value: everything outside RFC 6265's cookie octets
+/// (controls, space, `"`, `,`, `;`, `\`, `%` and non-ASCII) is escaped.
+#[allow(
+    dead_code,
+    reason = "used only by generated crates whose spec has cookie parameters"
+)]
+pub(crate) fn encode_cookie_value(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if (0x21..=0x7e).contains(&b) && !matches!(b, b'"' | b',' | b';' | b'\\' | b'%') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,5 +470,109 @@ mod tests {
         impl_to_query_via_display!(Status);
         assert_eq!(q(Status), ["in_progress"]);
         assert_eq!(q(vec![Status, Status]), ["in_progress", "in_progress"]);
+    }
+
+    fn pairs(name: &str, value: Value, style: Style, explode: bool) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        styled_pairs(name, &value, style, explode, &mut out);
+        out
+    }
+
+    fn owned(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    /// Object keys come out in the map order of `serde_json` (sorted, or document
+    /// order with its `preserve_order` feature): compare without it. Repeated
+    /// keys keep their relative order under a stable sort.
+    fn sorted(mut v: Vec<(String, String)>) -> Vec<(String, String)> {
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    #[test]
+    fn styles_write_lists_and_objects_as_openapi_describes() {
+        use serde_json::json;
+        let list = json!(["a", 1, true]);
+        assert_eq!(
+            pairs("x", list.clone(), Style::Form, true),
+            owned(&[("x", "a"), ("x", "1"), ("x", "true")])
+        );
+        assert_eq!(pairs("x", list.clone(), Style::Form, false), owned(&[("x", "a,1,true")]));
+        assert_eq!(
+            pairs("x", list.clone(), Style::SpaceDelimited, false),
+            owned(&[("x", "a 1 true")])
+        );
+        assert_eq!(pairs("x", list, Style::PipeDelimited, false), owned(&[("x", "a|1|true")]));
+        let obj = json!({"role": "admin", "n": 5});
+        assert_eq!(
+            sorted(pairs("p", obj.clone(), Style::Form, true)),
+            owned(&[("n", "5"), ("role", "admin")])
+        );
+        let one = json!({"role": "admin"});
+        assert_eq!(pairs("p", one.clone(), Style::Form, false), owned(&[("p", "role,admin")]));
+        assert_eq!(
+            sorted(pairs("p", obj, Style::DeepObject, true)),
+            owned(&[("p[n]", "5"), ("p[role]", "admin")])
+        );
+        assert_eq!(pairs("p", one, Style::Json, false), owned(&[("p", r#"{"role":"admin"}"#)]));
+        let nested = json!({"a": {"b": {"c": "v"}, "l": [1, {"z": null}]}});
+        assert_eq!(
+            sorted(pairs("q", nested, Style::DeepObject, true)),
+            owned(&[("q[a][b][c]", "v"), ("q[a][l][0]", "1"), ("q[a][l][1][z]", "")])
+        );
+        assert!(pairs("q", Value::Null, Style::Form, true).is_empty());
+        assert_eq!(pairs("s", json!("a b"), Style::DeepObject, true), owned(&[("s", "a b")]));
+        assert_eq!(pairs("s", json!("x"), Style::Json, false), owned(&[("s", "\"x\"")]));
+    }
+
+    #[test]
+    fn single_value_parameters_use_the_simple_style() -> Result<(), EncodeError> {
+        use serde_json::json;
+        assert_eq!(param_text(&vec![1, 2], Style::Simple, false)?, "1,2");
+        assert_eq!(param_text(&json!({"a": 1}), Style::Simple, false)?, "a,1");
+        assert_eq!(param_text(&json!({"a": 1}), Style::Simple, true)?, "a=1");
+        assert_eq!(param_text("plain", Style::Simple, false)?, "plain");
+        assert_eq!(param_text(&json!({"a": [1]}), Style::Json, false)?, r#"{"a":[1]}"#);
+        assert_eq!(encode_cookie_value("a b;c,\"d\"%é"), "a%20b%3Bc%2C%22d%22%25%C3%A9");
+        assert_eq!(encode_cookie_value("tok_123-=/"), "tok_123-=/");
+        Ok(())
+    }
+
+    #[test]
+    fn form_bodies_bracket_objects_and_follow_declared_encodings() -> Result<(), EncodeError> {
+        use serde_json::json;
+        let body = json!({
+            "grant_type": "password",
+            "scopes": ["a", "b"],
+            "tags": ["x", "y"],
+            "card": {"exp": {"month": 1}, "lines": ["l1"]},
+            "meta": {"k": "v"},
+            "note": null,
+            "flags": {"on": true}
+        });
+        let encoding = [
+            ("tags", Style::Form, false),
+            ("meta", Style::Json, false),
+            ("flags", Style::Form, true),
+        ];
+        assert_eq!(
+            sorted(form_pairs(&body, &encoding)?),
+            owned(&[
+                ("card[exp][month]", "1"),
+                ("card[lines][0]", "l1"),
+                ("grant_type", "password"),
+                ("meta", r#"{"k":"v"}"#),
+                ("note", ""),
+                ("on", "true"),
+                ("scopes", "a"),
+                ("scopes", "b"),
+                ("tags", "x,y"),
+            ])
+        );
+        assert!(form_pairs(&json!([1, 2]), &[]).is_err(), "not an object");
+        Ok(())
     }
 }

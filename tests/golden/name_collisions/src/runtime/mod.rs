@@ -67,7 +67,8 @@ pub(crate) use self::{
     base_url::ServerOverride,
     duplicate::DuplicateLookup,
     encoding::{
-        CommaSeparated, ToQuery, encode_path_segment, impl_to_query_via_display, path_param,
+        CommaSeparated, Style, ToQuery, encode_path_segment, impl_to_query_via_display,
+        param_text, path_param,
     },
     error::SendError,
     multipart::{MultipartBody, multipart_text},

@@ -4,6 +4,7 @@
 //! the request keeps this description instead and rebuilds a fresh form for
 //! every attempt.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 
@@ -19,9 +20,16 @@ use super::error::EncodeError;
 /// ```ignore
 /// let part = FilePart::new(std::fs::read("passport.pdf")?, "passport.pdf", "application/pdf");
 /// ```
+///
+/// The same type is the body of operations that upload raw bytes
+/// (`application/octet-stream`, `image/png`...), where the media type is the
+/// operation's unless the API accepts any (`*/*`).
+///
+/// In JSON (rare: a `format: binary` string inside a JSON document) a file is
+/// written as its text, which must be UTF-8, and read from a string.
 #[derive(Clone, PartialEq, Eq)]
 pub struct FilePart {
-    bytes: Vec<u8>,
+    bytes: bytes::Bytes,
     file_name: String,
     content_type: String,
 }
@@ -30,7 +38,7 @@ impl FilePart {
     /// A file with the given contents, name and media type (such as
     /// `application/pdf`).
     pub fn new(
-        bytes: impl Into<Vec<u8>>,
+        bytes: impl Into<bytes::Bytes>,
         file_name: impl Into<String>,
         content_type: impl Into<String>,
     ) -> Self {
@@ -44,7 +52,7 @@ impl FilePart {
     /// A file from bytes alone, named `file` and typed
     /// `application/octet-stream`; refine with [`FilePart::with_file_name`] and
     /// [`FilePart::with_content_type`].
-    pub fn from_bytes(bytes: impl Into<Vec<u8>>) -> Self {
+    pub fn from_bytes(bytes: impl Into<bytes::Bytes>) -> Self {
         Self::new(bytes, "file", "application/octet-stream")
     }
 
@@ -90,6 +98,11 @@ impl FilePart {
         &self.content_type
     }
 
+    /// The contents, shared (cloning is cheap).
+    pub fn shared_bytes(&self) -> bytes::Bytes {
+        self.bytes.clone()
+    }
+
     /// The size in bytes.
     pub fn len(&self) -> usize {
         self.bytes.len()
@@ -101,7 +114,10 @@ impl FilePart {
     }
 
     fn to_part(&self) -> Result<Part, EncodeError> {
-        Part::bytes(self.bytes.clone())
+        Part::stream_with_length(
+            reqwest::Body::from(self.bytes.clone()),
+            u64::try_from(self.bytes.len()).unwrap_or(u64::MAX),
+        )
             .file_name(self.file_name.clone())
             .mime_str(&self.content_type)
             .map_err(|e| {
@@ -113,6 +129,48 @@ impl FilePart {
                     e,
                 )
             })
+    }
+}
+
+impl From<Vec<u8>> for FilePart {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl From<bytes::Bytes> for FilePart {
+    fn from(bytes: bytes::Bytes) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl From<&'static [u8]> for FilePart {
+    fn from(bytes: &'static [u8]) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl From<String> for FilePart {
+    fn from(text: String) -> Self {
+        Self::new(text, "file.txt", "text/plain")
+    }
+}
+
+impl Serialize for FilePart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match std::str::from_utf8(&self.bytes) {
+            Ok(text) => serializer.serialize_str(text),
+            Err(_) => Err(serde::ser::Error::custom(
+                "a file that is not UTF-8 text cannot be written inside JSON",
+            )),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilePart {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(Self::from_bytes(text))
     }
 }
 
@@ -180,7 +238,7 @@ pub(crate) fn multipart_text<T: Serialize + ?Sized>(value: &T) -> String {
     reason = "used only by generated crates whose spec has multipart operations"
 )]
 pub(crate) struct MultipartBody {
-    fields: Vec<(&'static str, Field)>,
+    fields: Vec<(Cow<'static, str>, Field)>,
 }
 
 #[derive(Debug, Clone)]
@@ -201,12 +259,38 @@ impl MultipartBody {
 
     /// Adds a text field. Call repeatedly with one name to send a list.
     pub(crate) fn text(&mut self, name: &'static str, value: String) {
-        self.fields.push((name, Field::Text(value)));
+        self.fields.push((Cow::Borrowed(name), Field::Text(value)));
+    }
+
+    /// Adds a text field whose name is only known at run time (additional
+    /// properties).
+    pub(crate) fn text_named(&mut self, name: String, value: String) {
+        self.fields.push((Cow::Owned(name), Field::Text(value)));
     }
 
     /// Adds a file field.
     pub(crate) fn file(&mut self, name: &'static str, part: FilePart) {
-        self.fields.push((name, Field::File(part)));
+        self.fields.push((Cow::Borrowed(name), Field::File(part)));
+    }
+
+    /// A form with one text field per property of a serialisable body (for
+    /// bodies that are not a generated struct): strings as they are, other
+    /// values as JSON text, `null` left out.
+    pub(crate) fn from_serialize<T: Serialize + ?Sized>(body: &T) -> Result<Self, EncodeError> {
+        let value = serde_json::to_value(body)
+            .map_err(|e| EncodeError::with_source("could not serialise the request body", e))?;
+        let Value::Object(map) = value else {
+            return Err(EncodeError::msg(
+                "a multipart/form-data request body must be an object",
+            ));
+        };
+        let mut form = Self::new();
+        for (k, v) in map {
+            if !v.is_null() {
+                form.fields.push((Cow::Owned(k), Field::Text(multipart_text(&v))));
+            }
+        }
+        Ok(form)
     }
 
     /// Builds a fresh form for one attempt.
@@ -214,8 +298,8 @@ impl MultipartBody {
         self.fields
             .iter()
             .try_fold(Form::new(), |form, (name, field)| match field {
-                Field::Text(v) => Ok(form.text(*name, v.clone())),
-                Field::File(f) => Ok(form.part(*name, f.to_part()?)),
+                Field::Text(v) => Ok(form.text(name.clone(), v.clone())),
+                Field::File(f) => Ok(form.part(name.clone(), f.to_part()?)),
             })
     }
 }

@@ -5,18 +5,21 @@
 //! multipart body is kept as a description from which each attempt builds its
 //! own form.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::base_url::{ServerOverride, Servers, resolve};
-use super::encoding::ToQuery;
+use super::encoding::{
+    Style, ToQuery, encode_cookie_value, form_pairs, param_text, query_pairs,
+};
 use super::error::EncodeError;
 use super::idempotency::ensure_idempotency_key;
-use super::multipart::MultipartBody;
+use super::multipart::{FilePart, MultipartBody};
 use super::retry::method_is_idempotent;
 
 /// Per-request overrides of the client's settings.
@@ -82,6 +85,8 @@ pub(crate) enum Body {
     /// A JSON body serialised straight to bytes: nothing left to change.
     JsonBytes(Vec<u8>),
     Multipart(MultipartBody),
+    /// Encoded bytes (form, text, or a file) with their media type.
+    Bytes(bytes::Bytes, String),
 }
 
 /// One API call: method, path, parameters, body and options.
@@ -91,8 +96,11 @@ pub(crate) struct Request {
     path_template: &'static str,
     path: String,
     server: Option<ServerOverride>,
-    query: Vec<(&'static str, String)>,
+    query: Vec<(Cow<'static, str>, String)>,
     headers: Vec<(&'static str, String)>,
+    cookies: Vec<(&'static str, String)>,
+    accept: Option<&'static str>,
+    content_type: Option<&'static str>,
     body: Body,
     idempotency_field: Option<&'static str>,
     options: RequestOptions,
@@ -119,6 +127,9 @@ impl Request {
             server: None,
             query: Vec::new(),
             headers: Vec::new(),
+            cookies: Vec::new(),
+            accept: None,
+            content_type: None,
             body: Body::Empty,
             idempotency_field: None,
             options: RequestOptions::default(),
@@ -142,19 +153,116 @@ impl Request {
     pub(crate) fn query(&mut self, name: &'static str, value: impl ToQuery) {
         let mut values = Vec::new();
         value.to_query(&mut values);
-        self.query.extend(values.into_iter().map(|v| (name, v)));
+        self.query
+            .extend(values.into_iter().map(|v| (Cow::Borrowed(name), v)));
+    }
+
+    /// Adds a query parameter of any serialisable type, written per its `style`
+    /// and `explode` (lists, objects, `deepObject` brackets, JSON `content`).
+    pub(crate) fn query_styled<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: Style,
+        explode: bool,
+    ) -> Result<(), EncodeError> {
+        let pairs = query_pairs(name, value, style, explode)?;
+        self.query
+            .extend(pairs.into_iter().map(|(k, v)| (Cow::Owned(k), v)));
+        Ok(())
     }
 
     /// Whether a query parameter has been set (to pin a default only when the
     /// caller did not choose a value).
     pub(crate) fn has_query(&self, name: &str) -> bool {
-        self.query.iter().any(|(n, _)| *n == name)
+        self.query.iter().any(|(n, _)| n == name)
     }
 
     /// Adds a header parameter. Invalid names or values are reported when the
     /// request is sent, as an encode error.
     pub(crate) fn header(&mut self, name: &'static str, value: String) {
         self.headers.push((name, value));
+    }
+
+    /// Adds a header parameter of any serialisable type (`simple` style, or JSON
+    /// text for `content`-encoded parameters).
+    pub(crate) fn header_styled<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: Style,
+        explode: bool,
+    ) -> Result<(), EncodeError> {
+        let text = param_text(value, style, explode)?;
+        self.headers.push((name, text));
+        Ok(())
+    }
+
+    /// Adds a cookie parameter; all cookies travel in one `Cookie` header, their
+    /// values percent-encoded where RFC 6265 does not allow the character.
+    pub(crate) fn cookie<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: Style,
+        explode: bool,
+    ) -> Result<(), EncodeError> {
+        let text = param_text(value, style, explode)?;
+        self.cookies.push((name, encode_cookie_value(&text)));
+        Ok(())
+    }
+
+    /// The `Accept` header, when the operation documents more than JSON.
+    pub(crate) fn accept(&mut self, media_types: &'static str) {
+        self.accept = Some(media_types);
+    }
+
+    /// The `Content-Type` of a JSON body, when the operation declares another
+    /// JSON media type (`application/merge-patch+json`...).
+    pub(crate) fn content_type(&mut self, media_type: &'static str) {
+        self.content_type = Some(media_type);
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body; `encoding` lists the
+    /// properties with a declared style (see [`form_pairs`]).
+    pub(crate) fn form<T: Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        encoding: &[(&str, Style, bool)],
+    ) -> Result<(), EncodeError> {
+        let pairs = form_pairs(body, encoding)?;
+        let text = serde_urlencoded::to_string(&pairs)
+            .map_err(|e| EncodeError::with_source("could not form-encode the request body", e))?;
+        self.body = Body::Bytes(
+            text.into(),
+            "application/x-www-form-urlencoded".to_owned(),
+        );
+        Ok(())
+    }
+
+    /// Sets a text body of the operation's media type (`text/plain` where the
+    /// spec only says `text/*`).
+    pub(crate) fn text(&mut self, body: &str, media_type: &'static str) {
+        let media_type = if media_type.contains('*') {
+            "text/plain; charset=utf-8"
+        } else {
+            media_type
+        };
+        self.body = Body::Bytes(
+            bytes::Bytes::copy_from_slice(body.as_bytes()),
+            media_type.to_owned(),
+        );
+    }
+
+    /// Sets a raw body: the file's bytes, sent as the operation's media type, or
+    /// as the file's own when the spec's is a wildcard (`*/*`, `image/*`).
+    pub(crate) fn binary(&mut self, file: &FilePart, media_type: &'static str) {
+        let media_type = if media_type.contains('*') {
+            file.content_type()
+        } else {
+            media_type
+        };
+        self.body = Body::Bytes(file.shared_bytes(), media_type.to_owned());
     }
 
     /// Sets a JSON body. It is serialised here, once; every attempt sends the
@@ -218,7 +326,13 @@ impl Request {
     /// header map, the idempotency key and the serialised body.
     pub(crate) fn prepare(self, servers: &Servers) -> Result<Prepared, EncodeError> {
         let url = resolve(servers, self.server.as_ref(), &self.path, &self.query)?;
-        let mut headers = HeaderMap::with_capacity(self.headers.len() + 1);
+        let mut headers = HeaderMap::with_capacity(self.headers.len() + 3);
+        if let Some(accept) = self.accept {
+            let value = HeaderValue::from_str(accept).map_err(|e| {
+                EncodeError::with_source("invalid media types for the Accept header", e)
+            })?;
+            headers.insert(ACCEPT, value);
+        }
         let extra = self.options.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
         for (name, value) in self.headers.iter().map(|(n, v)| (*n, v.as_str())).chain(extra) {
             let header = HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
@@ -229,6 +343,18 @@ impl Request {
             })?;
             headers.append(header, value);
         }
+        if !self.cookies.is_empty() {
+            let text = self
+                .cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let value = HeaderValue::from_str(&text)
+                .map_err(|e| EncodeError::with_source("invalid cookie", e))?;
+            headers.append(COOKIE, value);
+        }
+        let json_type = HeaderValue::from_static(self.content_type.unwrap_or("application/json"));
         let mut idempotency_key = None;
         let body = match self.body {
             Body::Empty => PreparedBody::Empty,
@@ -239,14 +365,21 @@ impl Request {
                 let bytes = serde_json::to_vec(&value).map_err(|e| {
                     EncodeError::with_source("could not serialise the request body", e)
                 })?;
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                headers.insert(CONTENT_TYPE, json_type);
                 PreparedBody::Json(bytes)
             }
             Body::JsonBytes(bytes) => {
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                headers.insert(CONTENT_TYPE, json_type);
                 PreparedBody::Json(bytes)
             }
             Body::Multipart(form) => PreparedBody::Multipart(form),
+            Body::Bytes(bytes, media_type) => {
+                let value = HeaderValue::from_str(&media_type).map_err(|e| {
+                    EncodeError::with_source(format!("invalid content type `{media_type}`"), e)
+                })?;
+                headers.insert(CONTENT_TYPE, value);
+                PreparedBody::Bytes(bytes)
+            }
         };
         let retry_safe = method_is_idempotent(&self.method) || idempotency_key.is_some();
         Ok(Prepared {
@@ -268,6 +401,8 @@ pub(crate) enum PreparedBody {
     Empty,
     Json(Vec<u8>),
     Multipart(MultipartBody),
+    /// Shared, so each attempt re-sends it without copying.
+    Bytes(bytes::Bytes),
 }
 
 /// A request resolved once before its first attempt.
@@ -407,5 +542,69 @@ mod tests {
                 headers: Vec::new(),
             }
         );
+    }
+
+    #[test]
+    fn styled_parameters_cookies_and_accept() -> TestResult {
+        let mut req = Request::new(Method::GET, "/s", "/s".into());
+        req.query_styled("filter", &json!({"name": "n"}), Style::DeepObject, true)?;
+        req.query_styled("ids", &["a", "b"], Style::Form, false)?;
+        req.header_styled("x-list", &[1, 2], Style::Simple, false)?;
+        req.cookie("session", "a;b", Style::Form, true)?;
+        req.cookie("theme", "dark", Style::Form, true)?;
+        req.accept("text/csv, application/json");
+        assert!(req.has_query("filter[name]"));
+        let p = req.prepare(&base()?)?;
+        assert_eq!(
+            p.url.as_str(),
+            "https://api.example.com/api/v1/s?filter%5Bname%5D=n&ids=a%2Cb"
+        );
+        let h = |n: &str| p.headers.get(n).map(|v| v.as_bytes().to_vec());
+        assert_eq!(h("x-list"), Some(b"1,2".to_vec()));
+        assert_eq!(h("cookie"), Some(b"session=a%3Bb; theme=dark".to_vec()));
+        assert_eq!(h("accept"), Some(b"text/csv, application/json".to_vec()));
+        Ok(())
+    }
+
+    #[test]
+    fn form_text_and_binary_bodies_carry_their_media_type() -> TestResult {
+        type Sent = (Vec<u8>, Option<Vec<u8>>);
+        let sent = |req: Request| -> Result<Sent, Box<dyn std::error::Error>> {
+            let p = req.prepare(&base()?)?;
+            let ct = p.headers.get(CONTENT_TYPE).map(|v| v.as_bytes().to_vec());
+            match p.body {
+                PreparedBody::Bytes(b) => Ok((b.to_vec(), ct)),
+                other => Err(format!("unexpected body {other:?}").into()),
+            }
+        };
+        let mut req = Request::new(Method::POST, "/t", "/t".into());
+        req.form(&json!({"a": "x y", "o": {"k": 1}}), &[])?;
+        let (body, ct) = sent(req)?;
+        assert_eq!(body, b"a=x+y&o%5Bk%5D=1");
+        assert_eq!(ct.as_deref(), Some(&b"application/x-www-form-urlencoded"[..]));
+
+        let mut req = Request::new(Method::POST, "/t", "/t".into());
+        req.text("hi", "text/*");
+        let (body, ct) = sent(req)?;
+        assert_eq!((body.as_slice(), ct.as_deref()), (&b"hi"[..], Some(&b"text/plain; charset=utf-8"[..])));
+
+        let file = FilePart::new(vec![1u8, 2], "f.png", "image/png");
+        let mut req = Request::new(Method::PUT, "/t", "/t".into());
+        req.binary(&file, "application/octet-stream");
+        let (body, ct) = sent(req)?;
+        assert_eq!((body.as_slice(), ct.as_deref()), (&[1u8, 2][..], Some(&b"application/octet-stream"[..])));
+        let mut req = Request::new(Method::PUT, "/t", "/t".into());
+        req.binary(&file, "*/*");
+        assert_eq!(sent(req)?.1.as_deref(), Some(&b"image/png"[..]));
+
+        let mut req = Request::new(Method::PATCH, "/t", "/t".into());
+        req.json(&json!({"a": 1}))?;
+        req.content_type("application/merge-patch+json");
+        let p = req.prepare(&base()?)?;
+        assert_eq!(
+            p.headers.get(CONTENT_TYPE).map(HeaderValue::as_bytes),
+            Some(&b"application/merge-patch+json"[..])
+        );
+        Ok(())
     }
 }

@@ -171,11 +171,11 @@ impl Servers {
 /// `path` must already be percent-encoded and start with `/`. Paths with a
 /// `.` or `..` segment are refused, since URL normalisation would silently
 /// send the request to a different resource.
-pub(crate) fn resolve(
+pub(crate) fn resolve<K: AsRef<str>>(
     servers: &Servers,
     server: Option<&ServerOverride>,
     path: &str,
-    query: &[(&'static str, String)],
+    query: &[(K, String)],
 ) -> Result<Url, EncodeError> {
     let mut url = match server {
         None => servers.base.clone(),
@@ -201,7 +201,7 @@ pub(crate) fn resolve(
     url.set_query(None);
     if !query.is_empty() {
         url.query_pairs_mut()
-            .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+            .extend_pairs(query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
     }
     Ok(url)
 }
@@ -221,6 +221,8 @@ mod tests {
     use super::*;
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    const NO_QUERY: &[(&str, String)] = &[];
 
     fn url(s: &str) -> Result<Url, BuildError> {
         parse_base_url(s)
@@ -299,7 +301,7 @@ mod tests {
         );
         let root = url("http://127.0.0.1:4010")?;
         assert_eq!(
-            resolve(&at(&root), None, "/payouts", &[])?.as_str(),
+            resolve(&at(&root), None, "/payouts", NO_QUERY)?.as_str(),
             "http://127.0.0.1:4010/payouts"
         );
         Ok(())
@@ -314,7 +316,7 @@ mod tests {
             append: "/v2",
         };
         assert_eq!(
-            resolve(&at(&base), Some(&v2), "/beneficiaries/b%201", &[])?.as_str(),
+            resolve(&at(&base), Some(&v2), "/beneficiaries/b%201", NO_QUERY)?.as_str(),
             "https://api.example.com/api/v2/beneficiaries/b%201"
         );
         let strip_only = ServerOverride::Relative {
@@ -323,19 +325,19 @@ mod tests {
             append: "",
         };
         assert_eq!(
-            resolve(&at(&base), Some(&strip_only), "/v2/beneficiaries", &[])?.as_str(),
+            resolve(&at(&base), Some(&strip_only), "/v2/beneficiaries", NO_QUERY)?.as_str(),
             "https://api.example.com/api/v2/beneficiaries"
         );
         // A proxy that keeps the layout under a prefix works too.
         let proxied = url("https://gateway.internal/glomo/api/v1")?;
         assert_eq!(
-            resolve(&at(&proxied), Some(&strip_only), "/v2/b", &[])?.as_str(),
+            resolve(&at(&proxied), Some(&strip_only), "/v2/b", NO_QUERY)?.as_str(),
             "https://gateway.internal/glomo/api/v2/b"
         );
         // A local mock at the root serves every operation at its path.
         let root = url("http://127.0.0.1:4010/")?;
         assert_eq!(
-            resolve(&at(&root), Some(&v2), "/beneficiaries", &[])?.as_str(),
+            resolve(&at(&root), Some(&v2), "/beneficiaries", NO_QUERY)?.as_str(),
             "http://127.0.0.1:4010/v2/beneficiaries"
         );
         Ok(())
@@ -375,7 +377,7 @@ mod tests {
             );
         }
         // Through `resolve`, the error is an encode error, never a wrong URL.
-        assert!(resolve(&at(&url("https://gateway.internal/glomo")?), Some(&mount), "/x", &[]).is_err());
+        assert!(resolve(&at(&url("https://gateway.internal/glomo")?), Some(&mount), "/x", NO_QUERY).is_err());
         Ok(())
     }
 
@@ -384,10 +386,10 @@ mod tests {
         let base = url("https://api.example.com/api/v1")?;
         let abs = ServerOverride::Absolute("https://files.example.com/up/");
         assert_eq!(
-            resolve(&at(&base), Some(&abs), "/document", &[])?.as_str(),
+            resolve(&at(&base), Some(&abs), "/document", NO_QUERY)?.as_str(),
             "https://files.example.com/up/document"
         );
-        assert!(resolve(&at(&base), Some(&ServerOverride::Absolute("::")), "/x", &[]).is_err());
+        assert!(resolve(&at(&base), Some(&ServerOverride::Absolute("::")), "/x", NO_QUERY).is_err());
         Ok(())
     }
 
@@ -395,9 +397,9 @@ mod tests {
     fn dot_segments_are_refused() -> TestResult {
         let base = url("https://api.example.com/api/v1")?;
         for bad in ["/payouts/..", "/payouts/.", "/payouts/%2E%2e", "/a/.%2E/b"] {
-            assert!(resolve(&at(&base), None, bad, &[]).is_err(), "{bad}");
+            assert!(resolve(&at(&base), None, bad, NO_QUERY).is_err(), "{bad}");
         }
-        assert!(resolve(&at(&base), None, "/payouts/...", &[]).is_ok());
+        assert!(resolve(&at(&base), None, "/payouts/...", NO_QUERY).is_ok());
         Ok(())
     }
 }

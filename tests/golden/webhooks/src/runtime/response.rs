@@ -69,9 +69,32 @@ impl RawResponse {
         Ok(Response::new(self.status, self.headers, ()))
     }
 
-    /// The body as raw bytes (files, CSV exports, and other non-JSON payloads).
-    pub(crate) fn bytes<E>(self) -> Result<Response<Vec<u8>>, Error<E>> {
-        Ok(Response::new(self.status, self.headers, self.body))
+    /// The body as raw bytes (files, images, archives, and other non-JSON
+    /// payloads). The media type is in the response's `Content-Type` header.
+    pub(crate) fn bytes<E>(self) -> Result<Response<bytes::Bytes>, Error<E>> {
+        Ok(Response::new(
+            self.status,
+            self.headers,
+            bytes::Bytes::from(self.body),
+        ))
+    }
+
+    /// The body as text (`text/*` media types). A body that is not UTF-8 is a
+    /// decode error that keeps the raw bytes.
+    pub(crate) fn text<E>(self) -> Result<Response<String>, Error<E>> {
+        match String::from_utf8(self.body) {
+            Ok(text) => Ok(Response::new(self.status, self.headers, text)),
+            Err(e) => {
+                let message = format!("the text body is not UTF-8: {}", e.utf8_error());
+                Err(Error::Decode(DecodeError::new(
+                    self.status,
+                    &self.headers,
+                    ".".to_owned(),
+                    message,
+                    e.into_bytes(),
+                )))
+            }
+        }
     }
 
     /// An error response for a documented error status.
@@ -336,6 +359,6 @@ mod tests {
             "{r:?}"
         );
         let r = raw(200, "bin").bytes::<Kind>();
-        assert!(matches!(r, Ok(ref r) if r.inner() == b"bin"), "{r:?}");
+        assert!(matches!(r, Ok(ref r) if r.inner() == &b"bin"[..]), "{r:?}");
     }
 }
