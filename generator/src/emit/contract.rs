@@ -70,7 +70,7 @@ pub fn sample(api: &Api, ty: &TypeRef, field: Option<&Field>, depth: usize) -> V
             Value::Array((0..n).map(|_| sample(api, item, None, depth + 1)).collect())
         }
         TypeRef::Named(n) => {
-            let Some(def) = api.types.iter().find(|t| &t.name == n) else {
+            let Some(def) = api.type_def(n) else {
                 return Value::Null;
             };
             if let (Some(e), None) = (&def.example, field) {
@@ -179,7 +179,7 @@ fn body_expr(api: &Api, op: &Operation) -> Option<TokenStream> {
     }
     let multipart_struct =
         b.ty.named()
-            .and_then(|n| api.types.iter().find(|t| t.name == n))
+            .and_then(|n| api.type_def(n))
             .and_then(|d| match &d.kind {
                 TypeKind::Struct(s) => Some(s),
                 _ => None,

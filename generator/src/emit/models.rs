@@ -139,10 +139,7 @@ fn is_multipart_body(api: &Api, name: &str) -> bool {
             let mut ty = &b.ty;
             // Through aliases to the struct itself.
             for _ in 0..16 {
-                match ty
-                    .named()
-                    .and_then(|n| api.types.iter().find(|t| t.name == n))
-                {
+                match ty.named().and_then(|n| api.type_def(n)) {
                     Some(TypeDef {
                         kind: TypeKind::Alias(inner),
                         ..
@@ -159,10 +156,7 @@ fn file_shape(api: &Api, ty: &TypeRef) -> (bool, bool) {
     let resolve = |t: &TypeRef| -> TypeRef {
         let mut t = t.clone();
         for _ in 0..16 {
-            let next = match t
-                .named()
-                .and_then(|n| api.types.iter().find(|d| d.name == n))
-            {
+            let next = match t.named().and_then(|n| api.type_def(n)) {
                 Some(TypeDef {
                     kind: TypeKind::Alias(inner),
                     ..
@@ -609,14 +603,12 @@ fn variant_payload(v: &UnionVariant) -> TokenStream {
 
 /// Whether values of a type have a `validate()` method (structs and unions do).
 pub fn has_validate(api: &Api, ty: &TypeRef) -> bool {
-    ty.named()
-        .and_then(|n| api.types.iter().find(|t| t.name == n))
-        .is_some_and(|d| {
-            matches!(
-                d.kind,
-                TypeKind::Struct(_) | TypeKind::TaggedUnion { .. } | TypeKind::UntaggedUnion(_)
-            )
-        })
+    ty.named().and_then(|n| api.type_def(n)).is_some_and(|d| {
+        matches!(
+            d.kind,
+            TypeKind::Struct(_) | TypeKind::TaggedUnion { .. } | TypeKind::UntaggedUnion(_)
+        )
+    })
 }
 
 /// A union validates whichever member it holds.

@@ -809,10 +809,7 @@ fn style_tokens(style: ParamStyle) -> TokenStream {
 pub fn resolve_alias<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
     let mut ty = ty;
     for _ in 0..16 {
-        let Some(def) = ty
-            .named()
-            .and_then(|n| api.types.iter().find(|t| t.name == n))
-        else {
+        let Some(def) = ty.named().and_then(|n| api.type_def(n)) else {
             break;
         };
         match &def.kind {
@@ -849,7 +846,7 @@ fn query_simple(api: &Api, ty: &TypeRef) -> bool {
 pub fn multipart_struct(api: &Api, ty: &TypeRef) -> bool {
     resolve_alias(api, ty)
         .named()
-        .and_then(|n| api.types.iter().find(|t| t.name == n))
+        .and_then(|n| api.type_def(n))
         .is_some_and(|d| matches!(d.kind, TypeKind::Struct(_)))
 }
 

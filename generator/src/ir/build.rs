@@ -922,49 +922,95 @@ fn direct(def: &TypeDef) -> Vec<String> {
     }
 }
 
-fn reaches(types: &BTreeMap<String, TypeDef>, from: &str, to: &str) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![from.to_string()];
-    while let Some(n) = stack.pop() {
-        if n == to {
-            return true;
-        }
-        if !seen.insert(n.clone()) {
-            continue;
-        }
-        if let Some(d) = types.get(&n) {
-            stack.extend(direct(d));
+/// Strongly connected components of the inline-containment graph (Kosaraju, iterative):
+/// a component id per type. An inline edge closes a cycle exactly when both of its ends
+/// are in one component, so one pass answers every edge instead of a search per field.
+fn components(types: &BTreeMap<String, TypeDef>) -> BTreeMap<&str, usize> {
+    let names: Vec<&str> = types.keys().map(String::as_str).collect();
+    let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let edges: Vec<Vec<usize>> = types
+        .values()
+        .map(|d| {
+            direct(d)
+                .iter()
+                .filter_map(|t| index.get(t.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let mut reverse = vec![Vec::new(); names.len()];
+    for (from, targets) in edges.iter().enumerate() {
+        for &to in targets {
+            reverse[to].push(from);
         }
     }
-    false
+    // First pass: finishing order.
+    let mut visited = vec![false; names.len()];
+    let mut order = Vec::with_capacity(names.len());
+    for start in 0..names.len() {
+        if visited[start] {
+            continue;
+        }
+        visited[start] = true;
+        let mut stack = vec![(start, 0usize)];
+        while let Some((node, next)) = stack.pop() {
+            if let Some(&to) = edges[node].get(next) {
+                stack.push((node, next + 1));
+                if !visited[to] {
+                    visited[to] = true;
+                    stack.push((to, 0));
+                }
+            } else {
+                order.push(node);
+            }
+        }
+    }
+    // Second pass, on the reversed graph in reverse finishing order.
+    let mut component = vec![usize::MAX; names.len()];
+    let mut count = 0;
+    for &root in order.iter().rev() {
+        if component[root] != usize::MAX {
+            continue;
+        }
+        component[root] = count;
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            for &from in &reverse[node] {
+                if component[from] == usize::MAX {
+                    component[from] = count;
+                    stack.push(from);
+                }
+            }
+        }
+        count += 1;
+    }
+    names.into_iter().zip(component).collect()
 }
 
 /// Boxes exactly the inline edges that close a cycle.
 fn mark_boxes(types: &mut BTreeMap<String, TypeDef>) {
-    let names: Vec<String> = types.keys().cloned().collect();
-    for name in names {
-        let Some(def) = types.get(&name).cloned() else {
-            continue;
-        };
-        let mut def = def;
+    let component: BTreeMap<String, usize> = components(types)
+        .into_iter()
+        .map(|(n, c)| (n.to_string(), c))
+        .collect();
+    let closes_cycle = |from: &str, to: &str| matches!((component.get(from), component.get(to)), (Some(a), Some(b)) if a == b);
+    for (name, def) in types.iter_mut() {
         match &mut def.kind {
             TypeKind::Struct(s) => {
                 for f in &mut s.fields {
                     if let Some(target) = f.ty.named() {
-                        f.boxed = reaches(types, target, &name);
+                        f.boxed = closes_cycle(name, target);
                     }
                 }
             }
             TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
                 for v in variants {
                     if let Some(target) = v.ty.named() {
-                        v.boxed = reaches(types, target, &name);
+                        v.boxed = closes_cycle(name, target);
                     }
                 }
             }
-            _ => continue,
+            _ => {}
         }
-        types.insert(name, def);
     }
 }
 

@@ -797,7 +797,11 @@ pub struct Pagination {
 impl Api {
     /// The named type called `name`.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
-        self.types.iter().find(|t| t.name == name)
+        // `types` is sorted by name; the linear fallback keeps a hand-built `Api` working.
+        match self.types.binary_search_by(|t| t.name.as_str().cmp(name)) {
+            Ok(i) => self.types.get(i),
+            Err(_) => self.types.iter().find(|t| t.name == name),
+        }
     }
 }
 
