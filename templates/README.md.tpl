@@ -6,6 +6,7 @@ the {{api_name}} API description (`{{source}}`, version {{api_version}}).
 
 ## Quickstart
 
+{{quickstart:begin}}
 ```rust,no_run
 # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 let client = {{crate_ident}}::Client::builder()
@@ -16,6 +17,7 @@ let client = {{crate_ident}}::Client::builder()
 # Ok(())
 # }
 ```
+{{quickstart:end}}
 
 {{env_note}}
 

@@ -58,6 +58,17 @@ pub struct Config {
     /// Extra `[dev-dependencies]` of the generated crate (name -> TOML value), for the
     /// `extra_files` examples.
     pub dev_dependencies: BTreeMap<String, String>,
+    /// Hand-written parts of the generated crate's README (paths relative to the config).
+    pub readme: ReadmeConfig,
+}
+
+/// Hand-written README parts. The README is the crate's documentation, so every
+/// `rust` block in them is compiled (and run unless marked `no_run`) as a doctest.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReadmeConfig {
+    /// Markdown that replaces the generic quickstart (the API's real flows).
+    pub quickstart: Option<String>,
 }
 
 /// How a sibling property names the member of an untagged union.

@@ -103,6 +103,7 @@ pub fn embedded_templates() -> emit::Templates {
         cargo_toml: embedded::CARGO_TOML.to_string(),
         readme: embedded::README.to_string(),
         extra: BTreeMap::new(),
+        quickstart: None,
     }
 }
 
@@ -128,6 +129,7 @@ pub fn read_templates(dir: &Path) -> Result<emit::Templates, String> {
         cargo_toml: read(dir.join("Cargo.toml.tpl"))?,
         readme: read(dir.join("README.md.tpl"))?,
         extra: BTreeMap::new(),
+        quickstart: None,
     })
 }
 
@@ -238,6 +240,19 @@ pub fn generate(
                 )
             })?;
             templates.extra.insert(out.clone(), t);
+        }
+        if let Some(src) = &cfg.readme.quickstart {
+            let path = base.join(src);
+            let t = std::fs::read_to_string(&path).map_err(|e| {
+                fail(
+                    p,
+                    vec![Diagnostic::error(
+                        "#/readme/quickstart",
+                        format!("{}: {e}", path.display()),
+                    )],
+                )
+            })?;
+            templates.quickstart = Some(t);
         }
     }
     let source = spec

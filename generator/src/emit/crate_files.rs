@@ -97,6 +97,33 @@ fn fill(template: &str, api: &Api) -> String {
         .replace("{{type_count}}", &api.types.len().to_string())
 }
 
+/// Marks around the README template's generic quickstart.
+const QUICKSTART_BEGIN: &str = "{{quickstart:begin}}\n";
+const QUICKSTART_END: &str = "{{quickstart:end}}\n";
+
+/// The README template with its generic quickstart, or the config's hand-written one
+/// in its place; the marks themselves never reach the output.
+fn with_quickstart(template: &str, quickstart: Option<&str>) -> String {
+    match (
+        template.find(QUICKSTART_BEGIN),
+        template.find(QUICKSTART_END),
+        quickstart,
+    ) {
+        (Some(b), Some(e), Some(q)) if b < e => {
+            let mut q = q.trim_end().to_string();
+            q.push('\n');
+            format!(
+                "{}{q}{}",
+                &template[..b],
+                &template[e + QUICKSTART_END.len()..]
+            )
+        }
+        _ => template
+            .replace(QUICKSTART_BEGIN, "")
+            .replace(QUICKSTART_END, ""),
+    }
+}
+
 /// The runtime file with the signature checks: copied into `src/webhooks/` only for
 /// APIs with webhooks (it needs `hmac` and `sha2`).
 const WEBHOOKS_RUNTIME: &str = "webhooks.rs";
@@ -158,7 +185,13 @@ pub fn emit_crate(
 ) -> Result<BTreeMap<String, String>, Diagnostic> {
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), fill(&templates.cargo_toml, api));
-    files.insert("README.md".to_string(), fill(&templates.readme, api));
+    files.insert(
+        "README.md".to_string(),
+        fill(
+            &with_quickstart(&templates.readme, templates.quickstart.as_deref()),
+            api,
+        ),
+    );
     // The public API as data: the old side of the next regeneration's change report.
     files.insert(
         "api-surface.json".to_string(),
@@ -575,5 +608,28 @@ fn lib_rs(has_examples: bool, has_operations: bool, has_webhooks: bool) -> Token
             ApiError, BuildError, Client, ClientBuilder, Credential, DecodeError, DuplicateError, DuplicateReason, Error, FilePart, PageStream,
             RequestOptions, Response, ValidationError,
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_quickstart;
+
+    const TEMPLATE: &str =
+        "# Crate\n\n## Quickstart\n\n{{quickstart:begin}}\ngeneric\n{{quickstart:end}}\n\nmore\n";
+
+    #[test]
+    fn the_configured_quickstart_replaces_the_generic_one() {
+        let out = with_quickstart(TEMPLATE, Some("```rust\nreal();\n```\n\n\n"));
+        assert_eq!(
+            out,
+            "# Crate\n\n## Quickstart\n\n```rust\nreal();\n```\n\nmore\n"
+        );
+    }
+
+    #[test]
+    fn without_one_the_generic_quickstart_stays_and_the_marks_go() {
+        let out = with_quickstart(TEMPLATE, None);
+        assert_eq!(out, "# Crate\n\n## Quickstart\n\ngeneric\n\nmore\n");
     }
 }

@@ -29,6 +29,8 @@ pub struct Templates {
     pub readme: String,
     /// Extra files (examples...) by relative output path, copied verbatim.
     pub extra: BTreeMap<String, String>,
+    /// Hand-written quickstart that replaces the README template's generic one.
+    pub quickstart: Option<String>,
 }
 
 /// The header every generated Rust file starts with.
