@@ -17,7 +17,8 @@ contract-tests = []
 bytes = "1"
 futures-core = "0.3"
 getrandom = "0.3"
-{{webhook_dependency}}{{pattern_dependency}}reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "multipart"] }
+{{webhook_dependency}}jiff = { version = "0.2", default-features = false, features = ["std", "serde"] }
+{{pattern_dependency}}reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "multipart"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 serde_path_to_error = "0.1"

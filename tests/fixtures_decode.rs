@@ -234,21 +234,51 @@ fn a_sibling_field_named_in_the_config_selects_the_member() {
 }
 
 #[test]
-fn null_and_absent_stay_distinct() {
-    use fixture_nullable_31::models::{Account, AccountPatch, AccountTier};
+fn null_and_absent_fold_in_responses_and_stay_distinct_in_requests() {
+    use fixture_nullable_31::models::{Account, AccountInput, AccountPatch, AccountTier};
+    // `Account` (the response form) is only received: `null` and absent are one `None`.
     let a: Account = serde_json::from_value(
         json!({"id": "a", "kind": "account", "closed_at": null, "nickname": null, "tier": "gold"}),
     )
     .unwrap();
-    assert_eq!(a.nickname, Some(None));
+    assert_eq!(a.nickname, None);
     assert_eq!(a.limit, None);
     assert_eq!(a.closed_at, None);
-    assert_eq!(a.tier, Some(Some(AccountTier::Gold)));
+    assert_eq!(a.tier, Some(AccountTier::Gold));
     let present: Account = serde_json::from_value(
         json!({"id": "a", "kind": "account", "closed_at": "2025-01-01T00:00:00Z", "nickname": "n"}),
     )
     .unwrap();
-    assert_eq!(present.nickname, Some(Some("n".into())));
+    assert_eq!(present.nickname, Some("n".into()));
+    let opened: Account = serde_json::from_value(
+        json!({"id": "a", "kind": "account", "closed_at": "2025-02-15T00:00:00.000Z", "opened_on": "2024-02-29"}),
+    )
+    .unwrap();
+    assert_eq!(
+        opened.opened_on,
+        Some(fixture_nullable_31::jiff::civil::date(2024, 2, 29))
+    );
+    assert_eq!(
+        opened.closed_at.map(|t| t.to_string()).as_deref(),
+        Some("2025-02-15T00:00:00Z")
+    );
+    // A value that is no date fails to decode, naming the type it wanted.
+    let bad = serde_json::from_value::<Account>(
+        json!({"id": "a", "kind": "account", "closed_at": null, "opened_on": "2024-02-30"}),
+    )
+    .unwrap_err();
+    assert!(bad.to_string().contains("date"), "{bad}");
+    assert_eq!(
+        present.closed_at,
+        Some(fixture_nullable_31::jiff::Timestamp::from_second(1_735_689_600).unwrap())
+    );
+    // Its request twin is sent, so it keeps the three states.
+    let input: AccountInput = serde_json::from_value(
+        json!({"kind": "account", "closed_at": null, "nickname": null}),
+    )
+    .unwrap();
+    assert_eq!(input.nickname, Some(None));
+    assert_eq!(input.limit, None);
 
     let clear = AccountPatch {
         nickname: Some(None),
@@ -354,8 +384,9 @@ fn maps_and_additional_properties_keep_every_key() {
     );
     let back = serde_json::to_value(&s).unwrap();
     assert_eq!(back["extra"], "kept");
+    // `Settings` is only received: a `null` map reads as absent.
     let null_notes: Settings = serde_json::from_value(json!({"notes": null})).unwrap();
-    assert_eq!(null_notes.notes, Some(None));
+    assert_eq!(null_notes.notes, None);
 }
 
 #[test]

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use glomo_sdk::models::*;
 use glomo_sdk::resources::{balances::GetBalanceError, payouts::*, refunds::CreateRefundError};
+use glomo_sdk::jiff::{Timestamp, civil};
 use glomo_sdk::{Client, Error, FilePart};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
@@ -197,7 +198,7 @@ async fn one_operation_of_every_resource_sends_the_documented_request() {
 
     let subscription = json!({"id": "sub_1", "customer_id": "cust_1", "product_name": "Plan", "product_description": "Monthly",
         "status": "paused", "amount": 1000, "currency": "USD", "interval_type": "month", "start_date": "2026-01-01",
-        "expires_at": "2027-01-01T00:00:00Z", "subscription_link_url": "https://pay.example/sub_1"});
+        "expires_at": "2027-01-01", "subscription_link_url": "https://pay.example/sub_1"});
     expect(
         &s,
         "PATCH",
@@ -757,7 +758,7 @@ async fn pagination_walks_three_pages_with_a_pinned_window() {
     let mut stream = c
         .payouts()
         .list()
-        .after("2025-01-01T00:00:00Z")
+        .after("2025-01-01T00:00:00Z".parse::<Timestamp>().unwrap())
         .into_stream();
     assert!(
         stream.try_next().await.unwrap().is_none(),
@@ -769,6 +770,113 @@ async fn pagination_walks_three_pages_with_a_pinned_window() {
         "{q}"
     );
     assert_eq!(requests(&s).await.len(), 1);
+}
+
+#[tokio::test]
+async fn timestamps_and_dates_are_typed_on_the_wire_both_ways() {
+    let s = server().await;
+    let c = client(&s);
+    // Glomo sends instants with and without fractional seconds, and plain dates.
+    respond(
+        &s,
+        "GET",
+        "/api/v1/payment/payt_1",
+        json_response(
+            200,
+            json!({"id": "payt_1", "created_at": "2025-05-06T09:36:04Z", "updated_at": "2025-02-15T00:00:00.130Z", "paid_at": null}),
+        ),
+    )
+    .await;
+    let payment = c.payments().get("payt_1").await.unwrap();
+    let created: Timestamp = "2025-05-06T09:36:04Z".parse().unwrap();
+    assert_eq!(payment.created_at, Some(created));
+    assert_eq!(payment.created_at.unwrap().as_second(), 1_746_524_164);
+    assert_eq!(
+        payment.updated_at.map(|t| t.as_millisecond()),
+        Some(1_739_577_600_130)
+    );
+    // A response-only field: `null` and absent both read as `None`.
+    assert_eq!(payment.paid_at, None);
+    respond(
+        &s,
+        "GET",
+        "/api/v1/payment/payt_2",
+        json_response(200, json!({"id": "payt_2"})),
+    )
+    .await;
+    assert_eq!(c.payments().get("payt_2").await.unwrap().paid_at, None);
+    respond(
+        &s,
+        "GET",
+        "/api/v1/customer/cust_1",
+        json_response(200, json!({"id": "cust_1", "dob": "2003-11-29"})),
+    )
+    .await;
+    let customer = c.customers().get("cust_1").await.unwrap();
+    assert_eq!(customer.dob, Some(civil::date(2003, 11, 29)));
+
+    // A malformed timestamp is a decode error naming the field.
+    respond(
+        &s,
+        "GET",
+        "/api/v1/payment/payt_bad",
+        json_response(200, json!({"id": "payt_bad", "created_at": "yesterday"})),
+    )
+    .await;
+    let err = c.payments().get("payt_bad").await.unwrap_err();
+    let Error::Decode(d) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(d.path(), "created_at");
+
+    // Filters are sent as RFC 3339.
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payouts"))
+        .respond_with(json_response(200, page(json!([]), None)))
+        .mount(&s)
+        .await;
+    let before: Timestamp = "2025-02-18T17:33:44.5+05:30".parse().unwrap();
+    c.payouts()
+        .list()
+        .before(before)
+        .after(Timestamp::from_second(1_735_689_600).unwrap())
+        .await
+        .unwrap();
+    let sent = last(&s).await;
+    let query: Vec<(String, String)> = sent.url.query_pairs().into_owned().collect();
+    assert!(
+        query.contains(&("before".into(), "2025-02-18T12:03:44.5Z".into())),
+        "{query:?}"
+    );
+    assert!(
+        query.contains(&("after".into(), "2025-01-01T00:00:00Z".into())),
+        "{query:?}"
+    );
+
+    // A request body keeps absent and `null` apart.
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payouts"))
+        .respond_with(json_response(201, json!({"id": "payout_1"})))
+        .mount(&s)
+        .await;
+    let mut clear = CreatePayoutWithoutQuoteRequest::new(
+        "S0802".into(),
+        "bene_1".into(),
+        CreatePayoutWithoutQuoteRequestSourceCurrency::Usd,
+        CreatePayoutWithoutQuoteRequestDestinationCurrency::Inr,
+    );
+    clear.request_id = Some("r1".into());
+    let mut absent = clear.clone();
+    clear.notes = Some(None);
+    absent.notes = None;
+    for (body, notes) in [(clear, Some(Value::Null)), (absent, None)] {
+        c.payouts()
+            .create(CreatePayoutRequest::WithoutQuote(Box::new(body)))
+            .await
+            .unwrap();
+        let sent = body_json(&last(&s).await);
+        assert_eq!(sent.get("notes").cloned(), notes, "{sent}");
+    }
 }
 
 #[tokio::test]
@@ -1170,7 +1278,7 @@ async fn a_retried_create_whose_first_attempt_went_through_returns_the_resource(
     assert_eq!(seen[2].target, format!("/api/v1/payouts?request_id={key}"));
     assert!(response.is_recovered());
     assert_eq!(response.id.as_deref(), Some("payout_1"));
-    assert_eq!(response.request_id, Some(Some(key)));
+    assert_eq!(response.request_id, Some(key));
 }
 
 #[tokio::test]

@@ -53,6 +53,11 @@ pub struct Config {
     /// Untagged unions whose member a sibling property names, by the JSON pointer of
     /// the union property (`#/components/schemas/Payment/properties/method/properties/details`).
     pub sibling_tags: BTreeMap<String, SiblingTagConfig>,
+    /// Optional nullable properties of response types that keep absent and `null`
+    /// apart (`Option<Option<T>>`), by the JSON pointer of the property
+    /// (`#/components/schemas/Payment/properties/paid_at`). Without an entry a type
+    /// only ever received folds both into `None`; request types always keep them apart.
+    pub tri_state: Vec<String>,
     /// Webhook signatures and event dispatch (with the spec's `webhooks:` section).
     pub webhooks: Option<WebhooksConfig>,
     /// Extra `[dev-dependencies]` of the generated crate (name -> TOML value), for the
@@ -281,6 +286,14 @@ pub struct TypeRule {
     pub from: String,
     /// The type used instead (`integer`).
     pub to: String,
+    /// Globs of parameter names (`before`, `after`): the rule applies to those
+    /// parameters' schemas, and only to them.
+    #[serde(default)]
+    pub parameters: Vec<String>,
+    /// The `format` the retyped schema gets (`date-time`); without it any declared
+    /// format is dropped.
+    #[serde(default)]
+    pub format: Option<String>,
     /// JSON pointers the rule leaves alone.
     #[serde(default)]
     pub except: Vec<String>,

@@ -133,6 +133,8 @@ fn format_one() -> u32 {
 pub fn rust_type(t: &TypeRef) -> String {
     match t {
         TypeRef::String => "String".into(),
+        TypeRef::Date => "jiff::civil::Date".into(),
+        TypeRef::DateTime => "jiff::Timestamp".into(),
         TypeRef::Bool => "bool".into(),
         TypeRef::I32 => "i32".into(),
         TypeRef::I64 => "i64".into(),
@@ -148,7 +150,7 @@ pub fn rust_type(t: &TypeRef) -> String {
 
 fn field_type(f: &ir::Field) -> String {
     let inner = rust_type(&f.ty);
-    match (f.required, f.nullable) {
+    match (f.required, f.keeps_null()) {
         (true, false) => inner,
         (true, true) | (false, false) => format!("Option<{inner}>"),
         (false, true) => format!("Option<Option<{inner}>>"),

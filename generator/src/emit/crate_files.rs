@@ -603,6 +603,10 @@ fn lib_rs(has_examples: bool, has_operations: bool, has_webhooks: bool) -> Token
         #[doc(hidden)]
         pub mod contract;
 
+        /// The date and time types of the models: `jiff::Timestamp` for `date-time`
+        /// values (instants, written as RFC 3339 in UTC) and `jiff::civil::Date` for
+        /// `date` values; re-exported so callers build them with the same version.
+        pub use jiff;
         pub use config::{Environment, SecurityScheme};
         pub use runtime::{
             ApiError, BuildError, Client, ClientBuilder, Credential, DecodeError, DuplicateError, DuplicateReason, Error, FilePart, PageStream,

@@ -18,6 +18,8 @@ pub fn ident(name: &str) -> Ident {
 pub fn type_tokens(t: &TypeRef) -> TokenStream {
     match t {
         TypeRef::String => quote!(String),
+        TypeRef::Date => quote!(jiff::civil::Date),
+        TypeRef::DateTime => quote!(jiff::Timestamp),
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
@@ -81,7 +83,7 @@ pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
 pub fn field_type(f: &Field) -> TokenStream {
     let inner = type_tokens(&f.ty);
     let inner = if f.boxed { quote!(Box<#inner>) } else { inner };
-    match (f.required, f.nullable) {
+    match (f.required, f.keeps_null()) {
         (true, false) => inner,
         (true, true) | (false, false) => quote!(Option<#inner>),
         (false, true) => quote!(Option<Option<#inner>>),
@@ -98,8 +100,10 @@ fn field_docs(f: &Field) -> TokenStream {
     if let Some(fmt) = &f.format {
         notes.push(format!("Format: `{fmt}`."));
     }
-    if !f.required && f.nullable {
+    if !f.required && f.keeps_null() {
         notes.push("`None`: absent; `Some(None)`: explicit `null`.".to_string());
+    } else if !f.required && f.nullable {
+        notes.push("`None`: absent or `null`.".to_string());
     }
     if f.read_only {
         notes.push("Read-only: set by the server.".to_string());
@@ -186,7 +190,7 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
         } else {
             quote!(#[serde(rename = #wire)])
         };
-        let presence = match (f.required, f.nullable) {
+        let presence = match (f.required, f.keeps_null()) {
             (true, false) => TokenStream::new(),
             (true, true) => quote!(#[serde(default)]),
             (false, false) => {
@@ -340,7 +344,7 @@ fn sibling_tag_impls(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
         });
         let field = ident(&f.name);
         let tag_field = ident(&t.tag_field);
-        let access = match (f.required, f.nullable) {
+        let access = match (f.required, f.keeps_null()) {
             (true, false) => quote!(Some(&mut value.#field)),
             (true, true) | (false, false) => quote!(value.#field.as_mut()),
             (false, true) => quote!(value.#field.as_mut().and_then(Option::as_mut)),
@@ -387,7 +391,7 @@ fn multipart_impl(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
             (_, true) => quote!(for file in #value { form.file(#wire, file.clone()); }),
             _ => quote!(form.text(#wire, crate::runtime::multipart_text(#value));),
         };
-        match (f.required, f.nullable) {
+        match (f.required, f.keeps_null()) {
             (true, false) => quote! { { let value = &self.#n; #add } },
             (true, true) | (false, false) => quote! { if let Some(value) = &self.#n { #add } },
             (false, true) => quote! { if let Some(Some(value)) = &self.#n { #add } },
@@ -481,7 +485,7 @@ fn validate_impl(name: &Ident, s: &StructDef) -> TokenStream {
             if body.is_empty() {
                 return TokenStream::new();
             }
-            match (f.required, f.nullable) {
+            match (f.required, f.keeps_null()) {
                 (true, false) => quote! { { let value = &self.#n; #(#body)* } },
                 (true, true) | (false, false) => quote! { if let Some(value) = &self.#n { #(#body)* } },
                 (false, true) => quote! { if let Some(Some(value)) = &self.#n { #(#body)* } },
@@ -784,6 +788,7 @@ mod tests {
             ty: TypeRef::String,
             required: false,
             nullable: true,
+            folded: false,
             read_only: false,
             write_only: false,
             fixed: None,
@@ -797,6 +802,22 @@ mod tests {
         assert_eq!(
             field_type(&f).to_string().replace(' ', ""),
             "Option<Option<String>>"
+        );
+        let folded = Field {
+            folded: true,
+            ..f.clone()
+        };
+        assert_eq!(
+            field_type(&folded).to_string().replace(' ', ""),
+            "Option<String>"
+        );
+        let time = Field {
+            ty: TypeRef::DateTime,
+            ..folded
+        };
+        assert_eq!(
+            field_type(&time).to_string().replace(' ', ""),
+            "Option<jiff::Timestamp>"
         );
         let required = Field {
             required: true,

@@ -563,7 +563,13 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
                 if p.style() == ParamStyle::Form && p.explode() && query_simple(api, &p.ty) {
                     let copy = matches!(
                         resolve_alias(api, &p.ty),
-                        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64
+                        TypeRef::Bool
+                            | TypeRef::I32
+                            | TypeRef::I64
+                            | TypeRef::F32
+                            | TypeRef::F64
+                            | TypeRef::Date
+                            | TypeRef::DateTime
                     );
                     // `ToQuery` takes values: a required `Copy` scalar is passed as is.
                     let value = if p.required && copy {
@@ -824,6 +830,8 @@ pub fn resolve_alias<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
 fn displays_as_text(api: &Api, ty: &TypeRef) -> bool {
     match resolve_alias(api, ty) {
         TypeRef::String
+        | TypeRef::Date
+        | TypeRef::DateTime
         | TypeRef::Bool
         | TypeRef::I32
         | TypeRef::I64
@@ -897,14 +905,13 @@ fn pagination(op: &Operation) -> TokenStream {
     let (pin_wanted, apply_pin, server_time) = match &p.pin_param {
         Some(pin) => {
             let pin_i = ident(pin);
-            let is_string = op
-                .params
-                .iter()
-                .any(|q| &q.name == pin && q.ty == TypeRef::String);
-            let value = if is_string {
-                quote!(at)
-            } else {
-                quote!(at.into())
+            // The pin is a `jiff::Timestamp`; a parameter typed as text gets its
+            // RFC 3339 form.
+            let pin_ty = op.params.iter().find(|q| &q.name == pin).map(|q| &q.ty);
+            let value = match pin_ty {
+                Some(TypeRef::DateTime) => quote!(at),
+                Some(TypeRef::String) => quote!(at.to_string()),
+                _ => quote!(at.to_string().into()),
             };
             let unless = p.pin_unless.iter().filter(|u| *u != pin).map(|u| {
                 let u = ident(u);

@@ -62,6 +62,7 @@ pub fn build_with_raw(
         ops.iter_mut().map(|o| &mut o.op).collect(),
         &mut scope_names,
     );
+    fold_received_nulls(&mut types, &ops, webhooks.as_ref(), config, &mut diags);
     fix_tags(&mut types);
     sibling_tags(&mut types, &twins, &tb, config, &mut diags);
     for o in &mut ops {
@@ -692,6 +693,102 @@ fn split_directions(
     twin
 }
 
+/// On a type that is only ever received (reachable from responses or webhook payloads
+/// and from no request body or parameter), an optional nullable field reads absent and
+/// `null` alike: `Option<T>` instead of `Option<Option<T>>`. Types that are sent keep
+/// the difference (in a PATCH body, absent leaves a value unchanged and `null` clears
+/// it), and so do the members of untagged unions, whose decoding takes a `null` the
+/// member keeps as evidence that it is the right one; so does every field the config's
+/// `tri_state` names by its JSON pointer. An entry naming no optional nullable property
+/// is a stale-entry warning.
+fn fold_received_nulls(
+    types: &mut BTreeMap<String, TypeDef>,
+    ops: &[TaggedOperation],
+    webhooks: Option<&super::Webhooks>,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let names = |t: &TypeRef| -> Vec<String> { t.mentions().into_iter().map(String::from).collect() };
+    let sent = closure(
+        types,
+        ops.iter().flat_map(|o| {
+            o.op.body
+                .iter()
+                .flat_map(|b| names(&b.ty))
+                .chain(o.op.params.iter().flat_map(|p| names(&p.ty)))
+                .collect::<Vec<_>>()
+        }),
+    );
+    let received = closure(
+        types,
+        ops.iter()
+            .flat_map(|o| o.op.responses.iter().filter_map(|r| r.ty.as_ref()))
+            .chain(webhooks.iter().flat_map(|w| w.events.iter().map(|e| &e.ty)))
+            .flat_map(names),
+    );
+    let union_members: BTreeSet<String> = types
+        .values()
+        .filter_map(|d| match &d.kind {
+            TypeKind::UntaggedUnion(variants) => Some(variants),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|v| v.ty.named().map(String::from))
+        .collect();
+    // (entry, parent schema pointer, property, used) of each `tri_state` entry.
+    let mut keep: Vec<(&String, String, String, bool)> = Vec::new();
+    for pointer in &config.tri_state {
+        match pointer
+            .rsplit_once('/')
+            .and_then(|(rest, last)| Some((rest.strip_suffix("/properties")?, last)))
+        {
+            Some((parent, last)) => keep.push((
+                pointer,
+                parent.to_string(),
+                crate::diag::unescape_token(last),
+                false,
+            )),
+            None => diags.push(Diagnostic::warning(
+                pointer.clone(),
+                "config `tri_state`: the pointer must name a property (`.../properties/NAME`); stale entry, ignored",
+            )),
+        }
+    }
+    for def in types.values_mut() {
+        let origin = def.origin.clone();
+        let fold = received.contains(&def.name)
+            && !sent.contains(&def.name)
+            && !union_members.contains(&def.name);
+        let TypeKind::Struct(s) = &mut def.kind else {
+            continue;
+        };
+        for f in s.fields.iter_mut().filter(|f| !f.required && f.nullable) {
+            let mut kept = false;
+            for (_, parent, wire, used) in &mut keep {
+                let here = *parent == origin
+                    || parent
+                        .strip_prefix(origin.as_str())
+                        .is_some_and(|rest| rest.starts_with("/allOf/"));
+                if here && *wire == f.wire {
+                    *used = true;
+                    kept = true;
+                }
+            }
+            f.folded = fold && !kept;
+        }
+    }
+    for (pointer, parent, wire, used) in keep {
+        if !used {
+            diags.push(Diagnostic::warning(
+                pointer.clone(),
+                format!(
+                    "config `tri_state`: no type has an optional nullable property `{wire}` at `{parent}`; stale entry, ignored"
+                ),
+            ));
+        }
+    }
+}
+
 /// The types of `scope` that need changes: those `own` says so for, and those that
 /// mention one of them (a fixed point).
 fn needs_changes(
@@ -1216,7 +1313,7 @@ fn detect_pagination(
         return None;
     }
     let depth = |f: &super::Field| -> u8 {
-        u8::from(!f.required || f.nullable) + u8::from(!f.required && f.nullable)
+        u8::from(!f.required || f.nullable) + u8::from(!f.required && f.keeps_null())
     };
     let param_name = |wire: &str| {
         op.params
@@ -1250,6 +1347,7 @@ mod tests {
             ty,
             required: true,
             nullable: false,
+            folded: false,
             read_only: false,
             write_only: false,
             fixed: None,
@@ -1578,5 +1676,127 @@ components:
         // A rule that no longer fits the description warns; a malformed one is an error.
         assert!(errors("    createThnig: { status: 409 }\n")[0].starts_with("warning: "));
         assert!(errors("    createThing: { status: 42 }\n")[0].starts_with("error: "));
+    }
+}
+
+#[cfg(test)]
+mod fold_tests {
+    use crate::config::Config;
+    use crate::ir::{Api, Field, TypeKind, TypeRef};
+
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: { title: t, version: "1" }
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - { in: query, name: before, schema: { type: string } }
+        - { in: query, name: day, schema: { type: string, format: date } }
+      responses:
+        "200":
+          description: list
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Thing" }
+    patch:
+      operationId: patchThing
+      requestBody:
+        content:
+          application/json:
+            schema: { $ref: "#/components/schemas/ThingPatch" }
+      responses:
+        "200":
+          description: both ways
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Shared" }
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        paid_at: { type: string, format: date-time, nullable: true }
+        note: { type: string, nullable: true }
+        kept: { type: string, nullable: true }
+        born: { type: string, format: date }
+        stamp: { type: string, format: timestamp }
+        shared: { $ref: "#/components/schemas/Shared" }
+    ThingPatch:
+      type: object
+      properties:
+        note: { type: string, nullable: true }
+        shared: { $ref: "#/components/schemas/Shared" }
+    Shared:
+      type: object
+      properties:
+        label: { type: string, nullable: true }
+"##;
+
+    fn build(config: &str) -> (Api, Vec<String>) {
+        let cfg = Config::from_yaml(config).unwrap_or_else(|e| unreachable!("{e}"));
+        let (api, warnings) =
+            crate::build_ir(SPEC, "t.yaml", &cfg).unwrap_or_else(|e| unreachable!("{e:?}"));
+        (api, warnings.iter().map(ToString::to_string).collect())
+    }
+
+    fn field<'a>(api: &'a Api, ty: &str, wire: &str) -> &'a Field {
+        let def = api.type_def(ty);
+        let Some(TypeKind::Struct(s)) = def.map(|d| &d.kind) else {
+            unreachable!("{ty} is not a struct");
+        };
+        s.fields
+            .iter()
+            .find(|f| f.wire == wire)
+            .unwrap_or_else(|| unreachable!("{ty}.{wire}"))
+    }
+
+    #[test]
+    fn received_types_fold_null_and_sent_types_keep_it() {
+        let (api, warnings) = build(
+            "tri_state:\n  - '#/components/schemas/Thing/properties/kept'\n  - '#/components/schemas/Thing/properties/gone'\n",
+        );
+        // Response-only: absent and null are one `None`.
+        assert!(field(&api, "Thing", "note").folded);
+        assert!(field(&api, "Thing", "paid_at").folded);
+        // ... unless the config keeps the difference.
+        assert!(!field(&api, "Thing", "kept").folded);
+        // A PATCH body keeps the tri-state, and so does a type also sent.
+        assert!(!field(&api, "ThingPatch", "note").folded);
+        assert!(!field(&api, "Shared", "label").folded);
+        assert!(field(&api, "Shared", "label").keeps_null());
+        assert!(!field(&api, "Thing", "note").keeps_null());
+        // A stale entry is a warning naming it.
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("Thing/properties/gone") && warnings[0].contains("stale"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn date_and_date_time_formats_are_typed() {
+        let (api, _) = build(
+            "type_rules:\n  rules:\n    - {parameters: [before], from: string, to: string, format: date-time}\n    - {properties: [stamp], from: string, to: string, format: date-time}\n",
+        );
+        assert_eq!(field(&api, "Thing", "paid_at").ty, TypeRef::DateTime);
+        assert_eq!(field(&api, "Thing", "born").ty, TypeRef::Date);
+        assert_eq!(field(&api, "Thing", "stamp").ty, TypeRef::DateTime);
+        let op = api
+            .resources
+            .iter()
+            .flat_map(|r| &r.operations)
+            .find(|o| o.id == "listThings");
+        let params: Vec<(&str, &TypeRef)> = op
+            .map(|o| o.params.iter().map(|p| (p.wire.as_str(), &p.ty)).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            params,
+            [("before", &TypeRef::DateTime), ("day", &TypeRef::Date)]
+        );
+        // Without the rules, an undeclared or unknown format stays text.
+        let (api, _) = build("{}");
+        assert_eq!(field(&api, "Thing", "stamp").ty, TypeRef::String);
     }
 }

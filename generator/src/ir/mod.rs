@@ -290,6 +290,10 @@ pub struct Field {
     pub required: bool,
     /// May be `null`.
     pub nullable: bool,
+    /// Optional and nullable, with absent and `null` read alike (`Option<T>`, not
+    /// `Option<Option<T>>`): set on types that are only ever received.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub folded: bool,
     /// `readOnly` in the schema.
     pub read_only: bool,
     /// `writeOnly` in the schema.
@@ -313,6 +317,14 @@ pub struct Field {
     /// Example value from the spec, for sample requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<Value>,
+}
+
+impl Field {
+    /// Whether the Rust type keeps `null` apart: nullable and not folded. An optional
+    /// field that keeps it is `Option<Option<T>>` (absent, `null`, value).
+    pub fn keeps_null(&self) -> bool {
+        self.nullable && !self.folded
+    }
 }
 
 /// Value constraints from the schema, checked client-side before sending.
@@ -396,8 +408,12 @@ pub struct UnionVariant {
 /// A reference to a type, as used by fields, parameters and bodies.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TypeRef {
-    /// UTF-8 text (also date, date-time, uuid, email...: kept verbatim).
+    /// UTF-8 text (also uuid, email and other formats: kept verbatim).
     String,
+    /// A calendar date without time or zone (`format: date`, `2003-11-29`).
+    Date,
+    /// An instant (`format: date-time`, RFC 3339 such as `2025-05-06T09:36:04Z`).
+    DateTime,
     /// `true`/`false`.
     Bool,
     /// 32-bit signed integer (`format: int32`).
@@ -841,7 +857,9 @@ pub fn member_shape(api: &Api, ty: &TypeRef) -> MemberShape {
 
 fn shape_of(api: &Api, ty: &TypeRef, depth: usize) -> MemberShape {
     match ty {
-        TypeRef::String | TypeRef::Binary => MemberShape::String(Vec::new()),
+        TypeRef::String | TypeRef::Binary | TypeRef::Date | TypeRef::DateTime => {
+            MemberShape::String(Vec::new())
+        }
         TypeRef::Bool => MemberShape::Bool,
         TypeRef::I32 | TypeRef::I64 => MemberShape::Integer,
         TypeRef::F32 | TypeRef::F64 => MemberShape::Number,

@@ -508,6 +508,7 @@ impl<'a> TypeBuilder<'a> {
                 ty,
                 required: required.contains(wire),
                 nullable: ann.nullable,
+                folded: false,
                 read_only: ann.read_only,
                 write_only: ann.write_only,
                 fixed: None,
@@ -896,6 +897,8 @@ fn mapping_target(target: &str) -> String {
 fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
     match format {
         VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
         _ => TypeRef::String,
     }
 }
@@ -1016,6 +1019,8 @@ fn variant_name(union: &str, ty: &TypeRef, index: usize) -> String {
             }
         }
         TypeRef::String => "String".into(),
+        TypeRef::Date => "Date".into(),
+        TypeRef::DateTime => "DateTime".into(),
         TypeRef::Bool => "Bool".into(),
         TypeRef::I32 | TypeRef::I64 => "Integer".into(),
         TypeRef::F32 | TypeRef::F64 => "Number".into(),

@@ -49,6 +49,8 @@ struct Site<'a> {
     component: Option<&'a str>,
     /// Property name when the schema is a property's value (or its array items).
     property: Option<&'a str>,
+    /// Parameter name when the schema is a parameter's `schema` (or its array items).
+    parameter: Option<&'a str>,
 }
 
 fn declared_types(schema: &Map<String, Value>) -> Vec<&str> {
@@ -59,8 +61,9 @@ fn declared_types(schema: &Map<String, Value>) -> Vec<&str> {
     }
 }
 
-/// Replaces the declared non-null type; a 3.1 type array keeps its `"null"`.
-fn retype(schema: &mut Map<String, Value>, to: &str) {
+/// Replaces the declared non-null type; a 3.1 type array keeps its `"null"`. The
+/// schema gets `format`, or loses its declared one.
+fn retype(schema: &mut Map<String, Value>, to: &str, format: Option<&str>) {
     let new_type = match schema.get("type") {
         Some(Value::Array(types)) => Value::Array(
             types
@@ -77,7 +80,10 @@ fn retype(schema: &mut Map<String, Value>, to: &str) {
         _ => Value::String(to.to_string()),
     };
     schema.insert("type".into(), new_type);
-    schema.remove("format");
+    match format {
+        Some(f) => schema.insert("format".into(), Value::String(f.to_string())),
+        None => schema.remove("format"),
+    };
 }
 
 fn rule_matches(rule: &TypeRule, site: &Site<'_>, types: &[&str]) -> bool {
@@ -86,6 +92,12 @@ fn rule_matches(rule: &TypeRule, site: &Site<'_>, types: &[&str]) -> bool {
     }
     if rule.except.iter().any(|e| e == site.at) {
         return false;
+    }
+    if !rule.parameters.is_empty() {
+        // A parameter rule names parameters only.
+        return site
+            .parameter
+            .is_some_and(|p| rule.parameters.iter().any(|g| glob(g, p)));
     }
     let component_ok = rule.schemas.is_empty()
         || site
@@ -119,8 +131,8 @@ impl Walker<'_> {
             .iter()
             .position(|r| rule_matches(r, &site, &types));
         if let Some(i) = rule {
-            let to = self.rules.rules[i].to.clone();
-            retype(schema, &to);
+            let rule = &self.rules.rules[i];
+            retype(schema, &rule.to, rule.format.as_deref());
             self.applied[i] += 1;
         } else if types.contains(&"number")
             && site
@@ -146,6 +158,7 @@ impl Walker<'_> {
                             at: &at,
                             component: site.component,
                             property: Some(name),
+                            parameter: None,
                         },
                     );
                 }
@@ -160,6 +173,7 @@ impl Walker<'_> {
                     at: &at,
                     component: site.component,
                     property: site.property,
+                    parameter: site.parameter,
                 },
             );
         }
@@ -172,6 +186,7 @@ impl Walker<'_> {
                         at: &at,
                         component: site.component,
                         property: None,
+                        parameter: None,
                     },
                 );
             }
@@ -187,6 +202,7 @@ impl Walker<'_> {
                             at: &at,
                             component: site.component,
                             property: None,
+                            parameter: None,
                         },
                     );
                 }
@@ -197,6 +213,11 @@ impl Walker<'_> {
     fn non_schema(&mut self, v: &mut Value, at: &str) {
         match v {
             Value::Object(map) => {
+                // A parameter object: its `schema` is matched by the parameter's name.
+                let parameter = match (map.get("name"), map.get("in")) {
+                    (Some(Value::String(n)), Some(Value::String(_))) => Some(n.clone()),
+                    _ => None,
+                };
                 for (key, value) in map.iter_mut() {
                     let here = child(at, key);
                     match key.as_str() {
@@ -207,6 +228,7 @@ impl Walker<'_> {
                                 at: &here,
                                 component: None,
                                 property: None,
+                                parameter: parameter.as_deref(),
                             },
                         ),
                         "schemas" if at == "#/components" => {
@@ -219,6 +241,7 @@ impl Walker<'_> {
                                             at: &at,
                                             component: Some(name),
                                             property: None,
+                                            parameter: None,
                                         },
                                     );
                                 }
@@ -265,7 +288,7 @@ pub fn apply(
     let mut stale = Vec::new();
     for (ptr, ty) in pointers {
         match ptr.strip_prefix('#').and_then(|p| doc.pointer_mut(p)) {
-            Some(Value::Object(schema)) => retype(schema, ty),
+            Some(Value::Object(schema)) => retype(schema, ty, None),
             _ => stale.push(ptr.clone()),
         }
     }
@@ -410,6 +433,48 @@ mod tests {
         assert_eq!(
             doc["components"]["schemas"]["Payout"]["example"],
             json!({"source_amount": 1.5})
+        );
+    }
+
+    #[test]
+    fn parameter_rules_set_a_format_on_named_parameters_only() {
+        let mut doc = json!({
+            "components": {
+                "parameters": {
+                    "Before": {"in": "query", "name": "before", "schema": {"type": "string"}},
+                    "Other": {"in": "query", "name": "cursor", "schema": {"type": "string"}}
+                },
+                "schemas": {"Order": {"type": "object", "properties": {
+                    "before": {"type": "string"},
+                    "created_at": {"type": "string", "format": "timestamp"}
+                }}}
+            },
+            "paths": {"/o": {"get": {"parameters": [
+                {"in": "query", "name": "after", "schema": {"type": ["string", "null"], "format": "x"}},
+                {"in": "query", "name": "ids", "schema": {"type": "array", "items": {"type": "string"}}}
+            ]}}}
+        });
+        let r = rules(
+            "rules:\n  - {parameters: [before, after], from: string, to: string, format: date-time}\n  - {schemas: [Order], properties: [created_at], from: string, to: string, format: date-time}\n",
+        );
+        let w = apply(&mut doc, &r, &BTreeMap::new());
+        assert!(w.is_empty(), "{w:?}");
+        let params = &doc["components"]["parameters"];
+        assert_eq!(
+            params["Before"]["schema"],
+            json!({"type": "string", "format": "date-time"})
+        );
+        assert_eq!(params["Other"]["schema"], json!({"type": "string"}));
+        assert_eq!(
+            doc["paths"]["/o"]["get"]["parameters"][0]["schema"],
+            json!({"type": ["string", "null"], "format": "date-time"})
+        );
+        // A property of the same name is not a parameter.
+        let order = &doc["components"]["schemas"]["Order"]["properties"];
+        assert_eq!(order["before"], json!({"type": "string"}));
+        assert_eq!(
+            order["created_at"],
+            json!({"type": "string", "format": "date-time"})
         );
     }
 
