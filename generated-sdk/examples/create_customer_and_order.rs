@@ -15,7 +15,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             customer_type: CustomerCustomerType::Individual,
             email: "asha@example.com".into(),
             phone: None,
-            dob: Some("1990-04-01".into()),
+            dob: Some(glomo_sdk::jiff::civil::date(1990, 4, 1)),
             nationality: None,
             tax_identification_number: None,
             address: "12 MG Road".into(),

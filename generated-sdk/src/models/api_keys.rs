@@ -50,7 +50,7 @@ pub struct RotateApiKeyResponse {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub previous_key_expires_at: Option<String>,
+    pub previous_key_expires_at: Option<jiff::Timestamp>,
 }
 impl RotateApiKeyResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -31,7 +31,7 @@ pub struct BalanceConversion {
     ///
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
 }
 impl BalanceConversion {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -421,7 +421,7 @@ pub struct Quote {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
+    pub expires_at: Option<jiff::Timestamp>,
     /// `method`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<crate::models::QuoteMethod>,

@@ -69,14 +69,14 @@ pub struct Beneficiary {
     pub intermediate_bank_swift_code: Option<String>,
     /// Creation time.
     ///
-    /// Format: `timestamp`. Read-only: set by the server.
+    /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// Last update time.
     ///
-    /// Format: `timestamp`. Read-only: set by the server.
+    /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<jiff::Timestamp>,
 }
 impl Beneficiary {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -83,30 +83,22 @@ pub struct BeneficiaryV2 {
     pub documents: Option<Vec<String>>,
     /// UPI details when the beneficiary uses UPI, otherwise `null`.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub upi_account: Option<Option<crate::models::BeneficiaryV2UpiAccount>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upi_account: Option<crate::models::BeneficiaryV2UpiAccount>,
     /// Creation time (ISO 8601).
     ///
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// Last update time (ISO 8601).
     ///
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub notes: Option<Option<crate::models::Notes>>,
+    pub updated_at: Option<jiff::Timestamp>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<crate::models::Notes>,
 }
 impl BeneficiaryV2 {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -137,14 +129,10 @@ pub struct BeneficiaryV2BankAccount {
     pub address: Option<crate::models::Address>,
     /// Intermediary bank; present for `lrs` beneficiaries and may be `null` for `payout` ones.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intermediate_bank: Option<
-        Option<crate::models::BeneficiaryV2BankAccountIntermediateBank>,
+        crate::models::BeneficiaryV2BankAccountIntermediateBank,
     >,
 }
 impl BeneficiaryV2BankAccount {

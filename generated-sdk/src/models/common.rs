@@ -116,13 +116,9 @@ pub struct AttachedDocument {
     pub status: Option<crate::models::AttachedDocumentStatus>,
     /// ID of the RFI document requirement this document answers; `null` for non-RFI documents.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub rfi_doc_id: Option<Option<String>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rfi_doc_id: Option<String>,
 }
 impl AttachedDocument {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -341,31 +337,19 @@ pub struct BankAccountDetailsResponse {
     pub account_number: Option<String>,
     /// SWIFT code, `null` if not sent.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub bic_primary: Option<Option<String>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bic_primary: Option<String>,
     /// Local routing code, `null` if not sent.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub bic_secondary: Option<Option<String>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bic_secondary: Option<String>,
     /// Bank-issued customer identifier, `null` if not sent.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub bank_customer_id: Option<Option<String>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_customer_id: Option<String>,
 }
 impl BankAccountDetailsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1151,22 +1135,14 @@ pub struct PageMeta {
     pub current: Option<i64>,
     /// Previous page number, `null` on the first page.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub previous: Option<Option<i64>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<i64>,
     /// Next page number, `null` on the last page.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub next: Option<Option<i64>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<i64>,
     /// Items per page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,

@@ -53,7 +53,7 @@ pub struct CreateCustomerRequest {
     ///
     /// Format: `date`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dob: Option<String>,
+    pub dob: Option<jiff::civil::Date>,
     /// Nationality of the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nationality: Option<String>,
@@ -106,7 +106,7 @@ pub struct Customer {
     ///
     /// Format: `date`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dob: Option<String>,
+    pub dob: Option<jiff::civil::Date>,
     /// Nationality of the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nationality: Option<String>,
@@ -139,12 +139,12 @@ pub struct Customer {
     ///
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// When the customer was last updated (UTC).
     ///
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<jiff::Timestamp>,
 }
 impl Customer {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -171,37 +171,25 @@ pub struct CustomerBankAccount {
     pub account_number: Option<String>,
     /// SWIFT code of the account.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub bic_primary: Option<Option<String>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bic_primary: Option<String>,
     /// Local routing code of the account, such as an IFSC.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub bic_secondary: Option<Option<String>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bic_secondary: Option<String>,
     /// Customer identifier issued by the bank.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub bank_customer_id: Option<Option<String>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_customer_id: Option<String>,
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<jiff::Timestamp>,
 }
 impl CustomerBankAccount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -182,32 +182,24 @@ pub struct InternalTransfer {
     pub fees: Option<crate::models::InternalTransferFees>,
     /// Error code when the transfer failed, otherwise `null`.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub error_code: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
     /// Error description when the transfer failed, otherwise `null`.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub error_description: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
     /// Creation time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// Last update time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<jiff::Timestamp>,
 }
 impl InternalTransfer {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -331,12 +331,12 @@ pub struct LrsQuote {
     ///
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
+    pub expires_at: Option<jiff::Timestamp>,
     /// When the quote was created.
     ///
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
 }
 impl LrsQuote {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

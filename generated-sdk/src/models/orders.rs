@@ -347,13 +347,9 @@ pub struct OrderResponse {
     /// `product`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<crate::models::Product>,
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub notes: Option<Option<crate::models::Notes>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<crate::models::Notes>,
     /// `lrs`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lrs: Option<crate::models::LrsOrderDetails>,
@@ -386,10 +382,10 @@ pub struct OrderResponse {
     pub bank_account_details: Option<crate::models::BankAccountDetailsResponse>,
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<jiff::Timestamp>,
 }
 impl OrderResponse {
     /// Checks the constraints of the API description that can be checked before

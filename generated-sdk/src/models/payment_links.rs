@@ -132,7 +132,7 @@ pub struct CreatePayinRequestPaymentLink {
     /// 6 calendar months ahead, otherwise `400`.
     ///
     /// Format: `date-time`.
-    pub expires_at: String,
+    pub expires_at: jiff::Timestamp,
     /// Invoice total in the smallest unit of `currency`; must be at least `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_amount: Option<i64>,
@@ -169,7 +169,7 @@ impl CreatePayinRequestPaymentLink {
         currency: crate::models::PaymentLinkCurrency,
         amount: i64,
         purpose_code: String,
-        expires_at: String,
+        expires_at: jiff::Timestamp,
     ) -> Self {
         Self {
             customer_id,
@@ -426,16 +426,12 @@ pub struct PaymentLink {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
+    pub expires_at: Option<jiff::Timestamp>,
     /// When the last payment reminder was sent; `null` if none.
     ///
-    /// Format: `date-time`. `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub last_reminder_sent_at: Option<Option<String>>,
+    /// Format: `date-time`. `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_reminder_sent_at: Option<jiff::Timestamp>,
     /// Invoice total in the smallest unit of `currency`; must be at least `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_amount: Option<i64>,
@@ -461,17 +457,13 @@ pub struct PaymentLink {
     pub product: Option<crate::models::Product>,
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub notes: Option<Option<crate::models::Notes>>,
+    pub updated_at: Option<jiff::Timestamp>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<crate::models::Notes>,
     /// `bank_account_details`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
@@ -692,13 +684,9 @@ pub struct PaymentLinkResponse {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_link: Option<String>,
-    /// Format: `date-time`. `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub last_reminder_sent_at: Option<Option<String>>,
+    /// Format: `date-time`. `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_reminder_sent_at: Option<jiff::Timestamp>,
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_methods: Option<Vec<crate::models::PaymentLinkResponsePaymentMethods>>,
@@ -707,17 +695,13 @@ pub struct PaymentLinkResponse {
     pub bank_account_details: Option<crate::models::BankAccountDetailsResponse>,
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub notes: Option<Option<crate::models::Notes>>,
+    pub updated_at: Option<jiff::Timestamp>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<crate::models::Notes>,
 }
 impl PaymentLinkResponse {
     /// Checks the constraints of the API description that can be checked before
@@ -965,7 +949,7 @@ pub struct UpdatePaymentLinkRequest {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
+    pub expires_at: Option<jiff::Timestamp>,
 }
 impl UpdatePaymentLinkRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

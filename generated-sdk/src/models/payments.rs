@@ -531,31 +531,19 @@ pub struct CreatePaymentResponse {
     pub id: Option<String>,
     /// Payin (payment link, order or add-funds) the payment belongs to, if any.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub payin_id: Option<Option<String>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payin_id: Option<String>,
     /// Type of the payin the payment belongs to.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub payin_type: Option<Option<crate::models::PaymentPayinType>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payin_type: Option<crate::models::PaymentPayinType>,
     /// Subscription the payment belongs to, if any.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub subscription_id: Option<Option<String>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
     /// Payment status; `success` and `failed` are terminal. A `success` payment's funds can still be held, see
     /// `compliance_status`.
     ///
@@ -564,13 +552,9 @@ pub struct CreatePaymentResponse {
     pub status: Option<crate::models::PaymentStatus>,
     /// Outcome of compliance screening, independent of `status`; `null` if the payment was not screened.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub compliance_status: Option<Option<crate::models::PaymentComplianceStatus>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compliance_status: Option<crate::models::PaymentComplianceStatus>,
     /// `rfi`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfi: Option<crate::models::PaymentRfi>,
@@ -619,60 +603,40 @@ pub struct CreatePaymentResponse {
     pub error_description: Option<String>,
     /// Customer-facing error text; `null` without an error code or for merchant-only codes.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub customer_error_description: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_error_description: Option<String>,
     /// When the payment completed; `null` if unpaid.
     ///
-    /// Format: `date-time`. `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub paid_at: Option<Option<String>>,
+    /// Format: `date-time`. `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<jiff::Timestamp>,
     /// Who bears the fees.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_bearer: Option<crate::models::PaymentFeeBearer>,
     /// When merchant-borne fees are collected; `null` when not applicable.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub fee_collection_mode: Option<Option<crate::models::PaymentFeeCollectionMode>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_collection_mode: Option<crate::models::PaymentFeeCollectionMode>,
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<jiff::Timestamp>,
     /// Customer ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Merchant (business) that owns the payment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<String>,
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub product_name: Option<Option<String>>,
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub product_description: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_description: Option<String>,
     /// Sender country (ISO 3166-1 alpha-3).
     ///
     /// Format: `iso-3166-1-alpha-3`.
@@ -700,14 +664,10 @@ pub struct CreatePaymentResponse {
     pub payment_method: Option<crate::models::PaymentPaymentMethod>,
     /// For subscription payments, `true` for an auto-debit and `false` for a manual payment.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
+    /// `None`: absent or `null`. Read-only: set by the server.
     #[serde(rename = "auto_debit?")]
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub auto_debit: Option<Option<bool>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_debit: Option<bool>,
     /// URL to send the customer to for 3DS authentication (initial card payments).
     ///
     /// Format: `uri`. Read-only: set by the server.
@@ -772,13 +732,9 @@ pub struct EligiblePayin {
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    /// Format: `date-time`. `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub expires_at: Option<Option<String>>,
+    /// Format: `date-time`. `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<jiff::Timestamp>,
 }
 impl EligiblePayin {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -861,13 +817,9 @@ pub struct FeeBreakdownEntry {
     pub bearer: Option<crate::models::FeeBreakdownEntryBearer>,
     /// When the fee is collected; customer-borne fees are always immediate.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub collection_mode: Option<Option<crate::models::FeeBreakdownEntryCollectionMode>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection_mode: Option<crate::models::FeeBreakdownEntryCollectionMode>,
     /// Taxes (for example GST) charged on this fee; empty when none apply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<crate::models::TaxLine>>,
@@ -1398,31 +1350,19 @@ pub struct Payment {
     pub id: Option<String>,
     /// Payin (payment link, order or add-funds) the payment belongs to, if any.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub payin_id: Option<Option<String>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payin_id: Option<String>,
     /// Type of the payin the payment belongs to.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub payin_type: Option<Option<crate::models::PaymentPayinType>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payin_type: Option<crate::models::PaymentPayinType>,
     /// Subscription the payment belongs to, if any.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub subscription_id: Option<Option<String>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
     /// Payment status; `success` and `failed` are terminal. A `success` payment's funds can still be held, see
     /// `compliance_status`.
     ///
@@ -1431,13 +1371,9 @@ pub struct Payment {
     pub status: Option<crate::models::PaymentStatus>,
     /// Outcome of compliance screening, independent of `status`; `null` if the payment was not screened.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub compliance_status: Option<Option<crate::models::PaymentComplianceStatus>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compliance_status: Option<crate::models::PaymentComplianceStatus>,
     /// `rfi`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfi: Option<crate::models::PaymentRfi>,
@@ -1486,60 +1422,40 @@ pub struct Payment {
     pub error_description: Option<String>,
     /// Customer-facing error text; `null` without an error code or for merchant-only codes.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub customer_error_description: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_error_description: Option<String>,
     /// When the payment completed; `null` if unpaid.
     ///
-    /// Format: `date-time`. `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub paid_at: Option<Option<String>>,
+    /// Format: `date-time`. `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<jiff::Timestamp>,
     /// Who bears the fees.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_bearer: Option<crate::models::PaymentFeeBearer>,
     /// When merchant-borne fees are collected; `null` when not applicable.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub fee_collection_mode: Option<Option<crate::models::PaymentFeeCollectionMode>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_collection_mode: Option<crate::models::PaymentFeeCollectionMode>,
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<jiff::Timestamp>,
     /// Customer ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Merchant (business) that owns the payment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<String>,
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub product_name: Option<Option<String>>,
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub product_description: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_description: Option<String>,
     /// Sender country (ISO 3166-1 alpha-3).
     ///
     /// Format: `iso-3166-1-alpha-3`.
@@ -1567,14 +1483,10 @@ pub struct Payment {
     pub payment_method: Option<crate::models::PaymentPaymentMethod>,
     /// For subscription payments, `true` for an auto-debit and `false` for a manual payment.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
+    /// `None`: absent or `null`. Read-only: set by the server.
     #[serde(rename = "auto_debit?")]
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub auto_debit: Option<Option<bool>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_debit: Option<bool>,
 }
 impl Payment {
     /// Checks the constraints of the API description that can be checked before
@@ -2130,13 +2042,9 @@ pub struct PaymentRfi {
     pub reason_code: Option<String>,
     /// Deadline for submitting documents; `null` if none set.
     ///
-    /// Format: `date-time`. `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub response_deadline: Option<Option<String>>,
+    /// Format: `date-time`. `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_deadline: Option<jiff::Timestamp>,
     /// Requirements to answer via respond-to-RFI; present only when `compliance_status` is `action_required`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents_required: Option<Vec<crate::models::RfiRequiredDocument>>,

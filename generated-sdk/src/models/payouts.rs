@@ -50,49 +50,33 @@ pub struct CancelPayoutResponse {
     ///
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// Last update time (ISO 8601, UTC).
     ///
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<jiff::Timestamp>,
     /// Unique Transaction Reference assigned by the bank, when available.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub utr: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utr: Option<String>,
     /// The `request_id` sent at creation, or `null`.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub request_id: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// Rail the payout is settled on: `upi`, `imps`, `neft`, `rtgs` (INR); `ipp`, `fts` (AED); `sepa` (EUR);
     /// `fps` (GBP); `npp` (AUD); `swift` for international transfers.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub payment_rail: Option<Option<crate::models::PayoutPaymentRail>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_rail: Option<crate::models::PayoutPaymentRail>,
     /// Invoice reference sent at creation, or `null`.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub invoice_number: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_number: Option<String>,
     /// How the payout's fees are collected.
     ///
     /// Read-only: set by the server.
@@ -105,54 +89,34 @@ pub struct CancelPayoutResponse {
     /// `INVALID_VPA`: the bank rejected the beneficiary's account number, account type, IFSC, UPI address, name,
     /// address/PIN, email or phone. `NAME_MISMATCH`: remitter and beneficiary names differ for the purpose.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub error_code: Option<Option<crate::models::PayoutErrorCode>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<crate::models::PayoutErrorCode>,
     /// Merchant-facing explanation of `error_code`; `null` when there is no error.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub error_description: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
     /// End-customer-facing wording for the same `error_code`; `null` when there is no error or the code is
     /// merchant-only.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub customer_error_description: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_error_description: Option<String>,
     /// ID of the quote the payout was created from; `null` for payouts without a quote.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub quote_id: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_id: Option<String>,
     /// Taxes withheld from the payout before it reached the beneficiary. Filled for repatriation payouts
     /// (purpose code `P0001`, GST on the currency conversion) once the bank confirms; empty otherwise.
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<crate::models::PayoutTaxes>>,
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub notes: Option<Option<crate::models::Notes>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<crate::models::Notes>,
     /// Status of the payout after cancellation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -181,7 +145,7 @@ impl CancelPayoutResponse {
                 );
             }
         }
-        if let Some(Some(value)) = &self.request_id {
+        if let Some(value) = &self.request_id {
             if value.chars().count() > 64usize {
                 return Err(
                     crate::runtime::ValidationError::new(
@@ -191,7 +155,7 @@ impl CancelPayoutResponse {
                 );
             }
         }
-        if let Some(Some(value)) = &self.invoice_number {
+        if let Some(value) = &self.invoice_number {
             if value.chars().count() > 50usize {
                 return Err(
                     crate::runtime::ValidationError::new(
@@ -998,49 +962,33 @@ pub struct Payout {
     ///
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// Last update time (ISO 8601, UTC).
     ///
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<jiff::Timestamp>,
     /// Unique Transaction Reference assigned by the bank, when available.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub utr: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utr: Option<String>,
     /// The `request_id` sent at creation, or `null`.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub request_id: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// Rail the payout is settled on: `upi`, `imps`, `neft`, `rtgs` (INR); `ipp`, `fts` (AED); `sepa` (EUR);
     /// `fps` (GBP); `npp` (AUD); `swift` for international transfers.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub payment_rail: Option<Option<crate::models::PayoutPaymentRail>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_rail: Option<crate::models::PayoutPaymentRail>,
     /// Invoice reference sent at creation, or `null`.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub invoice_number: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_number: Option<String>,
     /// How the payout's fees are collected.
     ///
     /// Read-only: set by the server.
@@ -1053,54 +1001,34 @@ pub struct Payout {
     /// `INVALID_VPA`: the bank rejected the beneficiary's account number, account type, IFSC, UPI address, name,
     /// address/PIN, email or phone. `NAME_MISMATCH`: remitter and beneficiary names differ for the purpose.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub error_code: Option<Option<crate::models::PayoutErrorCode>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<crate::models::PayoutErrorCode>,
     /// Merchant-facing explanation of `error_code`; `null` when there is no error.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub error_description: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
     /// End-customer-facing wording for the same `error_code`; `null` when there is no error or the code is
     /// merchant-only.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub customer_error_description: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_error_description: Option<String>,
     /// ID of the quote the payout was created from; `null` for payouts without a quote.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub quote_id: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_id: Option<String>,
     /// Taxes withheld from the payout before it reached the beneficiary. Filled for repatriation payouts
     /// (purpose code `P0001`, GST on the currency conversion) once the bank confirms; empty otherwise.
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<crate::models::PayoutTaxes>>,
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub notes: Option<Option<crate::models::Notes>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<crate::models::Notes>,
 }
 impl Payout {
     /// Checks the constraints of the API description that can be checked before
@@ -1126,7 +1054,7 @@ impl Payout {
                 );
             }
         }
-        if let Some(Some(value)) = &self.request_id {
+        if let Some(value) = &self.request_id {
             if value.chars().count() > 64usize {
                 return Err(
                     crate::runtime::ValidationError::new(
@@ -1136,7 +1064,7 @@ impl Payout {
                 );
             }
         }
-        if let Some(Some(value)) = &self.invoice_number {
+        if let Some(value) = &self.invoice_number {
             if value.chars().count() > 50usize {
                 return Err(
                     crate::runtime::ValidationError::new(
@@ -1278,22 +1206,14 @@ impl PayoutFees {
 pub struct PayoutFeesFxFee {
     /// Fee currency; `null` until fees are applied.
     ///
-    /// Format: `iso-4217`. `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub currency: Option<Option<String>>,
+    /// Format: `iso-4217`. `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Fee in the smallest currency unit (200 is $2.00); `null` until fees are applied, `0` when free.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub amount: Option<Option<i64>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
 }
 impl PayoutFeesFxFee {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1306,22 +1226,14 @@ impl PayoutFeesFxFee {
 pub struct PayoutFeesTxnFee {
     /// Fee currency; `null` until fees are applied.
     ///
-    /// Format: `iso-4217`. `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub currency: Option<Option<String>>,
+    /// Format: `iso-4217`. `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Fee in the smallest currency unit (100 is $1.00); `null` until fees are applied, `0` when free.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub amount: Option<Option<i64>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
 }
 impl PayoutFeesTxnFee {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1335,22 +1247,14 @@ impl PayoutFeesTxnFee {
 pub struct PayoutMidMarketRate {
     /// Destination currency of the rate; `null` until a rate is recorded.
     ///
-    /// Format: `iso-4217`. `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub currency: Option<Option<String>>,
+    /// Format: `iso-4217`. `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Destination units per source unit (`1` for same-currency payouts); `null` until recorded.
     ///
-    /// Format: `float`. `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub rate: Option<Option<f32>>,
+    /// Format: `float`. `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f32>,
 }
 impl PayoutMidMarketRate {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

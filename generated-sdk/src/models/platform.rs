@@ -34,7 +34,7 @@ pub struct CreateMerchantRequest {
     ///
     /// Format: `date`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_birth: Option<String>,
+    pub date_of_birth: Option<jiff::civil::Date>,
     /// Gender; required only when `entity_type` is `individual`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<crate::models::CreateMerchantRequestGender>,
@@ -2128,7 +2128,7 @@ pub struct Merchant {
     ///
     /// Format: `date`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_birth: Option<String>,
+    pub date_of_birth: Option<jiff::civil::Date>,
     /// Business registration number, or personal ID for individuals.
     pub registration_number: String,
     /// Country of registration (ISO 3166-1 alpha-3).
@@ -2140,11 +2140,11 @@ pub struct Merchant {
     /// Creation time.
     ///
     /// Format: `date-time`.
-    pub created_at: String,
+    pub created_at: jiff::Timestamp,
     /// Last update time.
     ///
     /// Format: `date-time`.
-    pub updated_at: String,
+    pub updated_at: jiff::Timestamp,
     /// Secret API key (JWT) issued for the merchant.
     pub jwt_token: String,
     /// Publishable key of the merchant.

@@ -327,10 +327,10 @@ pub struct Refund {
     pub partial_refund: Option<bool>,
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<jiff::Timestamp>,
 }
 impl Refund {
     /// Checks the constraints of the API description that can be checked before

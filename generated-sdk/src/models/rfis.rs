@@ -79,22 +79,18 @@ pub struct Rfi {
     /// `reason_code_description`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code_description: Option<String>,
-    /// Format: `date-time`. `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub response_deadline: Option<Option<String>>,
+    /// Format: `date-time`. `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_deadline: Option<jiff::Timestamp>,
     /// `documents_required`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents_required: Option<Vec<crate::models::RfiRequiredDocument>>,
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<jiff::Timestamp>,
 }
 impl Rfi {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -44,11 +44,11 @@ pub struct CreateSubscriptionRequest {
     ///
     /// Format: `date`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
+    pub start_date: Option<jiff::civil::Date>,
     /// Expiry of the subscription link; today (UTC) up to 1 calendar month ahead.
     ///
     /// Format: `date`.
-    pub expires_at: String,
+    pub expires_at: jiff::civil::Date,
     /// Email the customer about lifecycle changes.
     pub notify_customer: bool,
     /// `None`: absent; `Some(None)`: explicit `null`.
@@ -165,69 +165,41 @@ pub struct CreateSubscriptionResponse {
     pub currency: crate::models::Currency,
     /// `interval_type`
     pub interval_type: crate::models::IntervalType,
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub interval_count: Option<Option<crate::models::IntervalCount>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_count: Option<crate::models::IntervalCount>,
     /// Number of billing cycles; `null` for `as_presented`.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub billing_cycles: Option<Option<i64>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
     /// Per-payment cap for `as_presented`; `null` otherwise.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub max_amount: Option<Option<i64>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_amount: Option<i64>,
     /// Format: `date`.
-    pub start_date: String,
-    /// Format: `date`. `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub end_date: Option<Option<String>>,
+    pub start_date: jiff::civil::Date,
+    /// Format: `date`. `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<jiff::civil::Date>,
     /// Format: `date`.
-    pub expires_at: String,
-    /// Format: `date`. `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub next_payment_date: Option<Option<String>>,
+    pub expires_at: jiff::civil::Date,
+    /// Format: `date`. `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_payment_date: Option<jiff::civil::Date>,
     /// Page where the customer makes the first payment (`/subscription-links/{id}`; sandbox adds `?sandbox=true`).
     ///
     /// Format: `uri`.
     pub subscription_link_url: String,
     /// Cancellation date; `null` unless `cancelled`.
     ///
-    /// Format: `date`. `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub cancelled_at: Option<Option<String>>,
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub notes: Option<Option<crate::models::Notes>>,
+    /// Format: `date`. `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<jiff::civil::Date>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<crate::models::Notes>,
 }
 impl CreateSubscriptionResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -525,78 +497,46 @@ pub struct Subscription {
     pub currency: crate::models::Currency,
     /// `interval_type`
     pub interval_type: crate::models::IntervalType,
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub interval_count: Option<Option<crate::models::IntervalCount>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_count: Option<crate::models::IntervalCount>,
     /// Number of billing cycles; `null` for `as_presented`.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub billing_cycles: Option<Option<i64>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
     /// Per-payment cap for `as_presented`; `null` otherwise.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub max_amount: Option<Option<i64>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_amount: Option<i64>,
     /// Format: `date`.
-    pub start_date: String,
-    /// Format: `date`. `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub end_date: Option<Option<String>>,
+    pub start_date: jiff::civil::Date,
+    /// Format: `date`. `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<jiff::civil::Date>,
     /// Format: `date`.
-    pub expires_at: String,
-    /// Format: `date`. `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub next_payment_date: Option<Option<String>>,
+    pub expires_at: jiff::civil::Date,
+    /// Format: `date`. `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_payment_date: Option<jiff::civil::Date>,
     /// Page where the customer makes the first payment (`/subscription-links/{id}`; sandbox adds `?sandbox=true`).
     ///
     /// Format: `uri`.
     pub subscription_link_url: String,
     /// Cancellation date; `null` unless `cancelled`.
     ///
-    /// Format: `date`. `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub cancelled_at: Option<Option<String>>,
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub notes: Option<Option<crate::models::Notes>>,
+    /// Format: `date`. `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<jiff::civil::Date>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<crate::models::Notes>,
     /// Why a `halted` subscription stopped charging.
     ///
-    /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub halt_reason: Option<Option<String>>,
+    /// `None`: absent or `null`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub halt_reason: Option<String>,
 }
 impl Subscription {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -610,11 +550,11 @@ pub struct UpdateNextPaymentDateRequest {
     /// New date of the next scheduled payment, `YYYY-MM-DD`.
     ///
     /// Format: `date`.
-    pub next_payment_date: String,
+    pub next_payment_date: jiff::civil::Date,
 }
 impl UpdateNextPaymentDateRequest {
     /// Creates a value from its required fields (`next_payment_date`); optional ones start empty.
-    pub fn new(next_payment_date: String) -> Self {
+    pub fn new(next_payment_date: jiff::civil::Date) -> Self {
         Self { next_payment_date }
     }
 }

@@ -643,12 +643,12 @@ pub struct VirtualAccount {
     ///
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// Last update time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<jiff::Timestamp>,
 }
 impl VirtualAccount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

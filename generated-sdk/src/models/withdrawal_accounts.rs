@@ -144,14 +144,14 @@ pub struct WithdrawalAccount {
     pub pincode: Option<String>,
     /// Creation time.
     ///
-    /// Format: `timestamp`. Read-only: set by the server.
+    /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// Last update time.
     ///
-    /// Format: `timestamp`. Read-only: set by the server.
+    /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<jiff::Timestamp>,
 }
 impl WithdrawalAccount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

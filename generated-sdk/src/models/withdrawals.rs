@@ -183,14 +183,14 @@ pub struct Withdrawal {
     pub txn_fees: Option<Vec<crate::models::Balance>>,
     /// Creation time.
     ///
-    /// Format: `timestamp`. Read-only: set by the server.
+    /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
     /// Last update time.
     ///
-    /// Format: `timestamp`. Read-only: set by the server.
+    /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<jiff::Timestamp>,
 }
 impl Withdrawal {
     /// Checks the constraints of the API description that can be checked before

@@ -99,8 +99,8 @@ pub struct GetBeneficiaries<'a> {
     client: &'a crate::Client,
     beneficiary_type: Option<crate::models::GetBeneficiariesBeneficiaryType>,
     country: Option<String>,
-    before: Option<String>,
-    after: Option<String>,
+    before: Option<jiff::Timestamp>,
+    after: Option<jiff::Timestamp>,
     per_page: Option<i64>,
     page: Option<i64>,
     options: crate::RequestOptions,
@@ -124,13 +124,17 @@ impl<'a> GetBeneficiaries<'a> {
     /// Only return resources created at or before this ISO 8601 time (an offset is honoured; no offset means
     /// UTC; a bare `YYYY-MM-DD` means the end of that day in UTC). An invalid value is a `400`. Pin it to avoid
     /// page drift while paging.
-    pub fn before(mut self, value: impl Into<String>) -> Self {
+    ///
+    /// Format: `date-time`.
+    pub fn before(mut self, value: impl Into<jiff::Timestamp>) -> Self {
         self.before = Some(value.into());
         self
     }
     /// Only return resources created at or after this ISO 8601 time (an offset is honoured; no offset means
     /// UTC; a bare `YYYY-MM-DD` means the start of that day in UTC). An invalid value is a `400`.
-    pub fn after(mut self, value: impl Into<String>) -> Self {
+    ///
+    /// Format: `date-time`.
+    pub fn after(mut self, value: impl Into<jiff::Timestamp>) -> Self {
         self.after = Some(value.into());
         self
     }
@@ -255,7 +259,7 @@ impl<'a> GetBeneficiaries<'a> {
                     let items = body.data.unwrap_or_default();
                     let next = body
                         .page_meta
-                        .and_then(|m| m.next.flatten())
+                        .and_then(|m| m.next)
                         .and_then(|n| u32::try_from(n).ok());
                     Ok(crate::runtime::Page {
                         items,

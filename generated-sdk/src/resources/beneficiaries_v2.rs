@@ -241,7 +241,7 @@ impl<'a> ListBeneficiariesV2<'a> {
                     let items = body.data.unwrap_or_default();
                     let next = body
                         .page_meta
-                        .and_then(|m| m.next.flatten())
+                        .and_then(|m| m.next)
                         .and_then(|n| u32::try_from(n).ok());
                     Ok(crate::runtime::Page {
                         items,

@@ -199,10 +199,10 @@ pub struct GetSubscriptions<'a> {
     client: &'a crate::Client,
     status: Option<crate::models::GetSubscriptionsStatus>,
     customer_id: Option<String>,
-    start_date: Option<String>,
-    end_date: Option<String>,
-    before: Option<String>,
-    after: Option<String>,
+    start_date: Option<jiff::civil::Date>,
+    end_date: Option<jiff::civil::Date>,
+    before: Option<jiff::Timestamp>,
+    after: Option<jiff::Timestamp>,
     per_page: Option<i64>,
     page: Option<i64>,
     options: crate::RequestOptions,
@@ -224,27 +224,31 @@ impl<'a> GetSubscriptions<'a> {
     /// Only subscriptions starting on this date (UTC, `YYYY-MM-DD`).
     ///
     /// Format: `date`.
-    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+    pub fn start_date(mut self, value: impl Into<jiff::civil::Date>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// Only subscriptions ending on this date (UTC, `YYYY-MM-DD`).
     ///
     /// Format: `date`.
-    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+    pub fn end_date(mut self, value: impl Into<jiff::civil::Date>) -> Self {
         self.end_date = Some(value.into());
         self
     }
     /// Only return resources created at or before this ISO 8601 time (an offset is honoured; no offset means
     /// UTC; a bare `YYYY-MM-DD` means the end of that day in UTC). An invalid value is a `400`. Pin it to avoid
     /// page drift while paging.
-    pub fn before(mut self, value: impl Into<String>) -> Self {
+    ///
+    /// Format: `date-time`.
+    pub fn before(mut self, value: impl Into<jiff::Timestamp>) -> Self {
         self.before = Some(value.into());
         self
     }
     /// Only return resources created at or after this ISO 8601 time (an offset is honoured; no offset means
     /// UTC; a bare `YYYY-MM-DD` means the start of that day in UTC). An invalid value is a `400`.
-    pub fn after(mut self, value: impl Into<String>) -> Self {
+    ///
+    /// Format: `date-time`.
+    pub fn after(mut self, value: impl Into<jiff::Timestamp>) -> Self {
         self.after = Some(value.into());
         self
     }
@@ -375,7 +379,7 @@ impl<'a> GetSubscriptions<'a> {
                     let items = body.data.unwrap_or_default();
                     let next = body
                         .page_meta
-                        .and_then(|m| m.next.flatten())
+                        .and_then(|m| m.next)
                         .and_then(|n| u32::try_from(n).ok());
                     Ok(crate::runtime::Page {
                         items,

@@ -11,6 +11,10 @@ pub mod runtime;
 #[cfg(feature = "contract-tests")]
 #[doc(hidden)]
 pub mod contract;
+/// The date and time types of the models: `jiff::Timestamp` for `date-time`
+/// values (instants, written as RFC 3339 in UTC) and `jiff::civil::Date` for
+/// `date` values; re-exported so callers build them with the same version.
+pub use jiff;
 pub use config::{Environment, SecurityScheme};
 pub use runtime::{
     ApiError, BuildError, Client, ClientBuilder, Credential, DecodeError, DuplicateError,

@@ -252,7 +252,7 @@ pub struct Price {
     pub id: String,
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<jiff::Timestamp>,
 }
 impl Price {
     /// Creates a value from its required fields (`id`); optional ones start empty.

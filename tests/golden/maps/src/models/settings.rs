@@ -7,13 +7,9 @@ pub type Notes = std::collections::BTreeMap<String, String>;
 /// `Settings` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Settings {
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub notes: Option<Option<crate::models::Notes>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<crate::models::Notes>,
     /// `limits`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<

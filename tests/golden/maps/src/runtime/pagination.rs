@@ -25,7 +25,7 @@ pub(crate) struct Page<T> {
     pub(crate) next: Option<u32>,
     /// The server's time when it answered (for the first page, the value later
     /// pages pin their time window to), when the walk pins one.
-    pub(crate) server_time: Option<String>,
+    pub(crate) server_time: Option<jiff::Timestamp>,
 }
 
 impl<T> Page<T> {
@@ -44,7 +44,7 @@ type PageFuture<'a, T, E> = Pin<Box<dyn Future<Output = Result<Page<T>, Error<E>
 
 /// Fetches a page: its number, and the pinned server time once the first page
 /// has reported one.
-type FetchPage<'a, T, E> = Box<dyn FnMut(u32, Option<String>) -> PageFuture<'a, T, E> + Send + 'a>;
+type FetchPage<'a, T, E> = Box<dyn FnMut(u32, Option<jiff::Timestamp>) -> PageFuture<'a, T, E> + Send + 'a>;
 
 enum State<'a, T, E> {
     /// The next page to request.
@@ -72,7 +72,7 @@ pub struct PageStream<'a, T, E> {
     state: State<'a, T, E>,
     buffer: VecDeque<T>,
     /// The server time reported with the first page, passed to later fetches.
-    pin: Option<String>,
+    pin: Option<jiff::Timestamp>,
     first: bool,
 }
 
@@ -90,7 +90,7 @@ impl<'a, T, E> PageStream<'a, T, E> {
     )]
     pub(crate) fn new(
         first_page: u32,
-        fetch: impl FnMut(u32, Option<String>) -> PageFuture<'a, T, E> + Send + 'a,
+        fetch: impl FnMut(u32, Option<jiff::Timestamp>) -> PageFuture<'a, T, E> + Send + 'a,
     ) -> Self {
         Self {
             fetch: Box::new(fetch),
@@ -130,7 +130,7 @@ impl<T, E> Stream for PageStream<'_, T, E> {
             match std::mem::replace(&mut this.state, State::Done) {
                 State::Done => return Poll::Ready(None),
                 State::Next(page) => {
-                    this.state = State::Fetching(page, (this.fetch)(page, this.pin.clone()));
+                    this.state = State::Fetching(page, (this.fetch)(page, this.pin));
                 }
                 State::Fetching(page, mut fut) => match fut.as_mut().poll(cx) {
                     Poll::Pending => {
@@ -291,14 +291,15 @@ mod tests {
                         items: vec![page],
                         next: (page < 3).then_some(page + 1),
                         // Only the first page's report counts.
-                        server_time: Some(format!("t{page}")),
+                        server_time: Some(jiff::Timestamp::from_second(i64::from(page)).unwrap_or_default()),
                     })
                 })
             }
         });
         assert_eq!(stream.collect_all().await?, [1, 2, 3]);
         let pins = pins.lock().map(|p| p.clone()).unwrap_or_default();
-        assert_eq!(pins, [None, Some("t1".to_owned()), Some("t1".to_owned())]);
+        let t1 = jiff::Timestamp::from_second(1).ok();
+        assert_eq!(pins, [None, t1, t1]);
         Ok(())
     }
 

@@ -9,43 +9,35 @@ pub struct Account {
     pub id: String,
     /// `kind`
     pub kind: crate::models::AccountKind,
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub nickname: Option<Option<String>>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
     /// Format: `date-time`.
     #[serde(default)]
-    pub closed_at: Option<String>,
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub limit: Option<Option<i64>>,
-    /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub tier: Option<Option<crate::models::AccountTier>>,
+    pub closed_at: Option<jiff::Timestamp>,
+    /// Format: `date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opened_on: Option<jiff::civil::Date>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<crate::models::AccountTier>,
 }
 impl Account {
     /// Creates a value from its required fields (`id`, `kind`, `closed_at`); optional ones start empty.
     pub fn new(
         id: String,
         kind: crate::models::AccountKind,
-        closed_at: Option<String>,
+        closed_at: Option<jiff::Timestamp>,
     ) -> Self {
         Self {
             id,
             kind,
             nickname: None,
             closed_at,
+            opened_on: None,
             limit: None,
             tier: None,
         }
@@ -55,7 +47,7 @@ impl Account {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        if let Some(Some(value)) = &self.limit {
+        if let Some(value) = &self.limit {
             if (*value as f64) <= 0f64 {
                 return Err(
                     crate::runtime::ValidationError::new(
@@ -87,7 +79,10 @@ pub struct AccountInput {
     pub nickname: Option<Option<String>>,
     /// Format: `date-time`.
     #[serde(default)]
-    pub closed_at: Option<String>,
+    pub closed_at: Option<jiff::Timestamp>,
+    /// Format: `date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opened_on: Option<jiff::civil::Date>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
         default,
@@ -105,11 +100,15 @@ pub struct AccountInput {
 }
 impl AccountInput {
     /// Creates a value from its required fields (`kind`, `closed_at`); optional ones start empty.
-    pub fn new(kind: crate::models::AccountKind, closed_at: Option<String>) -> Self {
+    pub fn new(
+        kind: crate::models::AccountKind,
+        closed_at: Option<jiff::Timestamp>,
+    ) -> Self {
         Self {
             kind,
             nickname: None,
             closed_at,
+            opened_on: None,
             limit: None,
             tier: None,
         }

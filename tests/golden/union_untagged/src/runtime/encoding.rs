@@ -135,6 +135,9 @@ macro_rules! to_query_via_to_string {
 to_query_via_to_string!(
     u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, f32, f64
 );
+// RFC 3339 in UTC (`2025-02-18T12:03:44Z`, fractional seconds only when there are
+// any) and `YYYY-MM-DD`: the `Display` forms of both.
+to_query_via_to_string!(jiff::Timestamp, jiff::civil::Date);
 
 impl<T: ToQuery + ?Sized> ToQuery for &T {
     fn to_query(&self, out: &mut Vec<String>) {

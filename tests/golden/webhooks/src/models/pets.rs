@@ -9,13 +9,9 @@ pub struct Pet {
     pub id: String,
     /// `name`
     pub name: String,
-    /// Format: `date`. `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
-    )]
-    pub born: Option<Option<String>>,
+    /// Format: `date`. `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub born: Option<jiff::civil::Date>,
 }
 impl Pet {
     /// Creates a value from its required fields (`id`, `name`); optional ones start empty.
