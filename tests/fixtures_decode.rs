@@ -273,10 +273,9 @@ fn null_and_absent_fold_in_responses_and_stay_distinct_in_requests() {
         Some(fixture_nullable_31::jiff::Timestamp::from_second(1_735_689_600).unwrap())
     );
     // Its request twin is sent, so it keeps the three states.
-    let input: AccountInput = serde_json::from_value(
-        json!({"kind": "account", "closed_at": null, "nickname": null}),
-    )
-    .unwrap();
+    let input: AccountInput =
+        serde_json::from_value(json!({"kind": "account", "closed_at": null, "nickname": null}))
+            .unwrap();
     assert_eq!(input.nickname, Some(None));
     assert_eq!(input.limit, None);
 

@@ -4,9 +4,9 @@
 
 use std::time::{Duration, Instant};
 
+use glomo_sdk::jiff::{Timestamp, civil};
 use glomo_sdk::models::*;
 use glomo_sdk::resources::{balances::GetBalanceError, payouts::*, refunds::CreateRefundError};
-use glomo_sdk::jiff::{Timestamp, civil};
 use glomo_sdk::{Client, Error, FilePart};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};

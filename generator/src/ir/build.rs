@@ -708,7 +708,8 @@ fn fold_received_nulls(
     config: &Config,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let names = |t: &TypeRef| -> Vec<String> { t.mentions().into_iter().map(String::from).collect() };
+    let names =
+        |t: &TypeRef| -> Vec<String> { t.mentions().into_iter().map(String::from).collect() };
     let sent = closure(
         types,
         ops.iter().flat_map(|o| {
