@@ -277,9 +277,9 @@ async fn one_operation_of_every_resource_sends_the_documented_request() {
     let transfer = CreateInternalTransferRequest::new(
         500,
         CreateInternalTransferRequestCurrency::Aed,
-        "rent".into(),
-        "merch_a".into(),
-        "merch_b".into(),
+        "rent",
+        "merch_a",
+        "merch_b",
     );
     c.internal_transfers().create(transfer).await.unwrap();
     let sent = last(&s).await;
@@ -417,7 +417,7 @@ async fn document_upload_is_multipart_with_file_name_and_type() {
     let file = FilePart::new(b"%PDF-1.4 body".to_vec(), "invoice.pdf", "application/pdf");
     let doc = c
         .documents()
-        .create(CreateDocumentRequest::new("Invoice 7".into(), file))
+        .create(CreateDocumentRequest::new("Invoice 7", file))
         .await
         .unwrap();
     assert_eq!(doc.id.as_deref(), Some("doc_1"));
@@ -594,20 +594,16 @@ async fn post_without_idempotency_key_is_not_retried() {
         json_response(201, json!({})),
     )
     .await;
-    let customer = CreateCustomerRequest {
-        name: "Asha Rao".into(),
-        customer_type: CustomerCustomerType::Individual,
-        email: "a@example.com".into(),
-        phone: None,
-        dob: None,
-        nationality: None,
-        tax_identification_number: None,
-        address: "1 Road".into(),
-        city: "Pune".into(),
-        state: "MH".into(),
-        country: "IND".into(),
-        pincode: "411001".into(),
-    };
+    let customer = CreateCustomerRequest::new(
+        "Asha Rao",
+        CustomerCustomerType::Individual,
+        "a@example.com",
+        "1 Road",
+        "Pune",
+        "MH",
+        "IND",
+        "411001",
+    );
     let err = c.customers().create(customer).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(
@@ -619,14 +615,14 @@ async fn post_without_idempotency_key_is_not_retried() {
 
 fn payout_body(request_id: Option<&str>) -> CreatePayoutRequest {
     let mut p = CreatePayoutWithoutQuoteRequest::new(
-        "S0802".into(),
-        "bene_1".into(),
+        "S0802",
+        "bene_1",
         CreatePayoutWithoutQuoteRequestSourceCurrency::Usd,
         CreatePayoutWithoutQuoteRequestDestinationCurrency::Inr,
-    );
-    p.source_amount = Some(1000);
+    )
+    .source_amount(1000);
     p.request_id = request_id.map(String::from);
-    CreatePayoutRequest::WithoutQuote(Box::new(p))
+    p.into()
 }
 
 #[tokio::test]
@@ -959,17 +955,14 @@ async fn truncated_or_mistyped_bodies_are_decode_errors_naming_the_field() {
 async fn spec_constraints_are_checked_before_sending() {
     let s = server().await;
     let c = client(&s);
-    let mut p = CreatePayoutWithoutQuoteRequest::new(
-        "S0802".into(),
-        "bene_1".into(),
+    let p = CreatePayoutWithoutQuoteRequest::new(
+        "S0802",
+        "bene_1",
         CreatePayoutWithoutQuoteRequestSourceCurrency::Usd,
         CreatePayoutWithoutQuoteRequestDestinationCurrency::Inr,
-    );
-    p.invoice_number = Some("x".repeat(51));
-    let err = c
-        .payouts()
-        .create(CreatePayoutRequest::WithoutQuote(Box::new(p)))
-        .await;
+    )
+    .invoice_number("x".repeat(51));
+    let err = c.payouts().create(p).await;
     // invoice_number allows at most 50 characters: either the generated validator
     // rejects it, or (if the spec does not say so) the server is reached.
     match err {
@@ -979,13 +972,13 @@ async fn spec_constraints_are_checked_before_sending() {
     assert!(requests(&s).await.is_empty(), "nothing was sent");
 
     // `pattern: ^[a-zA-Z0-9-]*$` and `maxLength: 20` on the LRS remittance text.
-    let lrs = LrsOrderDetails::new("quote_1".into(), "not allowed!".into());
+    let lrs = LrsOrderDetails::new("quote_1", "not allowed!");
     assert_eq!(
         lrs.validate().unwrap_err().field(),
         "remittance_information"
     );
     assert!(
-        LrsOrderDetails::new("quote_1".into(), "INV-2026-01".into())
+        LrsOrderDetails::new("quote_1", "INV-2026-01")
             .validate()
             .is_ok()
     );

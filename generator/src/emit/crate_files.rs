@@ -327,11 +327,12 @@ enum RustFile<'a> {
 fn render(api: &Api, job: &RustFile<'_>) -> Result<(String, String), Diagnostic> {
     let (path, tokens) = match job {
         RustFile::Models(m) => {
+            let inputs = api.input_types();
             let items = api
                 .types
                 .iter()
                 .filter(|t| t.module == *m)
-                .map(|t| type_def(api, t));
+                .map(|t| type_def(api, t, &inputs));
             let doc = if *m == "common" {
                 " Types shared by several resources, or by none.".to_string()
             } else {

@@ -1,5 +1,7 @@
 //! Named types -> Rust items: structs, string enums, tagged and untagged unions, aliases.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -40,8 +42,9 @@ pub fn type_tokens(t: &TypeRef) -> TokenStream {
     }
 }
 
-/// The item(s) for one named type.
-pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+/// The item(s) for one named type; `inputs` are the types callers build
+/// ([`Api::input_types`]), which get a constructor and setters.
+pub fn type_def(api: &Api, def: &TypeDef, inputs: &BTreeSet<String>) -> TokenStream {
     let mut docs_text = def.docs.clone().unwrap_or_default();
     if docs_text.trim().is_empty() {
         docs_text = format!("`{}` from the API description.", def.name);
@@ -53,17 +56,19 @@ pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     }
     let docs = doc_attrs(Some(&docs_text));
     let body = match &def.kind {
-        TypeKind::Struct(s) => structure(api, def, s),
+        TypeKind::Struct(s) => structure(api, def, s, inputs.contains(&def.name)),
         TypeKind::StringEnum(values) => string_enum(&def.name, values),
         TypeKind::TaggedUnion { tag, variants } => {
             let union = tagged_union(&def.name, tag, variants);
             let validate = union_validate(api, &def.name, variants);
-            quote!(#union #validate)
+            let from = union_from(api, &def.name, variants);
+            quote!(#union #validate #from)
         }
         TypeKind::UntaggedUnion(variants) => {
             let union = untagged_union(api, &def.name, variants);
             let validate = union_validate(api, &def.name, variants);
-            quote!(#union #validate)
+            let from = union_from(api, &def.name, variants);
+            quote!(#union #validate #from)
         }
         TypeKind::Alias(t) => {
             let name = ident(&def.name);
@@ -174,7 +179,7 @@ fn file_shape(api: &Api, ty: &TypeRef) -> (bool, bool) {
     }
 }
 
-fn structure(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
+fn structure(api: &Api, def: &TypeDef, s: &StructDef, input: bool) -> TokenStream {
     let name = ident(&def.name);
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
@@ -213,8 +218,7 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
             pub additional_properties: std::collections::BTreeMap<String, #t>,
         }
     });
-    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
-    let all_optional = required.is_empty();
+    let all_optional = s.fields.iter().all(|f| !f.required);
     let sibling = !s.sibling_tags.is_empty();
     // Every struct is serde: how a body travels (JSON, form, multipart) belongs to
     // the operation, and a file field is written as text inside JSON.
@@ -230,73 +234,10 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
     } else {
         derives
     };
-    // Tags are filled in by the constructor, never passed by hand.
-    let constructor = if let Some(args_fields) = s.constructor() {
-        let args = args_fields.iter().map(|f| {
-            let n = ident(&f.name);
-            let inner = type_tokens(&f.ty);
-            if f.nullable {
-                quote!(#n: Option<#inner>)
-            } else {
-                quote!(#n: #inner)
-            }
-        });
-        let inits = s.fields.iter().map(|f| {
-            let n = ident(&f.name);
-            if let (true, Some(v)) = (f.required, &f.fixed) {
-                let value = match &f.ty {
-                    TypeRef::Named(_) => {
-                        let t = type_tokens(&f.ty);
-                        quote!(#t::from(#v))
-                    }
-                    _ => quote!(String::from(#v)),
-                };
-                if f.nullable {
-                    quote!(#n: Some(#value))
-                } else {
-                    quote!(#n: #value)
-                }
-            } else if f.required && f.boxed && !f.nullable {
-                quote!(#n: Box::new(#n))
-            } else if f.required && f.boxed {
-                quote!(#n: #n.map(Box::new))
-            } else if f.required {
-                quote!(#n)
-            } else {
-                quote!(#n: None)
-            }
-        });
-        let extra = s
-            .additional
-            .as_ref()
-            .map(|_| quote!(additional_properties: Default::default(),));
-        let names: Vec<String> = args_fields
-            .iter()
-            .map(|f| format!("`{}`", f.wire))
-            .collect();
-        let tags: Vec<String> = required
-            .iter()
-            .filter_map(|f| Some(format!("`{}` is `{}`", f.wire, f.fixed.as_ref()?)))
-            .collect();
-        let mut doc = if names.is_empty() {
-            " Creates a value; optional fields start empty.".to_string()
-        } else {
-            format!(
-                " Creates a value from its required fields ({}); optional ones start empty.",
-                names.join(", ")
-            )
-        };
-        if !tags.is_empty() {
-            doc.push_str(&format!(" The tag is set: {}.", tags.join(", ")));
-        }
-        quote! {
-            impl #name {
-                #[doc = #doc]
-                pub fn new(#(#args),*) -> Self {
-                    Self { #(#inits,)* #extra }
-                }
-            }
-        }
+    // Only request types get a constructor and setters: response types are read, and
+    // built in tests from JSON or `Default`.
+    let constructor = if input {
+        builder_impl(&name, s)
     } else {
         TokenStream::new()
     };
@@ -311,8 +252,11 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
         TokenStream::new()
     };
     let validate = validate_impl(&name, s);
+    // Every struct is `#[non_exhaustive]`: a field the API adds is not a breaking change
+    // (request types are built with `new` and setters, response types read).
     quote! {
         #derives
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
@@ -322,6 +266,207 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
         #multipart
         #validate
     }
+}
+
+/// `new(required fields)` and one chainable setter per optional field of a request type.
+fn builder_impl(name: &Ident, s: &StructDef) -> TokenStream {
+    let args_fields = s.constructor();
+    let args = args_fields.iter().map(|f| {
+        let n = ident(&f.name);
+        let inner = type_tokens(&f.ty);
+        if f.nullable {
+            quote!(#n: Option<#inner>)
+        } else {
+            quote!(#n: impl Into<#inner>)
+        }
+    });
+    let inits = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        if let (true, Some(v)) = (f.required, &f.fixed) {
+            let value = match &f.ty {
+                TypeRef::Named(_) => {
+                    let t = type_tokens(&f.ty);
+                    quote!(#t::from(#v))
+                }
+                _ => quote!(String::from(#v)),
+            };
+            if f.nullable {
+                quote!(#n: Some(#value))
+            } else {
+                quote!(#n: #value)
+            }
+        } else if f.required && f.nullable && f.boxed {
+            quote!(#n: #n.map(Box::new))
+        } else if f.required && f.nullable {
+            quote!(#n)
+        } else if f.required && f.boxed {
+            quote!(#n: Box::new(#n.into()))
+        } else if f.required {
+            quote!(#n: #n.into())
+        } else {
+            quote!(#n: None)
+        }
+    });
+    let extra = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(additional_properties: Default::default(),));
+    let names: Vec<String> = args_fields
+        .iter()
+        .map(|f| format!("`{}`", f.wire))
+        .collect();
+    let tags: Vec<String> = s
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .filter_map(|f| Some(format!("`{}` is `{}`", f.wire, f.fixed.as_ref()?)))
+        .collect();
+    let mut doc = if names.is_empty() {
+        " Creates a value with every field empty; set the ones you need with the setters."
+            .to_string()
+    } else {
+        format!(
+            " Creates a value from its required fields ({}); optional ones start empty and have setters.",
+            names.join(", ")
+        )
+    };
+    if !tags.is_empty() {
+        doc.push_str(&format!(" The tag is set: {}.", tags.join(", ")));
+    }
+    // A constructor takes every required field, however many: the readable alternative
+    // (a struct literal) is what `#[non_exhaustive]` rules out.
+    let allow = (args_fields.len() > 7).then(|| {
+        quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required field of the API description")])
+    });
+    let setters = s.setters().into_iter().map(|st| {
+        let f = st.field;
+        let field = ident(&f.name);
+        let method = ident(&st.name);
+        let inner = type_tokens(&f.ty);
+        let value = if f.boxed {
+            quote!(Box::new(value.into()))
+        } else {
+            quote!(value.into())
+        };
+        let value = if f.nullable {
+            quote!(Some(Some(#value)))
+        } else {
+            quote!(Some(#value))
+        };
+        let doc = format!(" Sets `{}` (JSON `{}`).", f.name, f.wire.replace('`', "'"));
+        let allow = setter_allow(&st.name);
+        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        let null = st.null.as_ref().map(|null| {
+            let null = ident(null);
+            let doc = format!(
+                " Sends `{}` as an explicit `null`.",
+                f.wire.replace('`', "'")
+            );
+            let allow = setter_allow(&null.to_string());
+            quote! {
+                #[doc = #doc]
+                #allow
+                #deprecated
+                pub fn #null(mut self) -> Self {
+                    self.#field = Some(None);
+                    self
+                }
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            #allow
+            #deprecated
+            pub fn #method(mut self, value: impl Into<#inner>) -> Self {
+                self.#field = #value;
+                self
+            }
+            #null
+        }
+    });
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* #extra }
+            }
+
+            #(#setters)*
+        }
+    }
+}
+
+/// Setter names clippy would read as a conversion (`is_`, `to_`, `as_`, `from_`,
+/// `into_`) or an operator method (`add`, `next`...): the name is the field's, so
+/// the lint is silenced for that method alone.
+fn setter_allow(name: &str) -> Option<TokenStream> {
+    const TRAIT_METHODS: &[&str] = &[
+        "add",
+        "as_mut",
+        "as_ref",
+        "bitand",
+        "bitor",
+        "bitxor",
+        "cmp",
+        "deref",
+        "deref_mut",
+        "div",
+        "drop",
+        "from_iter",
+        "from_str",
+        "hash",
+        "index",
+        "index_mut",
+        "into_iter",
+        "mul",
+        "neg",
+        "next",
+        "not",
+        "partial_cmp",
+        "rem",
+        "shl",
+        "shr",
+        "sub",
+    ];
+    let convention = ["is_", "to_", "as_", "from_", "into_"]
+        .iter()
+        .any(|p| name.starts_with(p))
+        || name == "is";
+    if TRAIT_METHODS.contains(&name) {
+        Some(
+            quote!(#[allow(clippy::should_implement_trait, reason = "a setter named after its field")]),
+        )
+    } else if convention {
+        Some(
+            quote!(#[allow(clippy::wrong_self_convention, reason = "a setter named after its field")]),
+        )
+    } else {
+        None
+    }
+}
+
+/// `impl From<Member> for Union` for each member [`Api::from_members`] allows, so callers pass
+/// the member itself (`create(order)`); boxing happens here, never in their code.
+fn union_from(api: &Api, name: &str, variants: &[UnionVariant]) -> TokenStream {
+    let union = ident(name);
+    let impls = api.from_members(name, variants).into_iter().map(|v| {
+        let n = ident(&v.name);
+        let t = type_tokens(&v.ty);
+        let value = if v.boxed || v.ty.named().is_some() {
+            quote!(Box::new(value))
+        } else {
+            quote!(value)
+        };
+        quote! {
+            impl From<#t> for #union {
+                fn from(value: #t) -> Self {
+                    Self::#n(#value)
+                }
+            }
+        }
+    });
+    quote!(#(#impls)*)
 }
 
 /// `Deserialize` that lets sibling fields name the member of untagged-union fields,
@@ -530,6 +675,7 @@ fn string_enum(name: &str, values: &[EnumVariant]) -> TokenStream {
     });
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the SDK does not know yet, kept verbatim so that it
@@ -661,6 +807,7 @@ fn tagged_union(name: &str, tag: &str, variants: &[UnionVariant]) -> TokenStream
     });
     quote! {
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name_i {
             #(#vs)*
             /// A member this version of the SDK does not know (an unknown tag), kept verbatim.
@@ -744,6 +891,7 @@ fn untagged_union(api: &Api, name: &str, variants: &[UnionVariant]) -> TokenStre
     quote! {
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         #doc
         pub enum #name_i {
             #(#vs)*
