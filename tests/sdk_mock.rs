@@ -1346,3 +1346,80 @@ async fn a_custom_base_url_reaches_the_v2_mount_where_the_caller_puts_it() {
         "/glomo/api/v2/beneficiaries/bene_3"
     );
 }
+
+#[tokio::test]
+async fn a_request_built_with_new_and_setters_sends_exactly_its_fields() {
+    let s = server().await;
+    let c = client(&s);
+    expect(
+        &s,
+        "POST",
+        "/api/v1/customer",
+        json_response(201, json!({"id": "cust_1"})),
+    )
+    .await;
+    // Eight required fields to `new` (`&str` where a `String` goes), optional ones set
+    // by name; the ones left alone are not sent.
+    let customer = CreateCustomerRequest::new(
+        "Asha Rao",
+        CustomerCustomerType::Individual,
+        "asha@example.com",
+        "12 MG Road",
+        "Bengaluru",
+        "Karnataka",
+        "IND",
+        "560001",
+    )
+    .dob("1990-04-01")
+    .phone("+919800000000");
+    let created = c.customers().create(customer).await.unwrap();
+    assert_eq!(created.id.as_deref(), Some("cust_1"));
+    assert_eq!(
+        body_json(&last(&s).await),
+        json!({
+            "name": "Asha Rao", "customer_type": "individual", "email": "asha@example.com",
+            "phone": "+919800000000", "dob": "1990-04-01", "address": "12 MG Road",
+            "city": "Bengaluru", "state": "Karnataka", "country": "IND", "pincode": "560001"
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_union_body_takes_its_member_directly() {
+    let s = server().await;
+    let c = client(&s);
+    respond(
+        &s,
+        "POST",
+        "/api/v1/orders",
+        json_response(201, json!({"id": "order_1", "status": "created"})),
+    )
+    .await;
+    // `create` takes `impl Into<CreateOrderRequest>`: the member, no variant, no `Box`.
+    let order = Orders::new("cust_1", OrdersCurrency::Usd, 29_900)
+        .purpose_code("P0103")
+        .request_id("order-2026-0001")
+        .lrs(LrsOrderDetails::new("quote_1", "INV-1").beneficiary_id("bene_1"));
+    let created = c.orders().create(order).await.unwrap();
+    assert_eq!(created.id.as_deref(), Some("order_1"));
+    assert_eq!(
+        body_json(&last(&s).await),
+        json!({
+            "customer_id": "cust_1", "currency": "USD", "amount": 29900,
+            "purpose_code": "P0103", "request_id": "order-2026-0001",
+            "lrs": {"lrs_quote_id": "quote_1", "remittance_information": "INV-1", "beneficiary_id": "bene_1"}
+        })
+    );
+    // The other member goes through the same method.
+    let with_quote = CreateOrderWithQuoteRequest::new("quote_9", "cust_1").invoice_number("INV-9");
+    let body: CreateOrderRequest = with_quote.into();
+    assert!(matches!(body, CreateOrderRequest::WithQuote(_)));
+    c.orders().create(body).await.unwrap();
+    let mut sent = body_json(&last(&s).await);
+    // The SDK's own idempotency key, when the form has the field, is not ours to check.
+    sent.as_object_mut().unwrap().remove("request_id");
+    assert_eq!(
+        sent,
+        json!({"quote_id": "quote_9", "customer_id": "cust_1", "invoice_number": "INV-9"})
+    );
+}

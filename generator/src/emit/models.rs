@@ -924,6 +924,172 @@ fn untagged_union(api: &Api, name: &str, variants: &[UnionVariant]) -> TokenStre
 mod tests {
     use super::*;
 
+    /// Request types (body `Big`, reaching `Inner`) and a response type (`Out`); field
+    /// names that are methods already; a union with an alias member of the same Rust
+    /// type as another member, and one member that is the union itself.
+    const SPEC: &str = r#"
+openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /big:
+    post:
+      operationId: createBig
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/Big'}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Out'}}}}
+  /choice:
+    post:
+      operationId: choose
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/Choice'}}}
+      responses:
+        '204': {description: ok}
+components:
+  schemas:
+    Big:
+      type: object
+      required: [a, b, c, d, e, f, g, h, i]
+      properties:
+        a: {type: string}
+        b: {type: string}
+        c: {type: integer}
+        d: {type: string}
+        e: {type: string}
+        f: {type: string}
+        g: {type: string}
+        h: {type: string}
+        i: {$ref: '#/components/schemas/Inner'}
+        new: {type: string}
+        validate: {type: boolean}
+        default: {type: string}
+        with_default: {type: string}
+        is_primary: {type: boolean}
+        note: {type: [string, 'null']}
+    Inner:
+      type: object
+      properties:
+        x: {type: string}
+    Out:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+    Code: {type: string}
+    Choice:
+      oneOf:
+        - {$ref: '#/components/schemas/Inner'}
+        - {type: string}
+        - {$ref: '#/components/schemas/Code'}
+        - {type: integer}
+"#;
+
+    fn api() -> Api {
+        let config = crate::config::Config::from_yaml("{}").unwrap_or_else(|e| panic!("{e}"));
+        crate::build_ir(SPEC, "t.yaml", &config)
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .0
+    }
+
+    fn emitted(api: &Api, name: &str) -> String {
+        let def = api.type_def(name).unwrap_or_else(|| panic!("no {name}"));
+        type_def(api, def, &api.input_types())
+            .to_string()
+            .replace(' ', "")
+    }
+
+    #[test]
+    fn request_types_get_a_constructor_with_every_required_field_and_setters() {
+        let api = api();
+        assert!(api.input_types().contains("Big") && api.input_types().contains("Inner"));
+        assert!(!api.input_types().contains("Out"));
+        let big = emitted(&api, "Big");
+        // Nine required fields, no cap; each `impl Into`.
+        assert!(
+            big.contains("pubfnnew(a:implInto<String>,b:implInto<String>,c:implInto<i64>,d:implInto<String>,e:implInto<String>,f:implInto<String>,g:implInto<String>,h:implInto<String>,i:implInto<crate::models::Inner>)->Self"),
+            "{big}"
+        );
+        assert!(big.contains("clippy::too_many_arguments"), "{big}");
+        assert!(big.contains("#[non_exhaustive]pubstructBig"), "{big}");
+        // Setters that would shadow `new`, `validate` and `Default::default` get `with_`;
+        // the field really named `with_default` keeps its name, the clash gets a suffix.
+        for setter in [
+            "pubfnwith_new(mutself,value:implInto<String>)->Self{self.new=Some(value.into());self}",
+            "pubfnwith_validate(mutself,value:implInto<bool>)",
+            "pubfnwith_default(mutself,value:implInto<String>)->Self{self.with_default=",
+            "pubfnwith_default2(mutself,value:implInto<String>)->Self{self.default=",
+            "pubfnnote(mutself,value:implInto<String>)->Self{self.note=Some(Some(value.into()));self}",
+            "pubfnnote_null(mutself)->Self{self.note=Some(None);self}",
+        ] {
+            assert!(big.contains(setter), "missing `{setter}` in {big}");
+        }
+        assert!(!big.contains("pubfnvalidate(mutself"), "{big}");
+        // `is_primary` keeps its name; the lint about `is_` methods is silenced for it alone.
+        assert!(
+            big.contains("clippy::wrong_self_convention,reason=\"asetternamedafteritsfield\")]pubfnis_primary("),
+            "{big}"
+        );
+        // An all-optional request type: `new()` without arguments, beside `Default`.
+        let inner = emitted(&api, "Inner");
+        assert!(inner.contains("Default"), "{inner}");
+        assert!(inner.contains("pubfnnew()->Self"), "{inner}");
+        assert!(
+            inner.contains("pubfnx(mutself,value:implInto<String>)"),
+            "{inner}"
+        );
+    }
+
+    #[test]
+    fn response_types_are_non_exhaustive_without_constructor_or_setters() {
+        let api = api();
+        let out = emitted(&api, "Out");
+        assert!(out.contains("#[non_exhaustive]pubstructOut"), "{out}");
+        assert!(!out.contains("fnnew"), "{out}");
+    }
+
+    #[test]
+    fn setter_names_never_collide() {
+        let api = api();
+        let Some(TypeDef {
+            kind: TypeKind::Struct(s),
+            ..
+        }) = api.type_def("Big")
+        else {
+            panic!("Big is a struct")
+        };
+        let names: Vec<String> = s
+            .setters()
+            .iter()
+            .flat_map(|st| std::iter::once(st.name.clone()).chain(st.null.clone()))
+            .collect();
+        let unique: BTreeSet<&String> = names.iter().collect();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        for n in &names {
+            assert!(!crate::ir::STRUCT_METHODS.contains(&n.as_str()), "{n}");
+        }
+    }
+
+    #[test]
+    fn unions_convert_from_each_member_of_a_type_no_other_member_has() {
+        let api = api();
+        let choice = emitted(&api, "Choice");
+        assert!(choice.contains("#[non_exhaustive]"), "{choice}");
+        // `Inner` and `i64` are unique: `From`, boxing the struct inside the impl.
+        assert!(
+            choice.contains("implFrom<crate::models::Inner>forChoice{fnfrom(value:crate::models::Inner)->Self{Self::Inner(Box::new(value))}}"),
+            "{choice}"
+        );
+        assert!(choice.contains("implFrom<i64>forChoice"), "{choice}");
+        // `String` and `Code` (an alias of `String`) are the same Rust type: neither.
+        assert!(!choice.contains("implFrom<String>"), "{choice}");
+        assert!(
+            !choice.contains("implFrom<crate::models::Code>"),
+            "{choice}"
+        );
+    }
+
     #[test]
     fn optional_nullable_fields_keep_three_states() {
         let f = Field {

@@ -1100,3 +1100,62 @@ fn error_enum(op: &Operation) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r#"
+openapi: 3.1.0
+info: {title: T, version: '1'}
+servers: [{url: 'https://h.example/api/v1'}]
+paths:
+  /things:
+    post:
+      operationId: createThing
+      tags: [things]
+      servers: [{url: 'https://h.example/api/v2'}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {type: object, properties: {a: {type: string}}}}}
+      responses:
+        '204': {description: ok}
+  /things/{id}:
+    get:
+      operationId: getThing
+      tags: [things]
+      parameters: [{in: path, name: id, required: true, schema: {type: string}}]
+      responses:
+        '204': {description: ok}
+"#;
+
+    fn resource() -> (Api, Resource) {
+        let config = crate::config::Config::from_yaml("{}").unwrap_or_else(|e| panic!("{e}"));
+        let api = crate::build_ir(SPEC, "t.yaml", &config)
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .0;
+        let r = api.resources[0].clone();
+        (api, r)
+    }
+
+    #[test]
+    fn every_method_names_its_route_with_the_server_override() {
+        let (api, r) = resource();
+        let text = resource_module(&api, &r).to_string();
+        // The path the request takes: the override swaps the base URL's `/v1` for `/v2`.
+        assert!(
+            text.contains("`POST /v2/things` (operationId `createThing`), on the API's server `https://h.example/api/v2` (the base URL without its trailing `/v1`)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("`GET /things/{id}` (operationId `getThing`)"),
+            "{text}"
+        );
+        // Bodies are taken as `impl Into`, so a union body accepts any member.
+        assert!(
+            text.replace(' ', "")
+                .contains("body:implInto<crate::models::CreateThingRequest>"),
+            "{text}"
+        );
+    }
+}

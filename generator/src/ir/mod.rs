@@ -312,8 +312,9 @@ impl StructDef {
 
     /// The setters of a request type: one per optional field (a fixed tag has none: the
     /// union writes it), named so that none shadows another method of the struct or
-    /// another setter. Deterministic: plain names first in field order, then the
-    /// `_null` setters.
+    /// another setter. Names are claimed in three rounds, each in field order: fields
+    /// whose own name is free keep it, so a field added later never renames an existing
+    /// setter; then `with_<name>` for the others; then the `_null` setters.
     pub fn setters(&self) -> Vec<Setter<'_>> {
         let mut scope = names::Scope::with_reserved(STRUCT_METHODS);
         let optional: Vec<&Field> = self
@@ -321,19 +322,23 @@ impl StructDef {
             .iter()
             .filter(|f| !f.required && f.fixed.is_none())
             .collect();
+        let reserved = |f: &Field| STRUCT_METHODS.contains(&f.name.as_str());
+        let mut names: Vec<Option<String>> = optional
+            .iter()
+            .map(|f| (!reserved(f)).then(|| scope.claim(&f.name)))
+            .collect();
+        for (f, name) in optional.iter().zip(names.iter_mut()) {
+            if name.is_none() {
+                *name = Some(scope.claim(&format!("with_{}", f.name)));
+            }
+        }
         let mut out: Vec<Setter<'_>> = optional
             .iter()
-            .map(|f| {
-                let wanted = if STRUCT_METHODS.contains(&f.name.as_str()) {
-                    format!("with_{}", f.name)
-                } else {
-                    f.name.clone()
-                };
-                Setter {
-                    field: f,
-                    name: scope.claim(&wanted),
-                    null: None,
-                }
+            .zip(names)
+            .map(|(f, name)| Setter {
+                field: f,
+                name: name.unwrap_or_default(),
+                null: None,
             })
             .collect();
         for s in &mut out {
