@@ -478,7 +478,7 @@ fn compare_type(name: &str, o: &TypeSurface, n: &TypeSurface, c: &mut Collector)
         ),
         (Some(a), None) => c.breaking(
             format!("{name}::new"),
-            format!("constructor `{a}` removed (no request uses the type any more)"),
+            format!("constructor `{a}` removed (only request types have one)"),
             "calls to the constructor no longer compile",
         ),
         (None, Some(b)) => c.compatible(
@@ -505,7 +505,11 @@ fn compare_type(name: &str, o: &TypeSurface, n: &TypeSurface, c: &mut Collector)
         c.breaking(
             name,
             "now `#[non_exhaustive]`".into(),
-            "struct literals and exhaustive matches outside the crate no longer compile (use `new` and setters, `Default`, or a wildcard arm)",
+            if n.kind == "struct" {
+                "struct literals no longer compile outside the crate (build it with `new` and setters, or from `Default` or JSON)"
+            } else {
+                "exhaustive matches outside the crate need a wildcard arm"
+            },
         );
     } else if o.non_exhaustive && !n.non_exhaustive {
         c.compatible(
