@@ -4,6 +4,7 @@
 //! Types shared by several resources, or by none.
 /// `AmcFolioTransactionEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AmcFolioTransactionEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -13,20 +14,6 @@ pub struct AmcFolioTransactionEvent {
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl AmcFolioTransactionEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::AmcFolioTransactionEventType,
-        data: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl AmcFolioTransactionEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -34,6 +21,7 @@ impl AmcFolioTransactionEvent {
 }
 /// What happened to the `amc_folio_transaction` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AmcFolioTransactionEventType {
     /// `allotment_pending`
     AllotmentPending,
@@ -101,6 +89,7 @@ impl crate::runtime::ToQuery for AmcFolioTransactionEventType {
 }
 /// A document attached to a transaction, possibly answering an RFI requirement.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AttachedDocument {
     /// Document ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,6 +121,7 @@ impl AttachedDocument {
 }
 /// `AttachedDocumentStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AttachedDocumentStatus {
     /// `pending`
     Pending,
@@ -199,6 +189,7 @@ impl crate::runtime::ToQuery for AttachedDocumentStatus {
 }
 /// Balance held in one currency.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Balance {
     /// ISO 4217 currency code of the balance.
     ///
@@ -217,6 +208,7 @@ impl Balance {
 }
 /// `BalanceEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BalanceEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -226,20 +218,6 @@ pub struct BalanceEvent {
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl BalanceEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::BalanceEventType,
-        data: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl BalanceEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -247,6 +225,7 @@ impl BalanceEvent {
 }
 /// What happened to the `balance` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BalanceEventType {
     /// `balance.funded_balance.credited`
     BalanceFundedBalanceCredited,
@@ -303,6 +282,7 @@ impl crate::runtime::ToQuery for BalanceEventType {
 /// Optional customer bank account to link to the customer for this payin. Either `bic_primary` or
 /// `bic_secondary` must be sent with it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BankAccountDetails {
     /// Bank account number.
     pub account_number: String,
@@ -317,14 +297,29 @@ pub struct BankAccountDetails {
     pub bank_customer_id: Option<String>,
 }
 impl BankAccountDetails {
-    /// Creates a value from its required fields (`account_number`); optional ones start empty.
-    pub fn new(account_number: String) -> Self {
+    /// Creates a value from its required fields (`account_number`); optional ones start empty and have setters.
+    pub fn new(account_number: impl Into<String>) -> Self {
         Self {
-            account_number,
+            account_number: account_number.into(),
             bic_primary: None,
             bic_secondary: None,
             bank_customer_id: None,
         }
+    }
+    /// Sets `bic_primary` (JSON `bic_primary`).
+    pub fn bic_primary(mut self, value: impl Into<String>) -> Self {
+        self.bic_primary = Some(value.into());
+        self
+    }
+    /// Sets `bic_secondary` (JSON `bic_secondary`).
+    pub fn bic_secondary(mut self, value: impl Into<String>) -> Self {
+        self.bic_secondary = Some(value.into());
+        self
+    }
+    /// Sets `bank_customer_id` (JSON `bank_customer_id`).
+    pub fn bank_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.bank_customer_id = Some(value.into());
+        self
     }
 }
 impl BankAccountDetails {
@@ -335,6 +330,7 @@ impl BankAccountDetails {
 }
 /// Bank account linked to the customer for this payin; routing fields not sent come back `null`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BankAccountDetailsResponse {
     /// Bank account number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -375,6 +371,7 @@ impl BankAccountDetailsResponse {
 }
 /// `BeneficiaryEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BeneficiaryEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -384,20 +381,6 @@ pub struct BeneficiaryEvent {
     pub data: crate::models::Beneficiary,
 }
 impl BeneficiaryEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::BeneficiaryEventType,
-        data: crate::models::Beneficiary,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl BeneficiaryEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -405,6 +388,7 @@ impl BeneficiaryEvent {
 }
 /// What happened to the `beneficiary` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BeneficiaryEventType {
     /// `active`
     Active,
@@ -464,6 +448,7 @@ impl crate::runtime::ToQuery for BeneficiaryEventType {
 }
 /// A conversion rate quoted against a currency.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConversionRate {
     /// ISO 4217 currency code the rate is expressed in.
     ///
@@ -484,6 +469,7 @@ impl ConversionRate {
 pub type Currency = String;
 /// Body returned when the requested entity does not exist on your account.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EntityNotFound {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -500,6 +486,7 @@ impl EntityNotFound {
 }
 /// `EntityNotFoundErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EntityNotFoundErrorModel {
     /// `Not found`
     NotFound,
@@ -555,6 +542,7 @@ impl crate::runtime::ToQuery for EntityNotFoundErrorModel {
 }
 /// Entity not found
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EntityNotFoundMessage {
     /// `Entity not found`
     EntityNotFound,
@@ -612,6 +600,7 @@ impl crate::runtime::ToQuery for EntityNotFoundMessage {
 /// human-readable detail; either may be missing on some responses (gateway 401/429 carry only `message`).
 /// Some 400/422 responses add a machine-readable `code`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorModel {
     /// Short error label, usually the HTTP reason phrase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -631,6 +620,7 @@ impl ErrorModel {
 }
 /// `InternalTransferEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InternalTransferEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -640,20 +630,6 @@ pub struct InternalTransferEvent {
     pub data: crate::models::InternalTransfer,
 }
 impl InternalTransferEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::InternalTransferEventType,
-        data: crate::models::InternalTransfer,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl InternalTransferEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -661,6 +637,7 @@ impl InternalTransferEvent {
 }
 /// What happened to the `internal_transfer` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalTransferEventType {
     /// `success`
     Success,
@@ -716,6 +693,7 @@ impl crate::runtime::ToQuery for InternalTransferEventType {
 }
 /// `KycJourneyEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KycJourneyEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -725,20 +703,6 @@ pub struct KycJourneyEvent {
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl KycJourneyEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::KycJourneyEventType,
-        data: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl KycJourneyEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -746,6 +710,7 @@ impl KycJourneyEvent {
 }
 /// What happened to the `kyc_journey` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum KycJourneyEventType {
     /// `initiated`
     Initiated,
@@ -829,6 +794,7 @@ impl crate::runtime::ToQuery for KycJourneyEventType {
 }
 /// `MerchantEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MerchantEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -838,20 +804,6 @@ pub struct MerchantEvent {
     pub data: crate::models::Merchant,
 }
 impl MerchantEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::MerchantEventType,
-        data: crate::models::Merchant,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl MerchantEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -859,6 +811,7 @@ impl MerchantEvent {
 }
 /// What happened to the `merchant` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MerchantEventType {
     /// `pending`
     Pending,
@@ -930,6 +883,7 @@ impl crate::runtime::ToQuery for MerchantEventType {
 }
 /// An amount in the smallest unit of a currency.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Money {
     /// Positive integer amount in the smallest currency unit (29900 is $299.00; ¥295 is 295).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -951,6 +905,7 @@ impl Money {
 pub type Notes = std::collections::BTreeMap<String, String>;
 /// `OrdersEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrdersEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -960,20 +915,6 @@ pub struct OrdersEvent {
     pub data: crate::models::OrderResponse,
 }
 impl OrdersEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::OrdersEventType,
-        data: crate::models::OrderResponse,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl OrdersEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -981,6 +922,7 @@ impl OrdersEvent {
 }
 /// What happened to the `orders` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrdersEventType {
     /// `paid`
     Paid,
@@ -1066,6 +1008,7 @@ impl crate::runtime::ToQuery for OrdersEventType {
 /// reviewed; `paid`, `failed` and `cancelled` are terminal; `expired` can still become `paid` if a payment
 /// already under way completes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrdersStatus {
     /// `active`
     Active,
@@ -1145,6 +1088,7 @@ impl crate::runtime::ToQuery for OrdersStatus {
 }
 /// Page-number pagination metadata returned with every list.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PageMeta {
     /// Current page number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1185,6 +1129,7 @@ impl PageMeta {
 }
 /// `PaymentEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -1194,20 +1139,6 @@ pub struct PaymentEvent {
     pub data: crate::models::Payment,
 }
 impl PaymentEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::PaymentEventType,
-        data: crate::models::Payment,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl PaymentEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1215,6 +1146,7 @@ impl PaymentEvent {
 }
 /// What happened to the `payment` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentEventType {
     /// `in_progress`
     InProgress,
@@ -1310,6 +1242,7 @@ impl crate::runtime::ToQuery for PaymentEventType {
 }
 /// `PaymentLinkEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentLinkEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -1319,20 +1252,6 @@ pub struct PaymentLinkEvent {
     pub data: crate::models::PaymentLinkResponse,
 }
 impl PaymentLinkEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::PaymentLinkEventType,
-        data: crate::models::PaymentLinkResponse,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl PaymentLinkEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1340,6 +1259,7 @@ impl PaymentLinkEvent {
 }
 /// What happened to the `payment_link` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentLinkEventType {
     /// `active`
     Active,
@@ -1423,6 +1343,7 @@ impl crate::runtime::ToQuery for PaymentLinkEventType {
 }
 /// `PayoutEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PayoutEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -1432,20 +1353,6 @@ pub struct PayoutEvent {
     pub data: crate::models::Payout,
 }
 impl PayoutEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::PayoutEventType,
-        data: crate::models::Payout,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl PayoutEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1453,6 +1360,7 @@ impl PayoutEvent {
 }
 /// What happened to the `payout` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PayoutEventType {
     /// `pending_approval`
     PendingApproval,
@@ -1532,6 +1440,7 @@ impl crate::runtime::ToQuery for PayoutEventType {
 }
 /// The product a payin relates to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Product {
     /// Product name.
     pub name: String,
@@ -1540,9 +1449,17 @@ pub struct Product {
     pub description: Option<String>,
 }
 impl Product {
-    /// Creates a value from its required fields (`name`); optional ones start empty.
-    pub fn new(name: String) -> Self {
-        Self { name, description: None }
+    /// Creates a value from its required fields (`name`); optional ones start empty and have setters.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+        }
+    }
+    /// Sets `description` (JSON `description`).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
     }
 }
 impl Product {
@@ -1553,6 +1470,7 @@ impl Product {
 }
 /// `RefundEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RefundEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -1562,20 +1480,6 @@ pub struct RefundEvent {
     pub data: crate::models::Refund,
 }
 impl RefundEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::RefundEventType,
-        data: crate::models::Refund,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl RefundEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1583,6 +1487,7 @@ impl RefundEvent {
 }
 /// What happened to the `refund` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RefundEventType {
     /// `success`
     Success,
@@ -1650,17 +1555,12 @@ impl crate::runtime::ToQuery for RefundEventType {
 }
 /// A document required to clear an RFI raised at creation of an order or payment link.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RfiDocumentRequirement {
     /// ID of the required RFI document.
     pub rfi_doc_id: String,
     /// Name or type of the required document.
     pub name: String,
-}
-impl RfiDocumentRequirement {
-    /// Creates a value from its required fields (`rfi_doc_id`, `name`); optional ones start empty.
-    pub fn new(rfi_doc_id: String, name: String) -> Self {
-        Self { rfi_doc_id, name }
-    }
 }
 impl RfiDocumentRequirement {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1670,6 +1570,7 @@ impl RfiDocumentRequirement {
 }
 /// One uploaded document submitted against one RFI document requirement.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RfiDocumentSubmission {
     /// ID of the uploaded document (from `POST /document`).
     pub id: String,
@@ -1677,9 +1578,12 @@ pub struct RfiDocumentSubmission {
     pub rfi_doc_id: String,
 }
 impl RfiDocumentSubmission {
-    /// Creates a value from its required fields (`id`, `rfi_doc_id`); optional ones start empty.
-    pub fn new(id: String, rfi_doc_id: String) -> Self {
-        Self { id, rfi_doc_id }
+    /// Creates a value from its required fields (`id`, `rfi_doc_id`); optional ones start empty and have setters.
+    pub fn new(id: impl Into<String>, rfi_doc_id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            rfi_doc_id: rfi_doc_id.into(),
+        }
     }
 }
 impl RfiDocumentSubmission {
@@ -1690,14 +1594,17 @@ impl RfiDocumentSubmission {
 }
 /// Documents submitted to answer the RFI raised on a transaction.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RfiDocumentsRequest {
     /// Documents submitted against RFI requirements.
     pub documents: Vec<crate::models::RfiDocumentSubmission>,
 }
 impl RfiDocumentsRequest {
-    /// Creates a value from its required fields (`documents`); optional ones start empty.
-    pub fn new(documents: Vec<crate::models::RfiDocumentSubmission>) -> Self {
-        Self { documents }
+    /// Creates a value from its required fields (`documents`); optional ones start empty and have setters.
+    pub fn new(documents: impl Into<Vec<crate::models::RfiDocumentSubmission>>) -> Self {
+        Self {
+            documents: documents.into(),
+        }
     }
 }
 impl RfiDocumentsRequest {
@@ -1708,6 +1615,7 @@ impl RfiDocumentsRequest {
 }
 /// One document requirement of an RFI.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RfiRequiredDocument {
     /// Requirement ID to answer against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1730,6 +1638,7 @@ impl RfiRequiredDocument {
 }
 /// `SettlementEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SettlementEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -1739,20 +1648,6 @@ pub struct SettlementEvent {
     pub data: crate::models::Settlement,
 }
 impl SettlementEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::SettlementEventType,
-        data: crate::models::Settlement,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl SettlementEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1760,6 +1655,7 @@ impl SettlementEvent {
 }
 /// What happened to the `settlement` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SettlementEventType {
     /// `pending_approval`
     PendingApproval,
@@ -1845,6 +1741,7 @@ impl crate::runtime::ToQuery for SettlementEventType {
 pub type SplitIds = Vec<String>;
 /// `SubscriptionEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -1854,20 +1751,6 @@ pub struct SubscriptionEvent {
     pub data: crate::models::Subscription,
 }
 impl SubscriptionEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::SubscriptionEventType,
-        data: crate::models::Subscription,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl SubscriptionEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1875,6 +1758,7 @@ impl SubscriptionEvent {
 }
 /// What happened to the `subscription` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionEventType {
     /// `active`
     Active,
@@ -1974,6 +1858,7 @@ impl crate::runtime::ToQuery for SubscriptionEventType {
 }
 /// `VirtualAccountEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VirtualAccountEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -1983,20 +1868,6 @@ pub struct VirtualAccountEvent {
     pub data: crate::models::VirtualAccount,
 }
 impl VirtualAccountEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::VirtualAccountEventType,
-        data: crate::models::VirtualAccount,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl VirtualAccountEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -2004,6 +1875,7 @@ impl VirtualAccountEvent {
 }
 /// What happened to the `virtual_account` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VirtualAccountEventType {
     /// `active`
     Active,
@@ -2063,6 +1935,7 @@ impl crate::runtime::ToQuery for VirtualAccountEventType {
 }
 /// The kind of resource a webhook event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookEntityType {
     /// `payment`
     Payment,
@@ -2174,6 +2047,7 @@ impl crate::runtime::ToQuery for WebhookEntityType {
 }
 /// `WebhookTestEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookTestEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -2183,20 +2057,6 @@ pub struct WebhookTestEvent {
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl WebhookTestEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::WebhookTestEventType,
-        data: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl WebhookTestEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -2204,6 +2064,7 @@ impl WebhookTestEvent {
 }
 /// What happened to the `webhook_test` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookTestEventType {
     /// `test`
     Test,
