@@ -34,6 +34,39 @@ builder, which you `.await`:
   when it answered the first page (its `Date` header), never to this machine's clock, so
   records created during the walk do not shift items between pages.
 
+## Building requests
+
+Request types (every type reachable from a request body or parameter) are built with
+`new(..)`, which takes each required field (`impl Into<..>`, so `"text"` works for a
+`String`), and a chainable setter per optional field, named after it
+(`.purpose_code("P0103")`; `with_<field>` where the field's name is already a method such
+as `new` or `validate`; `.<field>_null()` sends an explicit `null`). A union takes any of
+its members through `From`, and every operation takes `impl Into<Body>`, so
+`client.<resource>().create(member)` needs neither the union's variant nor a `Box`.
+Fields stay public for reading and changing after construction.
+
+## Versioning
+
+Each regeneration compares the new API surface with the committed one
+(`api-surface.json`) and bumps the version by what changed: breaking changes bump the
+minor version before 1.0 (the major after), compatible ones the patch (the minor after).
+What counts as compatible follows from how the types are built:
+
+- **Structs are `#[non_exhaustive]`**: no struct literals outside this crate. A request
+  type is built with `new` and setters, so a new *optional* field (with its setter) is a
+  compatible change; a new *required* field changes `new` and is breaking. A response type
+  is only read, so a field the API adds to it is compatible. To build a response value
+  (a mock in your tests), decode it from JSON with `serde_json::from_value`, or, where
+  every field is optional, start from `Default::default()` and assign the public fields.
+- **String enums are `#[non_exhaustive]`** and keep values they do not know as
+  `Unknown(String)`: a new value is compatible (match with a wildcard arm; the value that
+  arrived as `Unknown(..)` gets its own variant).
+- **Unions are `#[non_exhaustive]`**, with `Unknown(serde_json::Value)`: a new member is
+  compatible. Losing a `From` impl (a second member of the same type) is breaking.
+- **Error enums are `#[non_exhaustive]`**: a newly documented error status is compatible.
+- Removing or renaming anything, changing a field's or argument's type, making an
+  optional field required, and new required arguments are breaking.
+
 A custom base URL stands for the API's root server. Operations that live on another
 server of the same host (such as a sibling `/v2` mount) are derived from it only when the
 base URL ends in the root server's path, or is a local mock server's root; otherwise

@@ -103,13 +103,19 @@ fn fields_added_removed_retyped_and_required() {
     );
     assert_eq!(find(&r, "Receipt", "struct added").level, Level::Compatible);
     assert!(
-        find(&r, "OrderInput::new", "`new(amount: i64)` -> ")
+        find(&r, "OrderInput::new", "`new(amount: impl Into<i64>)` -> ")
             .what
-            .contains("currency: String"),
+            .contains("currency: impl Into<String>"),
         "{}",
         r.markdown("#")
     );
-    assert_eq!(find(&r, "Order::new", "constructor").level, Level::Breaking);
+    // A response type has no constructor to break, and a field added to it is
+    // compatible: it is `#[non_exhaustive]`, so no caller wrote a struct literal.
+    assert!(!r.changes.iter().any(|c| c.subject == "Order::new"));
+    assert_eq!(
+        find(&r, "Order.created_at", "field added").level,
+        Level::Compatible
+    );
     assert_eq!(
         find(&r, "Order", "now implements `Default`").level,
         Level::Compatible
@@ -124,13 +130,15 @@ fn enum_values_and_union_members() {
         find(&r, "Status", "value `gone` removed").level,
         Level::Breaking
     );
+    // Enums and unions are `#[non_exhaustive]`: matches have a wildcard arm already.
     assert_eq!(
         find(&r, "Status", "value `reserved` added").level,
-        Level::Breaking
+        Level::Compatible
     );
-    assert!(r.changes.iter().any(|c| c.subject == "PetAnimal"
-        && c.what.contains("member `Bird(")
-        && c.what.contains("added")));
+    assert_eq!(
+        find(&r, "PetAnimal", "member `Bird(").level,
+        Level::Compatible
+    );
 }
 
 #[test]
@@ -158,6 +166,72 @@ fn same_shape_under_a_new_name_is_a_rename() {
         !r.changes.iter().any(|c| c.subject == "Account"),
         "{}",
         r.markdown("#")
+    );
+}
+
+#[test]
+fn additions_to_non_exhaustive_types_are_compatible() {
+    let r = report("additive");
+    snapshot("additive", &r);
+    for (subject, what) in [
+        ("OrderInput.purpose", "optional field added"),
+        ("OrderInput.memo", "optional field added"),
+        ("OrderInput::purpose", "setter `.purpose()` added"),
+        ("OrderInput::memo_null", "setter `.memo_null()` added"),
+        ("Order.created_at", "field added"),
+        ("Status", "value `refunded` added"),
+        ("PaymentMethod", "member `Wallet(Wallet)` added"),
+        ("PaymentMethod", "`From<Wallet>` added"),
+        ("Wallet", "struct added"),
+    ] {
+        assert_eq!(find(&r, subject, what).level, Level::Compatible);
+    }
+    assert_eq!(r.bump(), Bump::Compatible, "{}", r.markdown("#"));
+    assert_eq!(r.next_version(), "0.1.1");
+}
+
+#[test]
+fn the_policy_applies_only_between_non_exhaustive_surfaces() {
+    // A surface written before types were `#[non_exhaustive]`: the same additions break
+    // struct literals and exhaustive matches, and the switch itself is breaking.
+    let mut old = Surface::of(&generated("additive", "old").api);
+    for t in old.types.values_mut() {
+        t.non_exhaustive = false;
+        t.setters.clear();
+    }
+    let new = Surface::of(&generated("additive", "new").api);
+    let r = diff::compare(&old, &new);
+    assert_eq!(
+        find(&r, "OrderInput", "now `#[non_exhaustive]`").level,
+        Level::Breaking
+    );
+    assert_eq!(
+        find(&r, "OrderInput.purpose", "optional field added").level,
+        Level::Breaking
+    );
+    assert_eq!(
+        find(&r, "Status", "value `refunded` added").level,
+        Level::Breaking
+    );
+    // Losing a setter or a `From` impl is breaking.
+    let newer = {
+        let mut s = new.clone();
+        if let Some(t) = s.types.get_mut("OrderInput") {
+            t.setters.remove("note");
+        }
+        if let Some(t) = s.types.get_mut("PaymentMethod") {
+            t.from.retain(|m| m != "Card");
+        }
+        s
+    };
+    let r = diff::compare(&new, &newer);
+    assert_eq!(
+        find(&r, "OrderInput::note", "setter `.note()` removed").level,
+        Level::Breaking
+    );
+    assert_eq!(
+        find(&r, "PaymentMethod", "`From<Card>` removed").level,
+        Level::Breaking
     );
 }
 
@@ -253,14 +327,21 @@ fn verdicts_agree_with_the_compiler() {
     let types = report("types");
     check_against_compiler(
         "types",
-        "literal",
-        "fn main() {\n    let _ = sdk::models::OrderInput { amount: 1, note: None, reference: None };\n}\n",
-        find(&types, "OrderInput.currency", "required field added").level,
-    );
-    check_against_compiler(
-        "types",
         "constructor",
-        "fn main() {\n    let _ = sdk::models::OrderInput::new(1);\n}\n",
+        "fn main() {\n    let _ = sdk::models::OrderInput::new(1).note(\"n\");\n}\n",
         find(&types, "OrderInput::new", "->").level,
+    );
+    // Code written the way the policy asks (constructor and setters, a union body from
+    // its member, wildcard arms, response fields read) survives every addition.
+    let additive = report("additive");
+    check_against_compiler(
+        "additive",
+        "builders",
+        "fn main() {\n    let client = sdk::Client::builder().build().unwrap();\n    let _ = client.orders().create(sdk::models::OrderInput::new(1).note(\"n\"));\n    let _ = client.payments().create(sdk::models::Card::new(\"4242\"));\n    let paid = matches!(sdk::models::Status::from(\"paid\"), sdk::models::Status::Paid);\n    let status = match sdk::models::Status::from(\"open\") {\n        sdk::models::Status::Open => 1,\n        sdk::models::Status::Unknown(_) => 2,\n        _ => 3,\n    };\n    fn read(o: &sdk::models::Order) -> &str {\n        &o.id\n    }\n    let _ = (paid, status, read);\n}\n",
+        if additive.bump() == Bump::Breaking {
+            Level::Breaking
+        } else {
+            Level::Compatible
+        },
     );
 }

@@ -60,20 +60,18 @@ mod request_bodies {
             ResponseTemplate::new(200).set_body_json(json!({"access_token": "t"})),
         )
         .await;
-        let mut body = TokenRequest::new(TokenRequestGrantType::ClientCredentials);
-        body.scope = Some(vec!["read".into(), "write all".into()]);
-        body.tags = Some(vec!["a".into(), "b".into()]);
-        body.meta = Some(TokenRequestMeta {
-            source: Some("cli".into()),
-        });
-        body.card = Some(TokenRequestCard {
-            number: Some("4242".into()),
-            address: Some(TokenRequestCardAddress {
-                city: Some("Paris".into()),
-                lines: Some(vec!["1 rue".into(), "bis".into()]),
-            }),
-        });
-        body.note = Some(None);
+        let body = TokenRequest::new(TokenRequestGrantType::ClientCredentials)
+            .scope(vec!["read".to_string(), "write all".to_string()])
+            .tags(vec!["a".to_string(), "b".to_string()])
+            .meta(TokenRequestMeta::new().source("cli"))
+            .card(
+                TokenRequestCard::new().number("4242").address(
+                    TokenRequestCardAddress::new()
+                        .city("Paris")
+                        .lines(vec!["1 rue".to_string(), "bis".to_string()]),
+                ),
+            )
+            .note_null();
         let token = client(&s).bodies().create_token(body).await.unwrap();
         assert_eq!(token.access_token.as_deref(), Some("t"));
         let r = last(&s).await;
@@ -184,10 +182,7 @@ mod request_bodies {
         mount(&s, "POST", "/form-choices", ResponseTemplate::new(204)).await;
         mount(&s, "POST", "/custom", ResponseTemplate::new(204)).await;
         let c = client(&s);
-        let item = Item {
-            name: Some("x".into()),
-            count: Some(2),
-        };
+        let item = Item::new().name("x").count(2);
         c.bodies().patch_item("i1", item.clone()).await.unwrap();
         let r = last(&s).await;
         assert_eq!(
@@ -226,17 +221,15 @@ mod request_bodies {
         mount(&s, "POST", "/documents", ResponseTemplate::new(201)).await;
         mount(&s, "POST", "/labels", ResponseTemplate::new(201)).await;
         let c = client(&s);
-        let mut doc = CreateDocumentRequest::new("Q1".into());
-        doc.pages = Some(3);
-        doc.labels = Some(vec!["x".into(), "y".into()]);
-        doc.owner = Some(Owner {
-            id: Some("u1".into()),
-        });
-        doc.attachments = Some(vec![
-            FilePart::new(b"AAA".to_vec(), "a.txt", "text/plain"),
-            FilePart::new(b"BBB".to_vec(), "b.pdf", "application/pdf"),
-        ]);
-        doc.cover = Some(FilePart::new(b"CCC".to_vec(), "c.png", "image/png"));
+        let doc = CreateDocumentRequest::new("Q1")
+            .pages(3)
+            .labels(vec!["x".to_string(), "y".to_string()])
+            .owner(Owner::new().id("u1"))
+            .attachments(vec![
+                FilePart::new(b"AAA".to_vec(), "a.txt", "text/plain"),
+                FilePart::new(b"BBB".to_vec(), "b.pdf", "application/pdf"),
+            ])
+            .cover(FilePart::new(b"CCC".to_vec(), "c.png", "image/png"));
         c.multipart().create_document(doc).await.unwrap();
         let r = last(&s).await;
         let ct = header(&r, "content-type").unwrap_or_default();
@@ -254,7 +247,7 @@ mod request_bodies {
             assert!(body.contains(needle), "missing {needle:?} in {body}");
         }
         // A body without any file is multipart too.
-        let mut label = CreateLabelRequest::new("urgent".into());
+        let mut label = CreateLabelRequest::new("urgent");
         label.color = Some("red".into());
         c.multipart().create_label(label).await.unwrap();
         let r = last(&s).await;
@@ -473,22 +466,10 @@ mod params_styles {
             .statuses(vec![Kind::Open, Kind::Unknown("later".into())])
             .ids(vec!["a".to_string(), "b".to_string()])
             .piped(vec![1, 2])
-            .filter(Filter {
-                name: Some("n".into()),
-                range: Some(FilterRange {
-                    gte: Some(1),
-                    lte: None,
-                }),
-            })
-            .point(SearchPoint {
-                lat: Some(1.5),
-                lng: Some(-2.0),
-            })
+            .filter(Filter::new().name("n").range(FilterRange::new().gte(1)))
+            .point(SearchPoint::new().lat(1.5).lng(-2.0))
             .anything(json!({"k": [1, 2]}))
-            .where_(Filter {
-                name: Some("w".into()),
-                range: None,
-            })
+            .where_(Filter::new().name("w"))
             .x_request_count(3)
             .x_flags(vec!["f1".to_string(), "f2".to_string()])
             .theme(Kind::Open)

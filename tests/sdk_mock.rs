@@ -278,9 +278,9 @@ async fn one_operation_of_every_resource_sends_the_documented_request() {
     let transfer = CreateInternalTransferRequest::new(
         500,
         CreateInternalTransferRequestCurrency::Aed,
-        "rent".into(),
-        "merch_a".into(),
-        "merch_b".into(),
+        "rent",
+        "merch_a",
+        "merch_b",
     );
     c.internal_transfers().create(transfer).await.unwrap();
     let sent = last(&s).await;
@@ -418,7 +418,7 @@ async fn document_upload_is_multipart_with_file_name_and_type() {
     let file = FilePart::new(b"%PDF-1.4 body".to_vec(), "invoice.pdf", "application/pdf");
     let doc = c
         .documents()
-        .create(CreateDocumentRequest::new("Invoice 7".into(), file))
+        .create(CreateDocumentRequest::new("Invoice 7", file))
         .await
         .unwrap();
     assert_eq!(doc.id.as_deref(), Some("doc_1"));
@@ -595,20 +595,16 @@ async fn post_without_idempotency_key_is_not_retried() {
         json_response(201, json!({})),
     )
     .await;
-    let customer = CreateCustomerRequest {
-        name: "Asha Rao".into(),
-        customer_type: CustomerCustomerType::Individual,
-        email: "a@example.com".into(),
-        phone: None,
-        dob: None,
-        nationality: None,
-        tax_identification_number: None,
-        address: "1 Road".into(),
-        city: "Pune".into(),
-        state: "MH".into(),
-        country: "IND".into(),
-        pincode: "411001".into(),
-    };
+    let customer = CreateCustomerRequest::new(
+        "Asha Rao",
+        CustomerCustomerType::Individual,
+        "a@example.com",
+        "1 Road",
+        "Pune",
+        "MH",
+        "IND",
+        "411001",
+    );
     let err = c.customers().create(customer).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(
@@ -620,14 +616,14 @@ async fn post_without_idempotency_key_is_not_retried() {
 
 fn payout_body(request_id: Option<&str>) -> CreatePayoutRequest {
     let mut p = CreatePayoutWithoutQuoteRequest::new(
-        "S0802".into(),
-        "bene_1".into(),
+        "S0802",
+        "bene_1",
         CreatePayoutWithoutQuoteRequestSourceCurrency::Usd,
         CreatePayoutWithoutQuoteRequestDestinationCurrency::Inr,
-    );
-    p.source_amount = Some(1000);
+    )
+    .source_amount(1000);
     p.request_id = request_id.map(String::from);
-    CreatePayoutRequest::WithoutQuote(Box::new(p))
+    p.into()
 }
 
 #[tokio::test]
@@ -859,21 +855,16 @@ async fn timestamps_and_dates_are_typed_on_the_wire_both_ways() {
         .respond_with(json_response(201, json!({"id": "payout_1"})))
         .mount(&s)
         .await;
-    let mut clear = CreatePayoutWithoutQuoteRequest::new(
-        "S0802".into(),
-        "bene_1".into(),
+    let absent = CreatePayoutWithoutQuoteRequest::new(
+        "S0802",
+        "bene_1",
         CreatePayoutWithoutQuoteRequestSourceCurrency::Usd,
         CreatePayoutWithoutQuoteRequestDestinationCurrency::Inr,
-    );
-    clear.request_id = Some("r1".into());
-    let mut absent = clear.clone();
-    clear.notes = Some(None);
-    absent.notes = None;
+    )
+    .request_id("r1");
+    let clear = absent.clone().notes_null();
     for (body, notes) in [(clear, Some(Value::Null)), (absent, None)] {
-        c.payouts()
-            .create(CreatePayoutRequest::WithoutQuote(Box::new(body)))
-            .await
-            .unwrap();
+        c.payouts().create(body).await.unwrap();
         let sent = body_json(&last(&s).await);
         assert_eq!(sent.get("notes").cloned(), notes, "{sent}");
     }
@@ -1067,17 +1058,14 @@ async fn truncated_or_mistyped_bodies_are_decode_errors_naming_the_field() {
 async fn spec_constraints_are_checked_before_sending() {
     let s = server().await;
     let c = client(&s);
-    let mut p = CreatePayoutWithoutQuoteRequest::new(
-        "S0802".into(),
-        "bene_1".into(),
+    let p = CreatePayoutWithoutQuoteRequest::new(
+        "S0802",
+        "bene_1",
         CreatePayoutWithoutQuoteRequestSourceCurrency::Usd,
         CreatePayoutWithoutQuoteRequestDestinationCurrency::Inr,
-    );
-    p.invoice_number = Some("x".repeat(51));
-    let err = c
-        .payouts()
-        .create(CreatePayoutRequest::WithoutQuote(Box::new(p)))
-        .await;
+    )
+    .invoice_number("x".repeat(51));
+    let err = c.payouts().create(p).await;
     // invoice_number allows at most 50 characters: either the generated validator
     // rejects it, or (if the spec does not say so) the server is reached.
     match err {
@@ -1087,13 +1075,13 @@ async fn spec_constraints_are_checked_before_sending() {
     assert!(requests(&s).await.is_empty(), "nothing was sent");
 
     // `pattern: ^[a-zA-Z0-9-]*$` and `maxLength: 20` on the LRS remittance text.
-    let lrs = LrsOrderDetails::new("quote_1".into(), "not allowed!".into());
+    let lrs = LrsOrderDetails::new("quote_1", "not allowed!");
     assert_eq!(
         lrs.validate().unwrap_err().field(),
         "remittance_information"
     );
     assert!(
-        LrsOrderDetails::new("quote_1".into(), "INV-2026-01".into())
+        LrsOrderDetails::new("quote_1", "INV-2026-01")
             .validate()
             .is_ok()
     );
@@ -1459,5 +1447,82 @@ async fn a_custom_base_url_reaches_the_v2_mount_where_the_caller_puts_it() {
     assert_eq!(
         last(&s).await.url.path(),
         "/glomo/api/v2/beneficiaries/bene_3"
+    );
+}
+
+#[tokio::test]
+async fn a_request_built_with_new_and_setters_sends_exactly_its_fields() {
+    let s = server().await;
+    let c = client(&s);
+    expect(
+        &s,
+        "POST",
+        "/api/v1/customer",
+        json_response(201, json!({"id": "cust_1"})),
+    )
+    .await;
+    // Eight required fields to `new` (`&str` where a `String` goes), optional ones set
+    // by name; the ones left alone are not sent.
+    let customer = CreateCustomerRequest::new(
+        "Asha Rao",
+        CustomerCustomerType::Individual,
+        "asha@example.com",
+        "12 MG Road",
+        "Bengaluru",
+        "Karnataka",
+        "IND",
+        "560001",
+    )
+    .dob(glomo_sdk::jiff::civil::date(1990, 4, 1))
+    .phone("+919800000000");
+    let created = c.customers().create(customer).await.unwrap();
+    assert_eq!(created.id.as_deref(), Some("cust_1"));
+    assert_eq!(
+        body_json(&last(&s).await),
+        json!({
+            "name": "Asha Rao", "customer_type": "individual", "email": "asha@example.com",
+            "phone": "+919800000000", "dob": "1990-04-01", "address": "12 MG Road",
+            "city": "Bengaluru", "state": "Karnataka", "country": "IND", "pincode": "560001"
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_union_body_takes_its_member_directly() {
+    let s = server().await;
+    let c = client(&s);
+    respond(
+        &s,
+        "POST",
+        "/api/v1/orders",
+        json_response(201, json!({"id": "order_1", "status": "created"})),
+    )
+    .await;
+    // `create` takes `impl Into<CreateOrderRequest>`: the member, no variant, no `Box`.
+    let order = Orders::new("cust_1", OrdersCurrency::Usd, 29_900)
+        .purpose_code("P0103")
+        .request_id("order-2026-0001")
+        .lrs(LrsOrderDetails::new("quote_1", "INV-1").beneficiary_id("bene_1"));
+    let created = c.orders().create(order).await.unwrap();
+    assert_eq!(created.id.as_deref(), Some("order_1"));
+    assert_eq!(
+        body_json(&last(&s).await),
+        json!({
+            "customer_id": "cust_1", "currency": "USD", "amount": 29900,
+            "purpose_code": "P0103", "request_id": "order-2026-0001",
+            "lrs": {"lrs_quote_id": "quote_1", "remittance_information": "INV-1", "beneficiary_id": "bene_1"}
+        })
+    );
+    // The other member goes through the same method.
+    let with_quote = CreateOrderWithQuoteRequest::new("quote_9", "cust_1").invoice_number("INV-9");
+    let body: CreateOrderRequest = with_quote.into();
+    assert!(matches!(body, CreateOrderRequest::WithQuote(_)));
+    c.orders().create(body).await.unwrap();
+    let mut sent = body_json(&last(&s).await);
+    // The SDK's own idempotency key, when the form has the field, is not ours to check.
+    sent.as_object_mut().unwrap().remove("request_id");
+    assert_eq!(
+        sent,
+        json!({"quote_id": "quote_9", "customer_id": "cust_1", "invoice_number": "INV-9"})
     );
 }

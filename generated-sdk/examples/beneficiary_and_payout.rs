@@ -4,7 +4,7 @@
 //! `GLOMO_API_KEY=test GLOMO_BASE_URL=http://127.0.0.1:4010 cargo run --example beneficiary_and_payout`
 
 use glomo_sdk::models::{
-    BeneficiaryV2CreateRequest, CreatePayoutRequest, CreatePayoutWithoutQuoteRequest,
+    BeneficiaryV2CreateRequest, CreatePayoutWithoutQuoteRequest,
     CreatePayoutWithoutQuoteRequestDestinationCurrency as Dest, CreatePayoutWithoutQuoteRequestSourceCurrency as Source,
 };
 
@@ -26,12 +26,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let beneficiary = client.beneficiaries_v2().create(beneficiary).await?;
     let beneficiary_id = beneficiary.id.clone().unwrap_or_default();
 
-    let mut payout = CreatePayoutWithoutQuoteRequest::new("S0802".into(), beneficiary_id, Source::Usd, Dest::Eur);
-    payout.source_amount = Some(100_000);
     // Leave `request_id` empty and the SDK generates one (reused on every retry); set it
     // to make the payout idempotent across runs too.
-    payout.request_id = Some("invoice-2026-002-payout".into());
-    let payout = client.payouts().create(CreatePayoutRequest::WithoutQuote(Box::new(payout))).await?;
+    let payout = CreatePayoutWithoutQuoteRequest::new("S0802", beneficiary_id, Source::Usd, Dest::Eur)
+        .source_amount(100_000)
+        .request_id("invoice-2026-002-payout");
+    let payout = client.payouts().create(payout).await?;
     println!("payout {:?}: {:?}", payout.id, payout.status);
     Ok(())
 }

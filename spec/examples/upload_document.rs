@@ -13,7 +13,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(path) => FilePart::from_path(path)?,
         None => FilePart::new(b"%PDF-1.4 example".to_vec(), "invoice.pdf", "application/pdf"),
     };
-    let document = client.documents().create(CreateDocumentRequest::new("Invoice 2026-002".into(), file)).await?;
+    let document = client.documents().create(CreateDocumentRequest::new("Invoice 2026-002", file)).await?;
     println!("uploaded {:?}", document.id);
     Ok(())
 }

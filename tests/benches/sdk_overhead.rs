@@ -133,15 +133,15 @@ fn report(name: &str, sdk: Duration, raw: Duration) {
 }
 
 fn payout_body() -> CreatePayoutRequest {
-    let mut p = CreatePayoutWithoutQuoteRequest::new(
-        "S0802".into(),
-        "bene_a1b2c3d4e5".into(),
+    CreatePayoutWithoutQuoteRequest::new(
+        "S0802",
+        "bene_a1b2c3d4e5",
         CreatePayoutWithoutQuoteRequestSourceCurrency::Usd,
         CreatePayoutWithoutQuoteRequestDestinationCurrency::Inr,
-    );
-    p.source_amount = Some(100_000);
-    p.request_id = Some("req-7f3a9c20".into());
-    CreatePayoutRequest::WithoutQuote(Box::new(p))
+    )
+    .source_amount(100_000)
+    .request_id("req-7f3a9c20")
+    .into()
 }
 
 #[tokio::main(flavor = "current_thread")]

@@ -4,14 +4,17 @@
 //! Types used only by the `api_keys` resource.
 /// `RotateApiKeyRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RotateApiKeyRequest {
     /// How long the previous key stays valid, 0 to 604800 seconds (7 days), as a JSON number; a string or out-of-range value is a `400`.
     pub expire_after_in_seconds: i64,
 }
 impl RotateApiKeyRequest {
-    /// Creates a value from its required fields (`expire_after_in_seconds`); optional ones start empty.
-    pub fn new(expire_after_in_seconds: i64) -> Self {
-        Self { expire_after_in_seconds }
+    /// Creates a value from its required fields (`expire_after_in_seconds`); optional ones start empty and have setters.
+    pub fn new(expire_after_in_seconds: impl Into<i64>) -> Self {
+        Self {
+            expire_after_in_seconds: expire_after_in_seconds.into(),
+        }
     }
 }
 impl RotateApiKeyRequest {
@@ -42,6 +45,7 @@ impl RotateApiKeyRequest {
 }
 /// `RotateApiKeyResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RotateApiKeyResponse {
     /// The new secret key; it is shown only once.
     #[serde(default, skip_serializing_if = "Option::is_none")]

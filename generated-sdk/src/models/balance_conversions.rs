@@ -4,6 +4,7 @@
 //! Types used only by the `balance_conversions` resource.
 /// A conversion of balance from one currency to another.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BalanceConversion {
     /// Balance conversion ID.
     ///
@@ -41,6 +42,7 @@ impl BalanceConversion {
 }
 /// Conversion status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BalanceConversionStatus {
     /// `success`
     Success,
@@ -104,6 +106,7 @@ impl crate::runtime::ToQuery for BalanceConversionStatus {
 }
 /// Convert a fixed amount of the source balance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateBalanceConversionBySourceAmount {
     /// Balance currency to convert from (USD, EUR or GBP).
     ///
@@ -117,16 +120,16 @@ pub struct CreateBalanceConversionBySourceAmount {
     pub source_amount: i64,
 }
 impl CreateBalanceConversionBySourceAmount {
-    /// Creates a value from its required fields (`source_currency`, `target_currency`, `source_amount`); optional ones start empty.
+    /// Creates a value from its required fields (`source_currency`, `target_currency`, `source_amount`); optional ones start empty and have setters.
     pub fn new(
-        source_currency: String,
-        target_currency: String,
-        source_amount: i64,
+        source_currency: impl Into<String>,
+        target_currency: impl Into<String>,
+        source_amount: impl Into<i64>,
     ) -> Self {
         Self {
-            source_currency,
-            target_currency,
-            source_amount,
+            source_currency: source_currency.into(),
+            target_currency: target_currency.into(),
+            source_amount: source_amount.into(),
         }
     }
 }
@@ -150,6 +153,7 @@ impl CreateBalanceConversionBySourceAmount {
 }
 /// Convert enough of the source balance to receive a fixed target amount.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateBalanceConversionByTargetAmount {
     /// Balance currency to convert from (USD, EUR or GBP).
     ///
@@ -163,16 +167,16 @@ pub struct CreateBalanceConversionByTargetAmount {
     pub target_amount: i64,
 }
 impl CreateBalanceConversionByTargetAmount {
-    /// Creates a value from its required fields (`source_currency`, `target_currency`, `target_amount`); optional ones start empty.
+    /// Creates a value from its required fields (`source_currency`, `target_currency`, `target_amount`); optional ones start empty and have setters.
     pub fn new(
-        source_currency: String,
-        target_currency: String,
-        target_amount: i64,
+        source_currency: impl Into<String>,
+        target_currency: impl Into<String>,
+        target_amount: impl Into<i64>,
     ) -> Self {
         Self {
-            source_currency,
-            target_currency,
-            target_amount,
+            source_currency: source_currency.into(),
+            target_currency: target_currency.into(),
+            target_amount: target_amount.into(),
         }
     }
 }
@@ -197,6 +201,7 @@ impl CreateBalanceConversionByTargetAmount {
 /// `CreateBalanceConversionRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 /// Decoding picks the member by evidence: the properties each member knows, requires
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
@@ -259,9 +264,22 @@ impl CreateBalanceConversionRequest {
         }
     }
 }
+impl From<crate::models::CreateBalanceConversionBySourceAmount>
+for CreateBalanceConversionRequest {
+    fn from(value: crate::models::CreateBalanceConversionBySourceAmount) -> Self {
+        Self::BySourceAmount(Box::new(value))
+    }
+}
+impl From<crate::models::CreateBalanceConversionByTargetAmount>
+for CreateBalanceConversionRequest {
+    fn from(value: crate::models::CreateBalanceConversionByTargetAmount) -> Self {
+        Self::ByTargetAmount(Box::new(value))
+    }
+}
 /// Request a locked FX rate and fee breakdown for a payin or payout. Send exactly one of `source_amount` or
 /// `destination_amount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateQuoteRequest {
     /// What the quote will be used for.
     pub resource: crate::models::CreateQuoteRequestResource,
@@ -286,22 +304,37 @@ pub struct CreateQuoteRequest {
     pub split_ids: Option<crate::models::SplitIds>,
 }
 impl CreateQuoteRequest {
-    /// Creates a value from its required fields (`resource`, `source_currency`, `destination_currency`, `method`); optional ones start empty.
+    /// Creates a value from its required fields (`resource`, `source_currency`, `destination_currency`, `method`); optional ones start empty and have setters.
     pub fn new(
-        resource: crate::models::CreateQuoteRequestResource,
-        source_currency: String,
-        destination_currency: String,
-        method: crate::models::QuoteMethodInput,
+        resource: impl Into<crate::models::CreateQuoteRequestResource>,
+        source_currency: impl Into<String>,
+        destination_currency: impl Into<String>,
+        method: impl Into<crate::models::QuoteMethodInput>,
     ) -> Self {
         Self {
-            resource,
-            source_currency,
-            destination_currency,
+            resource: resource.into(),
+            source_currency: source_currency.into(),
+            destination_currency: destination_currency.into(),
             source_amount: None,
             destination_amount: None,
-            method,
+            method: method.into(),
             split_ids: None,
         }
+    }
+    /// Sets `source_amount` (JSON `source_amount`).
+    pub fn source_amount(mut self, value: impl Into<i64>) -> Self {
+        self.source_amount = Some(value.into());
+        self
+    }
+    /// Sets `destination_amount` (JSON `destination_amount`).
+    pub fn destination_amount(mut self, value: impl Into<i64>) -> Self {
+        self.destination_amount = Some(value.into());
+        self
+    }
+    /// Sets `split_ids` (JSON `split_ids`).
+    pub fn split_ids(mut self, value: impl Into<crate::models::SplitIds>) -> Self {
+        self.split_ids = Some(value.into());
+        self
     }
 }
 impl CreateQuoteRequest {
@@ -333,6 +366,7 @@ impl CreateQuoteRequest {
 }
 /// What the quote will be used for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateQuoteRequestResource {
     /// `payin`
     Payin,
@@ -392,6 +426,7 @@ impl crate::runtime::ToQuery for CreateQuoteRequestResource {
 }
 /// `GetBalanceConversionsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetBalanceConversionsResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -408,6 +443,7 @@ impl GetBalanceConversionsResponse {
 }
 /// A priced, single-use quote; pass its `id` as `quote_id` on a payout, order or payment link.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Quote {
     /// Quote ID.
     ///
@@ -452,6 +488,7 @@ impl Quote {
 }
 /// Fee breakdown locked by the quote.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct QuoteFees {
     /// `txn_fee`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -468,6 +505,7 @@ impl QuoteFees {
 }
 /// Quotes returned by `POST /quotes`; a local INR payout returns one quote per eligible rail.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct QuoteList {
     /// `quotes`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -481,6 +519,7 @@ impl QuoteList {
 }
 /// How the quoted money moves. The payment rail is derived by Glomo and returned on each quote.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct QuoteMethod {
     /// Payment method being priced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -504,6 +543,7 @@ impl QuoteMethod {
 ///
 /// How the quoted money moves. The payment rail is derived by Glomo and returned on each quote.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct QuoteMethodInput {
     /// Payment method being priced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -513,6 +553,31 @@ pub struct QuoteMethodInput {
     pub subtype: Option<crate::models::QuoteMethodSubtype>,
 }
 impl QuoteMethodInput {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self {
+            payment_method: None,
+            subtype: None,
+        }
+    }
+    /// Sets `payment_method` (JSON `payment_method`).
+    pub fn payment_method(
+        mut self,
+        value: impl Into<crate::models::QuoteMethodPaymentMethod>,
+    ) -> Self {
+        self.payment_method = Some(value.into());
+        self
+    }
+    /// Sets `subtype` (JSON `subtype`).
+    pub fn subtype(
+        mut self,
+        value: impl Into<crate::models::QuoteMethodSubtype>,
+    ) -> Self {
+        self.subtype = Some(value.into());
+        self
+    }
+}
+impl QuoteMethodInput {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -520,6 +585,7 @@ impl QuoteMethodInput {
 }
 /// Payment method being priced.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum QuoteMethodPaymentMethod {
     /// `bank_transfer`
     BankTransfer,
@@ -579,6 +645,7 @@ impl crate::runtime::ToQuery for QuoteMethodPaymentMethod {
 }
 /// Rail the quote applies to (returned only).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum QuoteMethodPaymentRail {
     /// `upi`
     Upi,
@@ -650,6 +717,7 @@ impl crate::runtime::ToQuery for QuoteMethodPaymentRail {
 }
 /// Local or SWIFT transfer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum QuoteMethodSubtype {
     /// `local_transfer`
     LocalTransfer,
@@ -709,6 +777,7 @@ impl crate::runtime::ToQuery for QuoteMethodSubtype {
 }
 /// What the quote can be used for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum QuoteResource {
     /// `payin`
     Payin,

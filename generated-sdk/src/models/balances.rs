@@ -4,6 +4,7 @@
 //! Types used only by the `balances` resource.
 /// Available and pending balances for every enabled currency.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AllBalances {
     /// Balances available for use, one entry per currency.
     #[serde(default, skip_serializing_if = "Option::is_none")]

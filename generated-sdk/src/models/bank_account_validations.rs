@@ -4,6 +4,7 @@
 //! Types used only by the `bank_account_validations` resource.
 /// Full details of a bank account to validate.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BankAccount {
     /// Country of the account holder as an ISO 3166-1 alpha-3 code.
     ///
@@ -19,20 +20,20 @@ pub struct BankAccount {
     pub bic_secondary: String,
 }
 impl BankAccount {
-    /// Creates a value from its required fields (`country`, `holder_name`, `account_number`, `bic_primary`, `bic_secondary`); optional ones start empty.
+    /// Creates a value from its required fields (`country`, `holder_name`, `account_number`, `bic_primary`, `bic_secondary`); optional ones start empty and have setters.
     pub fn new(
-        country: String,
-        holder_name: String,
-        account_number: String,
-        bic_primary: String,
-        bic_secondary: String,
+        country: impl Into<String>,
+        holder_name: impl Into<String>,
+        account_number: impl Into<String>,
+        bic_primary: impl Into<String>,
+        bic_secondary: impl Into<String>,
     ) -> Self {
         Self {
-            country,
-            holder_name,
-            account_number,
-            bic_primary,
-            bic_secondary,
+            country: country.into(),
+            holder_name: holder_name.into(),
+            account_number: account_number.into(),
+            bic_primary: bic_primary.into(),
+            bic_secondary: bic_secondary.into(),
         }
     }
 }
@@ -44,14 +45,15 @@ impl BankAccount {
 }
 /// Reference to a bank account already saved as a beneficiary.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BankAccountReference {
     /// ID of the saved beneficiary bank account.
     pub id: String,
 }
 impl BankAccountReference {
-    /// Creates a value from its required fields (`id`); optional ones start empty.
-    pub fn new(id: String) -> Self {
-        Self { id }
+    /// Creates a value from its required fields (`id`); optional ones start empty and have setters.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
     }
 }
 impl BankAccountReference {
@@ -62,6 +64,7 @@ impl BankAccountReference {
 }
 /// Result of one bank account validation.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BankAccountValidation {
     /// Validation ID.
     ///
@@ -88,6 +91,7 @@ impl BankAccountValidation {
 /// Whether the validation process ran successfully. It does not say whether the account is valid; read
 /// `validation_message` for that.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BankAccountValidationStatus {
     /// `success`
     Success,
@@ -147,6 +151,7 @@ impl crate::runtime::ToQuery for BankAccountValidationStatus {
 }
 /// `GetBankAccountValidationsBadRequestBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetBankAccountValidationsBadRequestBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -163,6 +168,7 @@ impl GetBankAccountValidationsBadRequestBody {
 }
 /// `GetBankAccountValidationsBadRequestBodyErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetBankAccountValidationsBadRequestBodyErrorModel {
     /// `Bad Request`
     BadRequest,
@@ -218,6 +224,7 @@ impl crate::runtime::ToQuery for GetBankAccountValidationsBadRequestBodyErrorMod
 }
 /// `GetBankAccountValidationsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetBankAccountValidationsResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -235,6 +242,7 @@ impl GetBankAccountValidationsResponse {
 /// `ValidateBankAccountRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 /// Decoding picks the member by evidence: the properties each member knows, requires
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
@@ -298,5 +306,15 @@ impl ValidateBankAccountRequest {
             Self::Reference(value) => value.validate(),
             Self::Unknown(_) => Ok(()),
         }
+    }
+}
+impl From<crate::models::BankAccount> for ValidateBankAccountRequest {
+    fn from(value: crate::models::BankAccount) -> Self {
+        Self::BankAccount(Box::new(value))
+    }
+}
+impl From<crate::models::BankAccountReference> for ValidateBankAccountRequest {
+    fn from(value: crate::models::BankAccountReference) -> Self {
+        Self::Reference(Box::new(value))
     }
 }

@@ -4,6 +4,7 @@
 //! Types used only by the `beneficiaries` resource.
 /// A v1 beneficiary (flat shape) with bank and address details.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Beneficiary {
     /// Beneficiary ID.
     ///
@@ -86,6 +87,7 @@ impl Beneficiary {
 }
 /// Whether the beneficiary is an individual or a business.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BeneficiaryBeneficiaryType {
     /// `individual`
     Individual,
@@ -145,6 +147,7 @@ impl crate::runtime::ToQuery for BeneficiaryBeneficiaryType {
 }
 /// `CreateBeneficiaryRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateBeneficiaryRequest {
     /// Name of the beneficiary (account holder).
     pub holder_name: String,
@@ -192,6 +195,68 @@ pub struct CreateBeneficiaryRequest {
     pub intermediate_bank_swift_code: Option<String>,
 }
 impl CreateBeneficiaryRequest {
+    /// Creates a value from its required fields (`holder_name`, `account_number`, `bank_name`, `beneficiary_type`, `bic_primary`, `bic_secondary`, `email`, `address_line1`, `city`, `state`, `country`, `pincode`, `nickname`); optional ones start empty and have setters.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required field of the API description"
+    )]
+    pub fn new(
+        holder_name: impl Into<String>,
+        account_number: impl Into<String>,
+        bank_name: impl Into<String>,
+        beneficiary_type: impl Into<crate::models::BeneficiaryBeneficiaryType>,
+        bic_primary: impl Into<String>,
+        bic_secondary: impl Into<String>,
+        email: impl Into<String>,
+        address_line1: impl Into<String>,
+        city: impl Into<String>,
+        state: impl Into<String>,
+        country: impl Into<String>,
+        pincode: impl Into<String>,
+        nickname: impl Into<String>,
+    ) -> Self {
+        Self {
+            holder_name: holder_name.into(),
+            account_number: account_number.into(),
+            bank_name: bank_name.into(),
+            beneficiary_type: beneficiary_type.into(),
+            bic_primary: bic_primary.into(),
+            bic_secondary: bic_secondary.into(),
+            email: email.into(),
+            address_line1: address_line1.into(),
+            address_line2: None,
+            city: city.into(),
+            state: state.into(),
+            country: country.into(),
+            pincode: pincode.into(),
+            nickname: nickname.into(),
+            intermediate_bank_name: None,
+            intermediate_bank_country: None,
+            intermediate_bank_swift_code: None,
+        }
+    }
+    /// Sets `address_line2` (JSON `address_line2`).
+    pub fn address_line2(mut self, value: impl Into<String>) -> Self {
+        self.address_line2 = Some(value.into());
+        self
+    }
+    /// Sets `intermediate_bank_name` (JSON `intermediate_bank_name`).
+    pub fn intermediate_bank_name(mut self, value: impl Into<String>) -> Self {
+        self.intermediate_bank_name = Some(value.into());
+        self
+    }
+    /// Sets `intermediate_bank_country` (JSON `intermediate_bank_country`).
+    pub fn intermediate_bank_country(mut self, value: impl Into<String>) -> Self {
+        self.intermediate_bank_country = Some(value.into());
+        self
+    }
+    /// Sets `intermediate_bank_swift_code` (JSON `intermediate_bank_swift_code`).
+    pub fn intermediate_bank_swift_code(mut self, value: impl Into<String>) -> Self {
+        self.intermediate_bank_swift_code = Some(value.into());
+        self
+    }
+}
+impl CreateBeneficiaryRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -199,6 +264,7 @@ impl CreateBeneficiaryRequest {
 }
 /// `GetBeneficiariesBadRequestBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetBeneficiariesBadRequestBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -215,6 +281,7 @@ impl GetBeneficiariesBadRequestBody {
 }
 /// `GetBeneficiariesBadRequestBodyErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetBeneficiariesBadRequestBodyErrorModel {
     /// `Bad Request`
     BadRequest,
@@ -270,6 +337,7 @@ impl crate::runtime::ToQuery for GetBeneficiariesBadRequestBodyErrorModel {
 }
 /// `GetBeneficiariesBeneficiaryType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetBeneficiariesBeneficiaryType {
     /// `individual`
     Individual,
@@ -329,6 +397,7 @@ impl crate::runtime::ToQuery for GetBeneficiariesBeneficiaryType {
 }
 /// `GetBeneficiariesResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetBeneficiariesResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]

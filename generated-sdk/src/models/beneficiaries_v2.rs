@@ -5,6 +5,7 @@
 /// Structured postal address as used by the v2 (nested) resources. `address_line1`, `city`, `state` and
 /// `country_code` are normally required when sending one; `address_line2` and `postal_code` are optional.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Address {
     /// First line of the street address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,6 +36,7 @@ impl Address {
 }
 /// A v2 beneficiary as returned by the API.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BeneficiaryV2 {
     /// Beneficiary ID.
     ///
@@ -108,6 +110,7 @@ impl BeneficiaryV2 {
 }
 /// Beneficiary's bank account.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BeneficiaryV2BankAccount {
     /// Account number (or IBAN).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -143,6 +146,7 @@ impl BeneficiaryV2BankAccount {
 }
 /// Intermediary bank; present for `lrs` beneficiaries and may be `null` for `payout` ones.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BeneficiaryV2BankAccountIntermediateBank {
     /// Intermediary bank name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -167,6 +171,7 @@ impl BeneficiaryV2BankAccountIntermediateBank {
 }
 /// Beneficiary category.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BeneficiaryV2Category {
     /// `payout`
     Payout,
@@ -226,6 +231,7 @@ impl crate::runtime::ToQuery for BeneficiaryV2Category {
 }
 /// Body for creating a v2 beneficiary; send either `bank_account` or `upi_account`, not both.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BeneficiaryV2CreateRequest {
     /// `payout` (the usual case): the beneficiary is paid from your Glomo balance. `lrs`: the beneficiary
     /// receives an LRS (Liberalised Remittance Scheme) payin directly into a customer-specific bank account
@@ -253,18 +259,44 @@ pub struct BeneficiaryV2CreateRequest {
     pub notes: Option<Option<crate::models::Notes>>,
 }
 impl BeneficiaryV2CreateRequest {
-    /// Creates a value from its required fields (`category`, `beneficiary`); optional ones start empty.
+    /// Creates a value from its required fields (`category`, `beneficiary`); optional ones start empty and have setters.
     pub fn new(
-        category: crate::models::BeneficiaryV2CreateRequestCategory,
-        beneficiary: crate::models::BeneficiaryV2CreateRequestBeneficiary,
+        category: impl Into<crate::models::BeneficiaryV2CreateRequestCategory>,
+        beneficiary: impl Into<crate::models::BeneficiaryV2CreateRequestBeneficiary>,
     ) -> Self {
         Self {
-            category,
-            beneficiary,
+            category: category.into(),
+            beneficiary: beneficiary.into(),
             bank_account: None,
             upi_account: None,
             notes: None,
         }
+    }
+    /// Sets `bank_account` (JSON `bank_account`).
+    pub fn bank_account(
+        mut self,
+        value: impl Into<crate::models::BeneficiaryV2CreateRequestBankAccount>,
+    ) -> Self {
+        self.bank_account = Some(value.into());
+        self
+    }
+    /// Sets `upi_account` (JSON `upi_account`).
+    pub fn upi_account(
+        mut self,
+        value: impl Into<crate::models::BeneficiaryV2CreateRequestUpiAccount>,
+    ) -> Self {
+        self.upi_account = Some(value.into());
+        self
+    }
+    /// Sets `notes` (JSON `notes`).
+    pub fn notes(mut self, value: impl Into<crate::models::Notes>) -> Self {
+        self.notes = Some(Some(value.into()));
+        self
+    }
+    /// Sends `notes` as an explicit `null`.
+    pub fn notes_null(mut self) -> Self {
+        self.notes = Some(None);
+        self
     }
 }
 impl BeneficiaryV2CreateRequest {
@@ -280,6 +312,7 @@ impl BeneficiaryV2CreateRequest {
 /// `swift_code` or `local_routing_number`, except EUR and AED accounts identified by IBAN alone, which send
 /// neither.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BeneficiaryV2CreateRequestBankAccount {
     /// Beneficiary's account number (or IBAN).
     pub account_number: String,
@@ -307,17 +340,50 @@ pub struct BeneficiaryV2CreateRequestBankAccount {
     >,
 }
 impl BeneficiaryV2CreateRequestBankAccount {
-    /// Creates a value from its required fields (`account_number`, `currency`); optional ones start empty.
-    pub fn new(account_number: String, currency: String) -> Self {
+    /// Creates a value from its required fields (`account_number`, `currency`); optional ones start empty and have setters.
+    pub fn new(account_number: impl Into<String>, currency: impl Into<String>) -> Self {
         Self {
-            account_number,
+            account_number: account_number.into(),
             name: None,
             swift_code: None,
             local_routing_number: None,
-            currency,
+            currency: currency.into(),
             address: None,
             intermediate_bank: None,
         }
+    }
+    /// Sets `name` (JSON `name`).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `swift_code` (JSON `swift_code`).
+    pub fn swift_code(mut self, value: impl Into<String>) -> Self {
+        self.swift_code = Some(value.into());
+        self
+    }
+    /// Sets `local_routing_number` (JSON `local_routing_number`).
+    pub fn local_routing_number(mut self, value: impl Into<String>) -> Self {
+        self.local_routing_number = Some(value.into());
+        self
+    }
+    /// Sets `address` (JSON `address`).
+    pub fn address(
+        mut self,
+        value: impl Into<crate::models::BeneficiaryV2CreateRequestBankAccountAddress>,
+    ) -> Self {
+        self.address = Some(value.into());
+        self
+    }
+    /// Sets `intermediate_bank` (JSON `intermediate_bank`).
+    pub fn intermediate_bank(
+        mut self,
+        value: impl Into<
+            crate::models::BeneficiaryV2CreateRequestBankAccountIntermediateBank,
+        >,
+    ) -> Self {
+        self.intermediate_bank = Some(value.into());
+        self
     }
 }
 impl BeneficiaryV2CreateRequestBankAccount {
@@ -329,6 +395,7 @@ impl BeneficiaryV2CreateRequestBankAccount {
 /// Bank's address; required for `lrs`, optional for `payout`. When sent, `address_line2` and
 /// `postal_code` are optional.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BeneficiaryV2CreateRequestBankAccountAddress {
     /// First line of the street address.
     pub address_line1: String,
@@ -348,21 +415,31 @@ pub struct BeneficiaryV2CreateRequestBankAccountAddress {
     pub postal_code: Option<String>,
 }
 impl BeneficiaryV2CreateRequestBankAccountAddress {
-    /// Creates a value from its required fields (`address_line1`, `city`, `state`, `country_code`); optional ones start empty.
+    /// Creates a value from its required fields (`address_line1`, `city`, `state`, `country_code`); optional ones start empty and have setters.
     pub fn new(
-        address_line1: String,
-        city: String,
-        state: String,
-        country_code: String,
+        address_line1: impl Into<String>,
+        city: impl Into<String>,
+        state: impl Into<String>,
+        country_code: impl Into<String>,
     ) -> Self {
         Self {
-            address_line1,
+            address_line1: address_line1.into(),
             address_line2: None,
-            city,
-            state,
-            country_code,
+            city: city.into(),
+            state: state.into(),
+            country_code: country_code.into(),
             postal_code: None,
         }
+    }
+    /// Sets `address_line2` (JSON `address_line2`).
+    pub fn address_line2(mut self, value: impl Into<String>) -> Self {
+        self.address_line2 = Some(value.into());
+        self
+    }
+    /// Sets `postal_code` (JSON `postal_code`).
+    pub fn postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = Some(value.into());
+        self
     }
 }
 impl BeneficiaryV2CreateRequestBankAccountAddress {
@@ -373,6 +450,7 @@ impl BeneficiaryV2CreateRequestBankAccountAddress {
 }
 /// Intermediary (correspondent) bank; its `swift_code` is required for `lrs` beneficiaries.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BeneficiaryV2CreateRequestBankAccountIntermediateBank {
     /// Intermediary bank name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -390,6 +468,37 @@ pub struct BeneficiaryV2CreateRequestBankAccountIntermediateBank {
     pub account_number: Option<String>,
 }
 impl BeneficiaryV2CreateRequestBankAccountIntermediateBank {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            country: None,
+            swift_code: None,
+            account_number: None,
+        }
+    }
+    /// Sets `name` (JSON `name`).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `country` (JSON `country`).
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `swift_code` (JSON `swift_code`).
+    pub fn swift_code(mut self, value: impl Into<String>) -> Self {
+        self.swift_code = Some(value.into());
+        self
+    }
+    /// Sets `account_number` (JSON `account_number`).
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
+        self.account_number = Some(value.into());
+        self
+    }
+}
+impl BeneficiaryV2CreateRequestBankAccountIntermediateBank {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -397,6 +506,7 @@ impl BeneficiaryV2CreateRequestBankAccountIntermediateBank {
 }
 /// Who the beneficiary is (name, type, contact details and address).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BeneficiaryV2CreateRequestBeneficiary {
     /// Beneficiary name. In sandbox the values `jexru7`, `nerqu8`, `havku9`, `dexru6` and `renvak4` (any
     /// letter case) force a sanctions-screening hit when a payout to this beneficiary is screened.
@@ -422,21 +532,41 @@ pub struct BeneficiaryV2CreateRequestBeneficiary {
     pub documents: Option<Vec<String>>,
 }
 impl BeneficiaryV2CreateRequestBeneficiary {
-    /// Creates a value from its required fields (`name`, `type`, `address`); optional ones start empty.
+    /// Creates a value from its required fields (`name`, `type`, `address`); optional ones start empty and have setters.
     pub fn new(
-        name: String,
-        type_: crate::models::BeneficiaryV2CreateRequestBeneficiaryType,
-        address: crate::models::BeneficiaryV2CreateRequestBeneficiaryAddress,
+        name: impl Into<String>,
+        type_: impl Into<crate::models::BeneficiaryV2CreateRequestBeneficiaryType>,
+        address: impl Into<crate::models::BeneficiaryV2CreateRequestBeneficiaryAddress>,
     ) -> Self {
         Self {
-            name,
-            type_,
+            name: name.into(),
+            type_: type_.into(),
             email: None,
             phone: None,
             nickname: None,
-            address,
+            address: address.into(),
             documents: None,
         }
+    }
+    /// Sets `email` (JSON `email`).
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `phone` (JSON `phone`).
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `nickname` (JSON `nickname`).
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(value.into());
+        self
+    }
+    /// Sets `documents` (JSON `documents`).
+    pub fn documents(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.documents = Some(value.into());
+        self
     }
 }
 impl BeneficiaryV2CreateRequestBeneficiary {
@@ -447,6 +577,7 @@ impl BeneficiaryV2CreateRequestBeneficiary {
 }
 /// Beneficiary's address; `address_line2` and `postal_code` are optional.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BeneficiaryV2CreateRequestBeneficiaryAddress {
     /// First line of the street address.
     pub address_line1: String,
@@ -466,21 +597,31 @@ pub struct BeneficiaryV2CreateRequestBeneficiaryAddress {
     pub postal_code: Option<String>,
 }
 impl BeneficiaryV2CreateRequestBeneficiaryAddress {
-    /// Creates a value from its required fields (`address_line1`, `city`, `state`, `country_code`); optional ones start empty.
+    /// Creates a value from its required fields (`address_line1`, `city`, `state`, `country_code`); optional ones start empty and have setters.
     pub fn new(
-        address_line1: String,
-        city: String,
-        state: String,
-        country_code: String,
+        address_line1: impl Into<String>,
+        city: impl Into<String>,
+        state: impl Into<String>,
+        country_code: impl Into<String>,
     ) -> Self {
         Self {
-            address_line1,
+            address_line1: address_line1.into(),
             address_line2: None,
-            city,
-            state,
-            country_code,
+            city: city.into(),
+            state: state.into(),
+            country_code: country_code.into(),
             postal_code: None,
         }
+    }
+    /// Sets `address_line2` (JSON `address_line2`).
+    pub fn address_line2(mut self, value: impl Into<String>) -> Self {
+        self.address_line2 = Some(value.into());
+        self
+    }
+    /// Sets `postal_code` (JSON `postal_code`).
+    pub fn postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = Some(value.into());
+        self
     }
 }
 impl BeneficiaryV2CreateRequestBeneficiaryAddress {
@@ -491,6 +632,7 @@ impl BeneficiaryV2CreateRequestBeneficiaryAddress {
 }
 /// Individual or business.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BeneficiaryV2CreateRequestBeneficiaryType {
     /// `individual`
     Individual,
@@ -552,6 +694,7 @@ impl crate::runtime::ToQuery for BeneficiaryV2CreateRequestBeneficiaryType {
 /// receives an LRS (Liberalised Remittance Scheme) payin directly into a customer-specific bank account
 /// instead of your balance.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BeneficiaryV2CreateRequestCategory {
     /// `payout`
     Payout,
@@ -611,10 +754,22 @@ impl crate::runtime::ToQuery for BeneficiaryV2CreateRequestCategory {
 }
 /// UPI details, as an alternative to `bank_account`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BeneficiaryV2CreateRequestUpiAccount {
     /// Beneficiary's UPI ID (VPA).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upi_id: Option<String>,
+}
+impl BeneficiaryV2CreateRequestUpiAccount {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self { upi_id: None }
+    }
+    /// Sets `upi_id` (JSON `upi_id`).
+    pub fn upi_id(mut self, value: impl Into<String>) -> Self {
+        self.upi_id = Some(value.into());
+        self
+    }
 }
 impl BeneficiaryV2CreateRequestUpiAccount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -625,6 +780,7 @@ impl BeneficiaryV2CreateRequestUpiAccount {
 /// Review status. `pending`: awaiting review (only on accounts with beneficiary review). `active`: can be
 /// paid. `rejected`: failed review and cannot be paid (terminal).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BeneficiaryV2Status {
     /// `pending`
     Pending,
@@ -688,6 +844,7 @@ impl crate::runtime::ToQuery for BeneficiaryV2Status {
 }
 /// Individual or business.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BeneficiaryV2Type {
     /// `individual`
     Individual,
@@ -747,6 +904,7 @@ impl crate::runtime::ToQuery for BeneficiaryV2Type {
 }
 /// UPI details when the beneficiary uses UPI, otherwise `null`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BeneficiaryV2UpiAccount {
     /// Beneficiary's UPI ID (VPA).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -760,6 +918,7 @@ impl BeneficiaryV2UpiAccount {
 }
 /// `CreateBeneficiaryV2BadRequestBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateBeneficiaryV2BadRequestBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -776,6 +935,7 @@ impl CreateBeneficiaryV2BadRequestBody {
 }
 /// `CreateBeneficiaryV2UnprocessableEntityBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateBeneficiaryV2UnprocessableEntityBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -792,6 +952,7 @@ impl CreateBeneficiaryV2UnprocessableEntityBody {
 }
 /// `ListBeneficiariesV2Response` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListBeneficiariesV2Response {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -808,6 +969,7 @@ impl ListBeneficiariesV2Response {
 }
 /// `ListBeneficiariesV2Status` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListBeneficiariesV2Status {
     /// `pending`
     Pending,
@@ -871,16 +1033,21 @@ impl crate::runtime::ToQuery for ListBeneficiariesV2Status {
 }
 /// Sandbox review decision for a `pending` beneficiary.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MockReviewBeneficiaryV2Request {
     /// `approve` makes the beneficiary `active`; `reject` makes it `rejected`.
     pub review_action: crate::models::MockReviewBeneficiaryV2RequestReviewAction,
 }
 impl MockReviewBeneficiaryV2Request {
-    /// Creates a value from its required fields (`review_action`); optional ones start empty.
+    /// Creates a value from its required fields (`review_action`); optional ones start empty and have setters.
     pub fn new(
-        review_action: crate::models::MockReviewBeneficiaryV2RequestReviewAction,
+        review_action: impl Into<
+            crate::models::MockReviewBeneficiaryV2RequestReviewAction,
+        >,
     ) -> Self {
-        Self { review_action }
+        Self {
+            review_action: review_action.into(),
+        }
     }
 }
 impl MockReviewBeneficiaryV2Request {
@@ -891,6 +1058,7 @@ impl MockReviewBeneficiaryV2Request {
 }
 /// `approve` makes the beneficiary `active`; `reject` makes it `rejected`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MockReviewBeneficiaryV2RequestReviewAction {
     /// `approve`
     Approve,

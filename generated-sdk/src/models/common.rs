@@ -4,6 +4,7 @@
 //! Types shared by several resources, or by none.
 /// `AmcFolioTransactionEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AmcFolioTransactionEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -13,20 +14,6 @@ pub struct AmcFolioTransactionEvent {
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl AmcFolioTransactionEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::AmcFolioTransactionEventType,
-        data: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl AmcFolioTransactionEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -34,6 +21,7 @@ impl AmcFolioTransactionEvent {
 }
 /// What happened to the `amc_folio_transaction` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AmcFolioTransactionEventType {
     /// `allotment_pending`
     AllotmentPending,
@@ -101,6 +89,7 @@ impl crate::runtime::ToQuery for AmcFolioTransactionEventType {
 }
 /// A document attached to a transaction, possibly answering an RFI requirement.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AttachedDocument {
     /// Document ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -128,6 +117,7 @@ impl AttachedDocument {
 }
 /// `AttachedDocumentStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AttachedDocumentStatus {
     /// `pending`
     Pending,
@@ -195,6 +185,7 @@ impl crate::runtime::ToQuery for AttachedDocumentStatus {
 }
 /// Balance held in one currency.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Balance {
     /// ISO 4217 currency code of the balance.
     ///
@@ -213,6 +204,7 @@ impl Balance {
 }
 /// `BalanceEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BalanceEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -222,20 +214,6 @@ pub struct BalanceEvent {
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl BalanceEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::BalanceEventType,
-        data: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl BalanceEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -243,6 +221,7 @@ impl BalanceEvent {
 }
 /// What happened to the `balance` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BalanceEventType {
     /// `balance.funded_balance.credited`
     BalanceFundedBalanceCredited,
@@ -299,6 +278,7 @@ impl crate::runtime::ToQuery for BalanceEventType {
 /// Optional customer bank account to link to the customer for this payin. Either `bic_primary` or
 /// `bic_secondary` must be sent with it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BankAccountDetails {
     /// Bank account number.
     pub account_number: String,
@@ -313,14 +293,29 @@ pub struct BankAccountDetails {
     pub bank_customer_id: Option<String>,
 }
 impl BankAccountDetails {
-    /// Creates a value from its required fields (`account_number`); optional ones start empty.
-    pub fn new(account_number: String) -> Self {
+    /// Creates a value from its required fields (`account_number`); optional ones start empty and have setters.
+    pub fn new(account_number: impl Into<String>) -> Self {
         Self {
-            account_number,
+            account_number: account_number.into(),
             bic_primary: None,
             bic_secondary: None,
             bank_customer_id: None,
         }
+    }
+    /// Sets `bic_primary` (JSON `bic_primary`).
+    pub fn bic_primary(mut self, value: impl Into<String>) -> Self {
+        self.bic_primary = Some(value.into());
+        self
+    }
+    /// Sets `bic_secondary` (JSON `bic_secondary`).
+    pub fn bic_secondary(mut self, value: impl Into<String>) -> Self {
+        self.bic_secondary = Some(value.into());
+        self
+    }
+    /// Sets `bank_customer_id` (JSON `bank_customer_id`).
+    pub fn bank_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.bank_customer_id = Some(value.into());
+        self
     }
 }
 impl BankAccountDetails {
@@ -331,6 +326,7 @@ impl BankAccountDetails {
 }
 /// Bank account linked to the customer for this payin; routing fields not sent come back `null`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BankAccountDetailsResponse {
     /// Bank account number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -359,6 +355,7 @@ impl BankAccountDetailsResponse {
 }
 /// `BeneficiaryEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BeneficiaryEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -368,20 +365,6 @@ pub struct BeneficiaryEvent {
     pub data: crate::models::Beneficiary,
 }
 impl BeneficiaryEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::BeneficiaryEventType,
-        data: crate::models::Beneficiary,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl BeneficiaryEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -389,6 +372,7 @@ impl BeneficiaryEvent {
 }
 /// What happened to the `beneficiary` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BeneficiaryEventType {
     /// `active`
     Active,
@@ -448,6 +432,7 @@ impl crate::runtime::ToQuery for BeneficiaryEventType {
 }
 /// A conversion rate quoted against a currency.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConversionRate {
     /// ISO 4217 currency code the rate is expressed in.
     ///
@@ -468,6 +453,7 @@ impl ConversionRate {
 pub type Currency = String;
 /// Body returned when the requested entity does not exist on your account.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EntityNotFound {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -484,6 +470,7 @@ impl EntityNotFound {
 }
 /// `EntityNotFoundErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EntityNotFoundErrorModel {
     /// `Not found`
     NotFound,
@@ -539,6 +526,7 @@ impl crate::runtime::ToQuery for EntityNotFoundErrorModel {
 }
 /// Entity not found
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EntityNotFoundMessage {
     /// `Entity not found`
     EntityNotFound,
@@ -596,6 +584,7 @@ impl crate::runtime::ToQuery for EntityNotFoundMessage {
 /// human-readable detail; either may be missing on some responses (gateway 401/429 carry only `message`).
 /// Some 400/422 responses add a machine-readable `code`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorModel {
     /// Short error label, usually the HTTP reason phrase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -615,6 +604,7 @@ impl ErrorModel {
 }
 /// `InternalTransferEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InternalTransferEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -624,20 +614,6 @@ pub struct InternalTransferEvent {
     pub data: crate::models::InternalTransfer,
 }
 impl InternalTransferEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::InternalTransferEventType,
-        data: crate::models::InternalTransfer,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl InternalTransferEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -645,6 +621,7 @@ impl InternalTransferEvent {
 }
 /// What happened to the `internal_transfer` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalTransferEventType {
     /// `success`
     Success,
@@ -700,6 +677,7 @@ impl crate::runtime::ToQuery for InternalTransferEventType {
 }
 /// `KycJourneyEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KycJourneyEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -709,20 +687,6 @@ pub struct KycJourneyEvent {
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl KycJourneyEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::KycJourneyEventType,
-        data: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl KycJourneyEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -730,6 +694,7 @@ impl KycJourneyEvent {
 }
 /// What happened to the `kyc_journey` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum KycJourneyEventType {
     /// `initiated`
     Initiated,
@@ -813,6 +778,7 @@ impl crate::runtime::ToQuery for KycJourneyEventType {
 }
 /// `MerchantEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MerchantEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -822,20 +788,6 @@ pub struct MerchantEvent {
     pub data: crate::models::Merchant,
 }
 impl MerchantEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::MerchantEventType,
-        data: crate::models::Merchant,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl MerchantEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -843,6 +795,7 @@ impl MerchantEvent {
 }
 /// What happened to the `merchant` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MerchantEventType {
     /// `pending`
     Pending,
@@ -914,6 +867,7 @@ impl crate::runtime::ToQuery for MerchantEventType {
 }
 /// An amount in the smallest unit of a currency.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Money {
     /// Positive integer amount in the smallest currency unit (29900 is $299.00; ¥295 is 295).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -935,6 +889,7 @@ impl Money {
 pub type Notes = std::collections::BTreeMap<String, String>;
 /// `OrdersEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrdersEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -944,20 +899,6 @@ pub struct OrdersEvent {
     pub data: crate::models::OrderResponse,
 }
 impl OrdersEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::OrdersEventType,
-        data: crate::models::OrderResponse,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl OrdersEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -965,6 +906,7 @@ impl OrdersEvent {
 }
 /// What happened to the `orders` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrdersEventType {
     /// `paid`
     Paid,
@@ -1050,6 +992,7 @@ impl crate::runtime::ToQuery for OrdersEventType {
 /// reviewed; `paid`, `failed` and `cancelled` are terminal; `expired` can still become `paid` if a payment
 /// already under way completes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrdersStatus {
     /// `active`
     Active,
@@ -1129,6 +1072,7 @@ impl crate::runtime::ToQuery for OrdersStatus {
 }
 /// Page-number pagination metadata returned with every list.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PageMeta {
     /// Current page number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1161,6 +1105,7 @@ impl PageMeta {
 }
 /// `PaymentEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -1170,20 +1115,6 @@ pub struct PaymentEvent {
     pub data: crate::models::Payment,
 }
 impl PaymentEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::PaymentEventType,
-        data: crate::models::Payment,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl PaymentEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1191,6 +1122,7 @@ impl PaymentEvent {
 }
 /// What happened to the `payment` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentEventType {
     /// `in_progress`
     InProgress,
@@ -1286,6 +1218,7 @@ impl crate::runtime::ToQuery for PaymentEventType {
 }
 /// `PaymentLinkEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentLinkEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -1295,20 +1228,6 @@ pub struct PaymentLinkEvent {
     pub data: crate::models::PaymentLinkResponse,
 }
 impl PaymentLinkEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::PaymentLinkEventType,
-        data: crate::models::PaymentLinkResponse,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl PaymentLinkEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1316,6 +1235,7 @@ impl PaymentLinkEvent {
 }
 /// What happened to the `payment_link` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentLinkEventType {
     /// `active`
     Active,
@@ -1399,6 +1319,7 @@ impl crate::runtime::ToQuery for PaymentLinkEventType {
 }
 /// `PayoutEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PayoutEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -1408,20 +1329,6 @@ pub struct PayoutEvent {
     pub data: crate::models::Payout,
 }
 impl PayoutEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::PayoutEventType,
-        data: crate::models::Payout,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl PayoutEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1429,6 +1336,7 @@ impl PayoutEvent {
 }
 /// What happened to the `payout` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PayoutEventType {
     /// `pending_approval`
     PendingApproval,
@@ -1508,6 +1416,7 @@ impl crate::runtime::ToQuery for PayoutEventType {
 }
 /// The product a payin relates to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Product {
     /// Product name.
     pub name: String,
@@ -1516,9 +1425,17 @@ pub struct Product {
     pub description: Option<String>,
 }
 impl Product {
-    /// Creates a value from its required fields (`name`); optional ones start empty.
-    pub fn new(name: String) -> Self {
-        Self { name, description: None }
+    /// Creates a value from its required fields (`name`); optional ones start empty and have setters.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+        }
+    }
+    /// Sets `description` (JSON `description`).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
     }
 }
 impl Product {
@@ -1529,6 +1446,7 @@ impl Product {
 }
 /// `RefundEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RefundEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -1538,20 +1456,6 @@ pub struct RefundEvent {
     pub data: crate::models::Refund,
 }
 impl RefundEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::RefundEventType,
-        data: crate::models::Refund,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl RefundEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1559,6 +1463,7 @@ impl RefundEvent {
 }
 /// What happened to the `refund` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RefundEventType {
     /// `success`
     Success,
@@ -1626,17 +1531,12 @@ impl crate::runtime::ToQuery for RefundEventType {
 }
 /// A document required to clear an RFI raised at creation of an order or payment link.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RfiDocumentRequirement {
     /// ID of the required RFI document.
     pub rfi_doc_id: String,
     /// Name or type of the required document.
     pub name: String,
-}
-impl RfiDocumentRequirement {
-    /// Creates a value from its required fields (`rfi_doc_id`, `name`); optional ones start empty.
-    pub fn new(rfi_doc_id: String, name: String) -> Self {
-        Self { rfi_doc_id, name }
-    }
 }
 impl RfiDocumentRequirement {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1646,6 +1546,7 @@ impl RfiDocumentRequirement {
 }
 /// One uploaded document submitted against one RFI document requirement.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RfiDocumentSubmission {
     /// ID of the uploaded document (from `POST /document`).
     pub id: String,
@@ -1653,9 +1554,12 @@ pub struct RfiDocumentSubmission {
     pub rfi_doc_id: String,
 }
 impl RfiDocumentSubmission {
-    /// Creates a value from its required fields (`id`, `rfi_doc_id`); optional ones start empty.
-    pub fn new(id: String, rfi_doc_id: String) -> Self {
-        Self { id, rfi_doc_id }
+    /// Creates a value from its required fields (`id`, `rfi_doc_id`); optional ones start empty and have setters.
+    pub fn new(id: impl Into<String>, rfi_doc_id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            rfi_doc_id: rfi_doc_id.into(),
+        }
     }
 }
 impl RfiDocumentSubmission {
@@ -1666,14 +1570,17 @@ impl RfiDocumentSubmission {
 }
 /// Documents submitted to answer the RFI raised on a transaction.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RfiDocumentsRequest {
     /// Documents submitted against RFI requirements.
     pub documents: Vec<crate::models::RfiDocumentSubmission>,
 }
 impl RfiDocumentsRequest {
-    /// Creates a value from its required fields (`documents`); optional ones start empty.
-    pub fn new(documents: Vec<crate::models::RfiDocumentSubmission>) -> Self {
-        Self { documents }
+    /// Creates a value from its required fields (`documents`); optional ones start empty and have setters.
+    pub fn new(documents: impl Into<Vec<crate::models::RfiDocumentSubmission>>) -> Self {
+        Self {
+            documents: documents.into(),
+        }
     }
 }
 impl RfiDocumentsRequest {
@@ -1684,6 +1591,7 @@ impl RfiDocumentsRequest {
 }
 /// One document requirement of an RFI.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RfiRequiredDocument {
     /// Requirement ID to answer against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1706,6 +1614,7 @@ impl RfiRequiredDocument {
 }
 /// `SettlementEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SettlementEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -1715,20 +1624,6 @@ pub struct SettlementEvent {
     pub data: crate::models::Settlement,
 }
 impl SettlementEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::SettlementEventType,
-        data: crate::models::Settlement,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl SettlementEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1736,6 +1631,7 @@ impl SettlementEvent {
 }
 /// What happened to the `settlement` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SettlementEventType {
     /// `pending_approval`
     PendingApproval,
@@ -1821,6 +1717,7 @@ impl crate::runtime::ToQuery for SettlementEventType {
 pub type SplitIds = Vec<String>;
 /// `SubscriptionEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -1830,20 +1727,6 @@ pub struct SubscriptionEvent {
     pub data: crate::models::Subscription,
 }
 impl SubscriptionEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::SubscriptionEventType,
-        data: crate::models::Subscription,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl SubscriptionEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1851,6 +1734,7 @@ impl SubscriptionEvent {
 }
 /// What happened to the `subscription` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionEventType {
     /// `active`
     Active,
@@ -1950,6 +1834,7 @@ impl crate::runtime::ToQuery for SubscriptionEventType {
 }
 /// `VirtualAccountEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VirtualAccountEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -1959,20 +1844,6 @@ pub struct VirtualAccountEvent {
     pub data: crate::models::VirtualAccount,
 }
 impl VirtualAccountEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::VirtualAccountEventType,
-        data: crate::models::VirtualAccount,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl VirtualAccountEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1980,6 +1851,7 @@ impl VirtualAccountEvent {
 }
 /// What happened to the `virtual_account` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VirtualAccountEventType {
     /// `active`
     Active,
@@ -2039,6 +1911,7 @@ impl crate::runtime::ToQuery for VirtualAccountEventType {
 }
 /// The kind of resource a webhook event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookEntityType {
     /// `payment`
     Payment,
@@ -2150,6 +2023,7 @@ impl crate::runtime::ToQuery for WebhookEntityType {
 }
 /// `WebhookTestEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookTestEvent {
     /// `entity_type`
     pub entity_type: crate::models::WebhookEntityType,
@@ -2159,20 +2033,6 @@ pub struct WebhookTestEvent {
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl WebhookTestEvent {
-    /// Creates a value from its required fields (`entity_type`, `event_type`, `data`); optional ones start empty.
-    pub fn new(
-        entity_type: crate::models::WebhookEntityType,
-        event_type: crate::models::WebhookTestEventType,
-        data: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        Self {
-            entity_type,
-            event_type,
-            data,
-        }
-    }
-}
-impl WebhookTestEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -2180,6 +2040,7 @@ impl WebhookTestEvent {
 }
 /// What happened to the `webhook_test` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookTestEventType {
     /// `test`
     Test,

@@ -4,6 +4,7 @@
 //! Types used only by the `customers` resource.
 /// Bank account to register for a customer; send `bic_primary` or `bic_secondary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCustomerBankAccountRequest {
     /// Account number.
     pub account_number: String,
@@ -18,14 +19,29 @@ pub struct CreateCustomerBankAccountRequest {
     pub bank_customer_id: Option<String>,
 }
 impl CreateCustomerBankAccountRequest {
-    /// Creates a value from its required fields (`account_number`); optional ones start empty.
-    pub fn new(account_number: String) -> Self {
+    /// Creates a value from its required fields (`account_number`); optional ones start empty and have setters.
+    pub fn new(account_number: impl Into<String>) -> Self {
         Self {
-            account_number,
+            account_number: account_number.into(),
             bic_primary: None,
             bic_secondary: None,
             bank_customer_id: None,
         }
+    }
+    /// Sets `bic_primary` (JSON `bic_primary`).
+    pub fn bic_primary(mut self, value: impl Into<String>) -> Self {
+        self.bic_primary = Some(value.into());
+        self
+    }
+    /// Sets `bic_secondary` (JSON `bic_secondary`).
+    pub fn bic_secondary(mut self, value: impl Into<String>) -> Self {
+        self.bic_secondary = Some(value.into());
+        self
+    }
+    /// Sets `bank_customer_id` (JSON `bank_customer_id`).
+    pub fn bank_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.bank_customer_id = Some(value.into());
+        self
     }
 }
 impl CreateCustomerBankAccountRequest {
@@ -36,6 +52,7 @@ impl CreateCustomerBankAccountRequest {
 }
 /// `CreateCustomerRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCustomerRequest {
     /// Customer name. In sandbox the reserved values `jexru7`, `nerqu8`, `havku9`, `dexru6` and `renvak4`
     /// (any case) force a sanctions-screening hit.
@@ -74,6 +91,58 @@ pub struct CreateCustomerRequest {
     pub pincode: String,
 }
 impl CreateCustomerRequest {
+    /// Creates a value from its required fields (`name`, `customer_type`, `email`, `address`, `city`, `state`, `country`, `pincode`); optional ones start empty and have setters.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required field of the API description"
+    )]
+    pub fn new(
+        name: impl Into<String>,
+        customer_type: impl Into<crate::models::CustomerCustomerType>,
+        email: impl Into<String>,
+        address: impl Into<String>,
+        city: impl Into<String>,
+        state: impl Into<String>,
+        country: impl Into<String>,
+        pincode: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            customer_type: customer_type.into(),
+            email: email.into(),
+            phone: None,
+            dob: None,
+            nationality: None,
+            tax_identification_number: None,
+            address: address.into(),
+            city: city.into(),
+            state: state.into(),
+            country: country.into(),
+            pincode: pincode.into(),
+        }
+    }
+    /// Sets `phone` (JSON `phone`).
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `dob` (JSON `dob`).
+    pub fn dob(mut self, value: impl Into<jiff::civil::Date>) -> Self {
+        self.dob = Some(value.into());
+        self
+    }
+    /// Sets `nationality` (JSON `nationality`).
+    pub fn nationality(mut self, value: impl Into<String>) -> Self {
+        self.nationality = Some(value.into());
+        self
+    }
+    /// Sets `tax_identification_number` (JSON `tax_identification_number`).
+    pub fn tax_identification_number(mut self, value: impl Into<String>) -> Self {
+        self.tax_identification_number = Some(value.into());
+        self
+    }
+}
+impl CreateCustomerRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -81,6 +150,7 @@ impl CreateCustomerRequest {
 }
 /// A customer (individual or business) you collect payments from.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Customer {
     /// Customer ID.
     ///
@@ -155,6 +225,7 @@ impl Customer {
 /// A bank account registered for a customer via `POST /customer/{id}/bank-accounts`. A customer keeps one such
 /// account (registering again replaces it). Not usable as an LRS debit account.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomerBankAccount {
     /// Bank account ID.
     ///
@@ -199,6 +270,7 @@ impl CustomerBankAccount {
 }
 /// Customer type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomerCustomerType {
     /// `individual`
     Individual,
@@ -258,6 +330,7 @@ impl crate::runtime::ToQuery for CustomerCustomerType {
 }
 /// `GetCustomerBankAccountsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetCustomerBankAccountsResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -271,6 +344,7 @@ impl GetCustomerBankAccountsResponse {
 }
 /// `GetCustomersCustomerType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetCustomersCustomerType {
     /// `individual`
     Individual,
@@ -330,6 +404,7 @@ impl crate::runtime::ToQuery for GetCustomersCustomerType {
 }
 /// `GetCustomersResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetCustomersResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]

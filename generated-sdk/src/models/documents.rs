@@ -4,6 +4,7 @@
 //! Types used only by the `documents` resource.
 /// Multipart upload of a JPEG, PNG or PDF file of at most 10 MB.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDocumentRequest {
     /// Name for the document.
     pub document_name: String,
@@ -11,9 +12,15 @@ pub struct CreateDocumentRequest {
     pub file: crate::runtime::FilePart,
 }
 impl CreateDocumentRequest {
-    /// Creates a value from its required fields (`document_name`, `file`); optional ones start empty.
-    pub fn new(document_name: String, file: crate::runtime::FilePart) -> Self {
-        Self { document_name, file }
+    /// Creates a value from its required fields (`document_name`, `file`); optional ones start empty and have setters.
+    pub fn new(
+        document_name: impl Into<String>,
+        file: impl Into<crate::runtime::FilePart>,
+    ) -> Self {
+        Self {
+            document_name: document_name.into(),
+            file: file.into(),
+        }
     }
 }
 impl CreateDocumentRequest {
@@ -52,6 +59,7 @@ impl CreateDocumentRequest {
 }
 /// An uploaded file that can be referenced from payins, payouts, refunds and RFI responses.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Document {
     /// Document ID.
     ///
@@ -95,6 +103,7 @@ impl Document {
 }
 /// `GetDocumentsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetDocumentsResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@
 //! Types used only by the `internal_transfers` resource.
 /// `CreateInternalTransferBadRequestBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateInternalTransferBadRequestBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,6 +21,7 @@ impl CreateInternalTransferBadRequestBody {
 }
 /// Funds to move between two merchant accounts under the same platform.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateInternalTransferRequest {
     /// Amount to move, in the smallest unit of `currency` (10000 is 100.00).
     pub amount: i64,
@@ -35,20 +37,20 @@ pub struct CreateInternalTransferRequest {
     pub to_merchant_id: String,
 }
 impl CreateInternalTransferRequest {
-    /// Creates a value from its required fields (`amount`, `currency`, `reference`, `from_merchant_id`, `to_merchant_id`); optional ones start empty.
+    /// Creates a value from its required fields (`amount`, `currency`, `reference`, `from_merchant_id`, `to_merchant_id`); optional ones start empty and have setters.
     pub fn new(
-        amount: i64,
-        currency: crate::models::CreateInternalTransferRequestCurrency,
-        reference: String,
-        from_merchant_id: String,
-        to_merchant_id: String,
+        amount: impl Into<i64>,
+        currency: impl Into<crate::models::CreateInternalTransferRequestCurrency>,
+        reference: impl Into<String>,
+        from_merchant_id: impl Into<String>,
+        to_merchant_id: impl Into<String>,
     ) -> Self {
         Self {
-            amount,
-            currency,
-            reference,
-            from_merchant_id,
-            to_merchant_id,
+            amount: amount.into(),
+            currency: currency.into(),
+            reference: reference.into(),
+            from_merchant_id: from_merchant_id.into(),
+            to_merchant_id: to_merchant_id.into(),
         }
     }
 }
@@ -80,6 +82,7 @@ impl CreateInternalTransferRequest {
 }
 /// Currency of the transfer (ISO 4217); only AED is supported for now.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateInternalTransferRequestCurrency {
     /// `AED`
     Aed,
@@ -135,6 +138,7 @@ impl crate::runtime::ToQuery for CreateInternalTransferRequestCurrency {
 }
 /// `CreateInternalTransferUnauthorizedBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateInternalTransferUnauthorizedBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,6 +155,7 @@ impl CreateInternalTransferUnauthorizedBody {
 }
 /// A fund movement between two merchant accounts of one platform.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InternalTransfer {
     /// Internal transfer ID.
     ///
@@ -209,6 +214,7 @@ impl InternalTransfer {
 }
 /// Fees charged on the transfer.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InternalTransferFees {
     /// `txn_fee`
     #[serde(default, skip_serializing_if = "Option::is_none")]

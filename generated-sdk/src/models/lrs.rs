@@ -4,6 +4,7 @@
 //! Types used only by the `lrs` resource.
 /// `CreateLrsCustomerBankAccountRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateLrsCustomerBankAccountRequest {
     /// A `bank_code` from `GET /lrs/banks` for your account (exact, case-sensitive match). An LRS order using this
     /// account needs a quote created for the same bank.
@@ -15,13 +16,18 @@ pub struct CreateLrsCustomerBankAccountRequest {
     pub bank_customer_id: Option<String>,
 }
 impl CreateLrsCustomerBankAccountRequest {
-    /// Creates a value from its required fields (`bank_code`, `account_number`); optional ones start empty.
-    pub fn new(bank_code: String, account_number: String) -> Self {
+    /// Creates a value from its required fields (`bank_code`, `account_number`); optional ones start empty and have setters.
+    pub fn new(bank_code: impl Into<String>, account_number: impl Into<String>) -> Self {
         Self {
-            bank_code,
-            account_number,
+            bank_code: bank_code.into(),
+            account_number: account_number.into(),
             bank_customer_id: None,
         }
+    }
+    /// Sets `bank_customer_id` (JSON `bank_customer_id`).
+    pub fn bank_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.bank_customer_id = Some(value.into());
+        self
     }
 }
 impl CreateLrsCustomerBankAccountRequest {
@@ -32,6 +38,7 @@ impl CreateLrsCustomerBankAccountRequest {
 }
 /// Request for an LRS remittance (payin) or withdrawal (payout) quote between INR and USD.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateLrsQuoteRequest {
     /// `payin` prices a remittance from a resident Indian customer and needs `bank_code`; `payout` prices a
     /// withdrawal back to India, supports only `USD` to `INR`, and must not send `bank_code`.
@@ -53,19 +60,32 @@ pub struct CreateLrsQuoteRequest {
     pub target_currency: crate::models::CreateLrsQuoteRequestTargetCurrency,
 }
 impl CreateLrsQuoteRequest {
-    /// Creates a value from its required fields (`source_amount`, `source_currency`, `target_currency`); optional ones start empty.
+    /// Creates a value from its required fields (`source_amount`, `source_currency`, `target_currency`); optional ones start empty and have setters.
     pub fn new(
-        source_amount: i64,
-        source_currency: crate::models::CreateLrsQuoteRequestSourceCurrency,
-        target_currency: crate::models::CreateLrsQuoteRequestTargetCurrency,
+        source_amount: impl Into<i64>,
+        source_currency: impl Into<crate::models::CreateLrsQuoteRequestSourceCurrency>,
+        target_currency: impl Into<crate::models::CreateLrsQuoteRequestTargetCurrency>,
     ) -> Self {
         Self {
             resource: None,
             bank_code: None,
-            source_amount,
-            source_currency,
-            target_currency,
+            source_amount: source_amount.into(),
+            source_currency: source_currency.into(),
+            target_currency: target_currency.into(),
         }
+    }
+    /// Sets `resource` (JSON `resource`).
+    pub fn resource(
+        mut self,
+        value: impl Into<crate::models::CreateLrsQuoteRequestResource>,
+    ) -> Self {
+        self.resource = Some(value.into());
+        self
+    }
+    /// Sets `bank_code` (JSON `bank_code`).
+    pub fn bank_code(mut self, value: impl Into<String>) -> Self {
+        self.bank_code = Some(value.into());
+        self
     }
 }
 impl CreateLrsQuoteRequest {
@@ -77,6 +97,7 @@ impl CreateLrsQuoteRequest {
 /// `payin` prices a remittance from a resident Indian customer and needs `bank_code`; `payout` prices a
 /// withdrawal back to India, supports only `USD` to `INR`, and must not send `bank_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateLrsQuoteRequestResource {
     /// `payin`
     Payin,
@@ -136,6 +157,7 @@ impl crate::runtime::ToQuery for CreateLrsQuoteRequestResource {
 }
 /// Currency of `source_amount`; must differ from `target_currency`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateLrsQuoteRequestSourceCurrency {
     /// `INR`
     Inr,
@@ -195,6 +217,7 @@ impl crate::runtime::ToQuery for CreateLrsQuoteRequestSourceCurrency {
 }
 /// Currency to convert into; must differ from `source_currency`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateLrsQuoteRequestTargetCurrency {
     /// `INR`
     Inr,
@@ -254,6 +277,7 @@ impl crate::runtime::ToQuery for CreateLrsQuoteRequestTargetCurrency {
 }
 /// A bank your customers can remit from under LRS.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LrsBank {
     /// Bank code to pass as `bank_code` on LRS bank accounts and LRS payin quotes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -270,6 +294,7 @@ impl LrsBank {
 }
 /// Indian bank account an LRS remittance is debited from; pass its `id` as `lrs.bank_account_id`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LrsCustomerBankAccount {
     /// LRS bank account ID (starts with `acclrs_`).
     ///
@@ -295,6 +320,7 @@ impl LrsCustomerBankAccount {
 }
 /// Conversion, GST and exchange rate for an LRS remittance or withdrawal.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LrsQuote {
     /// Quote ID; pass it as `lrs.lrs_quote_id` on an LRS order.
     ///
@@ -346,6 +372,7 @@ impl LrsQuote {
 }
 /// The `source_amount` and `source_currency` being converted.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LrsQuoteFrom {
     /// Amount in the smallest unit of `currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -363,6 +390,7 @@ impl LrsQuoteFrom {
 /// Converted amount in `target_currency`. On payin quotes the USD side is the amount the LRS order must be
 /// created for; on payout quotes it is the INR the customer receives after fees and GST.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LrsQuoteTo {
     /// Amount in the smallest unit of `currency` (51763 is $517.63).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,6 +5,7 @@
 /// `CreateOrderRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 /// Decoding picks the member by evidence: the properties each member knows, requires
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
@@ -90,9 +91,20 @@ impl CreateOrderRequest {
         }
     }
 }
+impl From<crate::models::Orders> for CreateOrderRequest {
+    fn from(value: crate::models::Orders) -> Self {
+        Self::Orders(Box::new(value))
+    }
+}
+impl From<crate::models::CreateOrderWithQuoteRequest> for CreateOrderRequest {
+    fn from(value: crate::models::CreateOrderWithQuoteRequest) -> Self {
+        Self::WithQuote(Box::new(value))
+    }
+}
 /// Create an order bound to a payin quote. The quote fixes amount, currency, payment method and expiry, so
 /// `amount`, `currency`, `price_id`, `payment_methods` (and `split_ids`) must not be sent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrderWithQuoteRequest {
     /// ID of a `resource payin` quote from `POST /quotes`.
     pub quote_id: String,
@@ -134,11 +146,11 @@ pub struct CreateOrderWithQuoteRequest {
     pub request_id: Option<String>,
 }
 impl CreateOrderWithQuoteRequest {
-    /// Creates a value from its required fields (`quote_id`, `customer_id`); optional ones start empty.
-    pub fn new(quote_id: String, customer_id: String) -> Self {
+    /// Creates a value from its required fields (`quote_id`, `customer_id`); optional ones start empty and have setters.
+    pub fn new(quote_id: impl Into<String>, customer_id: impl Into<String>) -> Self {
         Self {
-            quote_id,
-            customer_id,
+            quote_id: quote_id.into(),
+            customer_id: customer_id.into(),
             purpose_code: None,
             document_id: None,
             invoice_number: None,
@@ -151,6 +163,64 @@ impl CreateOrderWithQuoteRequest {
             request_id: None,
         }
     }
+    /// Sets `purpose_code` (JSON `purpose_code`).
+    pub fn purpose_code(mut self, value: impl Into<String>) -> Self {
+        self.purpose_code = Some(value.into());
+        self
+    }
+    /// Sets `document_id` (JSON `document_id`).
+    pub fn document_id(mut self, value: impl Into<String>) -> Self {
+        self.document_id = Some(value.into());
+        self
+    }
+    /// Sets `invoice_number` (JSON `invoice_number`).
+    pub fn invoice_number(mut self, value: impl Into<String>) -> Self {
+        self.invoice_number = Some(value.into());
+        self
+    }
+    /// Sets `invoice_description` (JSON `invoice_description`).
+    pub fn invoice_description(mut self, value: impl Into<String>) -> Self {
+        self.invoice_description = Some(value.into());
+        self
+    }
+    /// Sets `invoice_amount` (JSON `invoice_amount`).
+    pub fn invoice_amount(mut self, value: impl Into<i64>) -> Self {
+        self.invoice_amount = Some(value.into());
+        self
+    }
+    /// Sets `reference_number` (JSON `reference_number`).
+    pub fn reference_number(mut self, value: impl Into<String>) -> Self {
+        self.reference_number = Some(value.into());
+        self
+    }
+    /// Sets `product` (JSON `product`).
+    pub fn product(mut self, value: impl Into<crate::models::Product>) -> Self {
+        self.product = Some(value.into());
+        self
+    }
+    /// Sets `notes` (JSON `notes`).
+    pub fn notes(mut self, value: impl Into<crate::models::Notes>) -> Self {
+        self.notes = Some(Some(value.into()));
+        self
+    }
+    /// Sends `notes` as an explicit `null`.
+    pub fn notes_null(mut self) -> Self {
+        self.notes = Some(None);
+        self
+    }
+    /// Sets `bank_account_details` (JSON `bank_account_details`).
+    pub fn bank_account_details(
+        mut self,
+        value: impl Into<crate::models::BankAccountDetails>,
+    ) -> Self {
+        self.bank_account_details = Some(value.into());
+        self
+    }
+    /// Sets `request_id` (JSON `request_id`).
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
 }
 impl CreateOrderWithQuoteRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -160,6 +230,7 @@ impl CreateOrderWithQuoteRequest {
 }
 /// `GetOrdersResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetOrdersResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -176,6 +247,7 @@ impl GetOrdersResponse {
 }
 /// `GetOrdersStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetOrdersStatus {
     /// `active`
     Active,
@@ -254,6 +326,7 @@ impl crate::runtime::ToQuery for GetOrdersStatus {
 /// quote; the quote must be unexpired and the customer's country India. Invoice, reference, document and product
 /// fields are not stored on LRS orders. Returned on orders created as LRS orders.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LrsOrderDetails {
     /// ID of a quote from `POST /lrs/quotes` created by your account.
     pub lrs_quote_id: String,
@@ -267,14 +340,27 @@ pub struct LrsOrderDetails {
     pub beneficiary_id: Option<String>,
 }
 impl LrsOrderDetails {
-    /// Creates a value from its required fields (`lrs_quote_id`, `remittance_information`); optional ones start empty.
-    pub fn new(lrs_quote_id: String, remittance_information: String) -> Self {
+    /// Creates a value from its required fields (`lrs_quote_id`, `remittance_information`); optional ones start empty and have setters.
+    pub fn new(
+        lrs_quote_id: impl Into<String>,
+        remittance_information: impl Into<String>,
+    ) -> Self {
         Self {
-            lrs_quote_id,
-            remittance_information,
+            lrs_quote_id: lrs_quote_id.into(),
+            remittance_information: remittance_information.into(),
             bank_account_id: None,
             beneficiary_id: None,
         }
+    }
+    /// Sets `bank_account_id` (JSON `bank_account_id`).
+    pub fn bank_account_id(mut self, value: impl Into<String>) -> Self {
+        self.bank_account_id = Some(value.into());
+        self
+    }
+    /// Sets `beneficiary_id` (JSON `beneficiary_id`).
+    pub fn beneficiary_id(mut self, value: impl Into<String>) -> Self {
+        self.beneficiary_id = Some(value.into());
+        self
     }
 }
 impl LrsOrderDetails {
@@ -307,6 +393,7 @@ impl LrsOrderDetails {
 }
 /// `OrderResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderResponse {
     /// Customer the order is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -403,6 +490,7 @@ impl OrderResponse {
 }
 /// `OrderResponsePaymentMethods` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrderResponsePaymentMethods {
     /// `bank_transfer`
     BankTransfer,
@@ -466,6 +554,7 @@ impl crate::runtime::ToQuery for OrderResponsePaymentMethods {
 }
 /// Order status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrderResponseStatus {
     /// `active`
     Active,
@@ -545,6 +634,7 @@ impl crate::runtime::ToQuery for OrderResponseStatus {
 }
 /// An order, i.e. a request to collect a payment from a customer via checkout or S2S.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Orders {
     /// Customer the order is for.
     pub customer_id: String,
@@ -605,17 +695,17 @@ pub struct Orders {
     pub request_id: Option<String>,
 }
 impl Orders {
-    /// Creates a value from its required fields (`customer_id`, `currency`, `amount`); optional ones start empty.
+    /// Creates a value from its required fields (`customer_id`, `currency`, `amount`); optional ones start empty and have setters.
     pub fn new(
-        customer_id: String,
-        currency: crate::models::OrdersCurrency,
-        amount: i64,
+        customer_id: impl Into<String>,
+        currency: impl Into<crate::models::OrdersCurrency>,
+        amount: impl Into<i64>,
     ) -> Self {
         Self {
-            customer_id,
+            customer_id: customer_id.into(),
             document_id: None,
-            currency,
-            amount,
+            currency: currency.into(),
+            amount: amount.into(),
             purpose_code: None,
             invoice_number: None,
             invoice_description: None,
@@ -630,6 +720,87 @@ impl Orders {
             payment_methods: None,
             request_id: None,
         }
+    }
+    /// Sets `document_id` (JSON `document_id`).
+    pub fn document_id(mut self, value: impl Into<String>) -> Self {
+        self.document_id = Some(value.into());
+        self
+    }
+    /// Sets `purpose_code` (JSON `purpose_code`).
+    pub fn purpose_code(mut self, value: impl Into<String>) -> Self {
+        self.purpose_code = Some(value.into());
+        self
+    }
+    /// Sets `invoice_number` (JSON `invoice_number`).
+    pub fn invoice_number(mut self, value: impl Into<String>) -> Self {
+        self.invoice_number = Some(value.into());
+        self
+    }
+    /// Sets `invoice_description` (JSON `invoice_description`).
+    pub fn invoice_description(mut self, value: impl Into<String>) -> Self {
+        self.invoice_description = Some(value.into());
+        self
+    }
+    /// Sets `invoice_amount` (JSON `invoice_amount`).
+    pub fn invoice_amount(mut self, value: impl Into<i64>) -> Self {
+        self.invoice_amount = Some(value.into());
+        self
+    }
+    /// Sets `reference_number` (JSON `reference_number`).
+    pub fn reference_number(mut self, value: impl Into<String>) -> Self {
+        self.reference_number = Some(value.into());
+        self
+    }
+    /// Sets `price_id` (JSON `price_id`).
+    pub fn price_id(mut self, value: impl Into<String>) -> Self {
+        self.price_id = Some(value.into());
+        self
+    }
+    /// Sets `split_ids` (JSON `split_ids`).
+    pub fn split_ids(mut self, value: impl Into<crate::models::SplitIds>) -> Self {
+        self.split_ids = Some(value.into());
+        self
+    }
+    /// Sets `product` (JSON `product`).
+    pub fn product(mut self, value: impl Into<crate::models::Product>) -> Self {
+        self.product = Some(value.into());
+        self
+    }
+    /// Sets `notes` (JSON `notes`).
+    pub fn notes(mut self, value: impl Into<crate::models::Notes>) -> Self {
+        self.notes = Some(Some(value.into()));
+        self
+    }
+    /// Sends `notes` as an explicit `null`.
+    pub fn notes_null(mut self) -> Self {
+        self.notes = Some(None);
+        self
+    }
+    /// Sets `bank_account_details` (JSON `bank_account_details`).
+    pub fn bank_account_details(
+        mut self,
+        value: impl Into<crate::models::BankAccountDetails>,
+    ) -> Self {
+        self.bank_account_details = Some(value.into());
+        self
+    }
+    /// Sets `lrs` (JSON `lrs`).
+    pub fn lrs(mut self, value: impl Into<crate::models::LrsOrderDetails>) -> Self {
+        self.lrs = Some(value.into());
+        self
+    }
+    /// Sets `payment_methods` (JSON `payment_methods`).
+    pub fn payment_methods(
+        mut self,
+        value: impl Into<Vec<crate::models::OrdersPaymentMethods>>,
+    ) -> Self {
+        self.payment_methods = Some(value.into());
+        self
+    }
+    /// Sets `request_id` (JSON `request_id`).
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
     }
 }
 impl Orders {
@@ -649,6 +820,7 @@ impl Orders {
 }
 /// Collection currency, uppercase and case-sensitive; `INR` is not accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrdersCurrency {
     /// `USD`
     Usd,
@@ -724,6 +896,7 @@ impl crate::runtime::ToQuery for OrdersCurrency {
 }
 /// `OrdersPaymentMethods` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrdersPaymentMethods {
     /// `bank_transfer`
     BankTransfer,

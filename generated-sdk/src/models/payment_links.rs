@@ -5,6 +5,7 @@
 /// `CreatePayinRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 /// Decoding picks the member by evidence: the properties each member knows, requires
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
@@ -100,8 +101,19 @@ impl CreatePayinRequest {
         }
     }
 }
+impl From<crate::models::CreatePayinRequestPaymentLink> for CreatePayinRequest {
+    fn from(value: crate::models::CreatePayinRequestPaymentLink) -> Self {
+        Self::PaymentLink(Box::new(value))
+    }
+}
+impl From<crate::models::CreatePaymentLinkWithQuoteRequest> for CreatePayinRequest {
+    fn from(value: crate::models::CreatePaymentLinkWithQuoteRequest) -> Self {
+        Self::PaymentLinkWithQuote(Box::new(value))
+    }
+}
 /// `CreatePayinRequestPaymentLink` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePayinRequestPaymentLink {
     /// Customer the link is for.
     pub customer_id: String,
@@ -163,25 +175,25 @@ pub struct CreatePayinRequestPaymentLink {
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
 }
 impl CreatePayinRequestPaymentLink {
-    /// Creates a value from its required fields (`customer_id`, `currency`, `amount`, `purpose_code`, `expires_at`); optional ones start empty.
+    /// Creates a value from its required fields (`customer_id`, `currency`, `amount`, `purpose_code`, `expires_at`); optional ones start empty and have setters.
     pub fn new(
-        customer_id: String,
-        currency: crate::models::PaymentLinkCurrency,
-        amount: i64,
-        purpose_code: String,
-        expires_at: jiff::Timestamp,
+        customer_id: impl Into<String>,
+        currency: impl Into<crate::models::PaymentLinkCurrency>,
+        amount: impl Into<i64>,
+        purpose_code: impl Into<String>,
+        expires_at: impl Into<jiff::Timestamp>,
     ) -> Self {
         Self {
-            customer_id,
+            customer_id: customer_id.into(),
             document_id: None,
             payment_methods: None,
-            currency,
-            amount,
-            purpose_code,
+            currency: currency.into(),
+            amount: amount.into(),
+            purpose_code: purpose_code.into(),
             invoice_number: None,
             invoice_description: None,
             reference_number: None,
-            expires_at,
+            expires_at: expires_at.into(),
             invoice_amount: None,
             notify_customer: None,
             reminder_frequency: None,
@@ -191,6 +203,82 @@ impl CreatePayinRequestPaymentLink {
             notes: None,
             bank_account_details: None,
         }
+    }
+    /// Sets `document_id` (JSON `document_id`).
+    pub fn document_id(mut self, value: impl Into<String>) -> Self {
+        self.document_id = Some(value.into());
+        self
+    }
+    /// Sets `payment_methods` (JSON `payment_methods`).
+    pub fn payment_methods(
+        mut self,
+        value: impl Into<Vec<crate::models::PaymentLinkPaymentMethods>>,
+    ) -> Self {
+        self.payment_methods = Some(value.into());
+        self
+    }
+    /// Sets `invoice_number` (JSON `invoice_number`).
+    pub fn invoice_number(mut self, value: impl Into<String>) -> Self {
+        self.invoice_number = Some(value.into());
+        self
+    }
+    /// Sets `invoice_description` (JSON `invoice_description`).
+    pub fn invoice_description(mut self, value: impl Into<String>) -> Self {
+        self.invoice_description = Some(value.into());
+        self
+    }
+    /// Sets `reference_number` (JSON `reference_number`).
+    pub fn reference_number(mut self, value: impl Into<String>) -> Self {
+        self.reference_number = Some(value.into());
+        self
+    }
+    /// Sets `invoice_amount` (JSON `invoice_amount`).
+    pub fn invoice_amount(mut self, value: impl Into<i64>) -> Self {
+        self.invoice_amount = Some(value.into());
+        self
+    }
+    /// Sets `notify_customer` (JSON `notify_customer`).
+    pub fn notify_customer(mut self, value: impl Into<bool>) -> Self {
+        self.notify_customer = Some(value.into());
+        self
+    }
+    /// Sets `reminder_frequency` (JSON `reminder_frequency`).
+    pub fn reminder_frequency(mut self, value: impl Into<i64>) -> Self {
+        self.reminder_frequency = Some(value.into());
+        self
+    }
+    /// Sets `price_id` (JSON `price_id`).
+    pub fn price_id(mut self, value: impl Into<String>) -> Self {
+        self.price_id = Some(value.into());
+        self
+    }
+    /// Sets `split_ids` (JSON `split_ids`).
+    pub fn split_ids(mut self, value: impl Into<crate::models::SplitIds>) -> Self {
+        self.split_ids = Some(value.into());
+        self
+    }
+    /// Sets `product` (JSON `product`).
+    pub fn product(mut self, value: impl Into<crate::models::Product>) -> Self {
+        self.product = Some(value.into());
+        self
+    }
+    /// Sets `notes` (JSON `notes`).
+    pub fn notes(mut self, value: impl Into<crate::models::Notes>) -> Self {
+        self.notes = Some(Some(value.into()));
+        self
+    }
+    /// Sends `notes` as an explicit `null`.
+    pub fn notes_null(mut self) -> Self {
+        self.notes = Some(None);
+        self
+    }
+    /// Sets `bank_account_details` (JSON `bank_account_details`).
+    pub fn bank_account_details(
+        mut self,
+        value: impl Into<crate::models::BankAccountDetails>,
+    ) -> Self {
+        self.bank_account_details = Some(value.into());
+        self
     }
 }
 impl CreatePayinRequestPaymentLink {
@@ -211,6 +299,7 @@ impl CreatePayinRequestPaymentLink {
 /// Create a payment link bound to a payin quote; `amount`, `currency`, `expires_at`, `price_id`,
 /// `payment_methods` (and `split_ids`) must not be sent. The link expires with the quote.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePaymentLinkWithQuoteRequest {
     /// ID of a `resource payin` quote from `POST /quotes`.
     pub quote_id: String,
@@ -254,12 +343,16 @@ pub struct CreatePaymentLinkWithQuoteRequest {
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
 }
 impl CreatePaymentLinkWithQuoteRequest {
-    /// Creates a value from its required fields (`quote_id`, `customer_id`, `purpose_code`); optional ones start empty.
-    pub fn new(quote_id: String, customer_id: String, purpose_code: String) -> Self {
+    /// Creates a value from its required fields (`quote_id`, `customer_id`, `purpose_code`); optional ones start empty and have setters.
+    pub fn new(
+        quote_id: impl Into<String>,
+        customer_id: impl Into<String>,
+        purpose_code: impl Into<String>,
+    ) -> Self {
         Self {
-            quote_id,
-            customer_id,
-            purpose_code,
+            quote_id: quote_id.into(),
+            customer_id: customer_id.into(),
+            purpose_code: purpose_code.into(),
             document_id: None,
             invoice_number: None,
             invoice_description: None,
@@ -272,6 +365,64 @@ impl CreatePaymentLinkWithQuoteRequest {
             bank_account_details: None,
         }
     }
+    /// Sets `document_id` (JSON `document_id`).
+    pub fn document_id(mut self, value: impl Into<String>) -> Self {
+        self.document_id = Some(value.into());
+        self
+    }
+    /// Sets `invoice_number` (JSON `invoice_number`).
+    pub fn invoice_number(mut self, value: impl Into<String>) -> Self {
+        self.invoice_number = Some(value.into());
+        self
+    }
+    /// Sets `invoice_description` (JSON `invoice_description`).
+    pub fn invoice_description(mut self, value: impl Into<String>) -> Self {
+        self.invoice_description = Some(value.into());
+        self
+    }
+    /// Sets `invoice_amount` (JSON `invoice_amount`).
+    pub fn invoice_amount(mut self, value: impl Into<i64>) -> Self {
+        self.invoice_amount = Some(value.into());
+        self
+    }
+    /// Sets `reference_number` (JSON `reference_number`).
+    pub fn reference_number(mut self, value: impl Into<String>) -> Self {
+        self.reference_number = Some(value.into());
+        self
+    }
+    /// Sets `notify_customer` (JSON `notify_customer`).
+    pub fn notify_customer(mut self, value: impl Into<bool>) -> Self {
+        self.notify_customer = Some(value.into());
+        self
+    }
+    /// Sets `reminder_frequency` (JSON `reminder_frequency`).
+    pub fn reminder_frequency(mut self, value: impl Into<i64>) -> Self {
+        self.reminder_frequency = Some(value.into());
+        self
+    }
+    /// Sets `product` (JSON `product`).
+    pub fn product(mut self, value: impl Into<crate::models::Product>) -> Self {
+        self.product = Some(value.into());
+        self
+    }
+    /// Sets `notes` (JSON `notes`).
+    pub fn notes(mut self, value: impl Into<crate::models::Notes>) -> Self {
+        self.notes = Some(Some(value.into()));
+        self
+    }
+    /// Sends `notes` as an explicit `null`.
+    pub fn notes_null(mut self) -> Self {
+        self.notes = Some(None);
+        self
+    }
+    /// Sets `bank_account_details` (JSON `bank_account_details`).
+    pub fn bank_account_details(
+        mut self,
+        value: impl Into<crate::models::BankAccountDetails>,
+    ) -> Self {
+        self.bank_account_details = Some(value.into());
+        self
+    }
 }
 impl CreatePaymentLinkWithQuoteRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -281,6 +432,7 @@ impl CreatePaymentLinkWithQuoteRequest {
 }
 /// `GetPayinsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetPayinsResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -297,6 +449,7 @@ impl GetPayinsResponse {
 }
 /// `GetPayinsStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetPayinsStatus {
     /// `active`
     Active,
@@ -380,6 +533,7 @@ impl crate::runtime::ToQuery for GetPayinsStatus {
 }
 /// A payment link (payin) that takes a customer to a Glomo-hosted payment page.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentLink {
     /// Payment link ID.
     ///
@@ -484,6 +638,7 @@ impl PaymentLink {
 }
 /// Collection currency, uppercase and case-sensitive; `INR` is not accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentLinkCurrency {
     /// `USD`
     Usd,
@@ -559,6 +714,7 @@ impl crate::runtime::ToQuery for PaymentLinkCurrency {
 }
 /// `PaymentLinkPaymentMethods` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentLinkPaymentMethods {
     /// `bank_transfer`
     BankTransfer,
@@ -622,6 +778,7 @@ impl crate::runtime::ToQuery for PaymentLinkPaymentMethods {
 }
 /// `PaymentLinkResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentLinkResponse {
     /// Customer the link is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -719,6 +876,7 @@ impl PaymentLinkResponse {
 }
 /// `PaymentLinkResponsePaymentMethods` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentLinkResponsePaymentMethods {
     /// `bank_transfer`
     BankTransfer,
@@ -782,6 +940,7 @@ impl crate::runtime::ToQuery for PaymentLinkResponsePaymentMethods {
 }
 /// `PaymentLinkResponseStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentLinkResponseStatus {
     /// `active`
     Active,
@@ -862,6 +1021,7 @@ impl crate::runtime::ToQuery for PaymentLinkResponseStatus {
 /// Link status. `active` can be paid; `action_required` awaits an RFI response; `under_review` is being
 /// reviewed; `paid`, `failed` and `cancelled` are terminal; `expired` can still become `paid`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentLinkStatus {
     /// `active`
     Active,
@@ -941,6 +1101,7 @@ impl crate::runtime::ToQuery for PaymentLinkStatus {
 }
 /// Fields that can be changed on an existing payment link.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdatePaymentLinkRequest {
     /// Reminder cadence in days; one of 1, 2, 7 or 14.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -950,6 +1111,25 @@ pub struct UpdatePaymentLinkRequest {
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<jiff::Timestamp>,
+}
+impl UpdatePaymentLinkRequest {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self {
+            reminder_frequency: None,
+            expires_at: None,
+        }
+    }
+    /// Sets `reminder_frequency` (JSON `reminder_frequency`).
+    pub fn reminder_frequency(mut self, value: impl Into<i64>) -> Self {
+        self.reminder_frequency = Some(value.into());
+        self
+    }
+    /// Sets `expires_at` (JSON `expires_at`).
+    pub fn expires_at(mut self, value: impl Into<jiff::Timestamp>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
 }
 impl UpdatePaymentLinkRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -4,6 +4,7 @@
 //! Types used only by the `payments` resource.
 /// Details of an incoming bank transfer.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BankTransferDetails {
     /// Sender name as given by the sending bank.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,6 +101,7 @@ impl BankTransferDetails {
 }
 /// Rail the funds arrived on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BankTransferDetailsTransferType {
     /// `swift`
     Swift,
@@ -159,6 +161,7 @@ impl crate::runtime::ToQuery for BankTransferDetailsTransferType {
 }
 /// Details of the card used.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CardDetails {
     /// `card_network`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -190,6 +193,7 @@ impl CardDetails {
 }
 /// Raw card details for an S2S payment (PCI-DSS certified merchants only).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CardInput {
     /// Card number (PAN).
     pub number: String,
@@ -204,20 +208,25 @@ pub struct CardInput {
     pub holder_name: Option<String>,
 }
 impl CardInput {
-    /// Creates a value from its required fields (`number`, `expiry_month`, `expiry_year`, `cvv`); optional ones start empty.
+    /// Creates a value from its required fields (`number`, `expiry_month`, `expiry_year`, `cvv`); optional ones start empty and have setters.
     pub fn new(
-        number: String,
-        expiry_month: String,
-        expiry_year: String,
-        cvv: String,
+        number: impl Into<String>,
+        expiry_month: impl Into<String>,
+        expiry_year: impl Into<String>,
+        cvv: impl Into<String>,
     ) -> Self {
         Self {
-            number,
-            expiry_month,
-            expiry_year,
-            cvv,
+            number: number.into(),
+            expiry_month: expiry_month.into(),
+            expiry_year: expiry_year.into(),
+            cvv: cvv.into(),
             holder_name: None,
         }
+    }
+    /// Sets `holder_name` (JSON `holder_name`).
+    pub fn holder_name(mut self, value: impl Into<String>) -> Self {
+        self.holder_name = Some(value.into());
+        self
     }
 }
 impl CardInput {
@@ -228,14 +237,15 @@ impl CardInput {
 }
 /// Payin to attach an unmatched (`PAYIN_NOT_FOUND` / `PAYIN_AMOUNT_MISMATCH`) bank-transfer payment to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConnectPayinRequest {
     /// ID of an eligible payin (from the eligible-payins list).
     pub payin_id: String,
 }
 impl ConnectPayinRequest {
-    /// Creates a value from its required fields (`payin_id`); optional ones start empty.
-    pub fn new(payin_id: String) -> Self {
-        Self { payin_id }
+    /// Creates a value from its required fields (`payin_id`); optional ones start empty and have setters.
+    pub fn new(payin_id: impl Into<String>) -> Self {
+        Self { payin_id: payin_id.into() }
     }
 }
 impl ConnectPayinRequest {
@@ -246,6 +256,7 @@ impl ConnectPayinRequest {
 }
 /// Sandbox-only simulated bank transfer; send `payin_id` or `payment_method`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateMockPaymentRequest {
     /// Amount in cents (at least 100); must equal the payin's amount to match it.
     pub amount: i64,
@@ -264,15 +275,36 @@ pub struct CreateMockPaymentRequest {
     pub remitter_name: Option<crate::models::CreateMockPaymentRequestRemitterName>,
 }
 impl CreateMockPaymentRequest {
-    /// Creates a value from its required fields (`amount`, `currency`); optional ones start empty.
-    pub fn new(amount: i64, currency: String) -> Self {
+    /// Creates a value from its required fields (`amount`, `currency`); optional ones start empty and have setters.
+    pub fn new(amount: impl Into<i64>, currency: impl Into<String>) -> Self {
         Self {
-            amount,
-            currency,
+            amount: amount.into(),
+            currency: currency.into(),
             payment_method: None,
             payin_id: None,
             remitter_name: None,
         }
+    }
+    /// Sets `payment_method` (JSON `payment_method`).
+    pub fn payment_method(
+        mut self,
+        value: impl Into<crate::models::CreateMockPaymentRequestPaymentMethod>,
+    ) -> Self {
+        self.payment_method = Some(value.into());
+        self
+    }
+    /// Sets `payin_id` (JSON `payin_id`).
+    pub fn payin_id(mut self, value: impl Into<String>) -> Self {
+        self.payin_id = Some(value.into());
+        self
+    }
+    /// Sets `remitter_name` (JSON `remitter_name`).
+    pub fn remitter_name(
+        mut self,
+        value: impl Into<crate::models::CreateMockPaymentRequestRemitterName>,
+    ) -> Self {
+        self.remitter_name = Some(value.into());
+        self
     }
 }
 impl CreateMockPaymentRequest {
@@ -295,6 +327,7 @@ impl CreateMockPaymentRequest {
 }
 /// Required when no `payin_id` is sent (an unmatched inbound transfer).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMockPaymentRequestPaymentMethod {
     /// `BankTransfer`
     BankTransfer,
@@ -350,6 +383,7 @@ impl crate::runtime::ToQuery for CreateMockPaymentRequestPaymentMethod {
 }
 /// Simulated remitter; defaults to `Non_Sanctioned_Entity`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMockPaymentRequestRemitterName {
     /// `Sanctioned_Entity`
     SanctionedEntity,
@@ -412,6 +446,7 @@ impl crate::runtime::ToQuery for CreateMockPaymentRequestRemitterName {
 /// subscription reuse the stored card and need `sequence: subsequent`, `amount`, `currency` and `request_id`
 /// (capped at the subscription's `max_amount`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePaymentRequest {
     /// Order to pay.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -449,6 +484,76 @@ pub struct CreatePaymentRequest {
     pub split_ids: Option<crate::models::SplitIds>,
 }
 impl CreatePaymentRequest {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self {
+            order_id: None,
+            subscription_id: None,
+            request_id: None,
+            callback_url: None,
+            method: None,
+            card: None,
+            sequence: None,
+            amount: None,
+            currency: None,
+            split_ids: None,
+        }
+    }
+    /// Sets `order_id` (JSON `order_id`).
+    pub fn order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+    /// Sets `subscription_id` (JSON `subscription_id`).
+    pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets `request_id` (JSON `request_id`).
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets `callback_url` (JSON `callback_url`).
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+    /// Sets `method` (JSON `method`).
+    pub fn method(mut self, value: impl Into<String>) -> Self {
+        self.method = Some(value.into());
+        self
+    }
+    /// Sets `card` (JSON `card`).
+    pub fn card(mut self, value: impl Into<crate::models::CardInput>) -> Self {
+        self.card = Some(value.into());
+        self
+    }
+    /// Sets `sequence` (JSON `sequence`).
+    pub fn sequence(
+        mut self,
+        value: impl Into<crate::models::CreatePaymentRequestSequence>,
+    ) -> Self {
+        self.sequence = Some(value.into());
+        self
+    }
+    /// Sets `amount` (JSON `amount`).
+    pub fn amount(mut self, value: impl Into<i64>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets `currency` (JSON `currency`).
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+    /// Sets `split_ids` (JSON `split_ids`).
+    pub fn split_ids(mut self, value: impl Into<crate::models::SplitIds>) -> Self {
+        self.split_ids = Some(value.into());
+        self
+    }
+}
+impl CreatePaymentRequest {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -464,6 +569,7 @@ impl CreatePaymentRequest {
 }
 /// Whether this is the first or a later payment of a subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatePaymentRequestSequence {
     /// `initial`
     Initial,
@@ -523,6 +629,7 @@ impl crate::runtime::ToQuery for CreatePaymentRequestSequence {
 }
 /// `CreatePaymentResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePaymentResponse {
     /// Payment ID.
     ///
@@ -713,6 +820,7 @@ impl CreatePaymentResponse {
 }
 /// A payin (payment link or order) that an unmatched payment can be connected to.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EligiblePayin {
     /// Payin ID (`plink_` or `order_`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -744,6 +852,7 @@ impl EligiblePayin {
 }
 /// Kind of payin.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EligiblePayinPayinType {
     /// `payment_link`
     PaymentLink,
@@ -803,6 +912,7 @@ impl crate::runtime::ToQuery for EligiblePayinPayinType {
 }
 /// Fee charged for one fee type and one bearer, with any taxes on it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FeeBreakdownEntry {
     /// Fee in the smallest unit of `currency`, summed over all rules for this bearer (250 is $2.50).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -832,6 +942,7 @@ impl FeeBreakdownEntry {
 }
 /// Who bears this fee.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeeBreakdownEntryBearer {
     /// `customer`
     Customer,
@@ -891,6 +1002,7 @@ impl crate::runtime::ToQuery for FeeBreakdownEntryBearer {
 }
 /// When the fee is collected; customer-borne fees are always immediate.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeeBreakdownEntryCollectionMode {
     /// `immediate`
     Immediate,
@@ -950,6 +1062,7 @@ impl crate::runtime::ToQuery for FeeBreakdownEntryCollectionMode {
 }
 /// `GetEligiblePayinsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetEligiblePayinsResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -963,6 +1076,7 @@ impl GetEligiblePayinsResponse {
 }
 /// `GetPaymentsComplianceStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetPaymentsComplianceStatus {
     /// `under_review`
     UnderReview,
@@ -1030,6 +1144,7 @@ impl crate::runtime::ToQuery for GetPaymentsComplianceStatus {
 }
 /// `GetPaymentsPaymentType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetPaymentsPaymentType {
     /// `payment_link`
     PaymentLink,
@@ -1093,6 +1208,7 @@ impl crate::runtime::ToQuery for GetPaymentsPaymentType {
 }
 /// `GetPaymentsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetPaymentsResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1109,6 +1225,7 @@ impl GetPaymentsResponse {
 }
 /// `GetPaymentsStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetPaymentsStatus {
     /// `success`
     Success,
@@ -1176,6 +1293,7 @@ impl crate::runtime::ToQuery for GetPaymentsStatus {
 }
 /// Result of the sandbox funds-available mock.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MockFundsAvailableResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1192,6 +1310,7 @@ impl MockFundsAvailableResponse {
 }
 /// Details of a pay-via-bank debit.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PayViaBankDetails {
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
@@ -1283,6 +1402,7 @@ impl PayViaBankDetails {
 }
 /// Rail used to debit the sender.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PayViaBankDetailsTransferType {
     /// `swift`
     Swift,
@@ -1342,6 +1462,7 @@ impl crate::runtime::ToQuery for PayViaBankDetailsTransferType {
 }
 /// A payment attempt by a customer.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Payment {
     /// Payment ID.
     ///
@@ -1527,6 +1648,7 @@ impl Payment {
 }
 /// Outcome of compliance screening, independent of `status`; `null` if the payment was not screened.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentComplianceStatus {
     /// `action_required`
     ActionRequired,
@@ -1594,6 +1716,7 @@ impl crate::runtime::ToQuery for PaymentComplianceStatus {
 }
 /// Who bears the fees.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentFeeBearer {
     /// `customer`
     Customer,
@@ -1657,6 +1780,7 @@ impl crate::runtime::ToQuery for PaymentFeeBearer {
 }
 /// Fees per type, one entry per bearer, with taxes nested.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentFeeBreakdown {
     /// `fx_fee`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1676,6 +1800,7 @@ impl PaymentFeeBreakdown {
 }
 /// When merchant-borne fees are collected; `null` when not applicable.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentFeeCollectionMode {
     /// `immediate`
     Immediate,
@@ -1737,6 +1862,7 @@ impl crate::runtime::ToQuery for PaymentFeeCollectionMode {
 ///
 /// **Deprecated** in the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentFees {
     /// `txn_fee`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1756,6 +1882,7 @@ impl PaymentFees {
 }
 /// Type of the payin the payment belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentPayinType {
     /// `payment_link`
     PaymentLink,
@@ -1820,6 +1947,7 @@ impl crate::runtime::ToQuery for PaymentPayinType {
 /// Method the customer used.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct PaymentPaymentMethod {
     /// `type`
     #[serde(rename = "type")]
@@ -1862,6 +1990,7 @@ impl PaymentPaymentMethod {
 /// Method-specific details.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 /// Decoding picks the member by evidence: the properties each member knows, requires
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
@@ -1965,8 +2094,24 @@ impl PaymentPaymentMethodDetails {
         }
     }
 }
+impl From<crate::models::BankTransferDetails> for PaymentPaymentMethodDetails {
+    fn from(value: crate::models::BankTransferDetails) -> Self {
+        Self::BankTransfer(Box::new(value))
+    }
+}
+impl From<crate::models::PayViaBankDetails> for PaymentPaymentMethodDetails {
+    fn from(value: crate::models::PayViaBankDetails) -> Self {
+        Self::PayViaBank(Box::new(value))
+    }
+}
+impl From<crate::models::CardDetails> for PaymentPaymentMethodDetails {
+    fn from(value: crate::models::CardDetails) -> Self {
+        Self::Card(Box::new(value))
+    }
+}
 /// `PaymentPaymentMethodType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentPaymentMethodType {
     /// `bank_transfer`
     BankTransfer,
@@ -2030,6 +2175,7 @@ impl crate::runtime::ToQuery for PaymentPaymentMethodType {
 }
 /// Compliance RFI on a payment; present only when one exists.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentRfi {
     /// RFI ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2058,6 +2204,7 @@ impl PaymentRfi {
 /// Payment status; `success` and `failed` are terminal. A `success` payment's funds can still be held, see
 /// `compliance_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentStatus {
     /// `in_progress`
     InProgress,
@@ -2129,6 +2276,7 @@ impl crate::runtime::ToQuery for PaymentStatus {
 }
 /// A tax charged on a fee.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TaxLine {
     /// Tax in the smallest unit of `currency` (1800 is $18.00).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@
 //! Types used only by the `payouts` resource.
 /// `CancelPayoutResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelPayoutResponse {
     /// Payout ID.
     ///
@@ -170,6 +171,7 @@ impl CancelPayoutResponse {
 }
 /// `CreatePayoutConflictBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePayoutConflictBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,6 +189,7 @@ impl CreatePayoutConflictBody {
 /// `CreatePayoutRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 /// Decoding picks the member by evidence: the properties each member knows, requires
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
@@ -270,10 +273,21 @@ impl CreatePayoutRequest {
         }
     }
 }
+impl From<crate::models::CreatePayoutWithoutQuoteRequest> for CreatePayoutRequest {
+    fn from(value: crate::models::CreatePayoutWithoutQuoteRequest) -> Self {
+        Self::WithoutQuote(Box::new(value))
+    }
+}
+impl From<crate::models::CreatePayoutWithQuoteRequest> for CreatePayoutRequest {
+    fn from(value: crate::models::CreatePayoutWithQuoteRequest) -> Self {
+        Self::WithQuote(Box::new(value))
+    }
+}
 /// Payout body against a payout quote from `POST /quotes`. The quote fixes fees, FX rate, currencies, amount
 /// and rail, so `source_amount`, `destination_amount`, `source_currency`, `destination_currency` and
 /// `payment_rail` must not be sent (each is a `400`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePayoutWithQuoteRequest {
     /// ID of a payout quote of your business that has not expired and has not been used for another payout.
     pub quote_id: String,
@@ -302,17 +316,46 @@ pub struct CreatePayoutWithQuoteRequest {
     pub notes: Option<Option<crate::models::Notes>>,
 }
 impl CreatePayoutWithQuoteRequest {
-    /// Creates a value from its required fields (`quote_id`, `beneficiary_id`, `purpose_code`); optional ones start empty.
-    pub fn new(quote_id: String, beneficiary_id: String, purpose_code: String) -> Self {
+    /// Creates a value from its required fields (`quote_id`, `beneficiary_id`, `purpose_code`); optional ones start empty and have setters.
+    pub fn new(
+        quote_id: impl Into<String>,
+        beneficiary_id: impl Into<String>,
+        purpose_code: impl Into<String>,
+    ) -> Self {
         Self {
-            quote_id,
-            beneficiary_id,
-            purpose_code,
+            quote_id: quote_id.into(),
+            beneficiary_id: beneficiary_id.into(),
+            purpose_code: purpose_code.into(),
             invoice_number: None,
             request_id: None,
             documents: None,
             notes: None,
         }
+    }
+    /// Sets `invoice_number` (JSON `invoice_number`).
+    pub fn invoice_number(mut self, value: impl Into<String>) -> Self {
+        self.invoice_number = Some(value.into());
+        self
+    }
+    /// Sets `request_id` (JSON `request_id`).
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets `documents` (JSON `documents`).
+    pub fn documents(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.documents = Some(value.into());
+        self
+    }
+    /// Sets `notes` (JSON `notes`).
+    pub fn notes(mut self, value: impl Into<crate::models::Notes>) -> Self {
+        self.notes = Some(Some(value.into()));
+        self
+    }
+    /// Sends `notes` as an explicit `null`.
+    pub fn notes_null(mut self) -> Self {
+        self.notes = Some(None);
+        self
     }
 }
 impl CreatePayoutWithQuoteRequest {
@@ -345,6 +388,7 @@ impl CreatePayoutWithQuoteRequest {
 /// Payout body when no quote is used: you name the beneficiary, currencies, one amount and the rail, and
 /// fees and FX are priced at creation. Send exactly one of `source_amount` and `destination_amount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePayoutWithoutQuoteRequest {
     /// Code from the fixed list of payout purpose codes (not free text, exact and case-sensitive); payin
     /// codes such as `P1401` are rejected. INR payouts on a local rail (`neft`, `imps`, `rtgs`, `upi`) accept
@@ -394,18 +438,22 @@ pub struct CreatePayoutWithoutQuoteRequest {
     pub notes: Option<Option<crate::models::Notes>>,
 }
 impl CreatePayoutWithoutQuoteRequest {
-    /// Creates a value from its required fields (`purpose_code`, `beneficiary_id`, `source_currency`, `destination_currency`); optional ones start empty.
+    /// Creates a value from its required fields (`purpose_code`, `beneficiary_id`, `source_currency`, `destination_currency`); optional ones start empty and have setters.
     pub fn new(
-        purpose_code: String,
-        beneficiary_id: String,
-        source_currency: crate::models::CreatePayoutWithoutQuoteRequestSourceCurrency,
-        destination_currency: crate::models::CreatePayoutWithoutQuoteRequestDestinationCurrency,
+        purpose_code: impl Into<String>,
+        beneficiary_id: impl Into<String>,
+        source_currency: impl Into<
+            crate::models::CreatePayoutWithoutQuoteRequestSourceCurrency,
+        >,
+        destination_currency: impl Into<
+            crate::models::CreatePayoutWithoutQuoteRequestDestinationCurrency,
+        >,
     ) -> Self {
         Self {
-            purpose_code,
-            beneficiary_id,
-            source_currency,
-            destination_currency,
+            purpose_code: purpose_code.into(),
+            beneficiary_id: beneficiary_id.into(),
+            source_currency: source_currency.into(),
+            destination_currency: destination_currency.into(),
             source_amount: None,
             destination_amount: None,
             payment_rail: None,
@@ -414,6 +462,49 @@ impl CreatePayoutWithoutQuoteRequest {
             documents: None,
             notes: None,
         }
+    }
+    /// Sets `source_amount` (JSON `source_amount`).
+    pub fn source_amount(mut self, value: impl Into<i64>) -> Self {
+        self.source_amount = Some(value.into());
+        self
+    }
+    /// Sets `destination_amount` (JSON `destination_amount`).
+    pub fn destination_amount(mut self, value: impl Into<i64>) -> Self {
+        self.destination_amount = Some(value.into());
+        self
+    }
+    /// Sets `payment_rail` (JSON `payment_rail`).
+    pub fn payment_rail(
+        mut self,
+        value: impl Into<crate::models::CreatePayoutWithoutQuoteRequestPaymentRail>,
+    ) -> Self {
+        self.payment_rail = Some(value.into());
+        self
+    }
+    /// Sets `invoice_number` (JSON `invoice_number`).
+    pub fn invoice_number(mut self, value: impl Into<String>) -> Self {
+        self.invoice_number = Some(value.into());
+        self
+    }
+    /// Sets `request_id` (JSON `request_id`).
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets `documents` (JSON `documents`).
+    pub fn documents(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.documents = Some(value.into());
+        self
+    }
+    /// Sets `notes` (JSON `notes`).
+    pub fn notes(mut self, value: impl Into<crate::models::Notes>) -> Self {
+        self.notes = Some(Some(value.into()));
+        self
+    }
+    /// Sends `notes` as an explicit `null`.
+    pub fn notes_null(mut self) -> Self {
+        self.notes = Some(None);
+        self
     }
 }
 impl CreatePayoutWithoutQuoteRequest {
@@ -465,6 +556,7 @@ impl CreatePayoutWithoutQuoteRequest {
 }
 /// Currency the beneficiary receives (ISO 4217).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatePayoutWithoutQuoteRequestDestinationCurrency {
     /// `USD`
     Usd,
@@ -548,6 +640,7 @@ impl crate::runtime::ToQuery for CreatePayoutWithoutQuoteRequestDestinationCurre
 /// field is omitted (a local rail is never picked automatically). The rail must suit the beneficiary and
 /// the amount must be within the rail's limits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatePayoutWithoutQuoteRequestPaymentRail {
     /// `upi`
     Upi,
@@ -639,6 +732,7 @@ impl crate::runtime::ToQuery for CreatePayoutWithoutQuoteRequestPaymentRail {
 }
 /// Currency of the balance that is debited; any other value is a `400` (`Source currency is not supported`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatePayoutWithoutQuoteRequestSourceCurrency {
     /// `USD`
     Usd,
@@ -714,6 +808,7 @@ impl crate::runtime::ToQuery for CreatePayoutWithoutQuoteRequestSourceCurrency {
 }
 /// `GetPayoutsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetPayoutsResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -730,6 +825,7 @@ impl GetPayoutsResponse {
 }
 /// `GetPayoutsStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetPayoutsStatus {
     /// `in_progress`
     InProgress,
@@ -805,6 +901,7 @@ impl crate::runtime::ToQuery for GetPayoutsStatus {
 }
 /// Sandbox request moving a payout to a new status.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MockUpdatePayoutStatusRequest {
     /// ID of the payout.
     pub id: String,
@@ -816,16 +913,21 @@ pub struct MockUpdatePayoutStatusRequest {
     pub rfi_document_ids: Option<Vec<String>>,
 }
 impl MockUpdatePayoutStatusRequest {
-    /// Creates a value from its required fields (`id`, `status`); optional ones start empty.
+    /// Creates a value from its required fields (`id`, `status`); optional ones start empty and have setters.
     pub fn new(
-        id: String,
-        status: crate::models::MockUpdatePayoutStatusRequestStatus,
+        id: impl Into<String>,
+        status: impl Into<crate::models::MockUpdatePayoutStatusRequestStatus>,
     ) -> Self {
         Self {
-            id,
-            status,
+            id: id.into(),
+            status: status.into(),
             rfi_document_ids: None,
         }
+    }
+    /// Sets `rfi_document_ids` (JSON `rfi_document_ids`).
+    pub fn rfi_document_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.rfi_document_ids = Some(value.into());
+        self
     }
 }
 impl MockUpdatePayoutStatusRequest {
@@ -837,6 +939,7 @@ impl MockUpdatePayoutStatusRequest {
 /// Target status. `pending` reads back as `in_progress`; `action_required` is only reachable from
 /// `pending_approval`, `queued` or under review; a mocked `failed` has `error_code: null`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MockUpdatePayoutStatusRequestStatus {
     /// `pending`
     Pending,
@@ -908,6 +1011,7 @@ impl crate::runtime::ToQuery for MockUpdatePayoutStatusRequestStatus {
 }
 /// `Payout` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Payout {
     /// Payout ID.
     ///
@@ -1084,6 +1188,7 @@ impl Payout {
 /// `INVALID_VPA`: the bank rejected the beneficiary's account number, account type, IFSC, UPI address, name,
 /// address/PIN, email or phone. `NAME_MISMATCH`: remitter and beneficiary names differ for the purpose.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PayoutErrorCode {
     /// `QUOTE_EXPIRED`
     QuoteExpired,
@@ -1187,6 +1292,7 @@ impl crate::runtime::ToQuery for PayoutErrorCode {
 }
 /// Fees charged on this payout, in the payout's `source_currency`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PayoutFees {
     /// Foreign exchange fee.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1203,6 +1309,7 @@ impl PayoutFees {
 }
 /// Foreign exchange fee.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PayoutFeesFxFee {
     /// Fee currency; `null` until fees are applied.
     ///
@@ -1223,6 +1330,7 @@ impl PayoutFeesFxFee {
 }
 /// Transaction fee.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PayoutFeesTxnFee {
     /// Fee currency; `null` until fees are applied.
     ///
@@ -1244,6 +1352,7 @@ impl PayoutFeesTxnFee {
 /// Mid-market rate recorded when the payout was created: `rate` units of the destination currency
 /// (`currency`) per one unit of `source_currency` (1 EUR = 1.17 USD gives rate 1.17, currency USD).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PayoutMidMarketRate {
     /// Destination currency of the rate; `null` until a rate is recorded.
     ///
@@ -1265,6 +1374,7 @@ impl PayoutMidMarketRate {
 /// Rail the payout is settled on: `upi`, `imps`, `neft`, `rtgs` (INR); `ipp`, `fts` (AED); `sepa` (EUR);
 /// `fps` (GBP); `npp` (AUD); `swift` for international transfers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PayoutPaymentRail {
     /// `swift`
     Swift,
@@ -1359,6 +1469,7 @@ impl crate::runtime::ToQuery for PayoutPaymentRail {
 /// accepted and being processed or reviewed. `action_required`: Glomo needs more information (answer the
 /// RFI). Terminal: `success` (paid), `failed` (see `error_code`), `cancelled` (stopped before payment).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PayoutStatus {
     /// `pending_approval`
     PendingApproval,
@@ -1438,6 +1549,7 @@ impl crate::runtime::ToQuery for PayoutStatus {
 }
 /// `PayoutTaxes` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PayoutTaxes {
     /// Tax name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1462,14 +1574,19 @@ impl PayoutTaxes {
 }
 /// `UpdateRfiPayoutRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateRfiPayoutRequest {
     /// `documents`
     pub documents: Vec<crate::models::UpdateRfiPayoutRequestDocuments>,
 }
 impl UpdateRfiPayoutRequest {
-    /// Creates a value from its required fields (`documents`); optional ones start empty.
-    pub fn new(documents: Vec<crate::models::UpdateRfiPayoutRequestDocuments>) -> Self {
-        Self { documents }
+    /// Creates a value from its required fields (`documents`); optional ones start empty and have setters.
+    pub fn new(
+        documents: impl Into<Vec<crate::models::UpdateRfiPayoutRequestDocuments>>,
+    ) -> Self {
+        Self {
+            documents: documents.into(),
+        }
     }
 }
 impl UpdateRfiPayoutRequest {
@@ -1480,6 +1597,7 @@ impl UpdateRfiPayoutRequest {
 }
 /// `UpdateRfiPayoutRequestDocuments` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateRfiPayoutRequestDocuments {
     /// Document ID.
     pub id: String,
@@ -1488,9 +1606,9 @@ pub struct UpdateRfiPayoutRequestDocuments {
     pub rfi_doc_id: Option<String>,
 }
 impl UpdateRfiPayoutRequestDocuments {
-    /// Creates a value from its required fields (`id`, `rfi_doc_id`); optional ones start empty.
-    pub fn new(id: String, rfi_doc_id: Option<String>) -> Self {
-        Self { id, rfi_doc_id }
+    /// Creates a value from its required fields (`id`, `rfi_doc_id`); optional ones start empty and have setters.
+    pub fn new(id: impl Into<String>, rfi_doc_id: Option<String>) -> Self {
+        Self { id: id.into(), rfi_doc_id }
     }
 }
 impl UpdateRfiPayoutRequestDocuments {

@@ -4,6 +4,7 @@
 //! Types used only by the `platform` resource.
 /// Details of the child merchant a platform onboards.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateMerchantRequest {
     /// Name of the merchant business.
     pub name: String,
@@ -40,6 +41,61 @@ pub struct CreateMerchantRequest {
     pub gender: Option<crate::models::CreateMerchantRequestGender>,
 }
 impl CreateMerchantRequest {
+    /// Creates a value from its required fields (`name`, `address_line1`, `city`, `state`, `pincode`, `registration_number`, `registration_country`, `entity_type`, `category`, `sub_category`, `operation_countries`); optional ones start empty and have setters.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required field of the API description"
+    )]
+    pub fn new(
+        name: impl Into<String>,
+        address_line1: impl Into<String>,
+        city: impl Into<String>,
+        state: impl Into<String>,
+        pincode: impl Into<String>,
+        registration_number: impl Into<String>,
+        registration_country: impl Into<String>,
+        entity_type: impl Into<crate::models::CreateMerchantRequestEntityType>,
+        category: impl Into<crate::models::CreateMerchantRequestCategory>,
+        sub_category: impl Into<crate::models::CreateMerchantRequestSubCategory>,
+        operation_countries: impl Into<Vec<String>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            address_line1: address_line1.into(),
+            address_line2: None,
+            city: city.into(),
+            state: state.into(),
+            pincode: pincode.into(),
+            registration_number: registration_number.into(),
+            registration_country: registration_country.into(),
+            entity_type: entity_type.into(),
+            category: category.into(),
+            sub_category: sub_category.into(),
+            operation_countries: operation_countries.into(),
+            date_of_birth: None,
+            gender: None,
+        }
+    }
+    /// Sets `address_line2` (JSON `address_line2`).
+    pub fn address_line2(mut self, value: impl Into<String>) -> Self {
+        self.address_line2 = Some(value.into());
+        self
+    }
+    /// Sets `date_of_birth` (JSON `date_of_birth`).
+    pub fn date_of_birth(mut self, value: impl Into<jiff::civil::Date>) -> Self {
+        self.date_of_birth = Some(value.into());
+        self
+    }
+    /// Sets `gender` (JSON `gender`).
+    pub fn gender(
+        mut self,
+        value: impl Into<crate::models::CreateMerchantRequestGender>,
+    ) -> Self {
+        self.gender = Some(value.into());
+        self
+    }
+}
+impl CreateMerchantRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -47,6 +103,7 @@ impl CreateMerchantRequest {
 }
 /// Business category of the merchant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMerchantRequestCategory {
     /// `Agricultural Services`
     AgriculturalServices,
@@ -138,6 +195,7 @@ impl crate::runtime::ToQuery for CreateMerchantRequestCategory {
 }
 /// Kind of entity being onboarded.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMerchantRequestEntityType {
     /// `individual`
     Individual,
@@ -197,6 +255,7 @@ impl crate::runtime::ToQuery for CreateMerchantRequestEntityType {
 }
 /// Gender; required only when `entity_type` is `individual`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMerchantRequestGender {
     /// `male`
     Male,
@@ -260,6 +319,7 @@ impl crate::runtime::ToQuery for CreateMerchantRequestGender {
 }
 /// Business sub-category; it must belong to the chosen `category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMerchantRequestSubCategory {
     /// `Veterinary Services`
     VeterinaryServices,
@@ -2055,6 +2115,7 @@ impl crate::runtime::ToQuery for CreateMerchantRequestSubCategory {
 }
 /// `GetMerchantBadRequestBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetMerchantBadRequestBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2071,6 +2132,7 @@ impl GetMerchantBadRequestBody {
 }
 /// `GetMerchantNotFoundBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetMerchantNotFoundBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2087,6 +2149,7 @@ impl GetMerchantNotFoundBody {
 }
 /// `GetMerchantUnauthorizedBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetMerchantUnauthorizedBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2103,6 +2166,7 @@ impl GetMerchantUnauthorizedBody {
 }
 /// A merchant onboarded under a platform account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Merchant {
     /// ID of the platform (owner) merchant.
     pub owner_merchant_id: String,
@@ -2159,6 +2223,7 @@ impl Merchant {
 }
 /// Merchant address.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MerchantAddress {
     /// First address line.
     pub address_line1: String,
@@ -2175,25 +2240,6 @@ pub struct MerchantAddress {
     pub country: String,
 }
 impl MerchantAddress {
-    /// Creates a value from its required fields (`address_line1`, `city`, `state`, `pincode`, `country`); optional ones start empty.
-    pub fn new(
-        address_line1: String,
-        city: String,
-        state: String,
-        pincode: String,
-        country: String,
-    ) -> Self {
-        Self {
-            address_line1,
-            address_line2: None,
-            city,
-            state,
-            pincode,
-            country,
-        }
-    }
-}
-impl MerchantAddress {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -2201,6 +2247,7 @@ impl MerchantAddress {
 }
 /// Result of onboarding a merchant.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MerchantCreateResponse {
     /// Confirmation message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2217,6 +2264,7 @@ impl MerchantCreateResponse {
 }
 /// Kind of entity.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MerchantEntityType {
     /// `individual`
     Individual,
@@ -2276,6 +2324,7 @@ impl crate::runtime::ToQuery for MerchantEntityType {
 }
 /// Gender (individuals only).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MerchantGender {
     /// `male`
     Male,
@@ -2339,6 +2388,7 @@ impl crate::runtime::ToQuery for MerchantGender {
 }
 /// Onboarding status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MerchantStatus {
     /// `success`
     Success,
@@ -2402,6 +2452,7 @@ impl crate::runtime::ToQuery for MerchantStatus {
 }
 /// `OnboardMerchantBadRequestBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OnboardMerchantBadRequestBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2418,6 +2469,7 @@ impl OnboardMerchantBadRequestBody {
 }
 /// `OnboardMerchantUnauthorizedBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OnboardMerchantUnauthorizedBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2434,6 +2486,7 @@ impl OnboardMerchantUnauthorizedBody {
 }
 /// Sandbox request setting the onboarding status of one of your platform's child merchants.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateMerchantStatusRequest {
     /// ID of the child merchant.
     pub merchant_id: String,
@@ -2441,9 +2494,15 @@ pub struct UpdateMerchantStatusRequest {
     pub target_status: String,
 }
 impl UpdateMerchantStatusRequest {
-    /// Creates a value from its required fields (`merchant_id`, `target_status`); optional ones start empty.
-    pub fn new(merchant_id: String, target_status: String) -> Self {
-        Self { merchant_id, target_status }
+    /// Creates a value from its required fields (`merchant_id`, `target_status`); optional ones start empty and have setters.
+    pub fn new(
+        merchant_id: impl Into<String>,
+        target_status: impl Into<String>,
+    ) -> Self {
+        Self {
+            merchant_id: merchant_id.into(),
+            target_status: target_status.into(),
+        }
     }
 }
 impl UpdateMerchantStatusRequest {

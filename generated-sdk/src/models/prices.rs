@@ -5,6 +5,7 @@
 /// `CreatePriceRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 /// Decoding picks the member by evidence: the properties each member knows, requires
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
@@ -61,8 +62,19 @@ impl CreatePriceRequest {
         }
     }
 }
+impl From<crate::models::CreatePriceRequestFixed> for CreatePriceRequest {
+    fn from(value: crate::models::CreatePriceRequestFixed) -> Self {
+        Self::Fixed(Box::new(value))
+    }
+}
+impl From<crate::models::CreatePriceRequestPercentage> for CreatePriceRequest {
+    fn from(value: crate::models::CreatePriceRequestPercentage) -> Self {
+        Self::Percentage(Box::new(value))
+    }
+}
 /// The `Fixed` form of \[`CreatePriceRequest`\].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePriceRequestFixed {
     /// Percentage fee in basis points (1000 is 10%); only for `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,19 +90,29 @@ pub struct CreatePriceRequestFixed {
     pub fees_amount: i64,
 }
 impl CreatePriceRequestFixed {
-    /// Creates a value from its required fields (`pricing_type`, `fees_currency`, `fees_amount`); optional ones start empty.
+    /// Creates a value from its required fields (`pricing_type`, `fees_currency`, `fees_amount`); optional ones start empty and have setters.
     pub fn new(
-        pricing_type: crate::models::CreatePriceRequestFixedPricingType,
-        fees_currency: String,
-        fees_amount: i64,
+        pricing_type: impl Into<crate::models::CreatePriceRequestFixedPricingType>,
+        fees_currency: impl Into<String>,
+        fees_amount: impl Into<i64>,
     ) -> Self {
         Self {
             bps: None,
             set_as_default: None,
-            pricing_type,
-            fees_currency,
-            fees_amount,
+            pricing_type: pricing_type.into(),
+            fees_currency: fees_currency.into(),
+            fees_amount: fees_amount.into(),
         }
+    }
+    /// Sets `bps` (JSON `bps`).
+    pub fn bps(mut self, value: impl Into<i64>) -> Self {
+        self.bps = Some(value.into());
+        self
+    }
+    /// Sets `set_as_default` (JSON `set_as_default`).
+    pub fn set_as_default(mut self, value: impl Into<bool>) -> Self {
+        self.set_as_default = Some(value.into());
+        self
     }
 }
 impl CreatePriceRequestFixed {
@@ -109,6 +131,7 @@ impl CreatePriceRequestFixed {
 }
 /// `CreatePriceRequestFixedPricingType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatePriceRequestFixedPricingType {
     /// `fixed`
     Fixed,
@@ -164,6 +187,7 @@ impl crate::runtime::ToQuery for CreatePriceRequestFixedPricingType {
 }
 /// The `Percentage` form of \[`CreatePriceRequest`\].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePriceRequestPercentage {
     /// Fixed fee in the smallest currency unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,18 +206,33 @@ pub struct CreatePriceRequestPercentage {
     pub bps: i64,
 }
 impl CreatePriceRequestPercentage {
-    /// Creates a value from its required fields (`pricing_type`, `bps`); optional ones start empty.
+    /// Creates a value from its required fields (`pricing_type`, `bps`); optional ones start empty and have setters.
     pub fn new(
-        pricing_type: crate::models::CreatePriceRequestPercentagePricingType,
-        bps: i64,
+        pricing_type: impl Into<crate::models::CreatePriceRequestPercentagePricingType>,
+        bps: impl Into<i64>,
     ) -> Self {
         Self {
             fees_amount: None,
             fees_currency: None,
             set_as_default: None,
-            pricing_type,
-            bps,
+            pricing_type: pricing_type.into(),
+            bps: bps.into(),
         }
+    }
+    /// Sets `fees_amount` (JSON `fees_amount`).
+    pub fn fees_amount(mut self, value: impl Into<i64>) -> Self {
+        self.fees_amount = Some(value.into());
+        self
+    }
+    /// Sets `fees_currency` (JSON `fees_currency`).
+    pub fn fees_currency(mut self, value: impl Into<String>) -> Self {
+        self.fees_currency = Some(value.into());
+        self
+    }
+    /// Sets `set_as_default` (JSON `set_as_default`).
+    pub fn set_as_default(mut self, value: impl Into<bool>) -> Self {
+        self.set_as_default = Some(value.into());
+        self
     }
 }
 impl CreatePriceRequestPercentage {
@@ -215,6 +254,7 @@ impl CreatePriceRequestPercentage {
 }
 /// `CreatePriceRequestPercentagePricingType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatePriceRequestPercentagePricingType {
     /// `percentage`
     Percentage,
@@ -270,6 +310,7 @@ impl crate::runtime::ToQuery for CreatePriceRequestPercentagePricingType {
 }
 /// `GetPricesResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetPricesResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -287,6 +328,7 @@ impl GetPricesResponse {
 /// A referral-fee price, attached to payins or orders via `price_id`. `fixed` prices use `fees_amount` and
 /// `fees_currency`; `percentage` prices use `bps`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Price {
     /// Price ID, passed as `price_id`.
     ///
@@ -343,6 +385,7 @@ impl Price {
 }
 /// Shape of the fee rule.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PricePricingType {
     /// `fixed`
     Fixed,

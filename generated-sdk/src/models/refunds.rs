@@ -4,6 +4,7 @@
 //! Types used only by the `refunds` resource.
 /// Refund of a `success` payment (full by default, partial when `amount` is sent and enabled).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateRefundRequest {
     /// Refund reason, matched exactly (case and spaces); anything else is a `400`.
     pub reason: crate::models::CreateRefundRequestReason,
@@ -27,20 +28,45 @@ pub struct CreateRefundRequest {
     pub request_id: Option<String>,
 }
 impl CreateRefundRequest {
-    /// Creates a value from its required fields (`reason`, `payment_id`); optional ones start empty.
+    /// Creates a value from its required fields (`reason`, `payment_id`); optional ones start empty and have setters.
     pub fn new(
-        reason: crate::models::CreateRefundRequestReason,
-        payment_id: String,
+        reason: impl Into<crate::models::CreateRefundRequestReason>,
+        payment_id: impl Into<String>,
     ) -> Self {
         Self {
-            reason,
-            payment_id,
+            reason: reason.into(),
+            payment_id: payment_id.into(),
             document_id: None,
             document_url: None,
             file_name: None,
             amount: None,
             request_id: None,
         }
+    }
+    /// Sets `document_id` (JSON `document_id`).
+    pub fn document_id(mut self, value: impl Into<String>) -> Self {
+        self.document_id = Some(value.into());
+        self
+    }
+    /// Sets `document_url` (JSON `document_url`).
+    pub fn document_url(mut self, value: impl Into<String>) -> Self {
+        self.document_url = Some(value.into());
+        self
+    }
+    /// Sets `file_name` (JSON `file_name`).
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+    /// Sets `amount` (JSON `amount`).
+    pub fn amount(mut self, value: impl Into<i64>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets `request_id` (JSON `request_id`).
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
     }
 }
 impl CreateRefundRequest {
@@ -51,6 +77,7 @@ impl CreateRefundRequest {
 }
 /// Refund reason, matched exactly (case and spaces); anything else is a `400`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateRefundRequestReason {
     /// `Requested By Customer`
     RequestedByCustomer,
@@ -118,6 +145,7 @@ impl crate::runtime::ToQuery for CreateRefundRequestReason {
 }
 /// `GetRefundsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetRefundsResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,6 +162,7 @@ impl GetRefundsResponse {
 }
 /// `GetRefundsStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetRefundsStatus {
     /// `success`
     Success,
@@ -205,10 +234,25 @@ impl crate::runtime::ToQuery for GetRefundsStatus {
 }
 /// Sandbox-only outcome for a refund already sent to the bank.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MockUpdateRefundRequest {
     /// Outcome to apply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::MockUpdateRefundRequestStatus>,
+}
+impl MockUpdateRefundRequest {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self { status: None }
+    }
+    /// Sets `status` (JSON `status`).
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::MockUpdateRefundRequestStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl MockUpdateRefundRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -218,6 +262,7 @@ impl MockUpdateRefundRequest {
 }
 /// Outcome to apply.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MockUpdateRefundRequestStatus {
     /// `success`
     Success,
@@ -277,6 +322,7 @@ impl crate::runtime::ToQuery for MockUpdateRefundRequestStatus {
 }
 /// A refund of a successful payment.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Refund {
     /// Refund ID.
     ///
@@ -348,6 +394,7 @@ impl Refund {
 }
 /// Balance deducted to fund the refund.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RefundBalanceUsed {
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -364,6 +411,7 @@ impl RefundBalanceUsed {
 }
 /// A document attached to a refund.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RefundDocument {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -384,6 +432,7 @@ impl RefundDocument {
 }
 /// `RefundDocumentStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RefundDocumentStatus {
     /// `pending`
     Pending,
@@ -452,6 +501,7 @@ impl crate::runtime::ToQuery for RefundDocumentStatus {
 /// `RefundDocuments` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 /// Decoding picks the member by evidence: the properties each member knows, requires
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
@@ -510,8 +560,19 @@ impl RefundDocuments {
         }
     }
 }
+impl From<crate::models::RefundDocument> for RefundDocuments {
+    fn from(value: crate::models::RefundDocument) -> Self {
+        Self::Document(Box::new(value))
+    }
+}
+impl From<crate::models::RefundRfiDocument> for RefundDocuments {
+    fn from(value: crate::models::RefundRfiDocument) -> Self {
+        Self::RfiDocument(Box::new(value))
+    }
+}
 /// Fees charged for the refund.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RefundFees {
     /// `fx_fees`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -529,6 +590,7 @@ impl RefundFees {
 /// Reason for the refund. The two `Refunded For Subscription ...` values mark refunds Glomo itself made of
 /// card-verification charges; you cannot send them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RefundReason {
     /// `Requested By Customer`
     RequestedByCustomer,
@@ -612,6 +674,7 @@ impl crate::runtime::ToQuery for RefundReason {
 }
 /// A document still required to answer an RFI on a refund.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RefundRfiDocument {
     /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
     #[serde(
@@ -639,6 +702,7 @@ impl RefundRfiDocument {
 }
 /// `RefundRfiDocumentStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RefundRfiDocumentStatus {
     /// `pending`
     Pending,
@@ -706,6 +770,7 @@ impl crate::runtime::ToQuery for RefundRfiDocumentStatus {
 }
 /// Refund status; `success`, `failed` and `cancelled` are terminal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RefundStatus {
     /// `in_progress`
     InProgress,

@@ -4,6 +4,7 @@
 //! Types used only by the `rfis` resource.
 /// `GetRfisResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetRfisResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,14 +21,19 @@ impl GetRfisResponse {
 }
 /// Documents answering the RFI's requirements, each uploaded first with `POST /document`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RespondRfiRequest {
     /// `documents`
     pub documents: Vec<crate::models::RespondRfiRequestDocuments>,
 }
 impl RespondRfiRequest {
-    /// Creates a value from its required fields (`documents`); optional ones start empty.
-    pub fn new(documents: Vec<crate::models::RespondRfiRequestDocuments>) -> Self {
-        Self { documents }
+    /// Creates a value from its required fields (`documents`); optional ones start empty and have setters.
+    pub fn new(
+        documents: impl Into<Vec<crate::models::RespondRfiRequestDocuments>>,
+    ) -> Self {
+        Self {
+            documents: documents.into(),
+        }
     }
 }
 impl RespondRfiRequest {
@@ -38,6 +44,7 @@ impl RespondRfiRequest {
 }
 /// `RespondRfiRequestDocuments` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RespondRfiRequestDocuments {
     /// Requirement being answered.
     pub rfi_doc_id: String,
@@ -45,9 +52,12 @@ pub struct RespondRfiRequestDocuments {
     pub document_id: String,
 }
 impl RespondRfiRequestDocuments {
-    /// Creates a value from its required fields (`rfi_doc_id`, `document_id`); optional ones start empty.
-    pub fn new(rfi_doc_id: String, document_id: String) -> Self {
-        Self { rfi_doc_id, document_id }
+    /// Creates a value from its required fields (`rfi_doc_id`, `document_id`); optional ones start empty and have setters.
+    pub fn new(rfi_doc_id: impl Into<String>, document_id: impl Into<String>) -> Self {
+        Self {
+            rfi_doc_id: rfi_doc_id.into(),
+            document_id: document_id.into(),
+        }
     }
 }
 impl RespondRfiRequestDocuments {
@@ -58,6 +68,7 @@ impl RespondRfiRequestDocuments {
 }
 /// A compliance request for information raised on one of your transactions.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Rfi {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@
 //! Types used only by the `settlements` resource.
 /// `CreateSettlementBadRequestBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSettlementBadRequestBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,6 +21,7 @@ impl CreateSettlementBadRequestBody {
 }
 /// `CreateSettlementBadRequestBodyErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateSettlementBadRequestBodyErrorModel {
     /// `Bad Request`
     BadRequest,
@@ -75,6 +77,7 @@ impl crate::runtime::ToQuery for CreateSettlementBadRequestBodyErrorModel {
 }
 /// Manual settlement request; send `amount` with `balance_currency`, or `payment_ids`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSettlementRequest {
     /// Amount to settle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,6 +90,31 @@ pub struct CreateSettlementRequest {
     /// IDs of the payments to settle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_ids: Option<Vec<String>>,
+}
+impl CreateSettlementRequest {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self {
+            amount: None,
+            balance_currency: None,
+            payment_ids: None,
+        }
+    }
+    /// Sets `amount` (JSON `amount`).
+    pub fn amount(mut self, value: impl Into<i64>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets `balance_currency` (JSON `balance_currency`).
+    pub fn balance_currency(mut self, value: impl Into<String>) -> Self {
+        self.balance_currency = Some(value.into());
+        self
+    }
+    /// Sets `payment_ids` (JSON `payment_ids`).
+    pub fn payment_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.payment_ids = Some(value.into());
+        self
+    }
 }
 impl CreateSettlementRequest {
     /// Checks the constraints of the API description that can be checked before
@@ -104,6 +132,7 @@ impl CreateSettlementRequest {
 }
 /// `CreateSettlementUnprocessableEntityBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSettlementUnprocessableEntityBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,6 +149,7 @@ impl CreateSettlementUnprocessableEntityBody {
 }
 /// `CreateSettlementUnprocessableEntityBodyErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateSettlementUnprocessableEntityBodyErrorModel {
     /// `Unprocessable Entity`
     UnprocessableEntity,
@@ -175,6 +205,7 @@ impl crate::runtime::ToQuery for CreateSettlementUnprocessableEntityBodyErrorMod
 }
 /// `GetSettlementByIdBadRequestBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetSettlementByIdBadRequestBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -191,6 +222,7 @@ impl GetSettlementByIdBadRequestBody {
 }
 /// `GetSettlementByIdBadRequestBodyErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetSettlementByIdBadRequestBodyErrorModel {
     /// `Bad Request`
     BadRequest,
@@ -246,6 +278,7 @@ impl crate::runtime::ToQuery for GetSettlementByIdBadRequestBodyErrorModel {
 }
 /// `GetSettlementsBadRequestBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetSettlementsBadRequestBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -262,6 +295,7 @@ impl GetSettlementsBadRequestBody {
 }
 /// `GetSettlementsBadRequestBodyErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetSettlementsBadRequestBodyErrorModel {
     /// `Bad Request`
     BadRequest,
@@ -317,6 +351,7 @@ impl crate::runtime::ToQuery for GetSettlementsBadRequestBodyErrorModel {
 }
 /// `GetSettlementsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetSettlementsResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -333,6 +368,7 @@ impl GetSettlementsResponse {
 }
 /// `GetTransactionsLinkedToSettlementBadRequestBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetTransactionsLinkedToSettlementBadRequestBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -351,6 +387,7 @@ impl GetTransactionsLinkedToSettlementBadRequestBody {
 }
 /// `GetTransactionsLinkedToSettlementBadRequestBodyErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetTransactionsLinkedToSettlementBadRequestBodyErrorModel {
     /// `Bad Request`
     BadRequest,
@@ -408,6 +445,7 @@ for GetTransactionsLinkedToSettlementBadRequestBodyErrorModel {
 }
 /// `GetTransactionsLinkedToSettlementResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetTransactionsLinkedToSettlementResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -424,6 +462,7 @@ impl GetTransactionsLinkedToSettlementResponse {
 }
 /// A settlement batch paid from your Glomo account to your bank account.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Settlement {
     /// Settlement ID.
     ///
@@ -477,6 +516,7 @@ impl Settlement {
 }
 /// Fees charged on the settlement.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SettlementFees {
     /// Foreign exchange fee.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -493,6 +533,7 @@ impl SettlementFees {
 }
 /// Foreign exchange fee.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SettlementFeesFxFee {
     /// FX fee in the smallest currency unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -519,6 +560,7 @@ impl SettlementFeesFxFee {
 }
 /// Transaction fee.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SettlementFeesTxnFee {
     /// Transaction fee in the smallest currency unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -545,6 +587,7 @@ impl SettlementFeesTxnFee {
 }
 /// A ledger transaction included in a settlement (named `Transaction` in the vendor spec).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SettlementTransaction {
     /// Transaction ID.
     ///
@@ -593,6 +636,7 @@ impl SettlementTransaction {
 }
 /// Amount credited.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SettlementTransactionCredit {
     /// Credited amount in the smallest currency unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -619,6 +663,7 @@ impl SettlementTransactionCredit {
 }
 /// Amount debited.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SettlementTransactionDebit {
     /// Debited amount in the smallest currency unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -645,6 +690,7 @@ impl SettlementTransactionDebit {
 }
 /// Fees charged on the transaction.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SettlementTransactionFees {
     /// Foreign exchange fee.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -661,6 +707,7 @@ impl SettlementTransactionFees {
 }
 /// Foreign exchange fee.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SettlementTransactionFeesFxFee {
     /// FX fee in the smallest currency unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -687,6 +734,7 @@ impl SettlementTransactionFeesFxFee {
 }
 /// Transaction fee.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SettlementTransactionFeesTxnFee {
     /// Transaction fee in the smallest currency unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -713,6 +761,7 @@ impl SettlementTransactionFeesTxnFee {
 }
 /// Amount of this transaction that was settled.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SettlementTransactionSettledAmount {
     /// Settled amount in the smallest currency unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -739,6 +788,7 @@ impl SettlementTransactionSettledAmount {
 }
 /// Acknowledgement of the run (shape not documented).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TriggerMockSettlementResponse {
     /// `message`
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -7,6 +7,7 @@ pub type Amount = i64;
 /// New subscription. Fixed-frequency plans (`month`/`year`) need `interval_count`, `billing_cycles` and
 /// `start_date`; `as_presented` plans need `max_amount` and must not send those three.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubscriptionRequest {
     /// `customer_id`
     pub customer_id: String,
@@ -66,6 +67,103 @@ pub struct CreateSubscriptionRequest {
     /// Only for `as_presented` subscriptions; applies to the first and later auto debits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_ids: Option<crate::models::SplitIds>,
+}
+impl CreateSubscriptionRequest {
+    /// Creates a value from its required fields (`customer_id`, `product_name`, `product_description`, `amount`, `currency`, `interval_type`, `expires_at`, `notify_customer`, `starts_with_first_payment`); optional ones start empty and have setters.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required field of the API description"
+    )]
+    pub fn new(
+        customer_id: impl Into<String>,
+        product_name: impl Into<String>,
+        product_description: impl Into<String>,
+        amount: impl Into<crate::models::Amount>,
+        currency: impl Into<crate::models::Currency>,
+        interval_type: impl Into<crate::models::IntervalType>,
+        expires_at: impl Into<jiff::civil::Date>,
+        notify_customer: impl Into<bool>,
+        starts_with_first_payment: impl Into<bool>,
+    ) -> Self {
+        Self {
+            customer_id: customer_id.into(),
+            product_name: product_name.into(),
+            product_description: product_description.into(),
+            plan_name: None,
+            plan_description: None,
+            amount: amount.into(),
+            currency: currency.into(),
+            interval_type: interval_type.into(),
+            interval_count: None,
+            billing_cycles: None,
+            max_amount: None,
+            start_date: None,
+            expires_at: expires_at.into(),
+            notify_customer: notify_customer.into(),
+            notes: None,
+            reference_number: None,
+            starts_with_first_payment: starts_with_first_payment.into(),
+            split_ids: None,
+        }
+    }
+    /// Sets `plan_name` (JSON `plan_name`).
+    pub fn plan_name(mut self, value: impl Into<String>) -> Self {
+        self.plan_name = Some(value.into());
+        self
+    }
+    /// Sets `plan_description` (JSON `plan_description`).
+    pub fn plan_description(mut self, value: impl Into<String>) -> Self {
+        self.plan_description = Some(value.into());
+        self
+    }
+    /// Sets `interval_count` (JSON `interval_count`).
+    pub fn interval_count(
+        mut self,
+        value: impl Into<crate::models::IntervalCount>,
+    ) -> Self {
+        self.interval_count = Some(Some(value.into()));
+        self
+    }
+    /// Sends `interval_count` as an explicit `null`.
+    pub fn interval_count_null(mut self) -> Self {
+        self.interval_count = Some(None);
+        self
+    }
+    /// Sets `billing_cycles` (JSON `billing_cycles`).
+    pub fn billing_cycles(mut self, value: impl Into<i64>) -> Self {
+        self.billing_cycles = Some(value.into());
+        self
+    }
+    /// Sets `max_amount` (JSON `max_amount`).
+    pub fn max_amount(mut self, value: impl Into<i64>) -> Self {
+        self.max_amount = Some(value.into());
+        self
+    }
+    /// Sets `start_date` (JSON `start_date`).
+    pub fn start_date(mut self, value: impl Into<jiff::civil::Date>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets `notes` (JSON `notes`).
+    pub fn notes(mut self, value: impl Into<crate::models::Notes>) -> Self {
+        self.notes = Some(Some(value.into()));
+        self
+    }
+    /// Sends `notes` as an explicit `null`.
+    pub fn notes_null(mut self) -> Self {
+        self.notes = Some(None);
+        self
+    }
+    /// Sets `reference_number` (JSON `reference_number`).
+    pub fn reference_number(mut self, value: impl Into<String>) -> Self {
+        self.reference_number = Some(value.into());
+        self
+    }
+    /// Sets `split_ids` (JSON `split_ids`).
+    pub fn split_ids(mut self, value: impl Into<crate::models::SplitIds>) -> Self {
+        self.split_ids = Some(value.into());
+        self
+    }
 }
 impl CreateSubscriptionRequest {
     /// Checks the constraints of the API description that can be checked before
@@ -138,6 +236,7 @@ impl CreateSubscriptionRequest {
 }
 /// Subscription returned on creation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubscriptionResponse {
     /// `id`
     pub id: String,
@@ -210,6 +309,7 @@ impl CreateSubscriptionResponse {
 /// Subscription status; `completed`, `cancelled`, `expired` and `failed` are terminal. `halted` stopped
 /// automatically (see `halt_reason`) and resumes after a successful payment; only `paused` can be resumed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateSubscriptionResponseStatus {
     /// `created`
     Created,
@@ -305,6 +405,7 @@ impl crate::runtime::ToQuery for CreateSubscriptionResponseStatus {
 }
 /// `GetSubscriptionsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetSubscriptionsResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -321,6 +422,7 @@ impl GetSubscriptionsResponse {
 }
 /// `GetSubscriptionsStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetSubscriptionsStatus {
     /// `created`
     Created,
@@ -407,6 +509,7 @@ impl crate::runtime::ToQuery for GetSubscriptionsStatus {
 pub type IntervalCount = i64;
 /// Billing frequency unit; `as_presented` means merchant-initiated charges on demand.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntervalType {
     /// `month`
     Month,
@@ -470,6 +573,7 @@ impl crate::runtime::ToQuery for IntervalType {
 }
 /// `Subscription` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Subscription {
     /// `id`
     pub id: String,
@@ -546,6 +650,7 @@ impl Subscription {
 }
 /// New next charge date for an active fixed-frequency subscription (a future date within a 28-day window).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateNextPaymentDateRequest {
     /// New date of the next scheduled payment, `YYYY-MM-DD`.
     ///
@@ -553,9 +658,11 @@ pub struct UpdateNextPaymentDateRequest {
     pub next_payment_date: jiff::civil::Date,
 }
 impl UpdateNextPaymentDateRequest {
-    /// Creates a value from its required fields (`next_payment_date`); optional ones start empty.
-    pub fn new(next_payment_date: jiff::civil::Date) -> Self {
-        Self { next_payment_date }
+    /// Creates a value from its required fields (`next_payment_date`); optional ones start empty and have setters.
+    pub fn new(next_payment_date: impl Into<jiff::civil::Date>) -> Self {
+        Self {
+            next_payment_date: next_payment_date.into(),
+        }
     }
 }
 impl UpdateNextPaymentDateRequest {

@@ -4,6 +4,7 @@
 //! Types used only by the `virtual_accounts` resource.
 /// `CreateVirtualAccountBadRequestBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateVirtualAccountBadRequestBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,6 +21,7 @@ impl CreateVirtualAccountBadRequestBody {
 }
 /// `CreateVirtualAccountBadRequestBodyErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateVirtualAccountBadRequestBodyErrorModel {
     /// `Bad Request`
     BadRequest,
@@ -75,6 +77,7 @@ impl crate::runtime::ToQuery for CreateVirtualAccountBadRequestBodyErrorModel {
 }
 /// `CreateVirtualAccountConflictBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateVirtualAccountConflictBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,6 +94,7 @@ impl CreateVirtualAccountConflictBody {
 }
 /// `CreateVirtualAccountConflictBodyErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateVirtualAccountConflictBodyErrorModel {
     /// `Duplicate record`
     DuplicateRecord,
@@ -146,6 +150,7 @@ impl crate::runtime::ToQuery for CreateVirtualAccountConflictBodyErrorModel {
 }
 /// Payment type and currency of the virtual account to create.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateVirtualAccountRequest {
     /// `local` for domestic payments within the account's country, `swift` for cross-border ones.
     pub payment_type: crate::models::CreateVirtualAccountRequestPaymentType,
@@ -153,12 +158,15 @@ pub struct CreateVirtualAccountRequest {
     pub currency: crate::models::Currency,
 }
 impl CreateVirtualAccountRequest {
-    /// Creates a value from its required fields (`payment_type`, `currency`); optional ones start empty.
+    /// Creates a value from its required fields (`payment_type`, `currency`); optional ones start empty and have setters.
     pub fn new(
-        payment_type: crate::models::CreateVirtualAccountRequestPaymentType,
-        currency: crate::models::Currency,
+        payment_type: impl Into<crate::models::CreateVirtualAccountRequestPaymentType>,
+        currency: impl Into<crate::models::Currency>,
     ) -> Self {
-        Self { payment_type, currency }
+        Self {
+            payment_type: payment_type.into(),
+            currency: currency.into(),
+        }
     }
 }
 impl CreateVirtualAccountRequest {
@@ -169,6 +177,7 @@ impl CreateVirtualAccountRequest {
 }
 /// `local` for domestic payments within the account's country, `swift` for cross-border ones.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateVirtualAccountRequestPaymentType {
     /// `local`
     Local,
@@ -228,6 +237,7 @@ impl crate::runtime::ToQuery for CreateVirtualAccountRequestPaymentType {
 }
 /// `CreateVirtualAccountUnauthorizedBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateVirtualAccountUnauthorizedBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -244,6 +254,7 @@ impl CreateVirtualAccountUnauthorizedBody {
 }
 /// `CreateVirtualAccountUnauthorizedBodyErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateVirtualAccountUnauthorizedBodyErrorModel {
     /// `Unauthorized`
     Unauthorized,
@@ -299,6 +310,7 @@ impl crate::runtime::ToQuery for CreateVirtualAccountUnauthorizedBodyErrorModel 
 }
 /// `CreateVirtualAccountV2BadRequestBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateVirtualAccountV2BadRequestBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -315,6 +327,7 @@ impl CreateVirtualAccountV2BadRequestBody {
 }
 /// `CreateVirtualAccountV2BadRequestBodyErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateVirtualAccountV2BadRequestBodyErrorModel {
     /// `Bad Request`
     BadRequest,
@@ -370,6 +383,7 @@ impl crate::runtime::ToQuery for CreateVirtualAccountV2BadRequestBodyErrorModel 
 }
 /// `CreateVirtualAccountV2ConflictBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateVirtualAccountV2ConflictBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -386,6 +400,7 @@ impl CreateVirtualAccountV2ConflictBody {
 }
 /// `CreateVirtualAccountV2ConflictBodyErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateVirtualAccountV2ConflictBodyErrorModel {
     /// `Duplicate record`
     DuplicateRecord,
@@ -441,6 +456,7 @@ impl crate::runtime::ToQuery for CreateVirtualAccountV2ConflictBodyErrorModel {
 }
 /// `CreateVirtualAccountV2UnauthorizedBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateVirtualAccountV2UnauthorizedBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -457,6 +473,7 @@ impl CreateVirtualAccountV2UnauthorizedBody {
 }
 /// `GetVirtualAccountsBadRequestBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetVirtualAccountsBadRequestBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -473,6 +490,7 @@ impl GetVirtualAccountsBadRequestBody {
 }
 /// `GetVirtualAccountsBadRequestBodyErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetVirtualAccountsBadRequestBodyErrorModel {
     /// `Bad Request`
     BadRequest,
@@ -528,6 +546,7 @@ impl crate::runtime::ToQuery for GetVirtualAccountsBadRequestBodyErrorModel {
 }
 /// `GetVirtualAccountsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetVirtualAccountsResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -544,6 +563,7 @@ impl GetVirtualAccountsResponse {
 }
 /// `GetVirtualAccountsUnauthorizedBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetVirtualAccountsUnauthorizedBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -560,6 +580,7 @@ impl GetVirtualAccountsUnauthorizedBody {
 }
 /// `GetVirtualAccountsUnauthorizedBodyErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetVirtualAccountsUnauthorizedBodyErrorModel {
     /// `Unauthorized`
     Unauthorized,
@@ -615,6 +636,7 @@ impl crate::runtime::ToQuery for GetVirtualAccountsUnauthorizedBodyErrorModel {
 }
 /// A virtual account provisioned to you.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VirtualAccount {
     /// Virtual account ID.
     ///
@@ -658,6 +680,7 @@ impl VirtualAccount {
 }
 /// Acknowledgement that a v2 virtual account request was accepted for asynchronous processing.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VirtualAccountCreationAccepted {
     /// `message`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -674,6 +697,7 @@ impl VirtualAccountCreationAccepted {
 }
 /// `VirtualAccountCreationAcceptedData` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VirtualAccountCreationAcceptedData {
     /// Merchant the virtual account is being created for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -690,6 +714,7 @@ impl VirtualAccountCreationAcceptedData {
 }
 /// Creation status; always `pending` at this point.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VirtualAccountCreationAcceptedDataStatus {
     /// `pending`
     Pending,
@@ -745,6 +770,7 @@ impl crate::runtime::ToQuery for VirtualAccountCreationAcceptedDataStatus {
 }
 /// Current status of the virtual account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VirtualAccountStatus {
     /// `active`
     Active,

@@ -4,6 +4,7 @@
 //! Types used only by the `withdrawal_accounts` resource.
 /// `GetWithdrawalAccountsBadRequestBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetWithdrawalAccountsBadRequestBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,6 +21,7 @@ impl GetWithdrawalAccountsBadRequestBody {
 }
 /// `GetWithdrawalAccountsBadRequestBodyErrorModel` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetWithdrawalAccountsBadRequestBodyErrorModel {
     /// `Bad Request`
     BadRequest,
@@ -75,6 +77,7 @@ impl crate::runtime::ToQuery for GetWithdrawalAccountsBadRequestBodyErrorModel {
 }
 /// `GetWithdrawalAccountsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetWithdrawalAccountsResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,6 +94,7 @@ impl GetWithdrawalAccountsResponse {
 }
 /// One of your own bank accounts that receives withdrawals.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WithdrawalAccount {
     /// Withdrawal account ID.
     ///

@@ -4,6 +4,7 @@
 //! Types used only by the `withdrawals` resource.
 /// Body for creating a (deprecated) withdrawal.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateWithdrawalRequest {
     /// Amount to withdraw.
     pub amount: i64,
@@ -16,13 +17,18 @@ pub struct CreateWithdrawalRequest {
     pub withdrawal_account_id: Option<String>,
 }
 impl CreateWithdrawalRequest {
-    /// Creates a value from its required fields (`amount`, `balance_currency`); optional ones start empty.
-    pub fn new(amount: i64, balance_currency: String) -> Self {
+    /// Creates a value from its required fields (`amount`, `balance_currency`); optional ones start empty and have setters.
+    pub fn new(amount: impl Into<i64>, balance_currency: impl Into<String>) -> Self {
         Self {
-            amount,
-            balance_currency,
+            amount: amount.into(),
+            balance_currency: balance_currency.into(),
             withdrawal_account_id: None,
         }
+    }
+    /// Sets `withdrawal_account_id` (JSON `withdrawal_account_id`).
+    pub fn withdrawal_account_id(mut self, value: impl Into<String>) -> Self {
+        self.withdrawal_account_id = Some(value.into());
+        self
     }
 }
 impl CreateWithdrawalRequest {
@@ -42,6 +48,7 @@ impl CreateWithdrawalRequest {
 }
 /// `GetWithdrawalsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetWithdrawalsResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,6 +65,7 @@ impl GetWithdrawalsResponse {
 }
 /// `GetWithdrawalsStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetWithdrawalsStatus {
     /// `in_progress`
     InProgress,
@@ -133,6 +141,7 @@ impl crate::runtime::ToQuery for GetWithdrawalsStatus {
 }
 /// A (deprecated) withdrawal from your balance into a withdrawal account.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Withdrawal {
     /// Withdrawal ID.
     ///
@@ -208,6 +217,7 @@ impl Withdrawal {
 }
 /// How the withdrawal is paid out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WithdrawalPaymentMethod {
     /// `bank_transfer`
     BankTransfer,
@@ -263,6 +273,7 @@ impl crate::runtime::ToQuery for WithdrawalPaymentMethod {
 }
 /// Withdrawal status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WithdrawalStatus {
     /// `in_progress`
     InProgress,

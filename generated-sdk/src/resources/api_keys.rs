@@ -28,10 +28,13 @@ impl<'a> ApiKeysApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn rotate(&self, body: crate::models::RotateApiKeyRequest) -> RotateApiKey<'a> {
+    pub fn rotate(
+        &self,
+        body: impl Into<crate::models::RotateApiKeyRequest>,
+    ) -> RotateApiKey<'a> {
         RotateApiKey {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -60,11 +60,11 @@ impl<'a> BalanceConversionsApi<'a> {
     /// ```
     pub fn create(
         &self,
-        body: crate::models::CreateBalanceConversionRequest,
+        body: impl Into<crate::models::CreateBalanceConversionRequest>,
     ) -> CreateBalanceConversion<'a> {
         CreateBalanceConversion {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -87,11 +87,11 @@ impl<'a> BalanceConversionsApi<'a> {
     /// ```
     pub fn create_quote(
         &self,
-        body: crate::models::CreateQuoteRequest,
+        body: impl Into<crate::models::CreateQuoteRequest>,
     ) -> CreateQuote<'a> {
         CreateQuote {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

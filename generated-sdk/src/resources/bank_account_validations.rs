@@ -61,11 +61,11 @@ impl<'a> BankAccountValidationsApi<'a> {
     /// ```
     pub fn validate(
         &self,
-        body: crate::models::ValidateBankAccountRequest,
+        body: impl Into<crate::models::ValidateBankAccountRequest>,
     ) -> ValidateBankAccount<'a> {
         ValidateBankAccount {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -60,11 +60,11 @@ impl<'a> BeneficiariesApi<'a> {
     /// ```
     pub fn create(
         &self,
-        body: crate::models::CreateBeneficiaryRequest,
+        body: impl Into<crate::models::CreateBeneficiaryRequest>,
     ) -> CreateBeneficiary<'a> {
         CreateBeneficiary {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -13,7 +13,7 @@ impl<'a> BeneficiariesV2Api<'a> {
     }
     /// List Beneficiaries
     ///
-    /// `GET /v2/beneficiaries` (operationId `listBeneficiariesV2`).
+    /// `GET /v2/beneficiaries` (operationId `listBeneficiariesV2`), on the API's server `https://api.glomopay.com/api` (the base URL without its trailing `/v1`).
     ///
     /// Lists v2 beneficiaries page by page, optionally only those in one review status.
     ///
@@ -40,7 +40,7 @@ impl<'a> BeneficiariesV2Api<'a> {
     }
     /// Create a Beneficiary
     ///
-    /// `POST /v2/beneficiaries` (operationId `createBeneficiaryV2`).
+    /// `POST /v2/beneficiaries` (operationId `createBeneficiaryV2`), on the API's server `https://api.glomopay.com/api` (the base URL without its trailing `/v1`).
     ///
     /// Creates a beneficiary from nested objects: `beneficiary` (name, type, contact, address), plus either
     /// `bank_account` or `upi_account`. `category` is `payout` for normal payouts or `lrs` for LRS remittances.
@@ -59,17 +59,17 @@ impl<'a> BeneficiariesV2Api<'a> {
     /// ```
     pub fn create(
         &self,
-        body: crate::models::BeneficiaryV2CreateRequest,
+        body: impl Into<crate::models::BeneficiaryV2CreateRequest>,
     ) -> CreateBeneficiaryV2<'a> {
         CreateBeneficiaryV2 {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
     /// Get a Beneficiary
     ///
-    /// `GET /v2/beneficiaries/{id}` (operationId `getBeneficiaryByIdV2`).
+    /// `GET /v2/beneficiaries/{id}` (operationId `getBeneficiaryByIdV2`), on the API's server `https://api.glomopay.com/api` (the base URL without its trailing `/v1`).
     ///
     /// Fetches one v2 beneficiary by ID.
     ///
@@ -92,7 +92,7 @@ impl<'a> BeneficiariesV2Api<'a> {
     }
     /// Mock review a beneficiary
     ///
-    /// `PATCH /v2/beneficiaries/{id}/mock-review` (operationId `mockReviewBeneficiaryV2`); only with the `sandbox` cargo feature.
+    /// `PATCH /v2/beneficiaries/{id}/mock-review` (operationId `mockReviewBeneficiaryV2`), on the API's server `https://api.glomopay.com/api` (the base URL without its trailing `/v1`); only with the `sandbox` cargo feature.
     ///
     /// Sandbox only (404 in live). Simulates the compliance review of a `pending` beneficiary, moving it to
     /// `active` (approve) or `rejected` (reject). A beneficiary that is not `pending` gives `422`.
@@ -112,12 +112,12 @@ impl<'a> BeneficiariesV2Api<'a> {
     pub fn mock_review(
         &self,
         id: impl Into<String>,
-        body: crate::models::MockReviewBeneficiaryV2Request,
+        body: impl Into<crate::models::MockReviewBeneficiaryV2Request>,
     ) -> MockReviewBeneficiaryV2<'a> {
         MockReviewBeneficiaryV2 {
             client: self.client,
             id: id.into(),
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

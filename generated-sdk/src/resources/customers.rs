@@ -61,11 +61,11 @@ impl<'a> CustomersApi<'a> {
     /// ```
     pub fn create(
         &self,
-        body: crate::models::CreateCustomerRequest,
+        body: impl Into<crate::models::CreateCustomerRequest>,
     ) -> CreateCustomer<'a> {
         CreateCustomer {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -138,12 +138,12 @@ impl<'a> CustomersApi<'a> {
     pub fn create_bank_account(
         &self,
         id: impl Into<String>,
-        body: crate::models::CreateCustomerBankAccountRequest,
+        body: impl Into<crate::models::CreateCustomerBankAccountRequest>,
     ) -> CreateCustomerBankAccount<'a> {
         CreateCustomerBankAccount {
             client: self.client,
             id: id.into(),
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -46,11 +46,11 @@ impl<'a> DocumentsApi<'a> {
     /// Uploads a file (JPEG, PNG or PDF, at most 10 MB / 10,485,760 bytes; filename and `document_name` at most 128 characters) as `multipart/form-data` and returns a document to reference elsewhere: as `document_id` on payins, orders and refunds, or inside `documents` on payouts and RFI responses.
     pub fn create(
         &self,
-        body: crate::models::CreateDocumentRequest,
+        body: impl Into<crate::models::CreateDocumentRequest>,
     ) -> CreateDocument<'a> {
         CreateDocument {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -31,11 +31,11 @@ impl<'a> InternalTransfersApi<'a> {
     /// ```
     pub fn create(
         &self,
-        body: crate::models::CreateInternalTransferRequest,
+        body: impl Into<crate::models::CreateInternalTransferRequest>,
     ) -> CreateInternalTransfer<'a> {
         CreateInternalTransfer {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -53,12 +53,12 @@ impl<'a> LrsApi<'a> {
     pub fn create_customer_bank_account(
         &self,
         id: impl Into<String>,
-        body: crate::models::CreateLrsCustomerBankAccountRequest,
+        body: impl Into<crate::models::CreateLrsCustomerBankAccountRequest>,
     ) -> CreateLrsCustomerBankAccount<'a> {
         CreateLrsCustomerBankAccount {
             client: self.client,
             id: id.into(),
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -81,11 +81,11 @@ impl<'a> LrsApi<'a> {
     /// ```
     pub fn create_quote(
         &self,
-        body: crate::models::CreateLrsQuoteRequest,
+        body: impl Into<crate::models::CreateLrsQuoteRequest>,
     ) -> CreateLrsQuote<'a> {
         CreateLrsQuote {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -61,10 +61,13 @@ impl<'a> OrdersApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::models::CreateOrderRequest) -> CreateOrder<'a> {
+    pub fn create(
+        &self,
+        body: impl Into<crate::models::CreateOrderRequest>,
+    ) -> CreateOrder<'a> {
         CreateOrder {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -111,12 +114,12 @@ impl<'a> OrdersApi<'a> {
     pub fn update_rfi(
         &self,
         id: impl Into<String>,
-        body: crate::models::RfiDocumentsRequest,
+        body: impl Into<crate::models::RfiDocumentsRequest>,
     ) -> UpdateOrderRfi<'a> {
         UpdateOrderRfi {
             client: self.client,
             id: id.into(),
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -58,10 +58,13 @@ impl<'a> PaymentLinksApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::models::CreatePayinRequest) -> CreatePayin<'a> {
+    pub fn create(
+        &self,
+        body: impl Into<crate::models::CreatePayinRequest>,
+    ) -> CreatePayin<'a> {
         CreatePayin {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -108,12 +111,12 @@ impl<'a> PaymentLinksApi<'a> {
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: crate::models::UpdatePaymentLinkRequest,
+        body: impl Into<crate::models::UpdatePaymentLinkRequest>,
     ) -> UpdatePayin<'a> {
         UpdatePayin {
             client: self.client,
             id: id.into(),
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -160,12 +163,12 @@ impl<'a> PaymentLinksApi<'a> {
     pub fn update_rfi(
         &self,
         id: impl Into<String>,
-        body: crate::models::RfiDocumentsRequest,
+        body: impl Into<crate::models::RfiDocumentsRequest>,
     ) -> UpdatePayinRfi<'a> {
         UpdatePayinRfi {
             client: self.client,
             id: id.into(),
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

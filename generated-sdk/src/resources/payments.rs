@@ -68,11 +68,11 @@ impl<'a> PaymentsApi<'a> {
     /// ```
     pub fn create(
         &self,
-        body: crate::models::CreatePaymentRequest,
+        body: impl Into<crate::models::CreatePaymentRequest>,
     ) -> CreatePayment<'a> {
         CreatePayment {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -119,11 +119,11 @@ impl<'a> PaymentsApi<'a> {
     #[cfg(feature = "sandbox")]
     pub fn create_mock(
         &self,
-        body: crate::models::CreateMockPaymentRequest,
+        body: impl Into<crate::models::CreateMockPaymentRequest>,
     ) -> CreateMockPayment<'a> {
         CreateMockPayment {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -174,12 +174,12 @@ impl<'a> PaymentsApi<'a> {
     pub fn update_rfi(
         &self,
         id: impl Into<String>,
-        body: crate::models::RfiDocumentsRequest,
+        body: impl Into<crate::models::RfiDocumentsRequest>,
     ) -> UpdateRfiPayment<'a> {
         UpdateRfiPayment {
             client: self.client,
             id: id.into(),
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -226,12 +226,12 @@ impl<'a> PaymentsApi<'a> {
     pub fn connect_payin(
         &self,
         id: impl Into<String>,
-        body: crate::models::ConnectPayinRequest,
+        body: impl Into<crate::models::ConnectPayinRequest>,
     ) -> ConnectPayin<'a> {
         ConnectPayin {
             client: self.client,
             id: id.into(),
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

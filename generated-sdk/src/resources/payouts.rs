@@ -68,10 +68,13 @@ impl<'a> PayoutsApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::models::CreatePayoutRequest) -> CreatePayout<'a> {
+    pub fn create(
+        &self,
+        body: impl Into<crate::models::CreatePayoutRequest>,
+    ) -> CreatePayout<'a> {
         CreatePayout {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -143,12 +146,12 @@ impl<'a> PayoutsApi<'a> {
     pub fn update_rfi(
         &self,
         id: impl Into<String>,
-        body: crate::models::UpdateRfiPayoutRequest,
+        body: impl Into<crate::models::UpdateRfiPayoutRequest>,
     ) -> UpdateRfiPayout<'a> {
         UpdateRfiPayout {
             client: self.client,
             id: id.into(),
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -174,11 +177,11 @@ impl<'a> PayoutsApi<'a> {
     #[cfg(feature = "sandbox")]
     pub fn mock_update_status(
         &self,
-        body: crate::models::MockUpdatePayoutStatusRequest,
+        body: impl Into<crate::models::MockUpdatePayoutStatusRequest>,
     ) -> MockUpdatePayoutStatus<'a> {
         MockUpdatePayoutStatus {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -30,11 +30,11 @@ impl<'a> PlatformApi<'a> {
     /// ```
     pub fn onboard(
         &self,
-        body: crate::models::CreateMerchantRequest,
+        body: impl Into<crate::models::CreateMerchantRequest>,
     ) -> OnboardMerchant<'a> {
         OnboardMerchant {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -59,11 +59,11 @@ impl<'a> PlatformApi<'a> {
     #[cfg(feature = "sandbox")]
     pub fn update_status(
         &self,
-        body: crate::models::UpdateMerchantStatusRequest,
+        body: impl Into<crate::models::UpdateMerchantStatusRequest>,
     ) -> UpdateMerchantStatus<'a> {
         UpdateMerchantStatus {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -63,10 +63,13 @@ impl<'a> RefundsApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::models::CreateRefundRequest) -> CreateRefund<'a> {
+    pub fn create(
+        &self,
+        body: impl Into<crate::models::CreateRefundRequest>,
+    ) -> CreateRefund<'a> {
         CreateRefund {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -113,12 +116,12 @@ impl<'a> RefundsApi<'a> {
     pub fn update_rfi(
         &self,
         id: impl Into<String>,
-        body: crate::models::RfiDocumentsRequest,
+        body: impl Into<crate::models::RfiDocumentsRequest>,
     ) -> UpdateRfiRefund<'a> {
         UpdateRfiRefund {
             client: self.client,
             id: id.into(),
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -143,12 +146,12 @@ impl<'a> RefundsApi<'a> {
     pub fn mock_update(
         &self,
         id: impl Into<String>,
-        body: crate::models::MockUpdateRefundRequest,
+        body: impl Into<crate::models::MockUpdateRefundRequest>,
     ) -> MockUpdateRefund<'a> {
         MockUpdateRefund {
             client: self.client,
             id: id.into(),
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -82,12 +82,12 @@ impl<'a> RfisApi<'a> {
     pub fn respond(
         &self,
         id: impl Into<String>,
-        body: crate::models::RespondRfiRequest,
+        body: impl Into<crate::models::RespondRfiRequest>,
     ) -> RespondRfi<'a> {
         RespondRfi {
             client: self.client,
             id: id.into(),
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -59,11 +59,11 @@ impl<'a> SettlementsApi<'a> {
     /// ```
     pub fn create(
         &self,
-        body: crate::models::CreateSettlementRequest,
+        body: impl Into<crate::models::CreateSettlementRequest>,
     ) -> CreateSettlement<'a> {
         CreateSettlement {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -62,11 +62,11 @@ impl<'a> SubscriptionsApi<'a> {
     /// ```
     pub fn create(
         &self,
-        body: crate::models::CreateSubscriptionRequest,
+        body: impl Into<crate::models::CreateSubscriptionRequest>,
     ) -> CreateSubscription<'a> {
         CreateSubscription {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -182,12 +182,12 @@ impl<'a> SubscriptionsApi<'a> {
     pub fn update_next_payment_date(
         &self,
         id: impl Into<String>,
-        body: crate::models::UpdateNextPaymentDateRequest,
+        body: impl Into<crate::models::UpdateNextPaymentDateRequest>,
     ) -> UpdateNextPaymentDate<'a> {
         UpdateNextPaymentDate {
             client: self.client,
             id: id.into(),
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

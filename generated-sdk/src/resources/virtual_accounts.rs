@@ -60,11 +60,11 @@ impl<'a> VirtualAccountsApi<'a> {
     /// ```
     pub fn create(
         &self,
-        body: crate::models::CreateVirtualAccountRequest,
+        body: impl Into<crate::models::CreateVirtualAccountRequest>,
     ) -> CreateVirtualAccount<'a> {
         CreateVirtualAccount {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -88,7 +88,7 @@ impl<'a> VirtualAccountsApi<'a> {
     }
     /// Create a Virtual Account (v2)
     ///
-    /// `POST /v2/virtual-accounts` (operationId `createVirtualAccountV2`).
+    /// `POST /v2/virtual-accounts` (operationId `createVirtualAccountV2`), on the API's server `https://api.glomopay.com/api` (the base URL without its trailing `/v1`).
     ///
     /// Asks for a virtual account for a payment type and currency. The request is accepted asynchronously
     /// (`202`, status `pending`); a webhook announces the account once it is active.
@@ -106,11 +106,11 @@ impl<'a> VirtualAccountsApi<'a> {
     /// ```
     pub fn create_v2(
         &self,
-        body: crate::models::CreateVirtualAccountRequest,
+        body: impl Into<crate::models::CreateVirtualAccountRequest>,
     ) -> CreateVirtualAccountV2<'a> {
         CreateVirtualAccountV2 {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -62,11 +62,11 @@ impl<'a> WithdrawalsApi<'a> {
     #[deprecated]
     pub fn create(
         &self,
-        body: crate::models::CreateWithdrawalRequest,
+        body: impl Into<crate::models::CreateWithdrawalRequest>,
     ) -> CreateWithdrawal<'a> {
         CreateWithdrawal {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -478,9 +478,7 @@ fn compare_type(name: &str, o: &TypeSurface, n: &TypeSurface, c: &mut Collector)
         ),
         (Some(a), None) => c.breaking(
             format!("{name}::new"),
-            format!(
-                "constructor `{a}` removed (the struct now has no or too many required fields)"
-            ),
+            format!("constructor `{a}` removed (only request types have one)"),
             "calls to the constructor no longer compile",
         ),
         (None, Some(b)) => c.compatible(
@@ -503,6 +501,62 @@ fn compare_type(name: &str, o: &TypeSurface, n: &TypeSurface, c: &mut Collector)
             "new API; existing code is unaffected",
         );
     }
+    if !o.non_exhaustive && n.non_exhaustive {
+        c.breaking(
+            name,
+            "now `#[non_exhaustive]`".into(),
+            if n.kind == "struct" {
+                "struct literals no longer compile outside the crate (build it with `new` and setters, or from `Default` or JSON)"
+            } else {
+                "exhaustive matches outside the crate need a wildcard arm"
+            },
+        );
+    } else if o.non_exhaustive && !n.non_exhaustive {
+        c.compatible(
+            name,
+            "no longer `#[non_exhaustive]`".into(),
+            "more code compiles; existing code is unaffected",
+        );
+    }
+    for (m, field) in &o.setters {
+        if n.setters.get(m) != Some(field) {
+            c.breaking(
+                format!("{name}::{m}"),
+                format!("setter `.{m}()` removed (field `{field}`)"),
+                "calls to the setter no longer compile",
+            );
+        }
+    }
+    for (m, field) in &n.setters {
+        if o.setters.get(m) != Some(field) {
+            c.compatible(
+                format!("{name}::{m}"),
+                format!("setter `.{m}()` added (field `{field}`)"),
+                "new API; existing code is unaffected",
+            );
+        }
+    }
+    for t in &o.from {
+        if !n.from.contains(t) {
+            c.breaking(
+                name,
+                format!("`From<{t}>` removed"),
+                "passing that member where the union is expected no longer compiles",
+            );
+        }
+    }
+    for t in &n.from {
+        if !o.from.contains(t) {
+            c.compatible(
+                name,
+                format!("`From<{t}>` added"),
+                "new API; existing code is unaffected",
+            );
+        }
+    }
+    // Both sides `#[non_exhaustive]`: no caller wrote a struct literal or an exhaustive
+    // match, so what only adds stays compatible.
+    let closed = o.non_exhaustive && n.non_exhaustive;
     for (f, of) in &o.fields {
         let subject = format!("{name}.{f}");
         match n.fields.get(f) {
@@ -542,9 +596,27 @@ fn compare_type(name: &str, o: &TypeSurface, n: &TypeSurface, c: &mut Collector)
             continue;
         }
         let subject = format!("{name}.{f}");
-        // Generated structs are exhaustive with public fields: a struct literal must name
-        // every field, so any new field breaks code that builds the type by hand.
-        if n.input && nf.required {
+        if closed && n.input && nf.required {
+            c.breaking(
+                subject,
+                format!("required field added: `{}`", nf.ty),
+                "`new()` takes the new field as an argument",
+            );
+        } else if closed && n.input {
+            c.compatible(
+                subject,
+                format!("optional field added: `{}`", nf.ty),
+                "request type built with `new` and setters: existing code is unaffected",
+            );
+        } else if closed {
+            c.compatible(
+                subject,
+                format!("field added: `{}`", nf.ty),
+                "`#[non_exhaustive]` response type: code reading it is unaffected",
+            );
+        // Exhaustive structs with public fields: a struct literal must name every
+        // field, so any new field breaks code that builds the type by hand.
+        } else if n.input && nf.required {
             c.breaking(
                 subject,
                 format!("required field added: `{}`", nf.ty),
@@ -576,12 +648,22 @@ fn compare_type(name: &str, o: &TypeSurface, n: &TypeSurface, c: &mut Collector)
     }
     for m in &n.members {
         if !o.members.contains(m) {
-            let why = if o.kind == "enum" {
-                "exhaustive matches need a new arm (the value decoded as `Unknown` before)"
-            } else {
-                "exhaustive matches need a new arm"
+            let (level, why) = match (closed, o.kind == "enum") {
+                (true, true) => (
+                    Level::Compatible,
+                    "`#[non_exhaustive]`: matches have a wildcard arm already; the value, `Unknown` before, now has its own variant",
+                ),
+                (true, false) => (
+                    Level::Compatible,
+                    "`#[non_exhaustive]`: matches have a wildcard arm already; JSON that decoded as another member or `Unknown` may now decode as this one",
+                ),
+                (false, true) => (
+                    Level::Breaking,
+                    "exhaustive matches need a new arm (the value decoded as `Unknown` before)",
+                ),
+                (false, false) => (Level::Breaking, "exhaustive matches need a new arm"),
             };
-            c.breaking(name, format!("{what} `{m}` added"), why);
+            c.push(level, name, format!("{what} `{m}` added"), why);
         }
     }
 }

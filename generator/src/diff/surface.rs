@@ -3,7 +3,7 @@
 //! it sees. Small enough to commit beside the crate (`api-surface.json`), so the next
 //! regeneration can say what changed without the old spec or git history.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -110,6 +110,15 @@ pub struct TypeSurface {
     /// Implements `Default`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub default: bool,
+    /// `#[non_exhaustive]`: no struct literals or exhaustive matches outside the crate.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub non_exhaustive: bool,
+    /// Setter method -> the field it sets (`x_null` setters too), for request structs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub setters: BTreeMap<String, String>,
+    /// Member types with `impl From<Member> for Union` (unions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub from: Vec<String>,
 }
 
 /// One struct field.
@@ -174,51 +183,16 @@ fn server(s: &ir::ServerOverride) -> String {
     }
 }
 
-/// Every named type reachable from `roots` through fields, members and aliases.
-fn reachable(api: &Api, roots: Vec<String>) -> BTreeSet<String> {
-    let by_name: BTreeMap<&str, &ir::TypeDef> =
-        api.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let mut seen = BTreeSet::new();
-    let mut stack = roots;
-    while let Some(name) = stack.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        let Some(def) = by_name.get(name.as_str()) else {
-            continue;
-        };
-        let refs: Vec<&TypeRef> = match &def.kind {
-            TypeKind::Struct(s) => s
-                .fields
-                .iter()
-                .map(|f| &f.ty)
-                .chain(s.additional.as_ref())
-                .collect(),
-            TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
-                variants.iter().map(|v| &v.ty).collect()
-            }
-            TypeKind::Alias(t) => vec![t],
-            TypeKind::StringEnum(_) => Vec::new(),
-        };
-        for r in refs {
-            stack.extend(r.mentions().into_iter().map(String::from));
-        }
-    }
-    seen
-}
-
 impl Surface {
     /// The surface of the crate generated from `api`.
     pub fn of(api: &Api) -> Self {
         let mut operations = BTreeMap::new();
-        let mut input_roots = Vec::new();
         for r in &api.resources {
             for op in &r.operations {
                 let params = op
                     .params
                     .iter()
                     .map(|p| {
-                        input_roots.extend(p.ty.mentions().into_iter().map(String::from));
                         let location = match p.location {
                             ir::ParamLocation::Path => "path",
                             ir::ParamLocation::Query => "query",
@@ -236,13 +210,10 @@ impl Surface {
                         )
                     })
                     .collect();
-                let body = op.body.as_ref().map(|b| {
-                    input_roots.extend(b.ty.mentions().into_iter().map(String::from));
-                    BodySurface {
-                        encoding: format!("{:?}", b.kind).to_lowercase(),
-                        required: b.required,
-                        ty: rust_type(&b.ty),
-                    }
+                let body = op.body.as_ref().map(|b| BodySurface {
+                    encoding: format!("{:?}", b.kind).to_lowercase(),
+                    required: b.required,
+                    ty: rust_type(&b.ty),
                 });
                 let mut success = BTreeMap::new();
                 let mut errors = BTreeMap::new();
@@ -271,7 +242,7 @@ impl Surface {
                 );
             }
         }
-        let inputs = reachable(api, input_roots);
+        let inputs = api.input_types();
         let types = api
             .types
             .iter()
@@ -284,20 +255,29 @@ impl Surface {
                     TypeKind::Struct(st) => {
                         s.kind = "struct".into();
                         s.default = st.has_default();
-                        s.constructor = st.constructor().map(|args| {
-                            let args: Vec<String> = args
+                        s.non_exhaustive = true;
+                        if s.input {
+                            let args: Vec<String> = st
+                                .constructor()
                                 .iter()
                                 .map(|f| {
                                     let t = rust_type(&f.ty);
                                     if f.nullable {
                                         format!("{}: Option<{t}>", f.name)
                                     } else {
-                                        format!("{}: {t}", f.name)
+                                        format!("{}: impl Into<{t}>", f.name)
                                     }
                                 })
                                 .collect();
-                            format!("new({})", args.join(", "))
-                        });
+                            s.constructor = Some(format!("new({})", args.join(", ")));
+                            for setter in st.setters() {
+                                s.setters
+                                    .insert(setter.name.clone(), setter.field.name.clone());
+                                if let Some(null) = setter.null {
+                                    s.setters.insert(null, setter.field.name.clone());
+                                }
+                            }
+                        }
                         s.fields = st
                             .fields
                             .iter()
@@ -327,6 +307,7 @@ impl Surface {
                     }
                     TypeKind::StringEnum(values) => {
                         s.kind = "enum".into();
+                        s.non_exhaustive = true;
                         s.members = values.iter().map(|v| v.value.clone()).collect();
                     }
                     TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
@@ -338,6 +319,12 @@ impl Surface {
                         s.members = variants
                             .iter()
                             .map(|v| format!("{}({})", v.name, rust_type(&v.ty)))
+                            .collect();
+                        s.non_exhaustive = true;
+                        s.from = api
+                            .from_members(&t.name, variants)
+                            .iter()
+                            .map(|v| rust_type(&v.ty))
                             .collect();
                     }
                     TypeKind::Alias(a) => {
@@ -437,6 +424,9 @@ impl Surface {
                     if t.default {
                         extras.push("Default".to_string());
                     }
+                    if t.non_exhaustive {
+                        extras.push("non_exhaustive".to_string());
+                    }
                     let extras = if extras.is_empty() {
                         String::new()
                     } else {
@@ -449,17 +439,42 @@ impl Surface {
                         } else {
                             format!(" `{}`", fs.wire)
                         };
-                        out.push_str(&format!("  {f}: {}{wire}\n", fs.ty));
+                        let setters: Vec<String> = t
+                            .setters
+                            .iter()
+                            .filter(|(_, field)| *field == f)
+                            .map(|(m, _)| format!(".{m}()"))
+                            .collect();
+                        let setters = if setters.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" {}", setters.join(" "))
+                        };
+                        out.push_str(&format!("  {f}: {}{wire}{setters}\n", fs.ty));
                     }
                 }
                 "alias" => out.push_str(&format!(
                     "type {name} = {}\n",
                     t.alias.as_deref().unwrap_or_default()
                 )),
-                kind => out.push_str(&format!(
-                    "{kind} {name}{input}: {}\n",
-                    t.members.join(" | ")
-                )),
+                kind => {
+                    let mut extras = Vec::new();
+                    if t.non_exhaustive {
+                        extras.push("non_exhaustive".to_string());
+                    }
+                    if !t.from.is_empty() {
+                        extras.push(format!("From<{}>", t.from.join(", ")));
+                    }
+                    let extras = if extras.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" [{}]", extras.join(", "))
+                    };
+                    out.push_str(&format!(
+                        "{kind} {name}{input}{extras}: {}\n",
+                        t.members.join(" | ")
+                    ))
+                }
             }
         }
         out

@@ -228,7 +228,9 @@ pub fn emit_crate(
         .map(|m| RustFile::Models(m))
         .chain(api.resources.iter().map(RustFile::Resource))
         .collect();
-    for rendered in in_parallel(&jobs, |job| render(api, job)) {
+    // Which types callers build decides constructors and setters; computed once.
+    let inputs = api.input_types();
+    for rendered in in_parallel(&jobs, |job| render(api, &inputs, job)) {
         let (path, text) = rendered?;
         files.insert(path, text);
     }
@@ -324,14 +326,18 @@ enum RustFile<'a> {
     Resource(&'a Resource),
 }
 
-fn render(api: &Api, job: &RustFile<'_>) -> Result<(String, String), Diagnostic> {
+fn render(
+    api: &Api,
+    inputs: &std::collections::BTreeSet<String>,
+    job: &RustFile<'_>,
+) -> Result<(String, String), Diagnostic> {
     let (path, tokens) = match job {
         RustFile::Models(m) => {
             let items = api
                 .types
                 .iter()
                 .filter(|t| t.module == *m)
-                .map(|t| type_def(api, t));
+                .map(|t| type_def(api, t, inputs));
             let doc = if *m == "common" {
                 " Types shared by several resources, or by none.".to_string()
             } else {

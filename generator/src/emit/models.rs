@@ -1,5 +1,7 @@
 //! Named types -> Rust items: structs, string enums, tagged and untagged unions, aliases.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -42,8 +44,9 @@ pub fn type_tokens(t: &TypeRef) -> TokenStream {
     }
 }
 
-/// The item(s) for one named type.
-pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+/// The item(s) for one named type; `inputs` are the types callers build
+/// ([`Api::input_types`]), which get a constructor and setters.
+pub fn type_def(api: &Api, def: &TypeDef, inputs: &BTreeSet<String>) -> TokenStream {
     let mut docs_text = def.docs.clone().unwrap_or_default();
     if docs_text.trim().is_empty() {
         docs_text = format!("`{}` from the API description.", def.name);
@@ -55,17 +58,19 @@ pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     }
     let docs = doc_attrs(Some(&docs_text));
     let body = match &def.kind {
-        TypeKind::Struct(s) => structure(api, def, s),
+        TypeKind::Struct(s) => structure(api, def, s, inputs.contains(&def.name)),
         TypeKind::StringEnum(values) => string_enum(&def.name, values),
         TypeKind::TaggedUnion { tag, variants } => {
             let union = tagged_union(&def.name, tag, variants);
             let validate = union_validate(api, &def.name, variants);
-            quote!(#union #validate)
+            let from = union_from(api, &def.name, variants);
+            quote!(#union #validate #from)
         }
         TypeKind::UntaggedUnion(variants) => {
             let union = untagged_union(api, &def.name, variants);
             let validate = union_validate(api, &def.name, variants);
-            quote!(#union #validate)
+            let from = union_from(api, &def.name, variants);
+            quote!(#union #validate #from)
         }
         TypeKind::Alias(t) => {
             let name = ident(&def.name);
@@ -178,7 +183,7 @@ fn file_shape(api: &Api, ty: &TypeRef) -> (bool, bool) {
     }
 }
 
-fn structure(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
+fn structure(api: &Api, def: &TypeDef, s: &StructDef, input: bool) -> TokenStream {
     let name = ident(&def.name);
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
@@ -217,8 +222,7 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
             pub additional_properties: std::collections::BTreeMap<String, #t>,
         }
     });
-    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
-    let all_optional = required.is_empty();
+    let all_optional = s.fields.iter().all(|f| !f.required);
     let sibling = !s.sibling_tags.is_empty();
     // Every struct is serde: how a body travels (JSON, form, multipart) belongs to
     // the operation, and a file field is written as text inside JSON.
@@ -234,73 +238,10 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
     } else {
         derives
     };
-    // Tags are filled in by the constructor, never passed by hand.
-    let constructor = if let Some(args_fields) = s.constructor() {
-        let args = args_fields.iter().map(|f| {
-            let n = ident(&f.name);
-            let inner = type_tokens(&f.ty);
-            if f.nullable {
-                quote!(#n: Option<#inner>)
-            } else {
-                quote!(#n: #inner)
-            }
-        });
-        let inits = s.fields.iter().map(|f| {
-            let n = ident(&f.name);
-            if let (true, Some(v)) = (f.required, &f.fixed) {
-                let value = match &f.ty {
-                    TypeRef::Named(_) => {
-                        let t = type_tokens(&f.ty);
-                        quote!(#t::from(#v))
-                    }
-                    _ => quote!(String::from(#v)),
-                };
-                if f.nullable {
-                    quote!(#n: Some(#value))
-                } else {
-                    quote!(#n: #value)
-                }
-            } else if f.required && f.boxed && !f.nullable {
-                quote!(#n: Box::new(#n))
-            } else if f.required && f.boxed {
-                quote!(#n: #n.map(Box::new))
-            } else if f.required {
-                quote!(#n)
-            } else {
-                quote!(#n: None)
-            }
-        });
-        let extra = s
-            .additional
-            .as_ref()
-            .map(|_| quote!(additional_properties: Default::default(),));
-        let names: Vec<String> = args_fields
-            .iter()
-            .map(|f| format!("`{}`", f.wire))
-            .collect();
-        let tags: Vec<String> = required
-            .iter()
-            .filter_map(|f| Some(format!("`{}` is `{}`", f.wire, f.fixed.as_ref()?)))
-            .collect();
-        let mut doc = if names.is_empty() {
-            " Creates a value; optional fields start empty.".to_string()
-        } else {
-            format!(
-                " Creates a value from its required fields ({}); optional ones start empty.",
-                names.join(", ")
-            )
-        };
-        if !tags.is_empty() {
-            doc.push_str(&format!(" The tag is set: {}.", tags.join(", ")));
-        }
-        quote! {
-            impl #name {
-                #[doc = #doc]
-                pub fn new(#(#args),*) -> Self {
-                    Self { #(#inits,)* #extra }
-                }
-            }
-        }
+    // Only request types get a constructor and setters: response types are read, and
+    // built in tests from JSON or `Default`.
+    let constructor = if input {
+        builder_impl(&name, s)
     } else {
         TokenStream::new()
     };
@@ -315,8 +256,11 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
         TokenStream::new()
     };
     let validate = validate_impl(&name, s);
+    // Every struct is `#[non_exhaustive]`: a field the API adds is not a breaking change
+    // (request types are built with `new` and setters, response types read).
     quote! {
         #derives
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
@@ -326,6 +270,207 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
         #multipart
         #validate
     }
+}
+
+/// `new(required fields)` and one chainable setter per optional field of a request type.
+fn builder_impl(name: &Ident, s: &StructDef) -> TokenStream {
+    let args_fields = s.constructor();
+    let args = args_fields.iter().map(|f| {
+        let n = ident(&f.name);
+        let inner = type_tokens(&f.ty);
+        if f.nullable {
+            quote!(#n: Option<#inner>)
+        } else {
+            quote!(#n: impl Into<#inner>)
+        }
+    });
+    let inits = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        if let (true, Some(v)) = (f.required, &f.fixed) {
+            let value = match &f.ty {
+                TypeRef::Named(_) => {
+                    let t = type_tokens(&f.ty);
+                    quote!(#t::from(#v))
+                }
+                _ => quote!(String::from(#v)),
+            };
+            if f.nullable {
+                quote!(#n: Some(#value))
+            } else {
+                quote!(#n: #value)
+            }
+        } else if f.required && f.nullable && f.boxed {
+            quote!(#n: #n.map(Box::new))
+        } else if f.required && f.nullable {
+            quote!(#n)
+        } else if f.required && f.boxed {
+            quote!(#n: Box::new(#n.into()))
+        } else if f.required {
+            quote!(#n: #n.into())
+        } else {
+            quote!(#n: None)
+        }
+    });
+    let extra = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(additional_properties: Default::default(),));
+    let names: Vec<String> = args_fields
+        .iter()
+        .map(|f| format!("`{}`", f.wire))
+        .collect();
+    let tags: Vec<String> = s
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .filter_map(|f| Some(format!("`{}` is `{}`", f.wire, f.fixed.as_ref()?)))
+        .collect();
+    let mut doc = if names.is_empty() {
+        " Creates a value with every field empty; set the ones you need with the setters."
+            .to_string()
+    } else {
+        format!(
+            " Creates a value from its required fields ({}); optional ones start empty and have setters.",
+            names.join(", ")
+        )
+    };
+    if !tags.is_empty() {
+        doc.push_str(&format!(" The tag is set: {}.", tags.join(", ")));
+    }
+    // A constructor takes every required field, however many: the readable alternative
+    // (a struct literal) is what `#[non_exhaustive]` rules out.
+    let allow = (args_fields.len() > 7).then(|| {
+        quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required field of the API description")])
+    });
+    let setters = s.setters().into_iter().map(|st| {
+        let f = st.field;
+        let field = ident(&f.name);
+        let method = ident(&st.name);
+        let inner = type_tokens(&f.ty);
+        let value = if f.boxed {
+            quote!(Box::new(value.into()))
+        } else {
+            quote!(value.into())
+        };
+        let value = if f.nullable {
+            quote!(Some(Some(#value)))
+        } else {
+            quote!(Some(#value))
+        };
+        let doc = format!(" Sets `{}` (JSON `{}`).", f.name, f.wire.replace('`', "'"));
+        let allow = setter_allow(&st.name);
+        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        let null = st.null.as_ref().map(|null| {
+            let null = ident(null);
+            let doc = format!(
+                " Sends `{}` as an explicit `null`.",
+                f.wire.replace('`', "'")
+            );
+            let allow = setter_allow(&null.to_string());
+            quote! {
+                #[doc = #doc]
+                #allow
+                #deprecated
+                pub fn #null(mut self) -> Self {
+                    self.#field = Some(None);
+                    self
+                }
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            #allow
+            #deprecated
+            pub fn #method(mut self, value: impl Into<#inner>) -> Self {
+                self.#field = #value;
+                self
+            }
+            #null
+        }
+    });
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* #extra }
+            }
+
+            #(#setters)*
+        }
+    }
+}
+
+/// Setter names clippy would read as a conversion (`is_`, `to_`, `as_`, `from_`,
+/// `into_`) or an operator method (`add`, `next`...): the name is the field's, so
+/// the lint is silenced for that method alone.
+fn setter_allow(name: &str) -> Option<TokenStream> {
+    const TRAIT_METHODS: &[&str] = &[
+        "add",
+        "as_mut",
+        "as_ref",
+        "bitand",
+        "bitor",
+        "bitxor",
+        "cmp",
+        "deref",
+        "deref_mut",
+        "div",
+        "drop",
+        "from_iter",
+        "from_str",
+        "hash",
+        "index",
+        "index_mut",
+        "into_iter",
+        "mul",
+        "neg",
+        "next",
+        "not",
+        "partial_cmp",
+        "rem",
+        "shl",
+        "shr",
+        "sub",
+    ];
+    let convention = ["is_", "to_", "as_", "from_", "into_"]
+        .iter()
+        .any(|p| name.starts_with(p))
+        || name == "is";
+    if TRAIT_METHODS.contains(&name) {
+        Some(
+            quote!(#[allow(clippy::should_implement_trait, reason = "a setter named after its field")]),
+        )
+    } else if convention {
+        Some(
+            quote!(#[allow(clippy::wrong_self_convention, reason = "a setter named after its field")]),
+        )
+    } else {
+        None
+    }
+}
+
+/// `impl From<Member> for Union` for each member [`Api::from_members`] allows, so callers pass
+/// the member itself (`create(order)`); boxing happens here, never in their code.
+fn union_from(api: &Api, name: &str, variants: &[UnionVariant]) -> TokenStream {
+    let union = ident(name);
+    let impls = api.from_members(name, variants).into_iter().map(|v| {
+        let n = ident(&v.name);
+        let t = type_tokens(&v.ty);
+        let value = if v.boxed || v.ty.named().is_some() {
+            quote!(Box::new(value))
+        } else {
+            quote!(value)
+        };
+        quote! {
+            impl From<#t> for #union {
+                fn from(value: #t) -> Self {
+                    Self::#n(#value)
+                }
+            }
+        }
+    });
+    quote!(#(#impls)*)
 }
 
 /// `Deserialize` that lets sibling fields name the member of untagged-union fields,
@@ -534,6 +679,7 @@ fn string_enum(name: &str, values: &[EnumVariant]) -> TokenStream {
     });
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the SDK does not know yet, kept verbatim so that it
@@ -665,6 +811,7 @@ fn tagged_union(name: &str, tag: &str, variants: &[UnionVariant]) -> TokenStream
     });
     quote! {
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name_i {
             #(#vs)*
             /// A member this version of the SDK does not know (an unknown tag), kept verbatim.
@@ -748,6 +895,7 @@ fn untagged_union(api: &Api, name: &str, variants: &[UnionVariant]) -> TokenStre
     quote! {
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         #doc
         pub enum #name_i {
             #(#vs)*
@@ -779,6 +927,172 @@ fn untagged_union(api: &Api, name: &str, variants: &[UnionVariant]) -> TokenStre
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Request types (body `Big`, reaching `Inner`) and a response type (`Out`); field
+    /// names that are methods already; a union with an alias member of the same Rust
+    /// type as another member, and one member that is the union itself.
+    const SPEC: &str = r#"
+openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /big:
+    post:
+      operationId: createBig
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/Big'}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Out'}}}}
+  /choice:
+    post:
+      operationId: choose
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/Choice'}}}
+      responses:
+        '204': {description: ok}
+components:
+  schemas:
+    Big:
+      type: object
+      required: [a, b, c, d, e, f, g, h, i]
+      properties:
+        a: {type: string}
+        b: {type: string}
+        c: {type: integer}
+        d: {type: string}
+        e: {type: string}
+        f: {type: string}
+        g: {type: string}
+        h: {type: string}
+        i: {$ref: '#/components/schemas/Inner'}
+        new: {type: string}
+        validate: {type: boolean}
+        default: {type: string}
+        with_default: {type: string}
+        is_primary: {type: boolean}
+        note: {type: [string, 'null']}
+    Inner:
+      type: object
+      properties:
+        x: {type: string}
+    Out:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+    Code: {type: string}
+    Choice:
+      oneOf:
+        - {$ref: '#/components/schemas/Inner'}
+        - {type: string}
+        - {$ref: '#/components/schemas/Code'}
+        - {type: integer}
+"#;
+
+    fn api() -> Api {
+        let config = crate::config::Config::from_yaml("{}").unwrap_or_else(|e| panic!("{e}"));
+        crate::build_ir(SPEC, "t.yaml", &config)
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .0
+    }
+
+    fn emitted(api: &Api, name: &str) -> String {
+        let def = api.type_def(name).unwrap_or_else(|| panic!("no {name}"));
+        type_def(api, def, &api.input_types())
+            .to_string()
+            .replace(' ', "")
+    }
+
+    #[test]
+    fn request_types_get_a_constructor_with_every_required_field_and_setters() {
+        let api = api();
+        assert!(api.input_types().contains("Big") && api.input_types().contains("Inner"));
+        assert!(!api.input_types().contains("Out"));
+        let big = emitted(&api, "Big");
+        // Nine required fields, no cap; each `impl Into`.
+        assert!(
+            big.contains("pubfnnew(a:implInto<String>,b:implInto<String>,c:implInto<i64>,d:implInto<String>,e:implInto<String>,f:implInto<String>,g:implInto<String>,h:implInto<String>,i:implInto<crate::models::Inner>)->Self"),
+            "{big}"
+        );
+        assert!(big.contains("clippy::too_many_arguments"), "{big}");
+        assert!(big.contains("#[non_exhaustive]pubstructBig"), "{big}");
+        // Setters that would shadow `new`, `validate` and `Default::default` get `with_`;
+        // the field really named `with_default` keeps its name, the clash gets a suffix.
+        for setter in [
+            "pubfnwith_new(mutself,value:implInto<String>)->Self{self.new=Some(value.into());self}",
+            "pubfnwith_validate(mutself,value:implInto<bool>)",
+            "pubfnwith_default(mutself,value:implInto<String>)->Self{self.with_default=",
+            "pubfnwith_default2(mutself,value:implInto<String>)->Self{self.default=",
+            "pubfnnote(mutself,value:implInto<String>)->Self{self.note=Some(Some(value.into()));self}",
+            "pubfnnote_null(mutself)->Self{self.note=Some(None);self}",
+        ] {
+            assert!(big.contains(setter), "missing `{setter}` in {big}");
+        }
+        assert!(!big.contains("pubfnvalidate(mutself"), "{big}");
+        // `is_primary` keeps its name; the lint about `is_` methods is silenced for it alone.
+        assert!(
+            big.contains("clippy::wrong_self_convention,reason=\"asetternamedafteritsfield\")]pubfnis_primary("),
+            "{big}"
+        );
+        // An all-optional request type: `new()` without arguments, beside `Default`.
+        let inner = emitted(&api, "Inner");
+        assert!(inner.contains("Default"), "{inner}");
+        assert!(inner.contains("pubfnnew()->Self"), "{inner}");
+        assert!(
+            inner.contains("pubfnx(mutself,value:implInto<String>)"),
+            "{inner}"
+        );
+    }
+
+    #[test]
+    fn response_types_are_non_exhaustive_without_constructor_or_setters() {
+        let api = api();
+        let out = emitted(&api, "Out");
+        assert!(out.contains("#[non_exhaustive]pubstructOut"), "{out}");
+        assert!(!out.contains("fnnew"), "{out}");
+    }
+
+    #[test]
+    fn setter_names_never_collide() {
+        let api = api();
+        let Some(TypeDef {
+            kind: TypeKind::Struct(s),
+            ..
+        }) = api.type_def("Big")
+        else {
+            panic!("Big is a struct")
+        };
+        let names: Vec<String> = s
+            .setters()
+            .iter()
+            .flat_map(|st| std::iter::once(st.name.clone()).chain(st.null.clone()))
+            .collect();
+        let unique: BTreeSet<&String> = names.iter().collect();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        for n in &names {
+            assert!(!crate::ir::STRUCT_METHODS.contains(&n.as_str()), "{n}");
+        }
+    }
+
+    #[test]
+    fn unions_convert_from_each_member_of_a_type_no_other_member_has() {
+        let api = api();
+        let choice = emitted(&api, "Choice");
+        assert!(choice.contains("#[non_exhaustive]"), "{choice}");
+        // `Inner` and `i64` are unique: `From`, boxing the struct inside the impl.
+        assert!(
+            choice.contains("implFrom<crate::models::Inner>forChoice{fnfrom(value:crate::models::Inner)->Self{Self::Inner(Box::new(value))}}"),
+            "{choice}"
+        );
+        assert!(choice.contains("implFrom<i64>forChoice"), "{choice}");
+        // `String` and `Code` (an alias of `String`) are the same Rust type: neither.
+        assert!(!choice.contains("implFrom<String>"), "{choice}");
+        assert!(
+            !choice.contains("implFrom<crate::models::Code>"),
+            "{choice}"
+        );
+    }
 
     #[test]
     fn optional_nullable_fields_keep_three_states() {

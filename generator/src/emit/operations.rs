@@ -8,8 +8,8 @@ use quote::quote;
 use super::docs::{doc_attrs, lines, sanitize};
 use super::models::{has_validate, ident, type_tokens};
 use crate::ir::{
-    Api, Body, BodyKind, Method, Operation, Param, ParamLocation, ParamStyle, Resource,
-    ResponseDef, ResponseKind, ServerOverride, StatusMatch, TypeKind, TypeRef,
+    Api, BodyKind, Method, Operation, Param, ParamLocation, ParamStyle, Resource, ResponseDef,
+    ResponseKind, ServerOverride, StatusMatch, TypeKind, TypeRef,
 };
 
 /// The module for one resource.
@@ -71,11 +71,6 @@ fn arg_type(p: &Param) -> TokenStream {
     quote!(impl Into<#t>)
 }
 
-/// Text and file bodies accept anything that converts (`&str`, `Vec<u8>`...).
-fn takes_into(b: &Body) -> bool {
-    matches!(b.kind, BodyKind::Text | BodyKind::Binary)
-}
-
 fn accessor_method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     let name = ident(&op.method_name);
     let builder = ident(&op.builder_name);
@@ -103,14 +98,13 @@ fn accessor_method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     }));
     if let Some(b) = &op.body {
         let t = type_tokens(&b.ty);
+        // Every body accepts what converts into it: a union body takes any member
+        // (`create(order)`), text and file bodies take `&str`, `Vec<u8>`...
         if !b.required {
             inits.push(quote!(body: None));
-        } else if takes_into(b) {
+        } else {
             args.push(quote!(body: impl Into<#t>));
             inits.push(quote!(body: body.into()));
-        } else {
-            args.push(quote!(body: #t));
-            inits.push(quote!(body));
         }
     }
     let docs = operation_docs(api, r, op);
@@ -135,10 +129,10 @@ fn operation_docs(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
         text.push_str("\n\n");
     }
     text.push_str(&format!(
-        "`{} {}` (operationId `{}`)",
-        op.method.as_str(),
-        op.path,
-        op.id
+        "{} (operationId `{}`){}",
+        route(op),
+        op.id,
+        server_note(op)
     ));
     if let Some(f) = &op.feature {
         text.push_str(&format!("; only with the `{f}` cargo feature"));
@@ -164,6 +158,35 @@ fn operation_docs(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     }
     text.push_str(&example(api, r, op));
     lines(&text)
+}
+
+/// The HTTP route in docs: `` `POST /orders` ``; under an operation's own server, the
+/// path the request really takes after the base URL's replaced segments (`` `POST
+/// /v2/things` `` where the server swaps the base URL's `/v1` for `/v2`).
+pub fn route(op: &Operation) -> String {
+    let path = op.path.replace('`', "'");
+    let path = match &op.server {
+        Some(ServerOverride::Relative { append, .. }) => {
+            format!("{}{path}", append.trim_end_matches('/').replace('`', "'"))
+        }
+        _ => path,
+    };
+    format!("`{} {path}`", op.method.as_str())
+}
+
+/// Where an operation with its own server is sent, for its docs (empty otherwise).
+fn server_note(op: &Operation) -> String {
+    match &op.server {
+        None => String::new(),
+        Some(ServerOverride::Relative { url, strip, .. }) if !strip.is_empty() => format!(
+            ", on the API's server `{}` (the base URL without its trailing `/{}`)",
+            url.replace('`', "'"),
+            strip.join("/").replace('`', "'")
+        ),
+        Some(ServerOverride::Relative { url, .. } | ServerOverride::Absolute(url)) => {
+            format!(", on the server `{}`", url.replace('`', "'"))
+        }
+    }
 }
 
 fn rust_literal_for(p: &Param) -> String {
@@ -370,21 +393,11 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let t = type_tokens(&b.ty);
-        if takes_into(b) {
-            quote! {
-                /// Sets the request body.
-                pub fn body(mut self, value: impl Into<#t>) -> Self {
-                    self.body = Some(value.into());
-                    self
-                }
-            }
-        } else {
-            quote! {
-                /// Sets the request body.
-                pub fn body(mut self, value: #t) -> Self {
-                    self.body = Some(value);
-                    self
-                }
+        quote! {
+            /// Sets the request body.
+            pub fn body(mut self, value: impl Into<#t>) -> Self {
+                self.body = Some(value.into());
+                self
             }
         }
     });
@@ -393,9 +406,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let success_enum = success_enum(op);
     let error_enum = error_enum(op);
     let summary = format!(
-        " Request builder for `{} {}` (operationId `{}`): set options, then `.await` it.",
-        op.method.as_str(),
-        op.path,
+        " Request builder for {} (operationId `{}`): set options, then `.await` it.",
+        route(op),
         op.id
     );
     quote! {
@@ -1093,5 +1105,64 @@ fn error_enum(op: &Operation) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r#"
+openapi: 3.1.0
+info: {title: T, version: '1'}
+servers: [{url: 'https://h.example/api/v1'}]
+paths:
+  /things:
+    post:
+      operationId: createThing
+      tags: [things]
+      servers: [{url: 'https://h.example/api/v2'}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {type: object, properties: {a: {type: string}}}}}
+      responses:
+        '204': {description: ok}
+  /things/{id}:
+    get:
+      operationId: getThing
+      tags: [things]
+      parameters: [{in: path, name: id, required: true, schema: {type: string}}]
+      responses:
+        '204': {description: ok}
+"#;
+
+    fn resource() -> (Api, Resource) {
+        let config = crate::config::Config::from_yaml("{}").unwrap_or_else(|e| panic!("{e}"));
+        let api = crate::build_ir(SPEC, "t.yaml", &config)
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .0;
+        let r = api.resources[0].clone();
+        (api, r)
+    }
+
+    #[test]
+    fn every_method_names_its_route_with_the_server_override() {
+        let (api, r) = resource();
+        let text = resource_module(&api, &r).to_string();
+        // The path the request takes: the override swaps the base URL's `/v1` for `/v2`.
+        assert!(
+            text.contains("`POST /v2/things` (operationId `createThing`), on the API's server `https://h.example/api/v2` (the base URL without its trailing `/v1`)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("`GET /things/{id}` (operationId `getThing`)"),
+            "{text}"
+        );
+        // Bodies are taken as `impl Into`, so a union body accepts any member.
+        assert!(
+            text.replace(' ', "")
+                .contains("body:implInto<crate::models::CreateThingRequest>"),
+            "{text}"
+        );
     }
 }

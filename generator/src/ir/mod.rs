@@ -261,14 +261,92 @@ pub struct SiblingTag {
     pub variants: Vec<(String, String)>,
 }
 
+/// Methods a generated struct has or inherits (its own `new`, `validate`, `to_multipart`,
+/// serde's `serialize`/`deserialize`, and those of `Default`, `Clone`, `PartialEq`,
+/// `Debug`, `From`/`Into`, `ToOwned`, `Borrow`, `Any`): a setter named like one would
+/// shadow it, so it gets `with_` in front instead.
+pub const STRUCT_METHODS: &[&str] = &[
+    "new",
+    "validate",
+    "to_multipart",
+    "serialize",
+    "deserialize",
+    "default",
+    "clone",
+    "clone_from",
+    "clone_into",
+    "eq",
+    "ne",
+    "fmt",
+    "from",
+    "into",
+    "try_from",
+    "try_into",
+    "to_owned",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+];
+
+/// The chainable setter of one optional field of a request type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setter<'a> {
+    /// The field it sets.
+    pub field: &'a Field,
+    /// Method name: the field's name, or `with_<name>` where that would shadow another
+    /// method ([`STRUCT_METHODS`]).
+    pub name: String,
+    /// For an optional nullable field, the method that sends an explicit `null`.
+    pub null: Option<String>,
+}
+
 impl StructDef {
-    /// The fields `new()` takes, when the struct has one: the required fields, if there
-    /// are between one and seven (more would make an unreadable call), except tags with
-    /// a fixed value, which `new()` fills in itself.
-    pub fn constructor(&self) -> Option<Vec<&Field>> {
-        let required = self.fields.iter().filter(|f| f.required);
-        let args: Vec<&Field> = required.clone().filter(|f| f.fixed.is_none()).collect();
-        (required.count() > 0 && args.len() <= 7).then_some(args)
+    /// The arguments of `new()` (request types): every required field in spec order,
+    /// except tags with a fixed value, which `new()` fills in itself.
+    pub fn constructor(&self) -> Vec<&Field> {
+        self.fields
+            .iter()
+            .filter(|f| f.required && f.fixed.is_none())
+            .collect()
+    }
+
+    /// The setters of a request type: one per optional field (a fixed tag has none: the
+    /// union writes it), named so that none shadows another method of the struct or
+    /// another setter. Names are claimed in three rounds, each in field order: fields
+    /// whose own name is free keep it, so a field added later never renames an existing
+    /// setter; then `with_<name>` for the others; then the `_null` setters.
+    pub fn setters(&self) -> Vec<Setter<'_>> {
+        let mut scope = names::Scope::with_reserved(STRUCT_METHODS);
+        let optional: Vec<&Field> = self
+            .fields
+            .iter()
+            .filter(|f| !f.required && f.fixed.is_none())
+            .collect();
+        let reserved = |f: &Field| STRUCT_METHODS.contains(&f.name.as_str());
+        let mut names: Vec<Option<String>> = optional
+            .iter()
+            .map(|f| (!reserved(f)).then(|| scope.claim(&f.name)))
+            .collect();
+        for (f, name) in optional.iter().zip(names.iter_mut()) {
+            if name.is_none() {
+                *name = Some(scope.claim(&format!("with_{}", f.name)));
+            }
+        }
+        let mut out: Vec<Setter<'_>> = optional
+            .iter()
+            .zip(names)
+            .map(|(f, name)| Setter {
+                field: f,
+                name: name.unwrap_or_default(),
+                null: None,
+            })
+            .collect();
+        for s in &mut out {
+            if s.field.nullable {
+                s.null = Some(scope.claim(&format!("{}_null", s.name.trim_end_matches('_'))));
+            }
+        }
+        out
     }
 
     /// Whether the struct implements `Default` (every field optional, not multipart).
@@ -811,6 +889,73 @@ pub struct Pagination {
 }
 
 impl Api {
+    /// Every named type callers build: reachable from a request body or a parameter
+    /// (through fields, members, map values and aliases). These get constructors and
+    /// setters; the other types are read from responses (and webhooks).
+    pub fn input_types(&self) -> std::collections::BTreeSet<String> {
+        let mut stack: Vec<String> = self
+            .resources
+            .iter()
+            .flat_map(|r| &r.operations)
+            .flat_map(|op| {
+                op.params
+                    .iter()
+                    .map(|p| &p.ty)
+                    .chain(op.body.iter().map(|b| &b.ty))
+            })
+            .flat_map(|t| t.mentions().into_iter().map(String::from))
+            .collect();
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(name) = stack.pop() {
+            if seen.contains(&name) {
+                continue;
+            }
+            if let Some(def) = self.type_def(&name) {
+                stack.extend(build::mentions(def));
+            }
+            seen.insert(name);
+        }
+        seen
+    }
+
+    /// The Rust type a reference stands for once aliases are followed (also inside
+    /// lists and maps).
+    pub fn resolved(&self, t: &TypeRef) -> TypeRef {
+        fn go(api: &Api, t: &TypeRef, depth: u8) -> TypeRef {
+            if depth > 16 {
+                return t.clone();
+            }
+            match t {
+                TypeRef::Named(n) => match api.type_def(n).map(|d| &d.kind) {
+                    Some(TypeKind::Alias(inner)) => go(api, inner, depth + 1),
+                    _ => t.clone(),
+                },
+                TypeRef::Vec(inner) => TypeRef::Vec(Box::new(go(api, inner, depth + 1))),
+                TypeRef::Map(inner) => TypeRef::Map(Box::new(go(api, inner, depth + 1))),
+                other => other.clone(),
+            }
+        }
+        go(self, t, 0)
+    }
+
+    /// The members of union `union` that convert into it with `From`: those whose
+    /// resolved type no other member has (two `impl From<String>` would conflict), except
+    /// the union itself (`From<T> for T` exists already).
+    pub fn from_members<'a>(
+        &self,
+        union: &str,
+        variants: &'a [UnionVariant],
+    ) -> Vec<&'a UnionVariant> {
+        let types: Vec<TypeRef> = variants.iter().map(|v| self.resolved(&v.ty)).collect();
+        let me = TypeRef::Named(union.to_string());
+        variants
+            .iter()
+            .zip(&types)
+            .filter(|(_, t)| **t != me && types.iter().filter(|u| u == t).count() == 1)
+            .map(|(v, _)| v)
+            .collect()
+    }
+
     /// The named type called `name`.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         // `types` is sorted by name; the linear fallback keeps a hand-built `Api` working.

@@ -4,6 +4,7 @@
 //! Types shared by several resources, or by none.
 /// `PriceBase` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PriceBase {
     /// `name`
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,6 +5,7 @@
 /// `CreatePriceRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 /// Decoding picks the member by evidence: the properties each member knows, requires
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
@@ -61,8 +62,19 @@ impl CreatePriceRequest {
         }
     }
 }
+impl From<crate::models::CreatePriceRequestFixed> for CreatePriceRequest {
+    fn from(value: crate::models::CreatePriceRequestFixed) -> Self {
+        Self::Fixed(Box::new(value))
+    }
+}
+impl From<crate::models::CreatePriceRequestPercentage> for CreatePriceRequest {
+    fn from(value: crate::models::CreatePriceRequestPercentage) -> Self {
+        Self::Percentage(Box::new(value))
+    }
+}
 /// The `Fixed` form of \[`CreatePriceRequest`\].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePriceRequestFixed {
     /// `name`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,17 +88,27 @@ pub struct CreatePriceRequestFixed {
     pub amount: i64,
 }
 impl CreatePriceRequestFixed {
-    /// Creates a value from its required fields (`pricing_type`, `amount`); optional ones start empty.
+    /// Creates a value from its required fields (`pricing_type`, `amount`); optional ones start empty and have setters.
     pub fn new(
-        pricing_type: crate::models::CreatePriceRequestFixedPricingType,
-        amount: i64,
+        pricing_type: impl Into<crate::models::CreatePriceRequestFixedPricingType>,
+        amount: impl Into<i64>,
     ) -> Self {
         Self {
             name: None,
             currency: None,
-            pricing_type,
-            amount,
+            pricing_type: pricing_type.into(),
+            amount: amount.into(),
         }
+    }
+    /// Sets `name` (JSON `name`).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `currency` (JSON `currency`).
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
     }
 }
 impl CreatePriceRequestFixed {
@@ -97,6 +119,7 @@ impl CreatePriceRequestFixed {
 }
 /// `CreatePriceRequestFixedPricingType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatePriceRequestFixedPricingType {
     /// `fixed`
     Fixed,
@@ -152,6 +175,7 @@ impl crate::runtime::ToQuery for CreatePriceRequestFixedPricingType {
 }
 /// The `Percentage` form of \[`CreatePriceRequest`\].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePriceRequestPercentage {
     /// `name`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -165,17 +189,27 @@ pub struct CreatePriceRequestPercentage {
     pub bps: i64,
 }
 impl CreatePriceRequestPercentage {
-    /// Creates a value from its required fields (`pricing_type`, `bps`); optional ones start empty.
+    /// Creates a value from its required fields (`pricing_type`, `bps`); optional ones start empty and have setters.
     pub fn new(
-        pricing_type: crate::models::CreatePriceRequestPercentagePricingType,
-        bps: i64,
+        pricing_type: impl Into<crate::models::CreatePriceRequestPercentagePricingType>,
+        bps: impl Into<i64>,
     ) -> Self {
         Self {
             name: None,
             currency: None,
-            pricing_type,
-            bps,
+            pricing_type: pricing_type.into(),
+            bps: bps.into(),
         }
+    }
+    /// Sets `name` (JSON `name`).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `currency` (JSON `currency`).
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
     }
 }
 impl CreatePriceRequestPercentage {
@@ -186,6 +220,7 @@ impl CreatePriceRequestPercentage {
 }
 /// `CreatePriceRequestPercentagePricingType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatePriceRequestPercentagePricingType {
     /// `percentage`
     Percentage,
@@ -241,6 +276,7 @@ impl crate::runtime::ToQuery for CreatePriceRequestPercentagePricingType {
 }
 /// `Price` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Price {
     /// `name`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -253,17 +289,6 @@ pub struct Price {
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
-}
-impl Price {
-    /// Creates a value from its required fields (`id`); optional ones start empty.
-    pub fn new(id: String) -> Self {
-        Self {
-            name: None,
-            currency: None,
-            id,
-            created_at: None,
-        }
-    }
 }
 impl Price {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

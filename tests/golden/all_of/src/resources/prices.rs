@@ -24,10 +24,13 @@ impl<'a> PricesApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::models::CreatePriceRequest) -> CreatePrice<'a> {
+    pub fn create(
+        &self,
+        body: impl Into<crate::models::CreatePriceRequest>,
+    ) -> CreatePrice<'a> {
         CreatePrice {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -4,6 +4,7 @@
 //! Types shared by several resources, or by none.
 /// `Event` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Event {
     /// `id`
     pub id: String,
@@ -15,12 +16,6 @@ pub struct Event {
     pub data: Option<crate::models::Item>,
 }
 impl Event {
-    /// Creates a value from its required fields (`id`, `type`); optional ones start empty.
-    pub fn new(id: String, type_: crate::models::EventType) -> Self {
-        Self { id, type_, data: None }
-    }
-}
-impl Event {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -28,6 +23,7 @@ impl Event {
 }
 /// `EventType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventType {
     /// `item.created`
     ItemCreated,
@@ -83,6 +79,7 @@ impl crate::runtime::ToQuery for EventType {
 }
 /// `Item` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Item {
     /// `name`
     #[serde(default, skip_serializing_if = "Option::is_none")]

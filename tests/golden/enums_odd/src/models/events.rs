@@ -4,6 +4,7 @@
 //! Types used only by the `events` resource.
 /// `Kind` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Kind {
     /// ``
     Empty,

@@ -4,6 +4,7 @@
 //! Types used only by the `refunds` resource.
 /// `CreateRefundRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateRefundRequest {
     /// `payment_id`
     pub payment_id: String,
@@ -12,12 +13,17 @@ pub struct CreateRefundRequest {
     pub request_id: Option<String>,
 }
 impl CreateRefundRequest {
-    /// Creates a value from its required fields (`payment_id`); optional ones start empty.
-    pub fn new(payment_id: String) -> Self {
+    /// Creates a value from its required fields (`payment_id`); optional ones start empty and have setters.
+    pub fn new(payment_id: impl Into<String>) -> Self {
         Self {
-            payment_id,
+            payment_id: payment_id.into(),
             request_id: None,
         }
+    }
+    /// Sets `request_id` (JSON `request_id`).
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
     }
 }
 impl CreateRefundRequest {
@@ -28,6 +34,7 @@ impl CreateRefundRequest {
 }
 /// `NotFound` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NotFound {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,6 +48,7 @@ impl NotFound {
 }
 /// `Problem` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// `message`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,6 +62,7 @@ impl Problem {
 }
 /// `Refund` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Refund {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,6 +79,7 @@ impl Refund {
 }
 /// `RefundPending` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RefundPending {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]

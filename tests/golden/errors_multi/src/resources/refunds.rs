@@ -24,10 +24,13 @@ impl<'a> RefundsApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::models::CreateRefundRequest) -> CreateRefund<'a> {
+    pub fn create(
+        &self,
+        body: impl Into<crate::models::CreateRefundRequest>,
+    ) -> CreateRefund<'a> {
         CreateRefund {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

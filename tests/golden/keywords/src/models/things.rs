@@ -4,6 +4,7 @@
 //! Types used only by the `things` resource.
 /// `Thing` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Thing {
     /// `type`
     #[serde(rename = "type")]

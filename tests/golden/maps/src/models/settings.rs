@@ -6,6 +6,7 @@
 pub type Notes = std::collections::BTreeMap<String, String>;
 /// `Settings` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Settings {
     /// `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30,6 +31,7 @@ impl Settings {
 }
 /// `SettingsLimitsValue` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SettingsLimitsValue {
     /// `max`
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@
 //! Types shared by several resources, or by none.
 /// `PetOwner` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PetOwner {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,6 +18,7 @@ impl PetOwner {
 }
 /// `PetOwner2` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PetOwner2 {
     /// `a`
     A,
@@ -72,6 +74,7 @@ impl crate::runtime::ToQuery for PetOwner2 {
 }
 /// `PingApiSuccess` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PingApiSuccess {
     /// `ok`
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@
 //! Types used only by the `pets` resource.
 /// `ErrorModel` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorModel {
     /// `message`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,6 +18,7 @@ impl ErrorModel {
 }
 /// `GetPetsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetPetsResponse {
     /// `items`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30,10 +32,22 @@ impl GetPetsResponse {
 }
 /// `Pet` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Pet {
     /// `owner`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<crate::models::PetOwner3>,
+}
+impl Pet {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self { owner: None }
+    }
+    /// Sets `owner` (JSON `owner`).
+    pub fn owner(mut self, value: impl Into<crate::models::PetOwner3>) -> Self {
+        self.owner = Some(value.into());
+        self
+    }
 }
 impl Pet {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -43,10 +57,22 @@ impl Pet {
 }
 /// `PetOwner3` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PetOwner3 {
     /// `name`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl PetOwner3 {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self { name: None }
+    }
+    /// Sets `name` (JSON `name`).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 impl PetOwner3 {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -4,6 +4,7 @@
 //! Types used only by the `ping` resource.
 /// `PingApiResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PingApiResponse {
     /// `ok`
     #[serde(default, skip_serializing_if = "Option::is_none")]

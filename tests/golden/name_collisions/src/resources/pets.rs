@@ -42,10 +42,10 @@ impl<'a> PetsApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn pet(&self, body: crate::models::Pet) -> Pet2<'a> {
+    pub fn pet(&self, body: impl Into<crate::models::Pet>) -> Pet2<'a> {
         Pet2 {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

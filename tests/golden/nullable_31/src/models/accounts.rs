@@ -4,6 +4,7 @@
 //! Types used only by the `accounts` resource.
 /// `Account` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Account {
     /// Read-only: set by the server.
     pub id: String,
@@ -24,24 +25,6 @@ pub struct Account {
     /// `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<crate::models::AccountTier>,
-}
-impl Account {
-    /// Creates a value from its required fields (`id`, `kind`, `closed_at`); optional ones start empty.
-    pub fn new(
-        id: String,
-        kind: crate::models::AccountKind,
-        closed_at: Option<jiff::Timestamp>,
-    ) -> Self {
-        Self {
-            id,
-            kind,
-            nickname: None,
-            closed_at,
-            opened_on: None,
-            limit: None,
-            tier: None,
-        }
-    }
 }
 impl Account {
     /// Checks the constraints of the API description that can be checked before
@@ -67,6 +50,7 @@ impl Account {
 }
 /// Request form of \[`Account`\]: the same fields without the read-only ones, which the server sets.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountInput {
     /// `kind`
     pub kind: crate::models::AccountKind,
@@ -99,19 +83,54 @@ pub struct AccountInput {
     pub tier: Option<Option<crate::models::AccountTier>>,
 }
 impl AccountInput {
-    /// Creates a value from its required fields (`kind`, `closed_at`); optional ones start empty.
+    /// Creates a value from its required fields (`kind`, `closed_at`); optional ones start empty and have setters.
     pub fn new(
-        kind: crate::models::AccountKind,
+        kind: impl Into<crate::models::AccountKind>,
         closed_at: Option<jiff::Timestamp>,
     ) -> Self {
         Self {
-            kind,
+            kind: kind.into(),
             nickname: None,
             closed_at,
             opened_on: None,
             limit: None,
             tier: None,
         }
+    }
+    /// Sets `nickname` (JSON `nickname`).
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(Some(value.into()));
+        self
+    }
+    /// Sends `nickname` as an explicit `null`.
+    pub fn nickname_null(mut self) -> Self {
+        self.nickname = Some(None);
+        self
+    }
+    /// Sets `opened_on` (JSON `opened_on`).
+    pub fn opened_on(mut self, value: impl Into<jiff::civil::Date>) -> Self {
+        self.opened_on = Some(value.into());
+        self
+    }
+    /// Sets `limit` (JSON `limit`).
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(Some(value.into()));
+        self
+    }
+    /// Sends `limit` as an explicit `null`.
+    pub fn limit_null(mut self) -> Self {
+        self.limit = Some(None);
+        self
+    }
+    /// Sets `tier` (JSON `tier`).
+    pub fn tier(mut self, value: impl Into<crate::models::AccountTier>) -> Self {
+        self.tier = Some(Some(value.into()));
+        self
+    }
+    /// Sends `tier` as an explicit `null`.
+    pub fn tier_null(mut self) -> Self {
+        self.tier = Some(None);
+        self
     }
 }
 impl AccountInput {
@@ -138,6 +157,7 @@ impl AccountInput {
 }
 /// `AccountKind` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountKind {
     /// `account`
     Account,
@@ -193,6 +213,7 @@ impl crate::runtime::ToQuery for AccountKind {
 }
 /// `AccountPatch` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountPatch {
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
@@ -208,6 +229,35 @@ pub struct AccountPatch {
         with = "crate::runtime::nullable"
     )]
     pub limit: Option<Option<i64>>,
+}
+impl AccountPatch {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self {
+            nickname: None,
+            limit: None,
+        }
+    }
+    /// Sets `nickname` (JSON `nickname`).
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(Some(value.into()));
+        self
+    }
+    /// Sends `nickname` as an explicit `null`.
+    pub fn nickname_null(mut self) -> Self {
+        self.nickname = Some(None);
+        self
+    }
+    /// Sets `limit` (JSON `limit`).
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(Some(value.into()));
+        self
+    }
+    /// Sends `limit` as an explicit `null`.
+    pub fn limit_null(mut self) -> Self {
+        self.limit = Some(None);
+        self
+    }
 }
 impl AccountPatch {
     /// Checks the constraints of the API description that can be checked before
@@ -248,6 +298,7 @@ impl AccountPatch {
 }
 /// `AccountTier` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountTier {
     /// `gold`
     Gold,

@@ -27,12 +27,12 @@ impl<'a> AccountsApi<'a> {
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: crate::models::AccountPatch,
+        body: impl Into<crate::models::AccountPatch>,
     ) -> UpdateAccount<'a> {
         UpdateAccount {
             client: self.client,
             id: id.into(),
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -49,10 +49,13 @@ impl<'a> AccountsApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::models::AccountInput) -> CreateAccount<'a> {
+    pub fn create(
+        &self,
+        body: impl Into<crate::models::AccountInput>,
+    ) -> CreateAccount<'a> {
         CreateAccount {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

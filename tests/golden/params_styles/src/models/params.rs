@@ -4,6 +4,7 @@
 //! Types used only by the `params` resource.
 /// `Filter` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Filter {
     /// `name`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13,6 +14,22 @@ pub struct Filter {
     pub range: Option<crate::models::FilterRange>,
 }
 impl Filter {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self { name: None, range: None }
+    }
+    /// Sets `name` (JSON `name`).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `range` (JSON `range`).
+    pub fn range(mut self, value: impl Into<crate::models::FilterRange>) -> Self {
+        self.range = Some(value.into());
+        self
+    }
+}
+impl Filter {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -20,6 +37,7 @@ impl Filter {
 }
 /// `FilterRange` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FilterRange {
     /// `gte`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,6 +47,22 @@ pub struct FilterRange {
     pub lte: Option<i64>,
 }
 impl FilterRange {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self { gte: None, lte: None }
+    }
+    /// Sets `gte` (JSON `gte`).
+    pub fn gte(mut self, value: impl Into<i64>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Sets `lte` (JSON `lte`).
+    pub fn lte(mut self, value: impl Into<i64>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+}
+impl FilterRange {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -36,6 +70,7 @@ impl FilterRange {
 }
 /// `Kind` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Kind {
     /// `open`
     Open,
@@ -95,6 +130,7 @@ impl crate::runtime::ToQuery for Kind {
 }
 /// `SearchPoint` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchPoint {
     /// `lat`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,6 +140,22 @@ pub struct SearchPoint {
     pub lng: Option<f64>,
 }
 impl SearchPoint {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self { lat: None, lng: None }
+    }
+    /// Sets `lat` (JSON `lat`).
+    pub fn lat(mut self, value: impl Into<f64>) -> Self {
+        self.lat = Some(value.into());
+        self
+    }
+    /// Sets `lng` (JSON `lng`).
+    pub fn lng(mut self, value: impl Into<f64>) -> Self {
+        self.lng = Some(value.into());
+        self
+    }
+}
+impl SearchPoint {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -111,6 +163,7 @@ impl SearchPoint {
 }
 /// `SearchResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchResponse {
     /// `count`
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@
 //! Types used only by the `tree` resource.
 /// `Link` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Link {
     /// `target`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,6 +21,7 @@ impl Link {
 }
 /// `Node` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Node {
     /// `name`
     pub name: String,
@@ -32,17 +34,6 @@ pub struct Node {
     /// `link`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<Box<crate::models::Link>>,
-}
-impl Node {
-    /// Creates a value from its required fields (`name`); optional ones start empty.
-    pub fn new(name: String) -> Self {
-        Self {
-            name,
-            children: None,
-            parent: None,
-            link: None,
-        }
-    }
 }
 impl Node {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -4,15 +4,10 @@
 //! Types used only by the `things` resource.
 /// `Gadget` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Gadget {
     /// `id`
     pub id: String,
-}
-impl Gadget {
-    /// Creates a value from its required fields (`id`); optional ones start empty.
-    pub fn new(id: String) -> Self {
-        Self { id }
-    }
 }
 impl Gadget {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -22,6 +17,7 @@ impl Gadget {
 }
 /// `Kind` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Kind {
     /// `red`
     Red,
@@ -81,6 +77,7 @@ impl crate::runtime::ToQuery for Kind {
 }
 /// `Thing` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Thing {
     /// `id`
     pub id: String,
@@ -94,17 +91,6 @@ pub struct Thing {
     pub shade: Option<crate::models::Kind>,
 }
 impl Thing {
-    /// Creates a value from its required fields (`id`, `kind`); optional ones start empty.
-    pub fn new(id: String, kind: crate::models::Kind) -> Self {
-        Self {
-            id,
-            kind,
-            size: None,
-            shade: None,
-        }
-    }
-}
-impl Thing {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -112,6 +98,7 @@ impl Thing {
 }
 /// `ThingInput` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ThingInput {
     /// `name`
     pub name: String,
@@ -120,9 +107,17 @@ pub struct ThingInput {
     pub kind: Option<crate::models::Kind>,
 }
 impl ThingInput {
-    /// Creates a value from its required fields (`name`); optional ones start empty.
-    pub fn new(name: String) -> Self {
-        Self { name, kind: None }
+    /// Creates a value from its required fields (`name`); optional ones start empty and have setters.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            kind: None,
+        }
+    }
+    /// Sets `kind` (JSON `kind`).
+    pub fn kind(mut self, value: impl Into<crate::models::Kind>) -> Self {
+        self.kind = Some(value.into());
+        self
     }
 }
 impl ThingInput {
@@ -145,6 +140,7 @@ impl ThingInput {
 }
 /// `ThingSize` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ThingSize {
     /// `small`
     Small,

@@ -24,10 +24,10 @@ impl<'a> ThingsApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::models::ThingInput) -> CreateThing<'a> {
+    pub fn create(&self, body: impl Into<crate::models::ThingInput>) -> CreateThing<'a> {
         CreateThing {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

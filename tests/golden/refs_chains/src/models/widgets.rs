@@ -4,14 +4,15 @@
 //! Types used only by the `widgets` resource.
 /// `NewWidget` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewWidget {
     /// Format: `int32`.
     pub size: i32,
 }
 impl NewWidget {
-    /// Creates a value from its required fields (`size`); optional ones start empty.
-    pub fn new(size: i32) -> Self {
-        Self { size }
+    /// Creates a value from its required fields (`size`); optional ones start empty and have setters.
+    pub fn new(size: impl Into<i32>) -> Self {
+        Self { size: size.into() }
     }
 }
 impl NewWidget {
@@ -31,6 +32,7 @@ impl NewWidget {
 }
 /// `Problem` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// `title`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,6 +46,7 @@ impl Problem {
 }
 /// `Widget` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Widget {
     /// `id`
     pub id: String,
@@ -52,12 +55,6 @@ pub struct Widget {
     /// `parent`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<crate::models::WidgetAlias2>>,
-}
-impl Widget {
-    /// Creates a value from its required fields (`id`, `size`); optional ones start empty.
-    pub fn new(id: String, size: i32) -> Self {
-        Self { id, size, parent: None }
-    }
 }
 impl Widget {
     /// Checks the constraints of the API description that can be checked before

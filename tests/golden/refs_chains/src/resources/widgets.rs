@@ -43,10 +43,10 @@ impl<'a> WidgetsApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::models::NewWidget) -> CreateWidget<'a> {
+    pub fn create(&self, body: impl Into<crate::models::NewWidget>) -> CreateWidget<'a> {
         CreateWidget {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -4,6 +4,7 @@
 //! Types used only by the `bodies` resource.
 /// `CreateTokenResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateTokenResponse {
     /// `access_token`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,6 +18,7 @@ impl CreateTokenResponse {
 }
 /// `Item` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Item {
     /// `name`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,6 +28,22 @@ pub struct Item {
     pub count: Option<i64>,
 }
 impl Item {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self { name: None, count: None }
+    }
+    /// Sets `name` (JSON `name`).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `count` (JSON `count`).
+    pub fn count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+}
+impl Item {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -33,6 +51,7 @@ impl Item {
 }
 /// `TokenRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TokenRequest {
     /// `grant_type`
     pub grant_type: crate::models::TokenRequestGrantType,
@@ -57,16 +76,46 @@ pub struct TokenRequest {
     pub note: Option<Option<String>>,
 }
 impl TokenRequest {
-    /// Creates a value from its required fields (`grant_type`); optional ones start empty.
-    pub fn new(grant_type: crate::models::TokenRequestGrantType) -> Self {
+    /// Creates a value from its required fields (`grant_type`); optional ones start empty and have setters.
+    pub fn new(grant_type: impl Into<crate::models::TokenRequestGrantType>) -> Self {
         Self {
-            grant_type,
+            grant_type: grant_type.into(),
             scope: None,
             tags: None,
             meta: None,
             card: None,
             note: None,
         }
+    }
+    /// Sets `scope` (JSON `scope`).
+    pub fn scope(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+    /// Sets `tags` (JSON `tags`).
+    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Sets `meta` (JSON `meta`).
+    pub fn meta(mut self, value: impl Into<crate::models::TokenRequestMeta>) -> Self {
+        self.meta = Some(value.into());
+        self
+    }
+    /// Sets `card` (JSON `card`).
+    pub fn card(mut self, value: impl Into<crate::models::TokenRequestCard>) -> Self {
+        self.card = Some(value.into());
+        self
+    }
+    /// Sets `note` (JSON `note`).
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(Some(value.into()));
+        self
+    }
+    /// Sends `note` as an explicit `null`.
+    pub fn note_null(mut self) -> Self {
+        self.note = Some(None);
+        self
     }
 }
 impl TokenRequest {
@@ -77,6 +126,7 @@ impl TokenRequest {
 }
 /// `TokenRequestCard` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TokenRequestCard {
     /// `number`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,6 +136,28 @@ pub struct TokenRequestCard {
     pub address: Option<crate::models::TokenRequestCardAddress>,
 }
 impl TokenRequestCard {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self {
+            number: None,
+            address: None,
+        }
+    }
+    /// Sets `number` (JSON `number`).
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `address` (JSON `address`).
+    pub fn address(
+        mut self,
+        value: impl Into<crate::models::TokenRequestCardAddress>,
+    ) -> Self {
+        self.address = Some(value.into());
+        self
+    }
+}
+impl TokenRequestCard {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -93,6 +165,7 @@ impl TokenRequestCard {
 }
 /// `TokenRequestCardAddress` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TokenRequestCardAddress {
     /// `city`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,6 +175,22 @@ pub struct TokenRequestCardAddress {
     pub lines: Option<Vec<String>>,
 }
 impl TokenRequestCardAddress {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self { city: None, lines: None }
+    }
+    /// Sets `city` (JSON `city`).
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `lines` (JSON `lines`).
+    pub fn lines(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.lines = Some(value.into());
+        self
+    }
+}
+impl TokenRequestCardAddress {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -109,6 +198,7 @@ impl TokenRequestCardAddress {
 }
 /// `TokenRequestGrantType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenRequestGrantType {
     /// `client_credentials`
     ClientCredentials,
@@ -168,10 +258,22 @@ impl crate::runtime::ToQuery for TokenRequestGrantType {
 }
 /// `TokenRequestMeta` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TokenRequestMeta {
     /// `source`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+impl TokenRequestMeta {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self { source: None }
+    }
+    /// Sets `source` (JSON `source`).
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
 }
 impl TokenRequestMeta {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -6,6 +6,7 @@
 pub type Attachment = crate::runtime::FilePart;
 /// `CreateDocumentRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDocumentRequest {
     /// `title`
     pub title: String,
@@ -26,16 +27,44 @@ pub struct CreateDocumentRequest {
     pub cover: Option<crate::models::Attachment>,
 }
 impl CreateDocumentRequest {
-    /// Creates a value from its required fields (`title`); optional ones start empty.
-    pub fn new(title: String) -> Self {
+    /// Creates a value from its required fields (`title`); optional ones start empty and have setters.
+    pub fn new(title: impl Into<String>) -> Self {
         Self {
-            title,
+            title: title.into(),
             pages: None,
             labels: None,
             owner: None,
             attachments: None,
             cover: None,
         }
+    }
+    /// Sets `pages` (JSON `pages`).
+    pub fn pages(mut self, value: impl Into<i64>) -> Self {
+        self.pages = Some(value.into());
+        self
+    }
+    /// Sets `labels` (JSON `labels`).
+    pub fn labels(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.labels = Some(value.into());
+        self
+    }
+    /// Sets `owner` (JSON `owner`).
+    pub fn owner(mut self, value: impl Into<crate::models::Owner>) -> Self {
+        self.owner = Some(value.into());
+        self
+    }
+    /// Sets `attachments` (JSON `attachments`).
+    pub fn attachments(
+        mut self,
+        value: impl Into<Vec<crate::models::Attachment>>,
+    ) -> Self {
+        self.attachments = Some(value.into());
+        self
+    }
+    /// Sets `cover` (JSON `cover`).
+    pub fn cover(mut self, value: impl Into<crate::models::Attachment>) -> Self {
+        self.cover = Some(value.into());
+        self
     }
 }
 impl CreateDocumentRequest {
@@ -75,6 +104,7 @@ impl CreateDocumentRequest {
 }
 /// `CreateLabelRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateLabelRequest {
     /// `name`
     pub name: String,
@@ -83,9 +113,17 @@ pub struct CreateLabelRequest {
     pub color: Option<String>,
 }
 impl CreateLabelRequest {
-    /// Creates a value from its required fields (`name`); optional ones start empty.
-    pub fn new(name: String) -> Self {
-        Self { name, color: None }
+    /// Creates a value from its required fields (`name`); optional ones start empty and have setters.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            color: None,
+        }
+    }
+    /// Sets `color` (JSON `color`).
+    pub fn color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
     }
 }
 impl CreateLabelRequest {
@@ -111,10 +149,22 @@ impl CreateLabelRequest {
 }
 /// `Owner` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Owner {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+impl Owner {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+    /// Sets `id` (JSON `id`).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
 }
 impl Owner {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -24,10 +24,13 @@ impl<'a> BodiesApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_token(&self, body: crate::models::TokenRequest) -> CreateToken<'a> {
+    pub fn create_token(
+        &self,
+        body: impl Into<crate::models::TokenRequest>,
+    ) -> CreateToken<'a> {
         CreateToken {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -85,12 +88,12 @@ impl<'a> BodiesApi<'a> {
     pub fn patch_item(
         &self,
         id: impl Into<String>,
-        body: crate::models::Item,
+        body: impl Into<crate::models::Item>,
     ) -> PatchItem<'a> {
         PatchItem {
             client: self.client,
             id: id.into(),
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -107,10 +110,13 @@ impl<'a> BodiesApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_choice(&self, body: crate::models::Item) -> CreateChoice<'a> {
+    pub fn create_choice(
+        &self,
+        body: impl Into<crate::models::Item>,
+    ) -> CreateChoice<'a> {
         CreateChoice {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -127,10 +133,13 @@ impl<'a> BodiesApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_form_choice(&self, body: crate::models::Item) -> CreateFormChoice<'a> {
+    pub fn create_form_choice(
+        &self,
+        body: impl Into<crate::models::Item>,
+    ) -> CreateFormChoice<'a> {
         CreateFormChoice {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

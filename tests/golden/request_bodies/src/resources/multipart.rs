@@ -14,22 +14,22 @@ impl<'a> MultipartApi<'a> {
     /// `POST /documents` (operationId `createDocument`).
     pub fn create_document(
         &self,
-        body: crate::models::CreateDocumentRequest,
+        body: impl Into<crate::models::CreateDocumentRequest>,
     ) -> CreateDocument<'a> {
         CreateDocument {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
     /// `POST /labels` (operationId `createLabel`).
     pub fn create_label(
         &self,
-        body: crate::models::CreateLabelRequest,
+        body: impl Into<crate::models::CreateLabelRequest>,
     ) -> CreateLabel<'a> {
         CreateLabel {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

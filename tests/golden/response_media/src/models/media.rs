@@ -4,15 +4,10 @@
 //! Types used only by the `media` resource.
 /// `Order` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Order {
     /// `id`
     pub id: String,
-}
-impl Order {
-    /// Creates a value from its required fields (`id`); optional ones start empty.
-    pub fn new(id: String) -> Self {
-        Self { id }
-    }
 }
 impl Order {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -22,6 +17,7 @@ impl Order {
 }
 /// `PingResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PingResponse {
     /// `ok`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,6 +31,7 @@ impl PingResponse {
 }
 /// `Problem` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// `title`
     #[serde(default, skip_serializing_if = "Option::is_none")]

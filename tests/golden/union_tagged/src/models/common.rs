@@ -4,17 +4,12 @@
 //! Types shared by several resources, or by none.
 /// The fields every \[`Pet`\] has: the base schema of the polymorphic type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PetBase {
     /// `pet_type`
     pub pet_type: String,
     /// `name`
     pub name: String,
-}
-impl PetBase {
-    /// Creates a value from its required fields (`pet_type`, `name`); optional ones start empty.
-    pub fn new(pet_type: String, name: String) -> Self {
-        Self { pet_type, name }
-    }
 }
 impl PetBase {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -4,6 +4,7 @@
 //! Types used only by the `events` resource.
 /// `Event` from the API description.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Event {
     /// Selected by `entity_type` = `payment`.
     Payment(Box<crate::models::PaymentEvent>),
@@ -72,22 +73,24 @@ impl Event {
         }
     }
 }
+impl From<crate::models::PaymentEvent> for Event {
+    fn from(value: crate::models::PaymentEvent) -> Self {
+        Self::Payment(Box::new(value))
+    }
+}
+impl From<crate::models::RefundEvent> for Event {
+    fn from(value: crate::models::RefundEvent) -> Self {
+        Self::Refund(Box::new(value))
+    }
+}
 /// `PaymentEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentEvent {
     /// The tag selecting this type in its union: `payment`, written by the union when it encodes.
     pub entity_type: crate::models::PaymentEventEntityType,
     /// `amount`
     pub amount: i64,
-}
-impl PaymentEvent {
-    /// Creates a value from its required fields (`amount`); optional ones start empty. The tag is set: `entity_type` is `payment`.
-    pub fn new(amount: i64) -> Self {
-        Self {
-            entity_type: crate::models::PaymentEventEntityType::from("payment"),
-            amount,
-        }
-    }
 }
 impl PaymentEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -97,6 +100,7 @@ impl PaymentEvent {
 }
 /// `PaymentEventEntityType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentEventEntityType {
     /// `payment`
     Payment,
@@ -152,20 +156,12 @@ impl crate::runtime::ToQuery for PaymentEventEntityType {
 }
 /// `RefundEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RefundEvent {
     /// The tag selecting this type in its union: `refund`, written by the union when it encodes.
     pub entity_type: String,
     /// `refund_id`
     pub refund_id: String,
-}
-impl RefundEvent {
-    /// Creates a value from its required fields (`refund_id`); optional ones start empty. The tag is set: `entity_type` is `refund`.
-    pub fn new(refund_id: String) -> Self {
-        Self {
-            entity_type: String::from("refund"),
-            refund_id,
-        }
-    }
 }
 impl RefundEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

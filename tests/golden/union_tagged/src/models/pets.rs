@@ -4,6 +4,7 @@
 //! Types used only by the `pets` resource.
 /// `Cat` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Cat {
     /// The tag selecting this type in its union: `cat`, written by the union when it encodes.
     pub pet_type: String,
@@ -14,13 +15,18 @@ pub struct Cat {
     pub lives: Option<i64>,
 }
 impl Cat {
-    /// Creates a value from its required fields (`name`); optional ones start empty. The tag is set: `pet_type` is `cat`.
-    pub fn new(name: String) -> Self {
+    /// Creates a value from its required fields (`name`); optional ones start empty and have setters. The tag is set: `pet_type` is `cat`.
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
             pet_type: String::from("cat"),
-            name,
+            name: name.into(),
             lives: None,
         }
+    }
+    /// Sets `lives` (JSON `lives`).
+    pub fn lives(mut self, value: impl Into<i64>) -> Self {
+        self.lives = Some(value.into());
+        self
     }
 }
 impl Cat {
@@ -31,6 +37,7 @@ impl Cat {
 }
 /// `Dog` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Dog {
     /// The tag selecting this type in its union: `dog`, written by the union when it encodes.
     pub pet_type: String,
@@ -41,13 +48,18 @@ pub struct Dog {
     pub barks: Option<bool>,
 }
 impl Dog {
-    /// Creates a value from its required fields (`name`); optional ones start empty. The tag is set: `pet_type` is `dog`.
-    pub fn new(name: String) -> Self {
+    /// Creates a value from its required fields (`name`); optional ones start empty and have setters. The tag is set: `pet_type` is `dog`.
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
             pet_type: String::from("dog"),
-            name,
+            name: name.into(),
             barks: None,
         }
+    }
+    /// Sets `barks` (JSON `barks`).
+    pub fn barks(mut self, value: impl Into<bool>) -> Self {
+        self.barks = Some(value.into());
+        self
     }
 }
 impl Dog {
@@ -58,6 +70,7 @@ impl Dog {
 }
 /// `Pet` from the API description.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Pet {
     /// Selected by `pet_type` = `dog`.
     Dog(Box<crate::models::Dog>),
@@ -124,5 +137,15 @@ impl Pet {
             Self::Cat(value) => value.validate(),
             Self::Unknown(_) => Ok(()),
         }
+    }
+}
+impl From<crate::models::Dog> for Pet {
+    fn from(value: crate::models::Dog) -> Self {
+        Self::Dog(Box::new(value))
+    }
+}
+impl From<crate::models::Cat> for Pet {
+    fn from(value: crate::models::Cat) -> Self {
+        Self::Cat(Box::new(value))
     }
 }

@@ -24,10 +24,10 @@ impl<'a> PetsApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::models::Pet) -> CreatePet<'a> {
+    pub fn create(&self, body: impl Into<crate::models::Pet>) -> CreatePet<'a> {
         CreatePet {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

@@ -4,6 +4,7 @@
 //! Types used only by the `charges` resource.
 /// `CardDetails` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CardDetails {
     /// `card_network`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,6 +21,7 @@ impl CardDetails {
 }
 /// `Charge` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Charge {
     /// `details`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,6 +45,7 @@ impl Charge {
 /// `ChargeDetails` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 /// Decoding picks the member by evidence: the properties each member knows, requires
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
@@ -102,9 +105,25 @@ impl ChargeDetails {
         }
     }
 }
+impl From<crate::models::TransferDetails> for ChargeDetails {
+    fn from(value: crate::models::TransferDetails) -> Self {
+        Self::Transfer(Box::new(value))
+    }
+}
+impl From<crate::models::DebitDetails> for ChargeDetails {
+    fn from(value: crate::models::DebitDetails) -> Self {
+        Self::Debit(Box::new(value))
+    }
+}
+impl From<crate::models::CardDetails> for ChargeDetails {
+    fn from(value: crate::models::CardDetails) -> Self {
+        Self::Card(Box::new(value))
+    }
+}
 /// `ChargeMode` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 /// Decoding picks the member by evidence: the properties each member knows, requires
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
@@ -149,8 +168,19 @@ impl ChargeMode {
         }
     }
 }
+impl From<String> for ChargeMode {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<crate::models::ChargeModeVariant2> for ChargeMode {
+    fn from(value: crate::models::ChargeModeVariant2) -> Self {
+        Self::Variant2(Box::new(value))
+    }
+}
 /// `ChargeModeVariant2` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChargeModeVariant2 {
     /// `auto`
     Auto,
@@ -211,6 +241,7 @@ impl crate::runtime::ToQuery for ChargeModeVariant2 {
 /// `ChargeQuantity` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 /// Decoding picks the member by evidence: the properties each member knows, requires
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
@@ -255,9 +286,20 @@ impl ChargeQuantity {
         }
     }
 }
+impl From<f64> for ChargeQuantity {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+impl From<i64> for ChargeQuantity {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
 /// `ChargeShape` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 /// Decoding picks the member by evidence: the properties each member knows, requires
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
@@ -312,20 +354,25 @@ impl ChargeShape {
         }
     }
 }
+impl From<crate::models::Circle> for ChargeShape {
+    fn from(value: crate::models::Circle) -> Self {
+        Self::Circle(Box::new(value))
+    }
+}
+impl From<crate::models::Square> for ChargeShape {
+    fn from(value: crate::models::Square) -> Self {
+        Self::Square(Box::new(value))
+    }
+}
 /// `Circle` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Circle {
     /// `kind`
     pub kind: crate::models::CircleKind,
     /// `size`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-}
-impl Circle {
-    /// Creates a value from its required fields (`kind`); optional ones start empty.
-    pub fn new(kind: crate::models::CircleKind) -> Self {
-        Self { kind, size: None }
-    }
 }
 impl Circle {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -335,6 +382,7 @@ impl Circle {
 }
 /// `CircleKind` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CircleKind {
     /// `circle`
     Circle,
@@ -390,6 +438,7 @@ impl crate::runtime::ToQuery for CircleKind {
 }
 /// `DebitDetails` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DebitDetails {
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
@@ -407,18 +456,13 @@ impl DebitDetails {
 }
 /// `Square` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Square {
     /// `kind`
     pub kind: crate::models::SquareKind,
     /// `size`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-}
-impl Square {
-    /// Creates a value from its required fields (`kind`); optional ones start empty.
-    pub fn new(kind: crate::models::SquareKind) -> Self {
-        Self { kind, size: None }
-    }
 }
 impl Square {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -428,6 +472,7 @@ impl Square {
 }
 /// `SquareKind` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SquareKind {
     /// `square`
     Square,
@@ -483,6 +528,7 @@ impl crate::runtime::ToQuery for SquareKind {
 }
 /// `TransferDetails` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TransferDetails {
     /// `sender_name`
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,14 +4,17 @@
 //! Types used only by the `conversions` resource.
 /// `BySourceAmount` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BySourceAmount {
     /// `source_amount`
     pub source_amount: i64,
 }
 impl BySourceAmount {
-    /// Creates a value from its required fields (`source_amount`); optional ones start empty.
-    pub fn new(source_amount: i64) -> Self {
-        Self { source_amount }
+    /// Creates a value from its required fields (`source_amount`); optional ones start empty and have setters.
+    pub fn new(source_amount: impl Into<i64>) -> Self {
+        Self {
+            source_amount: source_amount.into(),
+        }
     }
 }
 impl BySourceAmount {
@@ -22,14 +25,17 @@ impl BySourceAmount {
 }
 /// `ByTargetAmount` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ByTargetAmount {
     /// `target_amount`
     pub target_amount: i64,
 }
 impl ByTargetAmount {
-    /// Creates a value from its required fields (`target_amount`); optional ones start empty.
-    pub fn new(target_amount: i64) -> Self {
-        Self { target_amount }
+    /// Creates a value from its required fields (`target_amount`); optional ones start empty and have setters.
+    pub fn new(target_amount: impl Into<i64>) -> Self {
+        Self {
+            target_amount: target_amount.into(),
+        }
     }
 }
 impl ByTargetAmount {
@@ -40,6 +46,7 @@ impl ByTargetAmount {
 }
 /// `Conversion` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Conversion {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,6 +64,7 @@ impl Conversion {
 /// `ConversionRate` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 /// Decoding picks the member by evidence: the properties each member knows, requires
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
@@ -101,9 +109,20 @@ impl ConversionRate {
         }
     }
 }
+impl From<f64> for ConversionRate {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+impl From<String> for ConversionRate {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
 /// `CreateConversionRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 /// Decoding picks the member by evidence: the properties each member knows, requires
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
@@ -164,5 +183,15 @@ impl CreateConversionRequest {
             Self::ByTargetAmount(value) => value.validate(),
             Self::Unknown(_) => Ok(()),
         }
+    }
+}
+impl From<crate::models::BySourceAmount> for CreateConversionRequest {
+    fn from(value: crate::models::BySourceAmount) -> Self {
+        Self::BySourceAmount(Box::new(value))
+    }
+}
+impl From<crate::models::ByTargetAmount> for CreateConversionRequest {
+    fn from(value: crate::models::ByTargetAmount) -> Self {
+        Self::ByTargetAmount(Box::new(value))
     }
 }

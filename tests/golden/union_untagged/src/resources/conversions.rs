@@ -26,11 +26,11 @@ impl<'a> ConversionsApi<'a> {
     /// ```
     pub fn create(
         &self,
-        body: crate::models::CreateConversionRequest,
+        body: impl Into<crate::models::CreateConversionRequest>,
     ) -> CreateConversion<'a> {
         CreateConversion {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }

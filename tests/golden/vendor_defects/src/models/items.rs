@@ -4,6 +4,7 @@
 //! Types used only by the `items` resource.
 /// `Item` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Item {
     /// Read-only: set by the server.
     pub id: String,
@@ -36,23 +37,6 @@ pub struct Item {
     pub tags: Option<Vec<serde_json::Value>>,
 }
 impl Item {
-    /// Creates a value from its required fields (`id`); optional ones start empty.
-    pub fn new(id: String) -> Self {
-        Self {
-            id,
-            owner: None,
-            external: None,
-            weird: None,
-            loose: None,
-            odd: None,
-            nested: None,
-            count: None,
-            label: None,
-            tags: None,
-        }
-    }
-}
-impl Item {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -78,6 +62,7 @@ impl Item {
 }
 /// `Nested` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Nested {
     /// `note`
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -145,8 +145,8 @@ pub struct CreateItem<'a> {
 }
 impl<'a> CreateItem<'a> {
     /// Sets the request body.
-    pub fn body(mut self, value: serde_json::Value) -> Self {
-        self.body = Some(value);
+    pub fn body(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Replaces the per-request options (timeout, retries).

@@ -4,17 +4,12 @@
 //! Types shared by several resources, or by none.
 /// `NewPetEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewPetEvent {
     /// `event`
     pub event: crate::models::NewPetEventEvent,
     /// `pet`
     pub pet: crate::models::Pet,
-}
-impl NewPetEvent {
-    /// Creates a value from its required fields (`event`, `pet`); optional ones start empty.
-    pub fn new(event: crate::models::NewPetEventEvent, pet: crate::models::Pet) -> Self {
-        Self { event, pet }
-    }
 }
 impl NewPetEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -24,6 +19,7 @@ impl NewPetEvent {
 }
 /// `NewPetEventEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewPetEventEvent {
     /// `pet.created`
     PetCreated,
@@ -79,15 +75,10 @@ impl crate::runtime::ToQuery for NewPetEventEvent {
 }
 /// `PingEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PingEvent {
     /// `ping`
     pub ping: i64,
-}
-impl PingEvent {
-    /// Creates a value from its required fields (`ping`); optional ones start empty.
-    pub fn new(ping: i64) -> Self {
-        Self { ping }
-    }
 }
 impl PingEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -97,6 +88,7 @@ impl PingEvent {
 }
 /// `Shipment` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Shipment {
     /// `tracking_number`
     pub tracking_number: String,
@@ -107,19 +99,6 @@ pub struct Shipment {
     pub weight_grams: Option<i64>,
 }
 impl Shipment {
-    /// Creates a value from its required fields (`tracking_number`, `carrier`); optional ones start empty.
-    pub fn new(
-        tracking_number: String,
-        carrier: crate::models::ShipmentCarrier,
-    ) -> Self {
-        Self {
-            tracking_number,
-            carrier,
-            weight_grams: None,
-        }
-    }
-}
-impl Shipment {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -127,6 +106,7 @@ impl Shipment {
 }
 /// `ShipmentCarrier` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ShipmentCarrier {
     /// `ups`
     Ups,

@@ -4,6 +4,7 @@
 //! Types used only by the `pets` resource.
 /// `Pet` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Pet {
     /// `id`
     pub id: String,
@@ -12,12 +13,6 @@ pub struct Pet {
     /// Format: `date`. `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub born: Option<jiff::civil::Date>,
-}
-impl Pet {
-    /// Creates a value from its required fields (`id`, `name`); optional ones start empty.
-    pub fn new(id: String, name: String) -> Self {
-        Self { id, name, born: None }
-    }
 }
 impl Pet {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

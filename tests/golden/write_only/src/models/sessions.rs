@@ -4,15 +4,10 @@
 //! Types used only by the `sessions` resource.
 /// `Session` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Session {
     /// `token`
     pub token: String,
-}
-impl Session {
-    /// Creates a value from its required fields (`token`); optional ones start empty.
-    pub fn new(token: String) -> Self {
-        Self { token }
-    }
 }
 impl Session {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -4,6 +4,7 @@
 //! Types used only by the `users` resource.
 /// `Profile` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Profile {
     /// `bio`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,6 +18,7 @@ impl Profile {
 }
 /// Request form of \[`Profile`\]: with the write-only fields, which responses leave out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProfileInput {
     /// `bio`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25,9 +27,14 @@ pub struct ProfileInput {
     pub pin: String,
 }
 impl ProfileInput {
-    /// Creates a value from its required fields (`pin`); optional ones start empty.
-    pub fn new(pin: String) -> Self {
-        Self { bio: None, pin }
+    /// Creates a value from its required fields (`pin`); optional ones start empty and have setters.
+    pub fn new(pin: impl Into<String>) -> Self {
+        Self { bio: None, pin: pin.into() }
+    }
+    /// Sets `bio` (JSON `bio`).
+    pub fn bio(mut self, value: impl Into<String>) -> Self {
+        self.bio = Some(value.into());
+        self
     }
 }
 impl ProfileInput {
@@ -38,6 +45,7 @@ impl ProfileInput {
 }
 /// `User` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct User {
     /// Read-only: set by the server.
     pub id: String,
@@ -48,12 +56,6 @@ pub struct User {
     pub profile: Option<crate::models::Profile>,
 }
 impl User {
-    /// Creates a value from its required fields (`id`, `name`); optional ones start empty.
-    pub fn new(id: String, name: String) -> Self {
-        Self { id, name, profile: None }
-    }
-}
-impl User {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -61,6 +63,7 @@ impl User {
 }
 /// Request form of \[`User`\]: without the read-only fields, which the server sets, and with the write-only ones, which responses leave out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserInput {
     /// `name`
     pub name: String,
@@ -71,13 +74,18 @@ pub struct UserInput {
     pub profile: Option<crate::models::ProfileInput>,
 }
 impl UserInput {
-    /// Creates a value from its required fields (`name`, `password`); optional ones start empty.
-    pub fn new(name: String, password: String) -> Self {
+    /// Creates a value from its required fields (`name`, `password`); optional ones start empty and have setters.
+    pub fn new(name: impl Into<String>, password: impl Into<String>) -> Self {
         Self {
-            name,
-            password,
+            name: name.into(),
+            password: password.into(),
             profile: None,
         }
+    }
+    /// Sets `profile` (JSON `profile`).
+    pub fn profile(mut self, value: impl Into<crate::models::ProfileInput>) -> Self {
+        self.profile = Some(value.into());
+        self
     }
 }
 impl UserInput {

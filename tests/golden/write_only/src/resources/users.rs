@@ -24,10 +24,10 @@ impl<'a> UsersApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::models::UserInput) -> CreateUser<'a> {
+    pub fn create(&self, body: impl Into<crate::models::UserInput>) -> CreateUser<'a> {
         CreateUser {
             client: self.client,
-            body,
+            body: body.into(),
             options: crate::RequestOptions::default(),
         }
     }
