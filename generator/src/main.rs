@@ -47,6 +47,7 @@ fn main() -> ExitCode {
             eprintln!("{}: {w}", cli.spec.display());
         }
     }
+    let write_start = std::time::Instant::now();
     let changes = match sdkgen::write::diff(&cli.out, &generated.files, cli.force) {
         Ok(c) => c,
         Err(e) => {
@@ -70,6 +71,10 @@ fn main() -> ExitCode {
     }
     if !cli.quiet {
         eprintln!("{} file(s) changed in {}", changes.len(), cli.out.display());
+    }
+    if sdkgen::timings::enabled() {
+        sdkgen::timings::add(sdkgen::timings::Stage::Write, write_start.elapsed());
+        eprint!("{}", sdkgen::timings::report());
     }
     ExitCode::SUCCESS
 }

@@ -212,7 +212,9 @@ pub fn emit_crate(
             format_file(
                 api,
                 "src/webhooks/mod.rs",
-                super::webhooks::webhooks_module(api, w),
+                crate::timings::time(crate::timings::Stage::Quote, || {
+                    super::webhooks::webhooks_module(api, w)
+                }),
             )?,
         );
     }
@@ -279,7 +281,9 @@ pub fn emit_crate(
         format_file(api, "src/resources/mod.rs", resources_mod)?,
     );
 
-    let has_examples = match super::example_tests::example_tests(api) {
+    let has_examples = match crate::timings::time(crate::timings::Stage::Quote, || {
+        super::example_tests::example_tests(api)
+    }) {
         Some(tokens) => {
             files.insert(
                 "src/example_tests.rs".into(),
@@ -294,12 +298,18 @@ pub fn emit_crate(
         format_file(
             api,
             "src/contract.rs",
-            super::contract::contract_module(api),
+            crate::timings::time(crate::timings::Stage::Quote, || {
+                super::contract::contract_module(api)
+            }),
         )?,
     );
     files.insert(
         "src/config.rs".into(),
-        format_file(api, "src/config.rs", config_rs(api))?,
+        format_file(
+            api,
+            "src/config.rs",
+            crate::timings::time(crate::timings::Stage::Quote, || config_rs(api)),
+        )?,
     );
     files.insert(
         "src/lib.rs".into(),
@@ -325,7 +335,7 @@ enum RustFile<'a> {
 }
 
 fn render(api: &Api, job: &RustFile<'_>) -> Result<(String, String), Diagnostic> {
-    let (path, tokens) = match job {
+    let (path, tokens) = crate::timings::time(crate::timings::Stage::Quote, || match job {
         RustFile::Models(m) => {
             let items = api
                 .types
@@ -350,7 +360,7 @@ fn render(api: &Api, job: &RustFile<'_>) -> Result<(String, String), Diagnostic>
                 quote! { #![doc = #doc] #body },
             )
         }
-    };
+    });
     let text = format_file(api, &path, tokens)?;
     Ok((path, text))
 }
