@@ -11,6 +11,7 @@ pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;
+pub mod timings;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -60,13 +61,17 @@ pub fn build_ir(
     if !config_errors.is_empty() {
         return Err(config_errors);
     }
-    let loaded = load::load_str_with(
-        text,
-        &config.loaded_overlays,
-        &config.type_rules,
-        &config.type_overrides,
-    )?;
-    let (api, mut warnings) = ir::build::build_with_raw(&loaded.doc, &loaded.raw, config, source)?;
+    let loaded = timings::time(timings::Stage::Load, || {
+        load::load_str_with(
+            text,
+            &config.loaded_overlays,
+            &config.type_rules,
+            &config.type_overrides,
+        )
+    })?;
+    let (api, mut warnings) = timings::time(timings::Stage::Ir, || {
+        ir::build::build_with_raw(&loaded.doc, &loaded.raw, config, source)
+    })?;
     let mut all = loaded.warnings;
     all.append(&mut warnings);
     Ok((api, all))
@@ -207,6 +212,7 @@ pub fn generate(
     config: Option<&Path>,
     templates_dir: Option<&Path>,
 ) -> Result<Generated, Failure> {
+    let read_start = timings::enabled().then(std::time::Instant::now);
     let text = std::fs::read_to_string(spec).map_err(|e| {
         fail(
             spec,
@@ -254,6 +260,9 @@ pub fn generate(
             })?;
             templates.quickstart = Some(t);
         }
+    }
+    if let Some(t) = read_start {
+        timings::add(timings::Stage::Read, t.elapsed());
     }
     let source = spec
         .file_name()

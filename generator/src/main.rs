@@ -5,6 +5,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// glibc's malloc and free took about 40% of the generator's CPU time (proc-macro2 and syn
+// allocate per token); with mimalloc the whole run takes about a third less CPU time.
+// Version 2: version 3 reserves more memory up front, which small specs notice.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Generates a typed async Rust SDK crate from an OpenAPI 3.0/3.1 description.
 #[derive(Debug, Parser)]
 #[command(name = "sdkgen", version, about)]
@@ -47,6 +53,7 @@ fn main() -> ExitCode {
             eprintln!("{}: {w}", cli.spec.display());
         }
     }
+    let write_start = std::time::Instant::now();
     let changes = match sdkgen::write::diff(&cli.out, &generated.files, cli.force) {
         Ok(c) => c,
         Err(e) => {
@@ -70,6 +77,10 @@ fn main() -> ExitCode {
     }
     if !cli.quiet {
         eprintln!("{} file(s) changed in {}", changes.len(), cli.out.display());
+    }
+    if sdkgen::timings::enabled() {
+        sdkgen::timings::add(sdkgen::timings::Stage::Write, write_start.elapsed());
+        eprint!("{}", sdkgen::timings::report());
     }
     ExitCode::SUCCESS
 }

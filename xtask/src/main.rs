@@ -1,10 +1,12 @@
-//! Project automation: `cargo xtask regen`, `cargo xtask check` and `cargo xtask corpus`.
+//! Project automation: `cargo xtask regen`, `cargo xtask check`, `cargo xtask corpus` and
+//! `cargo xtask bench`.
 //!
 //! `regen` regenerates `generated-sdk/` from `spec/` and every golden fixture crate under
 //! `tests/golden/` from `tests/fixtures/`; `check` does the same comparison without
 //! writing and fails when anything is stale; `corpus` generates and compiles an SDK for
 //! every real-world description of the corpus directory (see [`corpus`]).
 
+mod bench;
 mod changes;
 mod corpus;
 
@@ -170,10 +172,11 @@ fn main() -> ExitCode {
             };
         }
         "corpus" => return corpus::main(&root(), rest),
+        "bench" => return bench::main(&root(), rest),
         "corpus-generate" => return corpus::generate_child(rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <regen|check|diff|corpus>\n  regen   regenerate generated-sdk/ and tests/golden/ from their specs\n  check   fail if either is stale\n  diff OLD NEW [--config FILE]  API change report between two description files\n  corpus  generate and compile every spec of the real-world corpus (--help)"
+                "usage: cargo xtask <regen|check|diff|corpus|bench>\n  regen   regenerate generated-sdk/ and tests/golden/ from their specs\n  check   fail if either is stale\n  diff OLD NEW [--config FILE]  API change report between two description files\n  corpus  generate and compile every spec of the real-world corpus (--help)\n  bench   time sdkgen and its crate against a peer generator (--help)"
             );
             return ExitCode::from(2);
         }

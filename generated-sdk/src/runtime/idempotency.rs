@@ -32,6 +32,91 @@ pub(crate) fn ensure_idempotency_key(body: &mut Value, field: &str) -> Option<St
     })
 }
 
+/// The idempotency key a serialised JSON object already carries in `field`,
+/// read without building the whole document: `Some(key)` when the caller set one
+/// (what [`ensure_idempotency_key`] would keep), `None` when it is absent, `null`
+/// or empty (or the body is not an object), so a key must be filled in.
+pub(crate) fn existing_idempotency_key(body: &[u8], field: &str) -> Option<String> {
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+    use std::fmt;
+
+    /// Whether a key equals the field, compared without copying it.
+    struct IsField<'f>(&'f str);
+    impl<'de> DeserializeSeed<'de> for IsField<'_> {
+        type Value = bool;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+    impl Visitor<'_> for IsField<'_> {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a key")
+        }
+        fn visit_str<E>(self, key: &str) -> Result<bool, E> {
+            Ok(key == self.0)
+        }
+    }
+
+    struct Probe<'f>(&'f str);
+    impl<'de> DeserializeSeed<'de> for Probe<'_> {
+        type Value = Option<Value>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Probe<'_> {
+        type Value = Option<Value>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            // The last occurrence wins, as when the body is read into a `Value`.
+            let mut found = None;
+            while let Some(is_field) = map.next_key_seed(IsField(self.0))? {
+                if is_field {
+                    found = Some(map.next_value::<Value>()?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let found = Probe(field).deserialize(&mut de).ok().flatten();
+    de.end().ok()?;
+    match found? {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +157,36 @@ mod tests {
             Some("42")
         );
         assert_eq!(body, json!({"request_id": 42}));
+    }
+
+    #[test]
+    fn existing_key_is_read_from_the_bytes_like_from_the_value() {
+        let cases: &[&[u8]] = &[
+            br#"{"amount":1,"request_id":"order-42"}"#,
+            br#"{"request_id":42,"x":[1,{"request_id":"nested"}]}"#,
+            br#"{"x":{"request_id":"nested"}}"#,
+            br#"{"request_id":null}"#,
+            br#"{"request_id":""}"#,
+            br#"{"request_id":"a","request_id":"b"}"#,
+            br#"{"request_id":"a","request_id":null}"#,
+            br#"{"request_id":"escaped"}"#,
+            br#"[{"request_id":"in a list"}]"#,
+            br#""request_id""#,
+            br#"{}"#,
+        ];
+        for bytes in cases {
+            let mut value: Value = serde_json::from_slice(bytes).unwrap_or_default();
+            let before = value.clone();
+            let filled = ensure_idempotency_key(&mut value, "request_id");
+            let expected = if value == before { filled } else { None };
+            assert_eq!(
+                existing_idempotency_key(bytes, "request_id"),
+                expected,
+                "{}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        assert_eq!(existing_idempotency_key(b"{\"request_id\":\"a\"} x", "request_id"), None);
     }
 
     #[test]

@@ -203,36 +203,35 @@ pub fn emit_crate(
         }
         files.insert(format!("src/runtime/{name}"), text.clone());
     }
-    if let Some(w) = &api.webhooks {
+    if api.webhooks.is_some() {
         if let Some(text) = templates.runtime.get(WEBHOOKS_RUNTIME) {
             files.insert("src/webhooks/signature.rs".into(), text.clone());
         }
-        files.insert(
-            "src/webhooks/mod.rs".into(),
-            format_file(
-                api,
-                "src/webhooks/mod.rs",
-                super::webhooks::webhooks_module(api, w),
-            )?,
-        );
     }
     for (path, text) in &templates.extra {
         files.insert(path.clone(), fill(text, api));
     }
 
-    // Models (one file per family) and resources (one file per tag) are the bulk of
-    // the work; each is built and formatted on its own, spread over the cores.
+    // Every Rust file built from many IR items (models, resources, the tests, the
+    // config, webhooks) is built and formatted on its own, spread over the cores,
+    // heaviest first so that no large file starts last.
     let modules: BTreeSet<&str> = api.types.iter().map(|t| t.module.as_str()).collect();
-    let jobs: Vec<RustFile<'_>> = modules
+    let mut jobs: Vec<RustFile<'_>> = modules
         .iter()
         .map(|m| RustFile::Models(m))
         .chain(api.resources.iter().map(RustFile::Resource))
+        .chain([RustFile::ExampleTests, RustFile::Contract, RustFile::Config])
+        .chain(api.webhooks.as_ref().map(RustFile::Webhooks))
         .collect();
+    jobs.sort_by_key(|j| std::cmp::Reverse(j.weight(api)));
     // Which types callers build decides constructors and setters; computed once.
     let inputs = api.input_types();
+    let mut has_examples = false;
     for rendered in in_parallel(&jobs, |job| render(api, &inputs, job)) {
-        let (path, text) = rendered?;
-        files.insert(path, text);
+        if let Some((path, text)) = rendered? {
+            has_examples |= path == EXAMPLE_TESTS;
+            files.insert(path, text);
+        }
     }
     let mods = modules.iter().map(|m| {
         let m = ident(m);
@@ -281,28 +280,6 @@ pub fn emit_crate(
         format_file(api, "src/resources/mod.rs", resources_mod)?,
     );
 
-    let has_examples = match super::example_tests::example_tests(api) {
-        Some(tokens) => {
-            files.insert(
-                "src/example_tests.rs".into(),
-                format_file(api, "src/example_tests.rs", tokens)?,
-            );
-            true
-        }
-        None => false,
-    };
-    files.insert(
-        "src/contract.rs".into(),
-        format_file(
-            api,
-            "src/contract.rs",
-            super::contract::contract_module(api),
-        )?,
-    );
-    files.insert(
-        "src/config.rs".into(),
-        format_file(api, "src/config.rs", config_rs(api))?,
-    );
     files.insert(
         "src/lib.rs".into(),
         format_file(
@@ -318,77 +295,128 @@ pub fn emit_crate(
     Ok(files)
 }
 
+/// Where the example round-trip tests go.
+const EXAMPLE_TESTS: &str = "src/example_tests.rs";
+
 /// A Rust file built from many IR items.
 enum RustFile<'a> {
     /// The model module of one type family.
     Models(&'a str),
     /// The module of one resource.
     Resource(&'a Resource),
+    /// The example round-trip tests (absent when there is nothing to test).
+    ExampleTests,
+    /// The contract-test driver.
+    Contract,
+    /// `config.rs`.
+    Config,
+    /// The `webhooks` module.
+    Webhooks(&'a crate::ir::Webhooks),
+}
+
+impl RustFile<'_> {
+    /// A rough measure of the work, to start the largest files first.
+    fn weight(&self, api: &Api) -> usize {
+        let ops: usize = api.resources.iter().map(|r| r.operations.len()).sum();
+        match self {
+            RustFile::Models(m) => 4 * api.types.iter().filter(|t| t.module == *m).count(),
+            RustFile::Resource(r) => 8 * r.operations.len(),
+            RustFile::ExampleTests => 2 * api.types.len(),
+            RustFile::Contract => 3 * ops,
+            RustFile::Config => 1,
+            RustFile::Webhooks(w) => 4 * w.events.len(),
+        }
+    }
 }
 
 fn render(
     api: &Api,
     inputs: &std::collections::BTreeSet<String>,
     job: &RustFile<'_>,
-) -> Result<(String, String), Diagnostic> {
+) -> Result<Option<(String, String)>, Diagnostic> {
+    use crate::timings::{Stage, time};
     let (path, tokens) = match job {
         RustFile::Models(m) => {
-            let items = api
-                .types
-                .iter()
-                .filter(|t| t.module == *m)
-                .map(|t| type_def(api, t, inputs));
-            let doc = if *m == "common" {
-                " Types shared by several resources, or by none.".to_string()
-            } else {
-                format!(" Types used only by the `{m}` resource.")
-            };
-            (
-                format!("src/models/{m}.rs"),
-                quote! { #![doc = #doc] #(#items)* },
-            )
+            let tokens = time(Stage::Quote, || {
+                let items = api
+                    .types
+                    .iter()
+                    .filter(|t| t.module == *m)
+                    .map(|t| type_def(api, t, inputs));
+                let doc = if *m == "common" {
+                    " Types shared by several resources, or by none.".to_string()
+                } else {
+                    format!(" Types used only by the `{m}` resource.")
+                };
+                quote! { #![doc = #doc] #(#items)* }
+            });
+            (format!("src/models/{m}.rs"), tokens)
         }
         RustFile::Resource(r) => {
-            let body = resource_module(api, r);
-            let doc = format!(" Operations tagged `{}`.", r.tag);
-            (
-                format!("src/resources/{}.rs", r.module),
-                quote! { #![doc = #doc] #body },
-            )
+            let tokens = time(Stage::Quote, || {
+                let body = resource_module(api, r);
+                let doc = format!(" Operations tagged `{}`.", r.tag);
+                quote! { #![doc = #doc] #body }
+            });
+            (format!("src/resources/{}.rs", r.module), tokens)
         }
+        RustFile::ExampleTests => {
+            match time(Stage::Quote, || super::example_tests::example_tests(api)) {
+                Some(tokens) => (EXAMPLE_TESTS.to_string(), tokens),
+                None => return Ok(None),
+            }
+        }
+        RustFile::Contract => (
+            "src/contract.rs".to_string(),
+            time(Stage::Quote, || super::contract::contract_module(api)),
+        ),
+        RustFile::Config => (
+            "src/config.rs".to_string(),
+            time(Stage::Quote, || config_rs(api)),
+        ),
+        RustFile::Webhooks(w) => (
+            "src/webhooks/mod.rs".to_string(),
+            time(Stage::Quote, || super::webhooks::webhooks_module(api, w)),
+        ),
     };
     let text = format_file(api, &path, tokens)?;
-    Ok((path, text))
+    Ok(Some((path, text)))
 }
 
-/// Runs `f` over `jobs` on up to one thread per core; results come back in job order,
-/// so the output does not depend on scheduling.
+/// Runs `f` over `jobs` on up to one thread per core, each thread taking the next
+/// job when it is done with one; results come back in job order, so the output does
+/// not depend on scheduling.
 fn in_parallel<J: Sync, R: Send>(jobs: &[J], f: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(jobs.len())
         .max(1);
-    let f = &f;
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else {
+                return done;
+            };
+            done.push((i, f(job)));
+        }
+    };
     let mut slots: Vec<Option<R>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                scope.spawn(move || {
-                    jobs.iter()
-                        .enumerate()
-                        .skip(w)
-                        .step_by(workers)
-                        .map(|(i, j)| (i, f(j)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
+        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
         let mut slots: Vec<Option<R>> = (0..jobs.len()).map(|_| None).collect();
+        // This thread works too.
+        let mine = work();
         for h in handles {
             // A worker only panics if `f` does; re-raise it here unchanged.
             let done = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
             for (i, r) in done {
                 slots[i] = Some(r);
             }
+        }
+        for (i, r) in mine {
+            slots[i] = Some(r);
         }
         slots
     });

@@ -43,16 +43,21 @@ pub fn header(api: &Api) -> String {
 
 /// Formats a token stream as a Rust file with the generated-file header.
 pub fn format_file(api: &Api, path: &str, tokens: TokenStream) -> Result<String, Diagnostic> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+    use crate::timings::{Stage, time};
+    let file: syn::File = time(Stage::Syn, || syn::parse2(tokens)).map_err(|e| {
         Diagnostic::error(
             "#",
             format!("internal error: generated `{path}` is not valid Rust ({e}); please report it"),
         )
     })?;
-    Ok(format!("{}{}", header(api), prettyplease::unparse(&file)))
+    let text = time(Stage::Print, || prettyplease::unparse(&file));
+    Ok(format!("{}{text}", header(api)))
 }
 
 /// Emits every file of the generated crate.
 pub fn emit(api: &Api, templates: &Templates) -> Result<BTreeMap<String, String>, Vec<Diagnostic>> {
-    crate_files::emit_crate(api, templates).map_err(|d| vec![d])
+    crate::timings::time(crate::timings::Stage::Emit, || {
+        crate_files::emit_crate(api, templates)
+    })
+    .map_err(|d| vec![d])
 }

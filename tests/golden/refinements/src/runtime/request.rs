@@ -18,7 +18,7 @@ use super::encoding::{
     Style, ToQuery, encode_cookie_value, form_pairs, param_text, query_pairs,
 };
 use super::error::EncodeError;
-use super::idempotency::ensure_idempotency_key;
+use super::idempotency::{ensure_idempotency_key, existing_idempotency_key};
 use super::multipart::{FilePart, MultipartBody};
 use super::retry::method_is_idempotent;
 
@@ -80,10 +80,9 @@ impl RequestOptions {
 #[derive(Debug, Clone)]
 pub(crate) enum Body {
     Empty,
-    /// A JSON body whose idempotency key may still have to be filled in.
-    Json(Value),
-    /// A JSON body serialised straight to bytes: nothing left to change.
-    JsonBytes(Vec<u8>),
+    /// A JSON body, serialised once (its idempotency key, if it needs one, is
+    /// filled in by [`Request::prepare`]).
+    Json(Vec<u8>),
     Multipart(MultipartBody),
     /// Encoded bytes (form, text, or a file) with their media type.
     Bytes(bytes::Bytes, String),
@@ -265,17 +264,12 @@ impl Request {
         self.body = Body::Bytes(file.shared_bytes(), media_type.to_owned());
     }
 
-    /// Sets a JSON body. It is serialised here, once; every attempt sends the
-    /// same bytes. Without an idempotency field (declared before this call) it
-    /// goes straight to bytes; with one it is kept as a JSON value until the key
-    /// is filled in.
+    /// Sets a JSON body. It is serialised here, straight to bytes, once; every
+    /// attempt sends the same bytes.
     pub(crate) fn json<T: Serialize>(&mut self, body: &T) -> Result<(), EncodeError> {
-        let encode = |e| EncodeError::with_source("could not serialise the request body", e);
-        self.body = if self.idempotency_field.is_some() {
-            Body::Json(serde_json::to_value(body).map_err(encode)?)
-        } else {
-            Body::JsonBytes(serde_json::to_vec(body).map_err(encode)?)
-        };
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| EncodeError::with_source("could not serialise the request body", e))?;
+        self.body = Body::Json(bytes);
         Ok(())
     }
 
@@ -285,12 +279,6 @@ impl Request {
     /// reused on every retry.
     pub(crate) fn idempotency_field(&mut self, field: &'static str) {
         self.idempotency_field = Some(field);
-        // Declared after the body: go back to a value so the key can be filled in.
-        if let Body::JsonBytes(bytes) = &self.body {
-            if let Ok(value) = serde_json::from_slice::<Value>(bytes) {
-                self.body = Body::Json(value);
-            }
-        }
     }
 
     /// Sets a `multipart/form-data` body.
@@ -358,19 +346,35 @@ impl Request {
         let mut idempotency_key = None;
         let body = match self.body {
             Body::Empty => PreparedBody::Empty,
-            Body::Json(mut value) => {
-                if let Some(field) = self.idempotency_field {
-                    idempotency_key = ensure_idempotency_key(&mut value, field);
-                }
-                let bytes = serde_json::to_vec(&value).map_err(|e| {
-                    EncodeError::with_source("could not serialise the request body", e)
-                })?;
+            Body::Json(bytes) => {
+                let bytes = match self.idempotency_field {
+                    None => bytes,
+                    Some(field) => {
+                        // A key the caller set is read from the bytes, which are sent
+                        // as they are; only a body that needs a fresh key goes through
+                        // a JSON value to get one.
+                        match existing_idempotency_key(&bytes, field) {
+                            Some(key) => {
+                                idempotency_key = Some(key);
+                                bytes
+                            }
+                            None => match serde_json::from_slice::<Value>(&bytes) {
+                                Ok(mut value) => {
+                                    idempotency_key = ensure_idempotency_key(&mut value, field);
+                                    serde_json::to_vec(&value).map_err(|e| {
+                                        EncodeError::with_source(
+                                            "could not serialise the request body",
+                                            e,
+                                        )
+                                    })?
+                                }
+                                Err(_) => bytes,
+                            },
+                        }
+                    }
+                };
                 headers.insert(CONTENT_TYPE, json_type);
-                PreparedBody::Json(bytes)
-            }
-            Body::JsonBytes(bytes) => {
-                headers.insert(CONTENT_TYPE, json_type);
-                PreparedBody::Json(bytes)
+                PreparedBody::Json(bytes.into())
             }
             Body::Multipart(form) => PreparedBody::Multipart(form),
             Body::Bytes(bytes, media_type) => {
@@ -399,7 +403,8 @@ impl Request {
 #[derive(Debug)]
 pub(crate) enum PreparedBody {
     Empty,
-    Json(Vec<u8>),
+    /// Shared, like `Bytes`: each attempt re-sends it without copying.
+    Json(bytes::Bytes),
     Multipart(MultipartBody),
     /// Shared, so each attempt re-sends it without copying.
     Bytes(bytes::Bytes),
@@ -458,7 +463,7 @@ mod tests {
         req.json(&json!({"amount": 100}))?;
         req.header("X-Custom", "v1".into());
         let p = req.prepare(&base()?)?;
-        assert!(matches!(&p.body, PreparedBody::Json(b) if b == br#"{"amount":100}"#));
+        assert!(matches!(&p.body, PreparedBody::Json(b) if &b[..] == br#"{"amount":100}"#));
         assert_eq!(
             p.headers.get("x-custom").map(HeaderValue::as_bytes),
             Some(&b"v1"[..])
@@ -492,7 +497,17 @@ mod tests {
         req.idempotency_field("request_id");
         let p = req.prepare(&base()?)?;
         assert_eq!(p.idempotency_key.as_deref(), Some("mine"));
-        assert!(matches!(&p.body, PreparedBody::Json(b) if b == br#"{"request_id":"mine"}"#));
+        assert!(matches!(&p.body, PreparedBody::Json(b) if &b[..] == br#"{"request_id":"mine"}"#));
+
+        // A key the caller set: the body goes out exactly as serialised (field
+        // order kept), not re-encoded.
+        let mut req = Request::new(Method::POST, "/payouts", "/payouts".into());
+        req.idempotency_field("request_id");
+        req.json(&json!({"zeta": 1, "request_id": "mine", "alpha": [2]}))?;
+        let p = req.prepare(&base()?)?;
+        assert_eq!(p.idempotency_key.as_deref(), Some("mine"));
+        let expected = serde_json::to_vec(&json!({"zeta": 1, "request_id": "mine", "alpha": [2]}))?;
+        assert!(matches!(&p.body, PreparedBody::Json(b) if b[..] == expected[..]));
 
         // Declared after the body, an empty key is still filled in.
         let mut req = Request::new(Method::POST, "/payouts", "/payouts".into());

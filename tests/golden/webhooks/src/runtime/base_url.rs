@@ -186,19 +186,22 @@ pub(crate) fn resolve<K: AsRef<str>>(
             })?,
         },
     };
-    let prefix = trimmed_path(&url);
-    let full = if path.starts_with('/') {
-        format!("{prefix}{path}")
-    } else {
-        format!("{prefix}/{path}")
-    };
+    let prefix = url.path().trim_end_matches('/');
+    let mut full = String::with_capacity(prefix.len() + path.len() + 1);
+    full.push_str(prefix);
+    if !path.starts_with('/') {
+        full.push('/');
+    }
+    full.push_str(path);
     if full.split('/').any(is_dot_segment) {
         return Err(EncodeError::msg(format!(
             "the path `{full}` has a `.` or `..` segment, which URL normalisation would remove"
         )));
     }
     url.set_path(&full);
-    url.set_query(None);
+    if url.query().is_some() {
+        url.set_query(None);
+    }
     if !query.is_empty() {
         url.query_pairs_mut()
             .extend_pairs(query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
@@ -206,14 +209,22 @@ pub(crate) fn resolve<K: AsRef<str>>(
     Ok(url)
 }
 
-fn trimmed_path(url: &Url) -> String {
-    url.path().trim_end_matches('/').to_owned()
-}
-
-/// A segment the WHATWG URL parser treats as `.` or `..` (`%2e` included).
+/// A segment the WHATWG URL parser treats as `.` or `..` (`%2e` included, in
+/// either case), checked without copying it.
 fn is_dot_segment(segment: &str) -> bool {
-    let s = segment.to_ascii_lowercase().replace("%2e", ".");
-    s == "." || s == ".."
+    let mut rest = segment.as_bytes();
+    let mut dots = 0;
+    while !rest.is_empty() {
+        if let [b'.', tail @ ..] = rest {
+            rest = tail;
+        } else if let [b'%', b'2', b'e' | b'E', tail @ ..] = rest {
+            rest = tail;
+        } else {
+            return false;
+        }
+        dots += 1;
+    }
+    dots == 1 || dots == 2
 }
 
 #[cfg(test)]
@@ -396,10 +407,12 @@ mod tests {
     #[test]
     fn dot_segments_are_refused() -> TestResult {
         let base = url("https://api.example.com/api/v1")?;
-        for bad in ["/payouts/..", "/payouts/.", "/payouts/%2E%2e", "/a/.%2E/b"] {
+        for bad in ["/payouts/..", "/payouts/.", "/payouts/%2E%2e", "/a/.%2E/b", "/a/%2e./b", "/a/%2E"] {
             assert!(resolve(&at(&base), None, bad, NO_QUERY).is_err(), "{bad}");
         }
-        assert!(resolve(&at(&base), None, "/payouts/...", NO_QUERY).is_ok());
+        for good in ["/payouts/...", "/a/%2e%2e%2e", "/a/%2ex", "/a/.b", "/a/%2", "/a//b"] {
+            assert!(resolve(&at(&base), None, good, NO_QUERY).is_ok(), "{good}");
+        }
         Ok(())
     }
 }
