@@ -21,7 +21,6 @@ getrandom = "0.3"
 {{pattern_dependency}}reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "multipart"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
-serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
 {{webhook_sha2_dependency}}thiserror = "2"
 tokio = { version = "1", features = ["time"] }
