@@ -109,7 +109,9 @@ impl Client {
             Ok(item) => item,
             Err(reason) => return fail(duplicate, reason),
         };
-        match serde_path_to_error::deserialize::<_, T>(found) {
+        // Decoded from its own text, so a failure names the field within the item.
+        let text = serde_json::to_vec(&found).unwrap_or_default();
+        match super::response::decode_json::<T>(&text) {
             Ok(value) => {
                 tracing::info!(
                     attempts,
@@ -117,11 +119,11 @@ impl Client {
                 );
                 Ok(Response::new(raw.status, raw.headers, value).mark_recovered())
             }
-            Err(e) => Err(Error::Decode(DecodeError::new(
+            Err((path, message)) => Err(Error::Decode(DecodeError::new(
                 raw.status,
                 &raw.headers,
-                e.path().to_string(),
-                e.into_inner().to_string(),
+                path,
+                message,
                 raw.body,
             ))),
         }
