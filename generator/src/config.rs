@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, pointer};
-use crate::ir::names::{snake_ident_problem, type_name};
+use crate::ir::names::{snake_ident_problem, type_name, type_name_problem};
 
 /// Root of the configuration file.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -65,6 +65,38 @@ pub struct Config {
     pub dev_dependencies: BTreeMap<String, String>,
     /// Hand-written parts of the generated crate's README (paths relative to the config).
     pub readme: ReadmeConfig,
+    /// Rust type names chosen by hand: a component schema name (`Orders`) or the JSON
+    /// pointer of any schema that becomes a type -> the Rust name.
+    pub renames: BTreeMap<String, String>,
+    /// When string enums become one shared type.
+    pub enums: EnumsConfig,
+}
+
+/// When string enums at different positions are one Rust type.
+///
+/// By default, enums with the same set of values found under the same property name
+/// (`status` of an order and the `status` filter of the order list) are one type.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct EnumsConfig {
+    /// Properties and parameters whose values form one open enum, whatever their
+    /// declared values (the known values are all of them together).
+    pub shared: Vec<SharedEnumConfig>,
+    /// JSON pointers of enum schemas (or of the properties holding them) that keep a
+    /// type of their own even where the default rule would share it.
+    pub separate: Vec<String>,
+}
+
+/// One enum shared by name pattern: `{name: Currency, properties: [currency, '*_currency']}`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SharedEnumConfig {
+    /// Rust name of the shared type.
+    pub name: String,
+    /// Globs of property and parameter names (`currency`, `*_currency`).
+    pub properties: Vec<String>,
+    /// Doc comment of the shared type.
+    pub description: String,
 }
 
 /// Hand-written README parts. The README is the crate's documentation, so every
@@ -317,6 +349,38 @@ impl Config {
                         problem,
                     ));
                 }
+            }
+        }
+        for (key, name) in &self.renames {
+            if let Some(problem) = type_name_problem(name) {
+                out.push(Diagnostic::error(
+                    config_pointer(["renames", key.as_str()]),
+                    problem,
+                ));
+            }
+        }
+        let mut targets = BTreeSet::new();
+        for name in self.renames.values() {
+            if !targets.insert(name) {
+                out.push(Diagnostic::error(
+                    config_pointer(["renames"]),
+                    format!("two entries rename to `{name}`; type names must be unique"),
+                ));
+            }
+        }
+        for (i, e) in self.enums.shared.iter().enumerate() {
+            let i = i.to_string();
+            if let Some(problem) = type_name_problem(&e.name) {
+                out.push(Diagnostic::error(
+                    config_pointer(["enums", "shared", i.as_str(), "name"]),
+                    problem,
+                ));
+            }
+            if e.properties.is_empty() {
+                out.push(Diagnostic::error(
+                    config_pointer(["enums", "shared", i.as_str(), "properties"]),
+                    "a shared enum needs at least one property name pattern",
+                ));
             }
         }
         let name = &self.krate.name;

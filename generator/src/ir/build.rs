@@ -38,9 +38,10 @@ pub fn build_with_raw(
     source: &str,
 ) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let schemas = doc.components.as_ref().map(|c| &c.schemas);
-    let mut tb = TypeBuilder::new(schemas);
-    tb.build_components();
     let mut scheme_diags = Vec::new();
+    let renames = super::enums::renames(config, schemas, &mut scheme_diags);
+    let mut tb = TypeBuilder::new(schemas, renames);
+    tb.build_components();
     let (security_schemes, scheme_names) = security_schemes(doc, &mut scheme_diags);
     let ops = build_operations(doc, config, &scheme_names, &mut tb);
     let webhooks = super::webhooks::build_webhooks(raw, doc, config, &mut tb);
@@ -51,11 +52,13 @@ pub fn build_with_raw(
     let mut ops = ops;
     collapse_refinements(&mut types, &tb.refinements, &mut ops);
     let mut scope_names: BTreeSet<String> = types.keys().cloned().collect();
+    let mut op_names = BTreeSet::new();
     for o in &ops {
-        scope_names.insert(o.op.builder_name.clone());
-        scope_names.insert(o.op.error_name.clone());
-        scope_names.insert(o.op.success_name.clone());
+        op_names.insert(o.op.builder_name.clone());
+        op_names.insert(o.op.error_name.clone());
+        op_names.insert(o.op.success_name.clone());
     }
+    scope_names.extend(op_names.iter().cloned());
 
     let twins = split_directions(
         &mut types,
@@ -87,6 +90,16 @@ pub fn build_with_raw(
                 .any(|r| r.success && matches!(r.ty, Some(TypeRef::Vec(_))))
     };
     let mut resources = group(ops, doc, config, &returns_list, &scope_names);
+    let mut webhooks = webhooks;
+    super::enums::share_enums(
+        &mut types,
+        &mut resources,
+        &mut webhooks,
+        config,
+        &op_names,
+        &mut diags,
+    );
+    diags.extend(super::enums::stale_renames(config, &types));
     replace_dangling(&mut types, &mut resources, &mut diags);
     mark_boxes(&mut types);
     assign_modules(&mut types, &resources);
@@ -423,7 +436,7 @@ pub fn mentions(def: &TypeDef) -> Vec<String> {
     out
 }
 
-fn closure(
+pub(super) fn closure(
     types: &BTreeMap<String, TypeDef>,
     roots: impl IntoIterator<Item = String>,
 ) -> BTreeSet<String> {
@@ -491,7 +504,7 @@ fn collapse_refinements(
 }
 
 /// Calls `f` on every type reference a definition holds.
-fn def_refs_mut(def: &mut TypeDef, f: &mut dyn FnMut(&mut TypeRef)) {
+pub(super) fn def_refs_mut(def: &mut TypeDef, f: &mut dyn FnMut(&mut TypeRef)) {
     match &mut def.kind {
         TypeKind::Struct(s) => {
             s.fields.iter_mut().for_each(|fl| f(&mut fl.ty));
@@ -509,7 +522,7 @@ fn def_refs_mut(def: &mut TypeDef, f: &mut dyn FnMut(&mut TypeRef)) {
 
 /// Calls `f` on every type reference an operation holds: parameters, body, responses
 /// and the pagination item.
-fn op_refs_mut(op: &mut Operation, f: &mut dyn FnMut(&mut TypeRef)) {
+pub(super) fn op_refs_mut(op: &mut Operation, f: &mut dyn FnMut(&mut TypeRef)) {
     op.params.iter_mut().for_each(|p| f(&mut p.ty));
     if let Some(b) = &mut op.body {
         f(&mut b.ty);

@@ -6,6 +6,7 @@
 //! openapiv3.
 
 pub mod build;
+pub mod enums;
 pub mod names;
 pub mod operations;
 pub mod stale;

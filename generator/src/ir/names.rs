@@ -65,11 +65,35 @@ pub fn snake_ident_problem(name: &str) -> Option<String> {
     None
 }
 
+/// Why `name`, given verbatim (in the config), cannot be a Rust type name of the
+/// generated crate, or `None` when it can.
+pub fn type_name_problem(name: &str) -> Option<String> {
+    let legal = name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric());
+    if !legal {
+        return Some(format!(
+            "{name:?} is not an UpperCamelCase Rust type name (ASCII letters and digits, starting with a capital)"
+        ));
+    }
+    if RESERVED_TYPES.contains(&name) || KEYWORDS.contains(&name) {
+        return Some(format!(
+            "{name:?} is a name the generated crate already uses; choose another"
+        ));
+    }
+    None
+}
+
 /// Splits arbitrary text into alphanumeric words (everything else separates).
 fn clean(raw: &str) -> String {
     raw.chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect()
+}
+
+/// `raw` in `UpperCamelCase`, as a part of a longer type name (not checked against
+/// reserved names, which only matter for the whole name).
+pub fn camel(raw: &str) -> String {
+    clean(raw).to_upper_camel_case()
 }
 
 /// `UpperCamelCase` type or variant name; never empty, never starts with a digit.
@@ -163,6 +187,159 @@ pub fn singular(word: &str) -> String {
     w
 }
 
+/// The words of an `UpperCamelCase` name (`BankAccountV2` -> `Bank`, `Account`, `V2`).
+pub fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+        current.push(c);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// One English noun in the singular, keeping its case (`Methods` -> `Method`,
+/// `Entries` -> `Entry`, `Addresses` -> `Address`); words that only look plural
+/// (`Status`, `Address`, `Basis`, `Data`) are kept.
+pub fn singular_word(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    let keep = ["us", "ss", "is", "ous", "news", "series", "species"];
+    if lower.len() < 3 || keep.iter().any(|k| lower.ends_with(k)) {
+        return word.to_string();
+    }
+    if let Some(stem) = word.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    for suffix in ["sses", "xes", "ches", "shes", "zzes"] {
+        if lower.ends_with(suffix) {
+            return word[..word.len() - 2].to_string();
+        }
+    }
+    match word.strip_suffix('s') {
+        Some(stem) => stem.to_string(),
+        None => word.to_string(),
+    }
+}
+
+/// A name whose last word is in the singular: the name of one item of a list.
+pub fn singular_name(name: &str) -> String {
+    let mut w = words(name);
+    if let Some(last) = w.last_mut() {
+        *last = singular_word(last);
+    }
+    w.concat()
+}
+
+/// Whether two words are the same noun (case and plural ignored).
+fn same_word(a: &str, b: &str) -> bool {
+    singular_word(&a.to_ascii_lowercase()) == singular_word(&b.to_ascii_lowercase())
+}
+
+/// Whether a name uses one word twice (`CustomerCustomerType`, `PayoutFeesFxFee`).
+pub fn repeats_a_word(name: &str) -> bool {
+    let w = words(name);
+    w.iter()
+        .enumerate()
+        .any(|(i, a)| w[i + 1..].iter().any(|b| same_word(a, b)))
+}
+
+/// Names for a shape found under `part` (a property, parameter or role) of `parent`,
+/// best first, as a person would shorten `{parent}{part}`:
+///
+/// - leading words of `part` that `parent` already says are dropped
+///   (`Customer` + `CustomerType` -> `CustomerType`, `PaymentLink` + `PaymentMethod`
+///   -> `PaymentLinkMethod`);
+/// - a one-word `part` that `parent` already contains replaces that word
+///   (`UpdateStatusRequest` + `Status` -> `UpdateRequestStatus`), unless it is the
+///   parent's first word;
+/// - the same last word is said once (`PayoutFees` + `FxFee` -> `PayoutFxFee`);
+/// - when a word would still repeat, `part` alone comes first if it has several words
+///   (`BankAccount` + `IntermediateBank` -> `IntermediateBank`).
+///
+/// The plain concatenation is always the last candidate.
+pub fn joined_names(parent: &str, part: &str) -> Vec<String> {
+    let pw = words(parent);
+    let qw = words(part);
+    let mut q = qw.clone();
+    while q.len() > 1 && pw.iter().any(|p| same_word(p, &q[0])) {
+        q.remove(0);
+    }
+    let mut p = pw.clone();
+    match q.as_slice() {
+        [only] if p.iter().skip(1).any(|w| same_word(w, only)) && !same_word(&p[0], only) => {
+            p.retain(|w| !same_word(w, only));
+        }
+        _ => {
+            let same_last = matches!((p.last(), q.last()), (Some(a), Some(b)) if same_word(a, b));
+            if same_last && p.len() > 1 {
+                p.pop();
+            }
+        }
+    }
+    let first = format!("{}{}", p.concat(), q.concat());
+    let mut out = Vec::new();
+    if repeats_a_word(&first) && qw.len() > 1 && !repeats_a_word(part) {
+        out.push(part.to_string());
+    }
+    out.push(first);
+    out.push(format!("{parent}{part}"));
+    let mut seen = BTreeSet::new();
+    out.retain(|n| !n.is_empty() && seen.insert(n.clone()));
+    out
+}
+
+/// Marks alternatives inside a `wanted` type name (see [`wanted`]).
+const ALT: char = '\u{1f}';
+/// Marks the role after the alternatives of a `wanted` type name.
+const ROLE: char = '\u{1e}';
+
+/// A wanted type name with fallbacks: the first free alternative is claimed. `role`
+/// is the short name nested shapes are named after (`BankAccount` for the
+/// `bank_account` property of a long request name), or empty for the claimed name.
+pub fn wanted(alternatives: &[String], role: &str) -> String {
+    let mut s = alternatives.join(&ALT.to_string());
+    if !role.is_empty() {
+        s.push(ROLE);
+        s.push_str(role);
+    }
+    s
+}
+
+/// The alternatives and the role of a wanted name made by [`wanted`] (a plain name is
+/// its only alternative, without a role).
+pub fn parse_wanted(w: &str) -> (Vec<&str>, Option<&str>) {
+    let (alts, role) = match w.split_once(ROLE) {
+        Some((a, r)) => (a, Some(r)),
+        None => (w, None),
+    };
+    (alts.split(ALT).collect(), role)
+}
+
+/// The wanted name of one item of a list named `w`: the singular alternatives first,
+/// then the plural ones (when the singular names are taken).
+pub fn item_wanted(w: &str) -> String {
+    let (alts, role) = parse_wanted(w);
+    let mut out: Vec<String> = alts.iter().map(|a| singular_name(a)).collect();
+    for a in alts {
+        if !out.iter().any(|o| o == a) {
+            out.push(a.to_string());
+        }
+    }
+    wanted(&out, &role.map(singular_name).unwrap_or_default())
+}
+
+/// Applies `f` to every alternative and the role of a wanted name.
+pub fn map_wanted(w: &str, f: impl Fn(&str) -> String) -> String {
+    let (alts, role) = parse_wanted(w);
+    let alts: Vec<String> = alts.into_iter().map(&f).collect();
+    wanted(&alts, &role.map(&f).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,6 +424,18 @@ mod tests {
                 .contains("keyword")
         );
         assert!(snake_ident_problem("2fast").is_some());
+        assert_eq!(type_name_problem("OrderStatus"), None);
+        for bad in [
+            "orderStatus",
+            "Order_Status",
+            "Error",
+            "Self",
+            "",
+            "2Fast",
+            "Ünï",
+        ] {
+            assert!(type_name_problem(bad).is_some(), "{bad:?}");
+        }
         assert!(snake_ident_problem("_").is_some());
         assert!(snake_ident_problem("").is_some());
         assert!(
@@ -273,5 +462,59 @@ mod tests {
         assert_eq!(singular("payouts"), "payout");
         assert_eq!(singular("address"), "address");
         assert_eq!(singular("batches"), "batch");
+    }
+
+    #[test]
+    fn joined_names_drop_repeated_words() {
+        let first = |p: &str, q: &str| joined_names(p, q).remove(0);
+        assert_eq!(first("Customer", "CustomerType"), "CustomerType");
+        assert_eq!(first("Payment", "PaymentMethod"), "PaymentMethod");
+        assert_eq!(first("PaymentLink", "PaymentMethods"), "PaymentLinkMethods");
+        assert_eq!(first("PayoutFees", "FxFee"), "PayoutFxFee");
+        assert_eq!(first("QuoteMethod", "PaymentMethod"), "QuotePaymentMethod");
+        assert_eq!(first("BankAccount", "IntermediateBank"), "IntermediateBank");
+        assert_eq!(
+            first("MockUpdatePayoutStatusRequest", "Status"),
+            "MockUpdatePayoutRequestStatus"
+        );
+        assert_eq!(first("Order", "Status"), "OrderStatus");
+        assert_eq!(first("GetPayments", "PaymentType"), "GetPaymentsType");
+        // The plain concatenation stays the last resort.
+        assert_eq!(
+            joined_names("Customer", "CustomerType"),
+            ["CustomerType", "CustomerCustomerType"]
+        );
+        for (p, q) in [
+            ("Customer", "CustomerType"),
+            ("PayoutFees", "FxFee"),
+            ("A", "B"),
+        ] {
+            assert!(!repeats_a_word(&first(p, q)), "{p} + {q}");
+        }
+    }
+
+    #[test]
+    fn item_names_are_singular() {
+        assert_eq!(singular_name("PaymentMethods"), "PaymentMethod");
+        assert_eq!(singular_name("OrderEntries"), "OrderEntry");
+        assert_eq!(singular_name("Addresses"), "Address");
+        assert_eq!(singular_name("PayoutStatus"), "PayoutStatus");
+        assert_eq!(singular_name("Batches"), "Batch");
+        assert_eq!(singular_name("Data"), "Data");
+        assert!(repeats_a_word("PaymentPaymentMethod"));
+        assert!(repeats_a_word("PayoutFeesFxFee"));
+        assert!(!repeats_a_word("PaymentMethodDetails"));
+    }
+
+    #[test]
+    fn wanted_names_carry_alternatives_and_a_role() {
+        let w = wanted(&["A".into(), "BA".into()], "Role");
+        assert_eq!(parse_wanted(&w), (vec!["A", "BA"], Some("Role")));
+        assert_eq!(parse_wanted("Plain"), (vec!["Plain"], None));
+        let v = map_wanted(&w, |s| format!("{s}Value"));
+        assert_eq!(
+            parse_wanted(&v),
+            (vec!["AValue", "BAValue"], Some("RoleValue"))
+        );
     }
 }

@@ -365,7 +365,7 @@ fn build_params(
                 (ParamLocation::Cookie, parameter_data, ParamStyle::Form)
             }
         };
-        let wanted = format!("{op_name}{}", type_name(&data.name));
+        let wanted = types.child_wanted(op_name, &super::names::camel(&data.name));
         let (ty, ann, style) = match &data.format {
             ParameterSchemaOrContent::Schema(s) => (
                 types.type_of(s, &wanted, &child(&here, "schema")),
@@ -755,7 +755,12 @@ fn build_responses(
                         format!("{op_name}{variant}Response")
                     }
                 } else {
-                    format!("{op_name}{variant}Body")
+                    // Shapes inside an error body are named after the status, not the
+                    // operation (`BadRequestBodyError`).
+                    super::names::wanted(
+                        &[format!("{op_name}{variant}Body")],
+                        &format!("{variant}Body"),
+                    )
                 };
                 types.type_of(
                     s,

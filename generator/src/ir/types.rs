@@ -13,7 +13,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use super::names::{Scope, field_name, type_name};
+use super::names::{Scope, field_name, joined_names, map_wanted, parse_wanted, type_name, wanted};
 use super::{Constraints, EnumVariant, Field, StructDef, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::diag::{Diagnostic, child};
 
@@ -36,6 +36,10 @@ pub struct TypeBuilder<'a> {
     /// Types that are a component plus a stricter `required` list (3.1 `$ref` with a
     /// `required` sibling): refinement name -> component type name.
     pub refinements: BTreeMap<String, String>,
+    /// Inline type name -> the short name its nested shapes are named after.
+    roles: BTreeMap<String, String>,
+    /// Configured names by JSON pointer of the schema (`renames` in the config).
+    renames: BTreeMap<String, String>,
 }
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
@@ -63,15 +67,27 @@ pub struct Annotations {
 
 impl<'a> TypeBuilder<'a> {
     /// Starts a type space over the document's component schemas; names every component.
-    pub fn new(schemas: Option<&'a indexmap::IndexMap<String, ReferenceOr<Schema>>>) -> Self {
-        let mut scope = Scope::with_reserved(super::names::RESERVED_TYPES);
+    ///
+    /// `renames` (JSON pointer of a schema -> Rust name, already checked) take
+    /// precedence over every derived name.
+    pub fn new(
+        schemas: Option<&'a indexmap::IndexMap<String, ReferenceOr<Schema>>>,
+        renames: BTreeMap<String, String>,
+    ) -> Self {
+        let mut reserved: Vec<&str> = super::names::RESERVED_TYPES.to_vec();
+        reserved.extend(renames.values().map(String::as_str));
+        let mut scope = Scope::with_reserved(&reserved);
         let mut names = BTreeMap::new();
         let mut components = BTreeMap::new();
         let mut order = Vec::new();
         if let Some(schemas) = schemas {
             for (name, schema) in schemas {
                 let reference = format!("{COMPONENT_PREFIX}{}", crate::diag::escape_token(name));
-                names.insert(reference.clone(), scope.claim(&type_name(name)));
+                let rust = match renames.get(&reference) {
+                    Some(configured) => configured.clone(),
+                    None => scope.claim(&type_name(name)),
+                };
+                names.insert(reference.clone(), rust);
                 components.insert(reference.clone(), schema);
                 order.push(reference);
             }
@@ -86,6 +102,8 @@ impl<'a> TypeBuilder<'a> {
             merging: BTreeSet::new(),
             diags: Vec::new(),
             refinements: BTreeMap::new(),
+            roles: BTreeMap::new(),
+            renames,
         }
     }
 
@@ -211,9 +229,44 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    /// Claims a fresh type name for an inline schema.
+    /// Claims a fresh type name for an inline schema: the first free alternative of a
+    /// wanted name (see [`wanted`]), or the first with a numeric suffix.
     pub fn claim_name(&mut self, wanted: &str) -> String {
-        self.scope.claim(&type_name(wanted))
+        let (alternatives, role) = parse_wanted(wanted);
+        let alternatives: Vec<String> = alternatives.into_iter().map(type_name).collect();
+        let name = match alternatives.iter().find(|a| !self.scope.contains(a)) {
+            Some(free) => self.scope.claim(free),
+            None => self
+                .scope
+                .claim(alternatives.first().map(String::as_str).unwrap_or("Type")),
+        };
+        if let Some(role) = role.map(type_name) {
+            self.roles.insert(name.clone(), role);
+        }
+        name
+    }
+
+    /// The wanted name of a shape under `part` (a property or parameter name, in
+    /// `UpperCamelCase`) of the type `parent`: the shortest natural name first (see
+    /// [`joined_names`]), named after the parent's role, then after its full name.
+    pub fn child_wanted(&self, parent: &str, part: &str) -> String {
+        let mut alternatives = Vec::new();
+        if let Some(role) = self.roles.get(parent) {
+            alternatives.extend(joined_names(role, part));
+        }
+        for n in joined_names(parent, part) {
+            if !alternatives.contains(&n) {
+                alternatives.push(n);
+            }
+        }
+        // A name that repeats a word is the last resort.
+        alternatives.sort_by_key(|n| super::names::repeats_a_word(n));
+        let role = if super::names::words(part).len() > 1 {
+            part
+        } else {
+            ""
+        };
+        wanted(&alternatives, role)
     }
 
     fn ensure_component(&mut self, reference: &str) {
@@ -296,7 +349,10 @@ impl<'a> TypeBuilder<'a> {
         if let Some(t) = self.simple_type(s, wanted, at) {
             return t;
         }
-        let name = self.claim_name(wanted);
+        let name = match self.renames.get(at) {
+            Some(configured) => configured.clone(),
+            None => self.claim_name(wanted),
+        };
         let kind = self.named_kind(&name, s, at);
         self.insert(name.clone(), at.to_string(), kind, Some(&s.schema_data));
         TypeRef::Named(name)
@@ -320,7 +376,11 @@ impl<'a> TypeBuilder<'a> {
             }),
             SchemaKind::Type(Type::Boolean(_)) => Some(TypeRef::Bool),
             SchemaKind::Type(Type::Array(at_)) => Some(TypeRef::Vec(Box::new(match &at_.items {
-                Some(items) => self.type_of_boxed(items, wanted, &child(at, "items")),
+                Some(items) => self.type_of_boxed(
+                    items,
+                    &super::names::item_wanted(wanted),
+                    &child(at, "items"),
+                ),
                 None => TypeRef::Json,
             }))),
             SchemaKind::Type(Type::Object(ot)) if ot.properties.is_empty() => {
@@ -359,7 +419,7 @@ impl<'a> TypeBuilder<'a> {
         if let Some(items) = &any.items {
             return Some(TypeRef::Vec(Box::new(self.type_of_boxed(
                 items,
-                wanted,
+                &super::names::item_wanted(wanted),
                 &child(at, "items"),
             ))));
         }
@@ -383,7 +443,7 @@ impl<'a> TypeBuilder<'a> {
         let value = match ap {
             Some(AdditionalProperties::Schema(s)) => self.type_of(
                 s,
-                &format!("{wanted}Value"),
+                &map_wanted(wanted, |w| format!("{w}Value")),
                 &child(at, "additionalProperties"),
             ),
             _ => TypeRef::Json,
@@ -486,7 +546,7 @@ impl<'a> TypeBuilder<'a> {
         let props_at = child(at, "properties");
         for (wire, schema) in properties {
             let here = child(&props_at, wire);
-            let wanted = format!("{name}{}", type_name(wire));
+            let wanted = self.child_wanted(name, &super::names::camel(wire));
             let ty = self.type_of_boxed(schema, &wanted, &here);
             let mut ann = self.annotations_boxed(schema);
             if let Some(p) = ann.constraints.pattern.take() {
@@ -971,7 +1031,7 @@ fn constraints(s: &Schema) -> Constraints {
     c
 }
 
-fn enum_variants(values: &[String]) -> Vec<EnumVariant> {
+pub(crate) fn enum_variants(values: &[String]) -> Vec<EnumVariant> {
     let mut scope = Scope::with_reserved(&["Unknown"]);
     let mut seen = BTreeSet::new();
     values

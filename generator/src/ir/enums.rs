@@ -1,0 +1,577 @@
+//! Whole-type-space naming passes: configured renames, and string enums shared between
+//! positions.
+//!
+//! A spec often repeats one value set inline wherever it is used (an order's `status`
+//! in the response and again on the order list's `status` filter). Two string enums
+//! are one type when they have the same values and are found under the same property
+//! or parameter name (plural and case ignored): a value read from a response can then
+//! be passed back as a filter. The config can force more sharing by property-name
+//! pattern (`enums.shared`: every `currency` and `*_currency` is one open `Currency`,
+//! whose known values are all of theirs) and forbid it for single positions
+//! (`enums.separate`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::build::{def_refs_mut, op_refs_mut};
+use super::names::{singular_name, type_name, words};
+use super::{Resource, TypeDef, TypeKind, TypeRef, Webhooks};
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::load::overrides::glob;
+
+/// The JSON pointer a config `renames` key stands for: a pointer as written, or a
+/// component schema name.
+pub fn rename_pointer(key: &str) -> String {
+    if key.starts_with('#') {
+        key.to_string()
+    } else {
+        crate::diag::pointer(["components", "schemas", key])
+    }
+}
+
+/// The configured renames by JSON pointer; a rename to a name a component already has
+/// (and keeps) is an error.
+pub fn renames(
+    config: &Config,
+    components: Option<&indexmap::IndexMap<String, openapiv3::ReferenceOr<openapiv3::Schema>>>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, String> {
+    let out: BTreeMap<String, String> = config
+        .renames
+        .iter()
+        .map(|(k, v)| (rename_pointer(k), v.clone()))
+        .collect();
+    for name in components.into_iter().flat_map(|c| c.keys()) {
+        let pointer = rename_pointer(name);
+        let rust = type_name(name);
+        if out.contains_key(&pointer) {
+            continue;
+        }
+        for (key, target) in &config.renames {
+            if *target == rust {
+                diags.push(Diagnostic::error(
+                    format!("config#/renames/{}", crate::diag::escape_token(key)),
+                    format!("`{target}` is already the name of component schema `{name}`"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Warnings for `renames` entries whose pointer no type of the description comes from.
+pub fn stale_renames(config: &Config, types: &BTreeMap<String, TypeDef>) -> Vec<Diagnostic> {
+    let origins: BTreeSet<&str> = types.values().map(|d| d.origin.as_str()).collect();
+    config
+        .renames
+        .keys()
+        .filter(|key| !origins.contains(rename_pointer(key).as_str()))
+        .map(|key| {
+            Diagnostic::warning(
+                format!("config#/renames/{}", crate::diag::escape_token(key)),
+                format!(
+                    "stale entry, ignored: no type comes from `{}`{}",
+                    rename_pointer(key),
+                    crate::load::overrides::nearest(key, origins.iter().copied())
+                        .map(|n| format!("; nearest current schema: `{n}`"))
+                        .unwrap_or_default()
+                ),
+            )
+        })
+        .collect()
+}
+
+/// A position holding a value: a struct field or an operation parameter.
+struct Position {
+    /// Wire name of the property or parameter.
+    wire: String,
+    /// The type held (possibly a list of it).
+    ty: TypeRef,
+}
+
+/// The value type under a list, if any.
+fn element(t: &TypeRef) -> &TypeRef {
+    match t {
+        TypeRef::Vec(inner) => element(inner),
+        other => other,
+    }
+}
+
+fn positions(types: &BTreeMap<String, TypeDef>, resources: &[Resource]) -> Vec<Position> {
+    let mut out = Vec::new();
+    for def in types.values() {
+        if let TypeKind::Struct(s) = &def.kind {
+            for f in &s.fields {
+                out.push(Position {
+                    wire: f.wire.clone(),
+                    ty: f.ty.clone(),
+                });
+            }
+        }
+    }
+    for r in resources {
+        for op in &r.operations {
+            for p in &op.params {
+                out.push(Position {
+                    wire: p.wire.clone(),
+                    ty: p.ty.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The values of a string enum type.
+fn values(types: &BTreeMap<String, TypeDef>, name: &str) -> Option<Vec<String>> {
+    match &types.get(name)?.kind {
+        TypeKind::StringEnum(vs) => Some(vs.iter().map(|v| v.value.clone()).collect()),
+        _ => None,
+    }
+}
+
+/// Whether a type is text: `String`, or a named alias of it.
+fn is_text(types: &BTreeMap<String, TypeDef>, t: &TypeRef) -> bool {
+    match t {
+        TypeRef::String => true,
+        TypeRef::Named(n) => matches!(
+            types.get(n).map(|d| &d.kind),
+            Some(TypeKind::Alias(TypeRef::String))
+        ),
+        _ => false,
+    }
+}
+
+fn is_component(def: &TypeDef) -> bool {
+    def.origin
+        .strip_prefix("#/components/schemas/")
+        .is_some_and(|rest| !rest.contains('/'))
+}
+
+/// Runs both sharing rules and rewrites every reference to a merged type.
+pub fn share_enums(
+    types: &mut BTreeMap<String, TypeDef>,
+    resources: &mut [Resource],
+    webhooks: &mut Option<Webhooks>,
+    config: &Config,
+    taken: &BTreeSet<String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut map = BTreeMap::new();
+    for (i, rule) in config.enums.shared.iter().enumerate() {
+        shared_by_pattern(types, resources, rule, i, taken, &mut map, diags);
+    }
+    rename_everywhere(types, resources, webhooks, &map);
+    let (map, narrowed) = same_values(types, resources, config);
+    // A filter that allows fewer values than its new type knows says which.
+    for r in resources.iter_mut() {
+        for op in &mut r.operations {
+            for p in &mut op.params {
+                let Some(vs) = element(&p.ty).named().and_then(|n| narrowed.get(n)) else {
+                    continue;
+                };
+                let list: Vec<String> = vs.iter().map(|v| format!("`{v}`")).collect();
+                let note = format!("Accepted here: {}.", list.join(", "));
+                p.docs = Some(match p.docs.take() {
+                    Some(d) if !d.trim().is_empty() => format!("{d}\n\n{note}"),
+                    _ => note,
+                });
+                if p.example.is_none() {
+                    p.example = vs.first().map(|v| serde_json::Value::String(v.clone()));
+                }
+            }
+        }
+    }
+    rename_everywhere(types, resources, webhooks, &map);
+}
+
+/// One `enums.shared` rule: every text or enum value at a matching property or
+/// parameter becomes the one open enum, with the union of the known values. A
+/// position that allowed fewer values keeps them in its docs (and its sample).
+fn shared_by_pattern(
+    types: &mut BTreeMap<String, TypeDef>,
+    resources: &mut [Resource],
+    rule: &crate::config::SharedEnumConfig,
+    index: usize,
+    taken: &BTreeSet<String>,
+    map: &mut BTreeMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let at = format!("config#/enums/shared/{index}");
+    let name = rule.name.clone();
+    if taken.contains(&name) {
+        diags.push(Diagnostic::error(
+            format!("{at}/name"),
+            format!("`{name}` is already the name of an operation's builder or error type"),
+        ));
+        return;
+    }
+    let matches = |wire: &str| rule.properties.iter().any(|p| glob(p, wire));
+    // What each matching position holds: text, or an enum (merged away).
+    let mut merged: BTreeSet<String> = BTreeSet::new();
+    let mut all_values: BTreeSet<String> = BTreeSet::new();
+    let mut any = false;
+    for p in positions(types, resources) {
+        if !matches(&p.wire) {
+            continue;
+        }
+        match element(&p.ty) {
+            TypeRef::Named(n) if n != &name => {
+                if let Some(vs) = values(types, n) {
+                    all_values.extend(vs);
+                    merged.insert(n.clone());
+                    any = true;
+                } else if is_text(types, element(&p.ty)) {
+                    any = true;
+                }
+            }
+            t => any |= t == &TypeRef::Named(name.clone()) || is_text(types, t),
+        }
+    }
+    if !any {
+        diags.push(Diagnostic::warning(
+            format!("{at}/properties"),
+            "stale entry, ignored: no text or enum property or parameter matches",
+        ));
+        return;
+    }
+    let existing = types.get(&name).cloned();
+    match existing.as_ref().map(|d| &d.kind) {
+        None | Some(TypeKind::Alias(TypeRef::String)) => {}
+        Some(TypeKind::StringEnum(vs)) => all_values.extend(vs.iter().map(|v| v.value.clone())),
+        Some(_) => {
+            diags.push(Diagnostic::error(
+                format!("{at}/name"),
+                format!("`{name}` is already the name of a type that is not text"),
+            ));
+            return;
+        }
+    }
+    let all: Vec<String> = all_values.into_iter().collect();
+    let origin = existing
+        .as_ref()
+        .map(|d| d.origin.clone())
+        .or_else(|| {
+            merged
+                .iter()
+                .find_map(|m| types.get(m).map(|d| d.origin.clone()))
+        })
+        .unwrap_or_else(|| at.clone());
+    let docs = if rule.description.is_empty() {
+        existing.as_ref().and_then(|d| d.docs.clone())
+    } else {
+        Some(rule.description.clone())
+    };
+    // Where a position allowed fewer values than the shared type knows, say which.
+    let restricted = |ty: &TypeRef, types: &BTreeMap<String, TypeDef>| -> Option<Vec<String>> {
+        let vs = values(types, element(ty).named()?)?;
+        (vs.len() < all.len()).then_some(vs)
+    };
+    let note = |vs: &[String]| {
+        let list: Vec<String> = vs.iter().map(|v| format!("`{v}`")).collect();
+        format!("Accepted here: {}.", list.join(", "))
+    };
+    let add_note = |docs: &mut Option<String>, text: String| {
+        *docs = Some(match docs.take() {
+            Some(d) if !d.trim().is_empty() => format!("{d}\n\n{text}"),
+            _ => text,
+        });
+    };
+    let becomes = |ty: &TypeRef, types: &BTreeMap<String, TypeDef>| {
+        let el = element(ty);
+        merged.contains(el.named().unwrap_or_default()) || is_text(types, el)
+    };
+    let retype = |ty: &mut TypeRef| {
+        let mut t = ty;
+        while let TypeRef::Vec(inner) = t {
+            t = inner;
+        }
+        *t = TypeRef::Named(name.clone());
+    };
+    let snapshot = types.clone();
+    for def in types.values_mut() {
+        if let TypeKind::Struct(s) = &mut def.kind {
+            for f in &mut s.fields {
+                if !matches(&f.wire) || !becomes(&f.ty, &snapshot) {
+                    continue;
+                }
+                if let Some(vs) = restricted(&f.ty, &snapshot) {
+                    add_note(&mut f.docs, note(&vs));
+                    if f.example.is_none() {
+                        f.example = vs.first().map(|v| serde_json::Value::String(v.clone()));
+                    }
+                }
+                retype(&mut f.ty);
+                f.constraints = std::mem::take(&mut f.constraints).fit_to(&f.ty);
+            }
+        }
+    }
+    for r in resources.iter_mut() {
+        for op in &mut r.operations {
+            for p in &mut op.params {
+                if !matches(&p.wire) || !becomes(&p.ty, &snapshot) {
+                    continue;
+                }
+                if let Some(vs) = restricted(&p.ty, &snapshot) {
+                    add_note(&mut p.docs, note(&vs));
+                    if p.example.is_none() {
+                        p.example = vs.first().map(|v| serde_json::Value::String(v.clone()));
+                    }
+                }
+                retype(&mut p.ty);
+                p.constraints = std::mem::take(&mut p.constraints).fit_to(&p.ty);
+            }
+        }
+    }
+    for m in &merged {
+        types.remove(m);
+        map.insert(m.clone(), name.clone());
+    }
+    types.insert(
+        name.clone(),
+        TypeDef {
+            name: name.clone(),
+            module: String::new(),
+            docs,
+            deprecated: false,
+            origin,
+            example: None,
+            kind: TypeKind::StringEnum(super::types::enum_variants(&all)),
+        },
+    );
+}
+
+/// The default rule: string enums with the same values under the same property name
+/// are one type, and so is a parameter's enum with the enum of the same-named
+/// property of what the operation returns when it allows only values of that enum (a
+/// list's `status` filter takes the `status` type of the items). Parameters are never
+/// matched with types their operation does not return or send. Returns the renames
+/// (merged name -> kept name) and, per parameter left with fewer values than its new
+/// type knows, those values.
+fn same_values(
+    types: &BTreeMap<String, TypeDef>,
+    resources: &[Resource],
+    config: &Config,
+) -> (BTreeMap<String, String>, BTreeMap<String, Vec<String>>) {
+    let separate: BTreeSet<&str> = config.enums.separate.iter().map(String::as_str).collect();
+    let kept_apart = |n: &str, pointer: &str| {
+        let origin = types.get(n).map(|d| d.origin.as_str()).unwrap_or_default();
+        separate.contains(pointer) || separate.contains(origin)
+    };
+    // (sorted values, property name) -> (holder, enum type) of fields found there.
+    let mut groups: BTreeMap<(Vec<String>, String), BTreeSet<(String, String)>> = BTreeMap::new();
+    // Field enums by property name, with the struct holding them.
+    let mut fields: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for def in types.values() {
+        let TypeKind::Struct(s) = &def.kind else {
+            continue;
+        };
+        for f in &s.fields {
+            let Some(n) = element(&f.ty).named() else {
+                continue;
+            };
+            let Some(mut vs) = values(types, n) else {
+                continue;
+            };
+            let pointer =
+                crate::diag::child(&crate::diag::child(&def.origin, "properties"), &f.wire);
+            if kept_apart(n, &pointer) {
+                continue;
+            }
+            vs.sort();
+            let property = singular_name(&type_name(&f.wire));
+            groups
+                .entry((vs, property.clone()))
+                .or_default()
+                .insert((def.name.clone(), n.to_string()));
+            fields
+                .entry(property)
+                .or_default()
+                .push((def.name.clone(), n.to_string()));
+        }
+    }
+    // Fields of unrelated types (a refund's and a withdrawal's `status`) keep their own
+    // types unless the property name says more than one word (`payment_methods`).
+    let mut edges: Vec<Vec<String>> = Vec::new();
+    for ((_, property), members) in &groups {
+        let members: Vec<&(String, String)> = members.iter().collect();
+        for (i, (ha, a)) in members.iter().enumerate() {
+            for (hb, b) in &members[i + 1..] {
+                if a != b && (words(property).len() > 1 || related(ha, hb)) {
+                    edges.push(vec![a.clone(), b.clone()]);
+                }
+            }
+        }
+    }
+    let mut narrowed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in resources {
+        for op in &r.operations {
+            let roots = op
+                .responses
+                .iter()
+                .filter_map(|r| r.ty.as_ref())
+                .chain(op.body.as_ref().map(|b| &b.ty))
+                .flat_map(|t| t.mentions().into_iter().map(String::from));
+            let reach = super::build::closure(types, roots);
+            for p in &op.params {
+                let Some(n) = element(&p.ty).named() else {
+                    continue;
+                };
+                let Some(vs) = values(types, n) else {
+                    continue;
+                };
+                if kept_apart(n, &format!("{}#{}", op.id, p.wire)) {
+                    continue;
+                }
+                let property = singular_name(&type_name(&p.wire));
+                let mut targets: Vec<(usize, String)> = fields
+                    .get(&property)
+                    .into_iter()
+                    .flatten()
+                    .filter(|(holder, _)| reach.contains(holder))
+                    .filter_map(|(_, e)| {
+                        let known = values(types, e)?;
+                        vs.iter()
+                            .all(|v| known.contains(v))
+                            .then_some((known.len(), e.clone()))
+                    })
+                    .collect();
+                // The closest fit: the fewest values, then by name.
+                targets.sort();
+                if let Some((len, target)) = targets.into_iter().next() {
+                    if len > vs.len() {
+                        narrowed.insert(n.to_string(), vs.clone());
+                    }
+                    edges.push(vec![target, n.to_string()]);
+                }
+            }
+        }
+    }
+    // Union-find over the edges: every connected set of enums is one type.
+    let mut owner: BTreeMap<String, String> = BTreeMap::new();
+    fn find(owner: &BTreeMap<String, String>, n: &str) -> String {
+        let mut cur = n.to_string();
+        while let Some(next) = owner.get(&cur).filter(|next| **next != cur) {
+            cur = next.clone();
+        }
+        cur
+    }
+    for members in &edges {
+        let Some(first) = members.first() else {
+            continue;
+        };
+        owner.entry(first.clone()).or_insert_with(|| first.clone());
+        for m in &members[1..] {
+            let (a, b) = (find(&owner, first), find(&owner, m));
+            owner.entry(m.clone()).or_insert_with(|| m.clone());
+            if a != b {
+                owner.insert(b, a);
+            }
+        }
+    }
+    let mut sets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for n in owner.keys() {
+        sets.entry(find(&owner, n)).or_default().push(n.clone());
+    }
+    let configured: BTreeSet<&String> = config.renames.values().collect();
+    let mut map = BTreeMap::new();
+    for members in sets.values() {
+        // The kept type: a configured name, a component, the one with the most values
+        // (a filter's narrower set joins the full one), then the shortest name.
+        let key = |n: &String| {
+            let def = types.get(n);
+            (
+                !configured.contains(n),
+                !def.is_some_and(is_component),
+                usize::MAX - values(types, n).map_or(0, |v| v.len()),
+                words(n).len(),
+                n.len(),
+                n.clone(),
+            )
+        };
+        let mut ranked = members.clone();
+        ranked.sort_by_key(key);
+        let Some(kept) = ranked.first() else {
+            continue;
+        };
+        for m in &ranked[1..] {
+            // Two components are two names a reader may already know: they stay apart.
+            let named = types.get(m).is_some_and(is_component) || configured.contains(m);
+            let fewer = values(types, m).map_or(0, |v| v.len())
+                < values(types, kept).map_or(0, |v| v.len());
+            if !named && (!fewer || narrowed.contains_key(m)) {
+                map.insert(m.clone(), kept.clone());
+            }
+        }
+    }
+    narrowed.retain(|n, _| map.contains_key(n));
+    (map, narrowed)
+}
+
+/// Whether two type names stand for the same thing in different roles (`Orders`,
+/// `OrderResponse`, `CreateOrderWithQuoteRequest`): the nouns of one, without the
+/// words of roles, are among the nouns of the other.
+fn related(a: &str, b: &str) -> bool {
+    const ROLES: &[&str] = &[
+        "create", "update", "get", "list", "request", "response", "input", "body", "mock", "new",
+        "delete", "patch", "v1", "v2", "v3", "detail", "data", "item",
+    ];
+    let stems = |n: &str| -> BTreeSet<String> {
+        words(n)
+            .iter()
+            .map(|w| super::names::singular_word(&w.to_ascii_lowercase()))
+            .filter(|w| !ROLES.contains(&w.as_str()))
+            .collect()
+    };
+    let (a, b) = (stems(a), stems(b));
+    !a.is_empty() && !b.is_empty() && (a.is_subset(&b) || b.is_subset(&a))
+}
+
+/// Replaces every reference to a key of `map` by its value, removes the replaced
+/// definitions and rewrites doc links to them.
+pub fn rename_everywhere(
+    types: &mut BTreeMap<String, TypeDef>,
+    resources: &mut [Resource],
+    webhooks: &mut Option<Webhooks>,
+    map: &BTreeMap<String, String>,
+) {
+    if map.is_empty() {
+        return;
+    }
+    let rewrite = |t: &mut TypeRef| rewrite(t, map);
+    for old in map.keys() {
+        if map.get(old) != Some(old) {
+            types.remove(old);
+        }
+    }
+    for def in types.values_mut() {
+        def_refs_mut(def, &mut |t| rewrite(t));
+        if let Some(d) = &mut def.docs {
+            for (old, new) in map {
+                *d = d.replace(&format!("[`{old}`]"), &format!("[`{new}`]"));
+            }
+        }
+    }
+    for r in resources.iter_mut() {
+        for op in &mut r.operations {
+            op_refs_mut(op, &mut |t| rewrite(t));
+        }
+    }
+    if let Some(w) = webhooks {
+        for e in &mut w.events {
+            rewrite(&mut e.ty);
+        }
+    }
+}
+
+fn rewrite(t: &mut TypeRef, map: &BTreeMap<String, String>) {
+    match t {
+        TypeRef::Named(n) => {
+            if let Some(m) = map.get(n) {
+                *n = m.clone();
+            }
+        }
+        TypeRef::Vec(inner) | TypeRef::Map(inner) => rewrite(inner, map),
+        _ => {}
+    }
+}
