@@ -158,9 +158,21 @@ fn same_shape_under_a_new_name_is_a_rename() {
     let r = report("rename");
     snapshot("rename", &r);
     assert!(
-        find(&r, "BankAccount", "renamed-looking")
+        find(&r, "BankAccount", "renamed to `Account`")
             .what
-            .contains("`Account`")
+            .contains("same shape")
+    );
+    // Renamed while a field changed type: matched by its field names.
+    assert!(
+        find(&r, "Owner", "renamed to `Holder`")
+            .what
+            .contains("same fields")
+    );
+    assert!(!r.changes.iter().any(|c| c.subject == "Holder"));
+    // One enum now stands for another with the same values.
+    assert_eq!(
+        find(&r, "LegacyStatus", "merged into `Status`").level,
+        Level::Breaking
     );
     assert!(
         !r.changes.iter().any(|c| c.subject == "Account"),

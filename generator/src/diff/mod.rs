@@ -379,6 +379,22 @@ fn compare_operation(path: &str, o: &OpSurface, n: &OpSurface, c: &mut Collector
     }
 }
 
+/// A type's names without their types: field and wire names, member names, enum
+/// values; to spot a rename that came with a retyped field.
+fn skeleton(t: &TypeSurface) -> String {
+    let mut s = t.kind.clone();
+    for (name, f) in &t.fields {
+        let _ = write!(s, ";{name}:{}", f.wire);
+    }
+    for m in &t.members {
+        let _ = write!(s, ";{}", m.split('(').next().unwrap_or_default());
+    }
+    if t.alias.is_some() {
+        s.push('=');
+    }
+    s
+}
+
 /// A type's shape without its name, to spot renames.
 fn shape(t: &TypeSurface) -> String {
     let mut s = t.kind.clone();
@@ -405,32 +421,64 @@ fn compare_types(old: &Surface, new: &Surface, c: &mut Collector) {
         .keys()
         .filter(|k| !old.types.contains_key(*k))
         .collect();
-    // Same shape under a new name: reported once, as a rename. Only unambiguous pairs.
-    let mut by_shape: BTreeMap<String, Vec<&String>> = BTreeMap::new();
-    for a in &added {
-        by_shape.entry(shape(&new.types[*a])).or_default().push(a);
-    }
-    let mut removed_shapes: BTreeMap<String, usize> = BTreeMap::new();
-    for r in &removed {
-        *removed_shapes.entry(shape(&old.types[*r])).or_default() += 1;
-    }
+    // Same shape under a new name: reported once, as a rename. Only unambiguous pairs,
+    // first by the whole shape, then by the names alone (fields, members or values),
+    // for a type renamed while a field's type changed too.
     let mut renamed_to: BTreeSet<&String> = BTreeSet::new();
-    for r in &removed {
-        let sh = shape(&old.types[*r]);
-        let candidates = by_shape.get(&sh).map(Vec::as_slice).unwrap_or_default();
-        if let ([to], Some(1)) = (candidates, removed_shapes.get(&sh)) {
-            renamed_to.insert(to);
-            c.breaking(
+    let mut reported: BTreeSet<&String> = BTreeSet::new();
+    for (key, how) in [
+        (shape as fn(&TypeSurface) -> String, "same shape as"),
+        (skeleton, "same fields or values as"),
+    ] {
+        let mut by_key: BTreeMap<String, Vec<&String>> = BTreeMap::new();
+        for a in added.iter().filter(|a| !renamed_to.contains(*a)) {
+            by_key.entry(key(&new.types[*a])).or_default().push(a);
+        }
+        let left: Vec<&String> = removed
+            .iter()
+            .copied()
+            .filter(|r| !reported.contains(r))
+            .collect();
+        let mut removed_keys: BTreeMap<String, usize> = BTreeMap::new();
+        for r in &left {
+            *removed_keys.entry(key(&old.types[*r])).or_default() += 1;
+        }
+        for r in left {
+            let k = key(&old.types[r]);
+            let candidates = by_key.get(&k).map(Vec::as_slice).unwrap_or_default();
+            if let ([to], Some(1)) = (candidates, removed_keys.get(&k)) {
+                renamed_to.insert(to);
+                reported.insert(r);
+                c.breaking(
+                    r.as_str(),
+                    format!("renamed to `{to}` (looks like it: {how} the new type)"),
+                    "code naming the old type no longer compiles",
+                );
+                // What else changed with the rename, under the new name.
+                compare_type(to, &old.types[r], &new.types[*to], c);
+            }
+        }
+    }
+    for r in removed.iter().copied().filter(|r| !reported.contains(r)) {
+        // Merged into a type that already existed (one enum for several positions).
+        let sh = shape(&old.types[r]);
+        let same: Vec<&String> = new
+            .types
+            .iter()
+            .filter(|(n, t)| old.types.contains_key(*n) && shape(t) == sh)
+            .map(|(n, _)| n)
+            .collect();
+        match same.as_slice() {
+            [into] => c.breaking(
                 r.as_str(),
-                format!("renamed-looking: same shape as new type `{to}`"),
+                format!("merged into `{into}` (same shape)"),
                 "code naming the old type no longer compiles",
-            );
-        } else {
-            c.breaking(
+            ),
+            _ => c.breaking(
                 r.as_str(),
-                format!("{} removed", old.types[*r].kind),
+                format!("{} removed", old.types[r].kind),
                 "code naming the type no longer compiles",
-            );
+            ),
         }
     }
     for a in added {
