@@ -99,6 +99,7 @@ pub fn build_with_raw(
         &op_names,
         &mut diags,
     );
+    super::enums::share_structs(&mut types, &mut resources, &mut webhooks, &tb.roles);
     diags.extend(super::enums::stale_renames(config, &types));
     replace_dangling(&mut types, &mut resources, &mut diags);
     mark_boxes(&mut types);

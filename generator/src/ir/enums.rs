@@ -508,6 +508,69 @@ fn same_values(
     (map, narrowed)
 }
 
+/// Inline objects with the same fields (names, types, docs and all) are one type: the
+/// same error body under every operation, the same nested object in a request and in
+/// its response. The kept name is the role the shapes share (`BadRequestBody` for the
+/// 400 bodies of several operations) when it is free, else the shortest of theirs.
+pub fn share_structs(
+    types: &mut BTreeMap<String, TypeDef>,
+    resources: &mut [Resource],
+    webhooks: &mut Option<Webhooks>,
+    roles: &BTreeMap<String, String>,
+) {
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, def) in types.iter() {
+        let TypeKind::Struct(s) = &def.kind else {
+            continue;
+        };
+        if is_component(def) || s.multipart || !s.sibling_tags.is_empty() {
+            continue;
+        }
+        let Ok(key) = serde_json::to_string(s) else {
+            continue;
+        };
+        groups.entry(key).or_default().push(name.clone());
+    }
+    let mut map = BTreeMap::new();
+    let mut renamed = BTreeMap::new();
+    let mut claimed: BTreeSet<String> = types.keys().cloned().collect();
+    // The largest group gets a shared role name first.
+    let mut groups: Vec<Vec<String>> = groups.into_values().filter(|m| m.len() > 1).collect();
+    groups.sort_by_key(|m| std::cmp::Reverse(m.len()));
+    for members in groups {
+        let role = members
+            .first()
+            .and_then(|m| roles.get(m))
+            .filter(|r| members.iter().all(|m| roles.get(m) == Some(*r)))
+            .filter(|r| !claimed.contains(*r) && super::names::type_name_problem(r).is_none());
+        if let Some(r) = role {
+            claimed.insert(r.clone());
+        }
+        let mut ranked = members.clone();
+        ranked.sort_by_key(|n| (words(n).len(), n.len(), n.clone()));
+        let Some(first) = ranked.first().cloned() else {
+            continue;
+        };
+        let kept = role.cloned().unwrap_or(first.clone());
+        if kept != first {
+            renamed.insert(first.clone(), kept.clone());
+        }
+        for m in &ranked {
+            if *m != kept {
+                map.insert(m.clone(), kept.clone());
+            }
+        }
+    }
+    // The kept definition moves to its new name before references are rewritten.
+    for (from, to) in &renamed {
+        if let Some(mut def) = types.remove(from) {
+            def.name = to.clone();
+            types.insert(to.clone(), def);
+        }
+    }
+    rename_everywhere(types, resources, webhooks, &map);
+}
+
 /// Whether two type names stand for the same thing in different roles (`Orders`,
 /// `OrderResponse`, `CreateOrderWithQuoteRequest`): the nouns of one, without the
 /// words of roles, are among the nouns of the other.
@@ -573,5 +636,276 @@ fn rewrite(t: &mut TypeRef, map: &BTreeMap<String, String>) {
         }
         TypeRef::Vec(inner) | TypeRef::Map(inner) => rewrite(inner, map),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::ir::{Api, TypeKind, TypeRef};
+
+    const SPEC: &str = r#"
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /orders:
+    get:
+      operationId: getOrders
+      parameters:
+        - {in: query, name: status, schema: {type: string, enum: [paid, open]}}
+        - {in: query, name: currency, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Order'}}
+        '400':
+          description: bad
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  error: {type: string, enum: [Bad Request]}
+                  message: {type: string}
+  /refunds:
+    get:
+      operationId: getRefunds
+      parameters:
+        - {in: query, name: status, schema: {type: string, enum: [paid, open, expired]}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Refund'}}
+        '400':
+          description: bad
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  error: {type: string, enum: [Bad Request]}
+                  message: {type: string}
+components:
+  schemas:
+    Order:
+      type: object
+      properties:
+        status: {type: string, enum: [open, paid, expired]}
+        customer:
+          type: object
+          properties:
+            customer_type: {type: string, enum: [person, business]}
+        payment_methods:
+          type: array
+          items: {type: string, enum: [card, bank]}
+        currency: {type: string, enum: [USD, EUR]}
+        settlement_currency: {type: string, enum: [USD, GBP]}
+        fees:
+          type: object
+          properties:
+            fx_fee:
+              type: object
+              properties:
+                amount: {type: integer}
+    OrderResponse:
+      type: object
+      properties:
+        status: {type: string, enum: [open, paid, expired]}
+        payment_methods:
+          type: array
+          items: {type: string, enum: [card, bank]}
+    Refund:
+      type: object
+      properties:
+        status: {type: string, enum: [open, paid, expired]}
+"#;
+
+    fn build(config: &Config) -> Api {
+        match crate::build_ir(SPEC, "t.yaml", config) {
+            Ok((api, _)) => api,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    fn config(yaml: &str) -> Config {
+        Config::from_yaml(yaml).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn names(api: &Api) -> Vec<&str> {
+        api.types.iter().map(|t| t.name.as_str()).collect()
+    }
+
+    fn param_ty<'a>(api: &'a Api, op: &str, param: &str) -> &'a TypeRef {
+        let op = api
+            .resources
+            .iter()
+            .flat_map(|r| &r.operations)
+            .find(|o| o.id == op)
+            .unwrap_or_else(|| panic!("{op}"));
+        &op.params.iter().find(|p| p.wire == param).unwrap().ty
+    }
+
+    fn field_ty<'a>(api: &'a Api, ty: &str, wire: &str) -> &'a TypeRef {
+        let TypeKind::Struct(s) = &api.type_def(ty).unwrap_or_else(|| panic!("{ty}")).kind else {
+            panic!("{ty} is not a struct")
+        };
+        &s.fields.iter().find(|f| f.wire == wire).unwrap().ty
+    }
+
+    #[test]
+    fn names_drop_repeated_words_and_items_are_singular() {
+        let api = build(&Config::default());
+        let n = names(&api);
+        assert!(n.contains(&"OrderCustomer"), "{n:?}");
+        assert!(n.contains(&"OrderCustomerType"), "{n:?}");
+        assert!(!n.iter().any(|n| n.contains("CustomerCustomer")), "{n:?}");
+        assert!(n.contains(&"OrderFxFee"), "{n:?}");
+        assert_eq!(
+            field_ty(&api, "Order", "payment_methods"),
+            &TypeRef::Vec(Box::new(TypeRef::Named("OrderPaymentMethod".into())))
+        );
+        assert!(
+            !n.iter().any(|n| super::super::names::repeats_a_word(n)),
+            "{n:?}"
+        );
+    }
+
+    #[test]
+    fn same_values_under_the_same_property_are_one_type() {
+        let api = build(&Config::default());
+        // Order and OrderResponse are the same thing: one status, one payment method.
+        assert_eq!(
+            field_ty(&api, "Order", "status"),
+            field_ty(&api, "OrderResponse", "status")
+        );
+        assert_eq!(
+            field_ty(&api, "Order", "payment_methods"),
+            field_ty(&api, "OrderResponse", "payment_methods")
+        );
+        // A refund's status has the same values but means something else.
+        assert_ne!(
+            field_ty(&api, "Order", "status"),
+            field_ty(&api, "Refund", "status")
+        );
+        // The order list's filter takes the status read from an order, and says
+        // which values it accepts.
+        assert_eq!(
+            param_ty(&api, "getOrders", "status"),
+            field_ty(&api, "Order", "status")
+        );
+        assert_eq!(
+            param_ty(&api, "getRefunds", "status"),
+            field_ty(&api, "Refund", "status")
+        );
+        let op = &api.resources[0].operations[0];
+        let docs = op.params[0].docs.as_deref().unwrap_or_default();
+        assert!(docs.contains("Accepted here: `paid`, `open`."), "{docs}");
+        // The same error body under two operations is one type named for its status.
+        assert!(names(&api).contains(&"BadRequestBody"), "{:?}", names(&api));
+        assert!(
+            names(&api).contains(&"BadRequestBodyError"),
+            "{:?}",
+            names(&api)
+        );
+    }
+
+    #[test]
+    fn separate_keeps_an_enum_apart() {
+        let api = build(&config(
+            "enums: {separate: ['#/components/schemas/OrderResponse/properties/status']}",
+        ));
+        assert_ne!(
+            field_ty(&api, "Order", "status"),
+            field_ty(&api, "OrderResponse", "status")
+        );
+    }
+
+    #[test]
+    fn shared_enums_by_pattern_join_every_value() {
+        let api = build(&config(
+            "enums: {shared: [{name: Currency, properties: [currency, '*_currency']}]}",
+        ));
+        let currency = TypeRef::Named("Currency".into());
+        assert_eq!(field_ty(&api, "Order", "currency"), &currency);
+        assert_eq!(field_ty(&api, "Order", "settlement_currency"), &currency);
+        // A plain text parameter of that name becomes the open enum too.
+        assert_eq!(param_ty(&api, "getOrders", "currency"), &currency);
+        let TypeKind::StringEnum(vs) = &api.type_def("Currency").unwrap().kind else {
+            panic!()
+        };
+        let values: Vec<&str> = vs.iter().map(|v| v.value.as_str()).collect();
+        assert_eq!(values, ["EUR", "GBP", "USD"]);
+        // The narrower position keeps its restriction in its docs.
+        let TypeKind::Struct(s) = &api.type_def("Order").unwrap().kind else {
+            panic!()
+        };
+        let f = s
+            .fields
+            .iter()
+            .find(|f| f.wire == "settlement_currency")
+            .unwrap();
+        assert_eq!(f.docs.as_deref(), Some("Accepted here: `USD`, `GBP`."));
+    }
+
+    #[test]
+    fn renames_by_schema_name_and_pointer() {
+        let api = build(&config(
+            "renames: {Refund: Reimbursement, '#/components/schemas/Order/properties/customer': Buyer}",
+        ));
+        let n = names(&api);
+        assert!(
+            n.contains(&"Reimbursement") && !n.contains(&"Refund"),
+            "{n:?}"
+        );
+        assert!(n.contains(&"Buyer"), "{n:?}");
+        // Shapes inside the renamed one are named after the new name.
+        assert!(
+            n.contains(&"CustomerType") || n.contains(&"BuyerCustomerType"),
+            "{n:?}"
+        );
+    }
+
+    #[test]
+    fn bad_and_stale_renames_are_reported_at_their_key() {
+        let err = crate::build_ir(SPEC, "t.yaml", &config("renames: {Refund: refund_x}"))
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.iter()
+                .any(|d| d.pointer == "config#/renames/Refund"
+                    && d.message.contains("UpperCamelCase")),
+            "{err:?}"
+        );
+        let err = crate::build_ir(SPEC, "t.yaml", &config("renames: {Refund: Order}"))
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.iter().any(|d| d
+                .message
+                .contains("already the name of component schema `Order`")),
+            "{err:?}"
+        );
+        let (_, warnings) =
+            crate::build_ir(SPEC, "t.yaml", &config("renames: {Refundd: Reimbursement}"))
+                .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(
+            warnings
+                .iter()
+                .any(|d| d.pointer == "config#/renames/Refundd"
+                    && d.message.contains("stale entry")
+                    && d.message.contains("#/components/schemas/Refund")),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn names_do_not_depend_on_the_order_of_maps() {
+        let a = build(&Config::default());
+        let b = build(&Config::default());
+        assert_eq!(names(&a), names(&b));
     }
 }

@@ -37,7 +37,7 @@ pub struct TypeBuilder<'a> {
     /// `required` sibling): refinement name -> component type name.
     pub refinements: BTreeMap<String, String>,
     /// Inline type name -> the short name its nested shapes are named after.
-    roles: BTreeMap<String, String>,
+    pub roles: BTreeMap<String, String>,
     /// Configured names by JSON pointer of the schema (`renames` in the config).
     renames: BTreeMap<String, String>,
 }
