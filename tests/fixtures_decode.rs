@@ -154,7 +154,7 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(v: serde_json::
 
 #[test]
 fn untagged_union_picks_the_member_by_evidence_not_by_order() {
-    use glomo_sdk::models::PaymentPaymentMethodDetails as Details;
+    use glomo_sdk::models::PaymentMethodDetails as Details;
     // A card payment: all three members have only optional fields, and the first
     // (bank transfer) used to take it and drop every field.
     let card: Details =
@@ -214,16 +214,16 @@ fn untagged_union_picks_the_member_by_evidence_not_by_order() {
 
 #[test]
 fn a_sibling_field_named_in_the_config_selects_the_member() {
-    use glomo_sdk::models::{PaymentPaymentMethod, PaymentPaymentMethodDetails as Details};
+    use glomo_sdk::models::{PaymentMethod, PaymentMethodDetails as Details};
     // The same details, two method types: the payload alone cannot tell them apart.
     let details = json!({"sender_name": "A", "swift_code": "CHASUS33"});
-    let debit: PaymentPaymentMethod =
+    let debit: PaymentMethod =
         round_trip(json!({"type": "pay_via_bank", "details": details.clone()}));
     assert!(
         matches!(debit.details, Some(Details::PayViaBank(_))),
         "{debit:?}"
     );
-    let transfer: PaymentPaymentMethod =
+    let transfer: PaymentMethod =
         round_trip(json!({"type": "bank_transfer", "details": details.clone()}));
     assert!(
         matches!(transfer.details, Some(Details::BankTransfer(_))),
@@ -231,7 +231,7 @@ fn a_sibling_field_named_in_the_config_selects_the_member() {
     );
     // The tag never forces a member the payload does not fit.
     let card = json!({"card_network": "visa", "end_digits": "4242"});
-    let odd: PaymentPaymentMethod = round_trip(json!({"type": "bank_transfer", "details": card}));
+    let odd: PaymentMethod = round_trip(json!({"type": "bank_transfer", "details": card}));
     assert!(matches!(odd.details, Some(Details::Card(_))), "{odd:?}");
 }
 

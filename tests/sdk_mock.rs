@@ -277,7 +277,7 @@ async fn one_operation_of_every_resource_sends_the_documented_request() {
     .await;
     let transfer = CreateInternalTransferRequest::new(
         500,
-        CreateInternalTransferRequestCurrency::Aed,
+        Currency::Aed,
         "rent",
         "merch_a",
         "merch_b",
@@ -393,7 +393,7 @@ async fn sandbox_operations_are_reachable_with_the_feature() {
     )
     .await;
     let review =
-        MockReviewBeneficiaryV2Request::new(MockReviewBeneficiaryV2RequestReviewAction::Approve);
+        MockReviewBeneficiaryV2Request::new(MockReviewBeneficiaryV2RequestAction::Approve);
     c.beneficiaries_v2()
         .mock_review("bene_1", review)
         .await
@@ -597,7 +597,7 @@ async fn post_without_idempotency_key_is_not_retried() {
     .await;
     let customer = CreateCustomerRequest::new(
         "Asha Rao",
-        CustomerCustomerType::Individual,
+        CustomerType::Individual,
         "a@example.com",
         "1 Road",
         "Pune",
@@ -618,8 +618,8 @@ fn payout_body(request_id: Option<&str>) -> CreatePayoutRequest {
     let mut p = CreatePayoutWithoutQuoteRequest::new(
         "S0802",
         "bene_1",
-        CreatePayoutWithoutQuoteRequestSourceCurrency::Usd,
-        CreatePayoutWithoutQuoteRequestDestinationCurrency::Inr,
+        Currency::Usd,
+        Currency::Inr,
     )
     .source_amount(1000);
     p.request_id = request_id.map(String::from);
@@ -858,8 +858,8 @@ async fn timestamps_and_dates_are_typed_on_the_wire_both_ways() {
     let absent = CreatePayoutWithoutQuoteRequest::new(
         "S0802",
         "bene_1",
-        CreatePayoutWithoutQuoteRequestSourceCurrency::Usd,
-        CreatePayoutWithoutQuoteRequestDestinationCurrency::Inr,
+        Currency::Usd,
+        Currency::Inr,
     )
     .request_id("r1");
     let clear = absent.clone().notes_null();
@@ -1061,8 +1061,8 @@ async fn spec_constraints_are_checked_before_sending() {
     let p = CreatePayoutWithoutQuoteRequest::new(
         "S0802",
         "bene_1",
-        CreatePayoutWithoutQuoteRequestSourceCurrency::Usd,
-        CreatePayoutWithoutQuoteRequestDestinationCurrency::Inr,
+        Currency::Usd,
+        Currency::Inr,
     )
     .invoice_number("x".repeat(51));
     let err = c.payouts().create(p).await;
@@ -1465,7 +1465,7 @@ async fn a_request_built_with_new_and_setters_sends_exactly_its_fields() {
     // by name; the ones left alone are not sent.
     let customer = CreateCustomerRequest::new(
         "Asha Rao",
-        CustomerCustomerType::Individual,
+        CustomerType::Individual,
         "asha@example.com",
         "12 MG Road",
         "Bengaluru",
@@ -1499,7 +1499,7 @@ async fn a_union_body_takes_its_member_directly() {
     )
     .await;
     // `create` takes `impl Into<CreateOrderRequest>`: the member, no variant, no `Box`.
-    let order = Orders::new("cust_1", OrdersCurrency::Usd, 29_900)
+    let order = CreateOrderWithoutQuoteRequest::new("cust_1", Currency::Usd, 29_900)
         .purpose_code("P0103")
         .request_id("order-2026-0001")
         .lrs(LrsOrderDetails::new("quote_1", "INV-1").beneficiary_id("bene_1"));

@@ -11,9 +11,7 @@ use std::time::{Duration, Instant};
 
 use glomo_sdk::Client;
 use glomo_sdk::models::{
-    CreatePayoutRequest, CreatePayoutWithoutQuoteRequest,
-    CreatePayoutWithoutQuoteRequestDestinationCurrency,
-    CreatePayoutWithoutQuoteRequestSourceCurrency, GetPayoutsResponse, Payout,
+    CreatePayoutRequest, CreatePayoutWithoutQuoteRequest, Currency, GetPayoutsResponse, Payout,
 };
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -136,8 +134,8 @@ fn payout_body() -> CreatePayoutRequest {
     CreatePayoutWithoutQuoteRequest::new(
         "S0802",
         "bene_a1b2c3d4e5",
-        CreatePayoutWithoutQuoteRequestSourceCurrency::Usd,
-        CreatePayoutWithoutQuoteRequestDestinationCurrency::Inr,
+        Currency::Usd,
+        Currency::Inr,
     )
     .source_amount(100_000)
     .request_id("req-7f3a9c20")
