@@ -142,6 +142,21 @@ fn is_text(types: &BTreeMap<String, TypeDef>, t: &TypeRef) -> bool {
     }
 }
 
+/// Types that are the payload of a union variant: merging two of them would give one
+/// union two variants of one type, so they keep their own.
+fn union_members(types: &BTreeMap<String, TypeDef>) -> BTreeSet<String> {
+    types
+        .values()
+        .flat_map(|d| match &d.kind {
+            TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => variants
+                .iter()
+                .filter_map(|v| v.ty.named().map(String::from))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
 fn is_component(def: &TypeDef) -> bool {
     def.origin
         .strip_prefix("#/components/schemas/")
@@ -354,9 +369,10 @@ fn same_values(
     config: &Config,
 ) -> (BTreeMap<String, String>, BTreeMap<String, Vec<String>>) {
     let separate: BTreeSet<&str> = config.enums.separate.iter().map(String::as_str).collect();
+    let members = union_members(types);
     let kept_apart = |n: &str, pointer: &str| {
         let origin = types.get(n).map(|d| d.origin.as_str()).unwrap_or_default();
-        separate.contains(pointer) || separate.contains(origin)
+        separate.contains(pointer) || separate.contains(origin) || members.contains(n)
     };
     // (sorted values, property name) -> (holder, enum type) of fields found there.
     let mut groups: BTreeMap<(Vec<String>, String), BTreeSet<(String, String)>> = BTreeMap::new();
@@ -519,11 +535,13 @@ pub fn share_structs(
     roles: &BTreeMap<String, String>,
 ) {
     let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let members = union_members(types);
     for (name, def) in types.iter() {
         let TypeKind::Struct(s) = &def.kind else {
             continue;
         };
-        if is_component(def) || s.multipart || !s.sibling_tags.is_empty() {
+        if is_component(def) || s.multipart || !s.sibling_tags.is_empty() || members.contains(name)
+        {
             continue;
         }
         let Ok(key) = serde_json::to_string(s) else {
