@@ -409,6 +409,48 @@ fn all_of_over_one_of_distributes_into_variants() {
 }
 
 #[test]
+fn names_read_naturally_and_one_value_set_is_one_type() {
+    use fixture_naming::models::{
+        BadRequestBody, BadRequestBodyError, Order, OrderCustomerType, OrderFxFee,
+        OrderPaymentMethod, OrderRefundBy, OrderResponse, OrderStatus, RefundStatus,
+    };
+    let payload = json!({"status": "paid", "payment_methods": ["card"],
+        "customer": {"customer_type": "person"}, "fees": {"fx_fee": {"amount": 3}}});
+    let order: Order = serde_json::from_value(payload.clone()).unwrap();
+    let response: OrderResponse = serde_json::from_value(payload).unwrap();
+    // The same values under the same property of the same thing: one type.
+    let status: OrderStatus = order.status.clone().unwrap();
+    assert_eq!(response.status, Some(status.clone()));
+    assert_eq!(order.payment_methods, Some(vec![OrderPaymentMethod::Card]));
+    assert_eq!(response.payment_methods, order.payment_methods);
+    assert_eq!(
+        order.customer.and_then(|c| c.customer_type),
+        Some(OrderCustomerType::Person)
+    );
+    let fee: Option<OrderFxFee> = order.fees.and_then(|f| f.fx_fee);
+    assert_eq!(fee.and_then(|f| f.amount), Some(3));
+    // The order list's filter takes the status read from an order.
+    let client = fixture_naming::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    let _filtered = client.orders().list().status(status);
+    // A refund's status has the same values but stays its own type.
+    let refund: RefundStatus = serde_json::from_value(json!("paid")).unwrap();
+    assert_eq!(refund, RefundStatus::Paid);
+    // Both operations' 400 bodies are one type named for the status.
+    let bad: BadRequestBody =
+        serde_json::from_value(json!({"error": "Bad Request", "message": "m"})).unwrap();
+    assert_eq!(bad.error, Some(BadRequestBodyError::BadRequest));
+    // Union members of one shape are not merged into one type.
+    let by: OrderRefundBy = serde_json::from_value(json!({"days": 3})).unwrap();
+    assert!(
+        matches!(by, OrderRefundBy::Unknown(_) | OrderRefundBy::Variant1(_)),
+        "{by:?}"
+    );
+}
+
+#[test]
 fn colliding_names_are_made_unique() {
     use fixture_name_collisions::models::{ErrorModel, PetOwner, PetOwner2, PetOwner3};
     let _ = (
