@@ -81,6 +81,9 @@ pub fn stale_renames(config: &Config, types: &BTreeMap<String, TypeDef>) -> Vec<
         .collect()
 }
 
+/// A struct and the enum type one of its fields holds.
+type Holding = (String, String);
+
 /// A position holding a value: a struct field or an operation parameter.
 struct Position {
     /// Wire name of the property or parameter.
@@ -375,7 +378,7 @@ fn same_values(
         separate.contains(pointer) || separate.contains(origin) || members.contains(n)
     };
     // (sorted values, property name) -> (holder, enum type) of fields found there.
-    let mut groups: BTreeMap<(Vec<String>, String), BTreeSet<(String, String)>> = BTreeMap::new();
+    let mut groups: BTreeMap<(Vec<String>, String), BTreeSet<Holding>> = BTreeMap::new();
     // Field enums by property name, with the struct holding them.
     let mut fields: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for def in types.values() {
