@@ -530,7 +530,8 @@ fn same_values(
 /// Inline objects with the same fields (names, types, docs and all) are one type: the
 /// same error body under every operation, the same nested object in a request and in
 /// its response. The kept name is the role the shapes share (`BadRequestBody` for the
-/// 400 bodies of several operations) when it is free, else the shortest of theirs.
+/// 400 bodies of several operations) when it is free; else only shapes of related
+/// types merge (see [`related`]), under the shortest of their names.
 pub fn share_structs(
     types: &mut BTreeMap<String, TypeDef>,
     resources: &mut [Resource],
@@ -567,18 +568,38 @@ pub fn share_structs(
         if let Some(r) = role {
             claimed.insert(r.clone());
         }
-        let mut ranked = members.clone();
-        ranked.sort_by_key(|n| (words(n).len(), n.len(), n.clone()));
-        let Some(first) = ranked.first().cloned() else {
-            continue;
+        // Without a shared role to name them, only shapes of the same thing are one
+        // type (a beneficiary's address is not a bank account's, even when the fields
+        // read the same): one cluster per related set, named by its shortest name.
+        let clusters: Vec<Vec<String>> = if role.is_some() {
+            vec![members.clone()]
+        } else {
+            let mut clusters: Vec<Vec<String>> = Vec::new();
+            for m in &members {
+                match clusters
+                    .iter_mut()
+                    .find(|c| c.iter().any(|n| related(n, m)))
+                {
+                    Some(c) => c.push(m.clone()),
+                    None => clusters.push(vec![m.clone()]),
+                }
+            }
+            clusters
         };
-        let kept = role.cloned().unwrap_or(first.clone());
-        if kept != first {
-            renamed.insert(first.clone(), kept.clone());
-        }
-        for m in &ranked {
-            if *m != kept {
-                map.insert(m.clone(), kept.clone());
+        for cluster in clusters.into_iter().filter(|c| c.len() > 1) {
+            let mut ranked = cluster.clone();
+            ranked.sort_by_key(|n| (words(n).len(), n.len(), n.clone()));
+            let Some(first) = ranked.first().cloned() else {
+                continue;
+            };
+            let kept = role.cloned().unwrap_or(first.clone());
+            if kept != first {
+                renamed.insert(first.clone(), kept.clone());
+            }
+            for m in &ranked {
+                if *m != kept {
+                    map.insert(m.clone(), kept.clone());
+                }
             }
         }
     }
