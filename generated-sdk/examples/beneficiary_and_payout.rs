@@ -4,8 +4,7 @@
 //! `GLOMO_API_KEY=test GLOMO_BASE_URL=http://127.0.0.1:4010 cargo run --example beneficiary_and_payout`
 
 use glomo_sdk::models::{
-    BeneficiaryV2CreateRequest, CreatePayoutWithoutQuoteRequest,
-    CreatePayoutWithoutQuoteRequestDestinationCurrency as Dest, CreatePayoutWithoutQuoteRequestSourceCurrency as Source,
+    BeneficiaryV2CreateRequest, CreatePayoutWithoutQuoteRequest, Currency,
 };
 
 #[tokio::main]
@@ -28,7 +27,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Leave `request_id` empty and the SDK generates one (reused on every retry); set it
     // to make the payout idempotent across runs too.
-    let payout = CreatePayoutWithoutQuoteRequest::new("S0802", beneficiary_id, Source::Usd, Dest::Eur)
+    let payout = CreatePayoutWithoutQuoteRequest::new("S0802", beneficiary_id, Currency::Usd, Currency::Eur)
         .source_amount(100_000)
         .request_id("invoice-2026-002-payout");
     let payout = client.payouts().create(payout).await?;

@@ -2,7 +2,7 @@
 //!
 //! Run against a mock server: `GLOMO_API_KEY=test GLOMO_BASE_URL=http://127.0.0.1:4010 cargo run --example create_customer_and_order`
 
-use glomo_sdk::models::{CreateCustomerRequest, CustomerCustomerType, Orders, OrdersCurrency};
+use glomo_sdk::models::{CreateCustomerRequest, CreateOrderWithoutQuoteRequest, Currency, CustomerType};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -12,7 +12,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // later is one more setter, and this code keeps compiling.
     let request = CreateCustomerRequest::new(
         "Asha Rao",
-        CustomerCustomerType::Individual,
+        CustomerType::Individual,
         "asha@example.com",
         "12 MG Road",
         "Bengaluru",
@@ -26,7 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("customer {customer_id}");
 
     // Amounts are integers in the currency's smallest unit: 29900 is $299.00.
-    let order = Orders::new(customer_id, OrdersCurrency::Usd, 29_900)
+    let order = CreateOrderWithoutQuoteRequest::new(customer_id, Currency::Usd, 29_900)
         .purpose_code("P0103")
         // Your own idempotency key: a retried or repeated create cannot make a second order.
         .request_id("order-2026-0001");

@@ -1109,7 +1109,7 @@ pub async fn call(
         "createVirtualAccount" => {
             let body = match from_json::<
                 crate::models::CreateVirtualAccountRequest,
-            >("{\"payment_type\":\"local\",\"currency\":\"sample\"}") {
+            >("{\"payment_type\":\"local\",\"currency\":\"AED\"}") {
                 Ok(body) => body,
                 Err(e) => return Outcome::input(e),
             };
@@ -1126,7 +1126,7 @@ pub async fn call(
             outcome(
                 client
                     .virtual_accounts()
-                    .close("local", "AED")
+                    .close("local", crate::models::Currency::from("AED"))
                     .options(options)
                     .send_with_response()
                     .await,
@@ -1135,7 +1135,7 @@ pub async fn call(
         "createVirtualAccountV2" => {
             let body = match from_json::<
                 crate::models::CreateVirtualAccountRequest,
-            >("{\"payment_type\":\"local\",\"currency\":\"sample\"}") {
+            >("{\"payment_type\":\"local\",\"currency\":\"AED\"}") {
                 Ok(body) => body,
                 Err(e) => return Outcome::input(e),
             };

@@ -98,9 +98,9 @@ fn schema_bank_account_details_response() {
     );
 }
 #[test]
-fn schema_bank_transfer_details_transfer_type() {
+fn schema_bank_transfer_details_type() {
     round_trip::<
-        crate::models::BankTransferDetailsTransferType,
+        crate::models::BankTransferDetailsType,
     >("\"swift\"", "#/components/schemas/BankTransferDetails/properties/transfer_type");
 }
 #[test]
@@ -108,24 +108,6 @@ fn schema_beneficiary_v2_category() {
     round_trip::<
         crate::models::BeneficiaryV2Category,
     >("\"payout\"", "#/components/schemas/BeneficiaryV2/properties/category");
-}
-#[test]
-fn schema_beneficiary_v2_create_request_beneficiary_type() {
-    round_trip::<
-        crate::models::BeneficiaryV2CreateRequestBeneficiaryType,
-    >(
-        "\"business\"",
-        "#/components/schemas/BeneficiaryV2CreateRequest/properties/beneficiary/properties/type",
-    );
-}
-#[test]
-fn schema_beneficiary_v2_create_request_category() {
-    round_trip::<
-        crate::models::BeneficiaryV2CreateRequestCategory,
-    >(
-        "\"payout\"",
-        "#/components/schemas/BeneficiaryV2CreateRequest/properties/category",
-    );
 }
 #[test]
 fn schema_beneficiary_v2_status() {
@@ -140,39 +122,6 @@ fn schema_beneficiary_v2_type() {
     >("\"business\"", "#/components/schemas/BeneficiaryV2/properties/type");
 }
 #[test]
-fn schema_create_internal_transfer_request_currency() {
-    round_trip::<
-        crate::models::CreateInternalTransferRequestCurrency,
-    >(
-        "\"AED\"",
-        "#/components/schemas/CreateInternalTransferRequest/properties/currency",
-    );
-}
-#[test]
-fn schema_create_lrs_quote_request_resource() {
-    round_trip::<
-        crate::models::CreateLrsQuoteRequestResource,
-    >("\"payin\"", "#/components/schemas/CreateLrsQuoteRequest/properties/resource");
-}
-#[test]
-fn schema_create_lrs_quote_request_source_currency() {
-    round_trip::<
-        crate::models::CreateLrsQuoteRequestSourceCurrency,
-    >(
-        "\"INR\"",
-        "#/components/schemas/CreateLrsQuoteRequest/properties/source_currency",
-    );
-}
-#[test]
-fn schema_create_lrs_quote_request_target_currency() {
-    round_trip::<
-        crate::models::CreateLrsQuoteRequestTargetCurrency,
-    >(
-        "\"USD\"",
-        "#/components/schemas/CreateLrsQuoteRequest/properties/target_currency",
-    );
-}
-#[test]
 fn schema_create_merchant_request_category() {
     round_trip::<
         crate::models::CreateMerchantRequestCategory,
@@ -180,21 +129,6 @@ fn schema_create_merchant_request_category() {
         "\"Agricultural Services\"",
         "#/components/schemas/CreateMerchantRequest/properties/category",
     );
-}
-#[test]
-fn schema_create_merchant_request_entity_type() {
-    round_trip::<
-        crate::models::CreateMerchantRequestEntityType,
-    >(
-        "\"individual\"",
-        "#/components/schemas/CreateMerchantRequest/properties/entity_type",
-    );
-}
-#[test]
-fn schema_create_merchant_request_gender() {
-    round_trip::<
-        crate::models::CreateMerchantRequestGender,
-    >("\"male\"", "#/components/schemas/CreateMerchantRequest/properties/gender");
 }
 #[test]
 fn schema_create_merchant_request_sub_category() {
@@ -206,9 +140,9 @@ fn schema_create_merchant_request_sub_category() {
     );
 }
 #[test]
-fn schema_create_mock_payment_request_payment_method() {
+fn schema_create_mock_payment_request_method() {
     round_trip::<
-        crate::models::CreateMockPaymentRequestPaymentMethod,
+        crate::models::CreateMockPaymentRequestMethod,
     >(
         "\"BankTransfer\"",
         "#/components/schemas/CreateMockPaymentRequest/properties/payment_method",
@@ -224,43 +158,16 @@ fn schema_create_mock_payment_request_remitter_name() {
     );
 }
 #[test]
+fn schema_create_order_without_quote_request_status() {
+    round_trip::<
+        crate::models::CreateOrderWithoutQuoteRequestStatus,
+    >("\"active\"", "#/components/schemas/Orders/properties/status");
+}
+#[test]
 fn schema_create_payment_request_sequence() {
     round_trip::<
         crate::models::CreatePaymentRequestSequence,
     >("\"subsequent\"", "#/components/schemas/CreatePaymentRequest/properties/sequence");
-}
-#[test]
-fn schema_create_payout_without_quote_request_destination_currency() {
-    round_trip::<
-        crate::models::CreatePayoutWithoutQuoteRequestDestinationCurrency,
-    >(
-        "\"INR\"",
-        "#/components/schemas/CreatePayoutWithoutQuoteRequest/properties/destination_currency",
-    );
-}
-#[test]
-fn schema_create_payout_without_quote_request_payment_rail() {
-    round_trip::<
-        crate::models::CreatePayoutWithoutQuoteRequestPaymentRail,
-    >(
-        "\"neft\"",
-        "#/components/schemas/CreatePayoutWithoutQuoteRequest/properties/payment_rail",
-    );
-}
-#[test]
-fn schema_create_payout_without_quote_request_source_currency() {
-    round_trip::<
-        crate::models::CreatePayoutWithoutQuoteRequestSourceCurrency,
-    >(
-        "\"USD\"",
-        "#/components/schemas/CreatePayoutWithoutQuoteRequest/properties/source_currency",
-    );
-}
-#[test]
-fn schema_create_quote_request_resource() {
-    round_trip::<
-        crate::models::CreateQuoteRequestResource,
-    >("\"payout\"", "#/components/schemas/CreateQuoteRequest/properties/resource");
 }
 #[test]
 fn schema_create_subscription_response_status() {
@@ -276,10 +183,6 @@ fn schema_create_virtual_account_request_payment_type() {
         "\"local\"",
         "#/components/schemas/CreateVirtualAccountRequest/properties/payment_type",
     );
-}
-#[test]
-fn schema_currency() {
-    round_trip::<crate::models::Currency>("\"USD\"", "#/components/schemas/Currency");
 }
 #[test]
 fn schema_fee_breakdown_entry_bearer() {
@@ -324,9 +227,9 @@ fn schema_merchant_status() {
     >("\"success\"", "#/components/schemas/Merchant/properties/status");
 }
 #[test]
-fn schema_mock_review_beneficiary_v2_request_review_action() {
+fn schema_mock_review_beneficiary_v2_request_action() {
     round_trip::<
-        crate::models::MockReviewBeneficiaryV2RequestReviewAction,
+        crate::models::MockReviewBeneficiaryV2RequestAction,
     >(
         "\"approve\"",
         "#/components/schemas/MockReviewBeneficiaryV2Request/properties/review_action",
@@ -354,24 +257,6 @@ fn schema_order_response_status() {
     >("\"active\"", "#/components/schemas/OrderResponse/allOf/1/properties/status");
 }
 #[test]
-fn schema_orders_currency() {
-    round_trip::<
-        crate::models::OrdersCurrency,
-    >("\"USD\"", "#/components/schemas/Orders/properties/currency");
-}
-#[test]
-fn schema_orders_status() {
-    round_trip::<
-        crate::models::OrdersStatus,
-    >("\"active\"", "#/components/schemas/Orders/properties/status");
-}
-#[test]
-fn schema_pay_via_bank_details_transfer_type() {
-    round_trip::<
-        crate::models::PayViaBankDetailsTransferType,
-    >("\"swift\"", "#/components/schemas/PayViaBankDetails/properties/transfer_type");
-}
-#[test]
 fn schema_payment_compliance_status() {
     round_trip::<
         crate::models::PaymentComplianceStatus,
@@ -393,39 +278,24 @@ fn schema_payment_fee_collection_mode() {
     >("\"immediate\"", "#/components/schemas/Payment/properties/fee_collection_mode");
 }
 #[test]
-fn schema_payment_link_currency() {
-    round_trip::<
-        crate::models::PaymentLinkCurrency,
-    >("\"USD\"", "#/components/schemas/PaymentLink/properties/currency");
-}
-#[test]
-fn schema_payment_link_response_status() {
-    round_trip::<
-        crate::models::PaymentLinkResponseStatus,
-    >(
-        "\"active\"",
-        "#/components/schemas/PaymentLinkResponse/allOf/1/properties/status",
-    );
-}
-#[test]
 fn schema_payment_link_status() {
     round_trip::<
         crate::models::PaymentLinkStatus,
     >("\"active\"", "#/components/schemas/PaymentLink/properties/status");
 }
 #[test]
-fn schema_payment_payment_method() {
+fn schema_payment_method() {
     round_trip::<
-        crate::models::PaymentPaymentMethod,
+        crate::models::PaymentMethod,
     >(
         "{\"type\":\"bank_transfer\",\"details\":{\"sender_name\":\"John Doe\",\"sender_account_number\":\"5454545454\",\"receiver_account_number\":\"98765432109876\",\"sender_country\":\"IND\",\"sender_bank_name\":\"JPMORGAN CHASE BANK,N.A.\",\"sender_bank_country\":\"USA\",\"sender_bank_address\":\"270 Park Avenue, New York\",\"swift_code\":\"CHASUS33\",\"local_routing_number\":null,\"external_reference\":\"GLM7A2C1\",\"transfer_type\":\"swift\",\"remittance_information\":\"PaymentForLrs\"}}",
         "#/components/schemas/Payment/properties/payment_method",
     );
 }
 #[test]
-fn schema_payment_payment_method_type() {
+fn schema_payment_method_type() {
     round_trip::<
-        crate::models::PaymentPaymentMethodType,
+        crate::models::PaymentMethodType,
     >(
         "\"bank_transfer\"",
         "#/components/schemas/Payment/properties/payment_method/properties/type",
@@ -468,12 +338,6 @@ fn schema_quote_list() {
     );
 }
 #[test]
-fn schema_quote_method_payment_method() {
-    round_trip::<
-        crate::models::QuoteMethodPaymentMethod,
-    >("\"bank_transfer\"", "#/components/schemas/QuoteMethod/properties/payment_method");
-}
-#[test]
 fn schema_quote_method_payment_rail() {
     round_trip::<
         crate::models::QuoteMethodPaymentRail,
@@ -484,6 +348,12 @@ fn schema_quote_method_subtype() {
     round_trip::<
         crate::models::QuoteMethodSubtype,
     >("\"swift_transfer\"", "#/components/schemas/QuoteMethod/properties/subtype");
+}
+#[test]
+fn schema_quote_payment_method() {
+    round_trip::<
+        crate::models::QuotePaymentMethod,
+    >("\"bank_transfer\"", "#/components/schemas/QuoteMethod/properties/payment_method");
 }
 #[test]
 fn schema_quote_resource() {
@@ -502,12 +372,6 @@ fn schema_refund_reason() {
     round_trip::<
         crate::models::RefundReason,
     >("\"Requested By Customer\"", "#/components/schemas/Refund/properties/reason");
-}
-#[test]
-fn schema_refund_rfi_document_status() {
-    round_trip::<
-        crate::models::RefundRfiDocumentStatus,
-    >("\"pending\"", "#/components/schemas/RefundRfiDocument/properties/status");
 }
 #[test]
 fn schema_refund_status() {
@@ -1663,18 +1527,18 @@ fn union_create_balance_conversion_request_by_target_amount() {
     );
 }
 #[test]
-fn union_create_order_request_orders() {
+fn union_create_order_request_without_quote() {
     let value: crate::models::CreateOrderRequest = round_trip::<
         crate::models::CreateOrderRequest,
     >(
         "{\"customer_id\":\"cust_E602dMzgjpDC\",\"document_id\":\"doc_nYUqLpuYQ0M8\",\"currency\":\"USD\",\"amount\":1000,\"purpose_code\":\"P1401\",\"invoice_number\":\"RG12FF590\",\"invoice_description\":\"Payment requested for services provided\",\"invoice_amount\":1000,\"reference_number\":\"R0001\",\"price_id\":\"price_E602dMzgjpDC\",\"split_ids\":[],\"product\":{\"name\":\"sample\"},\"notes\":{},\"bank_account_details\":{\"account_number\":\"1234567890\"},\"lrs\":{\"lrs_quote_id\":\"quote_6ab60de4Kx7Pq\",\"remittance_information\":\"REF12345\"},\"payment_methods\":[\"card\"],\"request_id\":\"unique_order_request_id_123\"}",
-        "CreateOrderRequest::Orders",
+        "CreateOrderRequest::WithoutQuote",
     );
     let held: Option<&crate::models::CreateOrderRequest> = Some(&value);
     assert!(
-        matches!(held, Some(crate ::models::CreateOrderRequest::Orders(_))),
-        "{} decodes as {held:?}, not {}", "CreateOrderRequest::Orders",
-        "CreateOrderRequest::Orders"
+        matches!(held, Some(crate ::models::CreateOrderRequest::WithoutQuote(_))),
+        "{} decodes as {held:?}, not {}", "CreateOrderRequest::WithoutQuote",
+        "CreateOrderRequest::WithoutQuote"
     );
 }
 #[test]
@@ -1758,7 +1622,7 @@ fn union_create_price_request_fixed() {
     let value: crate::models::CreatePriceRequest = round_trip::<
         crate::models::CreatePriceRequest,
     >(
-        "{\"bps\":1000,\"set_as_default\":true,\"pricing_type\":\"fixed\",\"fees_currency\":\"sample\",\"fees_amount\":1}",
+        "{\"bps\":1000,\"set_as_default\":true,\"pricing_type\":\"fixed\",\"fees_currency\":\"AED\",\"fees_amount\":1}",
         "CreatePriceRequest::Fixed",
     );
     let held: Option<&crate::models::CreatePriceRequest> = Some(&value);
@@ -1784,98 +1648,89 @@ fn union_create_price_request_percentage() {
     );
 }
 #[test]
-fn sibling_tag_payment_payment_method_details_bank_transfer() {
-    let value: crate::models::PaymentPaymentMethod = round_trip::<
-        crate::models::PaymentPaymentMethod,
+fn sibling_tag_payment_method_details_bank_transfer() {
+    let value: crate::models::PaymentMethod = round_trip::<
+        crate::models::PaymentMethod,
     >(
         "{\"type\":\"bank_transfer\",\"details\":{\"sender_name\":\"Vaibhav LRS\",\"sender_country\":\"IND\",\"sender_account_number\":\"5454545454\",\"receiver_account_number\":\"98765432109876\",\"sender_bank_name\":\"JPMORGAN CHASE BANK,N.A.\",\"sender_bank_country\":\"USA\",\"sender_bank_address\":\"270 Park Avenue, New York\",\"swift_code\":\"CHASUS33\",\"local_routing_number\":\"300129\",\"external_reference\":\"GLM7A2C1\",\"transfer_type\":\"swift\",\"remittance_information\":\"PaymentForLrs\"}}",
-        "PaymentPaymentMethod.details with `type` = `bank_transfer`",
+        "PaymentMethod.details with `type` = `bank_transfer`",
     );
-    let held: Option<&crate::models::PaymentPaymentMethodDetails> = value
-        .details
-        .as_ref();
+    let held: Option<&crate::models::PaymentMethodDetails> = value.details.as_ref();
     assert!(
-        matches!(held, Some(crate
-        ::models::PaymentPaymentMethodDetails::BankTransfer(_))),
+        matches!(held, Some(crate ::models::PaymentMethodDetails::BankTransfer(_))),
         "{} decodes as {held:?}, not {}",
-        "PaymentPaymentMethod.details with `type` = `bank_transfer`",
-        "PaymentPaymentMethodDetails::BankTransfer"
+        "PaymentMethod.details with `type` = `bank_transfer`",
+        "PaymentMethodDetails::BankTransfer"
     );
 }
 #[test]
-fn sibling_tag_payment_payment_method_details_card() {
-    let value: crate::models::PaymentPaymentMethod = round_trip::<
-        crate::models::PaymentPaymentMethod,
+fn sibling_tag_payment_method_details_card() {
+    let value: crate::models::PaymentMethod = round_trip::<
+        crate::models::PaymentMethod,
     >(
         "{\"type\":\"card\",\"details\":{\"card_network\":\"Visa\",\"card_type\":\"credit\",\"end_digits\":\"1234\",\"country_code\":\"US\",\"card_holder_name\":\"John Doe\",\"card_bin\":\"400000\",\"issuer_name\":\"Chase Bank\"}}",
-        "PaymentPaymentMethod.details with `type` = `card`",
+        "PaymentMethod.details with `type` = `card`",
     );
-    let held: Option<&crate::models::PaymentPaymentMethodDetails> = value
-        .details
-        .as_ref();
+    let held: Option<&crate::models::PaymentMethodDetails> = value.details.as_ref();
     assert!(
-        matches!(held, Some(crate ::models::PaymentPaymentMethodDetails::Card(_))),
-        "{} decodes as {held:?}, not {}",
-        "PaymentPaymentMethod.details with `type` = `card`",
-        "PaymentPaymentMethodDetails::Card"
+        matches!(held, Some(crate ::models::PaymentMethodDetails::Card(_))),
+        "{} decodes as {held:?}, not {}", "PaymentMethod.details with `type` = `card`",
+        "PaymentMethodDetails::Card"
     );
 }
 #[test]
-fn sibling_tag_payment_payment_method_details_pay_via_bank() {
-    let value: crate::models::PaymentPaymentMethod = round_trip::<
-        crate::models::PaymentPaymentMethod,
+fn sibling_tag_payment_method_details_pay_via_bank() {
+    let value: crate::models::PaymentMethod = round_trip::<
+        crate::models::PaymentMethod,
     >(
         "{\"type\":\"pay_via_bank\",\"details\":{\"sender_name\":\"Vaibhav LRS\",\"sender_country\":\"IND\",\"sender_account_number\":\"5454545454\",\"sender_bank_name\":\"HDFC Bank\",\"sender_bank_country\":\"IND\",\"sender_bank_address\":\"Senapati Bapat Marg, Mumbai\",\"swift_code\":\"HDFCINBB\",\"local_routing_number\":\"300129\",\"external_reference\":\"GLM7A2C1\",\"transfer_type\":\"swift\",\"remittance_information\":\"PaymentForLrs\"}}",
-        "PaymentPaymentMethod.details with `type` = `pay_via_bank`",
+        "PaymentMethod.details with `type` = `pay_via_bank`",
     );
-    let held: Option<&crate::models::PaymentPaymentMethodDetails> = value
-        .details
-        .as_ref();
+    let held: Option<&crate::models::PaymentMethodDetails> = value.details.as_ref();
     assert!(
-        matches!(held, Some(crate ::models::PaymentPaymentMethodDetails::PayViaBank(_))),
+        matches!(held, Some(crate ::models::PaymentMethodDetails::PayViaBank(_))),
         "{} decodes as {held:?}, not {}",
-        "PaymentPaymentMethod.details with `type` = `pay_via_bank`",
-        "PaymentPaymentMethodDetails::PayViaBank"
+        "PaymentMethod.details with `type` = `pay_via_bank`",
+        "PaymentMethodDetails::PayViaBank"
     );
 }
 #[test]
-fn union_payment_payment_method_details_bank_transfer() {
-    let value: crate::models::PaymentPaymentMethodDetails = round_trip::<
-        crate::models::PaymentPaymentMethodDetails,
+fn union_payment_method_details_bank_transfer() {
+    let value: crate::models::PaymentMethodDetails = round_trip::<
+        crate::models::PaymentMethodDetails,
     >(
         "{\"sender_name\":\"Vaibhav LRS\",\"sender_country\":\"IND\",\"sender_account_number\":\"5454545454\",\"receiver_account_number\":\"98765432109876\",\"sender_bank_name\":\"JPMORGAN CHASE BANK,N.A.\",\"sender_bank_country\":\"USA\",\"sender_bank_address\":\"270 Park Avenue, New York\",\"swift_code\":\"CHASUS33\",\"local_routing_number\":\"300129\",\"external_reference\":\"GLM7A2C1\",\"transfer_type\":\"swift\",\"remittance_information\":\"PaymentForLrs\"}",
-        "PaymentPaymentMethodDetails::BankTransfer",
+        "PaymentMethodDetails::BankTransfer",
     );
-    let held: Option<&crate::models::PaymentPaymentMethodDetails> = Some(&value);
+    let held: Option<&crate::models::PaymentMethodDetails> = Some(&value);
     assert!(
-        matches!(held, Some(crate
-        ::models::PaymentPaymentMethodDetails::BankTransfer(_))),
-        "{} decodes as {held:?}, not {}", "PaymentPaymentMethodDetails::BankTransfer",
-        "PaymentPaymentMethodDetails::BankTransfer"
+        matches!(held, Some(crate ::models::PaymentMethodDetails::BankTransfer(_))),
+        "{} decodes as {held:?}, not {}", "PaymentMethodDetails::BankTransfer",
+        "PaymentMethodDetails::BankTransfer"
     );
 }
 #[test]
-fn union_payment_payment_method_details_pay_via_bank() {
+fn union_payment_method_details_pay_via_bank() {
     round_trip::<
-        crate::models::PaymentPaymentMethodDetails,
+        crate::models::PaymentMethodDetails,
     >(
         "{\"sender_name\":\"Vaibhav LRS\",\"sender_country\":\"IND\",\"sender_account_number\":\"5454545454\",\"sender_bank_name\":\"HDFC Bank\",\"sender_bank_country\":\"IND\",\"sender_bank_address\":\"Senapati Bapat Marg, Mumbai\",\"swift_code\":\"HDFCINBB\",\"local_routing_number\":\"300129\",\"external_reference\":\"GLM7A2C1\",\"transfer_type\":\"swift\",\"remittance_information\":\"PaymentForLrs\"}",
-        "PaymentPaymentMethodDetails::PayViaBank",
+        "PaymentMethodDetails::PayViaBank",
     );
 }
 #[test]
-fn union_payment_payment_method_details_card() {
-    let value: crate::models::PaymentPaymentMethodDetails = round_trip::<
-        crate::models::PaymentPaymentMethodDetails,
+fn union_payment_method_details_card() {
+    let value: crate::models::PaymentMethodDetails = round_trip::<
+        crate::models::PaymentMethodDetails,
     >(
         "{\"card_network\":\"Visa\",\"card_type\":\"credit\",\"end_digits\":\"1234\",\"country_code\":\"US\",\"card_holder_name\":\"John Doe\",\"card_bin\":\"400000\",\"issuer_name\":\"Chase Bank\"}",
-        "PaymentPaymentMethodDetails::Card",
+        "PaymentMethodDetails::Card",
     );
-    let held: Option<&crate::models::PaymentPaymentMethodDetails> = Some(&value);
+    let held: Option<&crate::models::PaymentMethodDetails> = Some(&value);
     assert!(
-        matches!(held, Some(crate ::models::PaymentPaymentMethodDetails::Card(_))),
-        "{} decodes as {held:?}, not {}", "PaymentPaymentMethodDetails::Card",
-        "PaymentPaymentMethodDetails::Card"
+        matches!(held, Some(crate ::models::PaymentMethodDetails::Card(_))),
+        "{} decodes as {held:?}, not {}", "PaymentMethodDetails::Card",
+        "PaymentMethodDetails::Card"
     );
 }
 #[test]

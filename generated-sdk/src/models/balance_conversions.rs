@@ -111,19 +111,19 @@ pub struct CreateBalanceConversionBySourceAmount {
     /// Balance currency to convert from (USD, EUR or GBP).
     ///
     /// Format: `iso-4217`.
-    pub source_currency: String,
+    pub source_currency: crate::models::Currency,
     /// Balance currency to convert into (USD, EUR or GBP).
     ///
     /// Format: `iso-4217`.
-    pub target_currency: String,
+    pub target_currency: crate::models::Currency,
     /// Amount to convert, in the smallest unit of `source_currency`. Send either this or `target_amount`.
     pub source_amount: i64,
 }
 impl CreateBalanceConversionBySourceAmount {
     /// Creates a value from its required fields (`source_currency`, `target_currency`, `source_amount`); optional ones start empty and have setters.
     pub fn new(
-        source_currency: impl Into<String>,
-        target_currency: impl Into<String>,
+        source_currency: impl Into<crate::models::Currency>,
+        target_currency: impl Into<crate::models::Currency>,
         source_amount: impl Into<i64>,
     ) -> Self {
         Self {
@@ -158,19 +158,19 @@ pub struct CreateBalanceConversionByTargetAmount {
     /// Balance currency to convert from (USD, EUR or GBP).
     ///
     /// Format: `iso-4217`.
-    pub source_currency: String,
+    pub source_currency: crate::models::Currency,
     /// Balance currency to convert into (USD, EUR or GBP).
     ///
     /// Format: `iso-4217`.
-    pub target_currency: String,
+    pub target_currency: crate::models::Currency,
     /// Amount to receive, in the smallest unit of `target_currency`. Send either this or `source_amount`.
     pub target_amount: i64,
 }
 impl CreateBalanceConversionByTargetAmount {
     /// Creates a value from its required fields (`source_currency`, `target_currency`, `target_amount`); optional ones start empty and have setters.
     pub fn new(
-        source_currency: impl Into<String>,
-        target_currency: impl Into<String>,
+        source_currency: impl Into<crate::models::Currency>,
+        target_currency: impl Into<crate::models::Currency>,
         target_amount: impl Into<i64>,
     ) -> Self {
         Self {
@@ -282,15 +282,15 @@ for CreateBalanceConversionRequest {
 #[non_exhaustive]
 pub struct CreateQuoteRequest {
     /// What the quote will be used for.
-    pub resource: crate::models::CreateQuoteRequestResource,
+    pub resource: crate::models::QuoteResource,
     /// Currency being sent.
     ///
     /// Format: `iso-4217`.
-    pub source_currency: String,
+    pub source_currency: crate::models::Currency,
     /// Currency being received.
     ///
     /// Format: `iso-4217`.
-    pub destination_currency: String,
+    pub destination_currency: crate::models::Currency,
     /// Amount in the smallest unit of `source_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_amount: Option<i64>,
@@ -306,9 +306,9 @@ pub struct CreateQuoteRequest {
 impl CreateQuoteRequest {
     /// Creates a value from its required fields (`resource`, `source_currency`, `destination_currency`, `method`); optional ones start empty and have setters.
     pub fn new(
-        resource: impl Into<crate::models::CreateQuoteRequestResource>,
-        source_currency: impl Into<String>,
-        destination_currency: impl Into<String>,
+        resource: impl Into<crate::models::QuoteResource>,
+        source_currency: impl Into<crate::models::Currency>,
+        destination_currency: impl Into<crate::models::Currency>,
         method: impl Into<crate::models::QuoteMethodInput>,
     ) -> Self {
         Self {
@@ -364,66 +364,6 @@ impl CreateQuoteRequest {
         Ok(())
     }
 }
-/// What the quote will be used for.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateQuoteRequestResource {
-    /// `payin`
-    Payin,
-    /// `payout`
-    Payout,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl CreateQuoteRequestResource {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Payin => "payin",
-            Self::Payout => "payout",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for CreateQuoteRequestResource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CreateQuoteRequestResource {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for CreateQuoteRequestResource {
-    fn from(s: &str) -> Self {
-        match s {
-            "payin" => Self::Payin,
-            "payout" => Self::Payout,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for CreateQuoteRequestResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateQuoteRequestResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for CreateQuoteRequestResource {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
 /// `GetBalanceConversionsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -463,10 +403,10 @@ pub struct Quote {
     pub method: Option<crate::models::QuoteMethod>,
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_currency: Option<String>,
+    pub source_currency: Option<crate::models::Currency>,
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destination_currency: Option<String>,
+    pub destination_currency: Option<crate::models::Currency>,
     /// Exchange rate applied (units of `destination_currency` per unit of `source_currency`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fx_rate: Option<f64>,
@@ -523,7 +463,7 @@ impl QuoteList {
 pub struct QuoteMethod {
     /// Payment method being priced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_method: Option<crate::models::QuoteMethodPaymentMethod>,
+    pub payment_method: Option<crate::models::QuotePaymentMethod>,
     /// Local or SWIFT transfer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtype: Option<crate::models::QuoteMethodSubtype>,
@@ -547,7 +487,7 @@ impl QuoteMethod {
 pub struct QuoteMethodInput {
     /// Payment method being priced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_method: Option<crate::models::QuoteMethodPaymentMethod>,
+    pub payment_method: Option<crate::models::QuotePaymentMethod>,
     /// Local or SWIFT transfer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtype: Option<crate::models::QuoteMethodSubtype>,
@@ -563,7 +503,7 @@ impl QuoteMethodInput {
     /// Sets `payment_method` (JSON `payment_method`).
     pub fn payment_method(
         mut self,
-        value: impl Into<crate::models::QuoteMethodPaymentMethod>,
+        value: impl Into<crate::models::QuotePaymentMethod>,
     ) -> Self {
         self.payment_method = Some(value.into());
         self
@@ -581,66 +521,6 @@ impl QuoteMethodInput {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
-    }
-}
-/// Payment method being priced.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum QuoteMethodPaymentMethod {
-    /// `bank_transfer`
-    BankTransfer,
-    /// `pay_via_bank`
-    PayViaBank,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl QuoteMethodPaymentMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BankTransfer => "bank_transfer",
-            Self::PayViaBank => "pay_via_bank",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for QuoteMethodPaymentMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for QuoteMethodPaymentMethod {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for QuoteMethodPaymentMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "bank_transfer" => Self::BankTransfer,
-            "pay_via_bank" => Self::PayViaBank,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for QuoteMethodPaymentMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for QuoteMethodPaymentMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for QuoteMethodPaymentMethod {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
     }
 }
 /// Rail the quote applies to (returned only).
@@ -775,54 +655,54 @@ impl crate::runtime::ToQuery for QuoteMethodSubtype {
         out.push(self.as_str().to_string());
     }
 }
-/// What the quote can be used for.
+/// Payment method being priced.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum QuoteResource {
-    /// `payin`
-    Payin,
-    /// `payout`
-    Payout,
+pub enum QuotePaymentMethod {
+    /// `bank_transfer`
+    BankTransfer,
+    /// `pay_via_bank`
+    PayViaBank,
     /// A value this version of the SDK does not know yet, kept verbatim so that it
     /// round-trips unchanged.
     Unknown(String),
 }
-impl QuoteResource {
+impl QuotePaymentMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Payin => "payin",
-            Self::Payout => "payout",
+            Self::BankTransfer => "bank_transfer",
+            Self::PayViaBank => "pay_via_bank",
             Self::Unknown(other) => other,
         }
     }
 }
-impl std::fmt::Display for QuoteResource {
+impl std::fmt::Display for QuotePaymentMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for QuoteResource {
+impl std::str::FromStr for QuotePaymentMethod {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
-impl From<&str> for QuoteResource {
+impl From<&str> for QuotePaymentMethod {
     fn from(s: &str) -> Self {
         match s {
-            "payin" => Self::Payin,
-            "payout" => Self::Payout,
+            "bank_transfer" => Self::BankTransfer,
+            "pay_via_bank" => Self::PayViaBank,
             other => Self::Unknown(other.to_string()),
         }
     }
 }
-impl serde::Serialize for QuoteResource {
+impl serde::Serialize for QuotePaymentMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for QuoteResource {
+impl<'de> serde::Deserialize<'de> for QuotePaymentMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -830,7 +710,7 @@ impl<'de> serde::Deserialize<'de> for QuoteResource {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::ToQuery for QuoteResource {
+impl crate::runtime::ToQuery for QuotePaymentMethod {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

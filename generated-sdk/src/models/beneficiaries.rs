@@ -22,7 +22,7 @@ pub struct Beneficiary {
     pub bank_name: Option<String>,
     /// Whether the beneficiary is an individual or a business.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub beneficiary_type: Option<crate::models::BeneficiaryBeneficiaryType>,
+    pub beneficiary_type: Option<crate::models::BeneficiaryType>,
     /// SWIFT code (primary BIC) of the bank holding the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic_primary: Option<String>,
@@ -88,7 +88,7 @@ impl Beneficiary {
 /// Whether the beneficiary is an individual or a business.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum BeneficiaryBeneficiaryType {
+pub enum BeneficiaryType {
     /// `individual`
     Individual,
     /// `business`
@@ -97,7 +97,7 @@ pub enum BeneficiaryBeneficiaryType {
     /// round-trips unchanged.
     Unknown(String),
 }
-impl BeneficiaryBeneficiaryType {
+impl BeneficiaryType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -107,18 +107,18 @@ impl BeneficiaryBeneficiaryType {
         }
     }
 }
-impl std::fmt::Display for BeneficiaryBeneficiaryType {
+impl std::fmt::Display for BeneficiaryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for BeneficiaryBeneficiaryType {
+impl std::str::FromStr for BeneficiaryType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
-impl From<&str> for BeneficiaryBeneficiaryType {
+impl From<&str> for BeneficiaryType {
     fn from(s: &str) -> Self {
         match s {
             "individual" => Self::Individual,
@@ -127,12 +127,12 @@ impl From<&str> for BeneficiaryBeneficiaryType {
         }
     }
 }
-impl serde::Serialize for BeneficiaryBeneficiaryType {
+impl serde::Serialize for BeneficiaryType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for BeneficiaryBeneficiaryType {
+impl<'de> serde::Deserialize<'de> for BeneficiaryType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -140,7 +140,7 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryBeneficiaryType {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::ToQuery for BeneficiaryBeneficiaryType {
+impl crate::runtime::ToQuery for BeneficiaryType {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -156,7 +156,7 @@ pub struct CreateBeneficiaryRequest {
     /// Name of the bank holding the account.
     pub bank_name: String,
     /// Whether the beneficiary is an individual or a business.
-    pub beneficiary_type: crate::models::BeneficiaryBeneficiaryType,
+    pub beneficiary_type: crate::models::BeneficiaryType,
     /// SWIFT code (primary BIC) of the bank holding the account.
     pub bic_primary: String,
     /// Local routing or domestic clearing code of the account, such as IFSC (India), sort code (UK) or ABA (US).
@@ -204,7 +204,7 @@ impl CreateBeneficiaryRequest {
         holder_name: impl Into<String>,
         account_number: impl Into<String>,
         bank_name: impl Into<String>,
-        beneficiary_type: impl Into<crate::models::BeneficiaryBeneficiaryType>,
+        beneficiary_type: impl Into<crate::models::BeneficiaryType>,
         bic_primary: impl Into<String>,
         bic_secondary: impl Into<String>,
         email: impl Into<String>,
@@ -260,139 +260,6 @@ impl CreateBeneficiaryRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
-    }
-}
-/// `GetBeneficiariesBadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetBeneficiariesBadRequestBody {
-    /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::models::GetBeneficiariesBadRequestBodyErrorModel>,
-    /// Names the invalid parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-impl GetBeneficiariesBadRequestBody {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
-/// `GetBeneficiariesBadRequestBodyErrorModel` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetBeneficiariesBadRequestBodyErrorModel {
-    /// `Bad Request`
-    BadRequest,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl GetBeneficiariesBadRequestBodyErrorModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BadRequest => "Bad Request",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for GetBeneficiariesBadRequestBodyErrorModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for GetBeneficiariesBadRequestBodyErrorModel {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for GetBeneficiariesBadRequestBodyErrorModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "Bad Request" => Self::BadRequest,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for GetBeneficiariesBadRequestBodyErrorModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetBeneficiariesBadRequestBodyErrorModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for GetBeneficiariesBadRequestBodyErrorModel {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// `GetBeneficiariesBeneficiaryType` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetBeneficiariesBeneficiaryType {
-    /// `individual`
-    Individual,
-    /// `business`
-    Business,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl GetBeneficiariesBeneficiaryType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Individual => "individual",
-            Self::Business => "business",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for GetBeneficiariesBeneficiaryType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for GetBeneficiariesBeneficiaryType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for GetBeneficiariesBeneficiaryType {
-    fn from(s: &str) -> Self {
-        match s {
-            "individual" => Self::Individual,
-            "business" => Self::Business,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for GetBeneficiariesBeneficiaryType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetBeneficiariesBeneficiaryType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for GetBeneficiariesBeneficiaryType {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
     }
 }
 /// `GetBeneficiariesResponse` from the API description.

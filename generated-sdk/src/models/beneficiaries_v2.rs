@@ -34,6 +34,62 @@ impl Address {
         Ok(())
     }
 }
+/// Bank's address; required for `lrs`, optional for `payout`. When sent, `address_line2` and
+/// `postal_code` are optional.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct BankAccountAddress {
+    /// First line of the street address.
+    pub address_line1: String,
+    /// Second line of the street address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
+    /// City.
+    pub city: String,
+    /// State or administrative area.
+    pub state: String,
+    /// Country as an ISO 3166-1 alpha-3 code.
+    ///
+    /// Format: `iso-3166-1-alpha-3`.
+    pub country_code: String,
+    /// Postal code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+}
+impl BankAccountAddress {
+    /// Creates a value from its required fields (`address_line1`, `city`, `state`, `country_code`); optional ones start empty and have setters.
+    pub fn new(
+        address_line1: impl Into<String>,
+        city: impl Into<String>,
+        state: impl Into<String>,
+        country_code: impl Into<String>,
+    ) -> Self {
+        Self {
+            address_line1: address_line1.into(),
+            address_line2: None,
+            city: city.into(),
+            state: state.into(),
+            country_code: country_code.into(),
+            postal_code: None,
+        }
+    }
+    /// Sets `address_line2` (JSON `address_line2`).
+    pub fn address_line2(mut self, value: impl Into<String>) -> Self {
+        self.address_line2 = Some(value.into());
+        self
+    }
+    /// Sets `postal_code` (JSON `postal_code`).
+    pub fn postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = Some(value.into());
+        self
+    }
+}
+impl BankAccountAddress {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
 /// A v2 beneficiary as returned by the API.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -87,7 +143,7 @@ pub struct BeneficiaryV2 {
     ///
     /// `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upi_account: Option<crate::models::BeneficiaryV2UpiAccount>,
+    pub upi_account: Option<crate::models::UpiAccount>,
     /// Creation time (ISO 8601).
     ///
     /// Format: `date-time`. Read-only: set by the server.
@@ -126,7 +182,7 @@ pub struct BeneficiaryV2BankAccount {
     pub local_routing_number: Option<String>,
     /// Currency of the bank account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
     /// `address`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<crate::models::Address>,
@@ -134,36 +190,9 @@ pub struct BeneficiaryV2BankAccount {
     ///
     /// `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub intermediate_bank: Option<
-        crate::models::BeneficiaryV2BankAccountIntermediateBank,
-    >,
+    pub intermediate_bank: Option<crate::models::IntermediateBank>,
 }
 impl BeneficiaryV2BankAccount {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
-/// Intermediary bank; present for `lrs` beneficiaries and may be `null` for `payout` ones.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BeneficiaryV2BankAccountIntermediateBank {
-    /// Intermediary bank name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Intermediary bank country (ISO 3166-1 alpha-3).
-    ///
-    /// Format: `iso-3166-1-alpha-3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// SWIFT/BIC of the intermediary bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub swift_code: Option<String>,
-    /// Account number at the intermediary bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_number: Option<String>,
-}
-impl BeneficiaryV2BankAccountIntermediateBank {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -236,9 +265,9 @@ pub struct BeneficiaryV2CreateRequest {
     /// `payout` (the usual case): the beneficiary is paid from your Glomo balance. `lrs`: the beneficiary
     /// receives an LRS (Liberalised Remittance Scheme) payin directly into a customer-specific bank account
     /// instead of your balance.
-    pub category: crate::models::BeneficiaryV2CreateRequestCategory,
+    pub category: crate::models::BeneficiaryV2Category,
     /// Who the beneficiary is (name, type, contact details and address).
-    pub beneficiary: crate::models::BeneficiaryV2CreateRequestBeneficiary,
+    pub beneficiary: crate::models::BeneficiaryV2Identity,
     /// Beneficiary's bank account. For `category: payout`, the bank `name` and `address` are looked up from
     /// `swift_code`, `local_routing_number` or an IBAN `account_number`; send them only if lookup fails or to
     /// override it. Both stay mandatory for `category: lrs`. Routing identifiers: for `lrs`,
@@ -249,7 +278,7 @@ pub struct BeneficiaryV2CreateRequest {
     pub bank_account: Option<crate::models::BeneficiaryV2CreateRequestBankAccount>,
     /// UPI details, as an alternative to `bank_account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upi_account: Option<crate::models::BeneficiaryV2CreateRequestUpiAccount>,
+    pub upi_account: Option<crate::models::UpiAccount>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
         default,
@@ -261,8 +290,8 @@ pub struct BeneficiaryV2CreateRequest {
 impl BeneficiaryV2CreateRequest {
     /// Creates a value from its required fields (`category`, `beneficiary`); optional ones start empty and have setters.
     pub fn new(
-        category: impl Into<crate::models::BeneficiaryV2CreateRequestCategory>,
-        beneficiary: impl Into<crate::models::BeneficiaryV2CreateRequestBeneficiary>,
+        category: impl Into<crate::models::BeneficiaryV2Category>,
+        beneficiary: impl Into<crate::models::BeneficiaryV2Identity>,
     ) -> Self {
         Self {
             category: category.into(),
@@ -281,10 +310,7 @@ impl BeneficiaryV2CreateRequest {
         self
     }
     /// Sets `upi_account` (JSON `upi_account`).
-    pub fn upi_account(
-        mut self,
-        value: impl Into<crate::models::BeneficiaryV2CreateRequestUpiAccount>,
-    ) -> Self {
+    pub fn upi_account(mut self, value: impl Into<crate::models::UpiAccount>) -> Self {
         self.upi_account = Some(value.into());
         self
     }
@@ -328,20 +354,21 @@ pub struct BeneficiaryV2CreateRequestBankAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_routing_number: Option<String>,
     /// Currency of the bank account.
-    pub currency: String,
+    pub currency: crate::models::Currency,
     /// Bank's address; required for `lrs`, optional for `payout`. When sent, `address_line2` and
     /// `postal_code` are optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<crate::models::BeneficiaryV2CreateRequestBankAccountAddress>,
+    pub address: Option<crate::models::BankAccountAddress>,
     /// Intermediary (correspondent) bank; its `swift_code` is required for `lrs` beneficiaries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub intermediate_bank: Option<
-        crate::models::BeneficiaryV2CreateRequestBankAccountIntermediateBank,
-    >,
+    pub intermediate_bank: Option<crate::models::IntermediateBankInput>,
 }
 impl BeneficiaryV2CreateRequestBankAccount {
     /// Creates a value from its required fields (`account_number`, `currency`); optional ones start empty and have setters.
-    pub fn new(account_number: impl Into<String>, currency: impl Into<String>) -> Self {
+    pub fn new(
+        account_number: impl Into<String>,
+        currency: impl Into<crate::models::Currency>,
+    ) -> Self {
         Self {
             account_number: account_number.into(),
             name: None,
@@ -370,7 +397,7 @@ impl BeneficiaryV2CreateRequestBankAccount {
     /// Sets `address` (JSON `address`).
     pub fn address(
         mut self,
-        value: impl Into<crate::models::BeneficiaryV2CreateRequestBankAccountAddress>,
+        value: impl Into<crate::models::BankAccountAddress>,
     ) -> Self {
         self.address = Some(value.into());
         self
@@ -378,9 +405,7 @@ impl BeneficiaryV2CreateRequestBankAccount {
     /// Sets `intermediate_bank` (JSON `intermediate_bank`).
     pub fn intermediate_bank(
         mut self,
-        value: impl Into<
-            crate::models::BeneficiaryV2CreateRequestBankAccountIntermediateBank,
-        >,
+        value: impl Into<crate::models::IntermediateBankInput>,
     ) -> Self {
         self.intermediate_bank = Some(value.into());
         self
@@ -392,128 +417,16 @@ impl BeneficiaryV2CreateRequestBankAccount {
         Ok(())
     }
 }
-/// Bank's address; required for `lrs`, optional for `payout`. When sent, `address_line2` and
-/// `postal_code` are optional.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BeneficiaryV2CreateRequestBankAccountAddress {
-    /// First line of the street address.
-    pub address_line1: String,
-    /// Second line of the street address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_line2: Option<String>,
-    /// City.
-    pub city: String,
-    /// State or administrative area.
-    pub state: String,
-    /// Country as an ISO 3166-1 alpha-3 code.
-    ///
-    /// Format: `iso-3166-1-alpha-3`.
-    pub country_code: String,
-    /// Postal code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
-}
-impl BeneficiaryV2CreateRequestBankAccountAddress {
-    /// Creates a value from its required fields (`address_line1`, `city`, `state`, `country_code`); optional ones start empty and have setters.
-    pub fn new(
-        address_line1: impl Into<String>,
-        city: impl Into<String>,
-        state: impl Into<String>,
-        country_code: impl Into<String>,
-    ) -> Self {
-        Self {
-            address_line1: address_line1.into(),
-            address_line2: None,
-            city: city.into(),
-            state: state.into(),
-            country_code: country_code.into(),
-            postal_code: None,
-        }
-    }
-    /// Sets `address_line2` (JSON `address_line2`).
-    pub fn address_line2(mut self, value: impl Into<String>) -> Self {
-        self.address_line2 = Some(value.into());
-        self
-    }
-    /// Sets `postal_code` (JSON `postal_code`).
-    pub fn postal_code(mut self, value: impl Into<String>) -> Self {
-        self.postal_code = Some(value.into());
-        self
-    }
-}
-impl BeneficiaryV2CreateRequestBankAccountAddress {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
-/// Intermediary (correspondent) bank; its `swift_code` is required for `lrs` beneficiaries.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BeneficiaryV2CreateRequestBankAccountIntermediateBank {
-    /// Intermediary bank name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Intermediary bank country (ISO 3166-1 alpha-3).
-    ///
-    /// Format: `iso-3166-1-alpha-3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// SWIFT/BIC of the intermediary bank; required for `lrs`, optional for `payout`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub swift_code: Option<String>,
-    /// Account number at the intermediary bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_number: Option<String>,
-}
-impl BeneficiaryV2CreateRequestBankAccountIntermediateBank {
-    /// Creates a value with every field empty; set the ones you need with the setters.
-    pub fn new() -> Self {
-        Self {
-            name: None,
-            country: None,
-            swift_code: None,
-            account_number: None,
-        }
-    }
-    /// Sets `name` (JSON `name`).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `country` (JSON `country`).
-    pub fn country(mut self, value: impl Into<String>) -> Self {
-        self.country = Some(value.into());
-        self
-    }
-    /// Sets `swift_code` (JSON `swift_code`).
-    pub fn swift_code(mut self, value: impl Into<String>) -> Self {
-        self.swift_code = Some(value.into());
-        self
-    }
-    /// Sets `account_number` (JSON `account_number`).
-    pub fn account_number(mut self, value: impl Into<String>) -> Self {
-        self.account_number = Some(value.into());
-        self
-    }
-}
-impl BeneficiaryV2CreateRequestBankAccountIntermediateBank {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
 /// Who the beneficiary is (name, type, contact details and address).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct BeneficiaryV2CreateRequestBeneficiary {
+pub struct BeneficiaryV2Identity {
     /// Beneficiary name. In sandbox the values `jexru7`, `nerqu8`, `havku9`, `dexru6` and `renvak4` (any
     /// letter case) force a sanctions-screening hit when a payout to this beneficiary is screened.
     pub name: String,
     /// Individual or business.
     #[serde(rename = "type")]
-    pub type_: crate::models::BeneficiaryV2CreateRequestBeneficiaryType,
+    pub type_: crate::models::BeneficiaryV2Type,
     /// Beneficiary's email address.
     ///
     /// Format: `email`.
@@ -526,17 +439,17 @@ pub struct BeneficiaryV2CreateRequestBeneficiary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Beneficiary's address; `address_line2` and `postal_code` are optional.
-    pub address: crate::models::BeneficiaryV2CreateRequestBeneficiaryAddress,
+    pub address: crate::models::BeneficiaryV2IdentityAddress,
     /// Optional IDs of uploaded documents to attach to the beneficiary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<String>>,
 }
-impl BeneficiaryV2CreateRequestBeneficiary {
+impl BeneficiaryV2Identity {
     /// Creates a value from its required fields (`name`, `type`, `address`); optional ones start empty and have setters.
     pub fn new(
         name: impl Into<String>,
-        type_: impl Into<crate::models::BeneficiaryV2CreateRequestBeneficiaryType>,
-        address: impl Into<crate::models::BeneficiaryV2CreateRequestBeneficiaryAddress>,
+        type_: impl Into<crate::models::BeneficiaryV2Type>,
+        address: impl Into<crate::models::BeneficiaryV2IdentityAddress>,
     ) -> Self {
         Self {
             name: name.into(),
@@ -569,7 +482,7 @@ impl BeneficiaryV2CreateRequestBeneficiary {
         self
     }
 }
-impl BeneficiaryV2CreateRequestBeneficiary {
+impl BeneficiaryV2Identity {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -578,7 +491,7 @@ impl BeneficiaryV2CreateRequestBeneficiary {
 /// Beneficiary's address; `address_line2` and `postal_code` are optional.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct BeneficiaryV2CreateRequestBeneficiaryAddress {
+pub struct BeneficiaryV2IdentityAddress {
     /// First line of the street address.
     pub address_line1: String,
     /// Second line of the street address.
@@ -596,7 +509,7 @@ pub struct BeneficiaryV2CreateRequestBeneficiaryAddress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
 }
-impl BeneficiaryV2CreateRequestBeneficiaryAddress {
+impl BeneficiaryV2IdentityAddress {
     /// Creates a value from its required fields (`address_line1`, `city`, `state`, `country_code`); optional ones start empty and have setters.
     pub fn new(
         address_line1: impl Into<String>,
@@ -624,154 +537,7 @@ impl BeneficiaryV2CreateRequestBeneficiaryAddress {
         self
     }
 }
-impl BeneficiaryV2CreateRequestBeneficiaryAddress {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
-/// Individual or business.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BeneficiaryV2CreateRequestBeneficiaryType {
-    /// `individual`
-    Individual,
-    /// `business`
-    Business,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl BeneficiaryV2CreateRequestBeneficiaryType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Individual => "individual",
-            Self::Business => "business",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for BeneficiaryV2CreateRequestBeneficiaryType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for BeneficiaryV2CreateRequestBeneficiaryType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for BeneficiaryV2CreateRequestBeneficiaryType {
-    fn from(s: &str) -> Self {
-        match s {
-            "individual" => Self::Individual,
-            "business" => Self::Business,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for BeneficiaryV2CreateRequestBeneficiaryType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for BeneficiaryV2CreateRequestBeneficiaryType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for BeneficiaryV2CreateRequestBeneficiaryType {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// `payout` (the usual case): the beneficiary is paid from your Glomo balance. `lrs`: the beneficiary
-/// receives an LRS (Liberalised Remittance Scheme) payin directly into a customer-specific bank account
-/// instead of your balance.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BeneficiaryV2CreateRequestCategory {
-    /// `payout`
-    Payout,
-    /// `lrs`
-    Lrs,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl BeneficiaryV2CreateRequestCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Payout => "payout",
-            Self::Lrs => "lrs",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for BeneficiaryV2CreateRequestCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for BeneficiaryV2CreateRequestCategory {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for BeneficiaryV2CreateRequestCategory {
-    fn from(s: &str) -> Self {
-        match s {
-            "payout" => Self::Payout,
-            "lrs" => Self::Lrs,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for BeneficiaryV2CreateRequestCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for BeneficiaryV2CreateRequestCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for BeneficiaryV2CreateRequestCategory {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// UPI details, as an alternative to `bank_account`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BeneficiaryV2CreateRequestUpiAccount {
-    /// Beneficiary's UPI ID (VPA).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upi_id: Option<String>,
-}
-impl BeneficiaryV2CreateRequestUpiAccount {
-    /// Creates a value with every field empty; set the ones you need with the setters.
-    pub fn new() -> Self {
-        Self { upi_id: None }
-    }
-    /// Sets `upi_id` (JSON `upi_id`).
-    pub fn upi_id(mut self, value: impl Into<String>) -> Self {
-        self.upi_id = Some(value.into());
-        self
-    }
-}
-impl BeneficiaryV2CreateRequestUpiAccount {
+impl BeneficiaryV2IdentityAddress {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -902,20 +668,6 @@ impl crate::runtime::ToQuery for BeneficiaryV2Type {
         out.push(self.as_str().to_string());
     }
 }
-/// UPI details when the beneficiary uses UPI, otherwise `null`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BeneficiaryV2UpiAccount {
-    /// Beneficiary's UPI ID (VPA).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upi_id: Option<String>,
-}
-impl BeneficiaryV2UpiAccount {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
 /// `CreateBeneficiaryV2BadRequestBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -950,6 +702,87 @@ impl CreateBeneficiaryV2UnprocessableEntityBody {
         Ok(())
     }
 }
+/// Intermediary bank; present for `lrs` beneficiaries and may be `null` for `payout` ones.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct IntermediateBank {
+    /// Intermediary bank name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Intermediary bank country (ISO 3166-1 alpha-3).
+    ///
+    /// Format: `iso-3166-1-alpha-3`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// SWIFT/BIC of the intermediary bank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swift_code: Option<String>,
+    /// Account number at the intermediary bank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_number: Option<String>,
+}
+impl IntermediateBank {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// Intermediary (correspondent) bank; its `swift_code` is required for `lrs` beneficiaries.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct IntermediateBankInput {
+    /// Intermediary bank name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Intermediary bank country (ISO 3166-1 alpha-3).
+    ///
+    /// Format: `iso-3166-1-alpha-3`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// SWIFT/BIC of the intermediary bank; required for `lrs`, optional for `payout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swift_code: Option<String>,
+    /// Account number at the intermediary bank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_number: Option<String>,
+}
+impl IntermediateBankInput {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            country: None,
+            swift_code: None,
+            account_number: None,
+        }
+    }
+    /// Sets `name` (JSON `name`).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `country` (JSON `country`).
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `swift_code` (JSON `swift_code`).
+    pub fn swift_code(mut self, value: impl Into<String>) -> Self {
+        self.swift_code = Some(value.into());
+        self
+    }
+    /// Sets `account_number` (JSON `account_number`).
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
+        self.account_number = Some(value.into());
+        self
+    }
+}
+impl IntermediateBankInput {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
 /// `ListBeneficiariesV2Response` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -967,83 +800,17 @@ impl ListBeneficiariesV2Response {
         Ok(())
     }
 }
-/// `ListBeneficiariesV2Status` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListBeneficiariesV2Status {
-    /// `pending`
-    Pending,
-    /// `active`
-    Active,
-    /// `rejected`
-    Rejected,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl ListBeneficiariesV2Status {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Active => "active",
-            Self::Rejected => "rejected",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for ListBeneficiariesV2Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for ListBeneficiariesV2Status {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for ListBeneficiariesV2Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "pending" => Self::Pending,
-            "active" => Self::Active,
-            "rejected" => Self::Rejected,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for ListBeneficiariesV2Status {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListBeneficiariesV2Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for ListBeneficiariesV2Status {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
 /// Sandbox review decision for a `pending` beneficiary.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MockReviewBeneficiaryV2Request {
     /// `approve` makes the beneficiary `active`; `reject` makes it `rejected`.
-    pub review_action: crate::models::MockReviewBeneficiaryV2RequestReviewAction,
+    pub review_action: crate::models::MockReviewBeneficiaryV2RequestAction,
 }
 impl MockReviewBeneficiaryV2Request {
     /// Creates a value from its required fields (`review_action`); optional ones start empty and have setters.
     pub fn new(
-        review_action: impl Into<
-            crate::models::MockReviewBeneficiaryV2RequestReviewAction,
-        >,
+        review_action: impl Into<crate::models::MockReviewBeneficiaryV2RequestAction>,
     ) -> Self {
         Self {
             review_action: review_action.into(),
@@ -1059,7 +826,7 @@ impl MockReviewBeneficiaryV2Request {
 /// `approve` makes the beneficiary `active`; `reject` makes it `rejected`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum MockReviewBeneficiaryV2RequestReviewAction {
+pub enum MockReviewBeneficiaryV2RequestAction {
     /// `approve`
     Approve,
     /// `reject`
@@ -1068,7 +835,7 @@ pub enum MockReviewBeneficiaryV2RequestReviewAction {
     /// round-trips unchanged.
     Unknown(String),
 }
-impl MockReviewBeneficiaryV2RequestReviewAction {
+impl MockReviewBeneficiaryV2RequestAction {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1078,18 +845,18 @@ impl MockReviewBeneficiaryV2RequestReviewAction {
         }
     }
 }
-impl std::fmt::Display for MockReviewBeneficiaryV2RequestReviewAction {
+impl std::fmt::Display for MockReviewBeneficiaryV2RequestAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for MockReviewBeneficiaryV2RequestReviewAction {
+impl std::str::FromStr for MockReviewBeneficiaryV2RequestAction {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
-impl From<&str> for MockReviewBeneficiaryV2RequestReviewAction {
+impl From<&str> for MockReviewBeneficiaryV2RequestAction {
     fn from(s: &str) -> Self {
         match s {
             "approve" => Self::Approve,
@@ -1098,12 +865,12 @@ impl From<&str> for MockReviewBeneficiaryV2RequestReviewAction {
         }
     }
 }
-impl serde::Serialize for MockReviewBeneficiaryV2RequestReviewAction {
+impl serde::Serialize for MockReviewBeneficiaryV2RequestAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for MockReviewBeneficiaryV2RequestReviewAction {
+impl<'de> serde::Deserialize<'de> for MockReviewBeneficiaryV2RequestAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1111,8 +878,33 @@ impl<'de> serde::Deserialize<'de> for MockReviewBeneficiaryV2RequestReviewAction
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::ToQuery for MockReviewBeneficiaryV2RequestReviewAction {
+impl crate::runtime::ToQuery for MockReviewBeneficiaryV2RequestAction {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
+    }
+}
+/// UPI details when the beneficiary uses UPI, otherwise `null`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UpiAccount {
+    /// Beneficiary's UPI ID (VPA).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upi_id: Option<String>,
+}
+impl UpiAccount {
+    /// Creates a value with every field empty; set the ones you need with the setters.
+    pub fn new() -> Self {
+        Self { upi_id: None }
+    }
+    /// Sets `upi_id` (JSON `upi_id`).
+    pub fn upi_id(mut self, value: impl Into<String>) -> Self {
+        self.upi_id = Some(value.into());
+        self
+    }
+}
+impl UpiAccount {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
     }
 }

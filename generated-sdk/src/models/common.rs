@@ -183,6 +183,79 @@ impl crate::runtime::ToQuery for AttachedDocumentStatus {
         out.push(self.as_str().to_string());
     }
 }
+/// `BadRequestBody` from the API description.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct BadRequestBody {
+    /// `error`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::models::BadRequestBodyError>,
+    /// Names the invalid parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+impl BadRequestBody {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// `BadRequestBodyError` from the API description.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BadRequestBodyError {
+    /// `Bad Request`
+    BadRequest,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl BadRequestBodyError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BadRequest => "Bad Request",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for BadRequestBodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for BadRequestBodyError {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for BadRequestBodyError {
+    fn from(s: &str) -> Self {
+        match s {
+            "Bad Request" => Self::BadRequest,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for BadRequestBodyError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BadRequestBodyError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for BadRequestBodyError {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
 /// Balance held in one currency.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -191,7 +264,7 @@ pub struct Balance {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
     /// Balance in the smallest currency unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
@@ -438,7 +511,7 @@ pub struct ConversionRate {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
     /// Conversion rate applied for the transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<f64>,
@@ -449,15 +522,175 @@ impl ConversionRate {
         Ok(())
     }
 }
-/// ISO 4217 currency code.
-pub type Currency = String;
+/// Order status. `active` can be paid; `action_required` awaits an RFI response; `under_review` is being
+/// reviewed; `paid`, `failed` and `cancelled` are terminal; `expired` can still become `paid` if a payment
+/// already under way completes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateOrderWithoutQuoteRequestStatus {
+    /// `active`
+    Active,
+    /// `action_required`
+    ActionRequired,
+    /// `under_review`
+    UnderReview,
+    /// `paid`
+    Paid,
+    /// `failed`
+    Failed,
+    /// `cancelled`
+    Cancelled,
+    /// `expired`
+    Expired,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl CreateOrderWithoutQuoteRequestStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::ActionRequired => "action_required",
+            Self::UnderReview => "under_review",
+            Self::Paid => "paid",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+            Self::Expired => "expired",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for CreateOrderWithoutQuoteRequestStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for CreateOrderWithoutQuoteRequestStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for CreateOrderWithoutQuoteRequestStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "active" => Self::Active,
+            "action_required" => Self::ActionRequired,
+            "under_review" => Self::UnderReview,
+            "paid" => Self::Paid,
+            "failed" => Self::Failed,
+            "cancelled" => Self::Cancelled,
+            "expired" => Self::Expired,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for CreateOrderWithoutQuoteRequestStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateOrderWithoutQuoteRequestStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for CreateOrderWithoutQuoteRequestStatus {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
+/// An ISO 4217 currency code. The known values are those the API mentions anywhere; a field or parameter that accepts fewer says which in its docs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Currency {
+    /// `AED`
+    Aed,
+    /// `AUD`
+    Aud,
+    /// `EUR`
+    Eur,
+    /// `GBP`
+    Gbp,
+    /// `INR`
+    Inr,
+    /// `SGD`
+    Sgd,
+    /// `USD`
+    Usd,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl Currency {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aed => "AED",
+            Self::Aud => "AUD",
+            Self::Eur => "EUR",
+            Self::Gbp => "GBP",
+            Self::Inr => "INR",
+            Self::Sgd => "SGD",
+            Self::Usd => "USD",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for Currency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for Currency {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for Currency {
+    fn from(s: &str) -> Self {
+        match s {
+            "AED" => Self::Aed,
+            "AUD" => Self::Aud,
+            "EUR" => Self::Eur,
+            "GBP" => Self::Gbp,
+            "INR" => Self::Inr,
+            "SGD" => Self::Sgd,
+            "USD" => Self::Usd,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for Currency {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
 /// Body returned when the requested entity does not exist on your account.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct EntityNotFound {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::models::EntityNotFoundErrorModel>,
+    pub error: Option<crate::models::EntityNotFoundError>,
     /// Entity not found
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<crate::models::EntityNotFoundMessage>,
@@ -468,17 +701,17 @@ impl EntityNotFound {
         Ok(())
     }
 }
-/// `EntityNotFoundErrorModel` from the API description.
+/// `EntityNotFoundError` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum EntityNotFoundErrorModel {
+pub enum EntityNotFoundError {
     /// `Not found`
     NotFound,
     /// A value this version of the SDK does not know yet, kept verbatim so that it
     /// round-trips unchanged.
     Unknown(String),
 }
-impl EntityNotFoundErrorModel {
+impl EntityNotFoundError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -487,18 +720,18 @@ impl EntityNotFoundErrorModel {
         }
     }
 }
-impl std::fmt::Display for EntityNotFoundErrorModel {
+impl std::fmt::Display for EntityNotFoundError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for EntityNotFoundErrorModel {
+impl std::str::FromStr for EntityNotFoundError {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
-impl From<&str> for EntityNotFoundErrorModel {
+impl From<&str> for EntityNotFoundError {
     fn from(s: &str) -> Self {
         match s {
             "Not found" => Self::NotFound,
@@ -506,12 +739,12 @@ impl From<&str> for EntityNotFoundErrorModel {
         }
     }
 }
-impl serde::Serialize for EntityNotFoundErrorModel {
+impl serde::Serialize for EntityNotFoundError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for EntityNotFoundErrorModel {
+impl<'de> serde::Deserialize<'de> for EntityNotFoundError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -519,7 +752,7 @@ impl<'de> serde::Deserialize<'de> for EntityNotFoundErrorModel {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::ToQuery for EntityNotFoundErrorModel {
+impl crate::runtime::ToQuery for EntityNotFoundError {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -876,7 +1109,7 @@ pub struct Money {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
 }
 impl Money {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -984,88 +1217,6 @@ impl<'de> serde::Deserialize<'de> for OrdersEventType {
     }
 }
 impl crate::runtime::ToQuery for OrdersEventType {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// Order status. `active` can be paid; `action_required` awaits an RFI response; `under_review` is being
-/// reviewed; `paid`, `failed` and `cancelled` are terminal; `expired` can still become `paid` if a payment
-/// already under way completes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OrdersStatus {
-    /// `active`
-    Active,
-    /// `action_required`
-    ActionRequired,
-    /// `under_review`
-    UnderReview,
-    /// `paid`
-    Paid,
-    /// `failed`
-    Failed,
-    /// `cancelled`
-    Cancelled,
-    /// `expired`
-    Expired,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl OrdersStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::ActionRequired => "action_required",
-            Self::UnderReview => "under_review",
-            Self::Paid => "paid",
-            Self::Failed => "failed",
-            Self::Cancelled => "cancelled",
-            Self::Expired => "expired",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for OrdersStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for OrdersStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for OrdersStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "active" => Self::Active,
-            "action_required" => Self::ActionRequired,
-            "under_review" => Self::UnderReview,
-            "paid" => Self::Paid,
-            "failed" => Self::Failed,
-            "cancelled" => Self::Cancelled,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for OrdersStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for OrdersStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for OrdersStatus {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1317,6 +1468,70 @@ impl crate::runtime::ToQuery for PaymentLinkEventType {
         out.push(self.as_str().to_string());
     }
 }
+/// `PaymentLinkMethod` from the API description.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PaymentLinkMethod {
+    /// `bank_transfer`
+    BankTransfer,
+    /// `pay_via_bank`
+    PayViaBank,
+    /// `card`
+    Card,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl PaymentLinkMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BankTransfer => "bank_transfer",
+            Self::PayViaBank => "pay_via_bank",
+            Self::Card => "card",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for PaymentLinkMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for PaymentLinkMethod {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for PaymentLinkMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "bank_transfer" => Self::BankTransfer,
+            "pay_via_bank" => Self::PayViaBank,
+            "card" => Self::Card,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for PaymentLinkMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentLinkMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for PaymentLinkMethod {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
 /// `PayoutEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1442,6 +1657,66 @@ impl Product {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
+    }
+}
+/// What the quote can be used for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum QuoteResource {
+    /// `payin`
+    Payin,
+    /// `payout`
+    Payout,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl QuoteResource {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Payin => "payin",
+            Self::Payout => "payout",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for QuoteResource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for QuoteResource {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for QuoteResource {
+    fn from(s: &str) -> Self {
+        match s {
+            "payin" => Self::Payin,
+            "payout" => Self::Payout,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for QuoteResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for QuoteResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for QuoteResource {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
     }
 }
 /// `RefundEvent` from the API description.
@@ -1830,6 +2105,23 @@ impl<'de> serde::Deserialize<'de> for SubscriptionEventType {
 impl crate::runtime::ToQuery for SubscriptionEventType {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
+    }
+}
+/// `UnauthorizedBody` from the API description.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UnauthorizedBody {
+    /// `error`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// `message`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+impl UnauthorizedBody {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
     }
 }
 /// `VirtualAccountEvent` from the API description.

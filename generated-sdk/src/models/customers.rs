@@ -58,7 +58,7 @@ pub struct CreateCustomerRequest {
     /// (any case) force a sanctions-screening hit.
     pub name: String,
     /// Customer type.
-    pub customer_type: crate::models::CustomerCustomerType,
+    pub customer_type: crate::models::CustomerType,
     /// Customer email address.
     ///
     /// Format: `email`.
@@ -98,7 +98,7 @@ impl CreateCustomerRequest {
     )]
     pub fn new(
         name: impl Into<String>,
-        customer_type: impl Into<crate::models::CustomerCustomerType>,
+        customer_type: impl Into<crate::models::CustomerType>,
         email: impl Into<String>,
         address: impl Into<String>,
         city: impl Into<String>,
@@ -163,7 +163,7 @@ pub struct Customer {
     pub name: Option<String>,
     /// Customer type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_type: Option<crate::models::CustomerCustomerType>,
+    pub customer_type: Option<crate::models::CustomerType>,
     /// Customer email address.
     ///
     /// Format: `email`.
@@ -271,7 +271,7 @@ impl CustomerBankAccount {
 /// Customer type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CustomerCustomerType {
+pub enum CustomerType {
     /// `individual`
     Individual,
     /// `business`
@@ -280,7 +280,7 @@ pub enum CustomerCustomerType {
     /// round-trips unchanged.
     Unknown(String),
 }
-impl CustomerCustomerType {
+impl CustomerType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -290,18 +290,18 @@ impl CustomerCustomerType {
         }
     }
 }
-impl std::fmt::Display for CustomerCustomerType {
+impl std::fmt::Display for CustomerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for CustomerCustomerType {
+impl std::str::FromStr for CustomerType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
-impl From<&str> for CustomerCustomerType {
+impl From<&str> for CustomerType {
     fn from(s: &str) -> Self {
         match s {
             "individual" => Self::Individual,
@@ -310,12 +310,12 @@ impl From<&str> for CustomerCustomerType {
         }
     }
 }
-impl serde::Serialize for CustomerCustomerType {
+impl serde::Serialize for CustomerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for CustomerCustomerType {
+impl<'de> serde::Deserialize<'de> for CustomerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -323,7 +323,7 @@ impl<'de> serde::Deserialize<'de> for CustomerCustomerType {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::ToQuery for CustomerCustomerType {
+impl crate::runtime::ToQuery for CustomerType {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -340,66 +340,6 @@ impl GetCustomerBankAccountsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
-    }
-}
-/// `GetCustomersCustomerType` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetCustomersCustomerType {
-    /// `individual`
-    Individual,
-    /// `business`
-    Business,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl GetCustomersCustomerType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Individual => "individual",
-            Self::Business => "business",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for GetCustomersCustomerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for GetCustomersCustomerType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for GetCustomersCustomerType {
-    fn from(s: &str) -> Self {
-        match s {
-            "individual" => Self::Individual,
-            "business" => Self::Business,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for GetCustomersCustomerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetCustomersCustomerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for GetCustomersCustomerType {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
     }
 }
 /// `GetCustomersResponse` from the API description.

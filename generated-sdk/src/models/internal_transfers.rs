@@ -27,8 +27,10 @@ pub struct CreateInternalTransferRequest {
     pub amount: i64,
     /// Currency of the transfer (ISO 4217); only AED is supported for now.
     ///
+    /// Accepted here: `AED`.
+    ///
     /// Format: `iso-4217, case-insensitive`.
-    pub currency: crate::models::CreateInternalTransferRequestCurrency,
+    pub currency: crate::models::Currency,
     /// Your reference for the transfer, up to 100 characters.
     pub reference: String,
     /// Merchant account the funds leave.
@@ -40,7 +42,7 @@ impl CreateInternalTransferRequest {
     /// Creates a value from its required fields (`amount`, `currency`, `reference`, `from_merchant_id`, `to_merchant_id`); optional ones start empty and have setters.
     pub fn new(
         amount: impl Into<i64>,
-        currency: impl Into<crate::models::CreateInternalTransferRequestCurrency>,
+        currency: impl Into<crate::models::Currency>,
         reference: impl Into<String>,
         from_merchant_id: impl Into<String>,
         to_merchant_id: impl Into<String>,
@@ -80,79 +82,6 @@ impl CreateInternalTransferRequest {
         Ok(())
     }
 }
-/// Currency of the transfer (ISO 4217); only AED is supported for now.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateInternalTransferRequestCurrency {
-    /// `AED`
-    Aed,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl CreateInternalTransferRequestCurrency {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aed => "AED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for CreateInternalTransferRequestCurrency {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CreateInternalTransferRequestCurrency {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for CreateInternalTransferRequestCurrency {
-    fn from(s: &str) -> Self {
-        match s {
-            "AED" => Self::Aed,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for CreateInternalTransferRequestCurrency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateInternalTransferRequestCurrency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for CreateInternalTransferRequestCurrency {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// `CreateInternalTransferUnauthorizedBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateInternalTransferUnauthorizedBody {
-    /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-impl CreateInternalTransferUnauthorizedBody {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
 /// A fund movement between two merchant accounts of one platform.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -178,7 +107,7 @@ pub struct InternalTransfer {
     ///
     /// Format: `iso-4217, case-insensitive`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transfer_currency: Option<String>,
+    pub transfer_currency: Option<crate::models::Currency>,
     /// Reference given for the transfer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,

@@ -43,7 +43,7 @@ pub struct CreateLrsQuoteRequest {
     /// `payin` prices a remittance from a resident Indian customer and needs `bank_code`; `payout` prices a
     /// withdrawal back to India, supports only `USD` to `INR`, and must not send `bank_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<crate::models::CreateLrsQuoteRequestResource>,
+    pub resource: Option<crate::models::QuoteResource>,
     /// Customer's bank from `GET /lrs/banks`; required for payin quotes, rejected for payout quotes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
@@ -52,19 +52,23 @@ pub struct CreateLrsQuoteRequest {
     pub source_amount: i64,
     /// Currency of `source_amount`; must differ from `target_currency`.
     ///
-    /// Format: `iso-4217`.
-    pub source_currency: crate::models::CreateLrsQuoteRequestSourceCurrency,
-    /// Currency to convert into; must differ from `source_currency`.
+    /// Accepted here: `INR`, `USD`.
     ///
     /// Format: `iso-4217`.
-    pub target_currency: crate::models::CreateLrsQuoteRequestTargetCurrency,
+    pub source_currency: crate::models::Currency,
+    /// Currency to convert into; must differ from `source_currency`.
+    ///
+    /// Accepted here: `INR`, `USD`.
+    ///
+    /// Format: `iso-4217`.
+    pub target_currency: crate::models::Currency,
 }
 impl CreateLrsQuoteRequest {
     /// Creates a value from its required fields (`source_amount`, `source_currency`, `target_currency`); optional ones start empty and have setters.
     pub fn new(
         source_amount: impl Into<i64>,
-        source_currency: impl Into<crate::models::CreateLrsQuoteRequestSourceCurrency>,
-        target_currency: impl Into<crate::models::CreateLrsQuoteRequestTargetCurrency>,
+        source_currency: impl Into<crate::models::Currency>,
+        target_currency: impl Into<crate::models::Currency>,
     ) -> Self {
         Self {
             resource: None,
@@ -75,10 +79,7 @@ impl CreateLrsQuoteRequest {
         }
     }
     /// Sets `resource` (JSON `resource`).
-    pub fn resource(
-        mut self,
-        value: impl Into<crate::models::CreateLrsQuoteRequestResource>,
-    ) -> Self {
+    pub fn resource(mut self, value: impl Into<crate::models::QuoteResource>) -> Self {
         self.resource = Some(value.into());
         self
     }
@@ -92,187 +93,6 @@ impl CreateLrsQuoteRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
-    }
-}
-/// `payin` prices a remittance from a resident Indian customer and needs `bank_code`; `payout` prices a
-/// withdrawal back to India, supports only `USD` to `INR`, and must not send `bank_code`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateLrsQuoteRequestResource {
-    /// `payin`
-    Payin,
-    /// `payout`
-    Payout,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl CreateLrsQuoteRequestResource {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Payin => "payin",
-            Self::Payout => "payout",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for CreateLrsQuoteRequestResource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CreateLrsQuoteRequestResource {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for CreateLrsQuoteRequestResource {
-    fn from(s: &str) -> Self {
-        match s {
-            "payin" => Self::Payin,
-            "payout" => Self::Payout,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for CreateLrsQuoteRequestResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateLrsQuoteRequestResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for CreateLrsQuoteRequestResource {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// Currency of `source_amount`; must differ from `target_currency`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateLrsQuoteRequestSourceCurrency {
-    /// `INR`
-    Inr,
-    /// `USD`
-    Usd,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl CreateLrsQuoteRequestSourceCurrency {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inr => "INR",
-            Self::Usd => "USD",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for CreateLrsQuoteRequestSourceCurrency {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CreateLrsQuoteRequestSourceCurrency {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for CreateLrsQuoteRequestSourceCurrency {
-    fn from(s: &str) -> Self {
-        match s {
-            "INR" => Self::Inr,
-            "USD" => Self::Usd,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for CreateLrsQuoteRequestSourceCurrency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateLrsQuoteRequestSourceCurrency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for CreateLrsQuoteRequestSourceCurrency {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// Currency to convert into; must differ from `source_currency`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateLrsQuoteRequestTargetCurrency {
-    /// `INR`
-    Inr,
-    /// `USD`
-    Usd,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl CreateLrsQuoteRequestTargetCurrency {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inr => "INR",
-            Self::Usd => "USD",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for CreateLrsQuoteRequestTargetCurrency {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CreateLrsQuoteRequestTargetCurrency {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for CreateLrsQuoteRequestTargetCurrency {
-    fn from(s: &str) -> Self {
-        match s {
-            "INR" => Self::Inr,
-            "USD" => Self::Usd,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for CreateLrsQuoteRequestTargetCurrency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateLrsQuoteRequestTargetCurrency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for CreateLrsQuoteRequestTargetCurrency {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
     }
 }
 /// A bank your customers can remit from under LRS.
@@ -379,7 +199,7 @@ pub struct LrsQuoteFrom {
     pub amount: Option<i64>,
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
 }
 impl LrsQuoteFrom {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -397,7 +217,7 @@ pub struct LrsQuoteTo {
     pub amount: Option<i64>,
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
 }
 impl LrsQuoteTo {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -10,8 +10,8 @@
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
 pub enum CreateOrderRequest {
-    /// The [`Orders`](crate::models::Orders) shape.
-    Orders(Box<crate::models::Orders>),
+    /// The [`CreateOrderWithoutQuoteRequest`](crate::models::CreateOrderWithoutQuoteRequest) shape.
+    WithoutQuote(Box<crate::models::CreateOrderWithoutQuoteRequest>),
     /// The [`CreateOrderWithQuoteRequest`](crate::models::CreateOrderWithQuoteRequest) shape.
     WithQuote(Box<crate::models::CreateOrderWithQuoteRequest>),
     /// JSON matching none of the known members, or several equally, kept verbatim.
@@ -65,7 +65,11 @@ impl crate::runtime::union::Untagged for CreateOrderRequest {
     ];
     fn member(index: usize, value: serde_json::Value) -> Option<Self> {
         match index {
-            0 => serde_json::from_value(value).ok().map(|x| Self::Orders(Box::new(x))),
+            0 => {
+                serde_json::from_value(value)
+                    .ok()
+                    .map(|x| Self::WithoutQuote(Box::new(x)))
+            }
             1 => serde_json::from_value(value).ok().map(|x| Self::WithQuote(Box::new(x))),
             _ => None,
         }
@@ -85,15 +89,15 @@ impl CreateOrderRequest {
     /// Checks the constraints of the member this value holds before it is sent.
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
-            Self::Orders(value) => value.validate(),
+            Self::WithoutQuote(value) => value.validate(),
             Self::WithQuote(value) => value.validate(),
             Self::Unknown(_) => Ok(()),
         }
     }
 }
-impl From<crate::models::Orders> for CreateOrderRequest {
-    fn from(value: crate::models::Orders) -> Self {
-        Self::Orders(Box::new(value))
+impl From<crate::models::CreateOrderWithoutQuoteRequest> for CreateOrderRequest {
+    fn from(value: crate::models::CreateOrderWithoutQuoteRequest) -> Self {
+        Self::WithoutQuote(Box::new(value))
     }
 }
 impl From<crate::models::CreateOrderWithQuoteRequest> for CreateOrderRequest {
@@ -228,414 +232,10 @@ impl CreateOrderWithQuoteRequest {
         Ok(())
     }
 }
-/// `GetOrdersResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetOrdersResponse {
-    /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<crate::models::OrderResponse>>,
-    /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_meta: Option<crate::models::PageMeta>,
-}
-impl GetOrdersResponse {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
-/// `GetOrdersStatus` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetOrdersStatus {
-    /// `active`
-    Active,
-    /// `paid`
-    Paid,
-    /// `failed`
-    Failed,
-    /// `action_required`
-    ActionRequired,
-    /// `cancelled`
-    Cancelled,
-    /// `under_review`
-    UnderReview,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl GetOrdersStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Paid => "paid",
-            Self::Failed => "failed",
-            Self::ActionRequired => "action_required",
-            Self::Cancelled => "cancelled",
-            Self::UnderReview => "under_review",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for GetOrdersStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for GetOrdersStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for GetOrdersStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "active" => Self::Active,
-            "paid" => Self::Paid,
-            "failed" => Self::Failed,
-            "action_required" => Self::ActionRequired,
-            "cancelled" => Self::Cancelled,
-            "under_review" => Self::UnderReview,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for GetOrdersStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetOrdersStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for GetOrdersStatus {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// Send to create an LRS order (a remittance funded from a resident Indian customer's bank account). Create the
-/// quote first with `POST /lrs/quotes`; the order's `currency` must be `USD` and its `amount` the USD side of the
-/// quote; the quote must be unexpired and the customer's country India. Invoice, reference, document and product
-/// fields are not stored on LRS orders. Returned on orders created as LRS orders.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LrsOrderDetails {
-    /// ID of a quote from `POST /lrs/quotes` created by your account.
-    pub lrs_quote_id: String,
-    /// Your remittance reference; letters, digits and hyphens only.
-    pub remittance_information: String,
-    /// Optional LRS bank account (`acclrs_`) of this customer at the quote's bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_account_id: Option<String>,
-    /// Optional beneficiary created with `category lrs` via `POST /v2/beneficiaries`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub beneficiary_id: Option<String>,
-}
-impl LrsOrderDetails {
-    /// Creates a value from its required fields (`lrs_quote_id`, `remittance_information`); optional ones start empty and have setters.
-    pub fn new(
-        lrs_quote_id: impl Into<String>,
-        remittance_information: impl Into<String>,
-    ) -> Self {
-        Self {
-            lrs_quote_id: lrs_quote_id.into(),
-            remittance_information: remittance_information.into(),
-            bank_account_id: None,
-            beneficiary_id: None,
-        }
-    }
-    /// Sets `bank_account_id` (JSON `bank_account_id`).
-    pub fn bank_account_id(mut self, value: impl Into<String>) -> Self {
-        self.bank_account_id = Some(value.into());
-        self
-    }
-    /// Sets `beneficiary_id` (JSON `beneficiary_id`).
-    pub fn beneficiary_id(mut self, value: impl Into<String>) -> Self {
-        self.beneficiary_id = Some(value.into());
-        self
-    }
-}
-impl LrsOrderDetails {
-    /// Checks the constraints of the API description that can be checked before
-    /// sending (lengths, bounds, item counts), naming the first field that fails.
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        {
-            let value = &self.remittance_information;
-            if value.chars().count() > 20usize {
-                return Err(
-                    crate::runtime::ValidationError::new(
-                        "remittance_information",
-                        "must be at most 20 characters long",
-                    ),
-                );
-            }
-            static PATTERN: std::sync::LazyLock<Option<regex_lite::Regex>> = std::sync::LazyLock::new(||
-            regex_lite::Regex::new("^[a-zA-Z0-9-]*$").ok());
-            if PATTERN.as_ref().is_some_and(|re| !re.is_match(value)) {
-                return Err(
-                    crate::runtime::ValidationError::new(
-                        "remittance_information",
-                        "must match the pattern `^[a-zA-Z0-9-]*$`",
-                    ),
-                );
-            }
-        }
-        Ok(())
-    }
-}
-/// `OrderResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderResponse {
-    /// Customer the order is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<String>,
-    /// Document holding the paperwork needed to process the incoming payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub document_id: Option<String>,
-    /// Collection currency, uppercase and case-sensitive; `INR` is not accepted.
-    ///
-    /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::models::OrdersCurrency>,
-    /// Amount to collect in the smallest currency unit (29900 is $299.00).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
-    /// Payin purpose code from the fixed list (for example `P1401`; exact, case-sensitive; payout codes are
-    /// rejected). Optional on orders: your account default applies when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose_code: Option<String>,
-    /// Invoice number; not stored on LRS orders (returned `null`) but still validated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_number: Option<String>,
-    /// Invoice description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_description: Option<String>,
-    /// Invoice total in the smallest unit of `currency`; must be at least `amount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_amount: Option<i64>,
-    /// Optional reconciliation reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference_number: Option<String>,
-    /// Referral-fee price applied to the order (platform businesses only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_id: Option<String>,
-    /// `split_ids`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub split_ids: Option<crate::models::SplitIds>,
-    /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub product: Option<crate::models::Product>,
-    /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<crate::models::Notes>,
-    /// `lrs`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lrs: Option<crate::models::LrsOrderDetails>,
-    /// Your idempotency key for the order. A repeat is rejected with `400` `Order already exists for this
-    /// request_id`; find the original with `GET /orders?request_id=`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// Order ID.
-    ///
-    /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Order status.
-    ///
-    /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::models::OrderResponseStatus>,
-    /// Documents required by an RFI; present only while the order is `action_required`.
-    ///
-    /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rfi_documents: Option<Vec<crate::models::RfiDocumentRequirement>>,
-    /// Payment methods offered at checkout.
-    ///
-    /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_methods: Option<Vec<crate::models::OrderResponsePaymentMethods>>,
-    /// `bank_account_details`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_account_details: Option<crate::models::BankAccountDetailsResponse>,
-    /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<jiff::Timestamp>,
-    /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<jiff::Timestamp>,
-}
-impl OrderResponse {
-    /// Checks the constraints of the API description that can be checked before
-    /// sending (lengths, bounds, item counts), naming the first field that fails.
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        if let Some(value) = &self.amount {
-            if (*value as f64) < 1f64 {
-                return Err(
-                    crate::runtime::ValidationError::new("amount", "must be at least 1"),
-                );
-            }
-        }
-        Ok(())
-    }
-}
-/// `OrderResponsePaymentMethods` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OrderResponsePaymentMethods {
-    /// `bank_transfer`
-    BankTransfer,
-    /// `pay_via_bank`
-    PayViaBank,
-    /// `card`
-    Card,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl OrderResponsePaymentMethods {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BankTransfer => "bank_transfer",
-            Self::PayViaBank => "pay_via_bank",
-            Self::Card => "card",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for OrderResponsePaymentMethods {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for OrderResponsePaymentMethods {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for OrderResponsePaymentMethods {
-    fn from(s: &str) -> Self {
-        match s {
-            "bank_transfer" => Self::BankTransfer,
-            "pay_via_bank" => Self::PayViaBank,
-            "card" => Self::Card,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for OrderResponsePaymentMethods {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for OrderResponsePaymentMethods {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for OrderResponsePaymentMethods {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// Order status.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OrderResponseStatus {
-    /// `active`
-    Active,
-    /// `action_required`
-    ActionRequired,
-    /// `under_review`
-    UnderReview,
-    /// `paid`
-    Paid,
-    /// `failed`
-    Failed,
-    /// `cancelled`
-    Cancelled,
-    /// `expired`
-    Expired,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl OrderResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::ActionRequired => "action_required",
-            Self::UnderReview => "under_review",
-            Self::Paid => "paid",
-            Self::Failed => "failed",
-            Self::Cancelled => "cancelled",
-            Self::Expired => "expired",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for OrderResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for OrderResponseStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for OrderResponseStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "active" => Self::Active,
-            "action_required" => Self::ActionRequired,
-            "under_review" => Self::UnderReview,
-            "paid" => Self::Paid,
-            "failed" => Self::Failed,
-            "cancelled" => Self::Cancelled,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for OrderResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for OrderResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for OrderResponseStatus {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
 /// An order, i.e. a request to collect a payment from a customer via checkout or S2S.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct Orders {
+pub struct CreateOrderWithoutQuoteRequest {
     /// Customer the order is for.
     pub customer_id: String,
     /// Document holding the paperwork needed to process the incoming payment.
@@ -643,8 +243,10 @@ pub struct Orders {
     pub document_id: Option<String>,
     /// Collection currency, uppercase and case-sensitive; `INR` is not accepted.
     ///
+    /// Accepted here: `USD`, `EUR`, `GBP`, `AED`, `SGD`, `AUD`.
+    ///
     /// Format: `iso-4217`.
-    pub currency: crate::models::OrdersCurrency,
+    pub currency: crate::models::Currency,
     /// Amount to collect in the smallest currency unit (29900 is $299.00).
     pub amount: i64,
     /// Payin purpose code from the fixed list (for example `P1401`; exact, case-sensitive; payout codes are
@@ -688,17 +290,17 @@ pub struct Orders {
     /// Payment methods offered at checkout; each must be enabled on your account (otherwise `400`). Omit to
     /// offer every enabled method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_methods: Option<Vec<crate::models::OrdersPaymentMethods>>,
+    pub payment_methods: Option<Vec<crate::models::PaymentLinkMethod>>,
     /// Your idempotency key for the order. A repeat is rejected with `400` `Order already exists for this
     /// request_id`; find the original with `GET /orders?request_id=`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
-impl Orders {
+impl CreateOrderWithoutQuoteRequest {
     /// Creates a value from its required fields (`customer_id`, `currency`, `amount`); optional ones start empty and have setters.
     pub fn new(
         customer_id: impl Into<String>,
-        currency: impl Into<crate::models::OrdersCurrency>,
+        currency: impl Into<crate::models::Currency>,
         amount: impl Into<i64>,
     ) -> Self {
         Self {
@@ -792,7 +394,7 @@ impl Orders {
     /// Sets `payment_methods` (JSON `payment_methods`).
     pub fn payment_methods(
         mut self,
-        value: impl Into<Vec<crate::models::OrdersPaymentMethods>>,
+        value: impl Into<Vec<crate::models::PaymentLinkMethod>>,
     ) -> Self {
         self.payment_methods = Some(value.into());
         self
@@ -803,7 +405,7 @@ impl Orders {
         self
     }
 }
-impl Orders {
+impl CreateOrderWithoutQuoteRequest {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -818,70 +420,260 @@ impl Orders {
         Ok(())
     }
 }
-/// Collection currency, uppercase and case-sensitive; `INR` is not accepted.
+/// `GetOrdersResponse` from the API description.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GetOrdersResponse {
+    /// `data`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<crate::models::OrderResponse>>,
+    /// `page_meta`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_meta: Option<crate::models::PageMeta>,
+}
+impl GetOrdersResponse {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// Send to create an LRS order (a remittance funded from a resident Indian customer's bank account). Create the
+/// quote first with `POST /lrs/quotes`; the order's `currency` must be `USD` and its `amount` the USD side of the
+/// quote; the quote must be unexpired and the customer's country India. Invoice, reference, document and product
+/// fields are not stored on LRS orders. Returned on orders created as LRS orders.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LrsOrderDetails {
+    /// ID of a quote from `POST /lrs/quotes` created by your account.
+    pub lrs_quote_id: String,
+    /// Your remittance reference; letters, digits and hyphens only.
+    pub remittance_information: String,
+    /// Optional LRS bank account (`acclrs_`) of this customer at the quote's bank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_account_id: Option<String>,
+    /// Optional beneficiary created with `category lrs` via `POST /v2/beneficiaries`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beneficiary_id: Option<String>,
+}
+impl LrsOrderDetails {
+    /// Creates a value from its required fields (`lrs_quote_id`, `remittance_information`); optional ones start empty and have setters.
+    pub fn new(
+        lrs_quote_id: impl Into<String>,
+        remittance_information: impl Into<String>,
+    ) -> Self {
+        Self {
+            lrs_quote_id: lrs_quote_id.into(),
+            remittance_information: remittance_information.into(),
+            bank_account_id: None,
+            beneficiary_id: None,
+        }
+    }
+    /// Sets `bank_account_id` (JSON `bank_account_id`).
+    pub fn bank_account_id(mut self, value: impl Into<String>) -> Self {
+        self.bank_account_id = Some(value.into());
+        self
+    }
+    /// Sets `beneficiary_id` (JSON `beneficiary_id`).
+    pub fn beneficiary_id(mut self, value: impl Into<String>) -> Self {
+        self.beneficiary_id = Some(value.into());
+        self
+    }
+}
+impl LrsOrderDetails {
+    /// Checks the constraints of the API description that can be checked before
+    /// sending (lengths, bounds, item counts), naming the first field that fails.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        {
+            let value = &self.remittance_information;
+            if value.chars().count() > 20usize {
+                return Err(
+                    crate::runtime::ValidationError::new(
+                        "remittance_information",
+                        "must be at most 20 characters long",
+                    ),
+                );
+            }
+            static PATTERN: std::sync::LazyLock<Option<regex_lite::Regex>> = std::sync::LazyLock::new(||
+            regex_lite::Regex::new("^[a-zA-Z0-9-]*$").ok());
+            if PATTERN.as_ref().is_some_and(|re| !re.is_match(value)) {
+                return Err(
+                    crate::runtime::ValidationError::new(
+                        "remittance_information",
+                        "must match the pattern `^[a-zA-Z0-9-]*$`",
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+/// `OrderResponse` from the API description.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct OrderResponse {
+    /// Customer the order is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// Document holding the paperwork needed to process the incoming payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<String>,
+    /// Collection currency, uppercase and case-sensitive; `INR` is not accepted.
+    ///
+    /// Accepted here: `USD`, `EUR`, `GBP`, `AED`, `SGD`, `AUD`.
+    ///
+    /// Format: `iso-4217`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<crate::models::Currency>,
+    /// Amount to collect in the smallest currency unit (29900 is $299.00).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// Payin purpose code from the fixed list (for example `P1401`; exact, case-sensitive; payout codes are
+    /// rejected). Optional on orders: your account default applies when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose_code: Option<String>,
+    /// Invoice number; not stored on LRS orders (returned `null`) but still validated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_number: Option<String>,
+    /// Invoice description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_description: Option<String>,
+    /// Invoice total in the smallest unit of `currency`; must be at least `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_amount: Option<i64>,
+    /// Optional reconciliation reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_number: Option<String>,
+    /// Referral-fee price applied to the order (platform businesses only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_id: Option<String>,
+    /// `split_ids`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_ids: Option<crate::models::SplitIds>,
+    /// `product`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<crate::models::Product>,
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<crate::models::Notes>,
+    /// `lrs`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lrs: Option<crate::models::LrsOrderDetails>,
+    /// Your idempotency key for the order. A repeat is rejected with `400` `Order already exists for this
+    /// request_id`; find the original with `GET /orders?request_id=`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Order ID.
+    ///
+    /// Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Order status.
+    ///
+    /// Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::models::OrderResponseStatus>,
+    /// Documents required by an RFI; present only while the order is `action_required`.
+    ///
+    /// Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rfi_documents: Option<Vec<crate::models::RfiDocumentRequirement>>,
+    /// Payment methods offered at checkout.
+    ///
+    /// Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_methods: Option<Vec<crate::models::PaymentLinkMethod>>,
+    /// `bank_account_details`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_account_details: Option<crate::models::BankAccountDetailsResponse>,
+    /// Format: `date-time`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<jiff::Timestamp>,
+    /// Format: `date-time`. Read-only: set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<jiff::Timestamp>,
+}
+impl OrderResponse {
+    /// Checks the constraints of the API description that can be checked before
+    /// sending (lengths, bounds, item counts), naming the first field that fails.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.amount {
+            if (*value as f64) < 1f64 {
+                return Err(
+                    crate::runtime::ValidationError::new("amount", "must be at least 1"),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+/// Order status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum OrdersCurrency {
-    /// `USD`
-    Usd,
-    /// `EUR`
-    Eur,
-    /// `GBP`
-    Gbp,
-    /// `AED`
-    Aed,
-    /// `SGD`
-    Sgd,
-    /// `AUD`
-    Aud,
+pub enum OrderResponseStatus {
+    /// `active`
+    Active,
+    /// `action_required`
+    ActionRequired,
+    /// `under_review`
+    UnderReview,
+    /// `paid`
+    Paid,
+    /// `failed`
+    Failed,
+    /// `cancelled`
+    Cancelled,
+    /// `expired`
+    Expired,
     /// A value this version of the SDK does not know yet, kept verbatim so that it
     /// round-trips unchanged.
     Unknown(String),
 }
-impl OrdersCurrency {
+impl OrderResponseStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Usd => "USD",
-            Self::Eur => "EUR",
-            Self::Gbp => "GBP",
-            Self::Aed => "AED",
-            Self::Sgd => "SGD",
-            Self::Aud => "AUD",
+            Self::Active => "active",
+            Self::ActionRequired => "action_required",
+            Self::UnderReview => "under_review",
+            Self::Paid => "paid",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+            Self::Expired => "expired",
             Self::Unknown(other) => other,
         }
     }
 }
-impl std::fmt::Display for OrdersCurrency {
+impl std::fmt::Display for OrderResponseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for OrdersCurrency {
+impl std::str::FromStr for OrderResponseStatus {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
-impl From<&str> for OrdersCurrency {
+impl From<&str> for OrderResponseStatus {
     fn from(s: &str) -> Self {
         match s {
-            "USD" => Self::Usd,
-            "EUR" => Self::Eur,
-            "GBP" => Self::Gbp,
-            "AED" => Self::Aed,
-            "SGD" => Self::Sgd,
-            "AUD" => Self::Aud,
+            "active" => Self::Active,
+            "action_required" => Self::ActionRequired,
+            "under_review" => Self::UnderReview,
+            "paid" => Self::Paid,
+            "failed" => Self::Failed,
+            "cancelled" => Self::Cancelled,
+            "expired" => Self::Expired,
             other => Self::Unknown(other.to_string()),
         }
     }
 }
-impl serde::Serialize for OrdersCurrency {
+impl serde::Serialize for OrderResponseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for OrdersCurrency {
+impl<'de> serde::Deserialize<'de> for OrderResponseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -889,71 +681,7 @@ impl<'de> serde::Deserialize<'de> for OrdersCurrency {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::ToQuery for OrdersCurrency {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// `OrdersPaymentMethods` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OrdersPaymentMethods {
-    /// `bank_transfer`
-    BankTransfer,
-    /// `pay_via_bank`
-    PayViaBank,
-    /// `card`
-    Card,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl OrdersPaymentMethods {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BankTransfer => "bank_transfer",
-            Self::PayViaBank => "pay_via_bank",
-            Self::Card => "card",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for OrdersPaymentMethods {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for OrdersPaymentMethods {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for OrdersPaymentMethods {
-    fn from(s: &str) -> Self {
-        match s {
-            "bank_transfer" => Self::BankTransfer,
-            "pay_via_bank" => Self::PayViaBank,
-            "card" => Self::Card,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for OrdersPaymentMethods {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for OrdersPaymentMethods {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for OrdersPaymentMethods {
+impl crate::runtime::ToQuery for OrderResponseStatus {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

@@ -122,11 +122,13 @@ pub struct CreatePayinRequestPaymentLink {
     pub document_id: Option<String>,
     /// Payment methods offered; methods not set up on your account are ignored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_methods: Option<Vec<crate::models::PaymentLinkPaymentMethods>>,
+    pub payment_methods: Option<Vec<crate::models::PaymentLinkMethod>>,
     /// Collection currency, uppercase and case-sensitive; `INR` is not accepted.
     ///
+    /// Accepted here: `USD`, `EUR`, `GBP`, `AED`, `SGD`, `AUD`.
+    ///
     /// Format: `iso-4217`.
-    pub currency: crate::models::PaymentLinkCurrency,
+    pub currency: crate::models::Currency,
     /// Amount to collect in the smallest currency unit.
     pub amount: i64,
     /// Payin purpose code; required unless your account has a default payin purpose code.
@@ -178,7 +180,7 @@ impl CreatePayinRequestPaymentLink {
     /// Creates a value from its required fields (`customer_id`, `currency`, `amount`, `purpose_code`, `expires_at`); optional ones start empty and have setters.
     pub fn new(
         customer_id: impl Into<String>,
-        currency: impl Into<crate::models::PaymentLinkCurrency>,
+        currency: impl Into<crate::models::Currency>,
         amount: impl Into<i64>,
         purpose_code: impl Into<String>,
         expires_at: impl Into<jiff::Timestamp>,
@@ -212,7 +214,7 @@ impl CreatePayinRequestPaymentLink {
     /// Sets `payment_methods` (JSON `payment_methods`).
     pub fn payment_methods(
         mut self,
-        value: impl Into<Vec<crate::models::PaymentLinkPaymentMethods>>,
+        value: impl Into<Vec<crate::models::PaymentLinkMethod>>,
     ) -> Self {
         self.payment_methods = Some(value.into());
         self
@@ -554,12 +556,14 @@ pub struct PaymentLink {
     pub status: Option<crate::models::PaymentLinkStatus>,
     /// Payment methods offered; methods not set up on your account are ignored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_methods: Option<Vec<crate::models::PaymentLinkPaymentMethods>>,
+    pub payment_methods: Option<Vec<crate::models::PaymentLinkMethod>>,
     /// Collection currency, uppercase and case-sensitive; `INR` is not accepted.
+    ///
+    /// Accepted here: `USD`, `EUR`, `GBP`, `AED`, `SGD`, `AUD`.
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::models::PaymentLinkCurrency>,
+    pub currency: Option<crate::models::Currency>,
     /// Amount to collect in the smallest currency unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
@@ -636,146 +640,6 @@ impl PaymentLink {
         Ok(())
     }
 }
-/// Collection currency, uppercase and case-sensitive; `INR` is not accepted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PaymentLinkCurrency {
-    /// `USD`
-    Usd,
-    /// `EUR`
-    Eur,
-    /// `GBP`
-    Gbp,
-    /// `AED`
-    Aed,
-    /// `SGD`
-    Sgd,
-    /// `AUD`
-    Aud,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl PaymentLinkCurrency {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Usd => "USD",
-            Self::Eur => "EUR",
-            Self::Gbp => "GBP",
-            Self::Aed => "AED",
-            Self::Sgd => "SGD",
-            Self::Aud => "AUD",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for PaymentLinkCurrency {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for PaymentLinkCurrency {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for PaymentLinkCurrency {
-    fn from(s: &str) -> Self {
-        match s {
-            "USD" => Self::Usd,
-            "EUR" => Self::Eur,
-            "GBP" => Self::Gbp,
-            "AED" => Self::Aed,
-            "SGD" => Self::Sgd,
-            "AUD" => Self::Aud,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for PaymentLinkCurrency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentLinkCurrency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for PaymentLinkCurrency {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// `PaymentLinkPaymentMethods` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PaymentLinkPaymentMethods {
-    /// `bank_transfer`
-    BankTransfer,
-    /// `pay_via_bank`
-    PayViaBank,
-    /// `card`
-    Card,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl PaymentLinkPaymentMethods {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BankTransfer => "bank_transfer",
-            Self::PayViaBank => "pay_via_bank",
-            Self::Card => "card",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for PaymentLinkPaymentMethods {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for PaymentLinkPaymentMethods {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for PaymentLinkPaymentMethods {
-    fn from(s: &str) -> Self {
-        match s {
-            "bank_transfer" => Self::BankTransfer,
-            "pay_via_bank" => Self::PayViaBank,
-            "card" => Self::Card,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for PaymentLinkPaymentMethods {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentLinkPaymentMethods {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for PaymentLinkPaymentMethods {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
 /// `PaymentLinkResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -788,9 +652,11 @@ pub struct PaymentLinkResponse {
     pub document_id: Option<String>,
     /// Collection currency, uppercase and case-sensitive; `INR` is not accepted.
     ///
+    /// Accepted here: `USD`, `EUR`, `GBP`, `AED`, `SGD`, `AUD`.
+    ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<crate::models::PaymentLinkCurrency>,
+    pub currency: Option<crate::models::Currency>,
     /// Amount to collect in the smallest currency unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
@@ -832,7 +698,7 @@ pub struct PaymentLinkResponse {
     pub expires_at: Option<serde_json::Value>,
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::models::PaymentLinkResponseStatus>,
+    pub status: Option<crate::models::PaymentLinkStatus>,
     /// Documents required by an RFI; present only while the link is `action_required`.
     ///
     /// Read-only: set by the server.
@@ -846,7 +712,7 @@ pub struct PaymentLinkResponse {
     pub last_reminder_sent_at: Option<jiff::Timestamp>,
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_methods: Option<Vec<crate::models::PaymentLinkResponsePaymentMethods>>,
+    pub payment_methods: Option<Vec<crate::models::PaymentLinkMethod>>,
     /// `bank_account_details`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetailsResponse>,
@@ -872,150 +738,6 @@ impl PaymentLinkResponse {
             }
         }
         Ok(())
-    }
-}
-/// `PaymentLinkResponsePaymentMethods` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PaymentLinkResponsePaymentMethods {
-    /// `bank_transfer`
-    BankTransfer,
-    /// `pay_via_bank`
-    PayViaBank,
-    /// `card`
-    Card,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl PaymentLinkResponsePaymentMethods {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BankTransfer => "bank_transfer",
-            Self::PayViaBank => "pay_via_bank",
-            Self::Card => "card",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for PaymentLinkResponsePaymentMethods {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for PaymentLinkResponsePaymentMethods {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for PaymentLinkResponsePaymentMethods {
-    fn from(s: &str) -> Self {
-        match s {
-            "bank_transfer" => Self::BankTransfer,
-            "pay_via_bank" => Self::PayViaBank,
-            "card" => Self::Card,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for PaymentLinkResponsePaymentMethods {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentLinkResponsePaymentMethods {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for PaymentLinkResponsePaymentMethods {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// `PaymentLinkResponseStatus` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PaymentLinkResponseStatus {
-    /// `active`
-    Active,
-    /// `action_required`
-    ActionRequired,
-    /// `under_review`
-    UnderReview,
-    /// `paid`
-    Paid,
-    /// `failed`
-    Failed,
-    /// `cancelled`
-    Cancelled,
-    /// `expired`
-    Expired,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl PaymentLinkResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::ActionRequired => "action_required",
-            Self::UnderReview => "under_review",
-            Self::Paid => "paid",
-            Self::Failed => "failed",
-            Self::Cancelled => "cancelled",
-            Self::Expired => "expired",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for PaymentLinkResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for PaymentLinkResponseStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for PaymentLinkResponseStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "active" => Self::Active,
-            "action_required" => Self::ActionRequired,
-            "under_review" => Self::UnderReview,
-            "paid" => Self::Paid,
-            "failed" => Self::Failed,
-            "cancelled" => Self::Cancelled,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for PaymentLinkResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentLinkResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for PaymentLinkResponseStatus {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
     }
 }
 /// Link status. `active` can be paid; `action_required` awaits an RFI response; `under_review` is being

@@ -82,7 +82,7 @@ pub struct BankTransferDetails {
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::nullable"
     )]
-    pub transfer_type: Option<Option<crate::models::BankTransferDetailsTransferType>>,
+    pub transfer_type: Option<Option<crate::models::BankTransferDetailsType>>,
     /// Remittance information sent with the payment.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
@@ -102,7 +102,7 @@ impl BankTransferDetails {
 /// Rail the funds arrived on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum BankTransferDetailsTransferType {
+pub enum BankTransferDetailsType {
     /// `swift`
     Swift,
     /// `local`
@@ -111,7 +111,7 @@ pub enum BankTransferDetailsTransferType {
     /// round-trips unchanged.
     Unknown(String),
 }
-impl BankTransferDetailsTransferType {
+impl BankTransferDetailsType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -121,18 +121,18 @@ impl BankTransferDetailsTransferType {
         }
     }
 }
-impl std::fmt::Display for BankTransferDetailsTransferType {
+impl std::fmt::Display for BankTransferDetailsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for BankTransferDetailsTransferType {
+impl std::str::FromStr for BankTransferDetailsType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
-impl From<&str> for BankTransferDetailsTransferType {
+impl From<&str> for BankTransferDetailsType {
     fn from(s: &str) -> Self {
         match s {
             "swift" => Self::Swift,
@@ -141,12 +141,12 @@ impl From<&str> for BankTransferDetailsTransferType {
         }
     }
 }
-impl serde::Serialize for BankTransferDetailsTransferType {
+impl serde::Serialize for BankTransferDetailsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for BankTransferDetailsTransferType {
+impl<'de> serde::Deserialize<'de> for BankTransferDetailsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -154,7 +154,7 @@ impl<'de> serde::Deserialize<'de> for BankTransferDetailsTransferType {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::ToQuery for BankTransferDetailsTransferType {
+impl crate::runtime::ToQuery for BankTransferDetailsType {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -263,10 +263,10 @@ pub struct CreateMockPaymentRequest {
     /// ISO 4217 currency code.
     ///
     /// Format: `iso-4217`.
-    pub currency: String,
+    pub currency: crate::models::Currency,
     /// Required when no `payin_id` is sent (an unmatched inbound transfer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_method: Option<crate::models::CreateMockPaymentRequestPaymentMethod>,
+    pub payment_method: Option<crate::models::CreateMockPaymentRequestMethod>,
     /// Payin to pay; required when no `payment_method` is sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payin_id: Option<String>,
@@ -276,7 +276,10 @@ pub struct CreateMockPaymentRequest {
 }
 impl CreateMockPaymentRequest {
     /// Creates a value from its required fields (`amount`, `currency`); optional ones start empty and have setters.
-    pub fn new(amount: impl Into<i64>, currency: impl Into<String>) -> Self {
+    pub fn new(
+        amount: impl Into<i64>,
+        currency: impl Into<crate::models::Currency>,
+    ) -> Self {
         Self {
             amount: amount.into(),
             currency: currency.into(),
@@ -288,7 +291,7 @@ impl CreateMockPaymentRequest {
     /// Sets `payment_method` (JSON `payment_method`).
     pub fn payment_method(
         mut self,
-        value: impl Into<crate::models::CreateMockPaymentRequestPaymentMethod>,
+        value: impl Into<crate::models::CreateMockPaymentRequestMethod>,
     ) -> Self {
         self.payment_method = Some(value.into());
         self
@@ -328,14 +331,14 @@ impl CreateMockPaymentRequest {
 /// Required when no `payin_id` is sent (an unmatched inbound transfer).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CreateMockPaymentRequestPaymentMethod {
+pub enum CreateMockPaymentRequestMethod {
     /// `BankTransfer`
     BankTransfer,
     /// A value this version of the SDK does not know yet, kept verbatim so that it
     /// round-trips unchanged.
     Unknown(String),
 }
-impl CreateMockPaymentRequestPaymentMethod {
+impl CreateMockPaymentRequestMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -344,18 +347,18 @@ impl CreateMockPaymentRequestPaymentMethod {
         }
     }
 }
-impl std::fmt::Display for CreateMockPaymentRequestPaymentMethod {
+impl std::fmt::Display for CreateMockPaymentRequestMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for CreateMockPaymentRequestPaymentMethod {
+impl std::str::FromStr for CreateMockPaymentRequestMethod {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
-impl From<&str> for CreateMockPaymentRequestPaymentMethod {
+impl From<&str> for CreateMockPaymentRequestMethod {
     fn from(s: &str) -> Self {
         match s {
             "BankTransfer" => Self::BankTransfer,
@@ -363,12 +366,12 @@ impl From<&str> for CreateMockPaymentRequestPaymentMethod {
         }
     }
 }
-impl serde::Serialize for CreateMockPaymentRequestPaymentMethod {
+impl serde::Serialize for CreateMockPaymentRequestMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateMockPaymentRequestPaymentMethod {
+impl<'de> serde::Deserialize<'de> for CreateMockPaymentRequestMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -376,7 +379,7 @@ impl<'de> serde::Deserialize<'de> for CreateMockPaymentRequestPaymentMethod {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::ToQuery for CreateMockPaymentRequestPaymentMethod {
+impl crate::runtime::ToQuery for CreateMockPaymentRequestMethod {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -478,7 +481,7 @@ pub struct CreatePaymentRequest {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
     /// `split_ids`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_ids: Option<crate::models::SplitIds>,
@@ -543,7 +546,7 @@ impl CreatePaymentRequest {
         self
     }
     /// Sets `currency` (JSON `currency`).
-    pub fn currency(mut self, value: impl Into<String>) -> Self {
+    pub fn currency(mut self, value: impl Into<crate::models::Currency>) -> Self {
         self.currency = Some(value.into());
         self
     }
@@ -669,7 +672,7 @@ pub struct CreatePaymentResponse {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_currency: Option<String>,
+    pub payment_currency: Option<crate::models::Currency>,
     /// Total paid by the customer, including customer-borne fees, in the smallest unit of `payment_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_amount: Option<i64>,
@@ -677,7 +680,7 @@ pub struct CreatePaymentResponse {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub converted_currency: Option<String>,
+    pub converted_currency: Option<crate::models::Currency>,
     /// Amount in the smallest unit of `converted_currency`; always equal to `requested_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub converted_amount: Option<i64>,
@@ -685,7 +688,7 @@ pub struct CreatePaymentResponse {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requested_currency: Option<String>,
+    pub requested_currency: Option<crate::models::Currency>,
     /// Amount requested, excluding customer-borne fees, in the smallest unit of `requested_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_amount: Option<i64>,
@@ -768,7 +771,7 @@ pub struct CreatePaymentResponse {
     pub funds_available: Option<bool>,
     /// Method the customer used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_method: Option<crate::models::PaymentPaymentMethod>,
+    pub payment_method: Option<crate::models::PaymentMethod>,
     /// For subscription payments, `true` for an auto-debit and `false` for a manual payment.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
@@ -827,7 +830,7 @@ pub struct EligiblePayin {
     pub id: Option<String>,
     /// Kind of payin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payin_type: Option<crate::models::EligiblePayinPayinType>,
+    pub payin_type: Option<crate::models::EligiblePayinType>,
     /// `customer_id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
@@ -839,7 +842,7 @@ pub struct EligiblePayin {
     pub amount: Option<i64>,
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
     /// Format: `date-time`. `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<jiff::Timestamp>,
@@ -853,7 +856,7 @@ impl EligiblePayin {
 /// Kind of payin.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum EligiblePayinPayinType {
+pub enum EligiblePayinType {
     /// `payment_link`
     PaymentLink,
     /// `orders`
@@ -862,7 +865,7 @@ pub enum EligiblePayinPayinType {
     /// round-trips unchanged.
     Unknown(String),
 }
-impl EligiblePayinPayinType {
+impl EligiblePayinType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -872,18 +875,18 @@ impl EligiblePayinPayinType {
         }
     }
 }
-impl std::fmt::Display for EligiblePayinPayinType {
+impl std::fmt::Display for EligiblePayinType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for EligiblePayinPayinType {
+impl std::str::FromStr for EligiblePayinType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
-impl From<&str> for EligiblePayinPayinType {
+impl From<&str> for EligiblePayinType {
     fn from(s: &str) -> Self {
         match s {
             "payment_link" => Self::PaymentLink,
@@ -892,12 +895,12 @@ impl From<&str> for EligiblePayinPayinType {
         }
     }
 }
-impl serde::Serialize for EligiblePayinPayinType {
+impl serde::Serialize for EligiblePayinType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for EligiblePayinPayinType {
+impl<'de> serde::Deserialize<'de> for EligiblePayinType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -905,7 +908,7 @@ impl<'de> serde::Deserialize<'de> for EligiblePayinPayinType {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::ToQuery for EligiblePayinPayinType {
+impl crate::runtime::ToQuery for EligiblePayinType {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -921,7 +924,7 @@ pub struct FeeBreakdownEntry {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
     /// Who bears this fee.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bearer: Option<crate::models::FeeBreakdownEntryBearer>,
@@ -1074,138 +1077,6 @@ impl GetEligiblePayinsResponse {
         Ok(())
     }
 }
-/// `GetPaymentsComplianceStatus` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetPaymentsComplianceStatus {
-    /// `under_review`
-    UnderReview,
-    /// `action_required`
-    ActionRequired,
-    /// `approved`
-    Approved,
-    /// `rejected`
-    Rejected,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl GetPaymentsComplianceStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UnderReview => "under_review",
-            Self::ActionRequired => "action_required",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for GetPaymentsComplianceStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for GetPaymentsComplianceStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for GetPaymentsComplianceStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "under_review" => Self::UnderReview,
-            "action_required" => Self::ActionRequired,
-            "approved" => Self::Approved,
-            "rejected" => Self::Rejected,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for GetPaymentsComplianceStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetPaymentsComplianceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for GetPaymentsComplianceStatus {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// `GetPaymentsPaymentType` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetPaymentsPaymentType {
-    /// `payment_link`
-    PaymentLink,
-    /// `orders`
-    Orders,
-    /// `add_funds`
-    AddFunds,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl GetPaymentsPaymentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PaymentLink => "payment_link",
-            Self::Orders => "orders",
-            Self::AddFunds => "add_funds",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for GetPaymentsPaymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for GetPaymentsPaymentType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for GetPaymentsPaymentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "payment_link" => Self::PaymentLink,
-            "orders" => Self::Orders,
-            "add_funds" => Self::AddFunds,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for GetPaymentsPaymentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetPaymentsPaymentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for GetPaymentsPaymentType {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
 /// `GetPaymentsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1223,62 +1094,58 @@ impl GetPaymentsResponse {
         Ok(())
     }
 }
-/// `GetPaymentsStatus` from the API description.
+/// `GetPaymentsType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum GetPaymentsStatus {
-    /// `success`
-    Success,
-    /// `failed`
-    Failed,
-    /// `action_required`
-    ActionRequired,
-    /// `in_progress`
-    InProgress,
+pub enum GetPaymentsType {
+    /// `payment_link`
+    PaymentLink,
+    /// `orders`
+    Orders,
+    /// `add_funds`
+    AddFunds,
     /// A value this version of the SDK does not know yet, kept verbatim so that it
     /// round-trips unchanged.
     Unknown(String),
 }
-impl GetPaymentsStatus {
+impl GetPaymentsType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Success => "success",
-            Self::Failed => "failed",
-            Self::ActionRequired => "action_required",
-            Self::InProgress => "in_progress",
+            Self::PaymentLink => "payment_link",
+            Self::Orders => "orders",
+            Self::AddFunds => "add_funds",
             Self::Unknown(other) => other,
         }
     }
 }
-impl std::fmt::Display for GetPaymentsStatus {
+impl std::fmt::Display for GetPaymentsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for GetPaymentsStatus {
+impl std::str::FromStr for GetPaymentsType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
-impl From<&str> for GetPaymentsStatus {
+impl From<&str> for GetPaymentsType {
     fn from(s: &str) -> Self {
         match s {
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            "action_required" => Self::ActionRequired,
-            "in_progress" => Self::InProgress,
+            "payment_link" => Self::PaymentLink,
+            "orders" => Self::Orders,
+            "add_funds" => Self::AddFunds,
             other => Self::Unknown(other.to_string()),
         }
     }
 }
-impl serde::Serialize for GetPaymentsStatus {
+impl serde::Serialize for GetPaymentsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for GetPaymentsStatus {
+impl<'de> serde::Deserialize<'de> for GetPaymentsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1286,7 +1153,7 @@ impl<'de> serde::Deserialize<'de> for GetPaymentsStatus {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::ToQuery for GetPaymentsStatus {
+impl crate::runtime::ToQuery for GetPaymentsType {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1385,7 +1252,7 @@ pub struct PayViaBankDetails {
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::nullable"
     )]
-    pub transfer_type: Option<Option<crate::models::PayViaBankDetailsTransferType>>,
+    pub transfer_type: Option<Option<crate::models::BankTransferDetailsType>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
         default,
@@ -1398,66 +1265,6 @@ impl PayViaBankDetails {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
-    }
-}
-/// Rail used to debit the sender.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PayViaBankDetailsTransferType {
-    /// `swift`
-    Swift,
-    /// `local`
-    Local,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl PayViaBankDetailsTransferType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Swift => "swift",
-            Self::Local => "local",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for PayViaBankDetailsTransferType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for PayViaBankDetailsTransferType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for PayViaBankDetailsTransferType {
-    fn from(s: &str) -> Self {
-        match s {
-            "swift" => Self::Swift,
-            "local" => Self::Local,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for PayViaBankDetailsTransferType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PayViaBankDetailsTransferType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for PayViaBankDetailsTransferType {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
     }
 }
 /// A payment attempt by a customer.
@@ -1502,7 +1309,7 @@ pub struct Payment {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_currency: Option<String>,
+    pub payment_currency: Option<crate::models::Currency>,
     /// Total paid by the customer, including customer-borne fees, in the smallest unit of `payment_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_amount: Option<i64>,
@@ -1510,7 +1317,7 @@ pub struct Payment {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub converted_currency: Option<String>,
+    pub converted_currency: Option<crate::models::Currency>,
     /// Amount in the smallest unit of `converted_currency`; always equal to `requested_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub converted_amount: Option<i64>,
@@ -1518,7 +1325,7 @@ pub struct Payment {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requested_currency: Option<String>,
+    pub requested_currency: Option<crate::models::Currency>,
     /// Amount requested, excluding customer-borne fees, in the smallest unit of `requested_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_amount: Option<i64>,
@@ -1601,7 +1408,7 @@ pub struct Payment {
     pub funds_available: Option<bool>,
     /// Method the customer used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_method: Option<crate::models::PaymentPaymentMethod>,
+    pub payment_method: Option<crate::models::PaymentMethod>,
     /// For subscription payments, `true` for an auto-debit and `false` for a manual payment.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
@@ -1880,84 +1687,20 @@ impl PaymentFees {
         Ok(())
     }
 }
-/// Type of the payin the payment belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PaymentPayinType {
-    /// `payment_link`
-    PaymentLink,
-    /// `orders`
-    Orders,
-    /// `add_funds`
-    AddFunds,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl PaymentPayinType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PaymentLink => "payment_link",
-            Self::Orders => "orders",
-            Self::AddFunds => "add_funds",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for PaymentPayinType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for PaymentPayinType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for PaymentPayinType {
-    fn from(s: &str) -> Self {
-        match s {
-            "payment_link" => Self::PaymentLink,
-            "orders" => Self::Orders,
-            "add_funds" => Self::AddFunds,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for PaymentPayinType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPayinType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for PaymentPayinType {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
 /// Method the customer used.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
-pub struct PaymentPaymentMethod {
+pub struct PaymentMethod {
     /// `type`
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<crate::models::PaymentPaymentMethodType>,
+    pub type_: Option<crate::models::PaymentMethodType>,
     /// Method-specific details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<crate::models::PaymentPaymentMethodDetails>,
+    pub details: Option<crate::models::PaymentMethodDetails>,
 }
-impl<'de> serde::Deserialize<'de> for PaymentPaymentMethod {
+impl<'de> serde::Deserialize<'de> for PaymentMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1970,18 +1713,18 @@ impl<'de> serde::Deserialize<'de> for PaymentPaymentMethod {
         };
         if let (Some(member), Some(field)) = (member, value.details.as_mut()) {
             crate::runtime::union::prefer::<
-                crate::models::PaymentPaymentMethodDetails,
+                crate::models::PaymentMethodDetails,
             >(field, member);
         }
         Ok(value)
     }
 }
-impl serde::Serialize for PaymentPaymentMethod {
+impl serde::Serialize for PaymentMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Self::serialize(self, serializer)
     }
 }
-impl PaymentPaymentMethod {
+impl PaymentMethod {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1994,7 +1737,7 @@ impl PaymentPaymentMethod {
 /// Decoding picks the member by evidence: the properties each member knows, requires
 /// and fixes against those in the payload, and the JSON type. JSON that fits no member,
 /// or fits several equally well, is kept as `Unknown`.
-pub enum PaymentPaymentMethodDetails {
+pub enum PaymentMethodDetails {
     /// The [`BankTransferDetails`](crate::models::BankTransferDetails) shape.
     BankTransfer(Box<crate::models::BankTransferDetails>),
     /// The [`PayViaBankDetails`](crate::models::PayViaBankDetails) shape.
@@ -2004,7 +1747,7 @@ pub enum PaymentPaymentMethodDetails {
     /// JSON matching none of the known members, or several equally, kept verbatim.
     Unknown(serde_json::Value),
 }
-impl crate::runtime::union::Untagged for PaymentPaymentMethodDetails {
+impl crate::runtime::union::Untagged for PaymentMethodDetails {
     const MEMBERS: &'static [crate::runtime::union::Member] = &[
         crate::runtime::union::Member::object(
             &[
@@ -2076,14 +1819,14 @@ impl crate::runtime::union::Untagged for PaymentPaymentMethodDetails {
         Self::Unknown(value)
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPaymentMethodDetails {
+impl<'de> serde::Deserialize<'de> for PaymentMethodDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::union::deserialize(deserializer)
     }
 }
-impl PaymentPaymentMethodDetails {
+impl PaymentMethodDetails {
     /// Checks the constraints of the member this value holds before it is sent.
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
@@ -2094,25 +1837,25 @@ impl PaymentPaymentMethodDetails {
         }
     }
 }
-impl From<crate::models::BankTransferDetails> for PaymentPaymentMethodDetails {
+impl From<crate::models::BankTransferDetails> for PaymentMethodDetails {
     fn from(value: crate::models::BankTransferDetails) -> Self {
         Self::BankTransfer(Box::new(value))
     }
 }
-impl From<crate::models::PayViaBankDetails> for PaymentPaymentMethodDetails {
+impl From<crate::models::PayViaBankDetails> for PaymentMethodDetails {
     fn from(value: crate::models::PayViaBankDetails) -> Self {
         Self::PayViaBank(Box::new(value))
     }
 }
-impl From<crate::models::CardDetails> for PaymentPaymentMethodDetails {
+impl From<crate::models::CardDetails> for PaymentMethodDetails {
     fn from(value: crate::models::CardDetails) -> Self {
         Self::Card(Box::new(value))
     }
 }
-/// `PaymentPaymentMethodType` from the API description.
+/// `PaymentMethodType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum PaymentPaymentMethodType {
+pub enum PaymentMethodType {
     /// `bank_transfer`
     BankTransfer,
     /// `pay_via_bank`
@@ -2123,7 +1866,7 @@ pub enum PaymentPaymentMethodType {
     /// round-trips unchanged.
     Unknown(String),
 }
-impl PaymentPaymentMethodType {
+impl PaymentMethodType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2134,18 +1877,18 @@ impl PaymentPaymentMethodType {
         }
     }
 }
-impl std::fmt::Display for PaymentPaymentMethodType {
+impl std::fmt::Display for PaymentMethodType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for PaymentPaymentMethodType {
+impl std::str::FromStr for PaymentMethodType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
-impl From<&str> for PaymentPaymentMethodType {
+impl From<&str> for PaymentMethodType {
     fn from(s: &str) -> Self {
         match s {
             "bank_transfer" => Self::BankTransfer,
@@ -2155,12 +1898,12 @@ impl From<&str> for PaymentPaymentMethodType {
         }
     }
 }
-impl serde::Serialize for PaymentPaymentMethodType {
+impl serde::Serialize for PaymentMethodType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPaymentMethodType {
+impl<'de> serde::Deserialize<'de> for PaymentMethodType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2168,7 +1911,71 @@ impl<'de> serde::Deserialize<'de> for PaymentPaymentMethodType {
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::ToQuery for PaymentPaymentMethodType {
+impl crate::runtime::ToQuery for PaymentMethodType {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
+/// Type of the payin the payment belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PaymentPayinType {
+    /// `payment_link`
+    PaymentLink,
+    /// `orders`
+    Orders,
+    /// `add_funds`
+    AddFunds,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl PaymentPayinType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PaymentLink => "payment_link",
+            Self::Orders => "orders",
+            Self::AddFunds => "add_funds",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for PaymentPayinType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for PaymentPayinType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for PaymentPayinType {
+    fn from(s: &str) -> Self {
+        match s {
+            "payment_link" => Self::PaymentLink,
+            "orders" => Self::Orders,
+            "add_funds" => Self::AddFunds,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for PaymentPayinType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPayinType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for PaymentPayinType {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -2285,7 +2092,7 @@ pub struct TaxLine {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
     /// Tax name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -18,7 +18,7 @@ pub struct CancelPayoutResponse {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destination_currency: Option<String>,
+    pub destination_currency: Option<crate::models::Currency>,
     /// Amount sent, in the smallest unit of `source_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_amount: Option<i64>,
@@ -26,7 +26,7 @@ pub struct CancelPayoutResponse {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_currency: Option<String>,
+    pub source_currency: Option<crate::models::Currency>,
     /// ID of the beneficiary being paid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beneficiary_id: Option<String>,
@@ -114,7 +114,7 @@ pub struct CancelPayoutResponse {
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taxes: Option<Vec<crate::models::PayoutTaxes>>,
+    pub taxes: Option<Vec<crate::models::PayoutTax>>,
     /// `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<crate::models::Notes>,
@@ -398,12 +398,14 @@ pub struct CreatePayoutWithoutQuoteRequest {
     pub beneficiary_id: String,
     /// Currency of the balance that is debited; any other value is a `400` (`Source currency is not supported`).
     ///
+    /// Accepted here: `USD`, `EUR`, `GBP`, `AED`, `SGD`, `AUD`.
+    ///
     /// Format: `iso-4217`.
-    pub source_currency: crate::models::CreatePayoutWithoutQuoteRequestSourceCurrency,
+    pub source_currency: crate::models::Currency,
     /// Currency the beneficiary receives (ISO 4217).
     ///
     /// Format: `iso-4217`.
-    pub destination_currency: crate::models::CreatePayoutWithoutQuoteRequestDestinationCurrency,
+    pub destination_currency: crate::models::Currency,
     /// Amount to send, in the smallest unit of `source_currency` (100000 is $1,000.00 for USD). Exactly one of
     /// `source_amount` and `destination_amount` must be sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -417,7 +419,7 @@ pub struct CreatePayoutWithoutQuoteRequest {
     /// field is omitted (a local rail is never picked automatically). The rail must suit the beneficiary and
     /// the amount must be within the rail's limits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_rail: Option<crate::models::CreatePayoutWithoutQuoteRequestPaymentRail>,
+    pub payment_rail: Option<crate::models::PayoutPaymentRail>,
     /// Optional invoice reference, echoed on the payout; longer than 50 characters is a `400`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
@@ -442,12 +444,8 @@ impl CreatePayoutWithoutQuoteRequest {
     pub fn new(
         purpose_code: impl Into<String>,
         beneficiary_id: impl Into<String>,
-        source_currency: impl Into<
-            crate::models::CreatePayoutWithoutQuoteRequestSourceCurrency,
-        >,
-        destination_currency: impl Into<
-            crate::models::CreatePayoutWithoutQuoteRequestDestinationCurrency,
-        >,
+        source_currency: impl Into<crate::models::Currency>,
+        destination_currency: impl Into<crate::models::Currency>,
     ) -> Self {
         Self {
             purpose_code: purpose_code.into(),
@@ -476,7 +474,7 @@ impl CreatePayoutWithoutQuoteRequest {
     /// Sets `payment_rail` (JSON `payment_rail`).
     pub fn payment_rail(
         mut self,
-        value: impl Into<crate::models::CreatePayoutWithoutQuoteRequestPaymentRail>,
+        value: impl Into<crate::models::PayoutPaymentRail>,
     ) -> Self {
         self.payment_rail = Some(value.into());
         self
@@ -552,258 +550,6 @@ impl CreatePayoutWithoutQuoteRequest {
             }
         }
         Ok(())
-    }
-}
-/// Currency the beneficiary receives (ISO 4217).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreatePayoutWithoutQuoteRequestDestinationCurrency {
-    /// `USD`
-    Usd,
-    /// `EUR`
-    Eur,
-    /// `GBP`
-    Gbp,
-    /// `AED`
-    Aed,
-    /// `SGD`
-    Sgd,
-    /// `AUD`
-    Aud,
-    /// `INR`
-    Inr,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl CreatePayoutWithoutQuoteRequestDestinationCurrency {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Usd => "USD",
-            Self::Eur => "EUR",
-            Self::Gbp => "GBP",
-            Self::Aed => "AED",
-            Self::Sgd => "SGD",
-            Self::Aud => "AUD",
-            Self::Inr => "INR",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for CreatePayoutWithoutQuoteRequestDestinationCurrency {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CreatePayoutWithoutQuoteRequestDestinationCurrency {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for CreatePayoutWithoutQuoteRequestDestinationCurrency {
-    fn from(s: &str) -> Self {
-        match s {
-            "USD" => Self::Usd,
-            "EUR" => Self::Eur,
-            "GBP" => Self::Gbp,
-            "AED" => Self::Aed,
-            "SGD" => Self::Sgd,
-            "AUD" => Self::Aud,
-            "INR" => Self::Inr,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for CreatePayoutWithoutQuoteRequestDestinationCurrency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreatePayoutWithoutQuoteRequestDestinationCurrency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for CreatePayoutWithoutQuoteRequestDestinationCurrency {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// Rail to pay on. Local rails work only for their corridor: `upi`, `imps`, `neft`, `rtgs` (INR); `ipp`,
-/// `fts` (AED); `sepa` (EUR); `fps` (GBP); `npp` (AUD). `swift` works on any corridor and is used when the
-/// field is omitted (a local rail is never picked automatically). The rail must suit the beneficiary and
-/// the amount must be within the rail's limits.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreatePayoutWithoutQuoteRequestPaymentRail {
-    /// `upi`
-    Upi,
-    /// `rtgs`
-    Rtgs,
-    /// `neft`
-    Neft,
-    /// `imps`
-    Imps,
-    /// `ipp`
-    Ipp,
-    /// `fts`
-    Fts,
-    /// `sepa`
-    Sepa,
-    /// `fps`
-    Fps,
-    /// `npp`
-    Npp,
-    /// `swift`
-    Swift,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl CreatePayoutWithoutQuoteRequestPaymentRail {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Upi => "upi",
-            Self::Rtgs => "rtgs",
-            Self::Neft => "neft",
-            Self::Imps => "imps",
-            Self::Ipp => "ipp",
-            Self::Fts => "fts",
-            Self::Sepa => "sepa",
-            Self::Fps => "fps",
-            Self::Npp => "npp",
-            Self::Swift => "swift",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for CreatePayoutWithoutQuoteRequestPaymentRail {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CreatePayoutWithoutQuoteRequestPaymentRail {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for CreatePayoutWithoutQuoteRequestPaymentRail {
-    fn from(s: &str) -> Self {
-        match s {
-            "upi" => Self::Upi,
-            "rtgs" => Self::Rtgs,
-            "neft" => Self::Neft,
-            "imps" => Self::Imps,
-            "ipp" => Self::Ipp,
-            "fts" => Self::Fts,
-            "sepa" => Self::Sepa,
-            "fps" => Self::Fps,
-            "npp" => Self::Npp,
-            "swift" => Self::Swift,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for CreatePayoutWithoutQuoteRequestPaymentRail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreatePayoutWithoutQuoteRequestPaymentRail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for CreatePayoutWithoutQuoteRequestPaymentRail {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// Currency of the balance that is debited; any other value is a `400` (`Source currency is not supported`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreatePayoutWithoutQuoteRequestSourceCurrency {
-    /// `USD`
-    Usd,
-    /// `EUR`
-    Eur,
-    /// `GBP`
-    Gbp,
-    /// `AED`
-    Aed,
-    /// `SGD`
-    Sgd,
-    /// `AUD`
-    Aud,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl CreatePayoutWithoutQuoteRequestSourceCurrency {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Usd => "USD",
-            Self::Eur => "EUR",
-            Self::Gbp => "GBP",
-            Self::Aed => "AED",
-            Self::Sgd => "SGD",
-            Self::Aud => "AUD",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for CreatePayoutWithoutQuoteRequestSourceCurrency {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CreatePayoutWithoutQuoteRequestSourceCurrency {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for CreatePayoutWithoutQuoteRequestSourceCurrency {
-    fn from(s: &str) -> Self {
-        match s {
-            "USD" => Self::Usd,
-            "EUR" => Self::Eur,
-            "GBP" => Self::Gbp,
-            "AED" => Self::Aed,
-            "SGD" => Self::Sgd,
-            "AUD" => Self::Aud,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for CreatePayoutWithoutQuoteRequestSourceCurrency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreatePayoutWithoutQuoteRequestSourceCurrency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for CreatePayoutWithoutQuoteRequestSourceCurrency {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
     }
 }
 /// `GetPayoutsResponse` from the API description.
@@ -899,6 +645,79 @@ impl crate::runtime::ToQuery for GetPayoutsStatus {
         out.push(self.as_str().to_string());
     }
 }
+/// Target status. `pending` reads back as `in_progress`; `action_required` is only reachable from
+/// `pending_approval`, `queued` or under review; a mocked `failed` has `error_code: null`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MockUpdatePayoutRequestStatus {
+    /// `pending`
+    Pending,
+    /// `success`
+    Success,
+    /// `failed`
+    Failed,
+    /// `action_required`
+    ActionRequired,
+    /// `cancelled`
+    Cancelled,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl MockUpdatePayoutRequestStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::ActionRequired => "action_required",
+            Self::Cancelled => "cancelled",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for MockUpdatePayoutRequestStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for MockUpdatePayoutRequestStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for MockUpdatePayoutRequestStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "pending" => Self::Pending,
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            "action_required" => Self::ActionRequired,
+            "cancelled" => Self::Cancelled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for MockUpdatePayoutRequestStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MockUpdatePayoutRequestStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for MockUpdatePayoutRequestStatus {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
+    }
+}
 /// Sandbox request moving a payout to a new status.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -907,7 +726,7 @@ pub struct MockUpdatePayoutStatusRequest {
     pub id: String,
     /// Target status. `pending` reads back as `in_progress`; `action_required` is only reachable from
     /// `pending_approval`, `queued` or under review; a mocked `failed` has `error_code: null`.
-    pub status: crate::models::MockUpdatePayoutStatusRequestStatus,
+    pub status: crate::models::MockUpdatePayoutRequestStatus,
     /// RFI document IDs to associate with the payout in the mock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfi_document_ids: Option<Vec<String>>,
@@ -916,7 +735,7 @@ impl MockUpdatePayoutStatusRequest {
     /// Creates a value from its required fields (`id`, `status`); optional ones start empty and have setters.
     pub fn new(
         id: impl Into<String>,
-        status: impl Into<crate::models::MockUpdatePayoutStatusRequestStatus>,
+        status: impl Into<crate::models::MockUpdatePayoutRequestStatus>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -934,79 +753,6 @@ impl MockUpdatePayoutStatusRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
-    }
-}
-/// Target status. `pending` reads back as `in_progress`; `action_required` is only reachable from
-/// `pending_approval`, `queued` or under review; a mocked `failed` has `error_code: null`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MockUpdatePayoutStatusRequestStatus {
-    /// `pending`
-    Pending,
-    /// `success`
-    Success,
-    /// `failed`
-    Failed,
-    /// `action_required`
-    ActionRequired,
-    /// `cancelled`
-    Cancelled,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl MockUpdatePayoutStatusRequestStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Success => "success",
-            Self::Failed => "failed",
-            Self::ActionRequired => "action_required",
-            Self::Cancelled => "cancelled",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for MockUpdatePayoutStatusRequestStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for MockUpdatePayoutStatusRequestStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for MockUpdatePayoutStatusRequestStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "pending" => Self::Pending,
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            "action_required" => Self::ActionRequired,
-            "cancelled" => Self::Cancelled,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for MockUpdatePayoutStatusRequestStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for MockUpdatePayoutStatusRequestStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for MockUpdatePayoutStatusRequestStatus {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
     }
 }
 /// `Payout` from the API description.
@@ -1033,7 +779,7 @@ pub struct Payout {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destination_currency: Option<String>,
+    pub destination_currency: Option<crate::models::Currency>,
     /// Amount sent, in the smallest unit of `source_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_amount: Option<i64>,
@@ -1041,7 +787,7 @@ pub struct Payout {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_currency: Option<String>,
+    pub source_currency: Option<crate::models::Currency>,
     /// ID of the beneficiary being paid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beneficiary_id: Option<String>,
@@ -1129,7 +875,7 @@ pub struct Payout {
     ///
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taxes: Option<Vec<crate::models::PayoutTaxes>>,
+    pub taxes: Option<Vec<crate::models::PayoutTax>>,
     /// `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<crate::models::Notes>,
@@ -1296,10 +1042,10 @@ impl crate::runtime::ToQuery for PayoutErrorCode {
 pub struct PayoutFees {
     /// Foreign exchange fee.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fx_fee: Option<crate::models::PayoutFeesFxFee>,
+    pub fx_fee: Option<crate::models::PayoutFxFee>,
     /// Transaction fee.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub txn_fee: Option<crate::models::PayoutFeesTxnFee>,
+    pub txn_fee: Option<crate::models::PayoutTxnFee>,
 }
 impl PayoutFees {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1310,40 +1056,19 @@ impl PayoutFees {
 /// Foreign exchange fee.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct PayoutFeesFxFee {
+pub struct PayoutFxFee {
     /// Fee currency; `null` until fees are applied.
     ///
     /// Format: `iso-4217`. `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
     /// Fee in the smallest currency unit (200 is $2.00); `null` until fees are applied, `0` when free.
     ///
     /// `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
-impl PayoutFeesFxFee {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
-/// Transaction fee.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PayoutFeesTxnFee {
-    /// Fee currency; `null` until fees are applied.
-    ///
-    /// Format: `iso-4217`. `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-    /// Fee in the smallest currency unit (100 is $1.00); `null` until fees are applied, `0` when free.
-    ///
-    /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
-}
-impl PayoutFeesTxnFee {
+impl PayoutFxFee {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1358,7 +1083,7 @@ pub struct PayoutMidMarketRate {
     ///
     /// Format: `iso-4217`. `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
     /// Destination units per source unit (`1` for same-currency payouts); `null` until recorded.
     ///
     /// Format: `float`. `None`: absent or `null`.
@@ -1547,10 +1272,10 @@ impl crate::runtime::ToQuery for PayoutStatus {
         out.push(self.as_str().to_string());
     }
 }
-/// `PayoutTaxes` from the API description.
+/// `PayoutTax` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct PayoutTaxes {
+pub struct PayoutTax {
     /// Tax name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1561,12 +1286,33 @@ pub struct PayoutTaxes {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
     /// Tax rate in basis points (1800 is 18%).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bps: Option<i64>,
 }
-impl PayoutTaxes {
+impl PayoutTax {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// Transaction fee.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PayoutTxnFee {
+    /// Fee currency; `null` until fees are applied.
+    ///
+    /// Format: `iso-4217`. `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<crate::models::Currency>,
+    /// Fee in the smallest currency unit (100 is $1.00); `null` until fees are applied, `0` when free.
+    ///
+    /// `None`: absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+}
+impl PayoutTxnFee {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1577,12 +1323,12 @@ impl PayoutTaxes {
 #[non_exhaustive]
 pub struct UpdateRfiPayoutRequest {
     /// `documents`
-    pub documents: Vec<crate::models::UpdateRfiPayoutRequestDocuments>,
+    pub documents: Vec<crate::models::UpdateRfiPayoutRequestDocument>,
 }
 impl UpdateRfiPayoutRequest {
     /// Creates a value from its required fields (`documents`); optional ones start empty and have setters.
     pub fn new(
-        documents: impl Into<Vec<crate::models::UpdateRfiPayoutRequestDocuments>>,
+        documents: impl Into<Vec<crate::models::UpdateRfiPayoutRequestDocument>>,
     ) -> Self {
         Self {
             documents: documents.into(),
@@ -1595,23 +1341,23 @@ impl UpdateRfiPayoutRequest {
         Ok(())
     }
 }
-/// `UpdateRfiPayoutRequestDocuments` from the API description.
+/// `UpdateRfiPayoutRequestDocument` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct UpdateRfiPayoutRequestDocuments {
+pub struct UpdateRfiPayoutRequestDocument {
     /// Document ID.
     pub id: String,
     /// ID of the RFI document requirement this document answers; `null` for non-RFI documents.
     #[serde(default)]
     pub rfi_doc_id: Option<String>,
 }
-impl UpdateRfiPayoutRequestDocuments {
+impl UpdateRfiPayoutRequestDocument {
     /// Creates a value from its required fields (`id`, `rfi_doc_id`); optional ones start empty and have setters.
     pub fn new(id: impl Into<String>, rfi_doc_id: Option<String>) -> Self {
         Self { id: id.into(), rfi_doc_id }
     }
 }
-impl UpdateRfiPayoutRequestDocuments {
+impl UpdateRfiPayoutRequestDocument {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())

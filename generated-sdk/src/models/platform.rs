@@ -24,7 +24,7 @@ pub struct CreateMerchantRequest {
     /// Country of registration (ISO 3166-1 alpha-3).
     pub registration_country: String,
     /// Kind of entity being onboarded.
-    pub entity_type: crate::models::CreateMerchantRequestEntityType,
+    pub entity_type: crate::models::MerchantEntityType,
     /// Business category of the merchant.
     pub category: crate::models::CreateMerchantRequestCategory,
     /// Business sub-category; it must belong to the chosen `category`.
@@ -38,7 +38,7 @@ pub struct CreateMerchantRequest {
     pub date_of_birth: Option<jiff::civil::Date>,
     /// Gender; required only when `entity_type` is `individual`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<crate::models::CreateMerchantRequestGender>,
+    pub gender: Option<crate::models::MerchantGender>,
 }
 impl CreateMerchantRequest {
     /// Creates a value from its required fields (`name`, `address_line1`, `city`, `state`, `pincode`, `registration_number`, `registration_country`, `entity_type`, `category`, `sub_category`, `operation_countries`); optional ones start empty and have setters.
@@ -54,7 +54,7 @@ impl CreateMerchantRequest {
         pincode: impl Into<String>,
         registration_number: impl Into<String>,
         registration_country: impl Into<String>,
-        entity_type: impl Into<crate::models::CreateMerchantRequestEntityType>,
+        entity_type: impl Into<crate::models::MerchantEntityType>,
         category: impl Into<crate::models::CreateMerchantRequestCategory>,
         sub_category: impl Into<crate::models::CreateMerchantRequestSubCategory>,
         operation_countries: impl Into<Vec<String>>,
@@ -87,10 +87,7 @@ impl CreateMerchantRequest {
         self
     }
     /// Sets `gender` (JSON `gender`).
-    pub fn gender(
-        mut self,
-        value: impl Into<crate::models::CreateMerchantRequestGender>,
-    ) -> Self {
+    pub fn gender(mut self, value: impl Into<crate::models::MerchantGender>) -> Self {
         self.gender = Some(value.into());
         self
     }
@@ -189,130 +186,6 @@ impl<'de> serde::Deserialize<'de> for CreateMerchantRequestCategory {
     }
 }
 impl crate::runtime::ToQuery for CreateMerchantRequestCategory {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// Kind of entity being onboarded.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateMerchantRequestEntityType {
-    /// `individual`
-    Individual,
-    /// `business`
-    Business,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl CreateMerchantRequestEntityType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Individual => "individual",
-            Self::Business => "business",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for CreateMerchantRequestEntityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CreateMerchantRequestEntityType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for CreateMerchantRequestEntityType {
-    fn from(s: &str) -> Self {
-        match s {
-            "individual" => Self::Individual,
-            "business" => Self::Business,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for CreateMerchantRequestEntityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMerchantRequestEntityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for CreateMerchantRequestEntityType {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// Gender; required only when `entity_type` is `individual`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateMerchantRequestGender {
-    /// `male`
-    Male,
-    /// `female`
-    Female,
-    /// `undefined`
-    Undefined,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl CreateMerchantRequestGender {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "male",
-            Self::Female => "female",
-            Self::Undefined => "undefined",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for CreateMerchantRequestGender {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CreateMerchantRequestGender {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for CreateMerchantRequestGender {
-    fn from(s: &str) -> Self {
-        match s {
-            "male" => Self::Male,
-            "female" => Self::Female,
-            "undefined" => Self::Undefined,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for CreateMerchantRequestGender {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMerchantRequestGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for CreateMerchantRequestGender {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -2462,23 +2335,6 @@ pub struct OnboardMerchantBadRequestBody {
     pub message: Option<String>,
 }
 impl OnboardMerchantBadRequestBody {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
-/// `OnboardMerchantUnauthorizedBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OnboardMerchantUnauthorizedBody {
-    /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-impl OnboardMerchantUnauthorizedBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())

@@ -85,7 +85,7 @@ pub struct CreatePriceRequestFixed {
     /// `pricing_type`
     pub pricing_type: crate::models::CreatePriceRequestFixedPricingType,
     /// `fees_currency`
-    pub fees_currency: String,
+    pub fees_currency: crate::models::Currency,
     /// `fees_amount`
     pub fees_amount: i64,
 }
@@ -93,7 +93,7 @@ impl CreatePriceRequestFixed {
     /// Creates a value from its required fields (`pricing_type`, `fees_currency`, `fees_amount`); optional ones start empty and have setters.
     pub fn new(
         pricing_type: impl Into<crate::models::CreatePriceRequestFixedPricingType>,
-        fees_currency: impl Into<String>,
+        fees_currency: impl Into<crate::models::Currency>,
         fees_amount: impl Into<i64>,
     ) -> Self {
         Self {
@@ -196,7 +196,7 @@ pub struct CreatePriceRequestPercentage {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fees_currency: Option<String>,
+    pub fees_currency: Option<crate::models::Currency>,
     /// Make this the business default referral-fee price (replacing the previous default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_as_default: Option<bool>,
@@ -225,7 +225,7 @@ impl CreatePriceRequestPercentage {
         self
     }
     /// Sets `fees_currency` (JSON `fees_currency`).
-    pub fn fees_currency(mut self, value: impl Into<String>) -> Self {
+    pub fn fees_currency(mut self, value: impl Into<crate::models::Currency>) -> Self {
         self.fees_currency = Some(value.into());
         self
     }
@@ -345,7 +345,7 @@ pub struct Price {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fees_currency: Option<String>,
+    pub fees_currency: Option<crate::models::Currency>,
     /// Percentage fee in basis points (1000 is 10%); only for `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bps: Option<i64>,

@@ -357,7 +357,7 @@ pub struct Refund {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
     /// Refund amount in the smallest unit of `currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
@@ -398,7 +398,7 @@ impl Refund {
 pub struct RefundBalanceUsed {
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
     /// Amount deducted in the smallest unit of `currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
@@ -692,80 +692,12 @@ pub struct RefundRfiDocument {
     pub type_: Option<String>,
     /// `status`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::models::RefundRfiDocumentStatus>,
+    pub status: Option<crate::models::RefundDocumentStatus>,
 }
 impl RefundRfiDocument {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
-    }
-}
-/// `RefundRfiDocumentStatus` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RefundRfiDocumentStatus {
-    /// `pending`
-    Pending,
-    /// `uploaded`
-    Uploaded,
-    /// `approved`
-    Approved,
-    /// `rejected`
-    Rejected,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl RefundRfiDocumentStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Uploaded => "uploaded",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for RefundRfiDocumentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for RefundRfiDocumentStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for RefundRfiDocumentStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "pending" => Self::Pending,
-            "uploaded" => Self::Uploaded,
-            "approved" => Self::Approved,
-            "rejected" => Self::Rejected,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for RefundRfiDocumentStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for RefundRfiDocumentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for RefundRfiDocumentStatus {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
     }
 }
 /// Refund status; `success`, `failed` and `cancelled` are terminal.

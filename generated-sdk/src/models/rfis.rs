@@ -24,12 +24,12 @@ impl GetRfisResponse {
 #[non_exhaustive]
 pub struct RespondRfiRequest {
     /// `documents`
-    pub documents: Vec<crate::models::RespondRfiRequestDocuments>,
+    pub documents: Vec<crate::models::RespondRfiRequestDocument>,
 }
 impl RespondRfiRequest {
     /// Creates a value from its required fields (`documents`); optional ones start empty and have setters.
     pub fn new(
-        documents: impl Into<Vec<crate::models::RespondRfiRequestDocuments>>,
+        documents: impl Into<Vec<crate::models::RespondRfiRequestDocument>>,
     ) -> Self {
         Self {
             documents: documents.into(),
@@ -42,16 +42,16 @@ impl RespondRfiRequest {
         Ok(())
     }
 }
-/// `RespondRfiRequestDocuments` from the API description.
+/// `RespondRfiRequestDocument` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct RespondRfiRequestDocuments {
+pub struct RespondRfiRequestDocument {
     /// Requirement being answered.
     pub rfi_doc_id: String,
     /// Uploaded document answering it.
     pub document_id: String,
 }
-impl RespondRfiRequestDocuments {
+impl RespondRfiRequestDocument {
     /// Creates a value from its required fields (`rfi_doc_id`, `document_id`); optional ones start empty and have setters.
     pub fn new(rfi_doc_id: impl Into<String>, document_id: impl Into<String>) -> Self {
         Self {
@@ -60,7 +60,7 @@ impl RespondRfiRequestDocuments {
         }
     }
 }
-impl RespondRfiRequestDocuments {
+impl RespondRfiRequestDocument {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())

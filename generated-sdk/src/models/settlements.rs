@@ -8,7 +8,7 @@
 pub struct CreateSettlementBadRequestBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::models::CreateSettlementBadRequestBodyErrorModel>,
+    pub error: Option<crate::models::BadRequestBodyError>,
     /// Names the invalid parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -17,62 +17,6 @@ impl CreateSettlementBadRequestBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
-    }
-}
-/// `CreateSettlementBadRequestBodyErrorModel` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateSettlementBadRequestBodyErrorModel {
-    /// `Bad Request`
-    BadRequest,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl CreateSettlementBadRequestBodyErrorModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BadRequest => "Bad Request",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for CreateSettlementBadRequestBodyErrorModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CreateSettlementBadRequestBodyErrorModel {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for CreateSettlementBadRequestBodyErrorModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "Bad Request" => Self::BadRequest,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for CreateSettlementBadRequestBodyErrorModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateSettlementBadRequestBodyErrorModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for CreateSettlementBadRequestBodyErrorModel {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
     }
 }
 /// Manual settlement request; send `amount` with `balance_currency`, or `payment_ids`.
@@ -86,7 +30,7 @@ pub struct CreateSettlementRequest {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub balance_currency: Option<String>,
+    pub balance_currency: Option<crate::models::Currency>,
     /// IDs of the payments to settle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_ids: Option<Vec<String>>,
@@ -106,7 +50,10 @@ impl CreateSettlementRequest {
         self
     }
     /// Sets `balance_currency` (JSON `balance_currency`).
-    pub fn balance_currency(mut self, value: impl Into<String>) -> Self {
+    pub fn balance_currency(
+        mut self,
+        value: impl Into<crate::models::Currency>,
+    ) -> Self {
         self.balance_currency = Some(value.into());
         self
     }
@@ -136,7 +83,7 @@ impl CreateSettlementRequest {
 pub struct CreateSettlementUnprocessableEntityBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::models::CreateSettlementUnprocessableEntityBodyErrorModel>,
+    pub error: Option<crate::models::UnprocessableEntityBodyError>,
     /// Explains why the payments cannot be settled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -147,206 +94,31 @@ impl CreateSettlementUnprocessableEntityBody {
         Ok(())
     }
 }
-/// `CreateSettlementUnprocessableEntityBodyErrorModel` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateSettlementUnprocessableEntityBodyErrorModel {
-    /// `Unprocessable Entity`
-    UnprocessableEntity,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl CreateSettlementUnprocessableEntityBodyErrorModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UnprocessableEntity => "Unprocessable Entity",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for CreateSettlementUnprocessableEntityBodyErrorModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CreateSettlementUnprocessableEntityBodyErrorModel {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for CreateSettlementUnprocessableEntityBodyErrorModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "Unprocessable Entity" => Self::UnprocessableEntity,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for CreateSettlementUnprocessableEntityBodyErrorModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateSettlementUnprocessableEntityBodyErrorModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for CreateSettlementUnprocessableEntityBodyErrorModel {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// `GetSettlementByIdBadRequestBody` from the API description.
+/// Foreign exchange fee.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct GetSettlementByIdBadRequestBody {
-    /// `error`
+pub struct FxFee {
+    /// FX fee in the smallest currency unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::models::GetSettlementByIdBadRequestBodyErrorModel>,
-    /// Names the invalid parameter.
+    pub amount: Option<i64>,
+    /// Fee currency (ISO 4217).
+    ///
+    /// Format: `iso-4217, case-insensitive`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub currency: Option<crate::models::Currency>,
 }
-impl GetSettlementByIdBadRequestBody {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+impl FxFee {
+    /// Checks the constraints of the API description that can be checked before
+    /// sending (lengths, bounds, item counts), naming the first field that fails.
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.amount {
+            if (*value as f64) < 0f64 {
+                return Err(
+                    crate::runtime::ValidationError::new("amount", "must be at least 0"),
+                );
+            }
+        }
         Ok(())
-    }
-}
-/// `GetSettlementByIdBadRequestBodyErrorModel` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetSettlementByIdBadRequestBodyErrorModel {
-    /// `Bad Request`
-    BadRequest,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl GetSettlementByIdBadRequestBodyErrorModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BadRequest => "Bad Request",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for GetSettlementByIdBadRequestBodyErrorModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for GetSettlementByIdBadRequestBodyErrorModel {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for GetSettlementByIdBadRequestBodyErrorModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "Bad Request" => Self::BadRequest,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for GetSettlementByIdBadRequestBodyErrorModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetSettlementByIdBadRequestBodyErrorModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for GetSettlementByIdBadRequestBodyErrorModel {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// `GetSettlementsBadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSettlementsBadRequestBody {
-    /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::models::GetSettlementsBadRequestBodyErrorModel>,
-    /// Names the invalid parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-impl GetSettlementsBadRequestBody {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
-/// `GetSettlementsBadRequestBodyErrorModel` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetSettlementsBadRequestBodyErrorModel {
-    /// `Bad Request`
-    BadRequest,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl GetSettlementsBadRequestBodyErrorModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BadRequest => "Bad Request",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for GetSettlementsBadRequestBodyErrorModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for GetSettlementsBadRequestBodyErrorModel {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for GetSettlementsBadRequestBodyErrorModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "Bad Request" => Self::BadRequest,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for GetSettlementsBadRequestBodyErrorModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetSettlementsBadRequestBodyErrorModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for GetSettlementsBadRequestBodyErrorModel {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
     }
 }
 /// `GetSettlementsResponse` from the API description.
@@ -364,83 +136,6 @@ impl GetSettlementsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
-    }
-}
-/// `GetTransactionsLinkedToSettlementBadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTransactionsLinkedToSettlementBadRequestBody {
-    /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<
-        crate::models::GetTransactionsLinkedToSettlementBadRequestBodyErrorModel,
-    >,
-    /// Names the invalid parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-impl GetTransactionsLinkedToSettlementBadRequestBody {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
-/// `GetTransactionsLinkedToSettlementBadRequestBodyErrorModel` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetTransactionsLinkedToSettlementBadRequestBodyErrorModel {
-    /// `Bad Request`
-    BadRequest,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl GetTransactionsLinkedToSettlementBadRequestBodyErrorModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BadRequest => "Bad Request",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for GetTransactionsLinkedToSettlementBadRequestBodyErrorModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for GetTransactionsLinkedToSettlementBadRequestBodyErrorModel {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for GetTransactionsLinkedToSettlementBadRequestBodyErrorModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "Bad Request" => Self::BadRequest,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for GetTransactionsLinkedToSettlementBadRequestBodyErrorModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for GetTransactionsLinkedToSettlementBadRequestBodyErrorModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery
-for GetTransactionsLinkedToSettlementBadRequestBodyErrorModel {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
     }
 }
 /// `GetTransactionsLinkedToSettlementResponse` from the API description.
@@ -482,7 +177,7 @@ pub struct Settlement {
     ///
     /// Format: `iso-4217, case-insensitive`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
     /// Fees charged on the settlement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<crate::models::SettlementFees>,
@@ -520,68 +215,14 @@ impl Settlement {
 pub struct SettlementFees {
     /// Foreign exchange fee.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fx_fee: Option<crate::models::SettlementFeesFxFee>,
+    pub fx_fee: Option<crate::models::FxFee>,
     /// Transaction fee.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub txn_fee: Option<crate::models::SettlementFeesTxnFee>,
+    pub txn_fee: Option<crate::models::TxnFee>,
 }
 impl SettlementFees {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
-/// Foreign exchange fee.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SettlementFeesFxFee {
-    /// FX fee in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
-    /// Fee currency (ISO 4217).
-    ///
-    /// Format: `iso-4217, case-insensitive`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-}
-impl SettlementFeesFxFee {
-    /// Checks the constraints of the API description that can be checked before
-    /// sending (lengths, bounds, item counts), naming the first field that fails.
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        if let Some(value) = &self.amount {
-            if (*value as f64) < 0f64 {
-                return Err(
-                    crate::runtime::ValidationError::new("amount", "must be at least 0"),
-                );
-            }
-        }
-        Ok(())
-    }
-}
-/// Transaction fee.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SettlementFeesTxnFee {
-    /// Transaction fee in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
-    /// Fee currency (ISO 4217).
-    ///
-    /// Format: `iso-4217, case-insensitive`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-}
-impl SettlementFeesTxnFee {
-    /// Checks the constraints of the API description that can be checked before
-    /// sending (lengths, bounds, item counts), naming the first field that fails.
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        if let Some(value) = &self.amount {
-            if (*value as f64) < 0f64 {
-                return Err(
-                    crate::runtime::ValidationError::new("amount", "must be at least 0"),
-                );
-            }
-        }
         Ok(())
     }
 }
@@ -645,7 +286,7 @@ pub struct SettlementTransactionCredit {
     ///
     /// Format: `iso-4217, case-insensitive`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
 }
 impl SettlementTransactionCredit {
     /// Checks the constraints of the API description that can be checked before
@@ -672,7 +313,7 @@ pub struct SettlementTransactionDebit {
     ///
     /// Format: `iso-4217, case-insensitive`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
 }
 impl SettlementTransactionDebit {
     /// Checks the constraints of the API description that can be checked before
@@ -694,68 +335,14 @@ impl SettlementTransactionDebit {
 pub struct SettlementTransactionFees {
     /// Foreign exchange fee.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fx_fee: Option<crate::models::SettlementTransactionFeesFxFee>,
+    pub fx_fee: Option<crate::models::FxFee>,
     /// Transaction fee.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub txn_fee: Option<crate::models::SettlementTransactionFeesTxnFee>,
+    pub txn_fee: Option<crate::models::TxnFee>,
 }
 impl SettlementTransactionFees {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
-/// Foreign exchange fee.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SettlementTransactionFeesFxFee {
-    /// FX fee in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
-    /// Fee currency (ISO 4217).
-    ///
-    /// Format: `iso-4217, case-insensitive`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-}
-impl SettlementTransactionFeesFxFee {
-    /// Checks the constraints of the API description that can be checked before
-    /// sending (lengths, bounds, item counts), naming the first field that fails.
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        if let Some(value) = &self.amount {
-            if (*value as f64) < 0f64 {
-                return Err(
-                    crate::runtime::ValidationError::new("amount", "must be at least 0"),
-                );
-            }
-        }
-        Ok(())
-    }
-}
-/// Transaction fee.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SettlementTransactionFeesTxnFee {
-    /// Transaction fee in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
-    /// Fee currency (ISO 4217).
-    ///
-    /// Format: `iso-4217, case-insensitive`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-}
-impl SettlementTransactionFeesTxnFee {
-    /// Checks the constraints of the API description that can be checked before
-    /// sending (lengths, bounds, item counts), naming the first field that fails.
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        if let Some(value) = &self.amount {
-            if (*value as f64) < 0f64 {
-                return Err(
-                    crate::runtime::ValidationError::new("amount", "must be at least 0"),
-                );
-            }
-        }
         Ok(())
     }
 }
@@ -770,7 +357,7 @@ pub struct SettlementTransactionSettledAmount {
     ///
     /// Format: `iso-4217, case-insensitive`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
 }
 impl SettlementTransactionSettledAmount {
     /// Checks the constraints of the API description that can be checked before
@@ -798,5 +385,88 @@ impl TriggerMockSettlementResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
+    }
+}
+/// Transaction fee.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TxnFee {
+    /// Transaction fee in the smallest currency unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// Fee currency (ISO 4217).
+    ///
+    /// Format: `iso-4217, case-insensitive`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<crate::models::Currency>,
+}
+impl TxnFee {
+    /// Checks the constraints of the API description that can be checked before
+    /// sending (lengths, bounds, item counts), naming the first field that fails.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.amount {
+            if (*value as f64) < 0f64 {
+                return Err(
+                    crate::runtime::ValidationError::new("amount", "must be at least 0"),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+/// `UnprocessableEntityBodyError` from the API description.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UnprocessableEntityBodyError {
+    /// `Unprocessable Entity`
+    UnprocessableEntity,
+    /// A value this version of the SDK does not know yet, kept verbatim so that it
+    /// round-trips unchanged.
+    Unknown(String),
+}
+impl UnprocessableEntityBodyError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnprocessableEntity => "Unprocessable Entity",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl std::fmt::Display for UnprocessableEntityBodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for UnprocessableEntityBodyError {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+impl From<&str> for UnprocessableEntityBodyError {
+    fn from(s: &str) -> Self {
+        match s {
+            "Unprocessable Entity" => Self::UnprocessableEntity,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl serde::Serialize for UnprocessableEntityBodyError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for UnprocessableEntityBodyError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl crate::runtime::ToQuery for UnprocessableEntityBodyError {
+    fn to_query(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_string());
     }
 }

@@ -2,107 +2,34 @@
 // Do not edit by hand: change the spec or its config and run `cargo xtask regen`.
 
 //! Types used only by the `virtual_accounts` resource.
-/// `CreateVirtualAccountBadRequestBody` from the API description.
+/// `ConflictBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct CreateVirtualAccountBadRequestBody {
+pub struct ConflictBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::models::CreateVirtualAccountBadRequestBodyErrorModel>,
-    /// Names the invalid parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-impl CreateVirtualAccountBadRequestBody {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
-/// `CreateVirtualAccountBadRequestBodyErrorModel` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateVirtualAccountBadRequestBodyErrorModel {
-    /// `Bad Request`
-    BadRequest,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl CreateVirtualAccountBadRequestBodyErrorModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BadRequest => "Bad Request",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for CreateVirtualAccountBadRequestBodyErrorModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CreateVirtualAccountBadRequestBodyErrorModel {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for CreateVirtualAccountBadRequestBodyErrorModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "Bad Request" => Self::BadRequest,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for CreateVirtualAccountBadRequestBodyErrorModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateVirtualAccountBadRequestBodyErrorModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for CreateVirtualAccountBadRequestBodyErrorModel {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// `CreateVirtualAccountConflictBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateVirtualAccountConflictBody {
-    /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::models::CreateVirtualAccountConflictBodyErrorModel>,
+    pub error: Option<crate::models::ConflictBodyError>,
     /// Virtual Account already exists
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
-impl CreateVirtualAccountConflictBody {
+impl ConflictBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
 }
-/// `CreateVirtualAccountConflictBodyErrorModel` from the API description.
+/// `ConflictBodyError` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CreateVirtualAccountConflictBodyErrorModel {
+pub enum ConflictBodyError {
     /// `Duplicate record`
     DuplicateRecord,
     /// A value this version of the SDK does not know yet, kept verbatim so that it
     /// round-trips unchanged.
     Unknown(String),
 }
-impl CreateVirtualAccountConflictBodyErrorModel {
+impl ConflictBodyError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -111,18 +38,18 @@ impl CreateVirtualAccountConflictBodyErrorModel {
         }
     }
 }
-impl std::fmt::Display for CreateVirtualAccountConflictBodyErrorModel {
+impl std::fmt::Display for ConflictBodyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for CreateVirtualAccountConflictBodyErrorModel {
+impl std::str::FromStr for ConflictBodyError {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
-impl From<&str> for CreateVirtualAccountConflictBodyErrorModel {
+impl From<&str> for ConflictBodyError {
     fn from(s: &str) -> Self {
         match s {
             "Duplicate record" => Self::DuplicateRecord,
@@ -130,12 +57,12 @@ impl From<&str> for CreateVirtualAccountConflictBodyErrorModel {
         }
     }
 }
-impl serde::Serialize for CreateVirtualAccountConflictBodyErrorModel {
+impl serde::Serialize for ConflictBodyError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateVirtualAccountConflictBodyErrorModel {
+impl<'de> serde::Deserialize<'de> for ConflictBodyError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -143,7 +70,7 @@ impl<'de> serde::Deserialize<'de> for CreateVirtualAccountConflictBodyErrorModel
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::ToQuery for CreateVirtualAccountConflictBodyErrorModel {
+impl crate::runtime::ToQuery for ConflictBodyError {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -235,249 +162,13 @@ impl crate::runtime::ToQuery for CreateVirtualAccountRequestPaymentType {
         out.push(self.as_str().to_string());
     }
 }
-/// `CreateVirtualAccountUnauthorizedBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateVirtualAccountUnauthorizedBody {
-    /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::models::CreateVirtualAccountUnauthorizedBodyErrorModel>,
-    /// Credentials were missing or invalid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-impl CreateVirtualAccountUnauthorizedBody {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
-/// `CreateVirtualAccountUnauthorizedBodyErrorModel` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateVirtualAccountUnauthorizedBodyErrorModel {
-    /// `Unauthorized`
-    Unauthorized,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl CreateVirtualAccountUnauthorizedBodyErrorModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unauthorized => "Unauthorized",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for CreateVirtualAccountUnauthorizedBodyErrorModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CreateVirtualAccountUnauthorizedBodyErrorModel {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for CreateVirtualAccountUnauthorizedBodyErrorModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "Unauthorized" => Self::Unauthorized,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for CreateVirtualAccountUnauthorizedBodyErrorModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateVirtualAccountUnauthorizedBodyErrorModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for CreateVirtualAccountUnauthorizedBodyErrorModel {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// `CreateVirtualAccountV2BadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateVirtualAccountV2BadRequestBody {
-    /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::models::CreateVirtualAccountV2BadRequestBodyErrorModel>,
-    /// Names the invalid parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-impl CreateVirtualAccountV2BadRequestBody {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
-/// `CreateVirtualAccountV2BadRequestBodyErrorModel` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateVirtualAccountV2BadRequestBodyErrorModel {
-    /// `Bad Request`
-    BadRequest,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl CreateVirtualAccountV2BadRequestBodyErrorModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BadRequest => "Bad Request",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for CreateVirtualAccountV2BadRequestBodyErrorModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CreateVirtualAccountV2BadRequestBodyErrorModel {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for CreateVirtualAccountV2BadRequestBodyErrorModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "Bad Request" => Self::BadRequest,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for CreateVirtualAccountV2BadRequestBodyErrorModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateVirtualAccountV2BadRequestBodyErrorModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for CreateVirtualAccountV2BadRequestBodyErrorModel {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// `CreateVirtualAccountV2ConflictBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateVirtualAccountV2ConflictBody {
-    /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::models::CreateVirtualAccountV2ConflictBodyErrorModel>,
-    /// Virtual Account already exists
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-impl CreateVirtualAccountV2ConflictBody {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
-/// `CreateVirtualAccountV2ConflictBodyErrorModel` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateVirtualAccountV2ConflictBodyErrorModel {
-    /// `Duplicate record`
-    DuplicateRecord,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl CreateVirtualAccountV2ConflictBodyErrorModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DuplicateRecord => "Duplicate record",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for CreateVirtualAccountV2ConflictBodyErrorModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CreateVirtualAccountV2ConflictBodyErrorModel {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for CreateVirtualAccountV2ConflictBodyErrorModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "Duplicate record" => Self::DuplicateRecord,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for CreateVirtualAccountV2ConflictBodyErrorModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateVirtualAccountV2ConflictBodyErrorModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for CreateVirtualAccountV2ConflictBodyErrorModel {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
-/// `CreateVirtualAccountV2UnauthorizedBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateVirtualAccountV2UnauthorizedBody {
-    /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// `message`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-impl CreateVirtualAccountV2UnauthorizedBody {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
 /// `GetVirtualAccountsBadRequestBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetVirtualAccountsBadRequestBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::models::GetVirtualAccountsBadRequestBodyErrorModel>,
+    pub error: Option<crate::models::BadRequestBodyError>,
     /// Names the invalid parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -486,62 +177,6 @@ impl GetVirtualAccountsBadRequestBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
-    }
-}
-/// `GetVirtualAccountsBadRequestBodyErrorModel` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetVirtualAccountsBadRequestBodyErrorModel {
-    /// `Bad Request`
-    BadRequest,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl GetVirtualAccountsBadRequestBodyErrorModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BadRequest => "Bad Request",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for GetVirtualAccountsBadRequestBodyErrorModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for GetVirtualAccountsBadRequestBodyErrorModel {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for GetVirtualAccountsBadRequestBodyErrorModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "Bad Request" => Self::BadRequest,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for GetVirtualAccountsBadRequestBodyErrorModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetVirtualAccountsBadRequestBodyErrorModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for GetVirtualAccountsBadRequestBodyErrorModel {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
     }
 }
 /// `GetVirtualAccountsResponse` from the API description.
@@ -567,7 +202,7 @@ impl GetVirtualAccountsResponse {
 pub struct GetVirtualAccountsUnauthorizedBody {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::models::GetVirtualAccountsUnauthorizedBodyErrorModel>,
+    pub error: Option<crate::models::UnauthorizedBodyError>,
     /// Credentials were missing or invalid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -578,17 +213,17 @@ impl GetVirtualAccountsUnauthorizedBody {
         Ok(())
     }
 }
-/// `GetVirtualAccountsUnauthorizedBodyErrorModel` from the API description.
+/// `UnauthorizedBodyError` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum GetVirtualAccountsUnauthorizedBodyErrorModel {
+pub enum UnauthorizedBodyError {
     /// `Unauthorized`
     Unauthorized,
     /// A value this version of the SDK does not know yet, kept verbatim so that it
     /// round-trips unchanged.
     Unknown(String),
 }
-impl GetVirtualAccountsUnauthorizedBodyErrorModel {
+impl UnauthorizedBodyError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -597,18 +232,18 @@ impl GetVirtualAccountsUnauthorizedBodyErrorModel {
         }
     }
 }
-impl std::fmt::Display for GetVirtualAccountsUnauthorizedBodyErrorModel {
+impl std::fmt::Display for UnauthorizedBodyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for GetVirtualAccountsUnauthorizedBodyErrorModel {
+impl std::str::FromStr for UnauthorizedBodyError {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
-impl From<&str> for GetVirtualAccountsUnauthorizedBodyErrorModel {
+impl From<&str> for UnauthorizedBodyError {
     fn from(s: &str) -> Self {
         match s {
             "Unauthorized" => Self::Unauthorized,
@@ -616,12 +251,12 @@ impl From<&str> for GetVirtualAccountsUnauthorizedBodyErrorModel {
         }
     }
 }
-impl serde::Serialize for GetVirtualAccountsUnauthorizedBodyErrorModel {
+impl serde::Serialize for UnauthorizedBodyError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for GetVirtualAccountsUnauthorizedBodyErrorModel {
+impl<'de> serde::Deserialize<'de> for UnauthorizedBodyError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -629,7 +264,7 @@ impl<'de> serde::Deserialize<'de> for GetVirtualAccountsUnauthorizedBodyErrorMod
         Ok(Self::from(s.as_ref()))
     }
 }
-impl crate::runtime::ToQuery for GetVirtualAccountsUnauthorizedBodyErrorModel {
+impl crate::runtime::ToQuery for UnauthorizedBodyError {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

@@ -2,79 +2,6 @@
 // Do not edit by hand: change the spec or its config and run `cargo xtask regen`.
 
 //! Types used only by the `withdrawal_accounts` resource.
-/// `GetWithdrawalAccountsBadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetWithdrawalAccountsBadRequestBody {
-    /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::models::GetWithdrawalAccountsBadRequestBodyErrorModel>,
-    /// Names the invalid parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-impl GetWithdrawalAccountsBadRequestBody {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
-/// `GetWithdrawalAccountsBadRequestBodyErrorModel` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetWithdrawalAccountsBadRequestBodyErrorModel {
-    /// `Bad Request`
-    BadRequest,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl GetWithdrawalAccountsBadRequestBodyErrorModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BadRequest => "Bad Request",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for GetWithdrawalAccountsBadRequestBodyErrorModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for GetWithdrawalAccountsBadRequestBodyErrorModel {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for GetWithdrawalAccountsBadRequestBodyErrorModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "Bad Request" => Self::BadRequest,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for GetWithdrawalAccountsBadRequestBodyErrorModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetWithdrawalAccountsBadRequestBodyErrorModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for GetWithdrawalAccountsBadRequestBodyErrorModel {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
 /// `GetWithdrawalAccountsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -120,7 +47,7 @@ pub struct WithdrawalAccount {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
     /// Email of the merchant's primary user.
     ///
     /// Format: `email`.

@@ -11,14 +11,17 @@ pub struct CreateWithdrawalRequest {
     /// Balance to debit (ISO 4217). The amount is paid out in the currency configured on the withdrawal account.
     ///
     /// Format: `iso-4217`.
-    pub balance_currency: String,
+    pub balance_currency: crate::models::Currency,
     /// ID of the withdrawal account to credit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawal_account_id: Option<String>,
 }
 impl CreateWithdrawalRequest {
     /// Creates a value from its required fields (`amount`, `balance_currency`); optional ones start empty and have setters.
-    pub fn new(amount: impl Into<i64>, balance_currency: impl Into<String>) -> Self {
+    pub fn new(
+        amount: impl Into<i64>,
+        balance_currency: impl Into<crate::models::Currency>,
+    ) -> Self {
         Self {
             amount: amount.into(),
             balance_currency: balance_currency.into(),
@@ -63,82 +66,6 @@ impl GetWithdrawalsResponse {
         Ok(())
     }
 }
-/// `GetWithdrawalsStatus` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetWithdrawalsStatus {
-    /// `in_progress`
-    InProgress,
-    /// `success`
-    Success,
-    /// `failed`
-    Failed,
-    /// `action_required`
-    ActionRequired,
-    /// `cancelled`
-    Cancelled,
-    /// `under_review`
-    UnderReview,
-    /// A value this version of the SDK does not know yet, kept verbatim so that it
-    /// round-trips unchanged.
-    Unknown(String),
-}
-impl GetWithdrawalsStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "in_progress",
-            Self::Success => "success",
-            Self::Failed => "failed",
-            Self::ActionRequired => "action_required",
-            Self::Cancelled => "cancelled",
-            Self::UnderReview => "under_review",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl std::fmt::Display for GetWithdrawalsStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for GetWithdrawalsStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl From<&str> for GetWithdrawalsStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "in_progress" => Self::InProgress,
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            "action_required" => Self::ActionRequired,
-            "cancelled" => Self::Cancelled,
-            "under_review" => Self::UnderReview,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl serde::Serialize for GetWithdrawalsStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetWithdrawalsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for GetWithdrawalsStatus {
-    fn to_query(&self, out: &mut Vec<String>) {
-        out.push(self.as_str().to_string());
-    }
-}
 /// A (deprecated) withdrawal from your balance into a withdrawal account.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -157,7 +84,7 @@ pub struct Withdrawal {
     ///
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<crate::models::Currency>,
     /// Amount received, in the smallest unit of `currency` (1000 is $10.00 for USD).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,

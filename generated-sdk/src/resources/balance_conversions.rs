@@ -101,8 +101,8 @@ impl<'a> BalanceConversionsApi<'a> {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct GetBalanceConversions<'a> {
     client: &'a crate::Client,
-    source_currency: Option<String>,
-    target_currency: Option<String>,
+    source_currency: Option<crate::models::Currency>,
+    target_currency: Option<crate::models::Currency>,
     before: Option<jiff::Timestamp>,
     after: Option<jiff::Timestamp>,
     per_page: Option<i64>,
@@ -113,14 +113,14 @@ impl<'a> GetBalanceConversions<'a> {
     /// Only conversions from this ISO 4217 currency (USD, EUR or GBP).
     ///
     /// Format: `iso-4217`.
-    pub fn source_currency(mut self, value: impl Into<String>) -> Self {
+    pub fn source_currency(mut self, value: impl Into<crate::models::Currency>) -> Self {
         self.source_currency = Some(value.into());
         self
     }
     /// Only conversions into this ISO 4217 currency (USD, EUR or GBP).
     ///
     /// Format: `iso-4217`.
-    pub fn target_currency(mut self, value: impl Into<String>) -> Self {
+    pub fn target_currency(mut self, value: impl Into<crate::models::Currency>) -> Self {
         self.target_currency = Some(value.into());
         self
     }

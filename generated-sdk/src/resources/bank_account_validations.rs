@@ -193,7 +193,7 @@ impl<'a> GetBankAccountValidations<'a> {
                 Err(
                     raw
                         .api_error::<
-                            Box<crate::models::GetBankAccountValidationsBadRequestBody>,
+                            Box<crate::models::BadRequestBody>,
                             _,
                         >(GetBankAccountValidationsError::BadRequest),
                 )
@@ -272,7 +272,7 @@ impl<'a> std::future::IntoFuture for GetBankAccountValidations<'a> {
 #[non_exhaustive]
 pub enum GetBankAccountValidationsError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<Box<crate::models::GetBankAccountValidationsBadRequestBody>>),
+    BadRequest(Option<Box<crate::models::BadRequestBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

@@ -97,7 +97,7 @@ impl<'a> BeneficiariesApi<'a> {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct GetBeneficiaries<'a> {
     client: &'a crate::Client,
-    beneficiary_type: Option<crate::models::GetBeneficiariesBeneficiaryType>,
+    beneficiary_type: Option<crate::models::BeneficiaryType>,
     country: Option<String>,
     before: Option<jiff::Timestamp>,
     after: Option<jiff::Timestamp>,
@@ -109,7 +109,7 @@ impl<'a> GetBeneficiaries<'a> {
     /// Only beneficiaries of this type.
     pub fn beneficiary_type(
         mut self,
-        value: impl Into<crate::models::GetBeneficiariesBeneficiaryType>,
+        value: impl Into<crate::models::BeneficiaryType>,
     ) -> Self {
         self.beneficiary_type = Some(value.into());
         self
@@ -218,7 +218,7 @@ impl<'a> GetBeneficiaries<'a> {
                 Err(
                     raw
                         .api_error::<
-                            Box<crate::models::GetBeneficiariesBadRequestBody>,
+                            Box<crate::models::BadRequestBody>,
                             _,
                         >(GetBeneficiariesError::BadRequest),
                 )
@@ -294,7 +294,7 @@ impl<'a> std::future::IntoFuture for GetBeneficiaries<'a> {
 #[non_exhaustive]
 pub enum GetBeneficiariesError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<Box<crate::models::GetBeneficiariesBadRequestBody>>),
+    BadRequest(Option<Box<crate::models::BadRequestBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

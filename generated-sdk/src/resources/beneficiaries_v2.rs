@@ -127,7 +127,7 @@ impl<'a> BeneficiariesV2Api<'a> {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ListBeneficiariesV2<'a> {
     client: &'a crate::Client,
-    status: Option<crate::models::ListBeneficiariesV2Status>,
+    status: Option<crate::models::BeneficiaryV2Status>,
     page: Option<i64>,
     per_page: Option<i64>,
     options: crate::RequestOptions,
@@ -136,7 +136,7 @@ impl<'a> ListBeneficiariesV2<'a> {
     /// Only beneficiaries in this review status.
     pub fn status(
         mut self,
-        value: impl Into<crate::models::ListBeneficiariesV2Status>,
+        value: impl Into<crate::models::BeneficiaryV2Status>,
     ) -> Self {
         self.status = Some(value.into());
         self

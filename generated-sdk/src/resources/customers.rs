@@ -153,7 +153,7 @@ impl<'a> CustomersApi<'a> {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct GetCustomers<'a> {
     client: &'a crate::Client,
-    customer_type: Option<crate::models::GetCustomersCustomerType>,
+    customer_type: Option<crate::models::CustomerType>,
     email_address: Option<String>,
     tax_identification_number: Option<String>,
     before: Option<jiff::Timestamp>,
@@ -166,7 +166,7 @@ impl<'a> GetCustomers<'a> {
     /// Only customers of this type.
     pub fn customer_type(
         mut self,
-        value: impl Into<crate::models::GetCustomersCustomerType>,
+        value: impl Into<crate::models::CustomerType>,
     ) -> Self {
         self.customer_type = Some(value.into());
         self

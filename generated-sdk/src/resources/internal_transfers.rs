@@ -115,7 +115,7 @@ impl<'a> CreateInternalTransfer<'a> {
                 Err(
                     raw
                         .api_error::<
-                            Box<crate::models::CreateInternalTransferUnauthorizedBody>,
+                            Box<crate::models::UnauthorizedBody>,
                             _,
                         >(CreateInternalTransferError::Unauthorized),
                 )
@@ -143,7 +143,7 @@ pub enum CreateInternalTransferError {
     /// `400`: Bad Request The body, when it decodes as documented.
     BadRequest(Option<Box<crate::models::CreateInternalTransferBadRequestBody>>),
     /// `401`: Unauthorized The body, when it decodes as documented.
-    Unauthorized(Option<Box<crate::models::CreateInternalTransferUnauthorizedBody>>),
+    Unauthorized(Option<Box<crate::models::UnauthorizedBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

@@ -130,7 +130,7 @@ impl<'a> OrdersApi<'a> {
 pub struct GetOrders<'a> {
     client: &'a crate::Client,
     customer_id: Option<String>,
-    status: Option<crate::models::GetOrdersStatus>,
+    status: Option<crate::models::OrderResponseStatus>,
     request_id: Option<String>,
     before: Option<jiff::Timestamp>,
     after: Option<jiff::Timestamp>,
@@ -145,7 +145,12 @@ impl<'a> GetOrders<'a> {
         self
     }
     /// Only orders in this status.
-    pub fn status(mut self, value: impl Into<crate::models::GetOrdersStatus>) -> Self {
+    ///
+    /// Accepted here: `active`, `paid`, `failed`, `action_required`, `cancelled`, `under_review`.
+    pub fn status(
+        mut self,
+        value: impl Into<crate::models::OrderResponseStatus>,
+    ) -> Self {
         self.status = Some(value.into());
         self
     }

@@ -242,12 +242,12 @@ impl<'a> PaymentsApi<'a> {
 pub struct GetPayments<'a> {
     client: &'a crate::Client,
     customer_id: Option<String>,
-    status: Option<crate::models::GetPaymentsStatus>,
-    compliance_status: Option<crate::models::GetPaymentsComplianceStatus>,
+    status: Option<crate::models::PaymentStatus>,
+    compliance_status: Option<crate::models::PaymentComplianceStatus>,
     payin_id: Option<String>,
-    payment_type: Option<crate::models::GetPaymentsPaymentType>,
+    payment_type: Option<crate::models::GetPaymentsType>,
     subscription_id: Option<String>,
-    currency: Option<String>,
+    currency: Option<crate::models::Currency>,
     request_id: Option<String>,
     before: Option<jiff::Timestamp>,
     after: Option<jiff::Timestamp>,
@@ -262,14 +262,16 @@ impl<'a> GetPayments<'a> {
         self
     }
     /// Only payments in this status (coarse filter, see the operation description).
-    pub fn status(mut self, value: impl Into<crate::models::GetPaymentsStatus>) -> Self {
+    ///
+    /// Accepted here: `success`, `failed`, `action_required`, `in_progress`.
+    pub fn status(mut self, value: impl Into<crate::models::PaymentStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Only payments with this compliance-review outcome.
     pub fn compliance_status(
         mut self,
-        value: impl Into<crate::models::GetPaymentsComplianceStatus>,
+        value: impl Into<crate::models::PaymentComplianceStatus>,
     ) -> Self {
         self.compliance_status = Some(value.into());
         self
@@ -282,7 +284,7 @@ impl<'a> GetPayments<'a> {
     /// Only payments of this payin type (`add_funds` lists Add Balance top-ups).
     pub fn payment_type(
         mut self,
-        value: impl Into<crate::models::GetPaymentsPaymentType>,
+        value: impl Into<crate::models::GetPaymentsType>,
     ) -> Self {
         self.payment_type = Some(value.into());
         self
@@ -295,7 +297,7 @@ impl<'a> GetPayments<'a> {
     /// Filters on `requested_currency` / `converted_currency` (the merchant-side currency), not `payment_currency`; case-insensitive.
     ///
     /// Format: `iso-4217`.
-    pub fn currency(mut self, value: impl Into<String>) -> Self {
+    pub fn currency(mut self, value: impl Into<crate::models::Currency>) -> Self {
         self.currency = Some(value.into());
         self
     }

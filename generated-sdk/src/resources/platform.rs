@@ -166,7 +166,7 @@ impl<'a> OnboardMerchant<'a> {
                 Err(
                     raw
                         .api_error::<
-                            Box<crate::models::OnboardMerchantUnauthorizedBody>,
+                            Box<crate::models::UnauthorizedBody>,
                             _,
                         >(OnboardMerchantError::Unauthorized),
                 )
@@ -194,7 +194,7 @@ pub enum OnboardMerchantError {
     /// `400`: Bad Request The body, when it decodes as documented.
     BadRequest(Option<Box<crate::models::OnboardMerchantBadRequestBody>>),
     /// `401`: Unauthorized The body, when it decodes as documented.
-    Unauthorized(Option<Box<crate::models::OnboardMerchantUnauthorizedBody>>),
+    Unauthorized(Option<Box<crate::models::UnauthorizedBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

@@ -250,7 +250,7 @@ impl<'a> GetSettlements<'a> {
                 Err(
                     raw
                         .api_error::<
-                            Box<crate::models::GetSettlementsBadRequestBody>,
+                            Box<crate::models::BadRequestBody>,
                             _,
                         >(GetSettlementsError::BadRequest),
                 )
@@ -322,7 +322,7 @@ impl<'a> std::future::IntoFuture for GetSettlements<'a> {
 #[non_exhaustive]
 pub enum GetSettlementsError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<Box<crate::models::GetSettlementsBadRequestBody>>),
+    BadRequest(Option<Box<crate::models::BadRequestBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -508,7 +508,7 @@ impl<'a> GetSettlementById<'a> {
                 Err(
                     raw
                         .api_error::<
-                            Box<crate::models::GetSettlementByIdBadRequestBody>,
+                            Box<crate::models::BadRequestBody>,
                             _,
                         >(GetSettlementByIdError::BadRequest),
                 )
@@ -543,7 +543,7 @@ impl<'a> std::future::IntoFuture for GetSettlementById<'a> {
 #[non_exhaustive]
 pub enum GetSettlementByIdError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<Box<crate::models::GetSettlementByIdBadRequestBody>>),
+    BadRequest(Option<Box<crate::models::BadRequestBody>>),
     /// `404`: Settlement not found The body, when it decodes as documented.
     NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the
@@ -666,9 +666,7 @@ impl<'a> GetTransactionsLinkedToSettlement<'a> {
                 Err(
                     raw
                         .api_error::<
-                            Box<
-                                crate::models::GetTransactionsLinkedToSettlementBadRequestBody,
-                            >,
+                            Box<crate::models::BadRequestBody>,
                             _,
                         >(GetTransactionsLinkedToSettlementError::BadRequest),
                 )
@@ -763,9 +761,7 @@ impl<'a> std::future::IntoFuture for GetTransactionsLinkedToSettlement<'a> {
 #[non_exhaustive]
 pub enum GetTransactionsLinkedToSettlementError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(
-        Option<Box<crate::models::GetTransactionsLinkedToSettlementBadRequestBody>>,
-    ),
+    BadRequest(Option<Box<crate::models::BadRequestBody>>),
     /// `404`: Settlement not found The body, when it decodes as documented.
     NotFound(Option<Box<crate::models::EntityNotFound>>),
     /// A status the API description does not document for this operation; the

@@ -197,7 +197,7 @@ impl<'a> SubscriptionsApi<'a> {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct GetSubscriptions<'a> {
     client: &'a crate::Client,
-    status: Option<crate::models::GetSubscriptionsStatus>,
+    status: Option<crate::models::CreateSubscriptionResponseStatus>,
     customer_id: Option<String>,
     start_date: Option<jiff::civil::Date>,
     end_date: Option<jiff::civil::Date>,
@@ -209,9 +209,11 @@ pub struct GetSubscriptions<'a> {
 }
 impl<'a> GetSubscriptions<'a> {
     /// Only subscriptions in this status.
+    ///
+    /// Accepted here: `created`, `active`, `paused`, `expired`, `failed`, `halted`, `cancelled`, `completed`.
     pub fn status(
         mut self,
-        value: impl Into<crate::models::GetSubscriptionsStatus>,
+        value: impl Into<crate::models::CreateSubscriptionResponseStatus>,
     ) -> Self {
         self.status = Some(value.into());
         self

@@ -52,7 +52,7 @@ impl<'a> VirtualAccountsApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let body: glomo_sdk::models::CreateVirtualAccountRequest = serde_json::from_value(serde_json::json!({"payment_type":"local","currency":"sample"}))?;
+    /// let body: glomo_sdk::models::CreateVirtualAccountRequest = serde_json::from_value(serde_json::json!({"payment_type":"local","currency":"AED"}))?;
     /// let result = client.virtual_accounts().create(body).await?;
     /// # let _ = result;
     /// # Ok(())
@@ -74,6 +74,17 @@ impl<'a> VirtualAccountsApi<'a> {
     ///
     /// Closes your virtual account identified by payment type and currency (both passed in the query string,
     /// no body).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = glomo_sdk::Client::from_env()?;
+    /// let result = client.virtual_accounts().close("local", glomo_sdk::models::Currency::from("AED")).await?;
+    /// # let _ = result;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn close(
         &self,
         payment_type: impl Into<String>,
@@ -98,7 +109,7 @@ impl<'a> VirtualAccountsApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = glomo_sdk::Client::from_env()?;
-    /// let body: glomo_sdk::models::CreateVirtualAccountRequest = serde_json::from_value(serde_json::json!({"payment_type":"local","currency":"sample"}))?;
+    /// let body: glomo_sdk::models::CreateVirtualAccountRequest = serde_json::from_value(serde_json::json!({"payment_type":"local","currency":"AED"}))?;
     /// let result = client.virtual_accounts().create_v2(body).await?;
     /// # let _ = result;
     /// # Ok(())
@@ -394,7 +405,7 @@ impl<'a> CreateVirtualAccount<'a> {
                 Err(
                     raw
                         .api_error::<
-                            Box<crate::models::CreateVirtualAccountBadRequestBody>,
+                            Box<crate::models::GetVirtualAccountsBadRequestBody>,
                             _,
                         >(CreateVirtualAccountError::BadRequest),
                 )
@@ -403,7 +414,7 @@ impl<'a> CreateVirtualAccount<'a> {
                 Err(
                     raw
                         .api_error::<
-                            Box<crate::models::CreateVirtualAccountUnauthorizedBody>,
+                            Box<crate::models::GetVirtualAccountsUnauthorizedBody>,
                             _,
                         >(CreateVirtualAccountError::Unauthorized),
                 )
@@ -412,7 +423,7 @@ impl<'a> CreateVirtualAccount<'a> {
                 Err(
                     raw
                         .api_error::<
-                            Box<crate::models::CreateVirtualAccountConflictBody>,
+                            Box<crate::models::ConflictBody>,
                             _,
                         >(CreateVirtualAccountError::Conflict),
                 )
@@ -438,11 +449,11 @@ impl<'a> std::future::IntoFuture for CreateVirtualAccount<'a> {
 #[non_exhaustive]
 pub enum CreateVirtualAccountError {
     /// `400`: Bad request The body, when it decodes as documented.
-    BadRequest(Option<Box<crate::models::CreateVirtualAccountBadRequestBody>>),
+    BadRequest(Option<Box<crate::models::GetVirtualAccountsBadRequestBody>>),
     /// `401`: Unauthorized The body, when it decodes as documented.
-    Unauthorized(Option<Box<crate::models::CreateVirtualAccountUnauthorizedBody>>),
+    Unauthorized(Option<Box<crate::models::GetVirtualAccountsUnauthorizedBody>>),
     /// `409`: Conflict - Record already exists The body, when it decodes as documented.
-    Conflict(Option<Box<crate::models::CreateVirtualAccountConflictBody>>),
+    Conflict(Option<Box<crate::models::ConflictBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,
@@ -653,7 +664,7 @@ impl<'a> CreateVirtualAccountV2<'a> {
                 Err(
                     raw
                         .api_error::<
-                            Box<crate::models::CreateVirtualAccountV2BadRequestBody>,
+                            Box<crate::models::GetVirtualAccountsBadRequestBody>,
                             _,
                         >(CreateVirtualAccountV2Error::BadRequest),
                 )
@@ -662,7 +673,7 @@ impl<'a> CreateVirtualAccountV2<'a> {
                 Err(
                     raw
                         .api_error::<
-                            Box<crate::models::CreateVirtualAccountV2UnauthorizedBody>,
+                            Box<crate::models::UnauthorizedBody>,
                             _,
                         >(CreateVirtualAccountV2Error::Unauthorized),
                 )
@@ -671,7 +682,7 @@ impl<'a> CreateVirtualAccountV2<'a> {
                 Err(
                     raw
                         .api_error::<
-                            Box<crate::models::CreateVirtualAccountV2ConflictBody>,
+                            Box<crate::models::ConflictBody>,
                             _,
                         >(CreateVirtualAccountV2Error::Conflict),
                 )
@@ -697,11 +708,11 @@ impl<'a> std::future::IntoFuture for CreateVirtualAccountV2<'a> {
 #[non_exhaustive]
 pub enum CreateVirtualAccountV2Error {
     /// `400`: Bad request The body, when it decodes as documented.
-    BadRequest(Option<Box<crate::models::CreateVirtualAccountV2BadRequestBody>>),
+    BadRequest(Option<Box<crate::models::GetVirtualAccountsBadRequestBody>>),
     /// `401`: Unauthorized The body, when it decodes as documented.
-    Unauthorized(Option<Box<crate::models::CreateVirtualAccountV2UnauthorizedBody>>),
+    Unauthorized(Option<Box<crate::models::UnauthorizedBody>>),
     /// `409`: Conflict - Record already exists The body, when it decodes as documented.
-    Conflict(Option<Box<crate::models::CreateVirtualAccountV2ConflictBody>>),
+    Conflict(Option<Box<crate::models::ConflictBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

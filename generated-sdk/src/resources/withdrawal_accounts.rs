@@ -166,7 +166,7 @@ impl<'a> GetWithdrawalAccounts<'a> {
                 Err(
                     raw
                         .api_error::<
-                            Box<crate::models::GetWithdrawalAccountsBadRequestBody>,
+                            Box<crate::models::BadRequestBody>,
                             _,
                         >(GetWithdrawalAccountsError::BadRequest),
                 )
@@ -245,7 +245,7 @@ impl<'a> std::future::IntoFuture for GetWithdrawalAccounts<'a> {
 #[non_exhaustive]
 pub enum GetWithdrawalAccountsError {
     /// `400`: Bad Request The body, when it decodes as documented.
-    BadRequest(Option<Box<crate::models::GetWithdrawalAccountsBadRequestBody>>),
+    BadRequest(Option<Box<crate::models::BadRequestBody>>),
     /// A status the API description does not document for this operation; the
     /// status, headers and raw body are on the [`ApiError`](crate::ApiError).
     UnexpectedStatus,

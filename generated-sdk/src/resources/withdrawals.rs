@@ -77,7 +77,7 @@ impl<'a> WithdrawalsApi<'a> {
 pub struct GetWithdrawals<'a> {
     client: &'a crate::Client,
     withdrawal_account_id: Option<String>,
-    status: Option<crate::models::GetWithdrawalsStatus>,
+    status: Option<crate::models::WithdrawalStatus>,
     before: Option<jiff::Timestamp>,
     after: Option<jiff::Timestamp>,
     per_page: Option<i64>,
@@ -91,10 +91,7 @@ impl<'a> GetWithdrawals<'a> {
         self
     }
     /// Only withdrawals in this status.
-    pub fn status(
-        mut self,
-        value: impl Into<crate::models::GetWithdrawalsStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<crate::models::WithdrawalStatus>) -> Self {
         self.status = Some(value.into());
         self
     }

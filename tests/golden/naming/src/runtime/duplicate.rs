@@ -1,0 +1,211 @@
+//! Recovering a create that went through although its answer was lost.
+//!
+//! A request carrying an idempotency key is retried after a timeout, a dropped
+//! connection or a 5xx. When the first attempt was in fact applied, the API
+//! answers the retry with its duplicate-request error. Reporting that error would
+//! tell the caller a payment failed when it succeeded, so generated code hands
+//! such an answer here: the resource is fetched through a list operation
+//! filtered by the key and returned as the call's result, marked
+//! [`Response::is_recovered`]. Where no lookup exists, or it finds nothing, the call
+//! fails with [`DuplicateError`], which carries the key and says that the first
+//! attempt may have succeeded.
+//!
+//! Only an answer to a retry counts, and only when an earlier attempt may have
+//! reached the server (it got no response, or a 5xx). A duplicate answer to the
+//! first attempt means the caller reused a key, and stays an ordinary API error.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::client::Client;
+use super::error::{ApiError, DecodeError, DuplicateError, DuplicateReason, Error};
+use super::request::Request;
+use super::response::{RawResponse, Response};
+
+/// The list request that finds a resource by its idempotency key.
+#[derive(Debug)]
+pub(crate) struct DuplicateLookup {
+    /// A `GET` of the list, with the key filter already set.
+    pub(crate) request: Request,
+    /// The response property holding the items; `None` when the body is the array.
+    pub(crate) items_field: Option<&'static str>,
+    /// The items' field that holds the key, where they carry it.
+    pub(crate) key_field: &'static str,
+}
+
+#[allow(
+    dead_code,
+    reason = "used only by generated crates whose config declares duplicate answers"
+)]
+impl RawResponse {
+    /// The idempotency key, when this response is the API's duplicate answer
+    /// (`status`, and a body containing `body_contains` if given) to a retry
+    /// made after an attempt that may have been applied.
+    pub(crate) fn retried_duplicate(
+        &self,
+        status: u16,
+        body_contains: Option<&str>,
+    ) -> Option<String> {
+        if !self.earlier_attempt_may_have_acted || self.status.as_u16() != status {
+            return None;
+        }
+        if let Some(text) = body_contains {
+            if !String::from_utf8_lossy(&self.body).contains(text) {
+                return None;
+            }
+        }
+        self.idempotency_key.clone()
+    }
+}
+
+#[allow(
+    dead_code,
+    reason = "used only by generated crates whose config declares duplicate answers"
+)]
+impl Client {
+    /// Resolves a duplicate answer to a retry: looks the resource up by `key`
+    /// and returns it as the call's result, or fails with [`DuplicateError`].
+    pub(crate) async fn recover_duplicate<T: DeserializeOwned, E>(
+        &self,
+        duplicate: RawResponse,
+        key: String,
+        lookup: Option<DuplicateLookup>,
+    ) -> Result<Response<T>, Error<E>> {
+        let attempts = duplicate.attempts;
+        let fail = |duplicate: RawResponse, reason: DuplicateReason| {
+            tracing::warn!(
+                attempts,
+                status = duplicate.status.as_u16(),
+                reason = %reason,
+                "a retried request was answered as a duplicate and could not be looked up"
+            );
+            Err(Error::Duplicate(DuplicateError::new(
+                key.clone(),
+                attempts,
+                duplicate.status,
+                &duplicate.headers,
+                duplicate.body,
+                reason,
+            )))
+        };
+        let Some(lookup) = lookup else {
+            return fail(duplicate, DuplicateReason::NoLookup);
+        };
+        let raw = match self.execute(lookup.request).await {
+            Ok(raw) => raw,
+            Err(e) => {
+                return fail(
+                    duplicate,
+                    DuplicateReason::LookupFailed(Box::new(Error::<()>::from(e))),
+                );
+            }
+        };
+        if !raw.status.is_success() {
+            let status = raw.status;
+            let err = ApiError::new(status, raw.headers, raw.body, ());
+            return fail(duplicate, DuplicateReason::LookupFailed(Box::new(err)));
+        }
+        let found = match find_item(&raw.body, lookup.items_field, lookup.key_field, &key) {
+            Ok(item) => item,
+            Err(reason) => return fail(duplicate, reason),
+        };
+        // Decoded from its own text, so a failure names the field within the item.
+        let text = serde_json::to_vec(&found).unwrap_or_default();
+        match super::response::decode_json::<T>(&text) {
+            Ok(value) => {
+                tracing::info!(
+                    attempts,
+                    "a retried request was answered as a duplicate; returning the resource the earlier attempt created"
+                );
+                Ok(Response::new(raw.status, raw.headers, value).mark_recovered())
+            }
+            Err((path, message)) => Err(Error::Decode(DecodeError::new(
+                raw.status,
+                &raw.headers,
+                path,
+                message,
+                raw.body,
+            ))),
+        }
+    }
+}
+
+/// The one item of a lookup's answer that belongs to `key`: items carrying
+/// `key_field` must hold the key; exactly one item may remain.
+fn find_item(
+    body: &[u8],
+    items_field: Option<&str>,
+    key_field: &str,
+    key: &str,
+) -> Result<Value, DuplicateReason> {
+    let mut doc: Value = serde_json::from_slice(body).map_err(|_| DuplicateReason::NotFound)?;
+    let items = match items_field {
+        Some(field) => doc.get_mut(field).map(Value::take),
+        None => Some(doc),
+    };
+    let Some(Value::Array(items)) = items else {
+        return Err(DuplicateReason::NotFound);
+    };
+    let mut matching: Vec<Value> = items
+        .into_iter()
+        .filter(|item| match item.get(key_field) {
+            None | Some(Value::Null) => true,
+            Some(Value::String(s)) => s == key,
+            Some(other) => {
+                // A number key (`42`) is compared by its text.
+                let text = other.to_string();
+                text == key
+            }
+        })
+        .collect();
+    match matching.len() {
+        0 => Err(DuplicateReason::NotFound),
+        1 => Ok(matching.remove(0)),
+        n => Err(DuplicateReason::Ambiguous(n)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_item_with_the_key_is_chosen() {
+        let body = br#"{"data":[{"id":"a","request_id":"other"},{"id":"b","request_id":"k1"}]}"#;
+        let item = find_item(body, Some("data"), "request_id", "k1");
+        assert_eq!(
+            item.ok().and_then(|v| v.get("id").cloned()),
+            Some("b".into())
+        );
+        // Items without the key field are taken as the server filtered them.
+        let body = br#"[{"id":"c"}]"#;
+        let item = find_item(body, None, "request_id", "k1");
+        assert_eq!(
+            item.ok().and_then(|v| v.get("id").cloned()),
+            Some("c".into())
+        );
+    }
+
+    #[test]
+    fn nothing_or_several_candidates_is_not_a_recovery() {
+        let none = find_item(br#"{"data":[]}"#, Some("data"), "request_id", "k1");
+        assert!(matches!(none, Err(DuplicateReason::NotFound)));
+        let other = find_item(
+            br#"{"data":[{"request_id":"k2"}]}"#,
+            Some("data"),
+            "request_id",
+            "k1",
+        );
+        assert!(matches!(other, Err(DuplicateReason::NotFound)));
+        // A server that ignored the filter: several items, none provably ours.
+        let many = find_item(
+            br#"{"data":[{"id":"a"},{"id":"b"}]}"#,
+            Some("data"),
+            "request_id",
+            "k1",
+        );
+        assert!(matches!(many, Err(DuplicateReason::Ambiguous(2))));
+        let junk = find_item(b"<html>", Some("data"), "request_id", "k1");
+        assert!(matches!(junk, Err(DuplicateReason::NotFound)));
+    }
+}
