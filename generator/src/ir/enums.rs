@@ -531,7 +531,7 @@ fn same_values(
 /// same error body under every operation, the same nested object in a request and in
 /// its response. The kept name is the role the shapes share (`BadRequestBody` for the
 /// 400 bodies of several operations) when it is free; else only shapes of related
-/// types merge (see [`related`]), under the shortest of their names.
+/// types merge (by their nouns, as for enums), under the shortest of their names.
 pub fn share_structs(
     types: &mut BTreeMap<String, TypeDef>,
     resources: &mut [Resource],
