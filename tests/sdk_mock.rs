@@ -275,13 +275,8 @@ async fn one_operation_of_every_resource_sends_the_documented_request() {
         json_response(201, json!({"id": "itr_1"})),
     )
     .await;
-    let transfer = CreateInternalTransferRequest::new(
-        500,
-        Currency::Aed,
-        "rent",
-        "merch_a",
-        "merch_b",
-    );
+    let transfer =
+        CreateInternalTransferRequest::new(500, Currency::Aed, "rent", "merch_a", "merch_b");
     c.internal_transfers().create(transfer).await.unwrap();
     let sent = last(&s).await;
     assert_eq!(header(&sent, "content-type"), Some("application/json"));
@@ -392,8 +387,7 @@ async fn sandbox_operations_are_reachable_with_the_feature() {
         json_response(200, json!({"id": "bene_1", "status": "active"})),
     )
     .await;
-    let review =
-        MockReviewBeneficiaryV2Request::new(MockReviewBeneficiaryV2RequestAction::Approve);
+    let review = MockReviewBeneficiaryV2Request::new(MockReviewBeneficiaryV2RequestAction::Approve);
     c.beneficiaries_v2()
         .mock_review("bene_1", review)
         .await
@@ -615,13 +609,9 @@ async fn post_without_idempotency_key_is_not_retried() {
 }
 
 fn payout_body(request_id: Option<&str>) -> CreatePayoutRequest {
-    let mut p = CreatePayoutWithoutQuoteRequest::new(
-        "S0802",
-        "bene_1",
-        Currency::Usd,
-        Currency::Inr,
-    )
-    .source_amount(1000);
+    let mut p =
+        CreatePayoutWithoutQuoteRequest::new("S0802", "bene_1", Currency::Usd, Currency::Inr)
+            .source_amount(1000);
     p.request_id = request_id.map(String::from);
     p.into()
 }
@@ -855,13 +845,9 @@ async fn timestamps_and_dates_are_typed_on_the_wire_both_ways() {
         .respond_with(json_response(201, json!({"id": "payout_1"})))
         .mount(&s)
         .await;
-    let absent = CreatePayoutWithoutQuoteRequest::new(
-        "S0802",
-        "bene_1",
-        Currency::Usd,
-        Currency::Inr,
-    )
-    .request_id("r1");
+    let absent =
+        CreatePayoutWithoutQuoteRequest::new("S0802", "bene_1", Currency::Usd, Currency::Inr)
+            .request_id("r1");
     let clear = absent.clone().notes_null();
     for (body, notes) in [(clear, Some(Value::Null)), (absent, None)] {
         c.payouts().create(body).await.unwrap();
@@ -1058,13 +1044,8 @@ async fn truncated_or_mistyped_bodies_are_decode_errors_naming_the_field() {
 async fn spec_constraints_are_checked_before_sending() {
     let s = server().await;
     let c = client(&s);
-    let p = CreatePayoutWithoutQuoteRequest::new(
-        "S0802",
-        "bene_1",
-        Currency::Usd,
-        Currency::Inr,
-    )
-    .invoice_number("x".repeat(51));
+    let p = CreatePayoutWithoutQuoteRequest::new("S0802", "bene_1", Currency::Usd, Currency::Inr)
+        .invoice_number("x".repeat(51));
     let err = c.payouts().create(p).await;
     // invoice_number allows at most 50 characters: either the generated validator
     // rejects it, or (if the spec does not say so) the server is reached.

@@ -131,15 +131,10 @@ fn report(name: &str, sdk: Duration, raw: Duration) {
 }
 
 fn payout_body() -> CreatePayoutRequest {
-    CreatePayoutWithoutQuoteRequest::new(
-        "S0802",
-        "bene_a1b2c3d4e5",
-        Currency::Usd,
-        Currency::Inr,
-    )
-    .source_amount(100_000)
-    .request_id("req-7f3a9c20")
-    .into()
+    CreatePayoutWithoutQuoteRequest::new("S0802", "bene_a1b2c3d4e5", Currency::Usd, Currency::Inr)
+        .source_amount(100_000)
+        .request_id("req-7f3a9c20")
+        .into()
 }
 
 #[tokio::main(flavor = "current_thread")]
