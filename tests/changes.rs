@@ -169,6 +169,12 @@ fn same_shape_under_a_new_name_is_a_rename() {
             .contains("same fields")
     );
     assert!(!r.changes.iter().any(|c| c.subject == "Holder"));
+    // Nested in a renamed type and changed too: found by the place it holds.
+    assert!(
+        find(&r, "OwnerAddress", "renamed to `HolderAddress`")
+            .what
+            .contains("takes its place")
+    );
     // One enum now stands for another with the same values.
     assert_eq!(
         find(&r, "LegacyStatus", "merged into `Status`").level,

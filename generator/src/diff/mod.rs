@@ -379,6 +379,45 @@ fn compare_operation(path: &str, o: &OpSurface, n: &OpSurface, c: &mut Collector
     }
 }
 
+/// Every place a type is written, by position (`Type.field`, `op(param)`, `op body`,
+/// `op 200`, `Union::Variant`), with the Rust type written there.
+fn uses(s: &Surface) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (name, t) in &s.types {
+        for f in t.fields.values() {
+            out.insert(format!("{name}.{}", f.wire), f.ty.clone());
+        }
+        for m in &t.members {
+            if let Some((variant, rest)) = m.split_once('(') {
+                out.insert(
+                    format!("{name}::{variant}"),
+                    rest.trim_end_matches(')').to_string(),
+                );
+            }
+        }
+    }
+    for (path, o) in &s.operations {
+        for (p, param) in &o.params {
+            out.insert(format!("{path}({p})"), param.ty.clone());
+        }
+        if let Some(b) = &o.body {
+            out.insert(format!("{path} body"), b.ty.clone());
+        }
+        for (status, ty) in o.success.iter().chain(&o.errors) {
+            out.insert(format!("{path} {status}"), ty.clone());
+        }
+    }
+    out
+}
+
+/// The type names a written Rust type mentions (`Option<Vec<Order>>` -> `Order`).
+fn type_names(ty: &str) -> Vec<&str> {
+    ty.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_uppercase()))
+        .filter(|w| !matches!(*w, "Option" | "Vec" | "BTreeMap" | "String" | "Box"))
+        .collect()
+}
+
 /// A type's names without their types: field and wire names, member names, enum
 /// values; to spot a rename that came with a retyped field.
 fn skeleton(t: &TypeSurface) -> String {
@@ -426,6 +465,8 @@ fn compare_types(old: &Surface, new: &Surface, c: &mut Collector) {
     // for a type renamed while a field's type changed too.
     let mut renamed_to: BTreeSet<&String> = BTreeSet::new();
     let mut reported: BTreeSet<&String> = BTreeSet::new();
+    // Old name -> new name of every type found renamed or merged so far.
+    let mut moved: BTreeMap<String, String> = BTreeMap::new();
     for (key, how) in [
         (shape as fn(&TypeSurface) -> String, "same shape as"),
         (skeleton, "same fields or values as"),
@@ -449,6 +490,7 @@ fn compare_types(old: &Surface, new: &Surface, c: &mut Collector) {
             if let ([to], Some(1)) = (candidates, removed_keys.get(&k)) {
                 renamed_to.insert(to);
                 reported.insert(r);
+                moved.insert(r.clone(), to.to_string());
                 c.breaking(
                     r.as_str(),
                     format!("renamed to `{to}` (looks like it: {how} the new type)"),
@@ -457,6 +499,64 @@ fn compare_types(old: &Surface, new: &Surface, c: &mut Collector) {
                 // What else changed with the rename, under the new name.
                 compare_type(to, &old.types[r], &new.types[*to], c);
             }
+        }
+    }
+    // Otherwise: the type every position of the old one now holds, if it is always the
+    // same (a rename whose shape changed too, or a merge into another type).
+    // Rounds until nothing new is found: a type nested in a renamed one is found once its
+    // holder's new name is known.
+    let new_uses = uses(new);
+    for _ in 0..8 {
+        let found = moved.len();
+        // A list: positions of several old holders can meet in one new holder.
+        let old_uses: Vec<(String, String)> = uses(old)
+            .into_iter()
+            .map(|(position, ty)| {
+                let holder = position.split(['.', ':']).next().unwrap_or_default();
+                match moved.get(holder) {
+                    Some(to) => (format!("{to}{}", &position[holder.len()..]), ty),
+                    None => (position, ty),
+                }
+            })
+            .collect();
+        let left: Vec<&String> = removed
+            .iter()
+            .copied()
+            .filter(|r| !reported.contains(r))
+            .collect();
+        for r in left {
+            let mut now: BTreeSet<&str> = BTreeSet::new();
+            for (position, ty) in &old_uses {
+                if type_names(ty).contains(&r.as_str()) {
+                    if let Some(n) = new_uses.get(position) {
+                        now.extend(
+                            type_names(n).into_iter().filter(|t| {
+                                new.types.contains_key(*t) && !type_names(ty).contains(t)
+                            }),
+                        );
+                    }
+                }
+            }
+            if let [to] = now.into_iter().collect::<Vec<_>>().as_slice() {
+                reported.insert(r);
+                moved.insert(r.clone(), to.to_string());
+                if let Some((key, _)) = new.types.get_key_value(*to) {
+                    renamed_to.insert(key);
+                }
+                let how = if old.types.contains_key(*to) {
+                    "merged into"
+                } else {
+                    "renamed to"
+                };
+                c.breaking(
+                    r.as_str(),
+                    format!("{how} `{to}` (it takes its place wherever the old type was used)"),
+                    "code naming the old type no longer compiles",
+                );
+            }
+        }
+        if moved.len() == found {
+            break;
         }
     }
     for r in removed.iter().copied().filter(|r| !reported.contains(r)) {
