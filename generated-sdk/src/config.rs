@@ -5,7 +5,7 @@
 /// Package name, sent in the `User-Agent`.
 pub(crate) const SDK_NAME: &str = "glomo-sdk";
 /// Package version, sent in the `User-Agent`.
-pub(crate) const SDK_VERSION: &str = "0.3.0";
+pub(crate) const SDK_VERSION: &str = "0.2.0";
 /// Environment variable read by `Client::from_env` for the API key (empty: none).
 pub(crate) const API_KEY_ENV: &str = "GLOMO_API_KEY";
 /// Environment variable read by `Client::from_env` for the base URL (empty: none).
