@@ -4,24 +4,19 @@
 //! `GLOMO_API_KEY=test GLOMO_BASE_URL=http://127.0.0.1:4010 cargo run --example beneficiary_and_payout`
 
 use glomo_sdk::models::{
-    BeneficiaryV2CreateRequest, CreatePayoutWithoutQuoteRequest, Currency,
+    BeneficiaryV2Category, BeneficiaryV2CreateRequest, BeneficiaryV2CreateRequestBankAccount, BeneficiaryV2Identity,
+    BeneficiaryV2IdentityAddress, BeneficiaryV2Type, CreatePayoutWithoutQuoteRequest, Currency,
 };
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = glomo_sdk::Client::from_env()?;
 
-    // Nested request bodies can also be built from JSON.
-    let beneficiary: BeneficiaryV2CreateRequest = serde_json::from_value(serde_json::json!({
-        "category": "payout",
-        "beneficiary": {
-            "name": "Acme GmbH",
-            "type": "business",
-            "address": {"address_line1": "Hauptstr. 1", "city": "Berlin", "state": "Berlin",
-                        "country_code": "DEU", "postal_code": "10115"}
-        },
-        "bank_account": {"account_number": "DE89370400440532013000", "currency": "EUR"}
-    }))?;
+    // Nested request bodies are built the same way, from the inside out.
+    let address = BeneficiaryV2IdentityAddress::new("Hauptstr. 1", "Berlin", "Berlin", "DEU").postal_code("10115");
+    let business = BeneficiaryV2Identity::new("Acme GmbH", BeneficiaryV2Type::Business, address);
+    let account = BeneficiaryV2CreateRequestBankAccount::new("DE89370400440532013000", Currency::Eur);
+    let beneficiary = BeneficiaryV2CreateRequest::new(BeneficiaryV2Category::Payout, business).bank_account(account);
     let beneficiary = client.beneficiaries_v2().create(beneficiary).await?;
     let beneficiary_id = beneficiary.id.clone().unwrap_or_default();
 
