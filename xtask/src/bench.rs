@@ -344,8 +344,11 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
         let peer_target = scratch.join("ploidy-target");
         peer_crate(&ploidy, &spec, &peer_dir, "glomo_ploidy")?;
         eprintln!("bench: building both crates' dependencies (not timed)");
-        let env_ours = [("CARGO_TARGET_DIR", target.as_path())];
-        let env_peer = [("CARGO_TARGET_DIR", peer_target.as_path())];
+        // One debug-info setting for both crates (this workspace's own), so the row
+        // compares the code, not the profiles.
+        let debug = ("CARGO_PROFILE_DEV_DEBUG", Path::new("line-tables-only"));
+        let env_ours = [("CARGO_TARGET_DIR", target.as_path()), debug];
+        let env_peer = [("CARGO_TARGET_DIR", peer_target.as_path()), debug];
         prepare(root, &env_ours, &cargo, &["build", "-q", "-p", "glomo-sdk"])?;
         prepare(&peer_dir, &env_peer, &cargo, &["build", "-q"])?;
         let ours = Side {
