@@ -1507,3 +1507,38 @@ async fn a_union_body_takes_its_member_directly() {
         json!({"quote_id": "quote_9", "customer_id": "cust_1", "invoice_number": "INV-9"})
     );
 }
+
+#[tokio::test]
+async fn an_amount_is_read_with_its_currency() {
+    let s = server().await;
+    let c = client(&s);
+    respond(
+        &s,
+        "GET",
+        "/api/v1/payouts/payout_1",
+        json_response(
+            200,
+            json!({"id": "payout_1", "source_amount": 100000, "source_currency": "USD",
+                   "destination_amount": 9150000, "destination_currency": "INR"}),
+        ),
+    )
+    .await;
+    let payout = c.payouts().get("payout_1").await.unwrap();
+    let source = payout.source_money().unwrap();
+    assert_eq!((source.amount, source.currency), (100_000, Currency::Usd));
+    assert_eq!(
+        payout.destination_money(),
+        Some(glomo_sdk::Money::new(9_150_000, Currency::Inr))
+    );
+    // Without its currency an amount is not money.
+    respond(
+        &s,
+        "GET",
+        "/api/v1/payouts/payout_2",
+        json_response(200, json!({"id": "payout_2", "source_amount": 5})),
+    )
+    .await;
+    let payout = c.payouts().get("payout_2").await.unwrap();
+    assert_eq!(payout.source_amount, Some(5));
+    assert_eq!(payout.source_money(), None);
+}

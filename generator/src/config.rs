@@ -70,6 +70,9 @@ pub struct Config {
     pub renames: BTreeMap<String, String>,
     /// When string enums become one shared type.
     pub enums: EnumsConfig,
+    /// Amount fields paired with the field that names their currency: each struct with
+    /// both gets an accessor returning them together as `Money`.
+    pub money: Vec<MoneyRule>,
 }
 
 /// When string enums at different positions are one Rust type.
@@ -97,6 +100,18 @@ pub struct SharedEnumConfig {
     pub properties: Vec<String>,
     /// Doc comment of the shared type.
     pub description: String,
+}
+
+/// An amount field and its currency field, by JSON property name. A `*` in `amount`
+/// matches any text, and the same text replaces the `*` of `currency`
+/// (`*_amount` with `*_currency` pairs `source_amount` with `source_currency`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MoneyRule {
+    /// Property name (pattern) of the amount, an integer in minor units.
+    pub amount: String,
+    /// Property name (pattern) of the currency.
+    pub currency: String,
 }
 
 /// Hand-written README parts. The README is the crate's documentation, so every

@@ -256,6 +256,7 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef, input: bool) -> TokenStrea
         TokenStream::new()
     };
     let validate = validate_impl(&name, s);
+    let money = money_impl(&name, s);
     // Every struct is `#[non_exhaustive]`: a field the API adds is not a breaking change
     // (request types are built with `new` and setters, response types read).
     quote! {
@@ -269,6 +270,54 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef, input: bool) -> TokenStrea
         #sibling_impls
         #multipart
         #validate
+        #money
+    }
+}
+
+/// One accessor per amount field paired with a currency field: both together as the
+/// runtime's `Money`, or `None` when either is absent.
+fn money_impl(name: &Ident, s: &StructDef) -> TokenStream {
+    let get = |f: &crate::ir::Field| {
+        let n = ident(&f.name);
+        match (f.required, f.keeps_null()) {
+            (true, false) => quote!(Some(&self.#n)),
+            (true, true) | (false, false) => quote!(self.#n.as_ref()),
+            (false, true) => quote!(self.#n.as_ref().and_then(Option::as_ref)),
+        }
+    };
+    let methods: Vec<TokenStream> = s
+        .money
+        .iter()
+        .filter_map(|p| {
+            let a = s.fields.iter().find(|f| f.name == p.amount)?;
+            let c = s.fields.iter().find(|f| f.name == p.currency)?;
+            let currency = type_tokens(&c.ty);
+            let (amount, cur) = (get(a), get(c));
+            let amount = if a.ty == TypeRef::I32 {
+                quote!(i64::from(*#amount?))
+            } else {
+                quote!(*#amount?)
+            };
+            let acc = ident(&p.accessor);
+            let doc = format!(
+                " `{}` with its currency (`{}`), when both are present; the amount is in the currency's smallest unit.",
+                a.wire, c.wire
+            );
+            Some(quote! {
+                #[doc = #doc]
+                pub fn #acc(&self) -> Option<crate::Money<#currency>> {
+                    Some(crate::Money::new(#amount, #cur?.clone()))
+                }
+            })
+        })
+        .collect();
+    if methods.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        impl #name {
+            #(#methods)*
+        }
     }
 }
 

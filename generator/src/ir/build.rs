@@ -68,6 +68,7 @@ pub fn build_with_raw(
     fold_received_nulls(&mut types, &ops, webhooks.as_ref(), config, &mut diags);
     fix_tags(&mut types);
     sibling_tags(&mut types, &twins, &tb, config, &mut diags);
+    money_pairs(&mut types, config, &mut diags);
     for o in &mut ops {
         o.op.pagination = detect_pagination(&o.op, &types, config);
         if let Some(b) = &mut o.op.body {
@@ -894,6 +895,83 @@ fn fix_tags(types: &mut BTreeMap<String, TypeDef>) {
 
 /// Attaches the configured sibling tags: the struct holding the union property learns
 /// which field names its member, and which value names which variant.
+/// The text a `*` pattern's star stands for in `name` (the whole pattern when it has
+/// no star must equal `name`, and the capture is then empty).
+fn star_capture<'a>(pattern: &str, name: &'a str) -> Option<&'a str> {
+    match pattern.split_once('*') {
+        None => (pattern == name).then_some(""),
+        Some((pre, post)) => name
+            .strip_prefix(pre)
+            .and_then(|rest| rest.strip_suffix(post))
+            .filter(|stem| !stem.is_empty()),
+    }
+}
+
+/// Pairs each struct's integer amount fields with their currency field, as the
+/// config's `money` rules say (by JSON property name, so the rules survive spec
+/// updates). A rule that pairs nothing is a warning.
+fn money_pairs(
+    types: &mut BTreeMap<String, TypeDef>,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut used = vec![false; config.money.len()];
+    for def in types.values_mut() {
+        let TypeKind::Struct(s) = &mut def.kind else {
+            continue;
+        };
+        let mut pairs = Vec::new();
+        for amount in &s.fields {
+            if !matches!(amount.ty, TypeRef::I64 | TypeRef::I32) {
+                continue;
+            }
+            for (i, rule) in config.money.iter().enumerate() {
+                let Some(stem) = star_capture(&rule.amount, &amount.wire) else {
+                    continue;
+                };
+                let wire = rule.currency.replacen('*', stem, 1);
+                let Some(currency) = s.fields.iter().find(|f| {
+                    f.wire == wire && matches!(f.ty, TypeRef::String | TypeRef::Named(_))
+                }) else {
+                    continue;
+                };
+                let accessor = if amount.name.contains("amount") {
+                    amount.name.replacen("amount", "money", 1)
+                } else {
+                    format!("{}_money", amount.name)
+                };
+                // Never shadow a field's setter or the builder's own methods.
+                let taken = s.fields.iter().any(|f| f.name == accessor)
+                    || matches!(accessor.as_str(), "new" | "validate")
+                    || pairs
+                        .iter()
+                        .any(|p: &super::MoneyPair| p.accessor == accessor);
+                if !taken {
+                    used[i] = true;
+                    pairs.push(super::MoneyPair {
+                        accessor,
+                        amount: amount.name.clone(),
+                        currency: currency.name.clone(),
+                    });
+                }
+                break;
+            }
+        }
+        s.money = pairs;
+    }
+    for (i, rule) in config.money.iter().enumerate() {
+        if !used[i] {
+            diags.push(Diagnostic::warning(
+                format!("config#/money/{i}"),
+                format!(
+                    "`{}` with `{}` pairs no integer amount with a currency field; stale entry, ignored",
+                    rule.amount, rule.currency
+                ),
+            ));
+        }
+    }
+}
+
 fn sibling_tags(
     types: &mut BTreeMap<String, TypeDef>,
     twins: &BTreeMap<String, String>,
@@ -1395,6 +1473,7 @@ mod tests {
                 additional: None,
                 multipart: false,
                 sibling_tags: Vec::new(),
+                money: Vec::new(),
             }),
         };
         let mut types: BTreeMap<String, TypeDef> = [("Holder".to_string(), def)].into();
@@ -1813,5 +1892,86 @@ components:
         // Without the rules, an undeclared or unknown format stays text.
         let (api, _) = build("{}");
         assert_eq!(field(&api, "Thing", "stamp").ty, TypeRef::String);
+    }
+}
+
+#[cfg(test)]
+mod money_tests {
+    use crate::config::{Config, MoneyRule};
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths: {}
+components:
+  schemas:
+    Transfer:
+      type: object
+      required: [amount, currency]
+      properties:
+        amount: {type: integer}
+        currency: {type: string, enum: [USD, EUR]}
+        source_amount: {type: integer, format: int32}
+        source_currency: {type: string}
+        fee_amount: {type: number}
+        fee_currency: {type: string}
+        target_amount: {type: integer}
+    Money:
+      type: object
+      properties:
+        money: {type: string}
+        amount: {type: integer}
+        currency: {type: string}
+"#;
+
+    fn rule(amount: &str, currency: &str) -> MoneyRule {
+        MoneyRule {
+            amount: amount.into(),
+            currency: currency.into(),
+        }
+    }
+
+    fn pairs(api: &crate::ir::Api, ty: &str) -> Vec<(String, String, String)> {
+        match api.type_def(ty).map(|t| &t.kind) {
+            Some(super::TypeKind::Struct(s)) => s
+                .money
+                .iter()
+                .map(|p| (p.accessor.clone(), p.amount.clone(), p.currency.clone()))
+                .collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn amounts_pair_with_the_currency_the_rules_name() {
+        let config = Config {
+            money: vec![
+                rule("amount", "currency"),
+                rule("*_amount", "*_currency"),
+                rule("total", "currency"),
+            ],
+            ..Config::default()
+        };
+        let (api, warnings) = crate::build_ir(SPEC, "t.yaml", &config).unwrap();
+        let own = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+        // Integers only (`fee_amount` is a number), with a currency field of the same
+        // stem (`target_amount` has none).
+        assert_eq!(
+            pairs(&api, "Transfer"),
+            [
+                own("money", "amount", "currency"),
+                own("source_money", "source_amount", "source_currency"),
+            ]
+        );
+        // An accessor never takes the name of a field (its setter or its reader).
+        assert_eq!(pairs(&api, "Money"), []);
+        // A rule that pairs nothing anywhere is reported, not an error.
+        let stale: Vec<String> = warnings
+            .iter()
+            .filter(|d| d.message.contains("pairs no integer amount"))
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(stale.len(), 1, "{stale:?}");
+        assert!(stale[0].contains("config#/money/2"), "{stale:?}");
     }
 }

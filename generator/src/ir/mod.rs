@@ -248,6 +248,21 @@ pub struct StructDef {
     /// Untagged-union fields whose member a sibling field names (from the config).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sibling_tags: Vec<SiblingTag>,
+    /// Amount fields and the currency fields they go with (from the config).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub money: Vec<MoneyPair>,
+}
+
+/// An integer amount field and the field naming its currency, read together through
+/// an accessor that returns both as the runtime's `Money`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MoneyPair {
+    /// Rust name of the accessor (`money`, `source_money`).
+    pub accessor: String,
+    /// Rust name of the amount field.
+    pub amount: String,
+    /// Rust name of the currency field.
+    pub currency: String,
 }
 
 /// An untagged-union field of a struct whose member is named by another field of the

@@ -594,6 +594,7 @@ impl<'a> TypeBuilder<'a> {
             additional,
             multipart,
             sibling_tags: Vec::new(),
+            money: Vec::new(),
         }
     }
 
@@ -749,6 +750,7 @@ impl<'a> TypeBuilder<'a> {
                 additional: merged.additional.or(base.additional.clone()),
                 multipart,
                 sibling_tags: Vec::new(),
+                money: Vec::new(),
             };
             self.types.insert(
                 type_name_.clone(),
@@ -816,6 +818,7 @@ impl<'a> TypeBuilder<'a> {
             additional: None,
             multipart: false,
             sibling_tags: Vec::new(),
+            money: Vec::new(),
         };
         let mut extra_required: Vec<String> = Vec::new();
         for (i, member) in members {
