@@ -151,6 +151,17 @@ impl CreateBalanceConversionBySourceAmount {
         Ok(())
     }
 }
+impl CreateBalanceConversionBySourceAmount {
+    /// `source_amount` with its currency (`source_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn source_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *Some(&self.source_amount)?,
+                Some(&self.source_currency)?.clone(),
+            ),
+        )
+    }
+}
 /// Convert enough of the source balance to receive a fixed target amount.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -196,6 +207,17 @@ impl CreateBalanceConversionByTargetAmount {
             }
         }
         Ok(())
+    }
+}
+impl CreateBalanceConversionByTargetAmount {
+    /// `target_amount` with its currency (`target_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn target_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *Some(&self.target_amount)?,
+                Some(&self.target_currency)?.clone(),
+            ),
+        )
     }
 }
 /// `CreateBalanceConversionRequest` from the API description.
@@ -364,6 +386,26 @@ impl CreateQuoteRequest {
         Ok(())
     }
 }
+impl CreateQuoteRequest {
+    /// `source_amount` with its currency (`source_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn source_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.source_amount.as_ref()?,
+                Some(&self.source_currency)?.clone(),
+            ),
+        )
+    }
+    /// `destination_amount` with its currency (`destination_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn destination_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.destination_amount.as_ref()?,
+                Some(&self.destination_currency)?.clone(),
+            ),
+        )
+    }
+}
 /// `GetBalanceConversionsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -424,6 +466,26 @@ impl Quote {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
+    }
+}
+impl Quote {
+    /// `source_amount` with its currency (`source_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn source_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.source_amount.as_ref()?,
+                self.source_currency.as_ref()?.clone(),
+            ),
+        )
+    }
+    /// `destination_amount` with its currency (`destination_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn destination_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.destination_amount.as_ref()?,
+                self.destination_currency.as_ref()?.clone(),
+            ),
+        )
     }
 }
 /// Fee breakdown locked by the quote.

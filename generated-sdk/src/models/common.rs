@@ -275,6 +275,12 @@ impl Balance {
         Ok(())
     }
 }
+impl Balance {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
+    }
+}
 /// `BalanceEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1115,6 +1121,12 @@ impl Money {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
+    }
+}
+impl Money {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
     }
 }
 /// Optional string-to-string metadata. Keys may not collide with reserved field names; values are checked

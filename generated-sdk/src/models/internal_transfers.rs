@@ -82,6 +82,12 @@ impl CreateInternalTransferRequest {
         Ok(())
     }
 }
+impl CreateInternalTransferRequest {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*Some(&self.amount)?, Some(&self.currency)?.clone()))
+    }
+}
 /// A fund movement between two merchant accounts of one platform.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -139,6 +145,17 @@ impl InternalTransfer {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
+    }
+}
+impl InternalTransfer {
+    /// `transfer_amount` with its currency (`transfer_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn transfer_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.transfer_amount.as_ref()?,
+                self.transfer_currency.as_ref()?.clone(),
+            ),
+        )
     }
 }
 /// Fees charged on the transfer.

@@ -95,6 +95,17 @@ impl CreateLrsQuoteRequest {
         Ok(())
     }
 }
+impl CreateLrsQuoteRequest {
+    /// `source_amount` with its currency (`source_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn source_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *Some(&self.source_amount)?,
+                Some(&self.source_currency)?.clone(),
+            ),
+        )
+    }
+}
 /// A bank your customers can remit from under LRS.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -207,6 +218,12 @@ impl LrsQuoteFrom {
         Ok(())
     }
 }
+impl LrsQuoteFrom {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
+    }
+}
 /// Converted amount in `target_currency`. On payin quotes the USD side is the amount the LRS order must be
 /// created for; on payout quotes it is the INR the customer receives after fees and GST.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -223,5 +240,11 @@ impl LrsQuoteTo {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
+    }
+}
+impl LrsQuoteTo {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
     }
 }

@@ -420,6 +420,12 @@ impl CreateOrderWithoutQuoteRequest {
         Ok(())
     }
 }
+impl CreateOrderWithoutQuoteRequest {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*Some(&self.amount)?, Some(&self.currency)?.clone()))
+    }
+}
 /// `GetOrdersResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -604,6 +610,12 @@ impl OrderResponse {
             }
         }
         Ok(())
+    }
+}
+impl OrderResponse {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
     }
 }
 /// Order status.

@@ -298,6 +298,12 @@ impl CreatePayinRequestPaymentLink {
         Ok(())
     }
 }
+impl CreatePayinRequestPaymentLink {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*Some(&self.amount)?, Some(&self.currency)?.clone()))
+    }
+}
 /// Create a payment link bound to a payin quote; `amount`, `currency`, `expires_at`, `price_id`,
 /// `payment_methods` (and `split_ids`) must not be sent. The link expires with the quote.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -640,6 +646,12 @@ impl PaymentLink {
         Ok(())
     }
 }
+impl PaymentLink {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
+    }
+}
 /// `PaymentLinkResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -738,6 +750,12 @@ impl PaymentLinkResponse {
             }
         }
         Ok(())
+    }
+}
+impl PaymentLinkResponse {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
     }
 }
 /// Link status. `active` can be paid; `action_required` awaits an RFI response; `under_review` is being

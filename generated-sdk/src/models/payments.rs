@@ -328,6 +328,12 @@ impl CreateMockPaymentRequest {
         Ok(())
     }
 }
+impl CreateMockPaymentRequest {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*Some(&self.amount)?, Some(&self.currency)?.clone()))
+    }
+}
 /// Required when no `payin_id` is sent (an unmatched inbound transfer).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -568,6 +574,12 @@ impl CreatePaymentRequest {
             }
         }
         Ok(())
+    }
+}
+impl CreatePaymentRequest {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
     }
 }
 /// Whether this is the first or a later payment of a subscription.
@@ -821,6 +833,35 @@ impl CreatePaymentResponse {
         Ok(())
     }
 }
+impl CreatePaymentResponse {
+    /// `payment_amount` with its currency (`payment_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn payment_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.payment_amount.as_ref()?,
+                self.payment_currency.as_ref()?.clone(),
+            ),
+        )
+    }
+    /// `converted_amount` with its currency (`converted_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn converted_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.converted_amount.as_ref()?,
+                self.converted_currency.as_ref()?.clone(),
+            ),
+        )
+    }
+    /// `requested_amount` with its currency (`requested_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn requested_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.requested_amount.as_ref()?,
+                self.requested_currency.as_ref()?.clone(),
+            ),
+        )
+    }
+}
 /// A payin (payment link or order) that an unmatched payment can be connected to.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -851,6 +892,12 @@ impl EligiblePayin {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
+    }
+}
+impl EligiblePayin {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
     }
 }
 /// Kind of payin.
@@ -941,6 +988,12 @@ impl FeeBreakdownEntry {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
+    }
+}
+impl FeeBreakdownEntry {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
     }
 }
 /// Who bears this fee.
@@ -1451,6 +1504,35 @@ impl Payment {
             }
         }
         Ok(())
+    }
+}
+impl Payment {
+    /// `payment_amount` with its currency (`payment_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn payment_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.payment_amount.as_ref()?,
+                self.payment_currency.as_ref()?.clone(),
+            ),
+        )
+    }
+    /// `converted_amount` with its currency (`converted_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn converted_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.converted_amount.as_ref()?,
+                self.converted_currency.as_ref()?.clone(),
+            ),
+        )
+    }
+    /// `requested_amount` with its currency (`requested_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn requested_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.requested_amount.as_ref()?,
+                self.requested_currency.as_ref()?.clone(),
+            ),
+        )
     }
 }
 /// Outcome of compliance screening, independent of `status`; `null` if the payment was not screened.
@@ -2104,5 +2186,11 @@ impl TaxLine {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
+    }
+}
+impl TaxLine {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
     }
 }

@@ -169,6 +169,26 @@ impl CancelPayoutResponse {
         Ok(())
     }
 }
+impl CancelPayoutResponse {
+    /// `destination_amount` with its currency (`destination_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn destination_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.destination_amount.as_ref()?,
+                self.destination_currency.as_ref()?.clone(),
+            ),
+        )
+    }
+    /// `source_amount` with its currency (`source_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn source_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.source_amount.as_ref()?,
+                self.source_currency.as_ref()?.clone(),
+            ),
+        )
+    }
+}
 /// `CreatePayoutConflictBody` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -552,6 +572,26 @@ impl CreatePayoutWithoutQuoteRequest {
         Ok(())
     }
 }
+impl CreatePayoutWithoutQuoteRequest {
+    /// `source_amount` with its currency (`source_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn source_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.source_amount.as_ref()?,
+                Some(&self.source_currency)?.clone(),
+            ),
+        )
+    }
+    /// `destination_amount` with its currency (`destination_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn destination_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.destination_amount.as_ref()?,
+                Some(&self.destination_currency)?.clone(),
+            ),
+        )
+    }
+}
 /// `GetPayoutsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -927,6 +967,26 @@ impl Payout {
         Ok(())
     }
 }
+impl Payout {
+    /// `destination_amount` with its currency (`destination_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn destination_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.destination_amount.as_ref()?,
+                self.destination_currency.as_ref()?.clone(),
+            ),
+        )
+    }
+    /// `source_amount` with its currency (`source_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn source_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.source_amount.as_ref()?,
+                self.source_currency.as_ref()?.clone(),
+            ),
+        )
+    }
+}
 /// Machine-readable reason a payout failed or was cancelled; `null` otherwise (the human-readable text is in
 /// `error_description`). `QUOTE_EXPIRED`: quote lapsed. `QUEUE_EXPIRED`: stayed queued 30 days without
 /// cover (nothing held). `PAYOUT_REJECTED`: rejected by the bank or compliance (fallback).
@@ -1072,6 +1132,12 @@ impl PayoutFxFee {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
+    }
+}
+impl PayoutFxFee {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
     }
 }
 /// Mid-market rate recorded when the payout was created: `rate` units of the destination currency
@@ -1297,6 +1363,12 @@ impl PayoutTax {
         Ok(())
     }
 }
+impl PayoutTax {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
+    }
+}
 /// Transaction fee.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1316,6 +1388,12 @@ impl PayoutTxnFee {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
+    }
+}
+impl PayoutTxnFee {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
     }
 }
 /// `UpdateRfiPayoutRequest` from the API description.

@@ -129,6 +129,17 @@ impl CreatePriceRequestFixed {
         Ok(())
     }
 }
+impl CreatePriceRequestFixed {
+    /// `fees_amount` with its currency (`fees_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn fees_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *Some(&self.fees_amount)?,
+                Some(&self.fees_currency)?.clone(),
+            ),
+        )
+    }
+}
 /// `CreatePriceRequestFixedPricingType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -250,6 +261,17 @@ impl CreatePriceRequestPercentage {
             }
         }
         Ok(())
+    }
+}
+impl CreatePriceRequestPercentage {
+    /// `fees_amount` with its currency (`fees_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn fees_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.fees_amount.as_ref()?,
+                self.fees_currency.as_ref()?.clone(),
+            ),
+        )
     }
 }
 /// `CreatePriceRequestPercentagePricingType` from the API description.
@@ -381,6 +403,17 @@ impl Price {
             }
         }
         Ok(())
+    }
+}
+impl Price {
+    /// `fees_amount` with its currency (`fees_currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn fees_money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(
+            crate::Money::new(
+                *self.fees_amount.as_ref()?,
+                self.fees_currency.as_ref()?.clone(),
+            ),
+        )
     }
 }
 /// Shape of the fee rule.

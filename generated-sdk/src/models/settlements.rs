@@ -121,6 +121,12 @@ impl FxFee {
         Ok(())
     }
 }
+impl FxFee {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
+    }
+}
 /// `GetSettlementsResponse` from the API description.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -207,6 +213,12 @@ impl Settlement {
             }
         }
         Ok(())
+    }
+}
+impl Settlement {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
     }
 }
 /// Fees charged on the settlement.
@@ -302,6 +314,12 @@ impl SettlementTransactionCredit {
         Ok(())
     }
 }
+impl SettlementTransactionCredit {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
+    }
+}
 /// Amount debited.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -327,6 +345,12 @@ impl SettlementTransactionDebit {
             }
         }
         Ok(())
+    }
+}
+impl SettlementTransactionDebit {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
     }
 }
 /// Fees charged on the transaction.
@@ -373,6 +397,12 @@ impl SettlementTransactionSettledAmount {
         Ok(())
     }
 }
+impl SettlementTransactionSettledAmount {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
+    }
+}
 /// Acknowledgement of the run (shape not documented).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -412,6 +442,12 @@ impl TxnFee {
             }
         }
         Ok(())
+    }
+}
+impl TxnFee {
+    /// `amount` with its currency (`currency`), when both are present; the amount is in the currency's smallest unit.
+    pub fn money(&self) -> Option<crate::Money<crate::models::Currency>> {
+        Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
     }
 }
 /// `UnprocessableEntityBodyError` from the API description.

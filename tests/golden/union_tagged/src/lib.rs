@@ -20,6 +20,6 @@ pub use jiff;
 pub use config::{Environment, SecurityScheme};
 pub use runtime::{
     ApiError, BuildError, Client, ClientBuilder, Credential, DecodeError, DuplicateError,
-    DuplicateReason, Error, FilePart, PageStream, RequestOptions, Response,
+    DuplicateReason, Error, FilePart, Money, PageStream, RequestOptions, Response,
     ValidationError,
 };

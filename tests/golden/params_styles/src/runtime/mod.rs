@@ -19,6 +19,7 @@
 //!   plus transport, timeout, decode (with the JSON path of the failing field),
 //!   encode and validation errors.
 //! - [`PageStream`]: auto-pagination as a `Stream`.
+//! - [`Money`]: an amount with its currency, from models that pair them.
 //! - [`FilePart`]: files for `multipart/form-data` uploads.
 //! - [`RequestOptions`]: per-request timeout, deadline and retry overrides.
 //!
@@ -32,6 +33,7 @@ mod duplicate;
 mod encoding;
 mod error;
 mod idempotency;
+mod money;
 mod multipart;
 pub(crate) mod nullable;
 mod pagination;
@@ -51,6 +53,7 @@ pub use error::{
     ApiError, BuildError, DecodeError, DuplicateError, DuplicateReason, EncodeError, Error,
     TimeoutError, TransportError, ValidationError,
 };
+pub use money::Money;
 pub use multipart::FilePart;
 pub use pagination::PageStream;
 pub use request::RequestOptions;
