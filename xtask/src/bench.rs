@@ -66,9 +66,7 @@ fn parse_args(root: &Path, args: &[String]) -> Result<Options, String> {
     if specs.is_empty() {
         specs = vec!["sentry.json".into(), "lithic.yaml".into()];
     }
-    let corpus = corpus
-        .or_else(|| std::env::var_os("SDKGEN_CORPUS").map(PathBuf::from))
-        .unwrap_or_else(|| root.join("../shared/corpus/specs"));
+    let corpus = crate::corpus::corpus_dir(root, corpus);
     Ok(Options {
         runs,
         corpus,

@@ -52,9 +52,7 @@ fn parse_args(root: &Path, args: &[String]) -> Result<Options, String> {
             s => filters.push(s.to_string()),
         }
     }
-    let corpus = corpus
-        .or_else(|| std::env::var_os(CORPUS_ENV).map(PathBuf::from))
-        .unwrap_or_else(|| root.join("../shared/corpus/specs"));
+    let corpus = corpus_dir(root, corpus);
     Ok(Options {
         generate_only,
         corpus,
@@ -75,6 +73,14 @@ struct Outcome {
     check_secs: f64,
     /// First lines of the failure, for the console.
     failure: Vec<String>,
+}
+
+/// The corpus directory: `--corpus`, else `$SDKGEN_CORPUS`, else
+/// `../shared/corpus/specs` beside the workspace.
+pub fn corpus_dir(root: &Path, given: Option<PathBuf>) -> PathBuf {
+    given
+        .or_else(|| std::env::var_os(CORPUS_ENV).map(PathBuf::from))
+        .unwrap_or_else(|| root.join("../shared/corpus/specs"))
 }
 
 /// Runs `cargo xtask corpus`.

@@ -217,24 +217,12 @@ pub fn union_samples(api: &Api) -> Vec<UnionSample> {
                         }
                         obj.insert(tag_field.wire.clone(), Value::String(value.clone()));
                         obj.insert(field.wire.clone(), member_sample(api, &v.ty));
-                        let n = ident(&field.name);
                         let unbox = if field.boxed {
                             quote!(.map(|b| &**b))
                         } else {
                             quote!()
                         };
-                        let access = match (field.required, field.keeps_null()) {
-                            (true, false) => quote!(Some(&value.#n)),
-                            (true, true) | (false, false) => quote!(value.#n.as_ref()#unbox),
-                            (false, true) => {
-                                quote!(value.#n.as_ref().and_then(Option::as_ref)#unbox)
-                            }
-                        };
-                        let access = if field.required && !field.nullable && field.boxed {
-                            quote!(Some(&*value.#n))
-                        } else {
-                            access
-                        };
+                        let access = super::models::field_ref(&quote!(value), field, &unbox);
                         out.push(UnionSample {
                             name: format!(
                                 "sibling_tag_{}_{}_{}",

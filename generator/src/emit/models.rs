@@ -274,17 +274,23 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef, input: bool) -> TokenStrea
     }
 }
 
+/// An expression of type `Option<&T>` reading field `f` of `receiver`, whatever its
+/// presence (required, optional, optional and nullable); `unbox` follows each
+/// `as_ref()` (`.map(|b| &**b)` for a boxed optional field).
+pub fn field_ref(receiver: &TokenStream, f: &crate::ir::Field, unbox: &TokenStream) -> TokenStream {
+    let n = ident(&f.name);
+    match (f.required, f.keeps_null()) {
+        (true, false) if f.boxed => quote!(Some(&*#receiver.#n)),
+        (true, false) => quote!(Some(&#receiver.#n)),
+        (true, true) | (false, false) => quote!(#receiver.#n.as_ref()#unbox),
+        (false, true) => quote!(#receiver.#n.as_ref().and_then(Option::as_ref)#unbox),
+    }
+}
+
 /// One accessor per amount field paired with a currency field: both together as the
 /// runtime's `Money`, or `None` when either is absent.
 fn money_impl(name: &Ident, s: &StructDef) -> TokenStream {
-    let get = |f: &crate::ir::Field| {
-        let n = ident(&f.name);
-        match (f.required, f.keeps_null()) {
-            (true, false) => quote!(Some(&self.#n)),
-            (true, true) | (false, false) => quote!(self.#n.as_ref()),
-            (false, true) => quote!(self.#n.as_ref().and_then(Option::as_ref)),
-        }
-    };
+    let get = |f: &crate::ir::Field| field_ref(&quote!(self), f, &quote!());
     let methods: Vec<TokenStream> = s
         .money
         .iter()
