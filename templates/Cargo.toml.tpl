@@ -9,9 +9,9 @@ license = "Apache-2.0"
 publish = false
 
 [features]
-default = []
+default = [{{default_features}}]
 # Internal: one call per operation with sample inputs, for contract tests against a mock server.
-contract-tests = []
+contract-tests = [{{resource_features}}]
 {{cargo_features}}
 [dependencies]
 bytes = "1"

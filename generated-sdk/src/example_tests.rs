@@ -51,6 +51,7 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(
     );
     decoded
 }
+#[cfg(feature = "balances")]
 #[test]
 fn schema_all_balances() {
     round_trip::<
@@ -60,10 +61,12 @@ fn schema_all_balances() {
         "#/components/schemas/AllBalances",
     );
 }
+#[cfg(feature = "subscriptions")]
 #[test]
 fn schema_amount() {
     round_trip::<crate::models::Amount>("1000", "#/components/schemas/Amount");
 }
+#[cfg(feature = "balance-conversions")]
 #[test]
 fn schema_balance_conversion() {
     round_trip::<
@@ -73,6 +76,7 @@ fn schema_balance_conversion() {
         "#/components/schemas/BalanceConversion",
     );
 }
+#[cfg(feature = "balance-conversions")]
 #[test]
 fn schema_balance_conversion_status() {
     round_trip::<
@@ -97,30 +101,35 @@ fn schema_bank_account_details_response() {
         "#/components/schemas/BankAccountDetailsResponse",
     );
 }
+#[cfg(feature = "payments")]
 #[test]
 fn schema_bank_transfer_details_type() {
     round_trip::<
         crate::models::BankTransferDetailsType,
     >("\"swift\"", "#/components/schemas/BankTransferDetails/properties/transfer_type");
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn schema_beneficiary_v2_category() {
     round_trip::<
         crate::models::BeneficiaryV2Category,
     >("\"payout\"", "#/components/schemas/BeneficiaryV2/properties/category");
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn schema_beneficiary_v2_status() {
     round_trip::<
         crate::models::BeneficiaryV2Status,
     >("\"pending\"", "#/components/schemas/BeneficiaryV2/properties/status");
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn schema_beneficiary_v2_type() {
     round_trip::<
         crate::models::BeneficiaryV2Type,
     >("\"business\"", "#/components/schemas/BeneficiaryV2/properties/type");
 }
+#[cfg(feature = "platform")]
 #[test]
 fn schema_create_merchant_request_category() {
     round_trip::<
@@ -130,6 +139,7 @@ fn schema_create_merchant_request_category() {
         "#/components/schemas/CreateMerchantRequest/properties/category",
     );
 }
+#[cfg(feature = "platform")]
 #[test]
 fn schema_create_merchant_request_sub_category() {
     round_trip::<
@@ -139,6 +149,7 @@ fn schema_create_merchant_request_sub_category() {
         "#/components/schemas/CreateMerchantRequest/properties/sub_category",
     );
 }
+#[cfg(feature = "payments")]
 #[test]
 fn schema_create_mock_payment_request_method() {
     round_trip::<
@@ -148,6 +159,7 @@ fn schema_create_mock_payment_request_method() {
         "#/components/schemas/CreateMockPaymentRequest/properties/payment_method",
     );
 }
+#[cfg(feature = "payments")]
 #[test]
 fn schema_create_mock_payment_request_remitter_name() {
     round_trip::<
@@ -163,18 +175,21 @@ fn schema_create_order_without_quote_request_status() {
         crate::models::CreateOrderWithoutQuoteRequestStatus,
     >("\"active\"", "#/components/schemas/Orders/properties/status");
 }
+#[cfg(feature = "payments")]
 #[test]
 fn schema_create_payment_request_sequence() {
     round_trip::<
         crate::models::CreatePaymentRequestSequence,
     >("\"subsequent\"", "#/components/schemas/CreatePaymentRequest/properties/sequence");
 }
+#[cfg(feature = "subscriptions")]
 #[test]
 fn schema_create_subscription_response_status() {
     round_trip::<
         crate::models::CreateSubscriptionResponseStatus,
     >("\"active\"", "#/components/schemas/CreateSubscriptionResponse/properties/status");
 }
+#[cfg(feature = "virtual-accounts")]
 #[test]
 fn schema_create_virtual_account_request_payment_type() {
     round_trip::<
@@ -184,12 +199,14 @@ fn schema_create_virtual_account_request_payment_type() {
         "#/components/schemas/CreateVirtualAccountRequest/properties/payment_type",
     );
 }
+#[cfg(feature = "payments")]
 #[test]
 fn schema_fee_breakdown_entry_bearer() {
     round_trip::<
         crate::models::FeeBreakdownEntryBearer,
     >("\"merchant\"", "#/components/schemas/FeeBreakdownEntry/properties/bearer");
 }
+#[cfg(feature = "payments")]
 #[test]
 fn schema_fee_breakdown_entry_collection_mode() {
     round_trip::<
@@ -199,6 +216,7 @@ fn schema_fee_breakdown_entry_collection_mode() {
         "#/components/schemas/FeeBreakdownEntry/properties/collection_mode",
     );
 }
+#[cfg(feature = "internal-transfers")]
 #[test]
 fn schema_internal_transfer_fees() {
     round_trip::<
@@ -208,24 +226,28 @@ fn schema_internal_transfer_fees() {
         "#/components/schemas/InternalTransfer/properties/fees",
     );
 }
+#[cfg(feature = "platform")]
 #[test]
 fn schema_merchant_entity_type() {
     round_trip::<
         crate::models::MerchantEntityType,
     >("\"individual\"", "#/components/schemas/Merchant/properties/entity_type");
 }
+#[cfg(feature = "platform")]
 #[test]
 fn schema_merchant_gender() {
     round_trip::<
         crate::models::MerchantGender,
     >("\"male\"", "#/components/schemas/Merchant/properties/gender");
 }
+#[cfg(feature = "platform")]
 #[test]
 fn schema_merchant_status() {
     round_trip::<
         crate::models::MerchantStatus,
     >("\"success\"", "#/components/schemas/Merchant/properties/status");
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn schema_mock_review_beneficiary_v2_request_action() {
     round_trip::<
@@ -235,6 +257,7 @@ fn schema_mock_review_beneficiary_v2_request_action() {
         "#/components/schemas/MockReviewBeneficiaryV2Request/properties/review_action",
     );
 }
+#[cfg(feature = "refunds")]
 #[test]
 fn schema_mock_update_refund_request_status() {
     round_trip::<
@@ -250,12 +273,14 @@ fn schema_notes() {
         "#/components/schemas/Notes",
     );
 }
+#[cfg(feature = "orders")]
 #[test]
 fn schema_order_response_status() {
     round_trip::<
         crate::models::OrderResponseStatus,
     >("\"active\"", "#/components/schemas/OrderResponse/allOf/1/properties/status");
 }
+#[cfg(feature = "payments")]
 #[test]
 fn schema_payment_compliance_status() {
     round_trip::<
@@ -265,24 +290,28 @@ fn schema_payment_compliance_status() {
         "#/components/schemas/Payment/properties/compliance_status",
     );
 }
+#[cfg(feature = "payments")]
 #[test]
 fn schema_payment_fee_bearer() {
     round_trip::<
         crate::models::PaymentFeeBearer,
     >("\"customer\"", "#/components/schemas/Payment/properties/fee_bearer");
 }
+#[cfg(feature = "payments")]
 #[test]
 fn schema_payment_fee_collection_mode() {
     round_trip::<
         crate::models::PaymentFeeCollectionMode,
     >("\"immediate\"", "#/components/schemas/Payment/properties/fee_collection_mode");
 }
+#[cfg(feature = "payment-links")]
 #[test]
 fn schema_payment_link_status() {
     round_trip::<
         crate::models::PaymentLinkStatus,
     >("\"active\"", "#/components/schemas/PaymentLink/properties/status");
 }
+#[cfg(feature = "payments")]
 #[test]
 fn schema_payment_method() {
     round_trip::<
@@ -292,6 +321,7 @@ fn schema_payment_method() {
         "#/components/schemas/Payment/properties/payment_method",
     );
 }
+#[cfg(feature = "payments")]
 #[test]
 fn schema_payment_method_type() {
     round_trip::<
@@ -301,18 +331,21 @@ fn schema_payment_method_type() {
         "#/components/schemas/Payment/properties/payment_method/properties/type",
     );
 }
+#[cfg(feature = "payouts")]
 #[test]
 fn schema_payout_payment_rail() {
     round_trip::<
         crate::models::PayoutPaymentRail,
     >("\"swift\"", "#/components/schemas/Payout/properties/payment_rail");
 }
+#[cfg(feature = "payouts")]
 #[test]
 fn schema_payout_status() {
     round_trip::<
         crate::models::PayoutStatus,
     >("\"success\"", "#/components/schemas/Payout/properties/status");
 }
+#[cfg(feature = "prices")]
 #[test]
 fn schema_price_pricing_type() {
     round_trip::<
@@ -328,6 +361,7 @@ fn schema_product() {
         "#/components/schemas/Product",
     );
 }
+#[cfg(feature = "balance-conversions")]
 #[test]
 fn schema_quote_list() {
     round_trip::<
@@ -337,18 +371,21 @@ fn schema_quote_list() {
         "#/components/schemas/QuoteList",
     );
 }
+#[cfg(feature = "balance-conversions")]
 #[test]
 fn schema_quote_method_payment_rail() {
     round_trip::<
         crate::models::QuoteMethodPaymentRail,
     >("\"swift\"", "#/components/schemas/QuoteMethod/properties/payment_rail");
 }
+#[cfg(feature = "balance-conversions")]
 #[test]
 fn schema_quote_method_subtype() {
     round_trip::<
         crate::models::QuoteMethodSubtype,
     >("\"swift_transfer\"", "#/components/schemas/QuoteMethod/properties/subtype");
 }
+#[cfg(feature = "balance-conversions")]
 #[test]
 fn schema_quote_payment_method() {
     round_trip::<
@@ -361,18 +398,21 @@ fn schema_quote_resource() {
         crate::models::QuoteResource,
     >("\"payout\"", "#/components/schemas/Quote/properties/resource");
 }
+#[cfg(feature = "refunds")]
 #[test]
 fn schema_refund_document_status() {
     round_trip::<
         crate::models::RefundDocumentStatus,
     >("\"pending\"", "#/components/schemas/RefundDocument/properties/status");
 }
+#[cfg(feature = "refunds")]
 #[test]
 fn schema_refund_reason() {
     round_trip::<
         crate::models::RefundReason,
     >("\"Requested By Customer\"", "#/components/schemas/Refund/properties/reason");
 }
+#[cfg(feature = "refunds")]
 #[test]
 fn schema_refund_status() {
     round_trip::<
@@ -385,18 +425,21 @@ fn schema_split_ids() {
         crate::models::SplitIds,
     >("[\"psplit_7Kq2mXbTdLp9\"]", "#/components/schemas/SplitIds");
 }
+#[cfg(feature = "virtual-accounts")]
 #[test]
 fn schema_virtual_account_status() {
     round_trip::<
         crate::models::VirtualAccountStatus,
     >("\"active\"", "#/components/schemas/VirtualAccount/properties/status");
 }
+#[cfg(feature = "withdrawals")]
 #[test]
 fn schema_withdrawal_payment_method() {
     round_trip::<
         crate::models::WithdrawalPaymentMethod,
     >("\"bank_transfer\"", "#/components/schemas/Withdrawal/properties/payment_method");
 }
+#[cfg(feature = "withdrawals")]
 #[test]
 fn schema_withdrawal_status() {
     round_trip::<
@@ -412,6 +455,7 @@ fn get_balance_unauthorized_1() {
         "#/paths/~1balances/get/responses/401/content/application~1json/example",
     );
 }
+#[cfg(feature = "balance-conversions")]
 #[test]
 fn create_balance_conversion_request() {
     round_trip::<
@@ -430,6 +474,7 @@ fn create_balance_conversion_bad_request_1() {
         "#/paths/~1balance_conversions/post/responses/400/content/application~1json/examples/both_amounts/value",
     );
 }
+#[cfg(feature = "balance-conversions")]
 #[test]
 fn create_quote_request() {
     round_trip::<
@@ -448,6 +493,7 @@ fn get_payins_bad_request_1() {
         "#/paths/~1payin/get/responses/400/content/application~1json/examples/invalid_customer/value",
     );
 }
+#[cfg(feature = "payment-links")]
 #[test]
 fn create_payin_request() {
     round_trip::<
@@ -556,6 +602,7 @@ fn create_payin_bad_request_11() {
         "#/paths/~1payin/post/responses/400/content/application~1json/examples/split_ids_required/value",
     );
 }
+#[cfg(feature = "payment-links")]
 #[test]
 fn update_payin_request() {
     round_trip::<
@@ -601,6 +648,7 @@ fn get_orders_bad_request_1() {
         "#/paths/~1orders/get/responses/400/content/application~1json/examples/invalid_customer/value",
     );
 }
+#[cfg(feature = "orders")]
 #[test]
 fn create_order_request() {
     round_trip::<
@@ -736,6 +784,7 @@ fn update_order_rfi_bad_request_1() {
         "#/paths/~1orders~1{id}~1update-rfi/patch/responses/400/content/application~1json/examples/invalid/value",
     );
 }
+#[cfg(feature = "customers")]
 #[test]
 fn create_customer_request() {
     round_trip::<
@@ -754,6 +803,7 @@ fn create_customer_bad_request_1() {
         "#/paths/~1customer/post/responses/400/content/application~1json/examples/duplicate_email/value",
     );
 }
+#[cfg(feature = "lrs")]
 #[test]
 fn get_lrs_banks_ok_1() {
     round_trip::<
@@ -772,6 +822,7 @@ fn get_lrs_banks_unauthorized_1() {
         "#/paths/~1lrs~1banks/get/responses/401/content/application~1json/example",
     );
 }
+#[cfg(feature = "lrs")]
 #[test]
 fn create_lrs_customer_bank_account_request() {
     round_trip::<
@@ -781,6 +832,7 @@ fn create_lrs_customer_bank_account_request() {
         "createLrsCustomerBankAccount request body",
     );
 }
+#[cfg(feature = "lrs")]
 #[test]
 fn create_lrs_customer_bank_account_created_1() {
     round_trip::<
@@ -853,6 +905,7 @@ fn create_lrs_customer_bank_account_unauthorized_1() {
         "#/paths/~1customer~1{id}~1bank_account/post/responses/401/content/application~1json/example",
     );
 }
+#[cfg(feature = "lrs")]
 #[test]
 fn create_lrs_quote_request() {
     round_trip::<
@@ -862,6 +915,7 @@ fn create_lrs_quote_request() {
         "createLrsQuote request body",
     );
 }
+#[cfg(feature = "lrs")]
 #[test]
 fn create_lrs_quote_created_1() {
     round_trip::<
@@ -871,6 +925,7 @@ fn create_lrs_quote_created_1() {
         "#/paths/~1lrs~1quotes/post/responses/201/content/application~1json/examples/payin_inr_to_usd/value",
     );
 }
+#[cfg(feature = "lrs")]
 #[test]
 fn create_lrs_quote_created_2() {
     round_trip::<
@@ -988,6 +1043,7 @@ fn create_lrs_quote_unprocessable_entity_1() {
         "#/paths/~1lrs~1quotes/post/responses/422/content/application~1json/example",
     );
 }
+#[cfg(feature = "payments")]
 #[test]
 fn create_payment_request() {
     round_trip::<
@@ -1024,6 +1080,7 @@ fn create_payment_bad_request_3() {
         "#/paths/~1payment/post/responses/400/content/application~1json/examples/invalid_test_card/value",
     );
 }
+#[cfg(feature = "payments")]
 #[test]
 fn create_mock_payment_request() {
     round_trip::<
@@ -1105,6 +1162,7 @@ fn get_refunds_unauthorized_1() {
         "#/paths/~1refunds/get/responses/401/content/application~1json/example",
     );
 }
+#[cfg(feature = "refunds")]
 #[test]
 fn create_refund_request() {
     round_trip::<
@@ -1168,6 +1226,7 @@ fn update_rfi_refund_unauthorized_1() {
         "#/paths/~1refunds~1{id}~1update_rfi/patch/responses/401/content/application~1json/example",
     );
 }
+#[cfg(feature = "refunds")]
 #[test]
 fn mock_update_refund_request() {
     round_trip::<
@@ -1183,6 +1242,7 @@ fn mock_update_refund_bad_request_1() {
         "#/paths/~1refunds~1{id}~1mock_update_status/patch/responses/400/content/application~1json/examples/cannot_mark/value",
     );
 }
+#[cfg(feature = "prices")]
 #[test]
 fn create_price_request() {
     round_trip::<
@@ -1192,6 +1252,7 @@ fn create_price_request() {
         "createPrice request body",
     );
 }
+#[cfg(feature = "subscriptions")]
 #[test]
 fn create_subscription_request() {
     round_trip::<
@@ -1300,6 +1361,7 @@ fn cancel_subscription_not_found_1() {
         "#/paths/~1subscriptions~1{id}~1cancel/patch/responses/404/content/application~1json/example",
     );
 }
+#[cfg(feature = "subscriptions")]
 #[test]
 fn update_next_payment_date_request() {
     round_trip::<
@@ -1342,6 +1404,7 @@ fn rotate_api_key_unauthorized_1() {
         "#/paths/~1api-keys~1rotate/post/responses/401/content/application~1json/example",
     );
 }
+#[cfg(feature = "payouts")]
 #[test]
 fn create_payout_request() {
     round_trip::<
@@ -1351,6 +1414,7 @@ fn create_payout_request() {
         "createPayout request body",
     );
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn create_beneficiary_v2_request() {
     round_trip::<
@@ -1360,6 +1424,7 @@ fn create_beneficiary_v2_request() {
         "createBeneficiaryV2 request body",
     );
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn create_beneficiary_v2_created_1() {
     round_trip::<
@@ -1369,6 +1434,7 @@ fn create_beneficiary_v2_created_1() {
         "#/paths/~1v2~1beneficiaries/post/responses/201/content/application~1json/example",
     );
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn create_beneficiary_v2_bad_request_1() {
     round_trip::<
@@ -1378,6 +1444,7 @@ fn create_beneficiary_v2_bad_request_1() {
         "#/paths/~1v2~1beneficiaries/post/responses/400/content/application~1json/examples/missing_category/value",
     );
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn create_beneficiary_v2_bad_request_2() {
     round_trip::<
@@ -1387,6 +1454,7 @@ fn create_beneficiary_v2_bad_request_2() {
         "#/paths/~1v2~1beneficiaries/post/responses/400/content/application~1json/examples/invalid_category/value",
     );
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn create_beneficiary_v2_bad_request_3() {
     round_trip::<
@@ -1396,6 +1464,7 @@ fn create_beneficiary_v2_bad_request_3() {
         "#/paths/~1v2~1beneficiaries/post/responses/400/content/application~1json/examples/missing_beneficiary_name/value",
     );
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn create_beneficiary_v2_bad_request_4() {
     round_trip::<
@@ -1405,6 +1474,7 @@ fn create_beneficiary_v2_bad_request_4() {
         "#/paths/~1v2~1beneficiaries/post/responses/400/content/application~1json/examples/invalid_swift_code/value",
     );
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn create_beneficiary_v2_bad_request_5() {
     round_trip::<
@@ -1414,6 +1484,7 @@ fn create_beneficiary_v2_bad_request_5() {
         "#/paths/~1v2~1beneficiaries/post/responses/400/content/application~1json/examples/lrs_invalid_swift_length/value",
     );
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn create_beneficiary_v2_bad_request_6() {
     round_trip::<
@@ -1423,6 +1494,7 @@ fn create_beneficiary_v2_bad_request_6() {
         "#/paths/~1v2~1beneficiaries/post/responses/400/content/application~1json/examples/lrs_missing_routing_number/value",
     );
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn create_beneficiary_v2_bad_request_7() {
     round_trip::<
@@ -1432,6 +1504,7 @@ fn create_beneficiary_v2_bad_request_7() {
         "#/paths/~1v2~1beneficiaries/post/responses/400/content/application~1json/examples/unresolved_bank_details/value",
     );
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn create_beneficiary_v2_bad_request_8() {
     round_trip::<
@@ -1441,6 +1514,7 @@ fn create_beneficiary_v2_bad_request_8() {
         "#/paths/~1v2~1beneficiaries/post/responses/400/content/application~1json/examples/missing_address/value",
     );
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn create_beneficiary_v2_unprocessable_entity_1() {
     round_trip::<
@@ -1450,6 +1524,7 @@ fn create_beneficiary_v2_unprocessable_entity_1() {
         "#/paths/~1v2~1beneficiaries/post/responses/422/content/application~1json/examples/duplicate_account/value",
     );
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn get_beneficiary_by_id_v2_ok_1() {
     round_trip::<
@@ -1459,12 +1534,14 @@ fn get_beneficiary_by_id_v2_ok_1() {
         "#/paths/~1v2~1beneficiaries~1{id}/get/responses/200/content/application~1json/example",
     );
 }
+#[cfg(feature = "beneficiaries-v2")]
 #[test]
 fn mock_review_beneficiary_v2_request() {
     round_trip::<
         crate::models::MockReviewBeneficiaryV2Request,
     >("{\"review_action\":\"approve\"}", "mockReviewBeneficiaryV2 request body");
 }
+#[cfg(feature = "withdrawals")]
 #[test]
 fn create_withdrawal_request() {
     round_trip::<
@@ -1474,6 +1551,7 @@ fn create_withdrawal_request() {
         "createWithdrawal request body",
     );
 }
+#[cfg(feature = "settlements")]
 #[test]
 fn get_settlement_by_id_ok_1() {
     round_trip::<
@@ -1483,6 +1561,7 @@ fn get_settlement_by_id_ok_1() {
         "#/paths/~1settlements~1{id}/get/responses/200/content/application~1json/example",
     );
 }
+#[cfg(feature = "platform")]
 #[test]
 fn update_merchant_status_request() {
     round_trip::<
@@ -1492,6 +1571,7 @@ fn update_merchant_status_request() {
         "updateMerchantStatus request body",
     );
 }
+#[cfg(feature = "balance-conversions")]
 #[test]
 fn union_create_balance_conversion_request_by_source_amount() {
     let value: crate::models::CreateBalanceConversionRequest = round_trip::<
@@ -1509,6 +1589,7 @@ fn union_create_balance_conversion_request_by_source_amount() {
         "CreateBalanceConversionRequest::BySourceAmount"
     );
 }
+#[cfg(feature = "balance-conversions")]
 #[test]
 fn union_create_balance_conversion_request_by_target_amount() {
     let value: crate::models::CreateBalanceConversionRequest = round_trip::<
@@ -1526,6 +1607,7 @@ fn union_create_balance_conversion_request_by_target_amount() {
         "CreateBalanceConversionRequest::ByTargetAmount"
     );
 }
+#[cfg(feature = "orders")]
 #[test]
 fn union_create_order_request_without_quote() {
     let value: crate::models::CreateOrderRequest = round_trip::<
@@ -1541,6 +1623,7 @@ fn union_create_order_request_without_quote() {
         "CreateOrderRequest::WithoutQuote"
     );
 }
+#[cfg(feature = "orders")]
 #[test]
 fn union_create_order_request_with_quote() {
     let value: crate::models::CreateOrderRequest = round_trip::<
@@ -1556,6 +1639,7 @@ fn union_create_order_request_with_quote() {
         "CreateOrderRequest::WithQuote"
     );
 }
+#[cfg(feature = "payment-links")]
 #[test]
 fn union_create_payin_request_payment_link() {
     let value: crate::models::CreatePayinRequest = round_trip::<
@@ -1571,6 +1655,7 @@ fn union_create_payin_request_payment_link() {
         "CreatePayinRequest::PaymentLink"
     );
 }
+#[cfg(feature = "payment-links")]
 #[test]
 fn union_create_payin_request_payment_link_with_quote() {
     let value: crate::models::CreatePayinRequest = round_trip::<
@@ -1587,6 +1672,7 @@ fn union_create_payin_request_payment_link_with_quote() {
         "CreatePayinRequest::PaymentLinkWithQuote"
     );
 }
+#[cfg(feature = "payouts")]
 #[test]
 fn union_create_payout_request_without_quote() {
     let value: crate::models::CreatePayoutRequest = round_trip::<
@@ -1602,6 +1688,7 @@ fn union_create_payout_request_without_quote() {
         "CreatePayoutRequest::WithoutQuote"
     );
 }
+#[cfg(feature = "payouts")]
 #[test]
 fn union_create_payout_request_with_quote() {
     let value: crate::models::CreatePayoutRequest = round_trip::<
@@ -1617,6 +1704,7 @@ fn union_create_payout_request_with_quote() {
         "CreatePayoutRequest::WithQuote"
     );
 }
+#[cfg(feature = "prices")]
 #[test]
 fn union_create_price_request_fixed() {
     let value: crate::models::CreatePriceRequest = round_trip::<
@@ -1632,6 +1720,7 @@ fn union_create_price_request_fixed() {
         "CreatePriceRequest::Fixed"
     );
 }
+#[cfg(feature = "prices")]
 #[test]
 fn union_create_price_request_percentage() {
     let value: crate::models::CreatePriceRequest = round_trip::<
@@ -1647,6 +1736,7 @@ fn union_create_price_request_percentage() {
         "CreatePriceRequest::Percentage"
     );
 }
+#[cfg(feature = "payments")]
 #[test]
 fn sibling_tag_payment_method_details_bank_transfer() {
     let value: crate::models::PaymentMethod = round_trip::<
@@ -1663,6 +1753,7 @@ fn sibling_tag_payment_method_details_bank_transfer() {
         "PaymentMethodDetails::BankTransfer"
     );
 }
+#[cfg(feature = "payments")]
 #[test]
 fn sibling_tag_payment_method_details_card() {
     let value: crate::models::PaymentMethod = round_trip::<
@@ -1678,6 +1769,7 @@ fn sibling_tag_payment_method_details_card() {
         "PaymentMethodDetails::Card"
     );
 }
+#[cfg(feature = "payments")]
 #[test]
 fn sibling_tag_payment_method_details_pay_via_bank() {
     let value: crate::models::PaymentMethod = round_trip::<
@@ -1694,6 +1786,7 @@ fn sibling_tag_payment_method_details_pay_via_bank() {
         "PaymentMethodDetails::PayViaBank"
     );
 }
+#[cfg(feature = "payments")]
 #[test]
 fn union_payment_method_details_bank_transfer() {
     let value: crate::models::PaymentMethodDetails = round_trip::<
@@ -1709,6 +1802,7 @@ fn union_payment_method_details_bank_transfer() {
         "PaymentMethodDetails::BankTransfer"
     );
 }
+#[cfg(feature = "payments")]
 #[test]
 fn union_payment_method_details_pay_via_bank() {
     round_trip::<
@@ -1718,6 +1812,7 @@ fn union_payment_method_details_pay_via_bank() {
         "PaymentMethodDetails::PayViaBank",
     );
 }
+#[cfg(feature = "payments")]
 #[test]
 fn union_payment_method_details_card() {
     let value: crate::models::PaymentMethodDetails = round_trip::<
@@ -1733,6 +1828,7 @@ fn union_payment_method_details_card() {
         "PaymentMethodDetails::Card"
     );
 }
+#[cfg(feature = "refunds")]
 #[test]
 fn union_refund_documents_document() {
     round_trip::<
@@ -1742,6 +1838,7 @@ fn union_refund_documents_document() {
         "RefundDocuments::Document",
     );
 }
+#[cfg(feature = "refunds")]
 #[test]
 fn union_refund_documents_rfi_document() {
     let value: crate::models::RefundDocuments = round_trip::<
@@ -1757,6 +1854,7 @@ fn union_refund_documents_rfi_document() {
         "RefundDocuments::RfiDocument"
     );
 }
+#[cfg(feature = "bank-account-validations")]
 #[test]
 fn union_validate_bank_account_request_bank_account() {
     let value: crate::models::ValidateBankAccountRequest = round_trip::<
@@ -1772,6 +1870,7 @@ fn union_validate_bank_account_request_bank_account() {
         "ValidateBankAccountRequest::BankAccount"
     );
 }
+#[cfg(feature = "bank-account-validations")]
 #[test]
 fn union_validate_bank_account_request_reference() {
     let value: crate::models::ValidateBankAccountRequest = round_trip::<

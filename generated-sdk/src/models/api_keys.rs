@@ -3,11 +3,53 @@
 
 //! Types used only by the `api_keys` resource.
 /// `RotateApiKeyRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RotateApiKeyRequest {
     /// How long the previous key stays valid, 0 to 604800 seconds (7 days), as a JSON number; a string or out-of-range value is a `400`.
     pub expire_after_in_seconds: i64,
+}
+impl<'de> serde::Deserialize<'de> for RotateApiKeyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RotateApiKeyRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RotateApiKeyRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RotateApiKeyRequest, A::Error> {
+                const FIELDS: &[&str] = &["expire_after_in_seconds"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(RotateApiKeyRequest {
+                    expire_after_in_seconds: field_0
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "expire_after_in_seconds",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RotateApiKeyRequest {
     /// Creates a value from its required fields (`expire_after_in_seconds`); optional ones start empty and have setters.
@@ -44,7 +86,7 @@ impl RotateApiKeyRequest {
     }
 }
 /// `RotateApiKeyResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RotateApiKeyResponse {
     /// The new secret key; it is shown only once.
@@ -55,6 +97,46 @@ pub struct RotateApiKeyResponse {
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_key_expires_at: Option<jiff::Timestamp>,
+}
+impl<'de> serde::Deserialize<'de> for RotateApiKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RotateApiKeyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RotateApiKeyResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RotateApiKeyResponse, A::Error> {
+                const FIELDS: &[&str] = &["secret_key", "previous_key_expires_at"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(RotateApiKeyResponse {
+                    secret_key: field_0,
+                    previous_key_expires_at: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RotateApiKeyResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -3,7 +3,7 @@
 
 //! Types used only by the `balance_conversions` resource.
 /// A conversion of balance from one currency to another.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BalanceConversion {
     /// Balance conversion ID.
@@ -33,6 +33,69 @@ pub struct BalanceConversion {
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
+}
+impl<'de> serde::Deserialize<'de> for BalanceConversion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BalanceConversion;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BalanceConversion`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BalanceConversion, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "from",
+                    "to",
+                    "fees",
+                    "mid_market_rate",
+                    "status",
+                    "created_at",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BalanceConversion {
+                    id: field_0,
+                    from: field_1,
+                    to: field_2,
+                    fees: field_3,
+                    mid_market_rate: field_4,
+                    status: field_5,
+                    created_at: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BalanceConversion {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -105,7 +168,7 @@ impl crate::runtime::ToQuery for BalanceConversionStatus {
     }
 }
 /// Convert a fixed amount of the source balance.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateBalanceConversionBySourceAmount {
     /// Balance currency to convert from (USD, EUR or GBP).
@@ -118,6 +181,62 @@ pub struct CreateBalanceConversionBySourceAmount {
     pub target_currency: crate::models::Currency,
     /// Amount to convert, in the smallest unit of `source_currency`. Send either this or `target_amount`.
     pub source_amount: i64,
+}
+impl<'de> serde::Deserialize<'de> for CreateBalanceConversionBySourceAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateBalanceConversionBySourceAmount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateBalanceConversionBySourceAmount`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBalanceConversionBySourceAmount, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "source_currency",
+                    "target_currency",
+                    "source_amount",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateBalanceConversionBySourceAmount {
+                    source_currency: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("source_currency"))?,
+                    target_currency: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("target_currency"))?,
+                    source_amount: field_2
+                        .ok_or_else(|| crate::runtime::de::missing("source_amount"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateBalanceConversionBySourceAmount {
     /// Creates a value from its required fields (`source_currency`, `target_currency`, `source_amount`); optional ones start empty and have setters.
@@ -163,7 +282,7 @@ impl CreateBalanceConversionBySourceAmount {
     }
 }
 /// Convert enough of the source balance to receive a fixed target amount.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateBalanceConversionByTargetAmount {
     /// Balance currency to convert from (USD, EUR or GBP).
@@ -176,6 +295,62 @@ pub struct CreateBalanceConversionByTargetAmount {
     pub target_currency: crate::models::Currency,
     /// Amount to receive, in the smallest unit of `target_currency`. Send either this or `source_amount`.
     pub target_amount: i64,
+}
+impl<'de> serde::Deserialize<'de> for CreateBalanceConversionByTargetAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateBalanceConversionByTargetAmount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateBalanceConversionByTargetAmount`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBalanceConversionByTargetAmount, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "source_currency",
+                    "target_currency",
+                    "target_amount",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateBalanceConversionByTargetAmount {
+                    source_currency: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("source_currency"))?,
+                    target_currency: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("target_currency"))?,
+                    target_amount: field_2
+                        .ok_or_else(|| crate::runtime::de::missing("target_amount"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateBalanceConversionByTargetAmount {
     /// Creates a value from its required fields (`source_currency`, `target_currency`, `target_amount`); optional ones start empty and have setters.
@@ -300,7 +475,7 @@ for CreateBalanceConversionRequest {
 }
 /// Request a locked FX rate and fee breakdown for a payin or payout. Send exactly one of `source_amount` or
 /// `destination_amount`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateQuoteRequest {
     /// What the quote will be used for.
@@ -324,6 +499,83 @@ pub struct CreateQuoteRequest {
     /// `split_ids`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_ids: Option<crate::models::SplitIds>,
+}
+impl<'de> serde::Deserialize<'de> for CreateQuoteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateQuoteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateQuoteRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateQuoteRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "resource",
+                    "source_currency",
+                    "destination_currency",
+                    "source_amount",
+                    "destination_amount",
+                    "method",
+                    "split_ids",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => {
+                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateQuoteRequest {
+                    resource: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("resource"))?,
+                    source_currency: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("source_currency"))?,
+                    destination_currency: field_2
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "destination_currency",
+                        ))?,
+                    source_amount: field_3,
+                    destination_amount: field_4,
+                    method: field_5
+                        .ok_or_else(|| crate::runtime::de::missing("method"))?,
+                    split_ids: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateQuoteRequest {
     /// Creates a value from its required fields (`resource`, `source_currency`, `destination_currency`, `method`); optional ones start empty and have setters.
@@ -407,7 +659,7 @@ impl CreateQuoteRequest {
     }
 }
 /// `GetBalanceConversionsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetBalanceConversionsResponse {
     /// `data`
@@ -417,6 +669,46 @@ pub struct GetBalanceConversionsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
 }
+impl<'de> serde::Deserialize<'de> for GetBalanceConversionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetBalanceConversionsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetBalanceConversionsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetBalanceConversionsResponse, A::Error> {
+                const FIELDS: &[&str] = &["data", "page_meta"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetBalanceConversionsResponse {
+                    data: field_0,
+                    page_meta: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl GetBalanceConversionsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -424,7 +716,7 @@ impl GetBalanceConversionsResponse {
     }
 }
 /// A priced, single-use quote; pass its `id` as `quote_id` on a payout, order or payment link.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Quote {
     /// Quote ID.
@@ -462,6 +754,81 @@ pub struct Quote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<crate::models::QuoteFees>,
 }
+impl<'de> serde::Deserialize<'de> for Quote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Quote;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Quote`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Quote, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "resource",
+                    "expires_at",
+                    "method",
+                    "source_currency",
+                    "destination_currency",
+                    "fx_rate",
+                    "source_amount",
+                    "destination_amount",
+                    "fees",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Quote {
+                    id: field_0,
+                    resource: field_1,
+                    expires_at: field_2,
+                    method: field_3,
+                    source_currency: field_4,
+                    destination_currency: field_5,
+                    fx_rate: field_6,
+                    source_amount: field_7,
+                    destination_amount: field_8,
+                    fees: field_9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl Quote {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -489,7 +856,7 @@ impl Quote {
     }
 }
 /// Fee breakdown locked by the quote.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QuoteFees {
     /// `txn_fee`
@@ -499,6 +866,46 @@ pub struct QuoteFees {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fx_fee: Option<crate::models::Money>,
 }
+impl<'de> serde::Deserialize<'de> for QuoteFees {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = QuoteFees;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `QuoteFees`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QuoteFees, A::Error> {
+                const FIELDS: &[&str] = &["txn_fee", "fx_fee"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(QuoteFees {
+                    txn_fee: field_0,
+                    fx_fee: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl QuoteFees {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -506,12 +913,47 @@ impl QuoteFees {
     }
 }
 /// Quotes returned by `POST /quotes`; a local INR payout returns one quote per eligible rail.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QuoteList {
     /// `quotes`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotes: Option<Vec<crate::models::Quote>>,
+}
+impl<'de> serde::Deserialize<'de> for QuoteList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = QuoteList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `QuoteList`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QuoteList, A::Error> {
+                const FIELDS: &[&str] = &["quotes"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(QuoteList { quotes: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl QuoteList {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -520,7 +962,7 @@ impl QuoteList {
     }
 }
 /// How the quoted money moves. The payment rail is derived by Glomo and returned on each quote.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QuoteMethod {
     /// Payment method being priced.
@@ -535,6 +977,49 @@ pub struct QuoteMethod {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_rail: Option<crate::models::QuoteMethodPaymentRail>,
 }
+impl<'de> serde::Deserialize<'de> for QuoteMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = QuoteMethod;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `QuoteMethod`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QuoteMethod, A::Error> {
+                const FIELDS: &[&str] = &["payment_method", "subtype", "payment_rail"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(QuoteMethod {
+                    payment_method: field_0,
+                    subtype: field_1,
+                    payment_rail: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl QuoteMethod {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -544,7 +1029,7 @@ impl QuoteMethod {
 /// Request form of \[`QuoteMethod`\]: the same fields without the read-only ones, which the server sets.
 ///
 /// How the quoted money moves. The payment rail is derived by Glomo and returned on each quote.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QuoteMethodInput {
     /// Payment method being priced.
@@ -553,6 +1038,46 @@ pub struct QuoteMethodInput {
     /// Local or SWIFT transfer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtype: Option<crate::models::QuoteMethodSubtype>,
+}
+impl<'de> serde::Deserialize<'de> for QuoteMethodInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = QuoteMethodInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `QuoteMethodInput`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QuoteMethodInput, A::Error> {
+                const FIELDS: &[&str] = &["payment_method", "subtype"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(QuoteMethodInput {
+                    payment_method: field_0,
+                    subtype: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl QuoteMethodInput {
     /// Creates a value with every field empty; set the ones you need with the setters.

@@ -3,7 +3,7 @@
 
 //! Types used only by the `balances` resource.
 /// Available and pending balances for every enabled currency.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AllBalances {
     /// Balances available for use, one entry per currency.
@@ -12,6 +12,46 @@ pub struct AllBalances {
     /// Balances not yet available, one entry per currency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<Vec<crate::models::Balance>>,
+}
+impl<'de> serde::Deserialize<'de> for AllBalances {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AllBalances;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AllBalances`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AllBalances, A::Error> {
+                const FIELDS: &[&str] = &["available", "pending"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(AllBalances {
+                    available: field_0,
+                    pending: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AllBalances {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

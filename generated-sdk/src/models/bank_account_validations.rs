@@ -3,7 +3,7 @@
 
 //! Types used only by the `bank_account_validations` resource.
 /// Full details of a bank account to validate.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BankAccount {
     /// Country of the account holder as an ISO 3166-1 alpha-3 code.
@@ -18,6 +18,76 @@ pub struct BankAccount {
     pub bic_primary: String,
     /// Local routing or domestic clearing code, such as IFSC (India), sort code (UK) or ABA (US).
     pub bic_secondary: String,
+}
+impl<'de> serde::Deserialize<'de> for BankAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BankAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BankAccount`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BankAccount, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "country",
+                    "holder_name",
+                    "account_number",
+                    "bic_primary",
+                    "bic_secondary",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => {
+                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BankAccount {
+                    country: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("country"))?,
+                    holder_name: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("holder_name"))?,
+                    account_number: field_2
+                        .ok_or_else(|| crate::runtime::de::missing("account_number"))?,
+                    bic_primary: field_3
+                        .ok_or_else(|| crate::runtime::de::missing("bic_primary"))?,
+                    bic_secondary: field_4
+                        .ok_or_else(|| crate::runtime::de::missing("bic_secondary"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BankAccount {
     /// Creates a value from its required fields (`country`, `holder_name`, `account_number`, `bic_primary`, `bic_secondary`); optional ones start empty and have setters.
@@ -44,11 +114,50 @@ impl BankAccount {
     }
 }
 /// Reference to a bank account already saved as a beneficiary.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BankAccountReference {
     /// ID of the saved beneficiary bank account.
     pub id: String,
+}
+impl<'de> serde::Deserialize<'de> for BankAccountReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BankAccountReference;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BankAccountReference`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BankAccountReference, A::Error> {
+                const FIELDS: &[&str] = &["id"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BankAccountReference {
+                    id: field_0.ok_or_else(|| crate::runtime::de::missing("id"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BankAccountReference {
     /// Creates a value from its required fields (`id`); optional ones start empty and have setters.
@@ -63,7 +172,7 @@ impl BankAccountReference {
     }
 }
 /// Result of one bank account validation.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BankAccountValidation {
     /// Validation ID.
@@ -81,6 +190,57 @@ pub struct BankAccountValidation {
     /// `fee_charged`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_charged: Option<crate::models::Money>,
+}
+impl<'de> serde::Deserialize<'de> for BankAccountValidation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BankAccountValidation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BankAccountValidation`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BankAccountValidation, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "status",
+                    "validation_message",
+                    "fee_charged",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BankAccountValidation {
+                    id: field_0,
+                    status: field_1,
+                    validation_message: field_2,
+                    fee_charged: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BankAccountValidation {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -150,7 +310,7 @@ impl crate::runtime::ToQuery for BankAccountValidationStatus {
     }
 }
 /// `GetBankAccountValidationsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetBankAccountValidationsResponse {
     /// `data`
@@ -159,6 +319,46 @@ pub struct GetBankAccountValidationsResponse {
     /// `page_meta`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl<'de> serde::Deserialize<'de> for GetBankAccountValidationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetBankAccountValidationsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetBankAccountValidationsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetBankAccountValidationsResponse, A::Error> {
+                const FIELDS: &[&str] = &["data", "page_meta"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetBankAccountValidationsResponse {
+                    data: field_0,
+                    page_meta: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GetBankAccountValidationsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

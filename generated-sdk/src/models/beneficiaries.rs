@@ -3,7 +3,7 @@
 
 //! Types used only by the `beneficiaries` resource.
 /// A v1 beneficiary (flat shape) with bank and address details.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Beneficiary {
     /// Beneficiary ID.
@@ -79,7 +79,210 @@ pub struct Beneficiary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
 }
+impl<'de> serde::Deserialize<'de> for Beneficiary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Beneficiary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Beneficiary`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Beneficiary, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "holder_name",
+                    "account_number",
+                    "bank_name",
+                    "beneficiary_type",
+                    "bic_primary",
+                    "bic_secondary",
+                    "email",
+                    "address_line1",
+                    "address_line2",
+                    "city",
+                    "state",
+                    "country",
+                    "pincode",
+                    "nickname",
+                    "intermediate_bank_name",
+                    "intermediate_bank_country",
+                    "intermediate_bank_swift_code",
+                    "created_at",
+                    "updated_at",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                let mut field_16 = None;
+                let mut field_17 = None;
+                let mut field_18 = None;
+                let mut field_19 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(14) => {
+                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(15) => {
+                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(16) => {
+                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(17) => {
+                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(18) => {
+                            field_18 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(19) => {
+                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Beneficiary {
+                    id: field_0,
+                    holder_name: field_1,
+                    account_number: field_2,
+                    bank_name: field_3,
+                    beneficiary_type: field_4,
+                    bic_primary: field_5,
+                    bic_secondary: field_6,
+                    email: field_7,
+                    address_line1: field_8,
+                    address_line2: field_9,
+                    city: field_10,
+                    state: field_11,
+                    country: field_12,
+                    pincode: field_13,
+                    nickname: field_14,
+                    intermediate_bank_name: field_15,
+                    intermediate_bank_country: field_16,
+                    intermediate_bank_swift_code: field_17,
+                    created_at: field_18,
+                    updated_at: field_19,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl Beneficiary {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// `BeneficiaryEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct BeneficiaryEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::BeneficiaryEventType,
+    /// `data`
+    pub data: crate::models::Beneficiary,
+}
+impl<'de> serde::Deserialize<'de> for BeneficiaryEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BeneficiaryEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BeneficiaryEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BeneficiaryEvent, A::Error> {
+                const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BeneficiaryEvent {
+                    entity_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
+                    event_type: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
+                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl BeneficiaryEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -146,7 +349,7 @@ impl crate::runtime::ToQuery for BeneficiaryType {
     }
 }
 /// `CreateBeneficiaryRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateBeneficiaryRequest {
     /// Name of the beneficiary (account holder).
@@ -193,6 +396,151 @@ pub struct CreateBeneficiaryRequest {
     /// SWIFT code of the intermediate bank, if one is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intermediate_bank_swift_code: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for CreateBeneficiaryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateBeneficiaryRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateBeneficiaryRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBeneficiaryRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "holder_name",
+                    "account_number",
+                    "bank_name",
+                    "beneficiary_type",
+                    "bic_primary",
+                    "bic_secondary",
+                    "email",
+                    "address_line1",
+                    "address_line2",
+                    "city",
+                    "state",
+                    "country",
+                    "pincode",
+                    "nickname",
+                    "intermediate_bank_name",
+                    "intermediate_bank_country",
+                    "intermediate_bank_swift_code",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                let mut field_16 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => {
+                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(5) => {
+                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(6) => {
+                            field_6 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(7) => {
+                            field_7 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => {
+                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(10) => {
+                            field_10 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(11) => {
+                            field_11 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(12) => {
+                            field_12 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(13) => {
+                            field_13 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(14) => {
+                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(15) => {
+                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(16) => {
+                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateBeneficiaryRequest {
+                    holder_name: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("holder_name"))?,
+                    account_number: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("account_number"))?,
+                    bank_name: field_2
+                        .ok_or_else(|| crate::runtime::de::missing("bank_name"))?,
+                    beneficiary_type: field_3
+                        .ok_or_else(|| crate::runtime::de::missing("beneficiary_type"))?,
+                    bic_primary: field_4
+                        .ok_or_else(|| crate::runtime::de::missing("bic_primary"))?,
+                    bic_secondary: field_5
+                        .ok_or_else(|| crate::runtime::de::missing("bic_secondary"))?,
+                    email: field_6.ok_or_else(|| crate::runtime::de::missing("email"))?,
+                    address_line1: field_7
+                        .ok_or_else(|| crate::runtime::de::missing("address_line1"))?,
+                    address_line2: field_8,
+                    city: field_9.ok_or_else(|| crate::runtime::de::missing("city"))?,
+                    state: field_10.ok_or_else(|| crate::runtime::de::missing("state"))?,
+                    country: field_11
+                        .ok_or_else(|| crate::runtime::de::missing("country"))?,
+                    pincode: field_12
+                        .ok_or_else(|| crate::runtime::de::missing("pincode"))?,
+                    nickname: field_13
+                        .ok_or_else(|| crate::runtime::de::missing("nickname"))?,
+                    intermediate_bank_name: field_14,
+                    intermediate_bank_country: field_15,
+                    intermediate_bank_swift_code: field_16,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateBeneficiaryRequest {
     /// Creates a value from its required fields (`holder_name`, `account_number`, `bank_name`, `beneficiary_type`, `bic_primary`, `bic_secondary`, `email`, `address_line1`, `city`, `state`, `country`, `pincode`, `nickname`); optional ones start empty and have setters.
@@ -263,7 +611,7 @@ impl CreateBeneficiaryRequest {
     }
 }
 /// `GetBeneficiariesResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetBeneficiariesResponse {
     /// `data`
@@ -272,6 +620,46 @@ pub struct GetBeneficiariesResponse {
     /// `page_meta`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl<'de> serde::Deserialize<'de> for GetBeneficiariesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetBeneficiariesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetBeneficiariesResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetBeneficiariesResponse, A::Error> {
+                const FIELDS: &[&str] = &["data", "page_meta"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetBeneficiariesResponse {
+                    data: field_0,
+                    page_meta: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GetBeneficiariesResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -4,7 +4,7 @@
 //! Types used only by the `beneficiaries_v2` resource.
 /// Structured postal address as used by the v2 (nested) resources. `address_line1`, `city`, `state` and
 /// `country_code` are normally required when sending one; `address_line2` and `postal_code` are optional.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Address {
     /// First line of the street address.
@@ -28,6 +28,65 @@ pub struct Address {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Address;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Address`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Address, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "address_line1",
+                    "address_line2",
+                    "city",
+                    "state",
+                    "country_code",
+                    "postal_code",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Address {
+                    address_line1: field_0,
+                    address_line2: field_1,
+                    city: field_2,
+                    state: field_3,
+                    country_code: field_4,
+                    postal_code: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl Address {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -36,7 +95,7 @@ impl Address {
 }
 /// Bank's address; required for `lrs`, optional for `payout`. When sent, `address_line2` and
 /// `postal_code` are optional.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BankAccountAddress {
     /// First line of the street address.
@@ -55,6 +114,75 @@ pub struct BankAccountAddress {
     /// Postal code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for BankAccountAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BankAccountAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BankAccountAddress`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BankAccountAddress, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "address_line1",
+                    "address_line2",
+                    "city",
+                    "state",
+                    "country_code",
+                    "postal_code",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => {
+                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BankAccountAddress {
+                    address_line1: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("address_line1"))?,
+                    address_line2: field_1,
+                    city: field_2.ok_or_else(|| crate::runtime::de::missing("city"))?,
+                    state: field_3.ok_or_else(|| crate::runtime::de::missing("state"))?,
+                    country_code: field_4
+                        .ok_or_else(|| crate::runtime::de::missing("country_code"))?,
+                    postal_code: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BankAccountAddress {
     /// Creates a value from its required fields (`address_line1`, `city`, `state`, `country_code`); optional ones start empty and have setters.
@@ -91,7 +219,7 @@ impl BankAccountAddress {
     }
 }
 /// A v2 beneficiary as returned by the API.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BeneficiaryV2 {
     /// Beneficiary ID.
@@ -158,6 +286,111 @@ pub struct BeneficiaryV2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<crate::models::Notes>,
 }
+impl<'de> serde::Deserialize<'de> for BeneficiaryV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BeneficiaryV2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BeneficiaryV2`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BeneficiaryV2, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "name",
+                    "type",
+                    "category",
+                    "email",
+                    "phone",
+                    "nickname",
+                    "address",
+                    "bank_account",
+                    "status",
+                    "documents",
+                    "upi_account",
+                    "created_at",
+                    "updated_at",
+                    "notes",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(14) => {
+                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BeneficiaryV2 {
+                    id: field_0,
+                    name: field_1,
+                    type_: field_2,
+                    category: field_3,
+                    email: field_4,
+                    phone: field_5,
+                    nickname: field_6,
+                    address: field_7,
+                    bank_account: field_8,
+                    status: field_9,
+                    documents: field_10,
+                    upi_account: field_11,
+                    created_at: field_12,
+                    updated_at: field_13,
+                    notes: field_14,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl BeneficiaryV2 {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -165,7 +398,7 @@ impl BeneficiaryV2 {
     }
 }
 /// Beneficiary's bank account.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BeneficiaryV2BankAccount {
     /// Account number (or IBAN).
@@ -191,6 +424,69 @@ pub struct BeneficiaryV2BankAccount {
     /// `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intermediate_bank: Option<crate::models::IntermediateBank>,
+}
+impl<'de> serde::Deserialize<'de> for BeneficiaryV2BankAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BeneficiaryV2BankAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BeneficiaryV2BankAccount`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BeneficiaryV2BankAccount, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "account_number",
+                    "name",
+                    "swift_code",
+                    "local_routing_number",
+                    "currency",
+                    "address",
+                    "intermediate_bank",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BeneficiaryV2BankAccount {
+                    account_number: field_0,
+                    name: field_1,
+                    swift_code: field_2,
+                    local_routing_number: field_3,
+                    currency: field_4,
+                    address: field_5,
+                    intermediate_bank: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BeneficiaryV2BankAccount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -259,7 +555,7 @@ impl crate::runtime::ToQuery for BeneficiaryV2Category {
     }
 }
 /// Body for creating a v2 beneficiary; send either `bank_account` or `upi_account`, not both.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BeneficiaryV2CreateRequest {
     /// `payout` (the usual case): the beneficiary is paid from your Glomo balance. `lrs`: the beneficiary
@@ -281,11 +577,73 @@ pub struct BeneficiaryV2CreateRequest {
     pub upi_account: Option<crate::models::UpiAccount>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub notes: Option<Option<crate::models::Notes>>,
+}
+impl<'de> serde::Deserialize<'de> for BeneficiaryV2CreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BeneficiaryV2CreateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BeneficiaryV2CreateRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BeneficiaryV2CreateRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "category",
+                    "beneficiary",
+                    "bank_account",
+                    "upi_account",
+                    "notes",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => {
+                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BeneficiaryV2CreateRequest {
+                    category: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("category"))?,
+                    beneficiary: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("beneficiary"))?,
+                    bank_account: field_2,
+                    upi_account: field_3,
+                    notes: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BeneficiaryV2CreateRequest {
     /// Creates a value from its required fields (`category`, `beneficiary`); optional ones start empty and have setters.
@@ -337,7 +695,7 @@ impl BeneficiaryV2CreateRequest {
 /// `local_routing_number` is required and `swift_code` optional; for `payout`, send exactly one of
 /// `swift_code` or `local_routing_number`, except EUR and AED accounts identified by IBAN alone, which send
 /// neither.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BeneficiaryV2CreateRequestBankAccount {
     /// Beneficiary's account number (or IBAN).
@@ -362,6 +720,75 @@ pub struct BeneficiaryV2CreateRequestBankAccount {
     /// Intermediary (correspondent) bank; its `swift_code` is required for `lrs` beneficiaries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intermediate_bank: Option<crate::models::IntermediateBankInput>,
+}
+impl<'de> serde::Deserialize<'de> for BeneficiaryV2CreateRequestBankAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BeneficiaryV2CreateRequestBankAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BeneficiaryV2CreateRequestBankAccount`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BeneficiaryV2CreateRequestBankAccount, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "account_number",
+                    "name",
+                    "swift_code",
+                    "local_routing_number",
+                    "currency",
+                    "address",
+                    "intermediate_bank",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => {
+                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BeneficiaryV2CreateRequestBankAccount {
+                    account_number: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("account_number"))?,
+                    name: field_1,
+                    swift_code: field_2,
+                    local_routing_number: field_3,
+                    currency: field_4
+                        .ok_or_else(|| crate::runtime::de::missing("currency"))?,
+                    address: field_5,
+                    intermediate_bank: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BeneficiaryV2CreateRequestBankAccount {
     /// Creates a value from its required fields (`account_number`, `currency`); optional ones start empty and have setters.
@@ -418,7 +845,7 @@ impl BeneficiaryV2CreateRequestBankAccount {
     }
 }
 /// Who the beneficiary is (name, type, contact details and address).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BeneficiaryV2Identity {
     /// Beneficiary name. In sandbox the values `jexru7`, `nerqu8`, `havku9`, `dexru6` and `renvak4` (any
@@ -443,6 +870,76 @@ pub struct BeneficiaryV2Identity {
     /// Optional IDs of uploaded documents to attach to the beneficiary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<String>>,
+}
+impl<'de> serde::Deserialize<'de> for BeneficiaryV2Identity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BeneficiaryV2Identity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BeneficiaryV2Identity`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BeneficiaryV2Identity, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "name",
+                    "type",
+                    "email",
+                    "phone",
+                    "nickname",
+                    "address",
+                    "documents",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => {
+                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BeneficiaryV2Identity {
+                    name: field_0.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                    type_: field_1.ok_or_else(|| crate::runtime::de::missing("type"))?,
+                    email: field_2,
+                    phone: field_3,
+                    nickname: field_4,
+                    address: field_5
+                        .ok_or_else(|| crate::runtime::de::missing("address"))?,
+                    documents: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BeneficiaryV2Identity {
     /// Creates a value from its required fields (`name`, `type`, `address`); optional ones start empty and have setters.
@@ -489,7 +986,7 @@ impl BeneficiaryV2Identity {
     }
 }
 /// Beneficiary's address; `address_line2` and `postal_code` are optional.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BeneficiaryV2IdentityAddress {
     /// First line of the street address.
@@ -508,6 +1005,75 @@ pub struct BeneficiaryV2IdentityAddress {
     /// Postal code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for BeneficiaryV2IdentityAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BeneficiaryV2IdentityAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BeneficiaryV2IdentityAddress`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BeneficiaryV2IdentityAddress, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "address_line1",
+                    "address_line2",
+                    "city",
+                    "state",
+                    "country_code",
+                    "postal_code",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => {
+                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BeneficiaryV2IdentityAddress {
+                    address_line1: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("address_line1"))?,
+                    address_line2: field_1,
+                    city: field_2.ok_or_else(|| crate::runtime::de::missing("city"))?,
+                    state: field_3.ok_or_else(|| crate::runtime::de::missing("state"))?,
+                    country_code: field_4
+                        .ok_or_else(|| crate::runtime::de::missing("country_code"))?,
+                    postal_code: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BeneficiaryV2IdentityAddress {
     /// Creates a value from its required fields (`address_line1`, `city`, `state`, `country_code`); optional ones start empty and have setters.
@@ -669,7 +1235,7 @@ impl crate::runtime::ToQuery for BeneficiaryV2Type {
     }
 }
 /// `CreateBeneficiaryV2BadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateBeneficiaryV2BadRequestBody {
     /// `error`
@@ -679,6 +1245,46 @@ pub struct CreateBeneficiaryV2BadRequestBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for CreateBeneficiaryV2BadRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateBeneficiaryV2BadRequestBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateBeneficiaryV2BadRequestBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBeneficiaryV2BadRequestBody, A::Error> {
+                const FIELDS: &[&str] = &["error", "message"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateBeneficiaryV2BadRequestBody {
+                    error: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl CreateBeneficiaryV2BadRequestBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -686,7 +1292,7 @@ impl CreateBeneficiaryV2BadRequestBody {
     }
 }
 /// `CreateBeneficiaryV2UnprocessableEntityBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateBeneficiaryV2UnprocessableEntityBody {
     /// `error`
@@ -696,6 +1302,46 @@ pub struct CreateBeneficiaryV2UnprocessableEntityBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for CreateBeneficiaryV2UnprocessableEntityBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateBeneficiaryV2UnprocessableEntityBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateBeneficiaryV2UnprocessableEntityBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBeneficiaryV2UnprocessableEntityBody, A::Error> {
+                const FIELDS: &[&str] = &["error", "message"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateBeneficiaryV2UnprocessableEntityBody {
+                    error: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl CreateBeneficiaryV2UnprocessableEntityBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -703,7 +1349,7 @@ impl CreateBeneficiaryV2UnprocessableEntityBody {
     }
 }
 /// Intermediary bank; present for `lrs` beneficiaries and may be `null` for `payout` ones.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IntermediateBank {
     /// Intermediary bank name.
@@ -721,6 +1367,57 @@ pub struct IntermediateBank {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for IntermediateBank {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = IntermediateBank;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `IntermediateBank`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IntermediateBank, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "name",
+                    "country",
+                    "swift_code",
+                    "account_number",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(IntermediateBank {
+                    name: field_0,
+                    country: field_1,
+                    swift_code: field_2,
+                    account_number: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl IntermediateBank {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -728,7 +1425,7 @@ impl IntermediateBank {
     }
 }
 /// Intermediary (correspondent) bank; its `swift_code` is required for `lrs` beneficiaries.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IntermediateBankInput {
     /// Intermediary bank name.
@@ -745,6 +1442,57 @@ pub struct IntermediateBankInput {
     /// Account number at the intermediary bank.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for IntermediateBankInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = IntermediateBankInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `IntermediateBankInput`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IntermediateBankInput, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "name",
+                    "country",
+                    "swift_code",
+                    "account_number",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(IntermediateBankInput {
+                    name: field_0,
+                    country: field_1,
+                    swift_code: field_2,
+                    account_number: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl IntermediateBankInput {
     /// Creates a value with every field empty; set the ones you need with the setters.
@@ -784,7 +1532,7 @@ impl IntermediateBankInput {
     }
 }
 /// `ListBeneficiariesV2Response` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListBeneficiariesV2Response {
     /// `data`
@@ -794,6 +1542,46 @@ pub struct ListBeneficiariesV2Response {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
 }
+impl<'de> serde::Deserialize<'de> for ListBeneficiariesV2Response {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListBeneficiariesV2Response;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ListBeneficiariesV2Response`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListBeneficiariesV2Response, A::Error> {
+                const FIELDS: &[&str] = &["data", "page_meta"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(ListBeneficiariesV2Response {
+                    data: field_0,
+                    page_meta: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl ListBeneficiariesV2Response {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -801,11 +1589,51 @@ impl ListBeneficiariesV2Response {
     }
 }
 /// Sandbox review decision for a `pending` beneficiary.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MockReviewBeneficiaryV2Request {
     /// `approve` makes the beneficiary `active`; `reject` makes it `rejected`.
     pub review_action: crate::models::MockReviewBeneficiaryV2RequestAction,
+}
+impl<'de> serde::Deserialize<'de> for MockReviewBeneficiaryV2Request {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MockReviewBeneficiaryV2Request;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MockReviewBeneficiaryV2Request`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MockReviewBeneficiaryV2Request, A::Error> {
+                const FIELDS: &[&str] = &["review_action"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(MockReviewBeneficiaryV2Request {
+                    review_action: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("review_action"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl MockReviewBeneficiaryV2Request {
     /// Creates a value from its required fields (`review_action`); optional ones start empty and have setters.
@@ -884,12 +1712,47 @@ impl crate::runtime::ToQuery for MockReviewBeneficiaryV2RequestAction {
     }
 }
 /// UPI details when the beneficiary uses UPI, otherwise `null`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpiAccount {
     /// Beneficiary's UPI ID (VPA).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upi_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for UpiAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpiAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpiAccount`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpiAccount, A::Error> {
+                const FIELDS: &[&str] = &["upi_id"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(UpiAccount { upi_id: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpiAccount {
     /// Creates a value with every field empty; set the ones you need with the setters.

@@ -3,7 +3,7 @@
 
 //! Types shared by several resources, or by none.
 /// `AmcFolioTransactionEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AmcFolioTransactionEvent {
     /// `entity_type`
@@ -12,6 +12,57 @@ pub struct AmcFolioTransactionEvent {
     pub event_type: crate::models::AmcFolioTransactionEventType,
     /// The event's fields (the description has no schema for this entity).
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AmcFolioTransactionEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AmcFolioTransactionEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AmcFolioTransactionEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AmcFolioTransactionEvent, A::Error> {
+                const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(AmcFolioTransactionEvent {
+                    entity_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
+                    event_type: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
+                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AmcFolioTransactionEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -88,7 +139,7 @@ impl crate::runtime::ToQuery for AmcFolioTransactionEventType {
     }
 }
 /// A document attached to a transaction, possibly answering an RFI requirement.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AttachedDocument {
     /// Document ID.
@@ -108,6 +159,52 @@ pub struct AttachedDocument {
     /// `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfi_doc_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for AttachedDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AttachedDocument;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AttachedDocument`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AttachedDocument, A::Error> {
+                const FIELDS: &[&str] = &["id", "type", "status", "rfi_doc_id"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(AttachedDocument {
+                    id: field_0,
+                    type_: field_1,
+                    status: field_2,
+                    rfi_doc_id: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AttachedDocument {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -184,7 +281,7 @@ impl crate::runtime::ToQuery for AttachedDocumentStatus {
     }
 }
 /// `BadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BadRequestBody {
     /// `error`
@@ -193,6 +290,46 @@ pub struct BadRequestBody {
     /// Names the invalid parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for BadRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BadRequestBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BadRequestBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BadRequestBody, A::Error> {
+                const FIELDS: &[&str] = &["error", "message"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BadRequestBody {
+                    error: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BadRequestBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -257,7 +394,7 @@ impl crate::runtime::ToQuery for BadRequestBodyError {
     }
 }
 /// Balance held in one currency.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Balance {
     /// ISO 4217 currency code of the balance.
@@ -268,6 +405,46 @@ pub struct Balance {
     /// Balance in the smallest currency unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for Balance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Balance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Balance`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Balance, A::Error> {
+                const FIELDS: &[&str] = &["currency", "amount"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Balance {
+                    currency: field_0,
+                    amount: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl Balance {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -282,7 +459,7 @@ impl Balance {
     }
 }
 /// `BalanceEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BalanceEvent {
     /// `entity_type`
@@ -291,6 +468,57 @@ pub struct BalanceEvent {
     pub event_type: crate::models::BalanceEventType,
     /// The event's fields (the description has no schema for this entity).
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for BalanceEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BalanceEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BalanceEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BalanceEvent, A::Error> {
+                const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BalanceEvent {
+                    entity_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
+                    event_type: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
+                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BalanceEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -356,7 +584,7 @@ impl crate::runtime::ToQuery for BalanceEventType {
 }
 /// Optional customer bank account to link to the customer for this payin. Either `bic_primary` or
 /// `bic_secondary` must be sent with it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BankAccountDetails {
     /// Bank account number.
@@ -370,6 +598,60 @@ pub struct BankAccountDetails {
     /// Optional customer identifier issued by the bank.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_customer_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for BankAccountDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BankAccountDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BankAccountDetails`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BankAccountDetails, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "account_number",
+                    "bic_primary",
+                    "bic_secondary",
+                    "bank_customer_id",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BankAccountDetails {
+                    account_number: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("account_number"))?,
+                    bic_primary: field_1,
+                    bic_secondary: field_2,
+                    bank_customer_id: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BankAccountDetails {
     /// Creates a value from its required fields (`account_number`); optional ones start empty and have setters.
@@ -404,7 +686,7 @@ impl BankAccountDetails {
     }
 }
 /// Bank account linked to the customer for this payin; routing fields not sent come back `null`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BankAccountDetailsResponse {
     /// Bank account number.
@@ -426,24 +708,58 @@ pub struct BankAccountDetailsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_customer_id: Option<String>,
 }
-impl BankAccountDetailsResponse {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
+impl<'de> serde::Deserialize<'de> for BankAccountDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BankAccountDetailsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BankAccountDetailsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BankAccountDetailsResponse, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "account_number",
+                    "bic_primary",
+                    "bic_secondary",
+                    "bank_customer_id",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BankAccountDetailsResponse {
+                    account_number: field_0,
+                    bic_primary: field_1,
+                    bic_secondary: field_2,
+                    bank_customer_id: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
-/// `BeneficiaryEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BeneficiaryEvent {
-    /// `entity_type`
-    pub entity_type: crate::models::WebhookEntityType,
-    /// `event_type`
-    pub event_type: crate::models::BeneficiaryEventType,
-    /// `data`
-    pub data: crate::models::Beneficiary,
-}
-impl BeneficiaryEvent {
+impl BankAccountDetailsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -510,7 +826,7 @@ impl crate::runtime::ToQuery for BeneficiaryEventType {
     }
 }
 /// A conversion rate quoted against a currency.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ConversionRate {
     /// ISO 4217 currency code the rate is expressed in.
@@ -521,6 +837,46 @@ pub struct ConversionRate {
     /// Conversion rate applied for the transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<f64>,
+}
+impl<'de> serde::Deserialize<'de> for ConversionRate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ConversionRate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ConversionRate`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConversionRate, A::Error> {
+                const FIELDS: &[&str] = &["currency", "rate"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(ConversionRate {
+                    currency: field_0,
+                    rate: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ConversionRate {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -691,7 +1047,7 @@ impl crate::runtime::ToQuery for Currency {
     }
 }
 /// Body returned when the requested entity does not exist on your account.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EntityNotFound {
     /// `error`
@@ -700,6 +1056,46 @@ pub struct EntityNotFound {
     /// Entity not found
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<crate::models::EntityNotFoundMessage>,
+}
+impl<'de> serde::Deserialize<'de> for EntityNotFound {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EntityNotFound;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EntityNotFound`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EntityNotFound, A::Error> {
+                const FIELDS: &[&str] = &["error", "message"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(EntityNotFound {
+                    error: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EntityNotFound {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -822,7 +1218,7 @@ impl crate::runtime::ToQuery for EntityNotFoundMessage {
 /// Flat error body returned by the API. `error` is usually the HTTP reason phrase and `message` the
 /// human-readable detail; either may be missing on some responses (gateway 401/429 carry only `message`).
 /// Some 400/422 responses add a machine-readable `code`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ErrorModel {
     /// Short error label, usually the HTTP reason phrase.
@@ -835,24 +1231,50 @@ pub struct ErrorModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
-impl ErrorModel {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
+impl<'de> serde::Deserialize<'de> for ErrorModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ErrorModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ErrorModel`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorModel, A::Error> {
+                const FIELDS: &[&str] = &["error", "message", "code"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(ErrorModel {
+                    error: field_0,
+                    message: field_1,
+                    code: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
-/// `InternalTransferEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InternalTransferEvent {
-    /// `entity_type`
-    pub entity_type: crate::models::WebhookEntityType,
-    /// `event_type`
-    pub event_type: crate::models::InternalTransferEventType,
-    /// `data`
-    pub data: crate::models::InternalTransfer,
-}
-impl InternalTransferEvent {
+impl ErrorModel {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -915,7 +1337,7 @@ impl crate::runtime::ToQuery for InternalTransferEventType {
     }
 }
 /// `KycJourneyEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct KycJourneyEvent {
     /// `entity_type`
@@ -924,6 +1346,57 @@ pub struct KycJourneyEvent {
     pub event_type: crate::models::KycJourneyEventType,
     /// The event's fields (the description has no schema for this entity).
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for KycJourneyEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = KycJourneyEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `KycJourneyEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KycJourneyEvent, A::Error> {
+                const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(KycJourneyEvent {
+                    entity_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
+                    event_type: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
+                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl KycJourneyEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1015,23 +1488,6 @@ impl crate::runtime::ToQuery for KycJourneyEventType {
         out.push(self.as_str().to_string());
     }
 }
-/// `MerchantEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MerchantEvent {
-    /// `entity_type`
-    pub entity_type: crate::models::WebhookEntityType,
-    /// `event_type`
-    pub event_type: crate::models::MerchantEventType,
-    /// `data`
-    pub data: crate::models::Merchant,
-}
-impl MerchantEvent {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
 /// What happened to the `merchant` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1105,7 +1561,7 @@ impl crate::runtime::ToQuery for MerchantEventType {
     }
 }
 /// An amount in the smallest unit of a currency.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Money {
     /// Positive integer amount in the smallest currency unit (29900 is $299.00; ¥295 is 295).
@@ -1116,6 +1572,46 @@ pub struct Money {
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
+}
+impl<'de> serde::Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Money;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Money`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Money, A::Error> {
+                const FIELDS: &[&str] = &["amount", "currency"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Money {
+                    amount: field_0,
+                    currency: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl Money {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1132,23 +1628,6 @@ impl Money {
 /// Optional string-to-string metadata. Keys may not collide with reserved field names; values are checked
 /// against any custom-field rules configured for your business, and each key becomes a column in CSV exports.
 pub type Notes = std::collections::BTreeMap<String, String>;
-/// `OrdersEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrdersEvent {
-    /// `entity_type`
-    pub entity_type: crate::models::WebhookEntityType,
-    /// `event_type`
-    pub event_type: crate::models::OrdersEventType,
-    /// `data`
-    pub data: crate::models::OrderResponse,
-}
-impl OrdersEvent {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
 /// What happened to the `orders` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1234,7 +1713,7 @@ impl crate::runtime::ToQuery for OrdersEventType {
     }
 }
 /// Page-number pagination metadata returned with every list.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PageMeta {
     /// Current page number.
@@ -1260,24 +1739,66 @@ pub struct PageMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
-impl PageMeta {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
+impl<'de> serde::Deserialize<'de> for PageMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PageMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PageMeta`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PageMeta, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "current",
+                    "previous",
+                    "next",
+                    "per_page",
+                    "pages",
+                    "count",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PageMeta {
+                    current: field_0,
+                    previous: field_1,
+                    next: field_2,
+                    per_page: field_3,
+                    pages: field_4,
+                    count: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
-/// `PaymentEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PaymentEvent {
-    /// `entity_type`
-    pub entity_type: crate::models::WebhookEntityType,
-    /// `event_type`
-    pub event_type: crate::models::PaymentEventType,
-    /// `data`
-    pub data: crate::models::Payment,
-}
-impl PaymentEvent {
+impl PageMeta {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -1377,23 +1898,6 @@ impl<'de> serde::Deserialize<'de> for PaymentEventType {
 impl crate::runtime::ToQuery for PaymentEventType {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
-    }
-}
-/// `PaymentLinkEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PaymentLinkEvent {
-    /// `entity_type`
-    pub entity_type: crate::models::WebhookEntityType,
-    /// `event_type`
-    pub event_type: crate::models::PaymentLinkEventType,
-    /// `data`
-    pub data: crate::models::PaymentLinkResponse,
-}
-impl PaymentLinkEvent {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
     }
 }
 /// What happened to the `payment_link` the event is about.
@@ -1544,23 +2048,6 @@ impl crate::runtime::ToQuery for PaymentLinkMethod {
         out.push(self.as_str().to_string());
     }
 }
-/// `PayoutEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PayoutEvent {
-    /// `entity_type`
-    pub entity_type: crate::models::WebhookEntityType,
-    /// `event_type`
-    pub event_type: crate::models::PayoutEventType,
-    /// `data`
-    pub data: crate::models::Payout,
-}
-impl PayoutEvent {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
 /// What happened to the `payout` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1642,7 +2129,7 @@ impl crate::runtime::ToQuery for PayoutEventType {
     }
 }
 /// The product a payin relates to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Product {
     /// Product name.
@@ -1650,6 +2137,48 @@ pub struct Product {
     /// Product description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for Product {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Product;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Product`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Product, A::Error> {
+                const FIELDS: &[&str] = &["name", "description"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Product {
+                    name: field_0.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                    description: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl Product {
     /// Creates a value from its required fields (`name`); optional ones start empty and have setters.
@@ -1731,23 +2260,6 @@ impl crate::runtime::ToQuery for QuoteResource {
         out.push(self.as_str().to_string());
     }
 }
-/// `RefundEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RefundEvent {
-    /// `entity_type`
-    pub entity_type: crate::models::WebhookEntityType,
-    /// `event_type`
-    pub event_type: crate::models::RefundEventType,
-    /// `data`
-    pub data: crate::models::Refund,
-}
-impl RefundEvent {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
 /// What happened to the `refund` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1817,13 +2329,58 @@ impl crate::runtime::ToQuery for RefundEventType {
     }
 }
 /// A document required to clear an RFI raised at creation of an order or payment link.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RfiDocumentRequirement {
     /// ID of the required RFI document.
     pub rfi_doc_id: String,
     /// Name or type of the required document.
     pub name: String,
+}
+impl<'de> serde::Deserialize<'de> for RfiDocumentRequirement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RfiDocumentRequirement;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RfiDocumentRequirement`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RfiDocumentRequirement, A::Error> {
+                const FIELDS: &[&str] = &["rfi_doc_id", "name"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(RfiDocumentRequirement {
+                    rfi_doc_id: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("rfi_doc_id"))?,
+                    name: field_1.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RfiDocumentRequirement {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1832,13 +2389,58 @@ impl RfiDocumentRequirement {
     }
 }
 /// One uploaded document submitted against one RFI document requirement.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RfiDocumentSubmission {
     /// ID of the uploaded document (from `POST /document`).
     pub id: String,
     /// ID of the RFI document requirement being answered.
     pub rfi_doc_id: String,
+}
+impl<'de> serde::Deserialize<'de> for RfiDocumentSubmission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RfiDocumentSubmission;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RfiDocumentSubmission`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RfiDocumentSubmission, A::Error> {
+                const FIELDS: &[&str] = &["id", "rfi_doc_id"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(RfiDocumentSubmission {
+                    id: field_0.ok_or_else(|| crate::runtime::de::missing("id"))?,
+                    rfi_doc_id: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("rfi_doc_id"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RfiDocumentSubmission {
     /// Creates a value from its required fields (`id`, `rfi_doc_id`); optional ones start empty and have setters.
@@ -1856,11 +2458,51 @@ impl RfiDocumentSubmission {
     }
 }
 /// Documents submitted to answer the RFI raised on a transaction.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RfiDocumentsRequest {
     /// Documents submitted against RFI requirements.
     pub documents: Vec<crate::models::RfiDocumentSubmission>,
+}
+impl<'de> serde::Deserialize<'de> for RfiDocumentsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RfiDocumentsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RfiDocumentsRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RfiDocumentsRequest, A::Error> {
+                const FIELDS: &[&str] = &["documents"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(RfiDocumentsRequest {
+                    documents: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("documents"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RfiDocumentsRequest {
     /// Creates a value from its required fields (`documents`); optional ones start empty and have setters.
@@ -1877,7 +2519,7 @@ impl RfiDocumentsRequest {
     }
 }
 /// One document requirement of an RFI.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RfiRequiredDocument {
     /// Requirement ID to answer against.
@@ -1893,24 +2535,58 @@ pub struct RfiRequiredDocument {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_count: Option<i64>,
 }
-impl RfiRequiredDocument {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
+impl<'de> serde::Deserialize<'de> for RfiRequiredDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RfiRequiredDocument;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RfiRequiredDocument`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RfiRequiredDocument, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "rfi_doc_id",
+                    "description",
+                    "multiple_allowed",
+                    "max_count",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(RfiRequiredDocument {
+                    rfi_doc_id: field_0,
+                    description: field_1,
+                    multiple_allowed: field_2,
+                    max_count: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
-/// `SettlementEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SettlementEvent {
-    /// `entity_type`
-    pub entity_type: crate::models::WebhookEntityType,
-    /// `event_type`
-    pub event_type: crate::models::SettlementEventType,
-    /// `data`
-    pub data: crate::models::Settlement,
-}
-impl SettlementEvent {
+impl RfiRequiredDocument {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -2002,23 +2678,6 @@ impl crate::runtime::ToQuery for SettlementEventType {
 /// rail, currency, fee type) must be declared. Accounts configured to require a declaration reject payment
 /// links, orders, payin quotes and `as_presented` subscriptions that omit it.
 pub type SplitIds = Vec<String>;
-/// `SubscriptionEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubscriptionEvent {
-    /// `entity_type`
-    pub entity_type: crate::models::WebhookEntityType,
-    /// `event_type`
-    pub event_type: crate::models::SubscriptionEventType,
-    /// `data`
-    pub data: crate::models::Subscription,
-}
-impl SubscriptionEvent {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
 /// What happened to the `subscription` the event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2120,7 +2779,7 @@ impl crate::runtime::ToQuery for SubscriptionEventType {
     }
 }
 /// `UnauthorizedBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UnauthorizedBody {
     /// `error`
@@ -2130,24 +2789,47 @@ pub struct UnauthorizedBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
-impl UnauthorizedBody {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
+impl<'de> serde::Deserialize<'de> for UnauthorizedBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UnauthorizedBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UnauthorizedBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UnauthorizedBody, A::Error> {
+                const FIELDS: &[&str] = &["error", "message"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(UnauthorizedBody {
+                    error: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
-/// `VirtualAccountEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VirtualAccountEvent {
-    /// `entity_type`
-    pub entity_type: crate::models::WebhookEntityType,
-    /// `event_type`
-    pub event_type: crate::models::VirtualAccountEventType,
-    /// `data`
-    pub data: crate::models::VirtualAccount,
-}
-impl VirtualAccountEvent {
+impl UnauthorizedBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
@@ -2326,7 +3008,7 @@ impl crate::runtime::ToQuery for WebhookEntityType {
     }
 }
 /// `WebhookTestEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookTestEvent {
     /// `entity_type`
@@ -2335,6 +3017,57 @@ pub struct WebhookTestEvent {
     pub event_type: crate::models::WebhookTestEventType,
     /// The event's fields (the description has no schema for this entity).
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for WebhookTestEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WebhookTestEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `WebhookTestEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookTestEvent, A::Error> {
+                const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(WebhookTestEvent {
+                    entity_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
+                    event_type: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
+                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl WebhookTestEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

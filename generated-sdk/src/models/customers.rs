@@ -3,7 +3,7 @@
 
 //! Types used only by the `customers` resource.
 /// Bank account to register for a customer; send `bic_primary` or `bic_secondary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateCustomerBankAccountRequest {
     /// Account number.
@@ -17,6 +17,60 @@ pub struct CreateCustomerBankAccountRequest {
     /// Optional customer identifier issued by the bank.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_customer_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for CreateCustomerBankAccountRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateCustomerBankAccountRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateCustomerBankAccountRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateCustomerBankAccountRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "account_number",
+                    "bic_primary",
+                    "bic_secondary",
+                    "bank_customer_id",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateCustomerBankAccountRequest {
+                    account_number: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("account_number"))?,
+                    bic_primary: field_1,
+                    bic_secondary: field_2,
+                    bank_customer_id: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateCustomerBankAccountRequest {
     /// Creates a value from its required fields (`account_number`); optional ones start empty and have setters.
@@ -51,7 +105,7 @@ impl CreateCustomerBankAccountRequest {
     }
 }
 /// `CreateCustomerRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateCustomerRequest {
     /// Customer name. In sandbox the reserved values `jexru7`, `nerqu8`, `havku9`, `dexru6` and `renvak4`
@@ -89,6 +143,109 @@ pub struct CreateCustomerRequest {
     pub country: String,
     /// Postal code / pincode (mandatory for some countries).
     pub pincode: String,
+}
+impl<'de> serde::Deserialize<'de> for CreateCustomerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateCustomerRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateCustomerRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateCustomerRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "name",
+                    "customer_type",
+                    "email",
+                    "phone",
+                    "dob",
+                    "nationality",
+                    "tax_identification_number",
+                    "address",
+                    "city",
+                    "state",
+                    "country",
+                    "pincode",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => {
+                            field_7 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(8) => {
+                            field_8 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(9) => {
+                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(10) => {
+                            field_10 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(11) => {
+                            field_11 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateCustomerRequest {
+                    name: field_0.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                    customer_type: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("customer_type"))?,
+                    email: field_2.ok_or_else(|| crate::runtime::de::missing("email"))?,
+                    phone: field_3,
+                    dob: field_4,
+                    nationality: field_5,
+                    tax_identification_number: field_6,
+                    address: field_7
+                        .ok_or_else(|| crate::runtime::de::missing("address"))?,
+                    city: field_8.ok_or_else(|| crate::runtime::de::missing("city"))?,
+                    state: field_9.ok_or_else(|| crate::runtime::de::missing("state"))?,
+                    country: field_10
+                        .ok_or_else(|| crate::runtime::de::missing("country"))?,
+                    pincode: field_11
+                        .ok_or_else(|| crate::runtime::de::missing("pincode"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateCustomerRequest {
     /// Creates a value from its required fields (`name`, `customer_type`, `email`, `address`, `city`, `state`, `country`, `pincode`); optional ones start empty and have setters.
@@ -149,7 +306,7 @@ impl CreateCustomerRequest {
     }
 }
 /// A customer (individual or business) you collect payments from.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Customer {
     /// Customer ID.
@@ -216,6 +373,117 @@ pub struct Customer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
 }
+impl<'de> serde::Deserialize<'de> for Customer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Customer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Customer`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Customer, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "name",
+                    "customer_type",
+                    "email",
+                    "phone",
+                    "dob",
+                    "nationality",
+                    "tax_identification_number",
+                    "address",
+                    "city",
+                    "state",
+                    "country",
+                    "pincode",
+                    "status",
+                    "created_at",
+                    "updated_at",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(14) => {
+                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(15) => {
+                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Customer {
+                    id: field_0,
+                    name: field_1,
+                    customer_type: field_2,
+                    email: field_3,
+                    phone: field_4,
+                    dob: field_5,
+                    nationality: field_6,
+                    tax_identification_number: field_7,
+                    address: field_8,
+                    city: field_9,
+                    state: field_10,
+                    country: field_11,
+                    pincode: field_12,
+                    status: field_13,
+                    created_at: field_14,
+                    updated_at: field_15,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl Customer {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -224,7 +492,7 @@ impl Customer {
 }
 /// A bank account registered for a customer via `POST /customer/{id}/bank-accounts`. A customer keeps one such
 /// account (registering again replaces it). Not usable as an LRS debit account.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomerBankAccount {
     /// Bank account ID.
@@ -261,6 +529,73 @@ pub struct CustomerBankAccount {
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl<'de> serde::Deserialize<'de> for CustomerBankAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CustomerBankAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CustomerBankAccount`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomerBankAccount, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "customer_id",
+                    "account_number",
+                    "bic_primary",
+                    "bic_secondary",
+                    "bank_customer_id",
+                    "created_at",
+                    "updated_at",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CustomerBankAccount {
+                    id: field_0,
+                    customer_id: field_1,
+                    account_number: field_2,
+                    bic_primary: field_3,
+                    bic_secondary: field_4,
+                    bank_customer_id: field_5,
+                    created_at: field_6,
+                    updated_at: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CustomerBankAccount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -329,12 +664,49 @@ impl crate::runtime::ToQuery for CustomerType {
     }
 }
 /// `GetCustomerBankAccountsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCustomerBankAccountsResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::CustomerBankAccount>>,
+}
+impl<'de> serde::Deserialize<'de> for GetCustomerBankAccountsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCustomerBankAccountsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetCustomerBankAccountsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCustomerBankAccountsResponse, A::Error> {
+                const FIELDS: &[&str] = &["data"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetCustomerBankAccountsResponse {
+                    data: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GetCustomerBankAccountsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -343,7 +715,7 @@ impl GetCustomerBankAccountsResponse {
     }
 }
 /// `GetCustomersResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCustomersResponse {
     /// `data`
@@ -352,6 +724,46 @@ pub struct GetCustomersResponse {
     /// `page_meta`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl<'de> serde::Deserialize<'de> for GetCustomersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCustomersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetCustomersResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCustomersResponse, A::Error> {
+                const FIELDS: &[&str] = &["data", "page_meta"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetCustomersResponse {
+                    data: field_0,
+                    page_meta: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GetCustomersResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

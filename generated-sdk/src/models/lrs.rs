@@ -3,7 +3,7 @@
 
 //! Types used only by the `lrs` resource.
 /// `CreateLrsCustomerBankAccountRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateLrsCustomerBankAccountRequest {
     /// A `bank_code` from `GET /lrs/banks` for your account (exact, case-sensitive match). An LRS order using this
@@ -14,6 +14,59 @@ pub struct CreateLrsCustomerBankAccountRequest {
     /// Optional bank-issued customer ID; digits only, within the bank's accepted length range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_customer_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for CreateLrsCustomerBankAccountRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateLrsCustomerBankAccountRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateLrsCustomerBankAccountRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateLrsCustomerBankAccountRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "bank_code",
+                    "account_number",
+                    "bank_customer_id",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateLrsCustomerBankAccountRequest {
+                    bank_code: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("bank_code"))?,
+                    account_number: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("account_number"))?,
+                    bank_customer_id: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateLrsCustomerBankAccountRequest {
     /// Creates a value from its required fields (`bank_code`, `account_number`); optional ones start empty and have setters.
@@ -37,7 +90,7 @@ impl CreateLrsCustomerBankAccountRequest {
     }
 }
 /// Request for an LRS remittance (payin) or withdrawal (payout) quote between INR and USD.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateLrsQuoteRequest {
     /// `payin` prices a remittance from a resident Indian customer and needs `bank_code`; `payout` prices a
@@ -62,6 +115,70 @@ pub struct CreateLrsQuoteRequest {
     ///
     /// Format: `iso-4217`.
     pub target_currency: crate::models::Currency,
+}
+impl<'de> serde::Deserialize<'de> for CreateLrsQuoteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateLrsQuoteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateLrsQuoteRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateLrsQuoteRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "resource",
+                    "bank_code",
+                    "source_amount",
+                    "source_currency",
+                    "target_currency",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => {
+                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateLrsQuoteRequest {
+                    resource: field_0,
+                    bank_code: field_1,
+                    source_amount: field_2
+                        .ok_or_else(|| crate::runtime::de::missing("source_amount"))?,
+                    source_currency: field_3
+                        .ok_or_else(|| crate::runtime::de::missing("source_currency"))?,
+                    target_currency: field_4
+                        .ok_or_else(|| crate::runtime::de::missing("target_currency"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateLrsQuoteRequest {
     /// Creates a value from its required fields (`source_amount`, `source_currency`, `target_currency`); optional ones start empty and have setters.
@@ -107,7 +224,7 @@ impl CreateLrsQuoteRequest {
     }
 }
 /// A bank your customers can remit from under LRS.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LrsBank {
     /// Bank code to pass as `bank_code` on LRS bank accounts and LRS payin quotes.
@@ -117,6 +234,46 @@ pub struct LrsBank {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for LrsBank {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LrsBank;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `LrsBank`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LrsBank, A::Error> {
+                const FIELDS: &[&str] = &["bank_code", "bank_name"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(LrsBank {
+                    bank_code: field_0,
+                    bank_name: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl LrsBank {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -124,7 +281,7 @@ impl LrsBank {
     }
 }
 /// Indian bank account an LRS remittance is debited from; pass its `id` as `lrs.bank_account_id`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LrsCustomerBankAccount {
     /// LRS bank account ID (starts with `acclrs_`).
@@ -143,6 +300,57 @@ pub struct LrsCustomerBankAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_customer_id: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for LrsCustomerBankAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LrsCustomerBankAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `LrsCustomerBankAccount`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LrsCustomerBankAccount, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "bank_code",
+                    "account_number",
+                    "bank_customer_id",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(LrsCustomerBankAccount {
+                    id: field_0,
+                    bank_code: field_1,
+                    account_number: field_2,
+                    bank_customer_id: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl LrsCustomerBankAccount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -150,7 +358,7 @@ impl LrsCustomerBankAccount {
     }
 }
 /// Conversion, GST and exchange rate for an LRS remittance or withdrawal.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LrsQuote {
     /// Quote ID; pass it as `lrs.lrs_quote_id` on an LRS order.
@@ -195,6 +403,73 @@ pub struct LrsQuote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
 }
+impl<'de> serde::Deserialize<'de> for LrsQuote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LrsQuote;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `LrsQuote`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LrsQuote, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "from",
+                    "to",
+                    "fx_rate",
+                    "bank_code",
+                    "total_tax",
+                    "expires_at",
+                    "created_at",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(LrsQuote {
+                    id: field_0,
+                    from: field_1,
+                    to: field_2,
+                    fx_rate: field_3,
+                    bank_code: field_4,
+                    total_tax: field_5,
+                    expires_at: field_6,
+                    created_at: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl LrsQuote {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -202,7 +477,7 @@ impl LrsQuote {
     }
 }
 /// The `source_amount` and `source_currency` being converted.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LrsQuoteFrom {
     /// Amount in the smallest unit of `currency`.
@@ -211,6 +486,46 @@ pub struct LrsQuoteFrom {
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
+}
+impl<'de> serde::Deserialize<'de> for LrsQuoteFrom {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LrsQuoteFrom;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `LrsQuoteFrom`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LrsQuoteFrom, A::Error> {
+                const FIELDS: &[&str] = &["amount", "currency"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(LrsQuoteFrom {
+                    amount: field_0,
+                    currency: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl LrsQuoteFrom {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -226,7 +541,7 @@ impl LrsQuoteFrom {
 }
 /// Converted amount in `target_currency`. On payin quotes the USD side is the amount the LRS order must be
 /// created for; on payout quotes it is the INR the customer receives after fees and GST.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LrsQuoteTo {
     /// Amount in the smallest unit of `currency` (51763 is $517.63).
@@ -235,6 +550,46 @@ pub struct LrsQuoteTo {
     /// Format: `iso-4217`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
+}
+impl<'de> serde::Deserialize<'de> for LrsQuoteTo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LrsQuoteTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `LrsQuoteTo`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LrsQuoteTo, A::Error> {
+                const FIELDS: &[&str] = &["amount", "currency"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(LrsQuoteTo {
+                    amount: field_0,
+                    currency: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl LrsQuoteTo {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -2,51 +2,97 @@
 // Do not edit by hand: change the spec or its config and run `cargo xtask regen`.
 
 //! Every type of the API description, re-exported flat: names are unique crate-wide.
+#[cfg(feature = "api-keys")]
 mod api_keys;
+#[cfg(feature = "api-keys")]
 pub use api_keys::*;
+#[cfg(feature = "balance-conversions")]
 mod balance_conversions;
+#[cfg(feature = "balance-conversions")]
 pub use balance_conversions::*;
+#[cfg(feature = "balances")]
 mod balances;
+#[cfg(feature = "balances")]
 pub use balances::*;
+#[cfg(feature = "bank-account-validations")]
 mod bank_account_validations;
+#[cfg(feature = "bank-account-validations")]
 pub use bank_account_validations::*;
+#[cfg(feature = "beneficiaries")]
 mod beneficiaries;
+#[cfg(feature = "beneficiaries")]
 pub use beneficiaries::*;
+#[cfg(feature = "beneficiaries-v2")]
 mod beneficiaries_v2;
+#[cfg(feature = "beneficiaries-v2")]
 pub use beneficiaries_v2::*;
 mod common;
 pub use common::*;
+#[cfg(feature = "customers")]
 mod customers;
+#[cfg(feature = "customers")]
 pub use customers::*;
+#[cfg(feature = "documents")]
 mod documents;
+#[cfg(feature = "documents")]
 pub use documents::*;
+#[cfg(feature = "internal-transfers")]
 mod internal_transfers;
+#[cfg(feature = "internal-transfers")]
 pub use internal_transfers::*;
+#[cfg(feature = "lrs")]
 mod lrs;
+#[cfg(feature = "lrs")]
 pub use lrs::*;
+#[cfg(feature = "orders")]
 mod orders;
+#[cfg(feature = "orders")]
 pub use orders::*;
+#[cfg(feature = "payment-links")]
 mod payment_links;
+#[cfg(feature = "payment-links")]
 pub use payment_links::*;
+#[cfg(feature = "payments")]
 mod payments;
+#[cfg(feature = "payments")]
 pub use payments::*;
+#[cfg(feature = "payouts")]
 mod payouts;
+#[cfg(feature = "payouts")]
 pub use payouts::*;
+#[cfg(feature = "platform")]
 mod platform;
+#[cfg(feature = "platform")]
 pub use platform::*;
+#[cfg(feature = "prices")]
 mod prices;
+#[cfg(feature = "prices")]
 pub use prices::*;
+#[cfg(feature = "refunds")]
 mod refunds;
+#[cfg(feature = "refunds")]
 pub use refunds::*;
+#[cfg(feature = "rfis")]
 mod rfis;
+#[cfg(feature = "rfis")]
 pub use rfis::*;
+#[cfg(feature = "settlements")]
 mod settlements;
+#[cfg(feature = "settlements")]
 pub use settlements::*;
+#[cfg(feature = "subscriptions")]
 mod subscriptions;
+#[cfg(feature = "subscriptions")]
 pub use subscriptions::*;
+#[cfg(feature = "virtual-accounts")]
 mod virtual_accounts;
+#[cfg(feature = "virtual-accounts")]
 pub use virtual_accounts::*;
+#[cfg(feature = "withdrawal-accounts")]
 mod withdrawal_accounts;
+#[cfg(feature = "withdrawal-accounts")]
 pub use withdrawal_accounts::*;
+#[cfg(feature = "withdrawals")]
 mod withdrawals;
+#[cfg(feature = "withdrawals")]
 pub use withdrawals::*;

@@ -107,7 +107,7 @@ impl From<crate::models::CreateOrderWithQuoteRequest> for CreateOrderRequest {
 }
 /// Create an order bound to a payin quote. The quote fixes amount, currency, payment method and expiry, so
 /// `amount`, `currency`, `price_id`, `payment_methods` (and `split_ids`) must not be sent.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateOrderWithQuoteRequest {
     /// ID of a `resource payin` quote from `POST /quotes`.
@@ -137,9 +137,8 @@ pub struct CreateOrderWithQuoteRequest {
     pub product: Option<crate::models::Product>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub notes: Option<Option<crate::models::Notes>>,
     /// `bank_account_details`
@@ -148,6 +147,101 @@ pub struct CreateOrderWithQuoteRequest {
     /// Your idempotency key; a repeat is a `400` (and reusing the quote fails first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for CreateOrderWithQuoteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateOrderWithQuoteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateOrderWithQuoteRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateOrderWithQuoteRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "quote_id",
+                    "customer_id",
+                    "purpose_code",
+                    "document_id",
+                    "invoice_number",
+                    "invoice_description",
+                    "invoice_amount",
+                    "reference_number",
+                    "product",
+                    "notes",
+                    "bank_account_details",
+                    "request_id",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => {
+                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateOrderWithQuoteRequest {
+                    quote_id: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("quote_id"))?,
+                    customer_id: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("customer_id"))?,
+                    purpose_code: field_2,
+                    document_id: field_3,
+                    invoice_number: field_4,
+                    invoice_description: field_5,
+                    invoice_amount: field_6,
+                    reference_number: field_7,
+                    product: field_8,
+                    notes: field_9,
+                    bank_account_details: field_10,
+                    request_id: field_11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateOrderWithQuoteRequest {
     /// Creates a value from its required fields (`quote_id`, `customer_id`); optional ones start empty and have setters.
@@ -233,7 +327,7 @@ impl CreateOrderWithQuoteRequest {
     }
 }
 /// An order, i.e. a request to collect a payment from a customer via checkout or S2S.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateOrderWithoutQuoteRequest {
     /// Customer the order is for.
@@ -276,9 +370,8 @@ pub struct CreateOrderWithoutQuoteRequest {
     pub product: Option<crate::models::Product>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub notes: Option<Option<crate::models::Notes>>,
     /// `bank_account_details`
@@ -295,6 +388,132 @@ pub struct CreateOrderWithoutQuoteRequest {
     /// request_id`; find the original with `GET /orders?request_id=`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for CreateOrderWithoutQuoteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateOrderWithoutQuoteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateOrderWithoutQuoteRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateOrderWithoutQuoteRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "customer_id",
+                    "document_id",
+                    "currency",
+                    "amount",
+                    "purpose_code",
+                    "invoice_number",
+                    "invoice_description",
+                    "invoice_amount",
+                    "reference_number",
+                    "price_id",
+                    "split_ids",
+                    "product",
+                    "notes",
+                    "bank_account_details",
+                    "lrs",
+                    "payment_methods",
+                    "request_id",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                let mut field_16 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(14) => {
+                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(15) => {
+                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(16) => {
+                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateOrderWithoutQuoteRequest {
+                    customer_id: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("customer_id"))?,
+                    document_id: field_1,
+                    currency: field_2
+                        .ok_or_else(|| crate::runtime::de::missing("currency"))?,
+                    amount: field_3
+                        .ok_or_else(|| crate::runtime::de::missing("amount"))?,
+                    purpose_code: field_4,
+                    invoice_number: field_5,
+                    invoice_description: field_6,
+                    invoice_amount: field_7,
+                    reference_number: field_8,
+                    price_id: field_9,
+                    split_ids: field_10,
+                    product: field_11,
+                    notes: field_12,
+                    bank_account_details: field_13,
+                    lrs: field_14,
+                    payment_methods: field_15,
+                    request_id: field_16,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateOrderWithoutQuoteRequest {
     /// Creates a value from its required fields (`customer_id`, `currency`, `amount`); optional ones start empty and have setters.
@@ -427,7 +646,7 @@ impl CreateOrderWithoutQuoteRequest {
     }
 }
 /// `GetOrdersResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetOrdersResponse {
     /// `data`
@@ -436,6 +655,46 @@ pub struct GetOrdersResponse {
     /// `page_meta`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl<'de> serde::Deserialize<'de> for GetOrdersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetOrdersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetOrdersResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetOrdersResponse, A::Error> {
+                const FIELDS: &[&str] = &["data", "page_meta"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetOrdersResponse {
+                    data: field_0,
+                    page_meta: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GetOrdersResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -447,7 +706,7 @@ impl GetOrdersResponse {
 /// quote first with `POST /lrs/quotes`; the order's `currency` must be `USD` and its `amount` the USD side of the
 /// quote; the quote must be unexpired and the customer's country India. Invoice, reference, document and product
 /// fields are not stored on LRS orders. Returned on orders created as LRS orders.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LrsOrderDetails {
     /// ID of a quote from `POST /lrs/quotes` created by your account.
@@ -460,6 +719,65 @@ pub struct LrsOrderDetails {
     /// Optional beneficiary created with `category lrs` via `POST /v2/beneficiaries`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beneficiary_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for LrsOrderDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LrsOrderDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `LrsOrderDetails`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LrsOrderDetails, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "lrs_quote_id",
+                    "remittance_information",
+                    "bank_account_id",
+                    "beneficiary_id",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(LrsOrderDetails {
+                    lrs_quote_id: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("lrs_quote_id"))?,
+                    remittance_information: field_1
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "remittance_information",
+                        ))?,
+                    bank_account_id: field_2,
+                    beneficiary_id: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl LrsOrderDetails {
     /// Creates a value from its required fields (`lrs_quote_id`, `remittance_information`); optional ones start empty and have setters.
@@ -514,7 +832,7 @@ impl LrsOrderDetails {
     }
 }
 /// `OrderResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderResponse {
     /// Customer the order is for.
@@ -597,6 +915,153 @@ pub struct OrderResponse {
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl<'de> serde::Deserialize<'de> for OrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrderResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrderResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderResponse, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "customer_id",
+                    "document_id",
+                    "currency",
+                    "amount",
+                    "purpose_code",
+                    "invoice_number",
+                    "invoice_description",
+                    "invoice_amount",
+                    "reference_number",
+                    "price_id",
+                    "split_ids",
+                    "product",
+                    "notes",
+                    "lrs",
+                    "request_id",
+                    "id",
+                    "status",
+                    "rfi_documents",
+                    "payment_methods",
+                    "bank_account_details",
+                    "created_at",
+                    "updated_at",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                let mut field_16 = None;
+                let mut field_17 = None;
+                let mut field_18 = None;
+                let mut field_19 = None;
+                let mut field_20 = None;
+                let mut field_21 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(14) => {
+                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(15) => {
+                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(16) => {
+                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(17) => {
+                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(18) => {
+                            field_18 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(19) => {
+                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(20) => {
+                            field_20 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(21) => {
+                            field_21 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(OrderResponse {
+                    customer_id: field_0,
+                    document_id: field_1,
+                    currency: field_2,
+                    amount: field_3,
+                    purpose_code: field_4,
+                    invoice_number: field_5,
+                    invoice_description: field_6,
+                    invoice_amount: field_7,
+                    reference_number: field_8,
+                    price_id: field_9,
+                    split_ids: field_10,
+                    product: field_11,
+                    notes: field_12,
+                    lrs: field_13,
+                    request_id: field_14,
+                    id: field_15,
+                    status: field_16,
+                    rfi_documents: field_17,
+                    payment_methods: field_18,
+                    bank_account_details: field_19,
+                    created_at: field_20,
+                    updated_at: field_21,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl OrderResponse {
     /// Checks the constraints of the API description that can be checked before
@@ -696,5 +1161,73 @@ impl<'de> serde::Deserialize<'de> for OrderResponseStatus {
 impl crate::runtime::ToQuery for OrderResponseStatus {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
+    }
+}
+/// `OrdersEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct OrdersEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::OrdersEventType,
+    /// `data`
+    pub data: crate::models::OrderResponse,
+}
+impl<'de> serde::Deserialize<'de> for OrdersEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrdersEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrdersEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrdersEvent, A::Error> {
+                const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(OrdersEvent {
+                    entity_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
+                    event_type: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
+                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl OrdersEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
     }
 }

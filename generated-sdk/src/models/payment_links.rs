@@ -112,7 +112,7 @@ impl From<crate::models::CreatePaymentLinkWithQuoteRequest> for CreatePayinReque
     }
 }
 /// `CreatePayinRequestPaymentLink` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePayinRequestPaymentLink {
     /// Customer the link is for.
@@ -167,14 +167,151 @@ pub struct CreatePayinRequestPaymentLink {
     pub product: Option<crate::models::Product>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub notes: Option<Option<crate::models::Notes>>,
     /// `bank_account_details`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
+}
+impl<'de> serde::Deserialize<'de> for CreatePayinRequestPaymentLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePayinRequestPaymentLink;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreatePayinRequestPaymentLink`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePayinRequestPaymentLink, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "customer_id",
+                    "document_id",
+                    "payment_methods",
+                    "currency",
+                    "amount",
+                    "purpose_code",
+                    "invoice_number",
+                    "invoice_description",
+                    "reference_number",
+                    "expires_at",
+                    "invoice_amount",
+                    "notify_customer",
+                    "reminder_frequency",
+                    "price_id",
+                    "split_ids",
+                    "product",
+                    "notes",
+                    "bank_account_details",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                let mut field_16 = None;
+                let mut field_17 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => {
+                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(5) => {
+                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => {
+                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(14) => {
+                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(15) => {
+                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(16) => {
+                            field_16 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(17) => {
+                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreatePayinRequestPaymentLink {
+                    customer_id: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("customer_id"))?,
+                    document_id: field_1,
+                    payment_methods: field_2,
+                    currency: field_3
+                        .ok_or_else(|| crate::runtime::de::missing("currency"))?,
+                    amount: field_4
+                        .ok_or_else(|| crate::runtime::de::missing("amount"))?,
+                    purpose_code: field_5
+                        .ok_or_else(|| crate::runtime::de::missing("purpose_code"))?,
+                    invoice_number: field_6,
+                    invoice_description: field_7,
+                    reference_number: field_8,
+                    expires_at: field_9
+                        .ok_or_else(|| crate::runtime::de::missing("expires_at"))?,
+                    invoice_amount: field_10,
+                    notify_customer: field_11,
+                    reminder_frequency: field_12,
+                    price_id: field_13,
+                    split_ids: field_14,
+                    product: field_15,
+                    notes: field_16,
+                    bank_account_details: field_17,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePayinRequestPaymentLink {
     /// Creates a value from its required fields (`customer_id`, `currency`, `amount`, `purpose_code`, `expires_at`); optional ones start empty and have setters.
@@ -306,7 +443,7 @@ impl CreatePayinRequestPaymentLink {
 }
 /// Create a payment link bound to a payin quote; `amount`, `currency`, `expires_at`, `price_id`,
 /// `payment_methods` (and `split_ids`) must not be sent. The link expires with the quote.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePaymentLinkWithQuoteRequest {
     /// ID of a `resource payin` quote from `POST /quotes`.
@@ -341,14 +478,115 @@ pub struct CreatePaymentLinkWithQuoteRequest {
     pub product: Option<crate::models::Product>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub notes: Option<Option<crate::models::Notes>>,
     /// `bank_account_details`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
+}
+impl<'de> serde::Deserialize<'de> for CreatePaymentLinkWithQuoteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePaymentLinkWithQuoteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreatePaymentLinkWithQuoteRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePaymentLinkWithQuoteRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "quote_id",
+                    "customer_id",
+                    "purpose_code",
+                    "document_id",
+                    "invoice_number",
+                    "invoice_description",
+                    "invoice_amount",
+                    "reference_number",
+                    "notify_customer",
+                    "reminder_frequency",
+                    "product",
+                    "notes",
+                    "bank_account_details",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreatePaymentLinkWithQuoteRequest {
+                    quote_id: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("quote_id"))?,
+                    customer_id: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("customer_id"))?,
+                    purpose_code: field_2
+                        .ok_or_else(|| crate::runtime::de::missing("purpose_code"))?,
+                    document_id: field_3,
+                    invoice_number: field_4,
+                    invoice_description: field_5,
+                    invoice_amount: field_6,
+                    reference_number: field_7,
+                    notify_customer: field_8,
+                    reminder_frequency: field_9,
+                    product: field_10,
+                    notes: field_11,
+                    bank_account_details: field_12,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePaymentLinkWithQuoteRequest {
     /// Creates a value from its required fields (`quote_id`, `customer_id`, `purpose_code`); optional ones start empty and have setters.
@@ -439,7 +677,7 @@ impl CreatePaymentLinkWithQuoteRequest {
     }
 }
 /// `GetPayinsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPayinsResponse {
     /// `data`
@@ -448,6 +686,46 @@ pub struct GetPayinsResponse {
     /// `page_meta`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl<'de> serde::Deserialize<'de> for GetPayinsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPayinsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetPayinsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPayinsResponse, A::Error> {
+                const FIELDS: &[&str] = &["data", "page_meta"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetPayinsResponse {
+                    data: field_0,
+                    page_meta: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GetPayinsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -540,7 +818,7 @@ impl crate::runtime::ToQuery for GetPayinsStatus {
     }
 }
 /// A payment link (payin) that takes a customer to a Glomo-hosted payment page.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentLink {
     /// Payment link ID.
@@ -632,6 +910,165 @@ pub struct PaymentLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
 }
+impl<'de> serde::Deserialize<'de> for PaymentLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentLink;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PaymentLink`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentLink, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "customer_id",
+                    "document_id",
+                    "status",
+                    "payment_methods",
+                    "currency",
+                    "amount",
+                    "purpose_code",
+                    "invoice_number",
+                    "invoice_description",
+                    "reference_number",
+                    "expires_at",
+                    "last_reminder_sent_at",
+                    "invoice_amount",
+                    "payment_link",
+                    "notify_customer",
+                    "reminder_frequency",
+                    "price_id",
+                    "split_ids",
+                    "product",
+                    "created_at",
+                    "updated_at",
+                    "notes",
+                    "bank_account_details",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                let mut field_16 = None;
+                let mut field_17 = None;
+                let mut field_18 = None;
+                let mut field_19 = None;
+                let mut field_20 = None;
+                let mut field_21 = None;
+                let mut field_22 = None;
+                let mut field_23 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(14) => {
+                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(15) => {
+                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(16) => {
+                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(17) => {
+                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(18) => {
+                            field_18 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(19) => {
+                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(20) => {
+                            field_20 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(21) => {
+                            field_21 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(22) => {
+                            field_22 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(23) => {
+                            field_23 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PaymentLink {
+                    id: field_0,
+                    customer_id: field_1,
+                    document_id: field_2,
+                    status: field_3,
+                    payment_methods: field_4,
+                    currency: field_5,
+                    amount: field_6,
+                    purpose_code: field_7,
+                    invoice_number: field_8,
+                    invoice_description: field_9,
+                    reference_number: field_10,
+                    expires_at: field_11,
+                    last_reminder_sent_at: field_12,
+                    invoice_amount: field_13,
+                    payment_link: field_14,
+                    notify_customer: field_15,
+                    reminder_frequency: field_16,
+                    price_id: field_17,
+                    split_ids: field_18,
+                    product: field_19,
+                    created_at: field_20,
+                    updated_at: field_21,
+                    notes: field_22,
+                    bank_account_details: field_23,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl PaymentLink {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
@@ -652,8 +1089,76 @@ impl PaymentLink {
         Some(crate::Money::new(*self.amount.as_ref()?, self.currency.as_ref()?.clone()))
     }
 }
+/// `PaymentLinkEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct PaymentLinkEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::PaymentLinkEventType,
+    /// `data`
+    pub data: crate::models::PaymentLinkResponse,
+}
+impl<'de> serde::Deserialize<'de> for PaymentLinkEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentLinkEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PaymentLinkEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentLinkEvent, A::Error> {
+                const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PaymentLinkEvent {
+                    entity_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
+                    event_type: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
+                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl PaymentLinkEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
 /// `PaymentLinkResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentLinkResponse {
     /// Customer the link is for.
@@ -737,6 +1242,171 @@ pub struct PaymentLinkResponse {
     /// `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<crate::models::Notes>,
+}
+impl<'de> serde::Deserialize<'de> for PaymentLinkResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentLinkResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PaymentLinkResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentLinkResponse, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "customer_id",
+                    "document_id",
+                    "currency",
+                    "amount",
+                    "purpose_code",
+                    "invoice_number",
+                    "invoice_description",
+                    "reference_number",
+                    "invoice_amount",
+                    "notify_customer",
+                    "reminder_frequency",
+                    "price_id",
+                    "split_ids",
+                    "product",
+                    "id",
+                    "expires_at",
+                    "status",
+                    "rfi_documents",
+                    "payment_link",
+                    "last_reminder_sent_at",
+                    "payment_methods",
+                    "bank_account_details",
+                    "created_at",
+                    "updated_at",
+                    "notes",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                let mut field_16 = None;
+                let mut field_17 = None;
+                let mut field_18 = None;
+                let mut field_19 = None;
+                let mut field_20 = None;
+                let mut field_21 = None;
+                let mut field_22 = None;
+                let mut field_23 = None;
+                let mut field_24 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(14) => {
+                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(15) => {
+                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(16) => {
+                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(17) => {
+                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(18) => {
+                            field_18 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(19) => {
+                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(20) => {
+                            field_20 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(21) => {
+                            field_21 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(22) => {
+                            field_22 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(23) => {
+                            field_23 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(24) => {
+                            field_24 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PaymentLinkResponse {
+                    customer_id: field_0,
+                    document_id: field_1,
+                    currency: field_2,
+                    amount: field_3,
+                    purpose_code: field_4,
+                    invoice_number: field_5,
+                    invoice_description: field_6,
+                    reference_number: field_7,
+                    invoice_amount: field_8,
+                    notify_customer: field_9,
+                    reminder_frequency: field_10,
+                    price_id: field_11,
+                    split_ids: field_12,
+                    product: field_13,
+                    id: field_14,
+                    expires_at: field_15,
+                    status: field_16,
+                    rfi_documents: field_17,
+                    payment_link: field_18,
+                    last_reminder_sent_at: field_19,
+                    payment_methods: field_20,
+                    bank_account_details: field_21,
+                    created_at: field_22,
+                    updated_at: field_23,
+                    notes: field_24,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PaymentLinkResponse {
     /// Checks the constraints of the API description that can be checked before
@@ -840,7 +1510,7 @@ impl crate::runtime::ToQuery for PaymentLinkStatus {
     }
 }
 /// Fields that can be changed on an existing payment link.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdatePaymentLinkRequest {
     /// Reminder cadence in days; one of 1, 2, 7 or 14.
@@ -851,6 +1521,46 @@ pub struct UpdatePaymentLinkRequest {
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<jiff::Timestamp>,
+}
+impl<'de> serde::Deserialize<'de> for UpdatePaymentLinkRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdatePaymentLinkRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdatePaymentLinkRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatePaymentLinkRequest, A::Error> {
+                const FIELDS: &[&str] = &["reminder_frequency", "expires_at"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(UpdatePaymentLinkRequest {
+                    reminder_frequency: field_0,
+                    expires_at: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdatePaymentLinkRequest {
     /// Creates a value with every field empty; set the ones you need with the setters.

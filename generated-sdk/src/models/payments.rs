@@ -3,7 +3,7 @@
 
 //! Types used only by the `payments` resource.
 /// Details of an incoming bank transfer.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BankTransferDetails {
     /// Sender name as given by the sending bank.
@@ -13,9 +13,8 @@ pub struct BankTransferDetails {
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub sender_country: Option<Option<String>>,
     /// Sender account number.
@@ -26,72 +25,165 @@ pub struct BankTransferDetails {
     pub receiver_account_number: Option<String>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub sender_bank_name: Option<Option<String>>,
     /// ISO 3166-1 alpha-3 country of the sender's bank (may differ from `sender_country`).
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub sender_bank_country: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub sender_bank_address: Option<Option<String>>,
     /// Sender bank BIC; `null` while unavailable.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub swift_code: Option<Option<String>>,
     /// Sender bank domestic routing code (ABA, sort code, BSB); `null` while unavailable.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub local_routing_number: Option<Option<String>>,
     /// Partner bank's reference for the transfer.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub external_reference: Option<Option<String>>,
     /// Rail the funds arrived on.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub transfer_type: Option<Option<crate::models::BankTransferDetailsType>>,
     /// Remittance information sent with the payment.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub remittance_information: Option<Option<String>>,
+}
+impl<'de> serde::Deserialize<'de> for BankTransferDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BankTransferDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BankTransferDetails`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BankTransferDetails, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "sender_name",
+                    "sender_country",
+                    "sender_account_number",
+                    "receiver_account_number",
+                    "sender_bank_name",
+                    "sender_bank_country",
+                    "sender_bank_address",
+                    "swift_code",
+                    "local_routing_number",
+                    "external_reference",
+                    "transfer_type",
+                    "remittance_information",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => {
+                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(5) => {
+                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(6) => {
+                            field_6 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(7) => {
+                            field_7 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(8) => {
+                            field_8 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(9) => {
+                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(10) => {
+                            field_10 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(11) => {
+                            field_11 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BankTransferDetails {
+                    sender_name: field_0,
+                    sender_country: field_1,
+                    sender_account_number: field_2,
+                    receiver_account_number: field_3,
+                    sender_bank_name: field_4,
+                    sender_bank_country: field_5,
+                    sender_bank_address: field_6,
+                    swift_code: field_7,
+                    local_routing_number: field_8,
+                    external_reference: field_9,
+                    transfer_type: field_10,
+                    remittance_information: field_11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BankTransferDetails {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -160,7 +252,7 @@ impl crate::runtime::ToQuery for BankTransferDetailsType {
     }
 }
 /// Details of the card used.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CardDetails {
     /// `card_network`
@@ -185,6 +277,69 @@ pub struct CardDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer_name: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for CardDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CardDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CardDetails`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CardDetails, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "card_network",
+                    "card_type",
+                    "end_digits",
+                    "country_code",
+                    "card_holder_name",
+                    "card_bin",
+                    "issuer_name",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CardDetails {
+                    card_network: field_0,
+                    card_type: field_1,
+                    end_digits: field_2,
+                    country_code: field_3,
+                    card_holder_name: field_4,
+                    card_bin: field_5,
+                    issuer_name: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl CardDetails {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -192,7 +347,7 @@ impl CardDetails {
     }
 }
 /// Raw card details for an S2S payment (PCI-DSS certified merchants only).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CardInput {
     /// Card number (PAN).
@@ -206,6 +361,72 @@ pub struct CardInput {
     /// Name on the card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holder_name: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for CardInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CardInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CardInput`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CardInput, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "number",
+                    "expiry_month",
+                    "expiry_year",
+                    "cvv",
+                    "holder_name",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CardInput {
+                    number: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("number"))?,
+                    expiry_month: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("expiry_month"))?,
+                    expiry_year: field_2
+                        .ok_or_else(|| crate::runtime::de::missing("expiry_year"))?,
+                    cvv: field_3.ok_or_else(|| crate::runtime::de::missing("cvv"))?,
+                    holder_name: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CardInput {
     /// Creates a value from its required fields (`number`, `expiry_month`, `expiry_year`, `cvv`); optional ones start empty and have setters.
@@ -236,11 +457,51 @@ impl CardInput {
     }
 }
 /// Payin to attach an unmatched (`PAYIN_NOT_FOUND` / `PAYIN_AMOUNT_MISMATCH`) bank-transfer payment to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ConnectPayinRequest {
     /// ID of an eligible payin (from the eligible-payins list).
     pub payin_id: String,
+}
+impl<'de> serde::Deserialize<'de> for ConnectPayinRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ConnectPayinRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ConnectPayinRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConnectPayinRequest, A::Error> {
+                const FIELDS: &[&str] = &["payin_id"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(ConnectPayinRequest {
+                    payin_id: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("payin_id"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ConnectPayinRequest {
     /// Creates a value from its required fields (`payin_id`); optional ones start empty and have setters.
@@ -255,7 +516,7 @@ impl ConnectPayinRequest {
     }
 }
 /// Sandbox-only simulated bank transfer; send `payin_id` or `payment_method`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateMockPaymentRequest {
     /// Amount in cents (at least 100); must equal the payin's amount to match it.
@@ -273,6 +534,67 @@ pub struct CreateMockPaymentRequest {
     /// Simulated remitter; defaults to `Non_Sanctioned_Entity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remitter_name: Option<crate::models::CreateMockPaymentRequestRemitterName>,
+}
+impl<'de> serde::Deserialize<'de> for CreateMockPaymentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateMockPaymentRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateMockPaymentRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateMockPaymentRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "amount",
+                    "currency",
+                    "payment_method",
+                    "payin_id",
+                    "remitter_name",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateMockPaymentRequest {
+                    amount: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("amount"))?,
+                    currency: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("currency"))?,
+                    payment_method: field_2,
+                    payin_id: field_3,
+                    remitter_name: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateMockPaymentRequest {
     /// Creates a value from its required fields (`amount`, `currency`); optional ones start empty and have setters.
@@ -454,7 +776,7 @@ impl crate::runtime::ToQuery for CreateMockPaymentRequestRemitterName {
 /// Initial payments need `card` and an HTTPS `callback_url`; subsequent charges of an `as_presented`
 /// subscription reuse the stored card and need `sequence: subsequent`, `amount`, `currency` and `request_id`
 /// (capped at the subscription's `max_amount`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePaymentRequest {
     /// Order to pay.
@@ -491,6 +813,81 @@ pub struct CreatePaymentRequest {
     /// `split_ids`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_ids: Option<crate::models::SplitIds>,
+}
+impl<'de> serde::Deserialize<'de> for CreatePaymentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePaymentRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreatePaymentRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePaymentRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "order_id",
+                    "subscription_id",
+                    "request_id",
+                    "callback_url",
+                    "method",
+                    "card",
+                    "sequence",
+                    "amount",
+                    "currency",
+                    "split_ids",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreatePaymentRequest {
+                    order_id: field_0,
+                    subscription_id: field_1,
+                    request_id: field_2,
+                    callback_url: field_3,
+                    method: field_4,
+                    card: field_5,
+                    sequence: field_6,
+                    amount: field_7,
+                    currency: field_8,
+                    split_ids: field_9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePaymentRequest {
     /// Creates a value with every field empty; set the ones you need with the setters.
@@ -643,7 +1040,7 @@ impl crate::runtime::ToQuery for CreatePaymentRequestSequence {
     }
 }
 /// `CreatePaymentResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePaymentResponse {
     /// Payment ID.
@@ -796,6 +1193,243 @@ pub struct CreatePaymentResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for CreatePaymentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePaymentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreatePaymentResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePaymentResponse, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "payin_id",
+                    "payin_type",
+                    "subscription_id",
+                    "status",
+                    "compliance_status",
+                    "rfi",
+                    "payment_currency",
+                    "payment_amount",
+                    "converted_currency",
+                    "converted_amount",
+                    "requested_currency",
+                    "requested_amount",
+                    "purpose_code",
+                    "sender_name",
+                    "notes",
+                    "error_code",
+                    "error_description",
+                    "customer_error_description",
+                    "paid_at",
+                    "fee_bearer",
+                    "fee_collection_mode",
+                    "created_at",
+                    "updated_at",
+                    "customer_id",
+                    "merchant_id",
+                    "product_name",
+                    "product_description",
+                    "country",
+                    "fees",
+                    "fee_breakdown",
+                    "documents",
+                    "settlement_id",
+                    "funds_available",
+                    "payment_method",
+                    "auto_debit?",
+                    "redirect_url",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                let mut field_16 = None;
+                let mut field_17 = None;
+                let mut field_18 = None;
+                let mut field_19 = None;
+                let mut field_20 = None;
+                let mut field_21 = None;
+                let mut field_22 = None;
+                let mut field_23 = None;
+                let mut field_24 = None;
+                let mut field_25 = None;
+                let mut field_26 = None;
+                let mut field_27 = None;
+                let mut field_28 = None;
+                let mut field_29 = None;
+                let mut field_30 = None;
+                let mut field_31 = None;
+                let mut field_32 = None;
+                let mut field_33 = None;
+                let mut field_34 = None;
+                let mut field_35 = None;
+                let mut field_36 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(14) => {
+                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(15) => {
+                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(16) => {
+                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(17) => {
+                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(18) => {
+                            field_18 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(19) => {
+                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(20) => {
+                            field_20 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(21) => {
+                            field_21 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(22) => {
+                            field_22 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(23) => {
+                            field_23 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(24) => {
+                            field_24 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(25) => {
+                            field_25 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(26) => {
+                            field_26 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(27) => {
+                            field_27 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(28) => {
+                            field_28 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(29) => {
+                            field_29 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(30) => {
+                            field_30 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(31) => {
+                            field_31 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(32) => {
+                            field_32 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(33) => {
+                            field_33 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(34) => {
+                            field_34 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(35) => {
+                            field_35 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(36) => {
+                            field_36 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreatePaymentResponse {
+                    id: field_0,
+                    payin_id: field_1,
+                    payin_type: field_2,
+                    subscription_id: field_3,
+                    status: field_4,
+                    compliance_status: field_5,
+                    rfi: field_6,
+                    payment_currency: field_7,
+                    payment_amount: field_8,
+                    converted_currency: field_9,
+                    converted_amount: field_10,
+                    requested_currency: field_11,
+                    requested_amount: field_12,
+                    purpose_code: field_13,
+                    sender_name: field_14,
+                    notes: field_15,
+                    error_code: field_16,
+                    error_description: field_17,
+                    customer_error_description: field_18,
+                    paid_at: field_19,
+                    fee_bearer: field_20,
+                    fee_collection_mode: field_21,
+                    created_at: field_22,
+                    updated_at: field_23,
+                    customer_id: field_24,
+                    merchant_id: field_25,
+                    product_name: field_26,
+                    product_description: field_27,
+                    country: field_28,
+                    fees: field_29,
+                    fee_breakdown: field_30,
+                    documents: field_31,
+                    settlement_id: field_32,
+                    funds_available: field_33,
+                    payment_method: field_34,
+                    auto_debit: field_35,
+                    redirect_url: field_36,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl CreatePaymentResponse {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
@@ -863,7 +1497,7 @@ impl CreatePaymentResponse {
     }
 }
 /// A payin (payment link or order) that an unmatched payment can be connected to.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EligiblePayin {
     /// Payin ID (`plink_` or `order_`).
@@ -887,6 +1521,69 @@ pub struct EligiblePayin {
     /// Format: `date-time`. `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<jiff::Timestamp>,
+}
+impl<'de> serde::Deserialize<'de> for EligiblePayin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EligiblePayin;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EligiblePayin`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EligiblePayin, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "payin_type",
+                    "customer_id",
+                    "status",
+                    "amount",
+                    "currency",
+                    "expires_at",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(EligiblePayin {
+                    id: field_0,
+                    payin_type: field_1,
+                    customer_id: field_2,
+                    status: field_3,
+                    amount: field_4,
+                    currency: field_5,
+                    expires_at: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl EligiblePayin {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -961,7 +1658,7 @@ impl crate::runtime::ToQuery for EligiblePayinType {
     }
 }
 /// Fee charged for one fee type and one bearer, with any taxes on it.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FeeBreakdownEntry {
     /// Fee in the smallest unit of `currency`, summed over all rules for this bearer (250 is $2.50).
@@ -983,6 +1680,61 @@ pub struct FeeBreakdownEntry {
     /// Taxes (for example GST) charged on this fee; empty when none apply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<crate::models::TaxLine>>,
+}
+impl<'de> serde::Deserialize<'de> for FeeBreakdownEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FeeBreakdownEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `FeeBreakdownEntry`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FeeBreakdownEntry, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "amount",
+                    "currency",
+                    "bearer",
+                    "collection_mode",
+                    "taxes",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(FeeBreakdownEntry {
+                    amount: field_0,
+                    currency: field_1,
+                    bearer: field_2,
+                    collection_mode: field_3,
+                    taxes: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl FeeBreakdownEntry {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1117,12 +1869,49 @@ impl crate::runtime::ToQuery for FeeBreakdownEntryCollectionMode {
     }
 }
 /// `GetEligiblePayinsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetEligiblePayinsResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::EligiblePayin>>,
+}
+impl<'de> serde::Deserialize<'de> for GetEligiblePayinsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetEligiblePayinsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetEligiblePayinsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetEligiblePayinsResponse, A::Error> {
+                const FIELDS: &[&str] = &["data"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetEligiblePayinsResponse {
+                    data: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GetEligiblePayinsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1131,7 +1920,7 @@ impl GetEligiblePayinsResponse {
     }
 }
 /// `GetPaymentsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPaymentsResponse {
     /// `data`
@@ -1140,6 +1929,46 @@ pub struct GetPaymentsResponse {
     /// `page_meta`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl<'de> serde::Deserialize<'de> for GetPaymentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPaymentsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetPaymentsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPaymentsResponse, A::Error> {
+                const FIELDS: &[&str] = &["data", "page_meta"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetPaymentsResponse {
+                    data: field_0,
+                    page_meta: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GetPaymentsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1212,7 +2041,7 @@ impl crate::runtime::ToQuery for GetPaymentsType {
     }
 }
 /// Result of the sandbox funds-available mock.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MockFundsAvailableResponse {
     /// `data`
@@ -1222,6 +2051,46 @@ pub struct MockFundsAvailableResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for MockFundsAvailableResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MockFundsAvailableResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MockFundsAvailableResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MockFundsAvailableResponse, A::Error> {
+                const FIELDS: &[&str] = &["data", "message"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(MockFundsAvailableResponse {
+                    data: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl MockFundsAvailableResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -1229,90 +2098,180 @@ impl MockFundsAvailableResponse {
     }
 }
 /// Details of a pay-via-bank debit.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PayViaBankDetails {
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub sender_name: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub sender_country: Option<Option<String>>,
     /// Account debited.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub sender_account_number: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub sender_bank_name: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub sender_bank_country: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub sender_bank_address: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub swift_code: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub local_routing_number: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub external_reference: Option<Option<String>>,
     /// Rail used to debit the sender.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub transfer_type: Option<Option<crate::models::BankTransferDetailsType>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub remittance_information: Option<Option<String>>,
+}
+impl<'de> serde::Deserialize<'de> for PayViaBankDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PayViaBankDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PayViaBankDetails`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PayViaBankDetails, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "sender_name",
+                    "sender_country",
+                    "sender_account_number",
+                    "sender_bank_name",
+                    "sender_bank_country",
+                    "sender_bank_address",
+                    "swift_code",
+                    "local_routing_number",
+                    "external_reference",
+                    "transfer_type",
+                    "remittance_information",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => {
+                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(5) => {
+                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(6) => {
+                            field_6 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(7) => {
+                            field_7 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(8) => {
+                            field_8 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(9) => {
+                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(10) => {
+                            field_10 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PayViaBankDetails {
+                    sender_name: field_0,
+                    sender_country: field_1,
+                    sender_account_number: field_2,
+                    sender_bank_name: field_3,
+                    sender_bank_country: field_4,
+                    sender_bank_address: field_5,
+                    swift_code: field_6,
+                    local_routing_number: field_7,
+                    external_reference: field_8,
+                    transfer_type: field_9,
+                    remittance_information: field_10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PayViaBankDetails {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1321,7 +2280,7 @@ impl PayViaBankDetails {
     }
 }
 /// A payment attempt by a customer.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Payment {
     /// Payment ID.
@@ -1469,6 +2428,237 @@ pub struct Payment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_debit: Option<bool>,
 }
+impl<'de> serde::Deserialize<'de> for Payment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Payment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Payment`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Payment, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "payin_id",
+                    "payin_type",
+                    "subscription_id",
+                    "status",
+                    "compliance_status",
+                    "rfi",
+                    "payment_currency",
+                    "payment_amount",
+                    "converted_currency",
+                    "converted_amount",
+                    "requested_currency",
+                    "requested_amount",
+                    "purpose_code",
+                    "sender_name",
+                    "notes",
+                    "error_code",
+                    "error_description",
+                    "customer_error_description",
+                    "paid_at",
+                    "fee_bearer",
+                    "fee_collection_mode",
+                    "created_at",
+                    "updated_at",
+                    "customer_id",
+                    "merchant_id",
+                    "product_name",
+                    "product_description",
+                    "country",
+                    "fees",
+                    "fee_breakdown",
+                    "documents",
+                    "settlement_id",
+                    "funds_available",
+                    "payment_method",
+                    "auto_debit?",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                let mut field_16 = None;
+                let mut field_17 = None;
+                let mut field_18 = None;
+                let mut field_19 = None;
+                let mut field_20 = None;
+                let mut field_21 = None;
+                let mut field_22 = None;
+                let mut field_23 = None;
+                let mut field_24 = None;
+                let mut field_25 = None;
+                let mut field_26 = None;
+                let mut field_27 = None;
+                let mut field_28 = None;
+                let mut field_29 = None;
+                let mut field_30 = None;
+                let mut field_31 = None;
+                let mut field_32 = None;
+                let mut field_33 = None;
+                let mut field_34 = None;
+                let mut field_35 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(14) => {
+                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(15) => {
+                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(16) => {
+                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(17) => {
+                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(18) => {
+                            field_18 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(19) => {
+                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(20) => {
+                            field_20 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(21) => {
+                            field_21 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(22) => {
+                            field_22 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(23) => {
+                            field_23 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(24) => {
+                            field_24 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(25) => {
+                            field_25 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(26) => {
+                            field_26 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(27) => {
+                            field_27 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(28) => {
+                            field_28 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(29) => {
+                            field_29 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(30) => {
+                            field_30 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(31) => {
+                            field_31 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(32) => {
+                            field_32 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(33) => {
+                            field_33 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(34) => {
+                            field_34 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(35) => {
+                            field_35 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Payment {
+                    id: field_0,
+                    payin_id: field_1,
+                    payin_type: field_2,
+                    subscription_id: field_3,
+                    status: field_4,
+                    compliance_status: field_5,
+                    rfi: field_6,
+                    payment_currency: field_7,
+                    payment_amount: field_8,
+                    converted_currency: field_9,
+                    converted_amount: field_10,
+                    requested_currency: field_11,
+                    requested_amount: field_12,
+                    purpose_code: field_13,
+                    sender_name: field_14,
+                    notes: field_15,
+                    error_code: field_16,
+                    error_description: field_17,
+                    customer_error_description: field_18,
+                    paid_at: field_19,
+                    fee_bearer: field_20,
+                    fee_collection_mode: field_21,
+                    created_at: field_22,
+                    updated_at: field_23,
+                    customer_id: field_24,
+                    merchant_id: field_25,
+                    product_name: field_26,
+                    product_description: field_27,
+                    country: field_28,
+                    fees: field_29,
+                    fee_breakdown: field_30,
+                    documents: field_31,
+                    settlement_id: field_32,
+                    funds_available: field_33,
+                    payment_method: field_34,
+                    auto_debit: field_35,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl Payment {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
@@ -1603,6 +2793,74 @@ impl crate::runtime::ToQuery for PaymentComplianceStatus {
         out.push(self.as_str().to_string());
     }
 }
+/// `PaymentEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct PaymentEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::PaymentEventType,
+    /// `data`
+    pub data: crate::models::Payment,
+}
+impl<'de> serde::Deserialize<'de> for PaymentEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PaymentEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentEvent, A::Error> {
+                const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PaymentEvent {
+                    entity_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
+                    event_type: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
+                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl PaymentEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
 /// Who bears the fees.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1668,7 +2926,7 @@ impl crate::runtime::ToQuery for PaymentFeeBearer {
     }
 }
 /// Fees per type, one entry per bearer, with taxes nested.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentFeeBreakdown {
     /// `fx_fee`
@@ -1680,6 +2938,49 @@ pub struct PaymentFeeBreakdown {
     /// `referral_fee`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_fee: Option<Vec<crate::models::FeeBreakdownEntry>>,
+}
+impl<'de> serde::Deserialize<'de> for PaymentFeeBreakdown {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentFeeBreakdown;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PaymentFeeBreakdown`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentFeeBreakdown, A::Error> {
+                const FIELDS: &[&str] = &["fx_fee", "txn_fee", "referral_fee"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PaymentFeeBreakdown {
+                    fx_fee: field_0,
+                    txn_fee: field_1,
+                    referral_fee: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PaymentFeeBreakdown {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1750,7 +3051,7 @@ impl crate::runtime::ToQuery for PaymentFeeCollectionMode {
 /// Deprecated aggregate fees per type; use `fee_breakdown`.
 ///
 /// **Deprecated** in the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentFees {
     /// `txn_fee`
@@ -1763,6 +3064,49 @@ pub struct PaymentFees {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_fee: Option<crate::models::Money>,
 }
+impl<'de> serde::Deserialize<'de> for PaymentFees {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentFees;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PaymentFees`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentFees, A::Error> {
+                const FIELDS: &[&str] = &["txn_fee", "fx_fee", "referral_fee"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PaymentFees {
+                    txn_fee: field_0,
+                    fx_fee: field_1,
+                    referral_fee: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl PaymentFees {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -1770,8 +3114,7 @@ impl PaymentFees {
     }
 }
 /// Method the customer used.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethod {
     /// `type`
@@ -1786,24 +3129,54 @@ impl<'de> serde::Deserialize<'de> for PaymentMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let mut value = Self::deserialize(deserializer)?;
-        let member = match crate::runtime::union::tag_text(&value.type_).as_deref() {
-            Some("bank_transfer") => Some(0),
-            Some("card") => Some(2),
-            Some("pay_via_bank") => Some(1),
-            _ => None,
-        };
-        if let (Some(member), Some(field)) = (member, value.details.as_mut()) {
-            crate::runtime::union::prefer::<
-                crate::models::PaymentMethodDetails,
-            >(field, member);
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentMethod;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PaymentMethod`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentMethod, A::Error> {
+                const FIELDS: &[&str] = &["type", "details"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                let mut value = PaymentMethod {
+                    type_: field_0,
+                    details: field_1,
+                };
+                let member = match crate::runtime::union::tag_text(&value.type_)
+                    .as_deref()
+                {
+                    Some("bank_transfer") => Some(0),
+                    Some("card") => Some(2),
+                    Some("pay_via_bank") => Some(1),
+                    _ => None,
+                };
+                if let (Some(member), Some(field)) = (member, value.details.as_mut()) {
+                    crate::runtime::union::prefer::<
+                        crate::models::PaymentMethodDetails,
+                    >(field, member);
+                }
+                Ok(value)
+            }
         }
-        Ok(value)
-    }
-}
-impl serde::Serialize for PaymentMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Self::serialize(self, serializer)
+        deserializer.deserialize_map(Fields)
     }
 }
 impl PaymentMethod {
@@ -2063,7 +3436,7 @@ impl crate::runtime::ToQuery for PaymentPayinType {
     }
 }
 /// Compliance RFI on a payment; present only when one exists.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentRfi {
     /// RFI ID.
@@ -2083,6 +3456,61 @@ pub struct PaymentRfi {
     /// Requirements to answer via respond-to-RFI; present only when `compliance_status` is `action_required`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents_required: Option<Vec<crate::models::RfiRequiredDocument>>,
+}
+impl<'de> serde::Deserialize<'de> for PaymentRfi {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentRfi;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PaymentRfi`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentRfi, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "reason_code_description",
+                    "reason_code",
+                    "response_deadline",
+                    "documents_required",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PaymentRfi {
+                    id: field_0,
+                    reason_code_description: field_1,
+                    reason_code: field_2,
+                    response_deadline: field_3,
+                    documents_required: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PaymentRfi {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -2164,7 +3592,7 @@ impl crate::runtime::ToQuery for PaymentStatus {
     }
 }
 /// A tax charged on a fee.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TaxLine {
     /// Tax in the smallest unit of `currency` (1800 is $18.00).
@@ -2181,6 +3609,52 @@ pub struct TaxLine {
     /// Tax rate in basis points (1800 is 18%).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bps: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for TaxLine {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TaxLine;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TaxLine`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaxLine, A::Error> {
+                const FIELDS: &[&str] = &["amount", "currency", "name", "bps"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(TaxLine {
+                    amount: field_0,
+                    currency: field_1,
+                    name: field_2,
+                    bps: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl TaxLine {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -3,7 +3,7 @@
 
 //! Types used only by the `payouts` resource.
 /// `CancelPayoutResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CancelPayoutResponse {
     /// Payout ID.
@@ -122,6 +122,165 @@ pub struct CancelPayoutResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for CancelPayoutResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CancelPayoutResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CancelPayoutResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelPayoutResponse, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "destination_amount",
+                    "destination_currency",
+                    "source_amount",
+                    "source_currency",
+                    "beneficiary_id",
+                    "documents",
+                    "purpose_code",
+                    "mid_market_rate",
+                    "fees",
+                    "created_at",
+                    "updated_at",
+                    "utr",
+                    "request_id",
+                    "payment_rail",
+                    "invoice_number",
+                    "fee_collection_mode",
+                    "error_code",
+                    "error_description",
+                    "customer_error_description",
+                    "quote_id",
+                    "taxes",
+                    "notes",
+                    "status",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                let mut field_16 = None;
+                let mut field_17 = None;
+                let mut field_18 = None;
+                let mut field_19 = None;
+                let mut field_20 = None;
+                let mut field_21 = None;
+                let mut field_22 = None;
+                let mut field_23 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(14) => {
+                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(15) => {
+                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(16) => {
+                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(17) => {
+                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(18) => {
+                            field_18 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(19) => {
+                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(20) => {
+                            field_20 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(21) => {
+                            field_21 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(22) => {
+                            field_22 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(23) => {
+                            field_23 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CancelPayoutResponse {
+                    id: field_0,
+                    destination_amount: field_1,
+                    destination_currency: field_2,
+                    source_amount: field_3,
+                    source_currency: field_4,
+                    beneficiary_id: field_5,
+                    documents: field_6,
+                    purpose_code: field_7,
+                    mid_market_rate: field_8,
+                    fees: field_9,
+                    created_at: field_10,
+                    updated_at: field_11,
+                    utr: field_12,
+                    request_id: field_13,
+                    payment_rail: field_14,
+                    invoice_number: field_15,
+                    fee_collection_mode: field_16,
+                    error_code: field_17,
+                    error_description: field_18,
+                    customer_error_description: field_19,
+                    quote_id: field_20,
+                    taxes: field_21,
+                    notes: field_22,
+                    status: field_23,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl CancelPayoutResponse {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
@@ -190,7 +349,7 @@ impl CancelPayoutResponse {
     }
 }
 /// `CreatePayoutConflictBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePayoutConflictBody {
     /// `error`
@@ -199,6 +358,46 @@ pub struct CreatePayoutConflictBody {
     /// `message`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for CreatePayoutConflictBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePayoutConflictBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreatePayoutConflictBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePayoutConflictBody, A::Error> {
+                const FIELDS: &[&str] = &["error", "message"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreatePayoutConflictBody {
+                    error: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePayoutConflictBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -306,7 +505,7 @@ impl From<crate::models::CreatePayoutWithQuoteRequest> for CreatePayoutRequest {
 /// Payout body against a payout quote from `POST /quotes`. The quote fixes fees, FX rate, currencies, amount
 /// and rail, so `source_amount`, `destination_amount`, `source_currency`, `destination_currency` and
 /// `payment_rail` must not be sent (each is a `400`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePayoutWithQuoteRequest {
     /// ID of a payout quote of your business that has not expired and has not been used for another payout.
@@ -329,11 +528,84 @@ pub struct CreatePayoutWithQuoteRequest {
     pub documents: Option<Vec<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub notes: Option<Option<crate::models::Notes>>,
+}
+impl<'de> serde::Deserialize<'de> for CreatePayoutWithQuoteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePayoutWithQuoteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreatePayoutWithQuoteRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePayoutWithQuoteRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "quote_id",
+                    "beneficiary_id",
+                    "purpose_code",
+                    "invoice_number",
+                    "request_id",
+                    "documents",
+                    "notes",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => {
+                            field_6 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreatePayoutWithQuoteRequest {
+                    quote_id: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("quote_id"))?,
+                    beneficiary_id: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("beneficiary_id"))?,
+                    purpose_code: field_2
+                        .ok_or_else(|| crate::runtime::de::missing("purpose_code"))?,
+                    invoice_number: field_3,
+                    request_id: field_4,
+                    documents: field_5,
+                    notes: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePayoutWithQuoteRequest {
     /// Creates a value from its required fields (`quote_id`, `beneficiary_id`, `purpose_code`); optional ones start empty and have setters.
@@ -407,7 +679,7 @@ impl CreatePayoutWithQuoteRequest {
 }
 /// Payout body when no quote is used: you name the beneficiary, currencies, one amount and the rail, and
 /// fees and FX are priced at creation. Send exactly one of `source_amount` and `destination_amount`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePayoutWithoutQuoteRequest {
     /// Code from the fixed list of payout purpose codes (not free text, exact and case-sensitive); payin
@@ -453,11 +725,105 @@ pub struct CreatePayoutWithoutQuoteRequest {
     pub documents: Option<Vec<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub notes: Option<Option<crate::models::Notes>>,
+}
+impl<'de> serde::Deserialize<'de> for CreatePayoutWithoutQuoteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePayoutWithoutQuoteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreatePayoutWithoutQuoteRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePayoutWithoutQuoteRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "purpose_code",
+                    "beneficiary_id",
+                    "source_currency",
+                    "destination_currency",
+                    "source_amount",
+                    "destination_amount",
+                    "payment_rail",
+                    "invoice_number",
+                    "request_id",
+                    "documents",
+                    "notes",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(10) => {
+                            field_10 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreatePayoutWithoutQuoteRequest {
+                    purpose_code: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("purpose_code"))?,
+                    beneficiary_id: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("beneficiary_id"))?,
+                    source_currency: field_2
+                        .ok_or_else(|| crate::runtime::de::missing("source_currency"))?,
+                    destination_currency: field_3
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "destination_currency",
+                        ))?,
+                    source_amount: field_4,
+                    destination_amount: field_5,
+                    payment_rail: field_6,
+                    invoice_number: field_7,
+                    request_id: field_8,
+                    documents: field_9,
+                    notes: field_10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePayoutWithoutQuoteRequest {
     /// Creates a value from its required fields (`purpose_code`, `beneficiary_id`, `source_currency`, `destination_currency`); optional ones start empty and have setters.
@@ -593,7 +959,7 @@ impl CreatePayoutWithoutQuoteRequest {
     }
 }
 /// `GetPayoutsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPayoutsResponse {
     /// `data`
@@ -602,6 +968,46 @@ pub struct GetPayoutsResponse {
     /// `page_meta`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl<'de> serde::Deserialize<'de> for GetPayoutsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPayoutsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetPayoutsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPayoutsResponse, A::Error> {
+                const FIELDS: &[&str] = &["data", "page_meta"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetPayoutsResponse {
+                    data: field_0,
+                    page_meta: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GetPayoutsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -759,7 +1165,7 @@ impl crate::runtime::ToQuery for MockUpdatePayoutRequestStatus {
     }
 }
 /// Sandbox request moving a payout to a new status.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MockUpdatePayoutStatusRequest {
     /// ID of the payout.
@@ -770,6 +1176,54 @@ pub struct MockUpdatePayoutStatusRequest {
     /// RFI document IDs to associate with the payout in the mock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfi_document_ids: Option<Vec<String>>,
+}
+impl<'de> serde::Deserialize<'de> for MockUpdatePayoutStatusRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MockUpdatePayoutStatusRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MockUpdatePayoutStatusRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MockUpdatePayoutStatusRequest, A::Error> {
+                const FIELDS: &[&str] = &["id", "status", "rfi_document_ids"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(MockUpdatePayoutStatusRequest {
+                    id: field_0.ok_or_else(|| crate::runtime::de::missing("id"))?,
+                    status: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("status"))?,
+                    rfi_document_ids: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl MockUpdatePayoutStatusRequest {
     /// Creates a value from its required fields (`id`, `status`); optional ones start empty and have setters.
@@ -796,7 +1250,7 @@ impl MockUpdatePayoutStatusRequest {
     }
 }
 /// `Payout` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Payout {
     /// Payout ID.
@@ -919,6 +1373,165 @@ pub struct Payout {
     /// `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<crate::models::Notes>,
+}
+impl<'de> serde::Deserialize<'de> for Payout {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Payout;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Payout`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Payout, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "status",
+                    "destination_amount",
+                    "destination_currency",
+                    "source_amount",
+                    "source_currency",
+                    "beneficiary_id",
+                    "documents",
+                    "purpose_code",
+                    "mid_market_rate",
+                    "fees",
+                    "created_at",
+                    "updated_at",
+                    "utr",
+                    "request_id",
+                    "payment_rail",
+                    "invoice_number",
+                    "fee_collection_mode",
+                    "error_code",
+                    "error_description",
+                    "customer_error_description",
+                    "quote_id",
+                    "taxes",
+                    "notes",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                let mut field_16 = None;
+                let mut field_17 = None;
+                let mut field_18 = None;
+                let mut field_19 = None;
+                let mut field_20 = None;
+                let mut field_21 = None;
+                let mut field_22 = None;
+                let mut field_23 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(14) => {
+                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(15) => {
+                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(16) => {
+                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(17) => {
+                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(18) => {
+                            field_18 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(19) => {
+                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(20) => {
+                            field_20 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(21) => {
+                            field_21 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(22) => {
+                            field_22 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(23) => {
+                            field_23 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Payout {
+                    id: field_0,
+                    status: field_1,
+                    destination_amount: field_2,
+                    destination_currency: field_3,
+                    source_amount: field_4,
+                    source_currency: field_5,
+                    beneficiary_id: field_6,
+                    documents: field_7,
+                    purpose_code: field_8,
+                    mid_market_rate: field_9,
+                    fees: field_10,
+                    created_at: field_11,
+                    updated_at: field_12,
+                    utr: field_13,
+                    request_id: field_14,
+                    payment_rail: field_15,
+                    invoice_number: field_16,
+                    fee_collection_mode: field_17,
+                    error_code: field_18,
+                    error_description: field_19,
+                    customer_error_description: field_20,
+                    quote_id: field_21,
+                    taxes: field_22,
+                    notes: field_23,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl Payout {
     /// Checks the constraints of the API description that can be checked before
@@ -1096,8 +1709,76 @@ impl crate::runtime::ToQuery for PayoutErrorCode {
         out.push(self.as_str().to_string());
     }
 }
+/// `PayoutEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct PayoutEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::PayoutEventType,
+    /// `data`
+    pub data: crate::models::Payout,
+}
+impl<'de> serde::Deserialize<'de> for PayoutEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PayoutEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PayoutEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PayoutEvent, A::Error> {
+                const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PayoutEvent {
+                    entity_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
+                    event_type: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
+                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl PayoutEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
 /// Fees charged on this payout, in the payout's `source_currency`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PayoutFees {
     /// Foreign exchange fee.
@@ -1107,6 +1788,46 @@ pub struct PayoutFees {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_fee: Option<crate::models::PayoutTxnFee>,
 }
+impl<'de> serde::Deserialize<'de> for PayoutFees {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PayoutFees;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PayoutFees`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PayoutFees, A::Error> {
+                const FIELDS: &[&str] = &["fx_fee", "txn_fee"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PayoutFees {
+                    fx_fee: field_0,
+                    txn_fee: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl PayoutFees {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -1114,7 +1835,7 @@ impl PayoutFees {
     }
 }
 /// Foreign exchange fee.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PayoutFxFee {
     /// Fee currency; `null` until fees are applied.
@@ -1127,6 +1848,46 @@ pub struct PayoutFxFee {
     /// `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for PayoutFxFee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PayoutFxFee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PayoutFxFee`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PayoutFxFee, A::Error> {
+                const FIELDS: &[&str] = &["currency", "amount"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PayoutFxFee {
+                    currency: field_0,
+                    amount: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PayoutFxFee {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1142,7 +1903,7 @@ impl PayoutFxFee {
 }
 /// Mid-market rate recorded when the payout was created: `rate` units of the destination currency
 /// (`currency`) per one unit of `source_currency` (1 EUR = 1.17 USD gives rate 1.17, currency USD).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PayoutMidMarketRate {
     /// Destination currency of the rate; `null` until a rate is recorded.
@@ -1155,6 +1916,46 @@ pub struct PayoutMidMarketRate {
     /// Format: `float`. `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<f32>,
+}
+impl<'de> serde::Deserialize<'de> for PayoutMidMarketRate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PayoutMidMarketRate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PayoutMidMarketRate`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PayoutMidMarketRate, A::Error> {
+                const FIELDS: &[&str] = &["currency", "rate"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PayoutMidMarketRate {
+                    currency: field_0,
+                    rate: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PayoutMidMarketRate {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1339,7 +2140,7 @@ impl crate::runtime::ToQuery for PayoutStatus {
     }
 }
 /// `PayoutTax` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PayoutTax {
     /// Tax name.
@@ -1357,6 +2158,52 @@ pub struct PayoutTax {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bps: Option<i64>,
 }
+impl<'de> serde::Deserialize<'de> for PayoutTax {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PayoutTax;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PayoutTax`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PayoutTax, A::Error> {
+                const FIELDS: &[&str] = &["name", "amount", "currency", "bps"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PayoutTax {
+                    name: field_0,
+                    amount: field_1,
+                    currency: field_2,
+                    bps: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl PayoutTax {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -1370,7 +2217,7 @@ impl PayoutTax {
     }
 }
 /// Transaction fee.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PayoutTxnFee {
     /// Fee currency; `null` until fees are applied.
@@ -1383,6 +2230,46 @@ pub struct PayoutTxnFee {
     /// `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for PayoutTxnFee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PayoutTxnFee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PayoutTxnFee`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PayoutTxnFee, A::Error> {
+                const FIELDS: &[&str] = &["currency", "amount"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PayoutTxnFee {
+                    currency: field_0,
+                    amount: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PayoutTxnFee {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -1397,11 +2284,51 @@ impl PayoutTxnFee {
     }
 }
 /// `UpdateRfiPayoutRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateRfiPayoutRequest {
     /// `documents`
     pub documents: Vec<crate::models::UpdateRfiPayoutRequestDocument>,
+}
+impl<'de> serde::Deserialize<'de> for UpdateRfiPayoutRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateRfiPayoutRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateRfiPayoutRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateRfiPayoutRequest, A::Error> {
+                const FIELDS: &[&str] = &["documents"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(UpdateRfiPayoutRequest {
+                    documents: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("documents"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateRfiPayoutRequest {
     /// Creates a value from its required fields (`documents`); optional ones start empty and have setters.
@@ -1420,14 +2347,55 @@ impl UpdateRfiPayoutRequest {
     }
 }
 /// `UpdateRfiPayoutRequestDocument` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateRfiPayoutRequestDocument {
     /// Document ID.
     pub id: String,
     /// ID of the RFI document requirement this document answers; `null` for non-RFI documents.
-    #[serde(default)]
     pub rfi_doc_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for UpdateRfiPayoutRequestDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateRfiPayoutRequestDocument;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateRfiPayoutRequestDocument`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateRfiPayoutRequestDocument, A::Error> {
+                const FIELDS: &[&str] = &["id", "rfi_doc_id"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(UpdateRfiPayoutRequestDocument {
+                    id: field_0.ok_or_else(|| crate::runtime::de::missing("id"))?,
+                    rfi_doc_id: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateRfiPayoutRequestDocument {
     /// Creates a value from its required fields (`id`, `rfi_doc_id`); optional ones start empty and have setters.

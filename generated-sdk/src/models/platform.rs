@@ -3,7 +3,7 @@
 
 //! Types used only by the `platform` resource.
 /// Details of the child merchant a platform onboards.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateMerchantRequest {
     /// Name of the merchant business.
@@ -39,6 +39,137 @@ pub struct CreateMerchantRequest {
     /// Gender; required only when `entity_type` is `individual`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<crate::models::MerchantGender>,
+}
+impl<'de> serde::Deserialize<'de> for CreateMerchantRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateMerchantRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateMerchantRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateMerchantRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "name",
+                    "address_line1",
+                    "address_line2",
+                    "city",
+                    "state",
+                    "pincode",
+                    "registration_number",
+                    "registration_country",
+                    "entity_type",
+                    "category",
+                    "sub_category",
+                    "operation_countries",
+                    "date_of_birth",
+                    "gender",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => {
+                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(5) => {
+                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(6) => {
+                            field_6 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(7) => {
+                            field_7 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(8) => {
+                            field_8 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(9) => {
+                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(10) => {
+                            field_10 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(11) => {
+                            field_11 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateMerchantRequest {
+                    name: field_0.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                    address_line1: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("address_line1"))?,
+                    address_line2: field_2,
+                    city: field_3.ok_or_else(|| crate::runtime::de::missing("city"))?,
+                    state: field_4.ok_or_else(|| crate::runtime::de::missing("state"))?,
+                    pincode: field_5
+                        .ok_or_else(|| crate::runtime::de::missing("pincode"))?,
+                    registration_number: field_6
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "registration_number",
+                        ))?,
+                    registration_country: field_7
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "registration_country",
+                        ))?,
+                    entity_type: field_8
+                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
+                    category: field_9
+                        .ok_or_else(|| crate::runtime::de::missing("category"))?,
+                    sub_category: field_10
+                        .ok_or_else(|| crate::runtime::de::missing("sub_category"))?,
+                    operation_countries: field_11
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "operation_countries",
+                        ))?,
+                    date_of_birth: field_12,
+                    gender: field_13,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateMerchantRequest {
     /// Creates a value from its required fields (`name`, `address_line1`, `city`, `state`, `pincode`, `registration_number`, `registration_country`, `entity_type`, `category`, `sub_category`, `operation_countries`); optional ones start empty and have setters.
@@ -1987,7 +2118,7 @@ impl crate::runtime::ToQuery for CreateMerchantRequestSubCategory {
     }
 }
 /// `GetMerchantBadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMerchantBadRequestBody {
     /// `error`
@@ -1997,6 +2128,46 @@ pub struct GetMerchantBadRequestBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for GetMerchantBadRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetMerchantBadRequestBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetMerchantBadRequestBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetMerchantBadRequestBody, A::Error> {
+                const FIELDS: &[&str] = &["error", "message"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetMerchantBadRequestBody {
+                    error: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl GetMerchantBadRequestBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -2004,7 +2175,7 @@ impl GetMerchantBadRequestBody {
     }
 }
 /// `GetMerchantNotFoundBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMerchantNotFoundBody {
     /// `error`
@@ -2014,6 +2185,46 @@ pub struct GetMerchantNotFoundBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for GetMerchantNotFoundBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetMerchantNotFoundBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetMerchantNotFoundBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetMerchantNotFoundBody, A::Error> {
+                const FIELDS: &[&str] = &["error", "message"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetMerchantNotFoundBody {
+                    error: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl GetMerchantNotFoundBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -2021,7 +2232,7 @@ impl GetMerchantNotFoundBody {
     }
 }
 /// `GetMerchantUnauthorizedBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMerchantUnauthorizedBody {
     /// `error`
@@ -2031,6 +2242,46 @@ pub struct GetMerchantUnauthorizedBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for GetMerchantUnauthorizedBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetMerchantUnauthorizedBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetMerchantUnauthorizedBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetMerchantUnauthorizedBody, A::Error> {
+                const FIELDS: &[&str] = &["error", "message"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetMerchantUnauthorizedBody {
+                    error: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl GetMerchantUnauthorizedBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -2038,7 +2289,7 @@ impl GetMerchantUnauthorizedBody {
     }
 }
 /// A merchant onboarded under a platform account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Merchant {
     /// ID of the platform (owner) merchant.
@@ -2088,6 +2339,151 @@ pub struct Merchant {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for Merchant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Merchant;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Merchant`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Merchant, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "owner_merchant_id",
+                    "merchant_id",
+                    "status",
+                    "name",
+                    "category",
+                    "entity_type",
+                    "sub_category",
+                    "gender",
+                    "date_of_birth",
+                    "registration_number",
+                    "registration_country",
+                    "address",
+                    "operation_countries",
+                    "created_at",
+                    "updated_at",
+                    "jwt_token",
+                    "public_key",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                let mut field_16 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => {
+                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(10) => {
+                            field_10 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(11) => {
+                            field_11 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(12) => {
+                            field_12 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(13) => {
+                            field_13 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(14) => {
+                            field_14 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(15) => {
+                            field_15 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(16) => {
+                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Merchant {
+                    owner_merchant_id: field_0
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "owner_merchant_id",
+                        ))?,
+                    merchant_id: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("merchant_id"))?,
+                    status: field_2
+                        .ok_or_else(|| crate::runtime::de::missing("status"))?,
+                    name: field_3.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                    category: field_4,
+                    entity_type: field_5,
+                    sub_category: field_6,
+                    gender: field_7,
+                    date_of_birth: field_8,
+                    registration_number: field_9
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "registration_number",
+                        ))?,
+                    registration_country: field_10
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "registration_country",
+                        ))?,
+                    address: field_11
+                        .ok_or_else(|| crate::runtime::de::missing("address"))?,
+                    operation_countries: field_12
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "operation_countries",
+                        ))?,
+                    created_at: field_13
+                        .ok_or_else(|| crate::runtime::de::missing("created_at"))?,
+                    updated_at: field_14
+                        .ok_or_else(|| crate::runtime::de::missing("updated_at"))?,
+                    jwt_token: field_15
+                        .ok_or_else(|| crate::runtime::de::missing("jwt_token"))?,
+                    public_key: field_16,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl Merchant {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -2095,7 +2491,7 @@ impl Merchant {
     }
 }
 /// Merchant address.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MerchantAddress {
     /// First address line.
@@ -2112,6 +2508,78 @@ pub struct MerchantAddress {
     /// Country (ISO 3166-1 alpha-3).
     pub country: String,
 }
+impl<'de> serde::Deserialize<'de> for MerchantAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MerchantAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MerchantAddress`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MerchantAddress, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "address_line1",
+                    "address_line2",
+                    "city",
+                    "state",
+                    "pincode",
+                    "country",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => {
+                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(5) => {
+                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(MerchantAddress {
+                    address_line1: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("address_line1"))?,
+                    address_line2: field_1,
+                    city: field_2.ok_or_else(|| crate::runtime::de::missing("city"))?,
+                    state: field_3.ok_or_else(|| crate::runtime::de::missing("state"))?,
+                    pincode: field_4
+                        .ok_or_else(|| crate::runtime::de::missing("pincode"))?,
+                    country: field_5
+                        .ok_or_else(|| crate::runtime::de::missing("country"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl MerchantAddress {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -2119,7 +2587,7 @@ impl MerchantAddress {
     }
 }
 /// Result of onboarding a merchant.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MerchantCreateResponse {
     /// Confirmation message.
@@ -2128,6 +2596,46 @@ pub struct MerchantCreateResponse {
     /// `data`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::models::Merchant>,
+}
+impl<'de> serde::Deserialize<'de> for MerchantCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MerchantCreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MerchantCreateResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MerchantCreateResponse, A::Error> {
+                const FIELDS: &[&str] = &["message", "data"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(MerchantCreateResponse {
+                    message: field_0,
+                    data: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl MerchantCreateResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -2193,6 +2701,74 @@ impl<'de> serde::Deserialize<'de> for MerchantEntityType {
 impl crate::runtime::ToQuery for MerchantEntityType {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
+    }
+}
+/// `MerchantEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct MerchantEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::MerchantEventType,
+    /// `data`
+    pub data: crate::models::Merchant,
+}
+impl<'de> serde::Deserialize<'de> for MerchantEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MerchantEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MerchantEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MerchantEvent, A::Error> {
+                const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(MerchantEvent {
+                    entity_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
+                    event_type: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
+                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl MerchantEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
     }
 }
 /// Gender (individuals only).
@@ -2324,7 +2900,7 @@ impl crate::runtime::ToQuery for MerchantStatus {
     }
 }
 /// `OnboardMerchantBadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OnboardMerchantBadRequestBody {
     /// `error`
@@ -2334,6 +2910,46 @@ pub struct OnboardMerchantBadRequestBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for OnboardMerchantBadRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OnboardMerchantBadRequestBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OnboardMerchantBadRequestBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OnboardMerchantBadRequestBody, A::Error> {
+                const FIELDS: &[&str] = &["error", "message"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(OnboardMerchantBadRequestBody {
+                    error: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl OnboardMerchantBadRequestBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -2341,13 +2957,59 @@ impl OnboardMerchantBadRequestBody {
     }
 }
 /// Sandbox request setting the onboarding status of one of your platform's child merchants.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateMerchantStatusRequest {
     /// ID of the child merchant.
     pub merchant_id: String,
     /// Status to move the merchant to; `success` approves onboarding.
     pub target_status: String,
+}
+impl<'de> serde::Deserialize<'de> for UpdateMerchantStatusRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateMerchantStatusRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateMerchantStatusRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateMerchantStatusRequest, A::Error> {
+                const FIELDS: &[&str] = &["merchant_id", "target_status"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(UpdateMerchantStatusRequest {
+                    merchant_id: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("merchant_id"))?,
+                    target_status: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("target_status"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateMerchantStatusRequest {
     /// Creates a value from its required fields (`merchant_id`, `target_status`); optional ones start empty and have setters.

@@ -73,7 +73,7 @@ impl From<crate::models::CreatePriceRequestPercentage> for CreatePriceRequest {
     }
 }
 /// The `Fixed` form of \[`CreatePriceRequest`\].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePriceRequestFixed {
     /// Percentage fee in basis points (1000 is 10%); only for `percentage`.
@@ -88,6 +88,70 @@ pub struct CreatePriceRequestFixed {
     pub fees_currency: crate::models::Currency,
     /// `fees_amount`
     pub fees_amount: i64,
+}
+impl<'de> serde::Deserialize<'de> for CreatePriceRequestFixed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePriceRequestFixed;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreatePriceRequestFixed`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePriceRequestFixed, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "bps",
+                    "set_as_default",
+                    "pricing_type",
+                    "fees_currency",
+                    "fees_amount",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => {
+                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreatePriceRequestFixed {
+                    bps: field_0,
+                    set_as_default: field_1,
+                    pricing_type: field_2
+                        .ok_or_else(|| crate::runtime::de::missing("pricing_type"))?,
+                    fees_currency: field_3
+                        .ok_or_else(|| crate::runtime::de::missing("fees_currency"))?,
+                    fees_amount: field_4
+                        .ok_or_else(|| crate::runtime::de::missing("fees_amount"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePriceRequestFixed {
     /// Creates a value from its required fields (`pricing_type`, `fees_currency`, `fees_amount`); optional ones start empty and have setters.
@@ -197,7 +261,7 @@ impl crate::runtime::ToQuery for CreatePriceRequestFixedPricingType {
     }
 }
 /// The `Percentage` form of \[`CreatePriceRequest`\].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePriceRequestPercentage {
     /// Fixed fee in the smallest currency unit.
@@ -215,6 +279,66 @@ pub struct CreatePriceRequestPercentage {
     pub pricing_type: crate::models::CreatePriceRequestPercentagePricingType,
     /// `bps`
     pub bps: i64,
+}
+impl<'de> serde::Deserialize<'de> for CreatePriceRequestPercentage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePriceRequestPercentage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreatePriceRequestPercentage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePriceRequestPercentage, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "fees_amount",
+                    "fees_currency",
+                    "set_as_default",
+                    "pricing_type",
+                    "bps",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => {
+                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreatePriceRequestPercentage {
+                    fees_amount: field_0,
+                    fees_currency: field_1,
+                    set_as_default: field_2,
+                    pricing_type: field_3
+                        .ok_or_else(|| crate::runtime::de::missing("pricing_type"))?,
+                    bps: field_4.ok_or_else(|| crate::runtime::de::missing("bps"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePriceRequestPercentage {
     /// Creates a value from its required fields (`pricing_type`, `bps`); optional ones start empty and have setters.
@@ -331,7 +455,7 @@ impl crate::runtime::ToQuery for CreatePriceRequestPercentagePricingType {
     }
 }
 /// `GetPricesResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPricesResponse {
     /// `data`
@@ -341,6 +465,46 @@ pub struct GetPricesResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
 }
+impl<'de> serde::Deserialize<'de> for GetPricesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPricesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetPricesResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPricesResponse, A::Error> {
+                const FIELDS: &[&str] = &["data", "page_meta"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetPricesResponse {
+                    data: field_0,
+                    page_meta: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl GetPricesResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -349,7 +513,7 @@ impl GetPricesResponse {
 }
 /// A referral-fee price, attached to payins or orders via `price_id`. `fixed` prices use `fees_amount` and
 /// `fees_currency`; `percentage` prices use `bps`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Price {
     /// Price ID, passed as `price_id`.
@@ -380,6 +544,73 @@ pub struct Price {
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl<'de> serde::Deserialize<'de> for Price {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Price;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Price`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Price, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "pricing_type",
+                    "fees_amount",
+                    "fees_currency",
+                    "bps",
+                    "set_as_default",
+                    "created_at",
+                    "updated_at",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Price {
+                    id: field_0,
+                    pricing_type: field_1,
+                    fees_amount: field_2,
+                    fees_currency: field_3,
+                    bps: field_4,
+                    set_as_default: field_5,
+                    created_at: field_6,
+                    updated_at: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl Price {
     /// Checks the constraints of the API description that can be checked before

@@ -3,7 +3,7 @@
 
 //! Types used only by the `refunds` resource.
 /// Refund of a `success` payment (full by default, partial when `amount` is sent and enabled).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateRefundRequest {
     /// Refund reason, matched exactly (case and spaces); anything else is a `400`.
@@ -26,6 +26,75 @@ pub struct CreateRefundRequest {
     /// Idempotency key; a repeat is a `400` `Refund already exists for this request_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for CreateRefundRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateRefundRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateRefundRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateRefundRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "reason",
+                    "payment_id",
+                    "document_id",
+                    "document_url",
+                    "file_name",
+                    "amount",
+                    "request_id",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateRefundRequest {
+                    reason: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("reason"))?,
+                    payment_id: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("payment_id"))?,
+                    document_id: field_2,
+                    document_url: field_3,
+                    file_name: field_4,
+                    amount: field_5,
+                    request_id: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateRefundRequest {
     /// Creates a value from its required fields (`reason`, `payment_id`); optional ones start empty and have setters.
@@ -144,7 +213,7 @@ impl crate::runtime::ToQuery for CreateRefundRequestReason {
     }
 }
 /// `GetRefundsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetRefundsResponse {
     /// `data`
@@ -153,6 +222,46 @@ pub struct GetRefundsResponse {
     /// `page_meta`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl<'de> serde::Deserialize<'de> for GetRefundsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetRefundsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetRefundsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetRefundsResponse, A::Error> {
+                const FIELDS: &[&str] = &["data", "page_meta"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetRefundsResponse {
+                    data: field_0,
+                    page_meta: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GetRefundsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -233,12 +342,49 @@ impl crate::runtime::ToQuery for GetRefundsStatus {
     }
 }
 /// Sandbox-only outcome for a refund already sent to the bank.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MockUpdateRefundRequest {
     /// Outcome to apply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::MockUpdateRefundRequestStatus>,
+}
+impl<'de> serde::Deserialize<'de> for MockUpdateRefundRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MockUpdateRefundRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `MockUpdateRefundRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MockUpdateRefundRequest, A::Error> {
+                const FIELDS: &[&str] = &["status"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(MockUpdateRefundRequest {
+                    status: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl MockUpdateRefundRequest {
     /// Creates a value with every field empty; set the ones you need with the setters.
@@ -321,7 +467,7 @@ impl crate::runtime::ToQuery for MockUpdateRefundRequestStatus {
     }
 }
 /// A refund of a successful payment.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Refund {
     /// Refund ID.
@@ -378,6 +524,105 @@ pub struct Refund {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
 }
+impl<'de> serde::Deserialize<'de> for Refund {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Refund;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Refund`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Refund, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "customer_id",
+                    "payment_id",
+                    "reason",
+                    "fees",
+                    "balance_used",
+                    "documents",
+                    "status",
+                    "currency",
+                    "amount",
+                    "utr",
+                    "partial_refund",
+                    "created_at",
+                    "updated_at",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Refund {
+                    id: field_0,
+                    customer_id: field_1,
+                    payment_id: field_2,
+                    reason: field_3,
+                    fees: field_4,
+                    balance_used: field_5,
+                    documents: field_6,
+                    status: field_7,
+                    currency: field_8,
+                    amount: field_9,
+                    utr: field_10,
+                    partial_refund: field_11,
+                    created_at: field_12,
+                    updated_at: field_13,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl Refund {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
@@ -399,7 +644,7 @@ impl Refund {
     }
 }
 /// Balance deducted to fund the refund.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RefundBalanceUsed {
     /// Format: `iso-4217`.
@@ -408,6 +653,46 @@ pub struct RefundBalanceUsed {
     /// Amount deducted in the smallest unit of `currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for RefundBalanceUsed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RefundBalanceUsed;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RefundBalanceUsed`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefundBalanceUsed, A::Error> {
+                const FIELDS: &[&str] = &["currency", "amount"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(RefundBalanceUsed {
+                    currency: field_0,
+                    amount: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RefundBalanceUsed {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -422,7 +707,7 @@ impl RefundBalanceUsed {
     }
 }
 /// A document attached to a refund.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RefundDocument {
     /// Read-only: set by the server.
@@ -435,6 +720,49 @@ pub struct RefundDocument {
     /// `status`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::RefundDocumentStatus>,
+}
+impl<'de> serde::Deserialize<'de> for RefundDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RefundDocument;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RefundDocument`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefundDocument, A::Error> {
+                const FIELDS: &[&str] = &["id", "type", "status"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(RefundDocument {
+                    id: field_0,
+                    type_: field_1,
+                    status: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RefundDocument {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -582,8 +910,76 @@ impl From<crate::models::RefundRfiDocument> for RefundDocuments {
         Self::RfiDocument(Box::new(value))
     }
 }
+/// `RefundEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct RefundEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::RefundEventType,
+    /// `data`
+    pub data: crate::models::Refund,
+}
+impl<'de> serde::Deserialize<'de> for RefundEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RefundEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RefundEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefundEvent, A::Error> {
+                const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(RefundEvent {
+                    entity_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
+                    event_type: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
+                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl RefundEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
 /// Fees charged for the refund.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RefundFees {
     /// `fx_fees`
@@ -592,6 +988,46 @@ pub struct RefundFees {
     /// `txn_fees`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_fees: Option<crate::models::Money>,
+}
+impl<'de> serde::Deserialize<'de> for RefundFees {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RefundFees;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RefundFees`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefundFees, A::Error> {
+                const FIELDS: &[&str] = &["fx_fees", "txn_fees"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(RefundFees {
+                    fx_fees: field_0,
+                    txn_fees: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RefundFees {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -685,14 +1121,13 @@ impl crate::runtime::ToQuery for RefundReason {
     }
 }
 /// A document still required to answer an RFI on a refund.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RefundRfiDocument {
     /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub id: Option<Option<String>>,
     /// ID to send when responding to the RFI.
@@ -705,6 +1140,54 @@ pub struct RefundRfiDocument {
     /// `status`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::RefundDocumentStatus>,
+}
+impl<'de> serde::Deserialize<'de> for RefundRfiDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RefundRfiDocument;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RefundRfiDocument`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefundRfiDocument, A::Error> {
+                const FIELDS: &[&str] = &["id", "rfi_doc_id", "type", "status"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(RefundRfiDocument {
+                    id: field_0,
+                    rfi_doc_id: field_1,
+                    type_: field_2,
+                    status: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RefundRfiDocument {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

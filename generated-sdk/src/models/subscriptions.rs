@@ -6,7 +6,7 @@
 pub type Amount = i64;
 /// New subscription. Fixed-frequency plans (`month`/`year`) need `interval_count`, `billing_cycles` and
 /// `start_date`; `as_presented` plans need `max_amount` and must not send those three.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSubscriptionRequest {
     /// `customer_id`
@@ -29,9 +29,8 @@ pub struct CreateSubscriptionRequest {
     pub interval_type: crate::models::IntervalType,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub interval_count: Option<Option<crate::models::IntervalCount>>,
     /// Number of cycles (fixed-frequency only; lifetime up to 30 years: max 360 monthly, 120 quarterly,
@@ -54,9 +53,8 @@ pub struct CreateSubscriptionRequest {
     pub notify_customer: bool,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub notes: Option<Option<crate::models::Notes>>,
     /// Optional reconciliation reference.
@@ -67,6 +65,156 @@ pub struct CreateSubscriptionRequest {
     /// Only for `as_presented` subscriptions; applies to the first and later auto debits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_ids: Option<crate::models::SplitIds>,
+}
+impl<'de> serde::Deserialize<'de> for CreateSubscriptionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubscriptionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateSubscriptionRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubscriptionRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "customer_id",
+                    "product_name",
+                    "product_description",
+                    "plan_name",
+                    "plan_description",
+                    "amount",
+                    "currency",
+                    "interval_type",
+                    "interval_count",
+                    "billing_cycles",
+                    "max_amount",
+                    "start_date",
+                    "expires_at",
+                    "notify_customer",
+                    "notes",
+                    "reference_number",
+                    "starts_with_first_payment",
+                    "split_ids",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                let mut field_16 = None;
+                let mut field_17 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => {
+                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(6) => {
+                            field_6 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(7) => {
+                            field_7 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(8) => {
+                            field_8 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(13) => {
+                            field_13 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(14) => {
+                            field_14 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(15) => {
+                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(16) => {
+                            field_16 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(17) => {
+                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateSubscriptionRequest {
+                    customer_id: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("customer_id"))?,
+                    product_name: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("product_name"))?,
+                    product_description: field_2
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "product_description",
+                        ))?,
+                    plan_name: field_3,
+                    plan_description: field_4,
+                    amount: field_5
+                        .ok_or_else(|| crate::runtime::de::missing("amount"))?,
+                    currency: field_6
+                        .ok_or_else(|| crate::runtime::de::missing("currency"))?,
+                    interval_type: field_7
+                        .ok_or_else(|| crate::runtime::de::missing("interval_type"))?,
+                    interval_count: field_8,
+                    billing_cycles: field_9,
+                    max_amount: field_10,
+                    start_date: field_11,
+                    expires_at: field_12
+                        .ok_or_else(|| crate::runtime::de::missing("expires_at"))?,
+                    notify_customer: field_13
+                        .ok_or_else(|| crate::runtime::de::missing("notify_customer"))?,
+                    notes: field_14,
+                    reference_number: field_15,
+                    starts_with_first_payment: field_16
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "starts_with_first_payment",
+                        ))?,
+                    split_ids: field_17,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubscriptionRequest {
     /// Creates a value from its required fields (`customer_id`, `product_name`, `product_description`, `amount`, `currency`, `interval_type`, `expires_at`, `notify_customer`, `starts_with_first_payment`); optional ones start empty and have setters.
@@ -235,7 +383,7 @@ impl CreateSubscriptionRequest {
     }
 }
 /// Subscription returned on creation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSubscriptionResponse {
     /// `id`
@@ -299,6 +447,175 @@ pub struct CreateSubscriptionResponse {
     /// `None`: absent or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<crate::models::Notes>,
+}
+impl<'de> serde::Deserialize<'de> for CreateSubscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateSubscriptionResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubscriptionResponse, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "customer_id",
+                    "product_name",
+                    "product_description",
+                    "plan_name",
+                    "plan_description",
+                    "reference_number",
+                    "status",
+                    "amount",
+                    "currency",
+                    "interval_type",
+                    "interval_count",
+                    "billing_cycles",
+                    "max_amount",
+                    "start_date",
+                    "end_date",
+                    "expires_at",
+                    "next_payment_date",
+                    "subscription_link_url",
+                    "cancelled_at",
+                    "notes",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                let mut field_16 = None;
+                let mut field_17 = None;
+                let mut field_18 = None;
+                let mut field_19 = None;
+                let mut field_20 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => {
+                            field_7 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(8) => {
+                            field_8 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(9) => {
+                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(10) => {
+                            field_10 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(14) => {
+                            field_14 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(15) => {
+                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(16) => {
+                            field_16 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(17) => {
+                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(18) => {
+                            field_18 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(19) => {
+                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(20) => {
+                            field_20 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateSubscriptionResponse {
+                    id: field_0.ok_or_else(|| crate::runtime::de::missing("id"))?,
+                    customer_id: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("customer_id"))?,
+                    product_name: field_2
+                        .ok_or_else(|| crate::runtime::de::missing("product_name"))?,
+                    product_description: field_3
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "product_description",
+                        ))?,
+                    plan_name: field_4,
+                    plan_description: field_5,
+                    reference_number: field_6,
+                    status: field_7
+                        .ok_or_else(|| crate::runtime::de::missing("status"))?,
+                    amount: field_8
+                        .ok_or_else(|| crate::runtime::de::missing("amount"))?,
+                    currency: field_9
+                        .ok_or_else(|| crate::runtime::de::missing("currency"))?,
+                    interval_type: field_10
+                        .ok_or_else(|| crate::runtime::de::missing("interval_type"))?,
+                    interval_count: field_11,
+                    billing_cycles: field_12,
+                    max_amount: field_13,
+                    start_date: field_14
+                        .ok_or_else(|| crate::runtime::de::missing("start_date"))?,
+                    end_date: field_15,
+                    expires_at: field_16
+                        .ok_or_else(|| crate::runtime::de::missing("expires_at"))?,
+                    next_payment_date: field_17,
+                    subscription_link_url: field_18
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "subscription_link_url",
+                        ))?,
+                    cancelled_at: field_19,
+                    notes: field_20,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSubscriptionResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -404,7 +721,7 @@ impl crate::runtime::ToQuery for CreateSubscriptionResponseStatus {
     }
 }
 /// `GetSubscriptionsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetSubscriptionsResponse {
     /// `data`
@@ -413,6 +730,46 @@ pub struct GetSubscriptionsResponse {
     /// `page_meta`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl<'de> serde::Deserialize<'de> for GetSubscriptionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSubscriptionsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetSubscriptionsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSubscriptionsResponse, A::Error> {
+                const FIELDS: &[&str] = &["data", "page_meta"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetSubscriptionsResponse {
+                    data: field_0,
+                    page_meta: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GetSubscriptionsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -488,7 +845,7 @@ impl crate::runtime::ToQuery for IntervalType {
     }
 }
 /// `Subscription` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Subscription {
     /// `id`
@@ -558,20 +915,303 @@ pub struct Subscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub halt_reason: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for Subscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Subscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Subscription`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Subscription, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "customer_id",
+                    "product_name",
+                    "product_description",
+                    "plan_name",
+                    "plan_description",
+                    "reference_number",
+                    "status",
+                    "amount",
+                    "currency",
+                    "interval_type",
+                    "interval_count",
+                    "billing_cycles",
+                    "max_amount",
+                    "start_date",
+                    "end_date",
+                    "expires_at",
+                    "next_payment_date",
+                    "subscription_link_url",
+                    "cancelled_at",
+                    "notes",
+                    "halt_reason",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                let mut field_16 = None;
+                let mut field_17 = None;
+                let mut field_18 = None;
+                let mut field_19 = None;
+                let mut field_20 = None;
+                let mut field_21 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => {
+                            field_7 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(8) => {
+                            field_8 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(9) => {
+                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(10) => {
+                            field_10 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(14) => {
+                            field_14 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(15) => {
+                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(16) => {
+                            field_16 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(17) => {
+                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(18) => {
+                            field_18 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(19) => {
+                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(20) => {
+                            field_20 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(21) => {
+                            field_21 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Subscription {
+                    id: field_0.ok_or_else(|| crate::runtime::de::missing("id"))?,
+                    customer_id: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("customer_id"))?,
+                    product_name: field_2
+                        .ok_or_else(|| crate::runtime::de::missing("product_name"))?,
+                    product_description: field_3
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "product_description",
+                        ))?,
+                    plan_name: field_4,
+                    plan_description: field_5,
+                    reference_number: field_6,
+                    status: field_7
+                        .ok_or_else(|| crate::runtime::de::missing("status"))?,
+                    amount: field_8
+                        .ok_or_else(|| crate::runtime::de::missing("amount"))?,
+                    currency: field_9
+                        .ok_or_else(|| crate::runtime::de::missing("currency"))?,
+                    interval_type: field_10
+                        .ok_or_else(|| crate::runtime::de::missing("interval_type"))?,
+                    interval_count: field_11,
+                    billing_cycles: field_12,
+                    max_amount: field_13,
+                    start_date: field_14
+                        .ok_or_else(|| crate::runtime::de::missing("start_date"))?,
+                    end_date: field_15,
+                    expires_at: field_16
+                        .ok_or_else(|| crate::runtime::de::missing("expires_at"))?,
+                    next_payment_date: field_17,
+                    subscription_link_url: field_18
+                        .ok_or_else(|| crate::runtime::de::missing(
+                            "subscription_link_url",
+                        ))?,
+                    cancelled_at: field_19,
+                    notes: field_20,
+                    halt_reason: field_21,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl Subscription {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
 }
+/// `SubscriptionEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct SubscriptionEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::SubscriptionEventType,
+    /// `data`
+    pub data: crate::models::Subscription,
+}
+impl<'de> serde::Deserialize<'de> for SubscriptionEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SubscriptionEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionEvent, A::Error> {
+                const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(SubscriptionEvent {
+                    entity_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
+                    event_type: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
+                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl SubscriptionEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
 /// New next charge date for an active fixed-frequency subscription (a future date within a 28-day window).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateNextPaymentDateRequest {
     /// New date of the next scheduled payment, `YYYY-MM-DD`.
     ///
     /// Format: `date`.
     pub next_payment_date: jiff::civil::Date,
+}
+impl<'de> serde::Deserialize<'de> for UpdateNextPaymentDateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateNextPaymentDateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UpdateNextPaymentDateRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateNextPaymentDateRequest, A::Error> {
+                const FIELDS: &[&str] = &["next_payment_date"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(UpdateNextPaymentDateRequest {
+                    next_payment_date: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("next_payment_date"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateNextPaymentDateRequest {
     /// Creates a value from its required fields (`next_payment_date`); optional ones start empty and have setters.

@@ -3,7 +3,7 @@
 
 //! Types used only by the `virtual_accounts` resource.
 /// `ConflictBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ConflictBody {
     /// `error`
@@ -12,6 +12,46 @@ pub struct ConflictBody {
     /// Virtual Account already exists
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for ConflictBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ConflictBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ConflictBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConflictBody, A::Error> {
+                const FIELDS: &[&str] = &["error", "message"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(ConflictBody {
+                    error: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ConflictBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -76,13 +116,59 @@ impl crate::runtime::ToQuery for ConflictBodyError {
     }
 }
 /// Payment type and currency of the virtual account to create.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVirtualAccountRequest {
     /// `local` for domestic payments within the account's country, `swift` for cross-border ones.
     pub payment_type: crate::models::CreateVirtualAccountRequestPaymentType,
     /// `currency`
     pub currency: crate::models::Currency,
+}
+impl<'de> serde::Deserialize<'de> for CreateVirtualAccountRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateVirtualAccountRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateVirtualAccountRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateVirtualAccountRequest, A::Error> {
+                const FIELDS: &[&str] = &["payment_type", "currency"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateVirtualAccountRequest {
+                    payment_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("payment_type"))?,
+                    currency: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("currency"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateVirtualAccountRequest {
     /// Creates a value from its required fields (`payment_type`, `currency`); optional ones start empty and have setters.
@@ -163,7 +249,7 @@ impl crate::runtime::ToQuery for CreateVirtualAccountRequestPaymentType {
     }
 }
 /// `GetVirtualAccountsBadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetVirtualAccountsBadRequestBody {
     /// `error`
@@ -173,6 +259,46 @@ pub struct GetVirtualAccountsBadRequestBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for GetVirtualAccountsBadRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetVirtualAccountsBadRequestBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetVirtualAccountsBadRequestBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetVirtualAccountsBadRequestBody, A::Error> {
+                const FIELDS: &[&str] = &["error", "message"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetVirtualAccountsBadRequestBody {
+                    error: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl GetVirtualAccountsBadRequestBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -180,7 +306,7 @@ impl GetVirtualAccountsBadRequestBody {
     }
 }
 /// `GetVirtualAccountsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetVirtualAccountsResponse {
     /// `data`
@@ -190,6 +316,46 @@ pub struct GetVirtualAccountsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
 }
+impl<'de> serde::Deserialize<'de> for GetVirtualAccountsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetVirtualAccountsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetVirtualAccountsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetVirtualAccountsResponse, A::Error> {
+                const FIELDS: &[&str] = &["data", "page_meta"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetVirtualAccountsResponse {
+                    data: field_0,
+                    page_meta: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl GetVirtualAccountsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -197,7 +363,7 @@ impl GetVirtualAccountsResponse {
     }
 }
 /// `GetVirtualAccountsUnauthorizedBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetVirtualAccountsUnauthorizedBody {
     /// `error`
@@ -206,6 +372,46 @@ pub struct GetVirtualAccountsUnauthorizedBody {
     /// Credentials were missing or invalid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for GetVirtualAccountsUnauthorizedBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetVirtualAccountsUnauthorizedBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetVirtualAccountsUnauthorizedBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetVirtualAccountsUnauthorizedBody, A::Error> {
+                const FIELDS: &[&str] = &["error", "message"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetVirtualAccountsUnauthorizedBody {
+                    error: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl GetVirtualAccountsUnauthorizedBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -270,7 +476,7 @@ impl crate::runtime::ToQuery for UnauthorizedBodyError {
     }
 }
 /// A virtual account provisioned to you.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VirtualAccount {
     /// Virtual account ID.
@@ -307,6 +513,69 @@ pub struct VirtualAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
 }
+impl<'de> serde::Deserialize<'de> for VirtualAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VirtualAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VirtualAccount`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VirtualAccount, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "account_id",
+                    "currency",
+                    "account_number",
+                    "name",
+                    "status",
+                    "created_at",
+                    "updated_at",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(VirtualAccount {
+                    account_id: field_0,
+                    currency: field_1,
+                    account_number: field_2,
+                    name: field_3,
+                    status: field_4,
+                    created_at: field_5,
+                    updated_at: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl VirtualAccount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -314,7 +583,7 @@ impl VirtualAccount {
     }
 }
 /// Acknowledgement that a v2 virtual account request was accepted for asynchronous processing.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VirtualAccountCreationAccepted {
     /// `message`
@@ -324,6 +593,46 @@ pub struct VirtualAccountCreationAccepted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::models::VirtualAccountCreationAcceptedData>,
 }
+impl<'de> serde::Deserialize<'de> for VirtualAccountCreationAccepted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VirtualAccountCreationAccepted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VirtualAccountCreationAccepted`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VirtualAccountCreationAccepted, A::Error> {
+                const FIELDS: &[&str] = &["message", "data"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(VirtualAccountCreationAccepted {
+                    message: field_0,
+                    data: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl VirtualAccountCreationAccepted {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -331,7 +640,7 @@ impl VirtualAccountCreationAccepted {
     }
 }
 /// `VirtualAccountCreationAcceptedData` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VirtualAccountCreationAcceptedData {
     /// Merchant the virtual account is being created for.
@@ -340,6 +649,46 @@ pub struct VirtualAccountCreationAcceptedData {
     /// Creation status; always `pending` at this point.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::VirtualAccountCreationAcceptedDataStatus>,
+}
+impl<'de> serde::Deserialize<'de> for VirtualAccountCreationAcceptedData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VirtualAccountCreationAcceptedData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VirtualAccountCreationAcceptedData`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VirtualAccountCreationAcceptedData, A::Error> {
+                const FIELDS: &[&str] = &["merchant_id", "status"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(VirtualAccountCreationAcceptedData {
+                    merchant_id: field_0,
+                    status: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl VirtualAccountCreationAcceptedData {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -401,6 +750,74 @@ impl<'de> serde::Deserialize<'de> for VirtualAccountCreationAcceptedDataStatus {
 impl crate::runtime::ToQuery for VirtualAccountCreationAcceptedDataStatus {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
+    }
+}
+/// `VirtualAccountEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct VirtualAccountEvent {
+    /// `entity_type`
+    pub entity_type: crate::models::WebhookEntityType,
+    /// `event_type`
+    pub event_type: crate::models::VirtualAccountEventType,
+    /// `data`
+    pub data: crate::models::VirtualAccount,
+}
+impl<'de> serde::Deserialize<'de> for VirtualAccountEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VirtualAccountEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `VirtualAccountEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VirtualAccountEvent, A::Error> {
+                const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(VirtualAccountEvent {
+                    entity_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
+                    event_type: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
+                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl VirtualAccountEvent {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
     }
 }
 /// Current status of the virtual account.

@@ -3,7 +3,7 @@
 
 //! Types used only by the `withdrawal_accounts` resource.
 /// `GetWithdrawalAccountsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetWithdrawalAccountsResponse {
     /// `data`
@@ -13,6 +13,46 @@ pub struct GetWithdrawalAccountsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
 }
+impl<'de> serde::Deserialize<'de> for GetWithdrawalAccountsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetWithdrawalAccountsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetWithdrawalAccountsResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetWithdrawalAccountsResponse, A::Error> {
+                const FIELDS: &[&str] = &["data", "page_meta"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(GetWithdrawalAccountsResponse {
+                    data: field_0,
+                    page_meta: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl GetWithdrawalAccountsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -20,7 +60,7 @@ impl GetWithdrawalAccountsResponse {
     }
 }
 /// One of your own bank accounts that receives withdrawals.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WithdrawalAccount {
     /// Withdrawal account ID.
@@ -83,6 +123,117 @@ pub struct WithdrawalAccount {
     /// Format: `date-time`. Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl<'de> serde::Deserialize<'de> for WithdrawalAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WithdrawalAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `WithdrawalAccount`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WithdrawalAccount, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "id",
+                    "holder_name",
+                    "account_number",
+                    "bank_name",
+                    "bic_primary",
+                    "bic_secondary",
+                    "currency",
+                    "email",
+                    "address_line1",
+                    "address_line2",
+                    "city",
+                    "state",
+                    "country",
+                    "pincode",
+                    "created_at",
+                    "updated_at",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                let mut field_14 = None;
+                let mut field_15 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(10) => {
+                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(11) => {
+                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(12) => {
+                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(13) => {
+                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(14) => {
+                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        Some(15) => {
+                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(WithdrawalAccount {
+                    id: field_0,
+                    holder_name: field_1,
+                    account_number: field_2,
+                    bank_name: field_3,
+                    bic_primary: field_4,
+                    bic_secondary: field_5,
+                    currency: field_6,
+                    email: field_7,
+                    address_line1: field_8,
+                    address_line2: field_9,
+                    city: field_10,
+                    state: field_11,
+                    country: field_12,
+                    pincode: field_13,
+                    created_at: field_14,
+                    updated_at: field_15,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl WithdrawalAccount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -3,95 +3,135 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "balances")]
 pub mod balances;
+#[cfg(feature = "balance-conversions")]
 pub mod balance_conversions;
+#[cfg(feature = "payment-links")]
 pub mod payment_links;
+#[cfg(feature = "orders")]
 pub mod orders;
+#[cfg(feature = "customers")]
 pub mod customers;
+#[cfg(feature = "lrs")]
 pub mod lrs;
+#[cfg(feature = "documents")]
 pub mod documents;
+#[cfg(feature = "payments")]
 pub mod payments;
+#[cfg(feature = "refunds")]
 pub mod refunds;
+#[cfg(feature = "prices")]
 pub mod prices;
+#[cfg(feature = "subscriptions")]
 pub mod subscriptions;
+#[cfg(feature = "rfis")]
 pub mod rfis;
+#[cfg(feature = "api-keys")]
 pub mod api_keys;
+#[cfg(feature = "payouts")]
 pub mod payouts;
+#[cfg(feature = "beneficiaries")]
 pub mod beneficiaries;
+#[cfg(feature = "beneficiaries-v2")]
 pub mod beneficiaries_v2;
+#[cfg(feature = "bank-account-validations")]
 pub mod bank_account_validations;
+#[cfg(feature = "internal-transfers")]
 pub mod internal_transfers;
+#[cfg(feature = "withdrawals")]
 pub mod withdrawals;
+#[cfg(feature = "withdrawal-accounts")]
 pub mod withdrawal_accounts;
+#[cfg(feature = "settlements")]
 pub mod settlements;
+#[cfg(feature = "virtual-accounts")]
 pub mod virtual_accounts;
+#[cfg(feature = "platform")]
 pub mod platform;
 impl crate::Client {
     /// Balances held on your Glomo account, per enabled currency.
+    #[cfg(feature = "balances")]
     pub fn balances(&self) -> balances::BalancesApi<'_> {
         balances::BalancesApi::new(self)
     }
     /// Conversions of balance between supported currencies, plus FX quotes and mid-market rates.
+    #[cfg(feature = "balance-conversions")]
     pub fn balance_conversions(&self) -> balance_conversions::BalanceConversionsApi<'_> {
         balance_conversions::BalanceConversionsApi::new(self)
     }
     /// Shareable links to a Glomo-hosted payment page (the `/payin` resource).
+    #[cfg(feature = "payment-links")]
     pub fn payment_links(&self) -> payment_links::PaymentLinksApi<'_> {
         payment_links::PaymentLinksApi::new(self)
     }
     /// Orders are requests to collect a payment from a customer through checkout or S2S.
+    #[cfg(feature = "orders")]
     pub fn orders(&self) -> orders::OrdersApi<'_> {
         orders::OrdersApi::new(self)
     }
     /// The individuals or businesses you collect payments from, and their bank accounts.
+    #[cfg(feature = "customers")]
     pub fn customers(&self) -> customers::CustomersApi<'_> {
         customers::CustomersApi::new(self)
     }
     /// Helpers for remittances under India's Liberalised Remittance Scheme (banks, quotes, debit accounts).
+    #[cfg(feature = "lrs")]
     pub fn lrs(&self) -> lrs::LrsApi<'_> {
         lrs::LrsApi::new(self)
     }
     /// Uploaded files referenced by payins, payouts, refunds and RFI responses.
+    #[cfg(feature = "documents")]
     pub fn documents(&self) -> documents::DocumentsApi<'_> {
         documents::DocumentsApi::new(self)
     }
     /// Payment attempts made by your customers, including S2S card payments and sandbox mocks.
+    #[cfg(feature = "payments")]
     pub fn payments(&self) -> payments::PaymentsApi<'_> {
         payments::PaymentsApi::new(self)
     }
     /// Refunds of successful payments back to the customer.
+    #[cfg(feature = "refunds")]
     pub fn refunds(&self) -> refunds::RefundsApi<'_> {
         refunds::RefundsApi::new(self)
     }
     /// Referral-fee prices applied to payins, and the dynamic pricing rules on your account.
+    #[cfg(feature = "prices")]
     pub fn prices(&self) -> prices::PricesApi<'_> {
         prices::PricesApi::new(self)
     }
     /// Recurring billing agreements that charge a customer on a schedule or on demand.
+    #[cfg(feature = "subscriptions")]
     pub fn subscriptions(&self) -> subscriptions::SubscriptionsApi<'_> {
         subscriptions::SubscriptionsApi::new(self)
     }
     /// Compliance requests for information and the documents submitted to answer them.
+    #[cfg(feature = "rfis")]
     pub fn rfis(&self) -> rfis::RfisApi<'_> {
         rfis::RfisApi::new(self)
     }
     /// Management of your secret API key.
+    #[cfg(feature = "api-keys")]
     pub fn api_keys(&self) -> api_keys::ApiKeysApi<'_> {
         api_keys::ApiKeysApi::new(self)
     }
     /// Transfers from your Glomo balance to a beneficiary, with cancellation, RFI responses and a sandbox status mock.
+    #[cfg(feature = "payouts")]
     pub fn payouts(&self) -> payouts::PayoutsApi<'_> {
         payouts::PayoutsApi::new(self)
     }
     /// Original (v1) flat beneficiary records holding a payee's bank details.
+    #[cfg(feature = "beneficiaries")]
     pub fn beneficiaries(&self) -> beneficiaries::BeneficiariesApi<'_> {
         beneficiaries::BeneficiariesApi::new(self)
     }
     /// Beneficiaries built from nested beneficiary, address and bank-account or UPI objects (served under the v2 mount).
+    #[cfg(feature = "beneficiaries-v2")]
     pub fn beneficiaries_v2(&self) -> beneficiaries_v2::BeneficiariesV2Api<'_> {
         beneficiaries_v2::BeneficiariesV2Api::new(self)
     }
     /// Checks of a bank account's existence and holder before paying it.
+    #[cfg(feature = "bank-account-validations")]
     pub fn bank_account_validations(
         &self,
     ) -> bank_account_validations::BankAccountValidationsApi<'_> {
@@ -99,26 +139,32 @@ impl crate::Client {
     }
     /// Fund movements between merchant accounts linked under the same platform account. Supported directions:
     /// platform to child (P → C), child to platform (C → P), and child to child under the same platform (C → C).
+    #[cfg(feature = "internal-transfers")]
     pub fn internal_transfers(&self) -> internal_transfers::InternalTransfersApi<'_> {
         internal_transfers::InternalTransfersApi::new(self)
     }
     /// **\[DEPRECATED\]** Transfers from your Glomo balance into one of your own withdrawal accounts.
+    #[cfg(feature = "withdrawals")]
     pub fn withdrawals(&self) -> withdrawals::WithdrawalsApi<'_> {
         withdrawals::WithdrawalsApi::new(self)
     }
     /// Your own bank accounts into which withdrawals are credited.
+    #[cfg(feature = "withdrawal-accounts")]
     pub fn withdrawal_accounts(&self) -> withdrawal_accounts::WithdrawalAccountsApi<'_> {
         withdrawal_accounts::WithdrawalAccountsApi::new(self)
     }
     /// Batches moving funds from your Glomo account to your bank account, and the transactions each batch covers.
+    #[cfg(feature = "settlements")]
     pub fn settlements(&self) -> settlements::SettlementsApi<'_> {
         settlements::SettlementsApi::new(self)
     }
     /// Dedicated account numbers provisioned to you for receiving payments, one per payment type and currency.
+    #[cfg(feature = "virtual-accounts")]
     pub fn virtual_accounts(&self) -> virtual_accounts::VirtualAccountsApi<'_> {
         virtual_accounts::VirtualAccountsApi::new(self)
     }
     /// Lets a platform account onboard and manage child merchants, each with its own virtual accounts.
+    #[cfg(feature = "platform")]
     pub fn platform(&self) -> platform::PlatformApi<'_> {
         platform::PlatformApi::new(self)
     }

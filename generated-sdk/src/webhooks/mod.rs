@@ -18,30 +18,41 @@ pub const SIGNATURE_HEADER: &str = "X-Glomopay-Signature";
 #[non_exhaustive]
 pub enum Event {
     /// Events with `entity_type: payment`.
+    #[cfg(feature = "payments")]
     Payment(Box<crate::models::PaymentEvent>),
     /// Events with `entity_type: payment_link`.
+    #[cfg(feature = "payment-links")]
     PaymentLink(Box<crate::models::PaymentLinkEvent>),
     /// Events with `entity_type: orders`.
+    #[cfg(feature = "orders")]
     Orders(Box<crate::models::OrdersEvent>),
     /// Events with `entity_type: refund`.
+    #[cfg(feature = "refunds")]
     Refund(Box<crate::models::RefundEvent>),
     /// Events with `entity_type: payout`.
+    #[cfg(feature = "payouts")]
     Payout(Box<crate::models::PayoutEvent>),
     /// Events with `entity_type: settlement`.
+    #[cfg(feature = "settlements")]
     Settlement(Box<crate::models::SettlementEvent>),
     /// Events with `entity_type: beneficiary`.
+    #[cfg(feature = "beneficiaries")]
     Beneficiary(Box<crate::models::BeneficiaryEvent>),
     /// Events with `entity_type: internal_transfer`.
+    #[cfg(feature = "internal-transfers")]
     InternalTransfer(Box<crate::models::InternalTransferEvent>),
     /// Events with `entity_type: subscription`.
+    #[cfg(feature = "subscriptions")]
     Subscription(Box<crate::models::SubscriptionEvent>),
     /// Events with `entity_type: virtual_account`.
+    #[cfg(feature = "virtual-accounts")]
     VirtualAccount(Box<crate::models::VirtualAccountEvent>),
     /// Events with `entity_type: balance`.
     Balance(Box<crate::models::BalanceEvent>),
     /// Events with `entity_type: kyc_journey`.
     KycJourney(Box<crate::models::KycJourneyEvent>),
     /// Events with `entity_type: merchant`.
+    #[cfg(feature = "platform")]
     Merchant(Box<crate::models::MerchantEvent>),
     /// Events with `entity_type: amc_folio_transaction`.
     AmcFolioTransaction(Box<crate::models::AmcFolioTransactionEvent>),
@@ -62,34 +73,44 @@ impl Event {
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
+            #[cfg(feature = "payments")]
             Some("payment") => {
                 serde_json::from_value(value).map(|p| Event::Payment(Box::new(p)))
             }
+            #[cfg(feature = "payment-links")]
             Some("payment_link") => {
                 serde_json::from_value(value).map(|p| Event::PaymentLink(Box::new(p)))
             }
+            #[cfg(feature = "orders")]
             Some("orders") => {
                 serde_json::from_value(value).map(|p| Event::Orders(Box::new(p)))
             }
+            #[cfg(feature = "refunds")]
             Some("refund") => {
                 serde_json::from_value(value).map(|p| Event::Refund(Box::new(p)))
             }
+            #[cfg(feature = "payouts")]
             Some("payout") => {
                 serde_json::from_value(value).map(|p| Event::Payout(Box::new(p)))
             }
+            #[cfg(feature = "settlements")]
             Some("settlement") => {
                 serde_json::from_value(value).map(|p| Event::Settlement(Box::new(p)))
             }
+            #[cfg(feature = "beneficiaries")]
             Some("beneficiary") => {
                 serde_json::from_value(value).map(|p| Event::Beneficiary(Box::new(p)))
             }
+            #[cfg(feature = "internal-transfers")]
             Some("internal_transfer") => {
                 serde_json::from_value(value)
                     .map(|p| Event::InternalTransfer(Box::new(p)))
             }
+            #[cfg(feature = "subscriptions")]
             Some("subscription") => {
                 serde_json::from_value(value).map(|p| Event::Subscription(Box::new(p)))
             }
+            #[cfg(feature = "virtual-accounts")]
             Some("virtual_account") => {
                 serde_json::from_value(value).map(|p| Event::VirtualAccount(Box::new(p)))
             }
@@ -99,6 +120,7 @@ impl Event {
             Some("kyc_journey") => {
                 serde_json::from_value(value).map(|p| Event::KycJourney(Box::new(p)))
             }
+            #[cfg(feature = "platform")]
             Some("merchant") => {
                 serde_json::from_value(value).map(|p| Event::Merchant(Box::new(p)))
             }
@@ -115,18 +137,29 @@ impl Event {
     /// The name of the webhook in the API description (`None` for [`Event::Unknown`]).
     pub fn webhook_name(&self) -> Option<&'static str> {
         match self {
+            #[cfg(feature = "payments")]
             Event::Payment(_) => Some("payment"),
+            #[cfg(feature = "payment-links")]
             Event::PaymentLink(_) => Some("payment_link"),
+            #[cfg(feature = "orders")]
             Event::Orders(_) => Some("orders"),
+            #[cfg(feature = "refunds")]
             Event::Refund(_) => Some("refund"),
+            #[cfg(feature = "payouts")]
             Event::Payout(_) => Some("payout"),
+            #[cfg(feature = "settlements")]
             Event::Settlement(_) => Some("settlement"),
+            #[cfg(feature = "beneficiaries")]
             Event::Beneficiary(_) => Some("beneficiary"),
+            #[cfg(feature = "internal-transfers")]
             Event::InternalTransfer(_) => Some("internal_transfer"),
+            #[cfg(feature = "subscriptions")]
             Event::Subscription(_) => Some("subscription"),
+            #[cfg(feature = "virtual-accounts")]
             Event::VirtualAccount(_) => Some("virtual_account"),
             Event::Balance(_) => Some("balance"),
             Event::KycJourney(_) => Some("kyc_journey"),
+            #[cfg(feature = "platform")]
             Event::Merchant(_) => Some("merchant"),
             Event::AmcFolioTransaction(_) => Some("amc_folio_transaction"),
             Event::WebhookTest(_) => Some("webhook_test"),

@@ -7,20 +7,34 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, lines};
-use super::models::{ident, type_def};
+use super::models::{feature_cfg, ident, module_feature, type_def};
 use super::operations::resource_module;
 use super::{Templates, format_file};
 use crate::diag::Diagnostic;
 use crate::ir::{Api, ApiKeyLocation, Resource, SchemeKind};
 
 fn fill(template: &str, api: &Api) -> String {
-    let features: String = api
+    let resource_features = api
+        .resources
+        .iter()
+        .map(|r| format!("{:?}", r.feature))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut features: String = api
         .features
         .iter()
         .map(|f| format!("# {}\n{} = []\n", f.docs.replace('\n', " "), f.name))
         .collect();
-    let feature_list: String = if api.features.is_empty() {
-        "\nNone.\n".to_string()
+    if !api.resources.is_empty() {
+        features.push_str(
+            "# One per resource (all on by default): its operations and the types only they use.\n",
+        );
+        for r in &api.resources {
+            features.push_str(&format!("{} = []\n", r.feature));
+        }
+    }
+    let mut feature_list: String = if api.features.is_empty() {
+        "\nNo optional features.\n".to_string()
     } else {
         api.features
             .iter()
@@ -28,6 +42,30 @@ fn fill(template: &str, api: &Api) -> String {
             .collect::<String>()
             + "\n"
     };
+    if !api.resources.is_empty() {
+        let example = api
+            .resources
+            .iter()
+            .take(2)
+            .map(|r| format!("{:?}", r.feature))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let names = api
+            .resources
+            .iter()
+            .map(|r| format!("`{}`", r.feature))
+            .collect::<Vec<_>>()
+            .join(", ");
+        feature_list.push_str(&format!(
+            "\nEach resource is a feature of its own, all on by default: {names}. A service that\nuses a few of them compiles only those, their types and the shared ones:\n\n```toml\n{} = {{ version = \"{}\", default-features = false, features = [{example}] }}\n```\n",
+            api.info.crate_name, api.info.crate_version
+        ));
+        if api.webhooks.is_some() {
+            feature_list.push_str(
+                "\nA webhook event whose payload belongs to a resource that is off decodes as\n`Event::Unknown`.\n",
+            );
+        }
+    }
     let env_note = match (
         api.client.api_key_env.as_str(),
         api.client.base_url_env.as_str(),
@@ -85,6 +123,8 @@ fn fill(template: &str, api: &Api) -> String {
         .replace("{{api_key_env}}", &api.client.api_key_env)
         .replace("{{base_url_env}}", &api.client.base_url_env)
         .replace("{{cargo_features}}", &features)
+        .replace("{{default_features}}", &resource_features)
+        .replace("{{resource_features}}", &resource_features)
         .replace("{{features}}", &feature_list)
         .replace(
             "{{operation_count}}",
@@ -234,8 +274,9 @@ pub fn emit_crate(
         }
     }
     let mods = modules.iter().map(|m| {
+        let cfg = feature_cfg(module_feature(api, m).map(str::to_string).as_ref(), None);
         let m = ident(m);
-        quote! { mod #m; pub use #m::*; }
+        quote! { #cfg mod #m; #cfg pub use #m::*; }
     });
     let models_mod = quote! {
         //! Every type of the API description, re-exported flat: names are unique crate-wide.
@@ -248,9 +289,11 @@ pub fn emit_crate(
 
     let res_mods = api.resources.iter().map(|r| {
         let m = ident(&r.module);
-        quote! { pub mod #m; }
+        let cfg = feature_cfg([&r.feature], None);
+        quote! { #cfg pub mod #m; }
     });
     let accessors = api.resources.iter().map(|r| {
+        let cfg = feature_cfg([&r.feature], None);
         let m = ident(&r.module);
         let a = ident(&r.accessor);
         let t = ident(&r.type_name);
@@ -261,6 +304,7 @@ pub fn emit_crate(
         ));
         quote! {
             #doc
+            #cfg
             pub fn #a(&self) -> #m::#t<'_> {
                 #m::#t::new(self)
             }
@@ -338,11 +382,30 @@ fn render(
     let (path, tokens) = match job {
         RustFile::Models(m) => {
             let tokens = time(Stage::Quote, || {
+                let have = module_feature(api, m);
+                // A type needing features beyond its module's (shared types that
+                // mention several resources' types) is compiled only with all of them.
                 let items = api
                     .types
                     .iter()
                     .filter(|t| t.module == *m)
-                    .map(|t| type_def(api, t, inputs));
+                    .map(|t| {
+                        let items = type_def(api, t, inputs);
+                        let cfg = feature_cfg(api.gates.get(&t.name).into_iter().flatten(), have);
+                        if cfg.is_empty() {
+                            return items;
+                        }
+                        let inner = quote::format_ident!(
+                            "gated_{}",
+                            heck::ToSnakeCase::to_snake_case(t.name.as_str())
+                        );
+                        quote! {
+                            #cfg
+                            mod #inner { #items }
+                            #cfg
+                            pub use #inner::*;
+                        }
+                    });
                 let doc = if *m == "common" {
                     " Types shared by several resources, or by none.".to_string()
                 } else {

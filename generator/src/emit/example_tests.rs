@@ -9,7 +9,7 @@ use quote::quote;
 use serde_json::{Map, Value};
 
 use super::contract::sample;
-use super::models::{ident, type_tokens};
+use super::models::{feature_cfg, ident, type_features, type_tokens};
 use crate::ir::{
     Api, BodyKind, MemberShape, StructDef, TypeDef, TypeKind, TypeRef, fixed_value, member_shape,
 };
@@ -270,7 +270,9 @@ pub fn example_tests(api: &Api) -> Option<TokenStream> {
         let f = ident(name);
         let t = type_tokens(ty);
         let json = serde_json::to_string(value).unwrap_or_default();
+        let cfg = feature_cfg(type_features(api, ty), None);
         quote! {
+            #cfg
             #[test]
             fn #f() {
                 round_trip::<#t>(#json, #origin);
@@ -282,6 +284,7 @@ pub fn example_tests(api: &Api) -> Option<TokenStream> {
         let t = type_tokens(&u.ty);
         let json = serde_json::to_string(&u.json).unwrap_or_default();
         let origin = &u.origin;
+        let cfg = feature_cfg(type_features(api, &u.ty), None);
         let check = match &u.expect {
             Some((union, variant, access)) => {
                 let union = ident(union);
@@ -299,6 +302,7 @@ pub fn example_tests(api: &Api) -> Option<TokenStream> {
         };
         if check.is_empty() {
             return quote! {
+                #cfg
                 #[test]
                 fn #f() {
                     round_trip::<#t>(#json, #origin);
@@ -306,6 +310,7 @@ pub fn example_tests(api: &Api) -> Option<TokenStream> {
             };
         }
         quote! {
+            #cfg
             #[test]
             fn #f() {
                 let value: #t = round_trip::<#t>(#json, #origin);

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, lines};
 use crate::ir::{
@@ -195,16 +195,16 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef, input: bool) -> TokenStrea
         } else {
             quote!(#[serde(rename = #wire)])
         };
+        // Decoding is generated (`deserialize_impl`); these attributes steer the
+        // derived `Serialize` only.
         let presence = match (f.required, f.keeps_null()) {
-            (true, false) => TokenStream::new(),
-            (true, true) => quote!(#[serde(default)]),
+            (true, _) => TokenStream::new(),
             (false, false) => {
                 quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
             }
             (false, true) => quote!(#[serde(
-                default,
                 skip_serializing_if = "Option::is_none",
-                with = "crate::runtime::nullable"
+                serialize_with = "crate::runtime::nullable::serialize"
             )]),
         };
         quote! {
@@ -223,20 +223,13 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef, input: bool) -> TokenStrea
         }
     });
     let all_optional = s.fields.iter().all(|f| !f.required);
-    let sibling = !s.sibling_tags.is_empty();
     // Every struct is serde: how a body travels (JSON, form, multipart) belongs to
-    // the operation, and a file field is written as text inside JSON.
+    // the operation, and a file field is written as text inside JSON. `Deserialize`
+    // is generated rather than derived (see `deserialize_impl`).
     let derives = if all_optional {
-        quote!(#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)])
+        quote!(#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)])
     } else {
-        quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)])
-    };
-    // With sibling tags the derived impls become inherent functions that the
-    // hand-written impls below wrap.
-    let derives = if sibling {
-        quote!(#derives #[serde(remote = "Self")])
-    } else {
-        derives
+        quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize)])
     };
     // Only request types get a constructor and setters: response types are read, and
     // built in tests from JSON or `Default`.
@@ -245,11 +238,7 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef, input: bool) -> TokenStrea
     } else {
         TokenStream::new()
     };
-    let sibling_impls = if sibling {
-        sibling_tag_impls(api, &name, s)
-    } else {
-        TokenStream::new()
-    };
+    let decode = deserialize_impl(api, &name, s);
     let multipart = if is_multipart_body(api, &def.name) {
         multipart_impl(api, &name, s)
     } else {
@@ -266,8 +255,8 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef, input: bool) -> TokenStrea
             #(#fields)*
             #additional
         }
+        #decode
         #constructor
-        #sibling_impls
         #multipart
         #validate
         #money
@@ -530,7 +519,9 @@ fn union_from(api: &Api, name: &str, variants: &[UnionVariant]) -> TokenStream {
 
 /// `Deserialize` that lets sibling fields name the member of untagged-union fields,
 /// around the derived impls (`remote = "Self"` makes them inherent functions).
-fn sibling_tag_impls(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
+/// Statements run on a decoded `value` that pick the member of each untagged union
+/// field named by a sibling tag field (config `sibling_tags`).
+fn sibling_selects(api: &Api, s: &StructDef) -> TokenStream {
     let selects = s.sibling_tags.iter().filter_map(|t| {
         let f = s.fields.iter().find(|f| f.name == t.field)?;
         let union_ty = f.ty.named()?;
@@ -560,18 +551,113 @@ fn sibling_tag_impls(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
             }
         })
     });
+    quote!(#(#selects)*)
+}
+
+/// `Deserialize` for a struct: one `visit_map` that finds each key's position among
+/// the wire names (`runtime::de`, shared by every struct) and reads the value into its
+/// field. A derived decoder costs several times the code per field (a field enum and
+/// its visitor, a sequence visitor, duplicate checks), and decoders are most of what
+/// a generated crate spends compiling.
+fn deserialize_impl(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
+    let wires: Vec<&str> = s.fields.iter().map(|f| f.wire.as_str()).collect();
+    let locals: Vec<Ident> = (0..s.fields.len())
+        .map(|i| format_ident!("field_{i}"))
+        .collect();
+    let inits = locals.iter().map(|l| quote!(let mut #l = None;));
+    let additional = s.additional.is_some();
+    let arms = s.fields.iter().zip(&locals).enumerate().map(|(i, (f, l))| {
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        let pat = if additional { quote!(Ok(#i)) } else { quote!(Some(#i)) };
+        // A required field and an optional nullable one (`Option<Option<T>>`) record
+        // that the key was present; an optional one takes the decoded `Option`.
+        let read = match (f.required, f.keeps_null()) {
+            (true, true) | (false, false) => quote!(#l = serde::de::MapAccess::next_value(&mut map)?),
+            _ => quote!(#l = Some(serde::de::MapAccess::next_value(&mut map)?)),
+        };
+        quote!(#pat => #read,)
+    });
+    let (seed, rest) = if additional {
+        (
+            quote!(crate::runtime::de::FieldOrName(FIELDS)),
+            quote! {
+                Ok(_) => {}
+                Err(name) => {
+                    additional.insert(name, serde::de::MapAccess::next_value(&mut map)?);
+                }
+            },
+        )
+    } else {
+        (
+            quote!(crate::runtime::de::FieldIndex(FIELDS)),
+            quote! {
+                _ => {
+                    serde::de::MapAccess::next_value::<serde::de::IgnoredAny>(&mut map)?;
+                }
+            },
+        )
+    };
+    let fields = s.fields.iter().zip(&locals).map(|(f, l)| {
+        let n = ident(&f.name);
+        let wire = &f.wire;
+        match (f.required, f.keeps_null()) {
+            (true, false) => quote!(#n: #l.ok_or_else(|| crate::runtime::de::missing(#wire))?,),
+            _ => quote!(#n: #l,),
+        }
+    });
+    let (extra_init, extra_field) = if additional {
+        (
+            quote!(let mut additional = std::collections::BTreeMap::new();),
+            quote!(additional_properties: additional,),
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
+    let walk = if s.fields.is_empty() && !additional {
+        quote! {
+            while serde::de::MapAccess::next_key_seed(&mut map, #seed)?.is_some() {
+                serde::de::MapAccess::next_value::<serde::de::IgnoredAny>(&mut map)?;
+            }
+        }
+    } else {
+        quote! {
+            while let Some(key) = serde::de::MapAccess::next_key_seed(&mut map, #seed)? {
+                match key {
+                    #(#arms)*
+                    #rest
+                }
+            }
+        }
+    };
+    let expecting = format!("an object `{name}`");
+    let selects = sibling_selects(api, s);
+    let finish = if selects.is_empty() {
+        quote!(Ok(#name { #(#fields)* #extra_field }))
+    } else {
+        quote! {
+            let mut value = #name { #(#fields)* #extra_field };
+            #selects
+            Ok(value)
+        }
+    };
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let mut value = Self::deserialize(deserializer)?;
-                #(#selects)*
-                Ok(value)
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                Self::serialize(self, serializer)
+                struct Fields;
+                impl<'de> serde::de::Visitor<'de> for Fields {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        const FIELDS: &[&str] = &[#(#wires),*];
+                        #(#inits)*
+                        #extra_init
+                        #walk
+                        #finish
+                    }
+                }
+                deserializer.deserialize_map(Fields)
             }
         }
     }
@@ -1195,4 +1281,45 @@ components:
         };
         assert_eq!(field_type(&required).to_string(), "String");
     }
+}
+
+/// `#[cfg(...)]` requiring every feature in `features` but those in `have` (what the
+/// enclosing module already requires); empty when nothing is left.
+pub fn feature_cfg<'a>(
+    features: impl IntoIterator<Item = &'a String>,
+    have: Option<&str>,
+) -> TokenStream {
+    let need: BTreeSet<&str> = features
+        .into_iter()
+        .map(String::as_str)
+        .filter(|f| Some(*f) != have)
+        .collect();
+    match need.len() {
+        0 => TokenStream::new(),
+        1 => {
+            let f = need.iter().next().copied().unwrap_or_default();
+            quote!(#[cfg(feature = #f)])
+        }
+        _ => {
+            let fs = need.iter();
+            quote!(#[cfg(all(#(feature = #fs),*))])
+        }
+    }
+}
+
+/// The resource features code mentioning `ty` needs (see `ir::gates`).
+pub fn type_features<'a>(api: &'a Api, ty: &TypeRef) -> BTreeSet<&'a String> {
+    ty.mentions()
+        .into_iter()
+        .filter_map(|n| api.gates.get(n))
+        .flatten()
+        .collect()
+}
+
+/// The feature of the resource whose module is `module`, if it is one.
+pub fn module_feature<'a>(api: &'a Api, module: &str) -> Option<&'a str> {
+    api.resources
+        .iter()
+        .find(|r| r.module == module)
+        .map(|r| r.feature.as_str())
 }

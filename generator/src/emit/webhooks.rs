@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, lines};
-use super::models::{ident, type_tokens};
+use super::models::{feature_cfg, ident, type_features, type_tokens};
 use crate::ir::{Api, Webhooks};
 
 /// The `src/webhooks/mod.rs` items.
@@ -20,14 +20,17 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                 .as_deref()
                 .unwrap_or(&format!("The `{}` webhook.", e.name)),
         ));
-        quote! { #docs #v(Box<#t>), }
+        let cfg = feature_cfg(type_features(api, &e.ty), None);
+        quote! { #docs #cfg #v(Box<#t>), }
     });
     let decode = match &w.discriminator {
         Some(d) => {
             let arms = w.events.iter().map(|e| {
                 let v = ident(&e.variant);
                 let values = &e.tag_values;
+                let cfg = feature_cfg(type_features(api, &e.ty), None);
                 quote! {
+                    #cfg
                     #(Some(#values))|* => serde_json::from_value(value).map(|p| Event::#v(Box::new(p))),
                 }
             });
@@ -43,7 +46,9 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
             let tries = w.events.iter().map(|e| {
                 let v = ident(&e.variant);
                 let t = type_tokens(&e.ty);
+                let cfg = feature_cfg(type_features(api, &e.ty), None);
                 quote! {
+                    #cfg
                     if let Ok(p) = <#t as serde::Deserialize>::deserialize(&value) {
                         return Ok(Event::#v(Box::new(p)));
                     }
@@ -58,7 +63,8 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
     let names = w.events.iter().map(|e| {
         let v = ident(&e.variant);
         let n = &e.name;
-        quote! { Event::#v(_) => Some(#n), }
+        let cfg = feature_cfg(type_features(api, &e.ty), None);
+        quote! { #cfg Event::#v(_) => Some(#n), }
     });
     let how = match &w.discriminator {
         Some(d) => format!(

@@ -156,7 +156,7 @@ pub fn build_with_raw(
             })
             .collect()
     };
-    let features = config
+    let features: Vec<Feature> = config
         .feature_gated
         .iter()
         .map(|g| Feature {
@@ -164,6 +164,8 @@ pub fn build_with_raw(
             docs: g.description.clone(),
         })
         .collect();
+    super::gates::name_features(&mut resources, &features);
+    let gates = super::gates::gate_types(&mut types, &resources);
     let api = Api {
         info: ApiInfo {
             title,
@@ -201,6 +203,7 @@ pub fn build_with_raw(
         types: types.into_values().collect(),
         resources,
         features,
+        gates,
         webhooks,
     };
     Ok((api, diags))

@@ -7,6 +7,7 @@
 
 pub mod build;
 pub mod enums;
+pub mod gates;
 pub mod names;
 pub mod operations;
 pub mod stale;
@@ -31,6 +32,9 @@ pub struct Api {
     pub resources: Vec<Resource>,
     /// Cargo features gating operations.
     pub features: Vec<Feature>,
+    /// The resource features each type needs, by type name (types needing none are
+    /// absent); see [`gates`].
+    pub gates: std::collections::BTreeMap<String, Vec<String>>,
     /// Requests the API sends (the description's `webhooks:`) and how they are signed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Webhooks>,
@@ -560,6 +564,8 @@ pub struct Resource {
     pub type_name: String,
     /// Module name (`payouts`).
     pub module: String,
+    /// The cargo feature its operations and types sit behind (`payouts`).
+    pub feature: String,
     /// Tag description.
     pub docs: Option<String>,
     /// Operations in spec order.

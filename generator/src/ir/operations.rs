@@ -885,6 +885,7 @@ pub fn group(
         let type_name_ = type_scope.claim(&format!("{}Api", type_name(&accessor)));
         resources.push(super::Resource {
             module: accessor.clone(),
+            feature: String::new(),
             accessor,
             type_name: type_name_,
             tag,

@@ -51,6 +51,7 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(
     );
     decoded
 }
+#[cfg(feature = "prices")]
 #[test]
 fn union_create_price_request_fixed() {
     let value: crate::models::CreatePriceRequest = round_trip::<
@@ -66,6 +67,7 @@ fn union_create_price_request_fixed() {
         "CreatePriceRequest::Fixed"
     );
 }
+#[cfg(feature = "prices")]
 #[test]
 fn union_create_price_request_percentage() {
     let value: crate::models::CreatePriceRequest = round_trip::<

@@ -51,6 +51,7 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(
     );
     decoded
 }
+#[cfg(feature = "things")]
 #[test]
 fn schema_thing() {
     round_trip::<

@@ -51,6 +51,7 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(
     );
     decoded
 }
+#[cfg(feature = "settings")]
 #[test]
 fn schema_settings() {
     round_trip::<

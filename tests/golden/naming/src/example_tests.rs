@@ -51,12 +51,14 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(
     );
     decoded
 }
+#[cfg(feature = "orders")]
 #[test]
 fn union_order_refund_by_variant1() {
     round_trip::<
         crate::models::OrderRefundBy,
     >("{\"days\":1}", "OrderRefundBy::Variant1");
 }
+#[cfg(feature = "orders")]
 #[test]
 fn union_order_refund_by_variant2() {
     round_trip::<

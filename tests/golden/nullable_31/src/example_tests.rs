@@ -51,6 +51,7 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(
     );
     decoded
 }
+#[cfg(feature = "accounts")]
 #[test]
 fn schema_account() {
     round_trip::<

@@ -51,6 +51,7 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(
     );
     decoded
 }
+#[cfg(feature = "events")]
 #[test]
 fn union_event_payment() {
     let value: crate::models::Event = round_trip::<
@@ -66,6 +67,7 @@ fn union_event_payment() {
         "Event::Payment"
     );
 }
+#[cfg(feature = "events")]
 #[test]
 fn union_event_refund() {
     let value: crate::models::Event = round_trip::<
@@ -81,6 +83,7 @@ fn union_event_refund() {
         "Event::Refund"
     );
 }
+#[cfg(feature = "pets")]
 #[test]
 fn union_pet_dog() {
     let value: crate::models::Pet = round_trip::<
@@ -95,6 +98,7 @@ fn union_pet_dog() {
         "{} decodes as {held:?}, not {}", "Pet::Dog (`pet_type` = `dog`)", "Pet::Dog"
     );
 }
+#[cfg(feature = "pets")]
 #[test]
 fn union_pet_cat() {
     let value: crate::models::Pet = round_trip::<

@@ -51,6 +51,7 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(
     );
     decoded
 }
+#[cfg(feature = "charges")]
 #[test]
 fn union_charge_details_transfer() {
     let value: crate::models::ChargeDetails = round_trip::<
@@ -66,12 +67,14 @@ fn union_charge_details_transfer() {
         "ChargeDetails::Transfer"
     );
 }
+#[cfg(feature = "charges")]
 #[test]
 fn union_charge_details_debit() {
     round_trip::<
         crate::models::ChargeDetails,
     >("{\"sender_name\":\"sample\"}", "ChargeDetails::Debit");
 }
+#[cfg(feature = "charges")]
 #[test]
 fn union_charge_details_card() {
     let value: crate::models::ChargeDetails = round_trip::<
@@ -83,6 +86,7 @@ fn union_charge_details_card() {
         "{} decodes as {held:?}, not {}", "ChargeDetails::Card", "ChargeDetails::Card"
     );
 }
+#[cfg(feature = "charges")]
 #[test]
 fn union_charge_mode_string() {
     let value: crate::models::ChargeMode = round_trip::<
@@ -94,10 +98,12 @@ fn union_charge_mode_string() {
         "{} decodes as {held:?}, not {}", "ChargeMode::String", "ChargeMode::String"
     );
 }
+#[cfg(feature = "charges")]
 #[test]
 fn union_charge_mode_variant2() {
     round_trip::<crate::models::ChargeMode>("\"auto\"", "ChargeMode::Variant2");
 }
+#[cfg(feature = "charges")]
 #[test]
 fn union_charge_quantity_number() {
     let value: crate::models::ChargeQuantity = round_trip::<
@@ -110,10 +116,12 @@ fn union_charge_quantity_number() {
         "ChargeQuantity::Number"
     );
 }
+#[cfg(feature = "charges")]
 #[test]
 fn union_charge_quantity_integer() {
     round_trip::<crate::models::ChargeQuantity>("1", "ChargeQuantity::Integer");
 }
+#[cfg(feature = "charges")]
 #[test]
 fn union_charge_shape_circle() {
     let value: crate::models::ChargeShape = round_trip::<
@@ -125,6 +133,7 @@ fn union_charge_shape_circle() {
         "{} decodes as {held:?}, not {}", "ChargeShape::Circle", "ChargeShape::Circle"
     );
 }
+#[cfg(feature = "charges")]
 #[test]
 fn union_charge_shape_square() {
     let value: crate::models::ChargeShape = round_trip::<
@@ -136,6 +145,7 @@ fn union_charge_shape_square() {
         "{} decodes as {held:?}, not {}", "ChargeShape::Square", "ChargeShape::Square"
     );
 }
+#[cfg(feature = "conversions")]
 #[test]
 fn union_conversion_rate_number() {
     let value: crate::models::ConversionRate = round_trip::<
@@ -148,6 +158,7 @@ fn union_conversion_rate_number() {
         "ConversionRate::Number"
     );
 }
+#[cfg(feature = "conversions")]
 #[test]
 fn union_conversion_rate_string() {
     let value: crate::models::ConversionRate = round_trip::<
@@ -160,6 +171,7 @@ fn union_conversion_rate_string() {
         "ConversionRate::String"
     );
 }
+#[cfg(feature = "conversions")]
 #[test]
 fn union_create_conversion_request_by_source_amount() {
     let value: crate::models::CreateConversionRequest = round_trip::<
@@ -172,6 +184,7 @@ fn union_create_conversion_request_by_source_amount() {
         "CreateConversionRequest::BySourceAmount"
     );
 }
+#[cfg(feature = "conversions")]
 #[test]
 fn union_create_conversion_request_by_target_amount() {
     let value: crate::models::CreateConversionRequest = round_trip::<

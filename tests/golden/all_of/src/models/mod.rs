@@ -4,5 +4,7 @@
 //! Every type of the API description, re-exported flat: names are unique crate-wide.
 mod common;
 pub use common::*;
+#[cfg(feature = "prices")]
 mod prices;
+#[cfg(feature = "prices")]
 pub use prices::*;

@@ -73,7 +73,7 @@ impl From<crate::models::CreatePriceRequestPercentage> for CreatePriceRequest {
     }
 }
 /// The `Fixed` form of \[`CreatePriceRequest`\].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePriceRequestFixed {
     /// `name`
@@ -86,6 +86,57 @@ pub struct CreatePriceRequestFixed {
     pub pricing_type: crate::models::CreatePriceRequestFixedPricingType,
     /// `amount`
     pub amount: i64,
+}
+impl<'de> serde::Deserialize<'de> for CreatePriceRequestFixed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePriceRequestFixed;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreatePriceRequestFixed`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePriceRequestFixed, A::Error> {
+                const FIELDS: &[&str] = &["name", "currency", "pricing_type", "amount"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreatePriceRequestFixed {
+                    name: field_0,
+                    currency: field_1,
+                    pricing_type: field_2
+                        .ok_or_else(|| crate::runtime::de::missing("pricing_type"))?,
+                    amount: field_3.ok_or_else(|| crate::runtime::de::missing("amount"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePriceRequestFixed {
     /// Creates a value from its required fields (`pricing_type`, `amount`); optional ones start empty and have setters.
@@ -174,7 +225,7 @@ impl crate::runtime::ToQuery for CreatePriceRequestFixedPricingType {
     }
 }
 /// The `Percentage` form of \[`CreatePriceRequest`\].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePriceRequestPercentage {
     /// `name`
@@ -187,6 +238,57 @@ pub struct CreatePriceRequestPercentage {
     pub pricing_type: crate::models::CreatePriceRequestPercentagePricingType,
     /// `bps`
     pub bps: i64,
+}
+impl<'de> serde::Deserialize<'de> for CreatePriceRequestPercentage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePriceRequestPercentage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreatePriceRequestPercentage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePriceRequestPercentage, A::Error> {
+                const FIELDS: &[&str] = &["name", "currency", "pricing_type", "bps"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => {
+                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreatePriceRequestPercentage {
+                    name: field_0,
+                    currency: field_1,
+                    pricing_type: field_2
+                        .ok_or_else(|| crate::runtime::de::missing("pricing_type"))?,
+                    bps: field_3.ok_or_else(|| crate::runtime::de::missing("bps"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePriceRequestPercentage {
     /// Creates a value from its required fields (`pricing_type`, `bps`); optional ones start empty and have setters.
@@ -275,7 +377,7 @@ impl crate::runtime::ToQuery for CreatePriceRequestPercentagePricingType {
     }
 }
 /// `Price` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Price {
     /// `name`
@@ -289,6 +391,54 @@ pub struct Price {
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
+}
+impl<'de> serde::Deserialize<'de> for Price {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Price;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Price`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Price, A::Error> {
+                const FIELDS: &[&str] = &["name", "currency", "id", "created_at"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => {
+                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Price {
+                    name: field_0,
+                    currency: field_1,
+                    id: field_2.ok_or_else(|| crate::runtime::de::missing("id"))?,
+                    created_at: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl Price {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -3,9 +3,11 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "prices")]
 pub mod prices;
 impl crate::Client {
     /// Operations tagged `prices`.
+    #[cfg(feature = "prices")]
     pub fn prices(&self) -> prices::PricesApi<'_> {
         prices::PricesApi::new(self)
     }

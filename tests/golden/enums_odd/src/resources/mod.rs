@@ -3,9 +3,11 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "events")]
 pub mod events;
 impl crate::Client {
     /// Operations tagged `events`.
+    #[cfg(feature = "events")]
     pub fn events(&self) -> events::EventsApi<'_> {
         events::EventsApi::new(self)
     }

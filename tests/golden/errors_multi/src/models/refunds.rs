@@ -3,7 +3,7 @@
 
 //! Types used only by the `refunds` resource.
 /// `CreateRefundRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateRefundRequest {
     /// `payment_id`
@@ -11,6 +11,49 @@ pub struct CreateRefundRequest {
     /// `request_id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for CreateRefundRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateRefundRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateRefundRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateRefundRequest, A::Error> {
+                const FIELDS: &[&str] = &["payment_id", "request_id"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateRefundRequest {
+                    payment_id: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("payment_id"))?,
+                    request_id: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateRefundRequest {
     /// Creates a value from its required fields (`payment_id`); optional ones start empty and have setters.
@@ -33,12 +76,47 @@ impl CreateRefundRequest {
     }
 }
 /// `NotFound` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NotFound {
     /// `error`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for NotFound {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NotFound;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `NotFound`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotFound, A::Error> {
+                const FIELDS: &[&str] = &["error"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(NotFound { error: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl NotFound {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -47,12 +125,47 @@ impl NotFound {
     }
 }
 /// `Problem` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Problem {
     /// `message`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for Problem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Problem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Problem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Problem, A::Error> {
+                const FIELDS: &[&str] = &["message"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Problem { message: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl Problem {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -61,7 +174,7 @@ impl Problem {
     }
 }
 /// `Refund` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Refund {
     /// `id`
@@ -71,6 +184,46 @@ pub struct Refund {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for Refund {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Refund;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Refund`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Refund, A::Error> {
+                const FIELDS: &[&str] = &["id", "status"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Refund {
+                    id: field_0,
+                    status: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl Refund {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -78,7 +231,7 @@ impl Refund {
     }
 }
 /// `RefundPending` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RefundPending {
     /// `id`
@@ -87,6 +240,46 @@ pub struct RefundPending {
     /// `eta`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eta: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for RefundPending {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RefundPending;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RefundPending`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefundPending, A::Error> {
+                const FIELDS: &[&str] = &["id", "eta"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(RefundPending {
+                    id: field_0,
+                    eta: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RefundPending {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

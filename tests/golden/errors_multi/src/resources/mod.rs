@@ -3,9 +3,11 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "refunds")]
 pub mod refunds;
 impl crate::Client {
     /// Operations tagged `refunds`.
+    #[cfg(feature = "refunds")]
     pub fn refunds(&self) -> refunds::RefundsApi<'_> {
         refunds::RefundsApi::new(self)
     }

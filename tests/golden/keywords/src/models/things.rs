@@ -3,7 +3,7 @@
 
 //! Types used only by the `things` resource.
 /// `Thing` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Thing {
     /// `type`
@@ -34,6 +34,69 @@ pub struct Thing {
     #[serde(rename = "match")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_: Option<i32>,
+}
+impl<'de> serde::Deserialize<'de> for Thing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Thing;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Thing`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Thing, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "type",
+                    "auto_debit?",
+                    "3ds",
+                    "self",
+                    "fooBar",
+                    "foo_bar",
+                    "match",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Thing {
+                    type_: field_0,
+                    auto_debit: field_1,
+                    field_3ds: field_2,
+                    self_: field_3,
+                    foo_bar: field_4,
+                    foo_bar2: field_5,
+                    match_: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl Thing {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

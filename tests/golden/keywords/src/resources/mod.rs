@@ -3,9 +3,11 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "things")]
 pub mod things;
 impl crate::Client {
     /// Operations tagged `things`.
+    #[cfg(feature = "things")]
     pub fn things(&self) -> things::ThingsApi<'_> {
         things::ThingsApi::new(self)
     }

@@ -5,7 +5,7 @@
 /// `Notes` from the API description.
 pub type Notes = std::collections::BTreeMap<String, String>;
 /// `Settings` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Settings {
     /// `None`: absent or `null`.
@@ -23,6 +23,51 @@ pub struct Settings {
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, String>,
 }
+impl<'de> serde::Deserialize<'de> for Settings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Settings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Settings`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Settings, A::Error> {
+                const FIELDS: &[&str] = &["notes", "limits", "anything"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut additional = std::collections::BTreeMap::new();
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldOrName(FIELDS),
+                )? {
+                    match key {
+                        Ok(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Ok(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Ok(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Ok(_) => {}
+                        Err(name) => {
+                            additional
+                                .insert(name, serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                    }
+                }
+                Ok(Settings {
+                    notes: field_0,
+                    limits: field_1,
+                    anything: field_2,
+                    additional_properties: additional,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl Settings {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -30,12 +75,49 @@ impl Settings {
     }
 }
 /// `SettingsLimitsValue` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SettingsLimitsValue {
     /// `max`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for SettingsLimitsValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SettingsLimitsValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SettingsLimitsValue`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SettingsLimitsValue, A::Error> {
+                const FIELDS: &[&str] = &["max"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(SettingsLimitsValue {
+                    max: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl SettingsLimitsValue {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -3,9 +3,11 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "settings")]
 pub mod settings;
 impl crate::Client {
     /// Operations tagged `settings`.
+    #[cfg(feature = "settings")]
     pub fn settings(&self) -> settings::SettingsApi<'_> {
         settings::SettingsApi::new(self)
     }

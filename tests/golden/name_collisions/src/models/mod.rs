@@ -4,7 +4,11 @@
 //! Every type of the API description, re-exported flat: names are unique crate-wide.
 mod common;
 pub use common::*;
+#[cfg(feature = "pets")]
 mod pets;
+#[cfg(feature = "pets")]
 pub use pets::*;
+#[cfg(feature = "ping")]
 mod ping;
+#[cfg(feature = "ping")]
 pub use ping::*;

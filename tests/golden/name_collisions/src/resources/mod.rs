@@ -3,14 +3,18 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "pets")]
 pub mod pets;
+#[cfg(feature = "ping")]
 pub mod ping;
 impl crate::Client {
     /// Operations tagged `pets`.
+    #[cfg(feature = "pets")]
     pub fn pets(&self) -> pets::PetsApi<'_> {
         pets::PetsApi::new(self)
     }
     /// Operations tagged `Ping`.
+    #[cfg(feature = "ping")]
     pub fn ping(&self) -> ping::PingApi2<'_> {
         ping::PingApi2::new(self)
     }

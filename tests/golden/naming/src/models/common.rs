@@ -3,7 +3,7 @@
 
 //! Types shared by several resources, or by none.
 /// `BadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BadRequestBody {
     /// `error`
@@ -12,6 +12,46 @@ pub struct BadRequestBody {
     /// `message`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for BadRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BadRequestBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `BadRequestBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BadRequestBody, A::Error> {
+                const FIELDS: &[&str] = &["error", "message"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(BadRequestBody {
+                    error: field_0,
+                    message: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl BadRequestBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -73,22 +113,5 @@ impl<'de> serde::Deserialize<'de> for BadRequestBodyError {
 impl crate::runtime::ToQuery for BadRequestBodyError {
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
-    }
-}
-/// `OrderResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrderResponse {
-    /// `status`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::models::OrderStatus>,
-    /// `payment_methods`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_methods: Option<Vec<crate::models::OrderPaymentMethod>>,
-}
-impl OrderResponse {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
     }
 }

@@ -4,7 +4,11 @@
 //! Every type of the API description, re-exported flat: names are unique crate-wide.
 mod common;
 pub use common::*;
+#[cfg(feature = "orders")]
 mod orders;
+#[cfg(feature = "orders")]
 pub use orders::*;
+#[cfg(feature = "refunds")]
 mod refunds;
+#[cfg(feature = "refunds")]
 pub use refunds::*;

@@ -3,7 +3,7 @@
 
 //! Types used only by the `orders` resource.
 /// `Order` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Order {
     /// `status`
@@ -22,6 +22,61 @@ pub struct Order {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_by: Option<crate::models::OrderRefundBy>,
 }
+impl<'de> serde::Deserialize<'de> for Order {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Order;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Order`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Order, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "status",
+                    "customer",
+                    "payment_methods",
+                    "fees",
+                    "refund_by",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Order {
+                    status: field_0,
+                    customer: field_1,
+                    payment_methods: field_2,
+                    fees: field_3,
+                    refund_by: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl Order {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -29,12 +84,49 @@ impl Order {
     }
 }
 /// `OrderCustomer` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderCustomer {
     /// `customer_type`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<crate::models::OrderCustomerType>,
+}
+impl<'de> serde::Deserialize<'de> for OrderCustomer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrderCustomer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrderCustomer`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderCustomer, A::Error> {
+                const FIELDS: &[&str] = &["customer_type"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(OrderCustomer {
+                    customer_type: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl OrderCustomer {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -103,12 +195,47 @@ impl crate::runtime::ToQuery for OrderCustomerType {
     }
 }
 /// `OrderFees` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderFees {
     /// `fx_fee`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fx_fee: Option<crate::models::OrderFxFee>,
+}
+impl<'de> serde::Deserialize<'de> for OrderFees {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrderFees;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrderFees`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderFees, A::Error> {
+                const FIELDS: &[&str] = &["fx_fee"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(OrderFees { fx_fee: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl OrderFees {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -117,12 +244,47 @@ impl OrderFees {
     }
 }
 /// `OrderFxFee` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderFxFee {
     /// `amount`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for OrderFxFee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrderFxFee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrderFxFee`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderFxFee, A::Error> {
+                const FIELDS: &[&str] = &["amount"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(OrderFxFee { amount: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl OrderFxFee {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -249,11 +411,50 @@ impl From<crate::models::OrderRefundByVariant2> for OrderRefundBy {
     }
 }
 /// `OrderRefundByVariant1` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderRefundByVariant1 {
     /// `days`
     pub days: i64,
+}
+impl<'de> serde::Deserialize<'de> for OrderRefundByVariant1 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrderRefundByVariant1;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrderRefundByVariant1`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderRefundByVariant1, A::Error> {
+                const FIELDS: &[&str] = &["days"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(OrderRefundByVariant1 {
+                    days: field_0.ok_or_else(|| crate::runtime::de::missing("days"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl OrderRefundByVariant1 {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -262,13 +463,109 @@ impl OrderRefundByVariant1 {
     }
 }
 /// `OrderRefundByVariant2` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderRefundByVariant2 {
     /// `days`
     pub days: i64,
 }
+impl<'de> serde::Deserialize<'de> for OrderRefundByVariant2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrderRefundByVariant2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrderRefundByVariant2`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderRefundByVariant2, A::Error> {
+                const FIELDS: &[&str] = &["days"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(OrderRefundByVariant2 {
+                    days: field_0.ok_or_else(|| crate::runtime::de::missing("days"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl OrderRefundByVariant2 {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// `OrderResponse` from the API description.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct OrderResponse {
+    /// `status`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::models::OrderStatus>,
+    /// `payment_methods`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_methods: Option<Vec<crate::models::OrderPaymentMethod>>,
+}
+impl<'de> serde::Deserialize<'de> for OrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrderResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrderResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderResponse, A::Error> {
+                const FIELDS: &[&str] = &["status", "payment_methods"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(OrderResponse {
+                    status: field_0,
+                    payment_methods: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl OrderResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())

@@ -3,14 +3,18 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "orders")]
 pub mod orders;
+#[cfg(feature = "refunds")]
 pub mod refunds;
 impl crate::Client {
     /// Operations tagged `orders`.
+    #[cfg(feature = "orders")]
     pub fn orders(&self) -> orders::OrdersApi<'_> {
         orders::OrdersApi::new(self)
     }
     /// Operations tagged `refunds`.
+    #[cfg(feature = "refunds")]
     pub fn refunds(&self) -> refunds::RefundsApi<'_> {
         refunds::RefundsApi::new(self)
     }

@@ -3,9 +3,11 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "accounts")]
 pub mod accounts;
 impl crate::Client {
     /// Operations tagged `accounts`.
+    #[cfg(feature = "accounts")]
     pub fn accounts(&self) -> accounts::AccountsApi<'_> {
         accounts::AccountsApi::new(self)
     }

@@ -3,9 +3,11 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "params")]
 pub mod params;
 impl crate::Client {
     /// Operations tagged `params`.
+    #[cfg(feature = "params")]
     pub fn params(&self) -> params::ParamsApi<'_> {
         params::ParamsApi::new(self)
     }

@@ -3,9 +3,11 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "tree")]
 pub mod tree;
 impl crate::Client {
     /// Operations tagged `tree`.
+    #[cfg(feature = "tree")]
     pub fn tree(&self) -> tree::TreeApi<'_> {
         tree::TreeApi::new(self)
     }

@@ -2,5 +2,7 @@
 // Do not edit by hand: change the spec or its config and run `cargo xtask regen`.
 
 //! Every type of the API description, re-exported flat: names are unique crate-wide.
+#[cfg(feature = "things")]
 mod things;
+#[cfg(feature = "things")]
 pub use things::*;

@@ -3,9 +3,11 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "widgets")]
 pub mod widgets;
 impl crate::Client {
     /// Operations tagged `widgets`.
+    #[cfg(feature = "widgets")]
     pub fn widgets(&self) -> widgets::WidgetsApi<'_> {
         widgets::WidgetsApi::new(self)
     }

@@ -3,12 +3,49 @@
 
 //! Types used only by the `bodies` resource.
 /// `CreateTokenResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateTokenResponse {
     /// `access_token`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for CreateTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateTokenResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `CreateTokenResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTokenResponse, A::Error> {
+                const FIELDS: &[&str] = &["access_token"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(CreateTokenResponse {
+                    access_token: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateTokenResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -17,7 +54,7 @@ impl CreateTokenResponse {
     }
 }
 /// `Item` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Item {
     /// `name`
@@ -26,6 +63,46 @@ pub struct Item {
     /// `count`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Item;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Item`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Item, A::Error> {
+                const FIELDS: &[&str] = &["name", "count"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Item {
+                    name: field_0,
+                    count: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl Item {
     /// Creates a value with every field empty; set the ones you need with the setters.
@@ -50,7 +127,7 @@ impl Item {
     }
 }
 /// `TokenRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TokenRequest {
     /// `grant_type`
@@ -69,11 +146,74 @@ pub struct TokenRequest {
     pub card: Option<crate::models::TokenRequestCard>,
     /// `None`: absent; `Some(None)`: explicit `null`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub note: Option<Option<String>>,
+}
+impl<'de> serde::Deserialize<'de> for TokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TokenRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TokenRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TokenRequest, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "grant_type",
+                    "scope",
+                    "tags",
+                    "meta",
+                    "card",
+                    "note",
+                ];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(5) => {
+                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(TokenRequest {
+                    grant_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("grant_type"))?,
+                    scope: field_1,
+                    tags: field_2,
+                    meta: field_3,
+                    card: field_4,
+                    note: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl TokenRequest {
     /// Creates a value from its required fields (`grant_type`); optional ones start empty and have setters.
@@ -125,7 +265,7 @@ impl TokenRequest {
     }
 }
 /// `TokenRequestCard` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TokenRequestCard {
     /// `number`
@@ -134,6 +274,46 @@ pub struct TokenRequestCard {
     /// `address`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<crate::models::TokenRequestCardAddress>,
+}
+impl<'de> serde::Deserialize<'de> for TokenRequestCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TokenRequestCard;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TokenRequestCard`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TokenRequestCard, A::Error> {
+                const FIELDS: &[&str] = &["number", "address"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(TokenRequestCard {
+                    number: field_0,
+                    address: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl TokenRequestCard {
     /// Creates a value with every field empty; set the ones you need with the setters.
@@ -164,7 +344,7 @@ impl TokenRequestCard {
     }
 }
 /// `TokenRequestCardAddress` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TokenRequestCardAddress {
     /// `city`
@@ -173,6 +353,46 @@ pub struct TokenRequestCardAddress {
     /// `lines`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lines: Option<Vec<String>>,
+}
+impl<'de> serde::Deserialize<'de> for TokenRequestCardAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TokenRequestCardAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TokenRequestCardAddress`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TokenRequestCardAddress, A::Error> {
+                const FIELDS: &[&str] = &["city", "lines"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(TokenRequestCardAddress {
+                    city: field_0,
+                    lines: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl TokenRequestCardAddress {
     /// Creates a value with every field empty; set the ones you need with the setters.
@@ -257,12 +477,49 @@ impl crate::runtime::ToQuery for TokenRequestGrantType {
     }
 }
 /// `TokenRequestMeta` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TokenRequestMeta {
     /// `source`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for TokenRequestMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TokenRequestMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TokenRequestMeta`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TokenRequestMeta, A::Error> {
+                const FIELDS: &[&str] = &["source"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(TokenRequestMeta {
+                    source: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl TokenRequestMeta {
     /// Creates a value with every field empty; set the ones you need with the setters.

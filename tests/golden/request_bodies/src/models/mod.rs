@@ -2,7 +2,11 @@
 // Do not edit by hand: change the spec or its config and run `cargo xtask regen`.
 
 //! Every type of the API description, re-exported flat: names are unique crate-wide.
+#[cfg(feature = "bodies")]
 mod bodies;
+#[cfg(feature = "bodies")]
 pub use bodies::*;
+#[cfg(feature = "multipart")]
 mod multipart;
+#[cfg(feature = "multipart")]
 pub use multipart::*;

@@ -3,14 +3,18 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "bodies")]
 pub mod bodies;
+#[cfg(feature = "multipart")]
 pub mod multipart;
 impl crate::Client {
     /// Operations tagged `bodies`.
+    #[cfg(feature = "bodies")]
     pub fn bodies(&self) -> bodies::BodiesApi<'_> {
         bodies::BodiesApi::new(self)
     }
     /// Operations tagged `multipart`.
+    #[cfg(feature = "multipart")]
     pub fn multipart(&self) -> multipart::MultipartApi<'_> {
         multipart::MultipartApi::new(self)
     }

@@ -3,9 +3,11 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "media")]
 pub mod media;
 impl crate::Client {
     /// Operations tagged `media`.
+    #[cfg(feature = "media")]
     pub fn media(&self) -> media::MediaApi<'_> {
         media::MediaApi::new(self)
     }

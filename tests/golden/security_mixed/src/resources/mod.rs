@@ -3,9 +3,11 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "checks")]
 pub mod checks;
 impl crate::Client {
     /// Operations tagged `checks`.
+    #[cfg(feature = "checks")]
     pub fn checks(&self) -> checks::ChecksApi<'_> {
         checks::ChecksApi::new(self)
     }

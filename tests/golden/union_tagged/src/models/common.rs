@@ -3,13 +3,58 @@
 
 //! Types shared by several resources, or by none.
 /// The fields every \[`Pet`\] has: the base schema of the polymorphic type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PetBase {
     /// `pet_type`
     pub pet_type: String,
     /// `name`
     pub name: String,
+}
+impl<'de> serde::Deserialize<'de> for PetBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PetBase;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PetBase`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PetBase, A::Error> {
+                const FIELDS: &[&str] = &["pet_type", "name"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PetBase {
+                    pet_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("pet_type"))?,
+                    name: field_1.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PetBase {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -4,7 +4,11 @@
 //! Every type of the API description, re-exported flat: names are unique crate-wide.
 mod common;
 pub use common::*;
+#[cfg(feature = "events")]
 mod events;
+#[cfg(feature = "events")]
 pub use events::*;
+#[cfg(feature = "pets")]
 mod pets;
+#[cfg(feature = "pets")]
 pub use pets::*;

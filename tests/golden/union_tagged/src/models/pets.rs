@@ -3,7 +3,7 @@
 
 //! Types used only by the `pets` resource.
 /// `Cat` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Cat {
     /// The tag selecting this type in its union: `cat`, written by the union when it encodes.
@@ -13,6 +13,54 @@ pub struct Cat {
     /// `lives`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lives: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for Cat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Cat;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Cat`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Cat, A::Error> {
+                const FIELDS: &[&str] = &["pet_type", "name", "lives"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Cat {
+                    pet_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("pet_type"))?,
+                    name: field_1.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                    lives: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl Cat {
     /// Creates a value from its required fields (`name`); optional ones start empty and have setters. The tag is set: `pet_type` is `cat`.
@@ -36,7 +84,7 @@ impl Cat {
     }
 }
 /// `Dog` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Dog {
     /// The tag selecting this type in its union: `dog`, written by the union when it encodes.
@@ -46,6 +94,54 @@ pub struct Dog {
     /// `barks`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub barks: Option<bool>,
+}
+impl<'de> serde::Deserialize<'de> for Dog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Dog;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Dog`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Dog, A::Error> {
+                const FIELDS: &[&str] = &["pet_type", "name", "barks"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Dog {
+                    pet_type: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("pet_type"))?,
+                    name: field_1.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                    barks: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl Dog {
     /// Creates a value from its required fields (`name`); optional ones start empty and have setters. The tag is set: `pet_type` is `dog`.

@@ -3,14 +3,18 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "events")]
 pub mod events;
+#[cfg(feature = "pets")]
 pub mod pets;
 impl crate::Client {
     /// Operations tagged `events`.
+    #[cfg(feature = "events")]
     pub fn events(&self) -> events::EventsApi<'_> {
         events::EventsApi::new(self)
     }
     /// Operations tagged `pets`.
+    #[cfg(feature = "pets")]
     pub fn pets(&self) -> pets::PetsApi<'_> {
         pets::PetsApi::new(self)
     }

@@ -29,6 +29,7 @@
 mod auth;
 mod base_url;
 mod client;
+pub(crate) mod de;
 mod duplicate;
 mod encoding;
 mod error;

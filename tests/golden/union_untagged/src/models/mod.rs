@@ -2,7 +2,11 @@
 // Do not edit by hand: change the spec or its config and run `cargo xtask regen`.
 
 //! Every type of the API description, re-exported flat: names are unique crate-wide.
+#[cfg(feature = "charges")]
 mod charges;
+#[cfg(feature = "charges")]
 pub use charges::*;
+#[cfg(feature = "conversions")]
 mod conversions;
+#[cfg(feature = "conversions")]
 pub use conversions::*;

@@ -3,14 +3,18 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "conversions")]
 pub mod conversions;
+#[cfg(feature = "charges")]
 pub mod charges;
 impl crate::Client {
     /// Operations tagged `conversions`.
+    #[cfg(feature = "conversions")]
     pub fn conversions(&self) -> conversions::ConversionsApi<'_> {
         conversions::ConversionsApi::new(self)
     }
     /// Operations tagged `charges`.
+    #[cfg(feature = "charges")]
     pub fn charges(&self) -> charges::ChargesApi<'_> {
         charges::ChargesApi::new(self)
     }

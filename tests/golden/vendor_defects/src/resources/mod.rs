@@ -3,9 +3,11 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "items")]
 pub mod items;
 impl crate::Client {
     /// Operations tagged `items`.
+    #[cfg(feature = "items")]
     pub fn items(&self) -> items::ItemsApi<'_> {
         items::ItemsApi::new(self)
     }

@@ -2,21 +2,6 @@
 // Do not edit by hand: change the spec or its config and run `cargo xtask regen`.
 
 //! Types shared by several resources, or by none.
-/// `NewPetEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NewPetEvent {
-    /// `event`
-    pub event: crate::models::NewPetEventEvent,
-    /// `pet`
-    pub pet: crate::models::Pet,
-}
-impl NewPetEvent {
-    /// Checks the constraints of the API description that can be checked before sending (none for this type).
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
 /// `NewPetEventEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -74,11 +59,50 @@ impl crate::runtime::ToQuery for NewPetEventEvent {
     }
 }
 /// `PingEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PingEvent {
     /// `ping`
     pub ping: i64,
+}
+impl<'de> serde::Deserialize<'de> for PingEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PingEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PingEvent`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PingEvent, A::Error> {
+                const FIELDS: &[&str] = &["ping"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(PingEvent {
+                    ping: field_0.ok_or_else(|| crate::runtime::de::missing("ping"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PingEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -87,7 +111,7 @@ impl PingEvent {
     }
 }
 /// `Shipment` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Shipment {
     /// `tracking_number`
@@ -97,6 +121,55 @@ pub struct Shipment {
     /// `weight_grams`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight_grams: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for Shipment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Shipment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Shipment`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Shipment, A::Error> {
+                const FIELDS: &[&str] = &["tracking_number", "carrier", "weight_grams"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Shipment {
+                    tracking_number: field_0
+                        .ok_or_else(|| crate::runtime::de::missing("tracking_number"))?,
+                    carrier: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("carrier"))?,
+                    weight_grams: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl Shipment {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).

@@ -3,9 +3,11 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "pets")]
 pub mod pets;
 impl crate::Client {
     /// Operations tagged `pets`.
+    #[cfg(feature = "pets")]
     pub fn pets(&self) -> pets::PetsApi<'_> {
         pets::PetsApi::new(self)
     }

@@ -16,6 +16,7 @@ pub use signature::{WebhookError, sign, verify, verify_joined};
 #[non_exhaustive]
 pub enum Event {
     /// A pet was added to the store.
+    #[cfg(feature = "pets")]
     NewPet(Box<crate::models::NewPetEvent>),
     /// Sent when a shipment leaves the warehouse.
     ShipmentSent(Box<crate::models::Shipment>),
@@ -31,6 +32,7 @@ impl Event {
     ///
     /// When the payload names a known event but does not match its schema.
     pub fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        #[cfg(feature = "pets")]
         if let Ok(p) = <crate::models::NewPetEvent as serde::Deserialize>::deserialize(
             &value,
         ) {
@@ -51,6 +53,7 @@ impl Event {
     /// The name of the webhook in the API description (`None` for [`Event::Unknown`]).
     pub fn webhook_name(&self) -> Option<&'static str> {
         match self {
+            #[cfg(feature = "pets")]
             Event::NewPet(_) => Some("newPet"),
             Event::ShipmentSent(_) => Some("shipmentSent"),
             Event::Ping(_) => Some("ping"),

@@ -2,7 +2,11 @@
 // Do not edit by hand: change the spec or its config and run `cargo xtask regen`.
 
 //! Every type of the API description, re-exported flat: names are unique crate-wide.
+#[cfg(feature = "sessions")]
 mod sessions;
+#[cfg(feature = "sessions")]
 pub use sessions::*;
+#[cfg(feature = "users")]
 mod users;
+#[cfg(feature = "users")]
 pub use users::*;

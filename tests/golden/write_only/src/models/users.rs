@@ -3,12 +3,47 @@
 
 //! Types used only by the `users` resource.
 /// `Profile` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Profile {
     /// `bio`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bio: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for Profile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Profile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Profile`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Profile, A::Error> {
+                const FIELDS: &[&str] = &["bio"];
+                let mut field_0 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(Profile { bio: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl Profile {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
@@ -17,7 +52,7 @@ impl Profile {
     }
 }
 /// Request form of \[`Profile`\]: with the write-only fields, which responses leave out.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ProfileInput {
     /// `bio`
@@ -25,6 +60,48 @@ pub struct ProfileInput {
     pub bio: Option<String>,
     /// Write-only: sent, never returned.
     pub pin: String,
+}
+impl<'de> serde::Deserialize<'de> for ProfileInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ProfileInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ProfileInput`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProfileInput, A::Error> {
+                const FIELDS: &[&str] = &["bio", "pin"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(ProfileInput {
+                    bio: field_0,
+                    pin: field_1.ok_or_else(|| crate::runtime::de::missing("pin"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ProfileInput {
     /// Creates a value from its required fields (`pin`); optional ones start empty and have setters.
@@ -44,7 +121,7 @@ impl ProfileInput {
     }
 }
 /// `User` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct User {
     /// Read-only: set by the server.
@@ -55,6 +132,53 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<crate::models::Profile>,
 }
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = User;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `User`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<User, A::Error> {
+                const FIELDS: &[&str] = &["id", "name", "profile"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(User {
+                    id: field_0.ok_or_else(|| crate::runtime::de::missing("id"))?,
+                    name: field_1.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                    profile: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl User {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
@@ -62,7 +186,7 @@ impl User {
     }
 }
 /// Request form of \[`User`\]: without the read-only fields, which the server sets, and with the write-only ones, which responses leave out.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserInput {
     /// `name`
@@ -72,6 +196,54 @@ pub struct UserInput {
     /// `profile`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<crate::models::ProfileInput>,
+}
+impl<'de> serde::Deserialize<'de> for UserInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UserInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UserInput`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserInput, A::Error> {
+                const FIELDS: &[&str] = &["name", "password", "profile"];
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    crate::runtime::de::FieldIndex(FIELDS),
+                )? {
+                    match key {
+                        Some(0) => {
+                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(1) => {
+                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                        }
+                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        _ => {
+                            serde::de::MapAccess::next_value::<
+                                serde::de::IgnoredAny,
+                            >(&mut map)?;
+                        }
+                    }
+                }
+                Ok(UserInput {
+                    name: field_0.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                    password: field_1
+                        .ok_or_else(|| crate::runtime::de::missing("password"))?,
+                    profile: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UserInput {
     /// Creates a value from its required fields (`name`, `password`); optional ones start empty and have setters.

@@ -3,14 +3,18 @@
 
 //! One accessor per API resource (tag); each module holds the request builders and
 //! error kinds of its operations.
+#[cfg(feature = "users")]
 pub mod users;
+#[cfg(feature = "sessions")]
 pub mod sessions;
 impl crate::Client {
     /// Operations tagged `users`.
+    #[cfg(feature = "users")]
     pub fn users(&self) -> users::UsersApi<'_> {
         users::UsersApi::new(self)
     }
     /// Operations tagged `sessions`.
+    #[cfg(feature = "sessions")]
     pub fn sessions(&self) -> sessions::SessionsApi<'_> {
         sessions::SessionsApi::new(self)
     }
