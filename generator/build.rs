@@ -9,6 +9,20 @@ fn main() {
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
     let templates = Path::new(&manifest).join("../templates");
     let runtime = templates.join("runtime");
+    // The formatter's version keys the format cache (`emit::cache`): a formatter
+    // upgrade must not reuse text the old one printed.
+    let lock = Path::new(&manifest).join("../Cargo.lock");
+    println!("cargo:rerun-if-changed={}", lock.display());
+    let pretty = std::fs::read_to_string(&lock)
+        .ok()
+        .and_then(|l| {
+            let at = l.find("name = \"prettyplease\"")?;
+            let rest = &l[at..];
+            let v = rest.split('\n').nth(1)?.strip_prefix("version = \"")?;
+            Some(v.trim_end_matches('"').to_string())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    println!("cargo:rustc-env=SDKGEN_PRETTYPLEASE_VERSION={pretty}");
     println!("cargo:rerun-if-changed={}", templates.display());
     println!("cargo:rerun-if-changed={}", runtime.display());
     let mut names: Vec<String> = std::fs::read_dir(&runtime)

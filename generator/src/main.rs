@@ -30,10 +30,19 @@ struct Cli {
     /// Do not print warnings.
     #[arg(short, long)]
     quiet: bool,
+    /// Format every file anew instead of reusing formatted files from the cache
+    /// (`$SDKGEN_CACHE_DIR`, else `$XDG_CACHE_HOME/sdkgen`, else `~/.cache/sdkgen`).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !cli.no_cache {
+        if let Some(dir) = sdkgen::emit::cache::default_dir() {
+            sdkgen::emit::cache::enable(dir);
+        }
+    }
     let generated =
         match sdkgen::generate(&cli.spec, cli.config.as_deref(), cli.templates.as_deref()) {
             Ok(g) => g,
@@ -72,9 +81,12 @@ fn main() -> ExitCode {
     if !cli.quiet {
         eprintln!("{} file(s) changed in {}", changes.len(), cli.out.display());
     }
+    sdkgen::emit::cache::prune();
     if sdkgen::timings::enabled() {
         sdkgen::timings::add(sdkgen::timings::Stage::Write, write_start.elapsed());
         eprint!("{}", sdkgen::timings::report());
+        let (hits, misses) = sdkgen::emit::cache::stats();
+        eprintln!("format cache: {hits} file(s) reused, {misses} formatted");
     }
     ExitCode::SUCCESS
 }

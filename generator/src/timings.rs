@@ -27,11 +27,13 @@ pub enum Stage {
     Syn,
     /// Printing `syn` trees (summed over threads).
     Print,
+    /// Hashing token streams and reading the format cache (summed over threads).
+    Cache,
     /// Comparing with and writing to the output directory.
     Write,
 }
 
-const STAGES: [(Stage, &str); 8] = [
+const STAGES: [(Stage, &str); 9] = [
     (Stage::Read, "read"),
     (Stage::Load, "load"),
     (Stage::Ir, "ir"),
@@ -39,10 +41,11 @@ const STAGES: [(Stage, &str); 8] = [
     (Stage::Quote, "  quote (all threads)"),
     (Stage::Syn, "  syn parse (all threads)"),
     (Stage::Print, "  prettyplease (all threads)"),
+    (Stage::Cache, "  format cache (all threads)"),
     (Stage::Write, "write"),
 ];
 
-static NANOS: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
+static NANOS: [AtomicU64; 9] = [const { AtomicU64::new(0) }; 9];
 
 /// Whether `SDKGEN_TIMINGS` is set (read once).
 pub fn enabled() -> bool {

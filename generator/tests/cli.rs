@@ -450,3 +450,70 @@ fn security_requirements_are_honoured_and_unsupported_schemes_warn() {
         "{config}"
     );
 }
+
+fn tree(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let text = std::fs::read_to_string(&p).unwrap();
+                out.push((p.strip_prefix(dir).unwrap().to_path_buf(), text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn the_format_cache_changes_nothing_but_the_time_taken() {
+    let dir = tmp("cache");
+    let spec = dir.join("spec.yaml");
+    std::fs::write(
+        &spec,
+        format!("{HEAD}paths:\n  /pets:\n    get:\n      operationId: listPets\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object, properties: {{name: {{type: string}}}}}}\n"),
+    )
+    .unwrap();
+    let cache = dir.join("cache");
+    let gen_into = |out: &str, extra: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+            .arg(&spec)
+            .arg("--out")
+            .arg(dir.join(out))
+            .args(extra)
+            .env("SDKGEN_CACHE_DIR", &cache)
+            .env("SDKGEN_TIMINGS", "1")
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let line = stderr(&o)
+            .lines()
+            .find(|l| l.starts_with("format cache:"))
+            .unwrap_or_default()
+            .to_string();
+        (tree(&dir.join(out)), line)
+    };
+    let (cold, line) = gen_into("cold", &[]);
+    assert!(line.contains(" 0 file(s) reused"), "{line}");
+    let (warm, line) = gen_into("warm", &[]);
+    assert!(
+        line.ends_with(" 0 formatted"),
+        "every file comes from the cache: {line}"
+    );
+    assert_eq!(cold, warm);
+    let (uncached, line) = gen_into("uncached", &["--no-cache"]);
+    assert_eq!(line, "format cache: 0 file(s) reused, 0 formatted");
+    assert_eq!(cold, uncached);
+    // Damaged entries are formatted anew, to the same text.
+    for e in std::fs::read_dir(&cache).unwrap().flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        std::fs::write(e.path(), text.replacen("pub", "pub(crate)", 1)).unwrap();
+    }
+    let (repaired, line) = gen_into("repaired", &[]);
+    assert!(line.contains(" 0 file(s) reused"), "{line}");
+    assert_eq!(cold, repaired);
+}

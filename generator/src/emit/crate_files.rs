@@ -385,27 +385,23 @@ fn render(
                 let have = module_feature(api, m);
                 // A type needing features beyond its module's (shared types that
                 // mention several resources' types) is compiled only with all of them.
-                let items = api
-                    .types
-                    .iter()
-                    .filter(|t| t.module == *m)
-                    .map(|t| {
-                        let items = type_def(api, t, inputs);
-                        let cfg = feature_cfg(api.gates.get(&t.name).into_iter().flatten(), have);
-                        if cfg.is_empty() {
-                            return items;
-                        }
-                        let inner = quote::format_ident!(
-                            "gated_{}",
-                            heck::ToSnakeCase::to_snake_case(t.name.as_str())
-                        );
-                        quote! {
-                            #cfg
-                            mod #inner { #items }
-                            #cfg
-                            pub use #inner::*;
-                        }
-                    });
+                let items = api.types.iter().filter(|t| t.module == *m).map(|t| {
+                    let items = type_def(api, t, inputs);
+                    let cfg = feature_cfg(api.gates.get(&t.name).into_iter().flatten(), have);
+                    if cfg.is_empty() {
+                        return items;
+                    }
+                    let inner = quote::format_ident!(
+                        "gated_{}",
+                        heck::ToSnakeCase::to_snake_case(t.name.as_str())
+                    );
+                    quote! {
+                        #cfg
+                        mod #inner { #items }
+                        #cfg
+                        pub use #inner::*;
+                    }
+                });
                 let doc = if *m == "common" {
                     " Types shared by several resources, or by none.".to_string()
                 } else {

@@ -3,6 +3,7 @@
 //! Reads only [`crate::ir`]; one module per construct. The output is a map from relative
 //! path to file text, identical for identical input.
 
+pub mod cache;
 pub mod contract;
 pub mod crate_files;
 pub mod docs;
@@ -44,13 +45,17 @@ pub fn header(api: &Api) -> String {
 /// Formats a token stream as a Rust file with the generated-file header.
 pub fn format_file(api: &Api, path: &str, tokens: TokenStream) -> Result<String, Diagnostic> {
     use crate::timings::{Stage, time};
-    let file: syn::File = time(Stage::Syn, || syn::parse2(tokens)).map_err(|e| {
-        Diagnostic::error(
-            "#",
-            format!("internal error: generated `{path}` is not valid Rust ({e}); please report it"),
-        )
+    let text = cache::formatted(path, tokens, |tokens| {
+        let file: syn::File = time(Stage::Syn, || syn::parse2(tokens)).map_err(|e| {
+            Diagnostic::error(
+                "#",
+                format!(
+                    "internal error: generated `{path}` is not valid Rust ({e}); please report it"
+                ),
+            )
+        })?;
+        Ok(time(Stage::Print, || prettyplease::unparse(&file)))
     })?;
-    let text = time(Stage::Print, || prettyplease::unparse(&file));
     Ok(format!("{}{text}", header(api)))
 }
 

@@ -568,11 +568,17 @@ fn deserialize_impl(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
     let additional = s.additional.is_some();
     let arms = s.fields.iter().zip(&locals).enumerate().map(|(i, (f, l))| {
         let i = proc_macro2::Literal::usize_unsuffixed(i);
-        let pat = if additional { quote!(Ok(#i)) } else { quote!(Some(#i)) };
+        let pat = if additional {
+            quote!(Ok(#i))
+        } else {
+            quote!(Some(#i))
+        };
         // A required field and an optional nullable one (`Option<Option<T>>`) record
         // that the key was present; an optional one takes the decoded `Option`.
         let read = match (f.required, f.keeps_null()) {
-            (true, true) | (false, false) => quote!(#l = serde::de::MapAccess::next_value(&mut map)?),
+            (true, true) | (false, false) => {
+                quote!(#l = serde::de::MapAccess::next_value(&mut map)?)
+            }
             _ => quote!(#l = Some(serde::de::MapAccess::next_value(&mut map)?)),
         };
         quote!(#pat => #read,)

@@ -192,7 +192,9 @@ components:
 
     #[test]
     fn a_resource_feature_never_takes_a_configured_or_reserved_name() {
-        let api = build("feature_gated: [{feature: sandbox, description: mocks, operations: [getOrders]}]");
+        let api = build(
+            "feature_gated: [{feature: sandbox, description: mocks, operations: [getOrders]}]",
+        );
         let features: Vec<&str> = api.resources.iter().map(|r| r.feature.as_str()).collect();
         assert_eq!(features, ["orders", "refunds", "sandbox-api"]);
     }

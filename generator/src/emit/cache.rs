@@ -1,0 +1,176 @@
+//! A content-addressed cache of formatted files, so that a regeneration formats only
+//! the files whose tokens changed.
+//!
+//! Formatting (parsing each token stream with `syn`, printing it with `prettyplease`)
+//! is most of the emit stage, and after a spec update most files come out as the same
+//! tokens as last time. The key of an entry is a 128-bit hash of the file's tokens,
+//! its path and the generator build; the entry is the formatted text, led by a line
+//! holding the hash of that text, so a damaged entry is ignored rather than used. The
+//! output is the same with or without the cache: an entry is only ever the formatter's
+//! own output for exactly those tokens.
+//!
+//! Off unless enabled (the `sdkgen` binary enables it; `--no-cache` turns it off).
+//! Entries not written for 30 days are pruned after a run that added entries.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use proc_macro2::TokenStream;
+
+static CACHE: OnceLock<PathBuf> = OnceLock::new();
+static HITS: AtomicU64 = AtomicU64::new(0);
+static MISSES: AtomicU64 = AtomicU64::new(0);
+
+/// What identifies this generator build beyond its tokens: its version and that of
+/// the formatter it links.
+const BUILD: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "/prettyplease-",
+    env!("SDKGEN_PRETTYPLEASE_VERSION")
+);
+
+/// Turns the cache on for this process, in `dir` (created when first written). Later
+/// calls are ignored.
+pub fn enable(dir: PathBuf) {
+    let _ = CACHE.set(dir);
+}
+
+/// The default cache directory: `$SDKGEN_CACHE_DIR`, else `$XDG_CACHE_HOME/sdkgen`, else
+/// `$HOME/.cache/sdkgen`; `None` when none of them is set.
+pub fn default_dir() -> Option<PathBuf> {
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    var("SDKGEN_CACHE_DIR")
+        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("sdkgen")))
+        .or_else(|| var("HOME").map(|d| d.join(".cache").join("sdkgen")))
+}
+
+/// Files formatted from the cache and files formatted anew, in this process so far.
+pub fn stats() -> (u64, u64) {
+    (HITS.load(Ordering::Relaxed), MISSES.load(Ordering::Relaxed))
+}
+
+/// The file's formatted text: from the cache when enabled and holding it, else from
+/// `format` (then stored).
+pub(crate) fn formatted<E>(
+    path: &str,
+    tokens: TokenStream,
+    format: impl FnOnce(TokenStream) -> Result<String, E>,
+) -> Result<String, E> {
+    let Some(dir) = CACHE.get() else {
+        return format(tokens);
+    };
+    use crate::timings::{Stage, time};
+    let key = time(Stage::Cache, || key(path, &tokens));
+    let entry = dir.join(format!("{key:032x}.rs"));
+    if let Some(text) = time(Stage::Cache, || read(&entry)) {
+        HITS.fetch_add(1, Ordering::Relaxed);
+        return Ok(text);
+    }
+    MISSES.fetch_add(1, Ordering::Relaxed);
+    let text = format(tokens)?;
+    write(dir, &entry, &text);
+    Ok(text)
+}
+
+/// Removes entries not written for 30 days; a no-op when nothing was added this run.
+pub fn prune() {
+    let Some(dir) = CACHE.get() else { return };
+    if MISSES.load(Ordering::Relaxed) == 0 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let month = std::time::Duration::from_secs(30 * 24 * 3600);
+    for e in entries.flatten() {
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > month);
+        if old && e.file_name().to_string_lossy().ends_with(".rs") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+fn key(path: &str, tokens: &TokenStream) -> u128 {
+    let half = |salt: u8| {
+        let mut h = DefaultHasher::new();
+        salt.hash(&mut h);
+        BUILD.hash(&mut h);
+        path.hash(&mut h);
+        tokens.to_string().hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(1)) << 64) | u128::from(half(2))
+}
+
+fn text_hash(text: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+fn read(entry: &Path) -> Option<String> {
+    let raw = std::fs::read_to_string(entry).ok()?;
+    let (check, text) = raw.split_once('\n')?;
+    let want = u64::from_str_radix(check.strip_prefix("// sdkgen-cache ")?, 16).ok()?;
+    (text_hash(text) == want).then(|| text.to_string())
+}
+
+/// Best effort: a cache that cannot be written only costs time. Written to a temporary
+/// name and renamed, so a concurrent reader never sees half an entry.
+fn write(dir: &Path, entry: &Path, text: &str) {
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let tmp = entry.with_extension(format!("tmp{}", std::process::id()));
+    let body = format!("// sdkgen-cache {:016x}\n{text}", text_hash(text));
+    if std::fs::write(&tmp, body).is_ok() && std::fs::rename(&tmp, entry).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn the_key_follows_tokens_and_path_not_spacing() {
+        let a = quote!(
+            struct A;
+        );
+        let b: TokenStream = "struct   A ;".parse().unwrap_or_default();
+        let c = quote!(
+            struct B;
+        );
+        assert_eq!(key("x.rs", &a), key("x.rs", &b));
+        assert_ne!(key("x.rs", &a), key("x.rs", &c));
+        assert_ne!(key("x.rs", &a), key("y.rs", &a));
+        // `a::b` and `a: :b` are different tokens.
+        let joint: TokenStream = "a::b".parse().unwrap_or_default();
+        let apart: TokenStream = "a: :b".parse().unwrap_or_default();
+        assert_ne!(key("x.rs", &joint), key("x.rs", &apart));
+    }
+
+    #[test]
+    fn a_damaged_entry_is_ignored() {
+        let dir = std::env::temp_dir().join(format!("sdkgen-cache-test-{}", std::process::id()));
+        let entry = dir.join("e.rs");
+        write(&dir, &entry, "fn f() {}\n");
+        assert_eq!(read(&entry).as_deref(), Some("fn f() {}\n"));
+        let raw = std::fs::read_to_string(&entry).unwrap_or_default();
+        let _ = std::fs::write(&entry, raw.replace("f()", "g()"));
+        assert_eq!(read(&entry), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
