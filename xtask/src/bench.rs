@@ -370,51 +370,92 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
             &a,
             &b,
         ));
+        // A service using one resource: glomo-sdk with only the `payouts` feature,
+        // against the peer's whole crate (it has no such features).
+        let one = [
+            "build",
+            "-q",
+            "-p",
+            "glomo-sdk",
+            "--no-default-features",
+            "--features",
+            "payouts",
+        ];
+        prepare(root, &env_ours, &cargo, &one)?;
+        let ours_one = Side {
+            args: one.to_vec(),
+            ..ours
+        };
+        eprintln!("bench: crate-only debug builds, one resource");
+        let (a, b) = compare(&ours_one, &peer, opts.runs.min(3))?;
+        rows.push(row(
+            "the same, glomo-sdk with one resource (`--no-default-features --features payouts`)",
+            &a,
+            &b,
+        ));
     }
 
     let regen_dir = scratch.join("regen");
-    let regen =
-        |what: String, spec: &Path, config: Option<&Path>, name: &str| -> Result<String, String> {
-            let ours_out = regen_dir.join("sdkgen").join(name);
-            let peer_out = regen_dir.join("ploidy").join(name);
-            let (spec_s, ours_s, peer_s) = (
-                spec.to_string_lossy().to_string(),
-                ours_out.to_string_lossy().to_string(),
-                peer_out.to_string_lossy().to_string(),
-            );
-            let config_s = config.map(|c| c.to_string_lossy().to_string());
-            let mut ours_args = vec![spec_s.as_str(), "-o", &ours_s, "-q"];
-            if let Some(c) = &config_s {
-                ours_args.extend(["-c", c.as_str()]);
-            }
-            let ours = Side {
-                dir: root,
-                envs: Vec::new(),
-                prep: None,
-                program: &sdkgen,
-                args: ours_args,
-            };
-            let peer = Side {
-                dir: root,
-                envs: Vec::new(),
-                prep: None,
-                program: &ploidy,
-                args: vec!["generate", "rust", &spec_s, "-o", &peer_s, "--name", name],
-            };
-            // One untimed run each: the output directories exist from then on, so every
-            // timed run regenerates over earlier output.
-            ours.run()?;
-            peer.run()?;
-            eprintln!("bench: {what}");
-            let (a, b) = compare(&ours, &peer, opts.runs)?;
-            Ok(row(&what, &a, &b))
+    let format_cache = scratch.join("format-cache");
+    // Cold: every file formatted (`--no-cache`); warm: the format cache filled by an
+    // untimed run, as after a spec update that leaves most files alone.
+    let regen = |what: String,
+                 spec: &Path,
+                 config: Option<&Path>,
+                 name: &str,
+                 warm: bool|
+     -> Result<String, String> {
+        let ours_out = regen_dir.join("sdkgen").join(name);
+        let peer_out = regen_dir.join("ploidy").join(name);
+        let (spec_s, ours_s, peer_s) = (
+            spec.to_string_lossy().to_string(),
+            ours_out.to_string_lossy().to_string(),
+            peer_out.to_string_lossy().to_string(),
+        );
+        let config_s = config.map(|c| c.to_string_lossy().to_string());
+        let mut ours_args = vec![spec_s.as_str(), "-o", &ours_s, "-q"];
+        if let Some(c) = &config_s {
+            ours_args.extend(["-c", c.as_str()]);
+        }
+        if !warm {
+            ours_args.push("--no-cache");
+        }
+        let ours = Side {
+            dir: root,
+            envs: vec![("SDKGEN_CACHE_DIR", format_cache.as_path())],
+            prep: None,
+            program: &sdkgen,
+            args: ours_args,
         };
-    rows.push(regen(
-        "regenerate from `spec/` (release binary)".into(),
-        &spec,
-        Some(&config),
-        "glomo",
-    )?);
+        let peer = Side {
+            dir: root,
+            envs: Vec::new(),
+            prep: None,
+            program: &ploidy,
+            args: vec!["generate", "rust", &spec_s, "-o", &peer_s, "--name", name],
+        };
+        // One untimed run each: the output directories exist from then on, so every
+        // timed run regenerates over earlier output.
+        ours.run()?;
+        peer.run()?;
+        eprintln!("bench: {what}");
+        let (a, b) = compare(&ours, &peer, opts.runs)?;
+        Ok(row(&what, &a, &b))
+    };
+    for warm in [false, true] {
+        let how = if warm {
+            "format cache warm"
+        } else {
+            "cold, `--no-cache`"
+        };
+        rows.push(regen(
+            format!("regenerate from `spec/` (release binary; {how})"),
+            &spec,
+            Some(&config),
+            "glomo",
+            warm,
+        )?);
+    }
     for name in &opts.specs {
         let path = opts.corpus.join(name);
         let size = std::fs::metadata(&path)
@@ -427,16 +468,19 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
             .collect();
-        let what = format!(
-            "regenerate `{name}` ({:.1} MB, no config)",
-            size as f64 / 1e6
-        );
-        match regen(what.clone(), &path, None, &crate_name) {
-            Ok(r) => rows.push(r),
-            Err(e) => rows.push(format!(
-                "| {what} | failed: {} | | |",
-                e.lines().next().unwrap_or_default()
-            )),
+        for warm in [false, true] {
+            let how = if warm { "format cache warm" } else { "cold" };
+            let what = format!(
+                "regenerate `{name}` ({:.1} MB, no config; {how})",
+                size as f64 / 1e6
+            );
+            match regen(what.clone(), &path, None, &crate_name, warm) {
+                Ok(r) => rows.push(r),
+                Err(e) => rows.push(format!(
+                    "| {what} | failed: {} | | |",
+                    e.lines().next().unwrap_or_default()
+                )),
+            }
         }
     }
 

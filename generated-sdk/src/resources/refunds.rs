@@ -439,10 +439,15 @@ impl<'a> CreateRefund<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
-            let body = &self.body;
+            let mut body = self.body;
             body.validate()?;
-            req.idempotency_field("request_id");
-            req.json(body)?;
+            let key = match body.request_id.as_deref() {
+                Some(key) if !key.is_empty() => key.to_owned(),
+                _ => crate::runtime::new_idempotency_key(),
+            };
+            body.request_id = Some(key.clone());
+            req.idempotency_key(key);
+            req.json(&body)?;
         }
         req.options(&self.options);
         let raw = self.client.execute(req).await?;

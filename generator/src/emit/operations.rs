@@ -535,6 +535,17 @@ fn path_format(api: &Api, op: &Operation) -> (String, Vec<TokenStream>) {
     (fmt, args)
 }
 
+/// The Rust name of the body struct's string field carrying the idempotency key, and
+/// whether it is required; `None` when the body is not such a struct (the key is then
+/// found in the serialised body by the runtime).
+fn typed_key_field(api: &Api, ty: &TypeRef, wire: &str) -> Option<(String, bool)> {
+    let TypeKind::Struct(s) = &api.type_def(ty.named()?)?.kind else {
+        return None;
+    };
+    let f = s.fields.iter().find(|f| f.wire == wire)?;
+    (f.ty == TypeRef::String && !f.keeps_null() && !f.boxed).then(|| (f.name.clone(), f.required))
+}
+
 fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
     let method = method_tokens(op.method);
     let template = &op.path;
@@ -642,17 +653,54 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
             BodyKind::Text => quote!(req.text(body, #media_type);),
             BodyKind::Binary => quote!(req.binary(body, #media_type);),
         };
-        let idem = match &b.idempotency_field {
-            Some(f) => quote!(req.idempotency_field(#f);),
-            None => TokenStream::new(),
-        };
-        // The idempotency field comes first so the body is serialised in one pass
-        // when it needs no key.
-        let with_body = quote! { #validate #idem #encode };
-        if b.required {
-            mutations.push(quote!({ let body = &self.body; #with_body }));
-        } else {
-            mutations.push(quote!(if let Some(body) = &self.body { #with_body }));
+        match (&b.idempotency_field, b.kind) {
+            // A string field of the body struct: the key is read and filled in on the
+            // typed body, so the body is serialised once and never parsed back.
+            (Some(f), BodyKind::Json) if typed_key_field(api, &b.ty, f).is_some() => {
+                let (field, required) = typed_key_field(api, &b.ty, f).unwrap_or_default();
+                let n = ident(&field);
+                let fill = if required {
+                    quote! {
+                        if body.#n.is_empty() {
+                            body.#n = crate::runtime::new_idempotency_key();
+                        }
+                        req.idempotency_key(body.#n.clone());
+                    }
+                } else {
+                    quote! {
+                        let key = match body.#n.as_deref() {
+                            Some(key) if !key.is_empty() => key.to_owned(),
+                            _ => crate::runtime::new_idempotency_key(),
+                        };
+                        body.#n = Some(key.clone());
+                        req.idempotency_key(key);
+                    }
+                };
+                let encode = match &b.media_type {
+                    Some(m) => quote!(req.json(&body)?; req.content_type(#m);),
+                    None => quote!(req.json(&body)?;),
+                };
+                let with_body = quote! { #validate #fill #encode };
+                if b.required {
+                    mutations.push(quote!({ let mut body = self.body; #with_body }));
+                } else {
+                    mutations.push(quote!(if let Some(mut body) = self.body { #with_body }));
+                }
+            }
+            (idem, _) => {
+                let idem = match idem {
+                    Some(f) => quote!(req.idempotency_field(#f);),
+                    None => TokenStream::new(),
+                };
+                // The idempotency field comes first so the body is serialised in one
+                // pass when it needs no key.
+                let with_body = quote! { #validate #idem #encode };
+                if b.required {
+                    mutations.push(quote!({ let body = &self.body; #with_body }));
+                } else {
+                    mutations.push(quote!(if let Some(body) = &self.body { #with_body }));
+                }
+            }
         }
     }
     let error = ident(&op.error_name);

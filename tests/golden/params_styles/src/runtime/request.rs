@@ -102,6 +102,7 @@ pub(crate) struct Request {
     content_type: Option<&'static str>,
     body: Body,
     idempotency_field: Option<&'static str>,
+    idempotency_key: Option<String>,
     options: RequestOptions,
     security: Security,
 }
@@ -131,6 +132,7 @@ impl Request {
             content_type: None,
             body: Body::Empty,
             idempotency_field: None,
+            idempotency_key: None,
             options: RequestOptions::default(),
             security: &[],
         }
@@ -281,6 +283,13 @@ impl Request {
         self.idempotency_field = Some(field);
     }
 
+    /// Declares the idempotency key the JSON body already carries (the generated code
+    /// fills it in on the typed body), which makes the request safe to retry; the body
+    /// is then sent as serialised, without being searched for the key.
+    pub(crate) fn idempotency_key(&mut self, key: String) {
+        self.idempotency_key = Some(key);
+    }
+
     /// Sets a `multipart/form-data` body.
     pub(crate) fn multipart(&mut self, form: MultipartBody) {
         self.body = Body::Multipart(form);
@@ -347,9 +356,13 @@ impl Request {
         let body = match self.body {
             Body::Empty => PreparedBody::Empty,
             Body::Json(bytes) => {
-                let bytes = match self.idempotency_field {
-                    None => bytes,
-                    Some(field) => {
+                let bytes = match (self.idempotency_key, self.idempotency_field) {
+                    (Some(key), _) => {
+                        idempotency_key = Some(key);
+                        bytes
+                    }
+                    (None, None) => bytes,
+                    (None, Some(field)) => {
                         // A key the caller set is read from the bytes, which are sent
                         // as they are; only a body that needs a fresh key goes through
                         // a JSON value to get one.

@@ -79,5 +79,6 @@ pub(crate) use self::{
     request::Request,
     response::RawResponse,
     pagination::Page,
+    random::uuid_v4 as new_idempotency_key,
     time::pin_from_date,
 };
