@@ -411,12 +411,24 @@ fn same_values(
     }
     // Fields of unrelated types (a refund's and a withdrawal's `status`) keep their own
     // types unless the property name says more than one word (`payment_methods`).
+    // Edges only feed the union-find below, so a multi-word property links its members
+    // in a chain rather than pairwise, and each holder's stems are computed once: a
+    // large description has groups of hundreds of members.
     let mut edges: Vec<Vec<String>> = Vec::new();
     for ((_, property), members) in &groups {
         let members: Vec<&(String, String)> = members.iter().collect();
-        for (i, (ha, a)) in members.iter().enumerate() {
-            for (hb, b) in &members[i + 1..] {
-                if a != b && (words(property).len() > 1 || related(ha, hb)) {
+        if words(property).len() > 1 {
+            for pair in members.windows(2) {
+                if pair[0].1 != pair[1].1 {
+                    edges.push(vec![pair[0].1.clone(), pair[1].1.clone()]);
+                }
+            }
+            continue;
+        }
+        let stems: Vec<BTreeSet<String>> = members.iter().map(|(h, _)| stems(h)).collect();
+        for (i, (_, a)) in members.iter().enumerate() {
+            for (j, (_, b)) in members.iter().enumerate().skip(i + 1) {
+                if a != b && related_stems(&stems[i], &stems[j]) {
                     edges.push(vec![a.clone(), b.clone()]);
                 }
             }
@@ -617,19 +629,25 @@ pub fn share_structs(
 /// `OrderResponse`, `CreateOrderWithQuoteRequest`): the nouns of one, without the
 /// words of roles, are among the nouns of the other.
 fn related(a: &str, b: &str) -> bool {
+    related_stems(&stems(a), &stems(b))
+}
+
+/// The nouns of a type name: its words, singular, without the words of roles.
+fn stems(n: &str) -> BTreeSet<String> {
     const ROLES: &[&str] = &[
         "create", "update", "get", "list", "request", "response", "input", "body", "mock", "new",
         "delete", "patch", "v1", "v2", "v3", "detail", "data", "item",
     ];
-    let stems = |n: &str| -> BTreeSet<String> {
-        words(n)
-            .iter()
-            .map(|w| super::names::singular_word(&w.to_ascii_lowercase()))
-            .filter(|w| !ROLES.contains(&w.as_str()))
-            .collect()
-    };
-    let (a, b) = (stems(a), stems(b));
-    !a.is_empty() && !b.is_empty() && (a.is_subset(&b) || b.is_subset(&a))
+    words(n)
+        .iter()
+        .map(|w| super::names::singular_word(&w.to_ascii_lowercase()))
+        .filter(|w| !ROLES.contains(&w.as_str()))
+        .collect()
+}
+
+/// [`related`] on names' [`stems`].
+fn related_stems(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
+    !a.is_empty() && !b.is_empty() && (a.is_subset(b) || b.is_subset(a))
 }
 
 /// Replaces every reference to a key of `map` by its value, removes the replaced
@@ -652,8 +670,8 @@ pub fn rename_everywhere(
     for def in types.values_mut() {
         def_refs_mut(def, &mut |t| rewrite(t));
         if let Some(d) = &mut def.docs {
-            for (old, new) in map {
-                *d = d.replace(&format!("[`{old}`]"), &format!("[`{new}`]"));
+            if let Some(relinked) = relink(d, map) {
+                *d = relinked;
             }
         }
     }
@@ -667,6 +685,34 @@ pub fn rename_everywhere(
             rewrite(&mut e.ty);
         }
     }
+}
+
+/// `doc` with every intra-doc link "[`Old`]" to a key of `map` pointing at its value,
+/// in one pass over the text; `None` when it has no link to change.
+fn relink(doc: &str, map: &BTreeMap<String, String>) -> Option<String> {
+    if !doc.contains("[`") {
+        return None;
+    }
+    let mut out = String::with_capacity(doc.len());
+    let mut rest = doc;
+    let mut changed = false;
+    while let Some(i) = rest.find("[`") {
+        out.push_str(&rest[..i + 2]);
+        rest = &rest[i + 2..];
+        let Some(j) = rest.find("`]") else { break };
+        let name = &rest[..j];
+        match map.get(name) {
+            Some(new) => {
+                changed |= new != name;
+                out.push_str(new);
+            }
+            None => out.push_str(name),
+        }
+        out.push_str("`]");
+        rest = &rest[j + 2..];
+    }
+    out.push_str(rest);
+    changed.then_some(out)
 }
 
 fn rewrite(t: &mut TypeRef, map: &BTreeMap<String, String>) {
@@ -796,6 +842,20 @@ components:
             panic!("{ty} is not a struct")
         };
         &s.fields.iter().find(|f| f.wire == wire).unwrap().ty
+    }
+
+    #[test]
+    fn doc_links_follow_renames_in_one_pass() {
+        let map: std::collections::BTreeMap<String, String> = [("A", "B"), ("B", "C")]
+            .into_iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(
+            super::relink("See [`A`], [`B`], [`Z`] and [`A` unclosed", &map).as_deref(),
+            Some("See [`B`], [`C`], [`Z`] and [`A` unclosed")
+        );
+        assert_eq!(super::relink("See [`Z`].", &map), None);
+        assert_eq!(super::relink("No links.", &map), None);
     }
 
     #[test]
