@@ -586,21 +586,26 @@ pub fn share_structs(
         let clusters: Vec<Vec<String>> = if role.is_some() {
             vec![members.clone()]
         } else {
-            let mut clusters: Vec<Vec<String>> = Vec::new();
-            for m in &members {
+            // Each name's stems once: a large description has groups of hundreds.
+            let stems: Vec<BTreeSet<String>> = members.iter().map(|m| stems(m)).collect();
+            let mut clusters: Vec<Vec<usize>> = Vec::new();
+            for (i, s) in stems.iter().enumerate() {
                 match clusters
                     .iter_mut()
-                    .find(|c| c.iter().any(|n| related(n, m)))
+                    .find(|c| c.iter().any(|&j| related_stems(&stems[j], s)))
                 {
-                    Some(c) => c.push(m.clone()),
-                    None => clusters.push(vec![m.clone()]),
+                    Some(c) => c.push(i),
+                    None => clusters.push(vec![i]),
                 }
             }
             clusters
+                .into_iter()
+                .map(|c| c.into_iter().map(|i| members[i].clone()).collect())
+                .collect()
         };
         for cluster in clusters.into_iter().filter(|c| c.len() > 1) {
             let mut ranked = cluster.clone();
-            ranked.sort_by_key(|n| (words(n).len(), n.len(), n.clone()));
+            ranked.sort_by_cached_key(|n| (words(n).len(), n.len(), n.clone()));
             let Some(first) = ranked.first().cloned() else {
                 continue;
             };
@@ -625,13 +630,6 @@ pub fn share_structs(
     rename_everywhere(types, resources, webhooks, &map);
 }
 
-/// Whether two type names stand for the same thing in different roles (`Orders`,
-/// `OrderResponse`, `CreateOrderWithQuoteRequest`): the nouns of one, without the
-/// words of roles, are among the nouns of the other.
-fn related(a: &str, b: &str) -> bool {
-    related_stems(&stems(a), &stems(b))
-}
-
 /// The nouns of a type name: its words, singular, without the words of roles.
 fn stems(n: &str) -> BTreeSet<String> {
     const ROLES: &[&str] = &[
@@ -645,7 +643,9 @@ fn stems(n: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// [`related`] on names' [`stems`].
+/// Whether two type names, by their [`stems`], stand for the same thing in different
+/// roles (`Orders`, `OrderResponse`, `CreateOrderWithQuoteRequest`): the nouns of one,
+/// without the words of roles, are among the nouns of the other.
 fn related_stems(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
     !a.is_empty() && !b.is_empty() && (a.is_subset(b) || b.is_subset(a))
 }
