@@ -1071,6 +1071,47 @@ fn untagged_union(api: &Api, name: &str, variants: &[UnionVariant]) -> TokenStre
     }
 }
 
+/// `#[cfg(...)]` requiring every feature in `features` but those in `have` (what the
+/// enclosing module already requires); empty when nothing is left.
+pub fn feature_cfg<'a>(
+    features: impl IntoIterator<Item = &'a String>,
+    have: Option<&str>,
+) -> TokenStream {
+    let need: BTreeSet<&str> = features
+        .into_iter()
+        .map(String::as_str)
+        .filter(|f| Some(*f) != have)
+        .collect();
+    match need.len() {
+        0 => TokenStream::new(),
+        1 => {
+            let f = need.iter().next().copied().unwrap_or_default();
+            quote!(#[cfg(feature = #f)])
+        }
+        _ => {
+            let fs = need.iter();
+            quote!(#[cfg(all(#(feature = #fs),*))])
+        }
+    }
+}
+
+/// The resource features code mentioning `ty` needs (see `ir::gates`).
+pub fn type_features<'a>(api: &'a Api, ty: &TypeRef) -> BTreeSet<&'a String> {
+    ty.mentions()
+        .into_iter()
+        .filter_map(|n| api.gates.get(n))
+        .flatten()
+        .collect()
+}
+
+/// The feature of the resource whose module is `module`, if it is one.
+pub fn module_feature<'a>(api: &'a Api, module: &str) -> Option<&'a str> {
+    api.resources
+        .iter()
+        .find(|r| r.module == module)
+        .map(|r| r.feature.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1287,45 +1328,4 @@ components:
         };
         assert_eq!(field_type(&required).to_string(), "String");
     }
-}
-
-/// `#[cfg(...)]` requiring every feature in `features` but those in `have` (what the
-/// enclosing module already requires); empty when nothing is left.
-pub fn feature_cfg<'a>(
-    features: impl IntoIterator<Item = &'a String>,
-    have: Option<&str>,
-) -> TokenStream {
-    let need: BTreeSet<&str> = features
-        .into_iter()
-        .map(String::as_str)
-        .filter(|f| Some(*f) != have)
-        .collect();
-    match need.len() {
-        0 => TokenStream::new(),
-        1 => {
-            let f = need.iter().next().copied().unwrap_or_default();
-            quote!(#[cfg(feature = #f)])
-        }
-        _ => {
-            let fs = need.iter();
-            quote!(#[cfg(all(#(feature = #fs),*))])
-        }
-    }
-}
-
-/// The resource features code mentioning `ty` needs (see `ir::gates`).
-pub fn type_features<'a>(api: &'a Api, ty: &TypeRef) -> BTreeSet<&'a String> {
-    ty.mentions()
-        .into_iter()
-        .filter_map(|n| api.gates.get(n))
-        .flatten()
-        .collect()
-}
-
-/// The feature of the resource whose module is `module`, if it is one.
-pub fn module_feature<'a>(api: &'a Api, module: &str) -> Option<&'a str> {
-    api.resources
-        .iter()
-        .find(|r| r.module == module)
-        .map(|r| r.feature.as_str())
 }
