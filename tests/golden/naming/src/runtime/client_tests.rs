@@ -681,10 +681,21 @@ async fn is_retryable_agrees_with_what_the_client_retries() -> TestResult {
         if reqwest::StatusCode::from_u16(status).is_err() {
             continue;
         }
-        let server = MockServer::start(vec![Reply::new(status, "{}")]).await?;
-        let client = fast(&server).max_retries(1).build()?;
-        let raw = call(&client, get("/status")).await?;
-        let retried = server.seen().len() == 2;
+        // A retry the status causes happens every time; an extra attempt after a
+        // connection hiccup on a loaded machine does not, so a status counts as
+        // retried only when all three tries were.
+        let mut retried = true;
+        let mut last = None;
+        for _ in 0..3 {
+            let server = MockServer::start(vec![Reply::new(status, "{}")]).await?;
+            let client = fast(&server).max_retries(1).build()?;
+            last = Some(call(&client, get("/status")).await?);
+            if server.seen().len() < 2 {
+                retried = false;
+                break;
+            }
+        }
+        let raw = last.ok_or("no call was made")?;
         let err = raw.unexpected::<()>(());
         assert_eq!(
             err.is_retryable(),
