@@ -484,7 +484,9 @@ fn config_pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
 }
 
 /// Features every generated crate defines itself.
-const RESERVED_FEATURES: &[&str] = &["default", "contract-tests"];
+/// Features every generated crate defines, so no configured or resource feature may
+/// take their names.
+pub(crate) const RESERVED_FEATURES: &[&str] = &["default", "contract-tests"];
 
 #[cfg(test)]
 mod tests {

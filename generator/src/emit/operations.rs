@@ -653,11 +653,14 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
             BodyKind::Text => quote!(req.text(body, #media_type);),
             BodyKind::Binary => quote!(req.binary(body, #media_type);),
         };
-        match (&b.idempotency_field, b.kind) {
+        let typed_key = match (&b.idempotency_field, b.kind) {
+            (Some(f), BodyKind::Json) => typed_key_field(api, &b.ty, f),
+            _ => None,
+        };
+        match (typed_key, &b.idempotency_field) {
             // A string field of the body struct: the key is read and filled in on the
             // typed body, so the body is serialised once and never parsed back.
-            (Some(f), BodyKind::Json) if typed_key_field(api, &b.ty, f).is_some() => {
-                let (field, required) = typed_key_field(api, &b.ty, f).unwrap_or_default();
+            (Some((field, required)), _) => {
                 let n = ident(&field);
                 let fill = if required {
                     quote! {
@@ -687,7 +690,7 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
                     mutations.push(quote!(if let Some(mut body) = self.body { #with_body }));
                 }
             }
-            (idem, _) => {
+            (None, idem) => {
                 let idem = match idem {
                     Some(f) => quote!(req.idempotency_field(#f);),
                     None => TokenStream::new(),

@@ -12,16 +12,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Resource, TypeDef};
 
-/// Features the generated crate defines whatever the description says.
-const RESERVED: &[&str] = &["default", "contract-tests"];
-
 /// Gives each resource its cargo feature name: the module name in kebab case, or with
 /// `-api` appended when that is already a configured feature (or a reserved one).
 pub(super) fn name_features(resources: &mut [Resource], configured: &[super::Feature]) {
     let taken: BTreeSet<&str> = configured
         .iter()
         .map(|f| f.name.as_str())
-        .chain(RESERVED.iter().copied())
+        .chain(crate::config::RESERVED_FEATURES.iter().copied())
         .collect();
     for r in resources {
         let name = r.module.replace('_', "-");
