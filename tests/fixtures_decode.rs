@@ -568,6 +568,17 @@ fn webhooks_decode_into_typed_events_after_verification() {
     // A webhook given as a `$ref` to `components/pathItems`.
     assert!(matches!(decode(r#"{"ping":3}"#), Ok(Event::Ping(p)) if p.ping == 3));
 
+    // A payload reaching both resources (`Adoption`, gated by both features).
+    let adopted = decode(r#"{"pet":{"id":"p1","name":"Rex"},"store":{"id":"s1","city":"Oslo"}}"#);
+    let Ok(Event::PetAdopted(a)) = &adopted else {
+        panic!("expected PetAdopted, got {adopted:?}")
+    };
+    let a: &fixture_webhooks::models::Adoption = a;
+    assert_eq!(
+        (a.pet.name.as_str(), a.store.city.as_str()),
+        ("Rex", "Oslo")
+    );
+
     // Anything else is kept as JSON, and re-encodes unchanged.
     let other = decode(r#"{"hello":[1,2]}"#).unwrap();
     assert_eq!(other, Event::Unknown(json!({"hello": [1, 2]})));

@@ -5,7 +5,7 @@
 //! contract tests against a mock server that validates requests. Not part of
 //! the SDK's API: compiled only with the `contract-tests` feature.
 /// Every operation (by operationId) with its documented error statuses.
-pub const OPERATIONS: &[(&str, &[u16])] = &[("getPet", &[])];
+pub const OPERATIONS: &[(&str, &[u16])] = &[("getPet", &[]), ("getStore", &[])];
 /// What one call produced.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
@@ -70,6 +70,11 @@ pub async fn call(
         "getPet" => {
             outcome(
                 client.pets().get("sample").options(options).send_with_response().await,
+            )
+        }
+        "getStore" => {
+            outcome(
+                client.stores().get("sample").options(options).send_with_response().await,
             )
         }
         other => {

@@ -2,6 +2,74 @@
 // Do not edit by hand: change the spec or its config and run `cargo xtask regen`.
 
 //! Types shared by several resources, or by none.
+#[cfg(all(feature = "pets", feature = "stores"))]
+mod gated_adoption {
+    /// `Adoption` from the API description.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[non_exhaustive]
+    pub struct Adoption {
+        /// `pet`
+        pub pet: crate::models::Pet,
+        /// `store`
+        pub store: crate::models::Store,
+    }
+    impl<'de> serde::Deserialize<'de> for Adoption {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> serde::de::Visitor<'de> for Fields {
+                type Value = Adoption;
+                fn expecting(
+                    &self,
+                    f: &mut std::fmt::Formatter<'_>,
+                ) -> std::fmt::Result {
+                    f.write_str("an object `Adoption`")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Adoption, A::Error> {
+                    const FIELDS: &[&str] = &["pet", "store"];
+                    let mut field_0 = None;
+                    let mut field_1 = None;
+                    while let Some(key) = serde::de::MapAccess::next_key_seed(
+                        &mut map,
+                        crate::runtime::de::FieldIndex(FIELDS),
+                    )? {
+                        match key {
+                            Some(0) => {
+                                field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                            }
+                            Some(1) => {
+                                field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
+                            }
+                            _ => {
+                                serde::de::MapAccess::next_value::<
+                                    serde::de::IgnoredAny,
+                                >(&mut map)?;
+                            }
+                        }
+                    }
+                    Ok(Adoption {
+                        pet: field_0.ok_or_else(|| crate::runtime::de::missing("pet"))?,
+                        store: field_1
+                            .ok_or_else(|| crate::runtime::de::missing("store"))?,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    impl Adoption {
+        /// Checks the constraints of the API description that can be checked before sending (none for this type).
+        pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+            Ok(())
+        }
+    }
+}
+#[cfg(all(feature = "pets", feature = "stores"))]
+pub use gated_adoption::*;
 /// `NewPetEventEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -8,3 +8,7 @@ pub use common::*;
 mod pets;
 #[cfg(feature = "pets")]
 pub use pets::*;
+#[cfg(feature = "stores")]
+mod stores;
+#[cfg(feature = "stores")]
+pub use stores::*;

@@ -5,10 +5,17 @@
 //! error kinds of its operations.
 #[cfg(feature = "pets")]
 pub mod pets;
+#[cfg(feature = "stores")]
+pub mod stores;
 impl crate::Client {
     /// Operations tagged `pets`.
     #[cfg(feature = "pets")]
     pub fn pets(&self) -> pets::PetsApi<'_> {
         pets::PetsApi::new(self)
+    }
+    /// Operations tagged `stores`.
+    #[cfg(feature = "stores")]
+    pub fn stores(&self) -> stores::StoresApi<'_> {
+        stores::StoresApi::new(self)
     }
 }

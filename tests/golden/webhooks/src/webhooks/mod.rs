@@ -22,6 +22,9 @@ pub enum Event {
     ShipmentSent(Box<crate::models::Shipment>),
     /// The `ping` webhook.
     Ping(Box<crate::models::PingEvent>),
+    /// The `petAdopted` webhook.
+    #[cfg(all(feature = "pets", feature = "stores"))]
+    PetAdopted(Box<crate::models::Adoption>),
     /// An event this version of the crate does not know, kept as JSON.
     Unknown(serde_json::Value),
 }
@@ -48,6 +51,12 @@ impl Event {
         ) {
             return Ok(Event::Ping(Box::new(p)));
         }
+        #[cfg(all(feature = "pets", feature = "stores"))]
+        if let Ok(p) = <crate::models::Adoption as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Event::PetAdopted(Box::new(p)));
+        }
         Ok(Event::Unknown(value))
     }
     /// The name of the webhook in the API description (`None` for [`Event::Unknown`]).
@@ -57,6 +66,8 @@ impl Event {
             Event::NewPet(_) => Some("newPet"),
             Event::ShipmentSent(_) => Some("shipmentSent"),
             Event::Ping(_) => Some("ping"),
+            #[cfg(all(feature = "pets", feature = "stores"))]
+            Event::PetAdopted(_) => Some("petAdopted"),
             Event::Unknown(_) => None,
         }
     }
