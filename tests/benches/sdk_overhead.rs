@@ -2,7 +2,10 @@
 //! same local server, and decoding a 100-item list page.
 //!
 //! `cargo bench -p sdk-tests --bench sdk_overhead` prints, for each scenario, the time
-//! per call of the fastest of several rounds for both clients and their ratio. The server is a
+//! per call of the fastest of several rounds for both clients, the ratio of those
+//! minima, and the median (with the middle half) of the ratios of rounds run back to
+//! back. A control row runs the hand-written call against itself: its spread is the
+//! noise floor of the machine, against which the other ratios are read. The server is a
 //! minimal keep-alive HTTP/1.1 responder on 127.0.0.1 so that it costs both sides the
 //! same and adds little noise. The hand-written calls do what a production call does
 //! too: the same headers, a timeout, and decoding into the same model types.
@@ -17,7 +20,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-const ROUNDS: usize = 15;
+const ROUNDS: usize = 41;
 const CALLS: usize = 400;
 
 fn payout_json(i: usize) -> Value {
@@ -96,10 +99,19 @@ where
     start.elapsed() / CALLS as u32
 }
 
-/// Fastest round's mean time per call, for the SDK and the hand-written call (the
-/// minimum is the least disturbed by other load on a shared machine); rounds
-/// alternate between the two so that drift hits both.
-async fn measure<F, Fut, G, Gut>(mut sdk: F, mut raw: G) -> (Duration, Duration)
+/// One scenario's figures: the time per call of the fastest round of each side (the
+/// minimum is the least disturbed by other load on a shared machine), and the ratios
+/// of the two sides' rounds taken pairwise.
+struct Figures {
+    sdk: Duration,
+    raw: Duration,
+    /// `sdk / raw` of each round pair, sorted.
+    ratios: Vec<f64>,
+}
+
+/// Times `sdk` and `raw` in alternating rounds (the side that goes first flips every
+/// round, so drift and a neighbour's load hit both alike).
+async fn measure<F, Fut, G, Gut>(mut sdk: F, mut raw: G) -> Figures
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -111,22 +123,39 @@ where
         raw().await;
     }
     let (mut a, mut b) = (Vec::with_capacity(ROUNDS), Vec::with_capacity(ROUNDS));
-    for _ in 0..ROUNDS {
-        a.push(time_calls(&mut sdk).await);
-        b.push(time_calls(&mut raw).await);
+    for round in 0..ROUNDS {
+        if round % 2 == 0 {
+            a.push(time_calls(&mut sdk).await);
+            b.push(time_calls(&mut raw).await);
+        } else {
+            b.push(time_calls(&mut raw).await);
+            a.push(time_calls(&mut sdk).await);
+        }
     }
-    (
-        a.iter().copied().min().unwrap_or_default(),
-        b.iter().copied().min().unwrap_or_default(),
-    )
+    let mut ratios: Vec<f64> = a
+        .iter()
+        .zip(&b)
+        .map(|(x, y)| x.as_secs_f64() / y.as_secs_f64())
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    Figures {
+        sdk: a.iter().copied().min().unwrap_or_default(),
+        raw: b.iter().copied().min().unwrap_or_default(),
+        ratios,
+    }
 }
 
-fn report(name: &str, sdk: Duration, raw: Duration) {
-    let ratio = sdk.as_secs_f64() / raw.as_secs_f64();
+fn report(name: &str, f: &Figures) {
+    let at = |q: f64| f.ratios[((f.ratios.len() - 1) as f64 * q).round() as usize];
     println!(
-        "{name:<28} sdk {:>9.1} µs   reqwest {:>9.1} µs   ratio {ratio:.3}",
-        sdk.as_secs_f64() * 1e6,
-        raw.as_secs_f64() * 1e6
+        "{name:<28} sdk {:>7.1} µs  reqwest {:>7.1} µs  ratio of minima {:.3}  \
+         paired ratio median {:.3} (middle half {:.3}..{:.3})",
+        f.sdk.as_secs_f64() * 1e6,
+        f.raw.as_secs_f64() * 1e6,
+        f.sdk.as_secs_f64() / f.raw.as_secs_f64(),
+        at(0.5),
+        at(0.25),
+        at(0.75),
     );
 }
 
@@ -163,32 +192,38 @@ async fn main() {
     let created_sdk = sdk(created_addr);
     let auth = "Bearer bench-key";
 
-    let (s, r) = measure(
+    let get_raw = || async {
+        let resp = http
+            .get(format!(
+                "http://{single_addr}/api/v1/payouts/payout_00000001"
+            ))
+            .header("authorization", auth)
+            .header("user-agent", "glomo-sdk/0.1.0 (rust)")
+            .header("accept", "application/json")
+            .timeout(Duration::from_secs(60))
+            .send()
+            .await
+            .unwrap();
+        let bytes = resp.bytes().await.unwrap();
+        let p: Payout = serde_json::from_slice(&bytes).unwrap();
+        assert!(p.id.is_some());
+    };
+    // The same call on both sides: how far from 1 this machine's noise alone moves
+    // a ratio.
+    let f = measure(get_raw, get_raw).await;
+    report("control: reqwest vs itself", &f);
+
+    let f = measure(
         || async {
             let p = single_sdk.payouts().get("payout_00000001").await.unwrap();
             assert!(p.id.is_some());
         },
-        || async {
-            let resp = http
-                .get(format!(
-                    "http://{single_addr}/api/v1/payouts/payout_00000001"
-                ))
-                .header("authorization", auth)
-                .header("user-agent", "glomo-sdk/0.1.0 (rust)")
-                .header("accept", "application/json")
-                .timeout(Duration::from_secs(60))
-                .send()
-                .await
-                .unwrap();
-            let bytes = resp.bytes().await.unwrap();
-            let p: Payout = serde_json::from_slice(&bytes).unwrap();
-            assert!(p.id.is_some());
-        },
+        get_raw,
     )
     .await;
-    report("GET one payout", s, r);
+    report("GET one payout", &f);
 
-    let (s, r) = measure(
+    let f = measure(
         || async {
             created_sdk.payouts().create(payout_body()).await.unwrap();
         },
@@ -210,9 +245,9 @@ async fn main() {
         },
     )
     .await;
-    report("POST a payout", s, r);
+    report("POST a payout", &f);
 
-    let (s, r) = measure(
+    let f = measure(
         || async {
             let page = list_sdk.payouts().list().per_page(100).await.unwrap();
             assert_eq!(page.data.map(|d| d.len()), Some(100));
@@ -233,5 +268,5 @@ async fn main() {
         },
     )
     .await;
-    report("GET a 100-item page", s, r);
+    report("GET a 100-item page", &f);
 }

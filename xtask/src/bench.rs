@@ -370,6 +370,26 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
             &a,
             &b,
         ));
+        // ploidy's runtime is a separate crate (`ploidy-util`), prebuilt in the row
+        // above, while glomo-sdk compiles its runtime in. On a service's clean build
+        // both are compiled, so this row rebuilds ploidy's runtime with its crate.
+        let peer_with_runtime = Side {
+            prep: Some((
+                &cargo,
+                vec!["clean", "-q", "-p", "glomo_ploidy", "-p", "ploidy-util"],
+            )),
+            args: vec!["build", "-q"],
+            dir: &peer_dir,
+            envs: env_peer.to_vec(),
+            program: &cargo,
+        };
+        eprintln!("bench: crate-only debug builds, the peer's runtime crate included");
+        let (a, b) = compare(&ours, &peer_with_runtime, opts.runs.min(3))?;
+        rows.push(row(
+            "the same, ploidy's runtime crate `ploidy-util` rebuilt too (glomo-sdk has its runtime inside)",
+            &a,
+            &b,
+        ));
         // A service using one resource: glomo-sdk with only the `payouts` feature,
         // against the peer's whole crate (it has no such features).
         let one = [
@@ -458,9 +478,13 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
     }
     for name in &opts.specs {
         let path = opts.corpus.join(name);
-        let size = std::fs::metadata(&path)
-            .map_err(|e| format!("{}: {e}", path.display()))?
-            .len();
+        let size = match std::fs::metadata(&path) {
+            Ok(m) => m.len(),
+            Err(e) => {
+                rows.push(format!("| regenerate `{name}` | not run: {e} | | |"));
+                continue;
+            }
+        };
         let crate_name: String = name
             .split('.')
             .next()

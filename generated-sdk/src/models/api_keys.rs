@@ -3,11 +3,19 @@
 
 //! Types used only by the `api_keys` resource.
 /// `RotateApiKeyRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RotateApiKeyRequest {
     /// How long the previous key stays valid, 0 to 604800 seconds (7 days), as a JSON number; a string or out-of-range value is a `400`.
     pub expire_after_in_seconds: i64,
+}
+impl serde::Serialize for RotateApiKeyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("expire_after_in_seconds", &self.expire_after_in_seconds)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RotateApiKeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -86,17 +94,28 @@ impl RotateApiKeyRequest {
     }
 }
 /// `RotateApiKeyResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RotateApiKeyResponse {
     /// The new secret key; it is shown only once.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<String>,
     /// When the previous key is revoked (UTC).
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_key_expires_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for RotateApiKeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.secret_key {
+            map.serialize_entry("secret_key", value)?;
+        }
+        if let Some(value) = &self.previous_key_expires_at {
+            map.serialize_entry("previous_key_expires_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RotateApiKeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(

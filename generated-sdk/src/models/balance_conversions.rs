@@ -3,36 +3,57 @@
 
 //! Types used only by the `balance_conversions` resource.
 /// A conversion of balance from one currency to another.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BalanceConversion {
     /// Balance conversion ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `from`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<crate::models::Money>,
     /// `to`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<crate::models::Money>,
     /// `fees`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<crate::models::Money>,
     /// `mid_market_rate`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mid_market_rate: Option<crate::models::ConversionRate>,
     /// Conversion status.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::BalanceConversionStatus>,
     /// When the conversion was created.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for BalanceConversion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.from {
+            map.serialize_entry("from", value)?;
+        }
+        if let Some(value) = &self.to {
+            map.serialize_entry("to", value)?;
+        }
+        if let Some(value) = &self.fees {
+            map.serialize_entry("fees", value)?;
+        }
+        if let Some(value) = &self.mid_market_rate {
+            map.serialize_entry("mid_market_rate", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BalanceConversion {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -168,7 +189,7 @@ impl crate::runtime::ToQuery for BalanceConversionStatus {
     }
 }
 /// Convert a fixed amount of the source balance.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBalanceConversionBySourceAmount {
     /// Balance currency to convert from (USD, EUR or GBP).
@@ -181,6 +202,16 @@ pub struct CreateBalanceConversionBySourceAmount {
     pub target_currency: crate::models::Currency,
     /// Amount to convert, in the smallest unit of `source_currency`. Send either this or `target_amount`.
     pub source_amount: i64,
+}
+impl serde::Serialize for CreateBalanceConversionBySourceAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("source_currency", &self.source_currency)?;
+        map.serialize_entry("target_currency", &self.target_currency)?;
+        map.serialize_entry("source_amount", &self.source_amount)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateBalanceConversionBySourceAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -282,7 +313,7 @@ impl CreateBalanceConversionBySourceAmount {
     }
 }
 /// Convert enough of the source balance to receive a fixed target amount.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBalanceConversionByTargetAmount {
     /// Balance currency to convert from (USD, EUR or GBP).
@@ -295,6 +326,16 @@ pub struct CreateBalanceConversionByTargetAmount {
     pub target_currency: crate::models::Currency,
     /// Amount to receive, in the smallest unit of `target_currency`. Send either this or `source_amount`.
     pub target_amount: i64,
+}
+impl serde::Serialize for CreateBalanceConversionByTargetAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("source_currency", &self.source_currency)?;
+        map.serialize_entry("target_currency", &self.target_currency)?;
+        map.serialize_entry("target_amount", &self.target_amount)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateBalanceConversionByTargetAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -475,7 +516,7 @@ for CreateBalanceConversionRequest {
 }
 /// Request a locked FX rate and fee breakdown for a payin or payout. Send exactly one of `source_amount` or
 /// `destination_amount`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateQuoteRequest {
     /// What the quote will be used for.
@@ -489,16 +530,33 @@ pub struct CreateQuoteRequest {
     /// Format: `iso-4217`.
     pub destination_currency: crate::models::Currency,
     /// Amount in the smallest unit of `source_currency`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_amount: Option<i64>,
     /// Amount in the smallest unit of `destination_currency`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_amount: Option<i64>,
     /// `method`
     pub method: crate::models::QuoteMethodInput,
     /// `split_ids`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_ids: Option<crate::models::SplitIds>,
+}
+impl serde::Serialize for CreateQuoteRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("resource", &self.resource)?;
+        map.serialize_entry("source_currency", &self.source_currency)?;
+        map.serialize_entry("destination_currency", &self.destination_currency)?;
+        if let Some(value) = &self.source_amount {
+            map.serialize_entry("source_amount", value)?;
+        }
+        if let Some(value) = &self.destination_amount {
+            map.serialize_entry("destination_amount", value)?;
+        }
+        map.serialize_entry("method", &self.method)?;
+        if let Some(value) = &self.split_ids {
+            map.serialize_entry("split_ids", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateQuoteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -659,15 +717,26 @@ impl CreateQuoteRequest {
     }
 }
 /// `GetBalanceConversionsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBalanceConversionsResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::BalanceConversion>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetBalanceConversionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetBalanceConversionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -716,43 +785,70 @@ impl GetBalanceConversionsResponse {
     }
 }
 /// A priced, single-use quote; pass its `id` as `quote_id` on a payout, order or payment link.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Quote {
     /// Quote ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// What the quote can be used for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<crate::models::QuoteResource>,
     /// When the quote stops being usable.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<jiff::Timestamp>,
     /// `method`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<crate::models::QuoteMethod>,
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_currency: Option<crate::models::Currency>,
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_currency: Option<crate::models::Currency>,
     /// Exchange rate applied (units of `destination_currency` per unit of `source_currency`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fx_rate: Option<f64>,
     /// Amount sent, in the smallest unit of `source_currency`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_amount: Option<i64>,
     /// Amount received, in the smallest unit of `destination_currency`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_amount: Option<i64>,
     /// Fee breakdown locked by the quote.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<crate::models::QuoteFees>,
+}
+impl serde::Serialize for Quote {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.resource {
+            map.serialize_entry("resource", value)?;
+        }
+        if let Some(value) = &self.expires_at {
+            map.serialize_entry("expires_at", value)?;
+        }
+        if let Some(value) = &self.method {
+            map.serialize_entry("method", value)?;
+        }
+        if let Some(value) = &self.source_currency {
+            map.serialize_entry("source_currency", value)?;
+        }
+        if let Some(value) = &self.destination_currency {
+            map.serialize_entry("destination_currency", value)?;
+        }
+        if let Some(value) = &self.fx_rate {
+            map.serialize_entry("fx_rate", value)?;
+        }
+        if let Some(value) = &self.source_amount {
+            map.serialize_entry("source_amount", value)?;
+        }
+        if let Some(value) = &self.destination_amount {
+            map.serialize_entry("destination_amount", value)?;
+        }
+        if let Some(value) = &self.fees {
+            map.serialize_entry("fees", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Quote {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -856,15 +952,26 @@ impl Quote {
     }
 }
 /// Fee breakdown locked by the quote.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuoteFees {
     /// `txn_fee`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_fee: Option<crate::models::Money>,
     /// `fx_fee`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fx_fee: Option<crate::models::Money>,
+}
+impl serde::Serialize for QuoteFees {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.txn_fee {
+            map.serialize_entry("txn_fee", value)?;
+        }
+        if let Some(value) = &self.fx_fee {
+            map.serialize_entry("fx_fee", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for QuoteFees {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -913,12 +1020,21 @@ impl QuoteFees {
     }
 }
 /// Quotes returned by `POST /quotes`; a local INR payout returns one quote per eligible rail.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuoteList {
     /// `quotes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotes: Option<Vec<crate::models::Quote>>,
+}
+impl serde::Serialize for QuoteList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.quotes {
+            map.serialize_entry("quotes", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for QuoteList {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -962,20 +1078,33 @@ impl QuoteList {
     }
 }
 /// How the quoted money moves. The payment rail is derived by Glomo and returned on each quote.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuoteMethod {
     /// Payment method being priced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<crate::models::QuotePaymentMethod>,
     /// Local or SWIFT transfer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtype: Option<crate::models::QuoteMethodSubtype>,
     /// Rail the quote applies to (returned only).
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_rail: Option<crate::models::QuoteMethodPaymentRail>,
+}
+impl serde::Serialize for QuoteMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.payment_method {
+            map.serialize_entry("payment_method", value)?;
+        }
+        if let Some(value) = &self.subtype {
+            map.serialize_entry("subtype", value)?;
+        }
+        if let Some(value) = &self.payment_rail {
+            map.serialize_entry("payment_rail", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for QuoteMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1029,15 +1158,26 @@ impl QuoteMethod {
 /// Request form of \[`QuoteMethod`\]: the same fields without the read-only ones, which the server sets.
 ///
 /// How the quoted money moves. The payment rail is derived by Glomo and returned on each quote.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuoteMethodInput {
     /// Payment method being priced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<crate::models::QuotePaymentMethod>,
     /// Local or SWIFT transfer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtype: Option<crate::models::QuoteMethodSubtype>,
+}
+impl serde::Serialize for QuoteMethodInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.payment_method {
+            map.serialize_entry("payment_method", value)?;
+        }
+        if let Some(value) = &self.subtype {
+            map.serialize_entry("subtype", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for QuoteMethodInput {
     fn deserialize<D: serde::Deserializer<'de>>(

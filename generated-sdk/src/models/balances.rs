@@ -3,15 +3,26 @@
 
 //! Types used only by the `balances` resource.
 /// Available and pending balances for every enabled currency.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AllBalances {
     /// Balances available for use, one entry per currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available: Option<Vec<crate::models::Balance>>,
     /// Balances not yet available, one entry per currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<Vec<crate::models::Balance>>,
+}
+impl serde::Serialize for AllBalances {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.available {
+            map.serialize_entry("available", value)?;
+        }
+        if let Some(value) = &self.pending {
+            map.serialize_entry("pending", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AllBalances {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -3,7 +3,7 @@
 
 //! Types used only by the `bank_account_validations` resource.
 /// Full details of a bank account to validate.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BankAccount {
     /// Country of the account holder as an ISO 3166-1 alpha-3 code.
@@ -18,6 +18,18 @@ pub struct BankAccount {
     pub bic_primary: String,
     /// Local routing or domestic clearing code, such as IFSC (India), sort code (UK) or ABA (US).
     pub bic_secondary: String,
+}
+impl serde::Serialize for BankAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("country", &self.country)?;
+        map.serialize_entry("holder_name", &self.holder_name)?;
+        map.serialize_entry("account_number", &self.account_number)?;
+        map.serialize_entry("bic_primary", &self.bic_primary)?;
+        map.serialize_entry("bic_secondary", &self.bic_secondary)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BankAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -114,11 +126,19 @@ impl BankAccount {
     }
 }
 /// Reference to a bank account already saved as a beneficiary.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BankAccountReference {
     /// ID of the saved beneficiary bank account.
     pub id: String,
+}
+impl serde::Serialize for BankAccountReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BankAccountReference {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -172,24 +192,39 @@ impl BankAccountReference {
     }
 }
 /// Result of one bank account validation.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BankAccountValidation {
     /// Validation ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether the validation process ran successfully. It does not say whether the account is valid; read
     /// `validation_message` for that.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::BankAccountValidationStatus>,
     /// Outcome reported by the validation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_message: Option<String>,
     /// `fee_charged`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_charged: Option<crate::models::Money>,
+}
+impl serde::Serialize for BankAccountValidation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.validation_message {
+            map.serialize_entry("validation_message", value)?;
+        }
+        if let Some(value) = &self.fee_charged {
+            map.serialize_entry("fee_charged", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BankAccountValidation {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -310,15 +345,26 @@ impl crate::runtime::ToQuery for BankAccountValidationStatus {
     }
 }
 /// `GetBankAccountValidationsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBankAccountValidationsResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::BankAccountValidation>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetBankAccountValidationsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetBankAccountValidationsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(

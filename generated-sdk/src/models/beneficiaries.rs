@@ -3,81 +3,128 @@
 
 //! Types used only by the `beneficiaries` resource.
 /// A v1 beneficiary (flat shape) with bank and address details.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Beneficiary {
     /// Beneficiary ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the beneficiary (account holder).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holder_name: Option<String>,
     /// Beneficiary's bank account number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// Name of the bank holding the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// Whether the beneficiary is an individual or a business.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beneficiary_type: Option<crate::models::BeneficiaryType>,
     /// SWIFT code (primary BIC) of the bank holding the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic_primary: Option<String>,
     /// Local routing or domestic clearing code of the account, such as IFSC (India), sort code (UK) or ABA (US).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic_secondary: Option<String>,
     /// Beneficiary's email address.
     ///
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// First line of the beneficiary's street address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line1: Option<String>,
     /// Second line of the beneficiary's street address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// Beneficiary's city.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Beneficiary's state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Beneficiary's country as an ISO 3166-1 alpha-3 code.
     ///
     /// Format: `iso-3166-1-alpha-3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Postal code of the beneficiary's address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pincode: Option<String>,
     /// Short label for the beneficiary.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Name of the intermediate bank, if one is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intermediate_bank_name: Option<String>,
     /// Country of the intermediate bank (ISO 3166-1 alpha-3), if one is used.
     ///
     /// Format: `iso-3166-1-alpha-3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intermediate_bank_country: Option<String>,
     /// SWIFT code of the intermediate bank, if one is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intermediate_bank_swift_code: Option<String>,
     /// Creation time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Last update time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for Beneficiary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.holder_name {
+            map.serialize_entry("holder_name", value)?;
+        }
+        if let Some(value) = &self.account_number {
+            map.serialize_entry("account_number", value)?;
+        }
+        if let Some(value) = &self.bank_name {
+            map.serialize_entry("bank_name", value)?;
+        }
+        if let Some(value) = &self.beneficiary_type {
+            map.serialize_entry("beneficiary_type", value)?;
+        }
+        if let Some(value) = &self.bic_primary {
+            map.serialize_entry("bic_primary", value)?;
+        }
+        if let Some(value) = &self.bic_secondary {
+            map.serialize_entry("bic_secondary", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.address_line1 {
+            map.serialize_entry("address_line1", value)?;
+        }
+        if let Some(value) = &self.address_line2 {
+            map.serialize_entry("address_line2", value)?;
+        }
+        if let Some(value) = &self.city {
+            map.serialize_entry("city", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        if let Some(value) = &self.country {
+            map.serialize_entry("country", value)?;
+        }
+        if let Some(value) = &self.pincode {
+            map.serialize_entry("pincode", value)?;
+        }
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        if let Some(value) = &self.intermediate_bank_name {
+            map.serialize_entry("intermediate_bank_name", value)?;
+        }
+        if let Some(value) = &self.intermediate_bank_country {
+            map.serialize_entry("intermediate_bank_country", value)?;
+        }
+        if let Some(value) = &self.intermediate_bank_swift_code {
+            map.serialize_entry("intermediate_bank_swift_code", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Beneficiary {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -221,7 +268,7 @@ impl Beneficiary {
     }
 }
 /// `BeneficiaryEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BeneficiaryEvent {
     /// `entity_type`
@@ -230,6 +277,16 @@ pub struct BeneficiaryEvent {
     pub event_type: crate::models::BeneficiaryEventType,
     /// `data`
     pub data: crate::models::Beneficiary,
+}
+impl serde::Serialize for BeneficiaryEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("event_type", &self.event_type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BeneficiaryEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -349,7 +406,7 @@ impl crate::runtime::ToQuery for BeneficiaryType {
     }
 }
 /// `CreateBeneficiaryRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBeneficiaryRequest {
     /// Name of the beneficiary (account holder).
@@ -371,7 +428,6 @@ pub struct CreateBeneficiaryRequest {
     /// First line of the beneficiary's street address.
     pub address_line1: String,
     /// Second line of the beneficiary's street address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// Beneficiary's city.
     pub city: String,
@@ -386,16 +442,45 @@ pub struct CreateBeneficiaryRequest {
     /// Short label for the beneficiary.
     pub nickname: String,
     /// Name of the intermediate bank, if one is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intermediate_bank_name: Option<String>,
     /// Country of the intermediate bank (ISO 3166-1 alpha-3), if one is used.
     ///
     /// Format: `iso-3166-1-alpha-3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intermediate_bank_country: Option<String>,
     /// SWIFT code of the intermediate bank, if one is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intermediate_bank_swift_code: Option<String>,
+}
+impl serde::Serialize for CreateBeneficiaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("holder_name", &self.holder_name)?;
+        map.serialize_entry("account_number", &self.account_number)?;
+        map.serialize_entry("bank_name", &self.bank_name)?;
+        map.serialize_entry("beneficiary_type", &self.beneficiary_type)?;
+        map.serialize_entry("bic_primary", &self.bic_primary)?;
+        map.serialize_entry("bic_secondary", &self.bic_secondary)?;
+        map.serialize_entry("email", &self.email)?;
+        map.serialize_entry("address_line1", &self.address_line1)?;
+        if let Some(value) = &self.address_line2 {
+            map.serialize_entry("address_line2", value)?;
+        }
+        map.serialize_entry("city", &self.city)?;
+        map.serialize_entry("state", &self.state)?;
+        map.serialize_entry("country", &self.country)?;
+        map.serialize_entry("pincode", &self.pincode)?;
+        map.serialize_entry("nickname", &self.nickname)?;
+        if let Some(value) = &self.intermediate_bank_name {
+            map.serialize_entry("intermediate_bank_name", value)?;
+        }
+        if let Some(value) = &self.intermediate_bank_country {
+            map.serialize_entry("intermediate_bank_country", value)?;
+        }
+        if let Some(value) = &self.intermediate_bank_swift_code {
+            map.serialize_entry("intermediate_bank_swift_code", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateBeneficiaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -611,15 +696,26 @@ impl CreateBeneficiaryRequest {
     }
 }
 /// `GetBeneficiariesResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetBeneficiariesResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::Beneficiary>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetBeneficiariesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetBeneficiariesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -4,29 +4,48 @@
 //! Types used only by the `beneficiaries_v2` resource.
 /// Structured postal address as used by the v2 (nested) resources. `address_line1`, `city`, `state` and
 /// `country_code` are normally required when sending one; `address_line2` and `postal_code` are optional.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Address {
     /// First line of the street address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line1: Option<String>,
     /// Second line of the street address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// City.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State or administrative area.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Country as an ISO 3166-1 alpha-3 code.
     ///
     /// Format: `iso-3166-1-alpha-3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Postal code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
+}
+impl serde::Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.address_line1 {
+            map.serialize_entry("address_line1", value)?;
+        }
+        if let Some(value) = &self.address_line2 {
+            map.serialize_entry("address_line2", value)?;
+        }
+        if let Some(value) = &self.city {
+            map.serialize_entry("city", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        if let Some(value) = &self.country_code {
+            map.serialize_entry("country_code", value)?;
+        }
+        if let Some(value) = &self.postal_code {
+            map.serialize_entry("postal_code", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Address {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -95,13 +114,12 @@ impl Address {
 }
 /// Bank's address; required for `lrs`, optional for `payout`. When sent, `address_line2` and
 /// `postal_code` are optional.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BankAccountAddress {
     /// First line of the street address.
     pub address_line1: String,
     /// Second line of the street address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// City.
     pub city: String,
@@ -112,8 +130,24 @@ pub struct BankAccountAddress {
     /// Format: `iso-3166-1-alpha-3`.
     pub country_code: String,
     /// Postal code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
+}
+impl serde::Serialize for BankAccountAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address_line1", &self.address_line1)?;
+        if let Some(value) = &self.address_line2 {
+            map.serialize_entry("address_line2", value)?;
+        }
+        map.serialize_entry("city", &self.city)?;
+        map.serialize_entry("state", &self.state)?;
+        map.serialize_entry("country_code", &self.country_code)?;
+        if let Some(value) = &self.postal_code {
+            map.serialize_entry("postal_code", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BankAccountAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -219,72 +253,108 @@ impl BankAccountAddress {
     }
 }
 /// A v2 beneficiary as returned by the API.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BeneficiaryV2 {
     /// Beneficiary ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Beneficiary name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Individual or business.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<crate::models::BeneficiaryV2Type>,
     /// Beneficiary category.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<crate::models::BeneficiaryV2Category>,
     /// Beneficiary's email address.
     ///
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Beneficiary's phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Label for the beneficiary (generated as "{beneficiary_name} - {bank_name}" if not given).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// `address`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<crate::models::Address>,
     /// Beneficiary's bank account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<crate::models::BeneficiaryV2BankAccount>,
     /// Review status. `pending`: awaiting review (only on accounts with beneficiary review). `active`: can be
     /// paid. `rejected`: failed review and cannot be paid (terminal).
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::BeneficiaryV2Status>,
     /// IDs of documents attached to the beneficiary.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<String>>,
     /// UPI details when the beneficiary uses UPI, otherwise `null`.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upi_account: Option<crate::models::UpiAccount>,
     /// Creation time (ISO 8601).
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Last update time (ISO 8601).
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<crate::models::Notes>,
+}
+impl serde::Serialize for BeneficiaryV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.category {
+            map.serialize_entry("category", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.phone {
+            map.serialize_entry("phone", value)?;
+        }
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
+        }
+        if let Some(value) = &self.bank_account {
+            map.serialize_entry("bank_account", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.documents {
+            map.serialize_entry("documents", value)?;
+        }
+        if let Some(value) = &self.upi_account {
+            map.serialize_entry("upi_account", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BeneficiaryV2 {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -398,32 +468,53 @@ impl BeneficiaryV2 {
     }
 }
 /// Beneficiary's bank account.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BeneficiaryV2BankAccount {
     /// Account number (or IBAN).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// Name of the bank holding the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// SWIFT/BIC of the bank (8 to 11 characters, first 6 letters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swift_code: Option<String>,
     /// Domestic routing code (IFSC, sort code, ABA, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_routing_number: Option<String>,
     /// Currency of the bank account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// `address`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<crate::models::Address>,
     /// Intermediary bank; present for `lrs` beneficiaries and may be `null` for `payout` ones.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intermediate_bank: Option<crate::models::IntermediateBank>,
+}
+impl serde::Serialize for BeneficiaryV2BankAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account_number {
+            map.serialize_entry("account_number", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.swift_code {
+            map.serialize_entry("swift_code", value)?;
+        }
+        if let Some(value) = &self.local_routing_number {
+            map.serialize_entry("local_routing_number", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
+        }
+        if let Some(value) = &self.intermediate_bank {
+            map.serialize_entry("intermediate_bank", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BeneficiaryV2BankAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -555,7 +646,7 @@ impl crate::runtime::ToQuery for BeneficiaryV2Category {
     }
 }
 /// Body for creating a v2 beneficiary; send either `bank_account` or `upi_account`, not both.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BeneficiaryV2CreateRequest {
     /// `payout` (the usual case): the beneficiary is paid from your Glomo balance. `lrs`: the beneficiary
@@ -570,17 +661,29 @@ pub struct BeneficiaryV2CreateRequest {
     /// `local_routing_number` is required and `swift_code` optional; for `payout`, send exactly one of
     /// `swift_code` or `local_routing_number`, except EUR and AED accounts identified by IBAN alone, which send
     /// neither.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<crate::models::BeneficiaryV2CreateRequestBankAccount>,
     /// UPI details, as an alternative to `bank_account`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upi_account: Option<crate::models::UpiAccount>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub notes: Option<Option<crate::models::Notes>>,
+}
+impl serde::Serialize for BeneficiaryV2CreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("category", &self.category)?;
+        map.serialize_entry("beneficiary", &self.beneficiary)?;
+        if let Some(value) = &self.bank_account {
+            map.serialize_entry("bank_account", value)?;
+        }
+        if let Some(value) = &self.upi_account {
+            map.serialize_entry("upi_account", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BeneficiaryV2CreateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -695,31 +798,50 @@ impl BeneficiaryV2CreateRequest {
 /// `local_routing_number` is required and `swift_code` optional; for `payout`, send exactly one of
 /// `swift_code` or `local_routing_number`, except EUR and AED accounts identified by IBAN alone, which send
 /// neither.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BeneficiaryV2CreateRequestBankAccount {
     /// Beneficiary's account number (or IBAN).
     pub account_number: String,
     /// Name of the bank holding the account; required for `lrs`, optional for `payout`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// SWIFT/BIC of the bank: 8 to 11 characters, the first 6 letters. Optional for `lrs`, where it must be
     /// exactly 8 characters (no branch suffix).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swift_code: Option<String>,
     /// Domestic routing code of the account (IFSC in India, sort code in the UK, ABA in the US, BSB in
     /// Australia). Required for `lrs`, optional for `payout`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_routing_number: Option<String>,
     /// Currency of the bank account.
     pub currency: crate::models::Currency,
     /// Bank's address; required for `lrs`, optional for `payout`. When sent, `address_line2` and
     /// `postal_code` are optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<crate::models::BankAccountAddress>,
     /// Intermediary (correspondent) bank; its `swift_code` is required for `lrs` beneficiaries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intermediate_bank: Option<crate::models::IntermediateBankInput>,
+}
+impl serde::Serialize for BeneficiaryV2CreateRequestBankAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("account_number", &self.account_number)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.swift_code {
+            map.serialize_entry("swift_code", value)?;
+        }
+        if let Some(value) = &self.local_routing_number {
+            map.serialize_entry("local_routing_number", value)?;
+        }
+        map.serialize_entry("currency", &self.currency)?;
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
+        }
+        if let Some(value) = &self.intermediate_bank {
+            map.serialize_entry("intermediate_bank", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BeneficiaryV2CreateRequestBankAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -845,31 +967,48 @@ impl BeneficiaryV2CreateRequestBankAccount {
     }
 }
 /// Who the beneficiary is (name, type, contact details and address).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BeneficiaryV2Identity {
     /// Beneficiary name. In sandbox the values `jexru7`, `nerqu8`, `havku9`, `dexru6` and `renvak4` (any
     /// letter case) force a sanctions-screening hit when a payout to this beneficiary is screened.
     pub name: String,
     /// Individual or business.
-    #[serde(rename = "type")]
     pub type_: crate::models::BeneficiaryV2Type,
     /// Beneficiary's email address.
     ///
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Beneficiary's phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Label for the beneficiary; generated as "{beneficiary_name} - {bank_name}" when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Beneficiary's address; `address_line2` and `postal_code` are optional.
     pub address: crate::models::BeneficiaryV2IdentityAddress,
     /// Optional IDs of uploaded documents to attach to the beneficiary.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<String>>,
+}
+impl serde::Serialize for BeneficiaryV2Identity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.phone {
+            map.serialize_entry("phone", value)?;
+        }
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        map.serialize_entry("address", &self.address)?;
+        if let Some(value) = &self.documents {
+            map.serialize_entry("documents", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BeneficiaryV2Identity {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -986,13 +1125,12 @@ impl BeneficiaryV2Identity {
     }
 }
 /// Beneficiary's address; `address_line2` and `postal_code` are optional.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BeneficiaryV2IdentityAddress {
     /// First line of the street address.
     pub address_line1: String,
     /// Second line of the street address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// City.
     pub city: String,
@@ -1003,8 +1141,24 @@ pub struct BeneficiaryV2IdentityAddress {
     /// Format: `iso-3166-1-alpha-3`.
     pub country_code: String,
     /// Postal code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
+}
+impl serde::Serialize for BeneficiaryV2IdentityAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address_line1", &self.address_line1)?;
+        if let Some(value) = &self.address_line2 {
+            map.serialize_entry("address_line2", value)?;
+        }
+        map.serialize_entry("city", &self.city)?;
+        map.serialize_entry("state", &self.state)?;
+        map.serialize_entry("country_code", &self.country_code)?;
+        if let Some(value) = &self.postal_code {
+            map.serialize_entry("postal_code", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BeneficiaryV2IdentityAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1235,15 +1389,26 @@ impl crate::runtime::ToQuery for BeneficiaryV2Type {
     }
 }
 /// `CreateBeneficiaryV2BadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBeneficiaryV2BadRequestBody {
     /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Lists the fields that failed validation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for CreateBeneficiaryV2BadRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateBeneficiaryV2BadRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1292,15 +1457,26 @@ impl CreateBeneficiaryV2BadRequestBody {
     }
 }
 /// `CreateBeneficiaryV2UnprocessableEntityBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBeneficiaryV2UnprocessableEntityBody {
     /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Describes the business rule that was violated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for CreateBeneficiaryV2UnprocessableEntityBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateBeneficiaryV2UnprocessableEntityBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1349,23 +1525,38 @@ impl CreateBeneficiaryV2UnprocessableEntityBody {
     }
 }
 /// Intermediary bank; present for `lrs` beneficiaries and may be `null` for `payout` ones.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IntermediateBank {
     /// Intermediary bank name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Intermediary bank country (ISO 3166-1 alpha-3).
     ///
     /// Format: `iso-3166-1-alpha-3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// SWIFT/BIC of the intermediary bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swift_code: Option<String>,
     /// Account number at the intermediary bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
+}
+impl serde::Serialize for IntermediateBank {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.country {
+            map.serialize_entry("country", value)?;
+        }
+        if let Some(value) = &self.swift_code {
+            map.serialize_entry("swift_code", value)?;
+        }
+        if let Some(value) = &self.account_number {
+            map.serialize_entry("account_number", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for IntermediateBank {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1425,23 +1616,38 @@ impl IntermediateBank {
     }
 }
 /// Intermediary (correspondent) bank; its `swift_code` is required for `lrs` beneficiaries.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IntermediateBankInput {
     /// Intermediary bank name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Intermediary bank country (ISO 3166-1 alpha-3).
     ///
     /// Format: `iso-3166-1-alpha-3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// SWIFT/BIC of the intermediary bank; required for `lrs`, optional for `payout`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swift_code: Option<String>,
     /// Account number at the intermediary bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
+}
+impl serde::Serialize for IntermediateBankInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.country {
+            map.serialize_entry("country", value)?;
+        }
+        if let Some(value) = &self.swift_code {
+            map.serialize_entry("swift_code", value)?;
+        }
+        if let Some(value) = &self.account_number {
+            map.serialize_entry("account_number", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for IntermediateBankInput {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1532,15 +1738,26 @@ impl IntermediateBankInput {
     }
 }
 /// `ListBeneficiariesV2Response` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListBeneficiariesV2Response {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::BeneficiaryV2>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for ListBeneficiariesV2Response {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ListBeneficiariesV2Response {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1589,11 +1806,19 @@ impl ListBeneficiariesV2Response {
     }
 }
 /// Sandbox review decision for a `pending` beneficiary.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MockReviewBeneficiaryV2Request {
     /// `approve` makes the beneficiary `active`; `reject` makes it `rejected`.
     pub review_action: crate::models::MockReviewBeneficiaryV2RequestAction,
+}
+impl serde::Serialize for MockReviewBeneficiaryV2Request {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("review_action", &self.review_action)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for MockReviewBeneficiaryV2Request {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1712,12 +1937,21 @@ impl crate::runtime::ToQuery for MockReviewBeneficiaryV2RequestAction {
     }
 }
 /// UPI details when the beneficiary uses UPI, otherwise `null`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpiAccount {
     /// Beneficiary's UPI ID (VPA).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upi_id: Option<String>,
+}
+impl serde::Serialize for UpiAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.upi_id {
+            map.serialize_entry("upi_id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UpiAccount {
     fn deserialize<D: serde::Deserializer<'de>>(

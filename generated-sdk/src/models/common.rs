@@ -3,7 +3,7 @@
 
 //! Types shared by several resources, or by none.
 /// `AmcFolioTransactionEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AmcFolioTransactionEvent {
     /// `entity_type`
@@ -12,6 +12,16 @@ pub struct AmcFolioTransactionEvent {
     pub event_type: crate::models::AmcFolioTransactionEventType,
     /// The event's fields (the description has no schema for this entity).
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for AmcFolioTransactionEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("event_type", &self.event_type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AmcFolioTransactionEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -139,26 +149,40 @@ impl crate::runtime::ToQuery for AmcFolioTransactionEventType {
     }
 }
 /// A document attached to a transaction, possibly answering an RFI requirement.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachedDocument {
     /// Document ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Document type.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::AttachedDocumentStatus>,
     /// ID of the RFI document requirement this document answers; `null` for non-RFI documents.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfi_doc_id: Option<String>,
+}
+impl serde::Serialize for AttachedDocument {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.rfi_doc_id {
+            map.serialize_entry("rfi_doc_id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AttachedDocument {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -281,15 +305,26 @@ impl crate::runtime::ToQuery for AttachedDocumentStatus {
     }
 }
 /// `BadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BadRequestBody {
     /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::models::BadRequestBodyError>,
     /// Names the invalid parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for BadRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BadRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -394,17 +429,28 @@ impl crate::runtime::ToQuery for BadRequestBodyError {
     }
 }
 /// Balance held in one currency.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Balance {
     /// ISO 4217 currency code of the balance.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Balance in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+}
+impl serde::Serialize for Balance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Balance {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -459,7 +505,7 @@ impl Balance {
     }
 }
 /// `BalanceEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BalanceEvent {
     /// `entity_type`
@@ -468,6 +514,16 @@ pub struct BalanceEvent {
     pub event_type: crate::models::BalanceEventType,
     /// The event's fields (the description has no schema for this entity).
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for BalanceEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("event_type", &self.event_type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BalanceEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -584,20 +640,34 @@ impl crate::runtime::ToQuery for BalanceEventType {
 }
 /// Optional customer bank account to link to the customer for this payin. Either `bic_primary` or
 /// `bic_secondary` must be sent with it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BankAccountDetails {
     /// Bank account number.
     pub account_number: String,
     /// SWIFT code of the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic_primary: Option<String>,
     /// Local routing code of the account, such as an IFSC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic_secondary: Option<String>,
     /// Optional customer identifier issued by the bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_customer_id: Option<String>,
+}
+impl serde::Serialize for BankAccountDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("account_number", &self.account_number)?;
+        if let Some(value) = &self.bic_primary {
+            map.serialize_entry("bic_primary", value)?;
+        }
+        if let Some(value) = &self.bic_secondary {
+            map.serialize_entry("bic_secondary", value)?;
+        }
+        if let Some(value) = &self.bank_customer_id {
+            map.serialize_entry("bank_customer_id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BankAccountDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -686,27 +756,42 @@ impl BankAccountDetails {
     }
 }
 /// Bank account linked to the customer for this payin; routing fields not sent come back `null`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BankAccountDetailsResponse {
     /// Bank account number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// SWIFT code, `null` if not sent.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic_primary: Option<String>,
     /// Local routing code, `null` if not sent.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic_secondary: Option<String>,
     /// Bank-issued customer identifier, `null` if not sent.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_customer_id: Option<String>,
+}
+impl serde::Serialize for BankAccountDetailsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account_number {
+            map.serialize_entry("account_number", value)?;
+        }
+        if let Some(value) = &self.bic_primary {
+            map.serialize_entry("bic_primary", value)?;
+        }
+        if let Some(value) = &self.bic_secondary {
+            map.serialize_entry("bic_secondary", value)?;
+        }
+        if let Some(value) = &self.bank_customer_id {
+            map.serialize_entry("bank_customer_id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BankAccountDetailsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -826,17 +911,28 @@ impl crate::runtime::ToQuery for BeneficiaryEventType {
     }
 }
 /// A conversion rate quoted against a currency.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversionRate {
     /// ISO 4217 currency code the rate is expressed in.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Conversion rate applied for the transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<f64>,
+}
+impl serde::Serialize for ConversionRate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.rate {
+            map.serialize_entry("rate", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ConversionRate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1047,15 +1143,26 @@ impl crate::runtime::ToQuery for Currency {
     }
 }
 /// Body returned when the requested entity does not exist on your account.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EntityNotFound {
     /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::models::EntityNotFoundError>,
     /// Entity not found
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<crate::models::EntityNotFoundMessage>,
+}
+impl serde::Serialize for EntityNotFound {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for EntityNotFound {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1218,18 +1325,31 @@ impl crate::runtime::ToQuery for EntityNotFoundMessage {
 /// Flat error body returned by the API. `error` is usually the HTTP reason phrase and `message` the
 /// human-readable detail; either may be missing on some responses (gateway 401/429 carry only `message`).
 /// Some 400/422 responses add a machine-readable `code`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorModel {
     /// Short error label, usually the HTTP reason phrase.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Human-readable description of what went wrong.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Optional machine-readable error code, present only on some responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+}
+impl serde::Serialize for ErrorModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ErrorModel {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1337,7 +1457,7 @@ impl crate::runtime::ToQuery for InternalTransferEventType {
     }
 }
 /// `KycJourneyEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct KycJourneyEvent {
     /// `entity_type`
@@ -1346,6 +1466,16 @@ pub struct KycJourneyEvent {
     pub event_type: crate::models::KycJourneyEventType,
     /// The event's fields (the description has no schema for this entity).
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for KycJourneyEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("event_type", &self.event_type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for KycJourneyEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1561,17 +1691,28 @@ impl crate::runtime::ToQuery for MerchantEventType {
     }
 }
 /// An amount in the smallest unit of a currency.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Money {
     /// Positive integer amount in the smallest currency unit (29900 is $299.00; ¥295 is 295).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// ISO 4217 currency code.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
+}
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Money {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1713,31 +1854,50 @@ impl crate::runtime::ToQuery for OrdersEventType {
     }
 }
 /// Page-number pagination metadata returned with every list.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PageMeta {
     /// Current page number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<i64>,
     /// Previous page number, `null` on the first page.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<i64>,
     /// Next page number, `null` on the last page.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<i64>,
     /// Items per page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// Total number of pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<i64>,
     /// Total number of items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
+}
+impl serde::Serialize for PageMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.current {
+            map.serialize_entry("current", value)?;
+        }
+        if let Some(value) = &self.previous {
+            map.serialize_entry("previous", value)?;
+        }
+        if let Some(value) = &self.next {
+            map.serialize_entry("next", value)?;
+        }
+        if let Some(value) = &self.per_page {
+            map.serialize_entry("per_page", value)?;
+        }
+        if let Some(value) = &self.pages {
+            map.serialize_entry("pages", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PageMeta {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2129,14 +2289,24 @@ impl crate::runtime::ToQuery for PayoutEventType {
     }
 }
 /// The product a payin relates to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Product {
     /// Product name.
     pub name: String,
     /// Product description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+impl serde::Serialize for Product {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Product {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2329,13 +2499,22 @@ impl crate::runtime::ToQuery for RefundEventType {
     }
 }
 /// A document required to clear an RFI raised at creation of an order or payment link.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RfiDocumentRequirement {
     /// ID of the required RFI document.
     pub rfi_doc_id: String,
     /// Name or type of the required document.
     pub name: String,
+}
+impl serde::Serialize for RfiDocumentRequirement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("rfi_doc_id", &self.rfi_doc_id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RfiDocumentRequirement {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2389,13 +2568,22 @@ impl RfiDocumentRequirement {
     }
 }
 /// One uploaded document submitted against one RFI document requirement.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RfiDocumentSubmission {
     /// ID of the uploaded document (from `POST /document`).
     pub id: String,
     /// ID of the RFI document requirement being answered.
     pub rfi_doc_id: String,
+}
+impl serde::Serialize for RfiDocumentSubmission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("rfi_doc_id", &self.rfi_doc_id)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RfiDocumentSubmission {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2458,11 +2646,19 @@ impl RfiDocumentSubmission {
     }
 }
 /// Documents submitted to answer the RFI raised on a transaction.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RfiDocumentsRequest {
     /// Documents submitted against RFI requirements.
     pub documents: Vec<crate::models::RfiDocumentSubmission>,
+}
+impl serde::Serialize for RfiDocumentsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("documents", &self.documents)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RfiDocumentsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2519,21 +2715,36 @@ impl RfiDocumentsRequest {
     }
 }
 /// One document requirement of an RFI.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RfiRequiredDocument {
     /// Requirement ID to answer against.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfi_doc_id: Option<String>,
     /// What document is needed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether several documents may be submitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiple_allowed: Option<bool>,
     /// Maximum number of documents (1 unless raised).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_count: Option<i64>,
+}
+impl serde::Serialize for RfiRequiredDocument {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.rfi_doc_id {
+            map.serialize_entry("rfi_doc_id", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.multiple_allowed {
+            map.serialize_entry("multiple_allowed", value)?;
+        }
+        if let Some(value) = &self.max_count {
+            map.serialize_entry("max_count", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RfiRequiredDocument {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2779,15 +2990,26 @@ impl crate::runtime::ToQuery for SubscriptionEventType {
     }
 }
 /// `UnauthorizedBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnauthorizedBody {
     /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// `message`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for UnauthorizedBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UnauthorizedBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3008,7 +3230,7 @@ impl crate::runtime::ToQuery for WebhookEntityType {
     }
 }
 /// `WebhookTestEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookTestEvent {
     /// `entity_type`
@@ -3017,6 +3239,16 @@ pub struct WebhookTestEvent {
     pub event_type: crate::models::WebhookTestEventType,
     /// The event's fields (the description has no schema for this entity).
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for WebhookTestEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("event_type", &self.event_type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WebhookTestEvent {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -3,20 +3,34 @@
 
 //! Types used only by the `customers` resource.
 /// Bank account to register for a customer; send `bic_primary` or `bic_secondary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomerBankAccountRequest {
     /// Account number.
     pub account_number: String,
     /// SWIFT code of the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic_primary: Option<String>,
     /// Local routing code of the account, such as an IFSC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic_secondary: Option<String>,
     /// Optional customer identifier issued by the bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_customer_id: Option<String>,
+}
+impl serde::Serialize for CreateCustomerBankAccountRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("account_number", &self.account_number)?;
+        if let Some(value) = &self.bic_primary {
+            map.serialize_entry("bic_primary", value)?;
+        }
+        if let Some(value) = &self.bic_secondary {
+            map.serialize_entry("bic_secondary", value)?;
+        }
+        if let Some(value) = &self.bank_customer_id {
+            map.serialize_entry("bank_customer_id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateCustomerBankAccountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -105,7 +119,7 @@ impl CreateCustomerBankAccountRequest {
     }
 }
 /// `CreateCustomerRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomerRequest {
     /// Customer name. In sandbox the reserved values `jexru7`, `nerqu8`, `havku9`, `dexru6` and `renvak4`
@@ -118,18 +132,14 @@ pub struct CreateCustomerRequest {
     /// Format: `email`.
     pub email: String,
     /// Phone number with country code (validated with the phonelib library).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Date of birth as `YYYY-MM-DD`; must be before today.
     ///
     /// Format: `date`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dob: Option<jiff::civil::Date>,
     /// Nationality of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nationality: Option<String>,
     /// PAN of a customer onboarded under LRS (resident-India remittances); absent otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_identification_number: Option<String>,
     /// Street address.
     pub address: String,
@@ -143,6 +153,33 @@ pub struct CreateCustomerRequest {
     pub country: String,
     /// Postal code / pincode (mandatory for some countries).
     pub pincode: String,
+}
+impl serde::Serialize for CreateCustomerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("customer_type", &self.customer_type)?;
+        map.serialize_entry("email", &self.email)?;
+        if let Some(value) = &self.phone {
+            map.serialize_entry("phone", value)?;
+        }
+        if let Some(value) = &self.dob {
+            map.serialize_entry("dob", value)?;
+        }
+        if let Some(value) = &self.nationality {
+            map.serialize_entry("nationality", value)?;
+        }
+        if let Some(value) = &self.tax_identification_number {
+            map.serialize_entry("tax_identification_number", value)?;
+        }
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("city", &self.city)?;
+        map.serialize_entry("state", &self.state)?;
+        map.serialize_entry("country", &self.country)?;
+        map.serialize_entry("pincode", &self.pincode)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateCustomerRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -306,72 +343,111 @@ impl CreateCustomerRequest {
     }
 }
 /// A customer (individual or business) you collect payments from.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Customer {
     /// Customer ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Customer name. In sandbox the reserved values `jexru7`, `nerqu8`, `havku9`, `dexru6` and `renvak4`
     /// (any case) force a sanctions-screening hit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Customer type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<crate::models::CustomerType>,
     /// Customer email address.
     ///
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Phone number with country code (validated with the phonelib library).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Date of birth as `YYYY-MM-DD`; must be before today.
     ///
     /// Format: `date`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dob: Option<jiff::civil::Date>,
     /// Nationality of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nationality: Option<String>,
     /// PAN of a customer onboarded under LRS (resident-India remittances); absent otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_identification_number: Option<String>,
     /// Street address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// City.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Country as an ISO 3166-1 alpha-3 code.
     ///
     /// Format: `iso-3166-1-alpha-3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Postal code / pincode (mandatory for some countries).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pincode: Option<String>,
     /// Customer status.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// When the customer was created (UTC).
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// When the customer was last updated (UTC).
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for Customer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.customer_type {
+            map.serialize_entry("customer_type", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.phone {
+            map.serialize_entry("phone", value)?;
+        }
+        if let Some(value) = &self.dob {
+            map.serialize_entry("dob", value)?;
+        }
+        if let Some(value) = &self.nationality {
+            map.serialize_entry("nationality", value)?;
+        }
+        if let Some(value) = &self.tax_identification_number {
+            map.serialize_entry("tax_identification_number", value)?;
+        }
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
+        }
+        if let Some(value) = &self.city {
+            map.serialize_entry("city", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        if let Some(value) = &self.country {
+            map.serialize_entry("country", value)?;
+        }
+        if let Some(value) = &self.pincode {
+            map.serialize_entry("pincode", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Customer {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -492,43 +568,66 @@ impl Customer {
 }
 /// A bank account registered for a customer via `POST /customer/{id}/bank-accounts`. A customer keeps one such
 /// account (registering again replaces it). Not usable as an LRS debit account.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomerBankAccount {
     /// Bank account ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Customer the account belongs to.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Account number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// SWIFT code of the account.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic_primary: Option<String>,
     /// Local routing code of the account, such as an IFSC.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic_secondary: Option<String>,
     /// Customer identifier issued by the bank.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_customer_id: Option<String>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for CustomerBankAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.customer_id {
+            map.serialize_entry("customer_id", value)?;
+        }
+        if let Some(value) = &self.account_number {
+            map.serialize_entry("account_number", value)?;
+        }
+        if let Some(value) = &self.bic_primary {
+            map.serialize_entry("bic_primary", value)?;
+        }
+        if let Some(value) = &self.bic_secondary {
+            map.serialize_entry("bic_secondary", value)?;
+        }
+        if let Some(value) = &self.bank_customer_id {
+            map.serialize_entry("bank_customer_id", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CustomerBankAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -664,12 +763,21 @@ impl crate::runtime::ToQuery for CustomerType {
     }
 }
 /// `GetCustomerBankAccountsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCustomerBankAccountsResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::CustomerBankAccount>>,
+}
+impl serde::Serialize for GetCustomerBankAccountsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetCustomerBankAccountsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -715,15 +823,26 @@ impl GetCustomerBankAccountsResponse {
     }
 }
 /// `GetCustomersResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCustomersResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::Customer>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetCustomersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetCustomersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -3,15 +3,26 @@
 
 //! Types used only by the `internal_transfers` resource.
 /// `CreateInternalTransferBadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInternalTransferBadRequestBody {
     /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// `message`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for CreateInternalTransferBadRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateInternalTransferBadRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -60,7 +71,7 @@ impl CreateInternalTransferBadRequestBody {
     }
 }
 /// Funds to move between two merchant accounts under the same platform.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInternalTransferRequest {
     /// Amount to move, in the smallest unit of `currency` (10000 is 100.00).
@@ -77,6 +88,18 @@ pub struct CreateInternalTransferRequest {
     pub from_merchant_id: String,
     /// Merchant account the funds arrive in; must differ from `from_merchant_id`.
     pub to_merchant_id: String,
+}
+impl serde::Serialize for CreateInternalTransferRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("amount", &self.amount)?;
+        map.serialize_entry("currency", &self.currency)?;
+        map.serialize_entry("reference", &self.reference)?;
+        map.serialize_entry("from_merchant_id", &self.from_merchant_id)?;
+        map.serialize_entry("to_merchant_id", &self.to_merchant_id)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateInternalTransferRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -199,57 +222,88 @@ impl CreateInternalTransferRequest {
     }
 }
 /// A fund movement between two merchant accounts of one platform.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InternalTransfer {
     /// Internal transfer ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Merchant account the funds left.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_merchant_id: Option<String>,
     /// Merchant account the funds arrived in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_merchant_id: Option<String>,
     /// Merchant account that owns or initiated the transfer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_merchant_id: Option<String>,
     /// Amount moved, in the smallest currency unit (1000 is 10.00).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_amount: Option<i64>,
     /// Currency of the transfer (ISO 4217).
     ///
     /// Format: `iso-4217, case-insensitive`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_currency: Option<crate::models::Currency>,
     /// Reference given for the transfer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Fees charged on the transfer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<crate::models::InternalTransferFees>,
     /// Error code when the transfer failed, otherwise `null`.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error description when the transfer failed, otherwise `null`.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// Creation time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Last update time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for InternalTransfer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.from_merchant_id {
+            map.serialize_entry("from_merchant_id", value)?;
+        }
+        if let Some(value) = &self.to_merchant_id {
+            map.serialize_entry("to_merchant_id", value)?;
+        }
+        if let Some(value) = &self.owner_merchant_id {
+            map.serialize_entry("owner_merchant_id", value)?;
+        }
+        if let Some(value) = &self.transfer_amount {
+            map.serialize_entry("transfer_amount", value)?;
+        }
+        if let Some(value) = &self.transfer_currency {
+            map.serialize_entry("transfer_currency", value)?;
+        }
+        if let Some(value) = &self.reference {
+            map.serialize_entry("reference", value)?;
+        }
+        if let Some(value) = &self.fees {
+            map.serialize_entry("fees", value)?;
+        }
+        if let Some(value) = &self.error_code {
+            map.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.error_description {
+            map.serialize_entry("error_description", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for InternalTransfer {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -356,7 +410,7 @@ impl InternalTransfer {
     }
 }
 /// `InternalTransferEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InternalTransferEvent {
     /// `entity_type`
@@ -365,6 +419,16 @@ pub struct InternalTransferEvent {
     pub event_type: crate::models::InternalTransferEventType,
     /// `data`
     pub data: crate::models::InternalTransfer,
+}
+impl serde::Serialize for InternalTransferEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("event_type", &self.event_type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for InternalTransferEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -424,15 +488,26 @@ impl InternalTransferEvent {
     }
 }
 /// Fees charged on the transfer.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InternalTransferFees {
     /// `txn_fee`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_fee: Option<crate::models::Money>,
     /// `fx_fee`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fx_fee: Option<crate::models::Money>,
+}
+impl serde::Serialize for InternalTransferFees {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.txn_fee {
+            map.serialize_entry("txn_fee", value)?;
+        }
+        if let Some(value) = &self.fx_fee {
+            map.serialize_entry("fx_fee", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for InternalTransferFees {
     fn deserialize<D: serde::Deserializer<'de>>(

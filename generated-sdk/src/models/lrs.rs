@@ -3,7 +3,7 @@
 
 //! Types used only by the `lrs` resource.
 /// `CreateLrsCustomerBankAccountRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLrsCustomerBankAccountRequest {
     /// A `bank_code` from `GET /lrs/banks` for your account (exact, case-sensitive match). An LRS order using this
@@ -12,8 +12,19 @@ pub struct CreateLrsCustomerBankAccountRequest {
     /// Digits only, length within the bank's accepted range; returned in full.
     pub account_number: String,
     /// Optional bank-issued customer ID; digits only, within the bank's accepted length range.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_customer_id: Option<String>,
+}
+impl serde::Serialize for CreateLrsCustomerBankAccountRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("bank_code", &self.bank_code)?;
+        map.serialize_entry("account_number", &self.account_number)?;
+        if let Some(value) = &self.bank_customer_id {
+            map.serialize_entry("bank_customer_id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateLrsCustomerBankAccountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -90,15 +101,13 @@ impl CreateLrsCustomerBankAccountRequest {
     }
 }
 /// Request for an LRS remittance (payin) or withdrawal (payout) quote between INR and USD.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLrsQuoteRequest {
     /// `payin` prices a remittance from a resident Indian customer and needs `bank_code`; `payout` prices a
     /// withdrawal back to India, supports only `USD` to `INR`, and must not send `bank_code`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<crate::models::QuoteResource>,
     /// Customer's bank from `GET /lrs/banks`; required for payin quotes, rejected for payout quotes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
     /// Amount to convert in the smallest unit of `source_currency` (4400000 is ₹44,000.00). A digit string is also
     /// accepted; decimals or exponents are a `400`. Payin amounts must be within the bank's limits.
@@ -115,6 +124,22 @@ pub struct CreateLrsQuoteRequest {
     ///
     /// Format: `iso-4217`.
     pub target_currency: crate::models::Currency,
+}
+impl serde::Serialize for CreateLrsQuoteRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.resource {
+            map.serialize_entry("resource", value)?;
+        }
+        if let Some(value) = &self.bank_code {
+            map.serialize_entry("bank_code", value)?;
+        }
+        map.serialize_entry("source_amount", &self.source_amount)?;
+        map.serialize_entry("source_currency", &self.source_currency)?;
+        map.serialize_entry("target_currency", &self.target_currency)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateLrsQuoteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -224,15 +249,26 @@ impl CreateLrsQuoteRequest {
     }
 }
 /// A bank your customers can remit from under LRS.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LrsBank {
     /// Bank code to pass as `bank_code` on LRS bank accounts and LRS payin quotes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
     /// Display name of the bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
+}
+impl serde::Serialize for LrsBank {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.bank_code {
+            map.serialize_entry("bank_code", value)?;
+        }
+        if let Some(value) = &self.bank_name {
+            map.serialize_entry("bank_name", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LrsBank {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -281,24 +317,39 @@ impl LrsBank {
     }
 }
 /// Indian bank account an LRS remittance is debited from; pass its `id` as `lrs.bank_account_id`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LrsCustomerBankAccount {
     /// LRS bank account ID (starts with `acclrs_`).
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// A `bank_code` from `GET /lrs/banks` for your account (exact, case-sensitive match). An LRS order using this
     /// account needs a quote created for the same bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
     /// Digits only, length within the bank's accepted range; returned in full.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// Optional bank-issued customer ID; digits only, within the bank's accepted length range.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_customer_id: Option<String>,
+}
+impl serde::Serialize for LrsCustomerBankAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.bank_code {
+            map.serialize_entry("bank_code", value)?;
+        }
+        if let Some(value) = &self.account_number {
+            map.serialize_entry("account_number", value)?;
+        }
+        if let Some(value) = &self.bank_customer_id {
+            map.serialize_entry("bank_customer_id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LrsCustomerBankAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -358,50 +409,73 @@ impl LrsCustomerBankAccount {
     }
 }
 /// Conversion, GST and exchange rate for an LRS remittance or withdrawal.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LrsQuote {
     /// Quote ID; pass it as `lrs.lrs_quote_id` on an LRS order.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `source_amount` and `source_currency` being converted.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<crate::models::LrsQuoteFrom>,
     /// Converted amount in `target_currency`. On payin quotes the USD side is the amount the LRS order must be
     /// created for; on payout quotes it is the INR the customer receives after fees and GST.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<crate::models::LrsQuoteTo>,
     /// Applied rate as a decimal string, always INR per 1 USD.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fx_rate: Option<String>,
     /// Bank the quote was created for (payin quotes only).
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
     /// GST on the conversion, in paisa (7906 is ₹79.06).
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_tax: Option<i64>,
     /// Quote expiry (payout quotes last 30 minutes); an LRS order from it expires at the same time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<jiff::Timestamp>,
     /// When the quote was created.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for LrsQuote {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.from {
+            map.serialize_entry("from", value)?;
+        }
+        if let Some(value) = &self.to {
+            map.serialize_entry("to", value)?;
+        }
+        if let Some(value) = &self.fx_rate {
+            map.serialize_entry("fx_rate", value)?;
+        }
+        if let Some(value) = &self.bank_code {
+            map.serialize_entry("bank_code", value)?;
+        }
+        if let Some(value) = &self.total_tax {
+            map.serialize_entry("total_tax", value)?;
+        }
+        if let Some(value) = &self.expires_at {
+            map.serialize_entry("expires_at", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LrsQuote {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -477,15 +551,26 @@ impl LrsQuote {
     }
 }
 /// The `source_amount` and `source_currency` being converted.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LrsQuoteFrom {
     /// Amount in the smallest unit of `currency`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
+}
+impl serde::Serialize for LrsQuoteFrom {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LrsQuoteFrom {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -541,15 +626,26 @@ impl LrsQuoteFrom {
 }
 /// Converted amount in `target_currency`. On payin quotes the USD side is the amount the LRS order must be
 /// created for; on payout quotes it is the INR the customer receives after fees and GST.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LrsQuoteTo {
     /// Amount in the smallest unit of `currency` (51763 is $517.63).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
+}
+impl serde::Serialize for LrsQuoteTo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LrsQuoteTo {
     fn deserialize<D: serde::Deserializer<'de>>(

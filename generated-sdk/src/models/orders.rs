@@ -107,7 +107,7 @@ impl From<crate::models::CreateOrderWithQuoteRequest> for CreateOrderRequest {
 }
 /// Create an order bound to a payin quote. The quote fixes amount, currency, payment method and expiry, so
 /// `amount`, `currency`, `price_id`, `payment_methods` (and `split_ids`) must not be sent.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrderWithQuoteRequest {
     /// ID of a `resource payin` quote from `POST /quotes`.
@@ -115,38 +115,64 @@ pub struct CreateOrderWithQuoteRequest {
     /// Customer the order is for.
     pub customer_id: String,
     /// Payin purpose code; optional on orders (account default applies).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_code: Option<String>,
     /// Document holding the paperwork needed to process the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
     /// Invoice number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Invoice description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_description: Option<String>,
     /// Invoice total in the smallest unit of the quote's destination currency; at least the quoted amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_amount: Option<i64>,
     /// Optional reconciliation reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<crate::models::Product>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub notes: Option<Option<crate::models::Notes>>,
     /// `bank_account_details`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
     /// Your idempotency key; a repeat is a `400` (and reusing the quote fails first).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+impl serde::Serialize for CreateOrderWithQuoteRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("quote_id", &self.quote_id)?;
+        map.serialize_entry("customer_id", &self.customer_id)?;
+        if let Some(value) = &self.purpose_code {
+            map.serialize_entry("purpose_code", value)?;
+        }
+        if let Some(value) = &self.document_id {
+            map.serialize_entry("document_id", value)?;
+        }
+        if let Some(value) = &self.invoice_number {
+            map.serialize_entry("invoice_number", value)?;
+        }
+        if let Some(value) = &self.invoice_description {
+            map.serialize_entry("invoice_description", value)?;
+        }
+        if let Some(value) = &self.invoice_amount {
+            map.serialize_entry("invoice_amount", value)?;
+        }
+        if let Some(value) = &self.reference_number {
+            map.serialize_entry("reference_number", value)?;
+        }
+        if let Some(value) = &self.product {
+            map.serialize_entry("product", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.bank_account_details {
+            map.serialize_entry("bank_account_details", value)?;
+        }
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateOrderWithQuoteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -327,13 +353,12 @@ impl CreateOrderWithQuoteRequest {
     }
 }
 /// An order, i.e. a request to collect a payment from a customer via checkout or S2S.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrderWithoutQuoteRequest {
     /// Customer the order is for.
     pub customer_id: String,
     /// Document holding the paperwork needed to process the incoming payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
     /// Collection currency, uppercase and case-sensitive; `INR` is not accepted.
     ///
@@ -345,49 +370,85 @@ pub struct CreateOrderWithoutQuoteRequest {
     pub amount: i64,
     /// Payin purpose code from the fixed list (for example `P1401`; exact, case-sensitive; payout codes are
     /// rejected). Optional on orders: your account default applies when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_code: Option<String>,
     /// Invoice number; not stored on LRS orders (returned `null`) but still validated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Invoice description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_description: Option<String>,
     /// Invoice total in the smallest unit of `currency`; must be at least `amount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_amount: Option<i64>,
     /// Optional reconciliation reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// Referral-fee price applied to the order (platform businesses only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
     /// `split_ids`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_ids: Option<crate::models::SplitIds>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<crate::models::Product>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub notes: Option<Option<crate::models::Notes>>,
     /// `bank_account_details`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
     /// `lrs`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lrs: Option<crate::models::LrsOrderDetails>,
     /// Payment methods offered at checkout; each must be enabled on your account (otherwise `400`). Omit to
     /// offer every enabled method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_methods: Option<Vec<crate::models::PaymentLinkMethod>>,
     /// Your idempotency key for the order. A repeat is rejected with `400` `Order already exists for this
     /// request_id`; find the original with `GET /orders?request_id=`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+impl serde::Serialize for CreateOrderWithoutQuoteRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("customer_id", &self.customer_id)?;
+        if let Some(value) = &self.document_id {
+            map.serialize_entry("document_id", value)?;
+        }
+        map.serialize_entry("currency", &self.currency)?;
+        map.serialize_entry("amount", &self.amount)?;
+        if let Some(value) = &self.purpose_code {
+            map.serialize_entry("purpose_code", value)?;
+        }
+        if let Some(value) = &self.invoice_number {
+            map.serialize_entry("invoice_number", value)?;
+        }
+        if let Some(value) = &self.invoice_description {
+            map.serialize_entry("invoice_description", value)?;
+        }
+        if let Some(value) = &self.invoice_amount {
+            map.serialize_entry("invoice_amount", value)?;
+        }
+        if let Some(value) = &self.reference_number {
+            map.serialize_entry("reference_number", value)?;
+        }
+        if let Some(value) = &self.price_id {
+            map.serialize_entry("price_id", value)?;
+        }
+        if let Some(value) = &self.split_ids {
+            map.serialize_entry("split_ids", value)?;
+        }
+        if let Some(value) = &self.product {
+            map.serialize_entry("product", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.bank_account_details {
+            map.serialize_entry("bank_account_details", value)?;
+        }
+        if let Some(value) = &self.lrs {
+            map.serialize_entry("lrs", value)?;
+        }
+        if let Some(value) = &self.payment_methods {
+            map.serialize_entry("payment_methods", value)?;
+        }
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateOrderWithoutQuoteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -646,15 +707,26 @@ impl CreateOrderWithoutQuoteRequest {
     }
 }
 /// `GetOrdersResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrdersResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::OrderResponse>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetOrdersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetOrdersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -706,7 +778,7 @@ impl GetOrdersResponse {
 /// quote first with `POST /lrs/quotes`; the order's `currency` must be `USD` and its `amount` the USD side of the
 /// quote; the quote must be unexpired and the customer's country India. Invoice, reference, document and product
 /// fields are not stored on LRS orders. Returned on orders created as LRS orders.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LrsOrderDetails {
     /// ID of a quote from `POST /lrs/quotes` created by your account.
@@ -714,11 +786,24 @@ pub struct LrsOrderDetails {
     /// Your remittance reference; letters, digits and hyphens only.
     pub remittance_information: String,
     /// Optional LRS bank account (`acclrs_`) of this customer at the quote's bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_id: Option<String>,
     /// Optional beneficiary created with `category lrs` via `POST /v2/beneficiaries`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beneficiary_id: Option<String>,
+}
+impl serde::Serialize for LrsOrderDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("lrs_quote_id", &self.lrs_quote_id)?;
+        map.serialize_entry("remittance_information", &self.remittance_information)?;
+        if let Some(value) = &self.bank_account_id {
+            map.serialize_entry("bank_account_id", value)?;
+        }
+        if let Some(value) = &self.beneficiary_id {
+            map.serialize_entry("beneficiary_id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LrsOrderDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -832,89 +917,140 @@ impl LrsOrderDetails {
     }
 }
 /// `OrderResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrderResponse {
     /// Customer the order is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Document holding the paperwork needed to process the incoming payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
     /// Collection currency, uppercase and case-sensitive; `INR` is not accepted.
     ///
     /// Accepted here: `USD`, `EUR`, `GBP`, `AED`, `SGD`, `AUD`.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Amount to collect in the smallest currency unit (29900 is $299.00).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Payin purpose code from the fixed list (for example `P1401`; exact, case-sensitive; payout codes are
     /// rejected). Optional on orders: your account default applies when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_code: Option<String>,
     /// Invoice number; not stored on LRS orders (returned `null`) but still validated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Invoice description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_description: Option<String>,
     /// Invoice total in the smallest unit of `currency`; must be at least `amount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_amount: Option<i64>,
     /// Optional reconciliation reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// Referral-fee price applied to the order (platform businesses only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
     /// `split_ids`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_ids: Option<crate::models::SplitIds>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<crate::models::Product>,
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<crate::models::Notes>,
     /// `lrs`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lrs: Option<crate::models::LrsOrderDetails>,
     /// Your idempotency key for the order. A repeat is rejected with `400` `Order already exists for this
     /// request_id`; find the original with `GET /orders?request_id=`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Order ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Order status.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::OrderResponseStatus>,
     /// Documents required by an RFI; present only while the order is `action_required`.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfi_documents: Option<Vec<crate::models::RfiDocumentRequirement>>,
     /// Payment methods offered at checkout.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_methods: Option<Vec<crate::models::PaymentLinkMethod>>,
     /// `bank_account_details`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetailsResponse>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for OrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.customer_id {
+            map.serialize_entry("customer_id", value)?;
+        }
+        if let Some(value) = &self.document_id {
+            map.serialize_entry("document_id", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.purpose_code {
+            map.serialize_entry("purpose_code", value)?;
+        }
+        if let Some(value) = &self.invoice_number {
+            map.serialize_entry("invoice_number", value)?;
+        }
+        if let Some(value) = &self.invoice_description {
+            map.serialize_entry("invoice_description", value)?;
+        }
+        if let Some(value) = &self.invoice_amount {
+            map.serialize_entry("invoice_amount", value)?;
+        }
+        if let Some(value) = &self.reference_number {
+            map.serialize_entry("reference_number", value)?;
+        }
+        if let Some(value) = &self.price_id {
+            map.serialize_entry("price_id", value)?;
+        }
+        if let Some(value) = &self.split_ids {
+            map.serialize_entry("split_ids", value)?;
+        }
+        if let Some(value) = &self.product {
+            map.serialize_entry("product", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.lrs {
+            map.serialize_entry("lrs", value)?;
+        }
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.rfi_documents {
+            map.serialize_entry("rfi_documents", value)?;
+        }
+        if let Some(value) = &self.payment_methods {
+            map.serialize_entry("payment_methods", value)?;
+        }
+        if let Some(value) = &self.bank_account_details {
+            map.serialize_entry("bank_account_details", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for OrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1164,7 +1300,7 @@ impl crate::runtime::ToQuery for OrderResponseStatus {
     }
 }
 /// `OrdersEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrdersEvent {
     /// `entity_type`
@@ -1173,6 +1309,16 @@ pub struct OrdersEvent {
     pub event_type: crate::models::OrdersEventType,
     /// `data`
     pub data: crate::models::OrderResponse,
+}
+impl serde::Serialize for OrdersEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("event_type", &self.event_type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for OrdersEvent {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -112,16 +112,14 @@ impl From<crate::models::CreatePaymentLinkWithQuoteRequest> for CreatePayinReque
     }
 }
 /// `CreatePayinRequestPaymentLink` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePayinRequestPaymentLink {
     /// Customer the link is for.
     pub customer_id: String,
     /// Document holding the paperwork needed to process the incoming payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
     /// Payment methods offered; methods not set up on your account are ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_methods: Option<Vec<crate::models::PaymentLinkMethod>>,
     /// Collection currency, uppercase and case-sensitive; `INR` is not accepted.
     ///
@@ -134,13 +132,10 @@ pub struct CreatePayinRequestPaymentLink {
     /// Payin purpose code; required unless your account has a default payin purpose code.
     pub purpose_code: String,
     /// Invoice number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Invoice description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_description: Option<String>,
     /// Optional reconciliation reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// Expiry as ISO 8601 (no offset means UTC; a bare date means 00:00 UTC). Must be in the future and at most
     /// 6 calendar months ahead, otherwise `400`.
@@ -148,32 +143,72 @@ pub struct CreatePayinRequestPaymentLink {
     /// Format: `date-time`.
     pub expires_at: jiff::Timestamp,
     /// Invoice total in the smallest unit of `currency`; must be at least `amount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_amount: Option<i64>,
     /// Email the customer when the link is created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_customer: Option<bool>,
     /// Reminder cadence in days; one of 1, 2, 7 or 14.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminder_frequency: Option<i64>,
     /// Referral-fee price applied to the link (platform businesses only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
     /// `split_ids`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_ids: Option<crate::models::SplitIds>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<crate::models::Product>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub notes: Option<Option<crate::models::Notes>>,
     /// `bank_account_details`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
+}
+impl serde::Serialize for CreatePayinRequestPaymentLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("customer_id", &self.customer_id)?;
+        if let Some(value) = &self.document_id {
+            map.serialize_entry("document_id", value)?;
+        }
+        if let Some(value) = &self.payment_methods {
+            map.serialize_entry("payment_methods", value)?;
+        }
+        map.serialize_entry("currency", &self.currency)?;
+        map.serialize_entry("amount", &self.amount)?;
+        map.serialize_entry("purpose_code", &self.purpose_code)?;
+        if let Some(value) = &self.invoice_number {
+            map.serialize_entry("invoice_number", value)?;
+        }
+        if let Some(value) = &self.invoice_description {
+            map.serialize_entry("invoice_description", value)?;
+        }
+        if let Some(value) = &self.reference_number {
+            map.serialize_entry("reference_number", value)?;
+        }
+        map.serialize_entry("expires_at", &self.expires_at)?;
+        if let Some(value) = &self.invoice_amount {
+            map.serialize_entry("invoice_amount", value)?;
+        }
+        if let Some(value) = &self.notify_customer {
+            map.serialize_entry("notify_customer", value)?;
+        }
+        if let Some(value) = &self.reminder_frequency {
+            map.serialize_entry("reminder_frequency", value)?;
+        }
+        if let Some(value) = &self.price_id {
+            map.serialize_entry("price_id", value)?;
+        }
+        if let Some(value) = &self.split_ids {
+            map.serialize_entry("split_ids", value)?;
+        }
+        if let Some(value) = &self.product {
+            map.serialize_entry("product", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.bank_account_details {
+            map.serialize_entry("bank_account_details", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayinRequestPaymentLink {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -443,7 +478,7 @@ impl CreatePayinRequestPaymentLink {
 }
 /// Create a payment link bound to a payin quote; `amount`, `currency`, `expires_at`, `price_id`,
 /// `payment_methods` (and `split_ids`) must not be sent. The link expires with the quote.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePaymentLinkWithQuoteRequest {
     /// ID of a `resource payin` quote from `POST /quotes`.
@@ -453,38 +488,65 @@ pub struct CreatePaymentLinkWithQuoteRequest {
     /// Payin purpose code; required unless your account has a default.
     pub purpose_code: String,
     /// Document holding the paperwork needed to process the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
     /// `invoice_number`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// `invoice_description`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_description: Option<String>,
     /// Invoice total in the smallest unit of the quote's destination currency; at least the quoted amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_amount: Option<i64>,
     /// `reference_number`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// Email the customer when the link is created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_customer: Option<bool>,
     /// Reminder cadence in days; one of 1, 2, 7 or 14.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminder_frequency: Option<i64>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<crate::models::Product>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub notes: Option<Option<crate::models::Notes>>,
     /// `bank_account_details`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
+}
+impl serde::Serialize for CreatePaymentLinkWithQuoteRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("quote_id", &self.quote_id)?;
+        map.serialize_entry("customer_id", &self.customer_id)?;
+        map.serialize_entry("purpose_code", &self.purpose_code)?;
+        if let Some(value) = &self.document_id {
+            map.serialize_entry("document_id", value)?;
+        }
+        if let Some(value) = &self.invoice_number {
+            map.serialize_entry("invoice_number", value)?;
+        }
+        if let Some(value) = &self.invoice_description {
+            map.serialize_entry("invoice_description", value)?;
+        }
+        if let Some(value) = &self.invoice_amount {
+            map.serialize_entry("invoice_amount", value)?;
+        }
+        if let Some(value) = &self.reference_number {
+            map.serialize_entry("reference_number", value)?;
+        }
+        if let Some(value) = &self.notify_customer {
+            map.serialize_entry("notify_customer", value)?;
+        }
+        if let Some(value) = &self.reminder_frequency {
+            map.serialize_entry("reminder_frequency", value)?;
+        }
+        if let Some(value) = &self.product {
+            map.serialize_entry("product", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.bank_account_details {
+            map.serialize_entry("bank_account_details", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreatePaymentLinkWithQuoteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -677,15 +739,26 @@ impl CreatePaymentLinkWithQuoteRequest {
     }
 }
 /// `GetPayinsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPayinsResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::PaymentLinkResponse>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetPayinsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetPayinsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -818,97 +891,152 @@ impl crate::runtime::ToQuery for GetPayinsStatus {
     }
 }
 /// A payment link (payin) that takes a customer to a Glomo-hosted payment page.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentLink {
     /// Payment link ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Customer the link is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Document holding the paperwork needed to process the incoming payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
     /// Link status. `active` can be paid; `action_required` awaits an RFI response; `under_review` is being
     /// reviewed; `paid`, `failed` and `cancelled` are terminal; `expired` can still become `paid`.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::PaymentLinkStatus>,
     /// Payment methods offered; methods not set up on your account are ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_methods: Option<Vec<crate::models::PaymentLinkMethod>>,
     /// Collection currency, uppercase and case-sensitive; `INR` is not accepted.
     ///
     /// Accepted here: `USD`, `EUR`, `GBP`, `AED`, `SGD`, `AUD`.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Amount to collect in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Payin purpose code; required unless your account has a default payin purpose code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_code: Option<String>,
     /// Invoice number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Invoice description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_description: Option<String>,
     /// Optional reconciliation reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// Expiry as ISO 8601 (no offset means UTC; a bare date means 00:00 UTC). Must be in the future and at most
     /// 6 calendar months ahead, otherwise `400`.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<jiff::Timestamp>,
     /// When the last payment reminder was sent; `null` if none.
     ///
     /// Format: `date-time`. `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_reminder_sent_at: Option<jiff::Timestamp>,
     /// Invoice total in the smallest unit of `currency`; must be at least `amount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_amount: Option<i64>,
     /// Shareable URL; generated only once the payin has been reviewed.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_link: Option<String>,
     /// Email the customer when the link is created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_customer: Option<bool>,
     /// Reminder cadence in days; one of 1, 2, 7 or 14.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminder_frequency: Option<i64>,
     /// Referral-fee price applied to the link (platform businesses only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
     /// `split_ids`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_ids: Option<crate::models::SplitIds>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<crate::models::Product>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<crate::models::Notes>,
     /// `bank_account_details`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
+}
+impl serde::Serialize for PaymentLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.customer_id {
+            map.serialize_entry("customer_id", value)?;
+        }
+        if let Some(value) = &self.document_id {
+            map.serialize_entry("document_id", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.payment_methods {
+            map.serialize_entry("payment_methods", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.purpose_code {
+            map.serialize_entry("purpose_code", value)?;
+        }
+        if let Some(value) = &self.invoice_number {
+            map.serialize_entry("invoice_number", value)?;
+        }
+        if let Some(value) = &self.invoice_description {
+            map.serialize_entry("invoice_description", value)?;
+        }
+        if let Some(value) = &self.reference_number {
+            map.serialize_entry("reference_number", value)?;
+        }
+        if let Some(value) = &self.expires_at {
+            map.serialize_entry("expires_at", value)?;
+        }
+        if let Some(value) = &self.last_reminder_sent_at {
+            map.serialize_entry("last_reminder_sent_at", value)?;
+        }
+        if let Some(value) = &self.invoice_amount {
+            map.serialize_entry("invoice_amount", value)?;
+        }
+        if let Some(value) = &self.payment_link {
+            map.serialize_entry("payment_link", value)?;
+        }
+        if let Some(value) = &self.notify_customer {
+            map.serialize_entry("notify_customer", value)?;
+        }
+        if let Some(value) = &self.reminder_frequency {
+            map.serialize_entry("reminder_frequency", value)?;
+        }
+        if let Some(value) = &self.price_id {
+            map.serialize_entry("price_id", value)?;
+        }
+        if let Some(value) = &self.split_ids {
+            map.serialize_entry("split_ids", value)?;
+        }
+        if let Some(value) = &self.product {
+            map.serialize_entry("product", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.bank_account_details {
+            map.serialize_entry("bank_account_details", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PaymentLink {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1090,7 +1218,7 @@ impl PaymentLink {
     }
 }
 /// `PaymentLinkEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentLinkEvent {
     /// `entity_type`
@@ -1099,6 +1227,16 @@ pub struct PaymentLinkEvent {
     pub event_type: crate::models::PaymentLinkEventType,
     /// `data`
     pub data: crate::models::PaymentLinkResponse,
+}
+impl serde::Serialize for PaymentLinkEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("event_type", &self.event_type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PaymentLinkEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1158,90 +1296,147 @@ impl PaymentLinkEvent {
     }
 }
 /// `PaymentLinkResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentLinkResponse {
     /// Customer the link is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Document holding the paperwork needed to process the incoming payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
     /// Collection currency, uppercase and case-sensitive; `INR` is not accepted.
     ///
     /// Accepted here: `USD`, `EUR`, `GBP`, `AED`, `SGD`, `AUD`.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Amount to collect in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Payin purpose code; required unless your account has a default payin purpose code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_code: Option<String>,
     /// Invoice number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Invoice description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_description: Option<String>,
     /// Optional reconciliation reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// Invoice total in the smallest unit of `currency`; must be at least `amount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_amount: Option<i64>,
     /// Email the customer when the link is created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_customer: Option<bool>,
     /// Reminder cadence in days; one of 1, 2, 7 or 14.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminder_frequency: Option<i64>,
     /// Referral-fee price applied to the link (platform businesses only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
     /// `split_ids`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_ids: Option<crate::models::SplitIds>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<crate::models::Product>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `expires_at`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<serde_json::Value>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::PaymentLinkStatus>,
     /// Documents required by an RFI; present only while the link is `action_required`.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfi_documents: Option<Vec<crate::models::RfiDocumentRequirement>>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_link: Option<String>,
     /// Format: `date-time`. `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_reminder_sent_at: Option<jiff::Timestamp>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_methods: Option<Vec<crate::models::PaymentLinkMethod>>,
     /// `bank_account_details`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_details: Option<crate::models::BankAccountDetailsResponse>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<crate::models::Notes>,
+}
+impl serde::Serialize for PaymentLinkResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.customer_id {
+            map.serialize_entry("customer_id", value)?;
+        }
+        if let Some(value) = &self.document_id {
+            map.serialize_entry("document_id", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.purpose_code {
+            map.serialize_entry("purpose_code", value)?;
+        }
+        if let Some(value) = &self.invoice_number {
+            map.serialize_entry("invoice_number", value)?;
+        }
+        if let Some(value) = &self.invoice_description {
+            map.serialize_entry("invoice_description", value)?;
+        }
+        if let Some(value) = &self.reference_number {
+            map.serialize_entry("reference_number", value)?;
+        }
+        if let Some(value) = &self.invoice_amount {
+            map.serialize_entry("invoice_amount", value)?;
+        }
+        if let Some(value) = &self.notify_customer {
+            map.serialize_entry("notify_customer", value)?;
+        }
+        if let Some(value) = &self.reminder_frequency {
+            map.serialize_entry("reminder_frequency", value)?;
+        }
+        if let Some(value) = &self.price_id {
+            map.serialize_entry("price_id", value)?;
+        }
+        if let Some(value) = &self.split_ids {
+            map.serialize_entry("split_ids", value)?;
+        }
+        if let Some(value) = &self.product {
+            map.serialize_entry("product", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.expires_at {
+            map.serialize_entry("expires_at", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.rfi_documents {
+            map.serialize_entry("rfi_documents", value)?;
+        }
+        if let Some(value) = &self.payment_link {
+            map.serialize_entry("payment_link", value)?;
+        }
+        if let Some(value) = &self.last_reminder_sent_at {
+            map.serialize_entry("last_reminder_sent_at", value)?;
+        }
+        if let Some(value) = &self.payment_methods {
+            map.serialize_entry("payment_methods", value)?;
+        }
+        if let Some(value) = &self.bank_account_details {
+            map.serialize_entry("bank_account_details", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PaymentLinkResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1510,17 +1705,28 @@ impl crate::runtime::ToQuery for PaymentLinkStatus {
     }
 }
 /// Fields that can be changed on an existing payment link.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePaymentLinkRequest {
     /// Reminder cadence in days; one of 1, 2, 7 or 14.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminder_frequency: Option<i64>,
     /// New expiry; later than now and at most 6 months ahead.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for UpdatePaymentLinkRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.reminder_frequency {
+            map.serialize_entry("reminder_frequency", value)?;
+        }
+        if let Some(value) = &self.expires_at {
+            map.serialize_entry("expires_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UpdatePaymentLinkRequest {
     fn deserialize<D: serde::Deserializer<'de>>(

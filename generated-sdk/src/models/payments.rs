@@ -3,86 +3,90 @@
 
 //! Types used only by the `payments` resource.
 /// Details of an incoming bank transfer.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BankTransferDetails {
     /// Sender name as given by the sending bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender_name: Option<String>,
     /// Sender's ISO 3166-1 alpha-3 country.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub sender_country: Option<Option<String>>,
     /// Sender account number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender_account_number: Option<String>,
     /// Your virtual account number that was credited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiver_account_number: Option<String>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub sender_bank_name: Option<Option<String>>,
     /// ISO 3166-1 alpha-3 country of the sender's bank (may differ from `sender_country`).
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub sender_bank_country: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub sender_bank_address: Option<Option<String>>,
     /// Sender bank BIC; `null` while unavailable.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub swift_code: Option<Option<String>>,
     /// Sender bank domestic routing code (ABA, sort code, BSB); `null` while unavailable.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub local_routing_number: Option<Option<String>>,
     /// Partner bank's reference for the transfer.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub external_reference: Option<Option<String>>,
     /// Rail the funds arrived on.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub transfer_type: Option<Option<crate::models::BankTransferDetailsType>>,
     /// Remittance information sent with the payment.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub remittance_information: Option<Option<String>>,
+}
+impl serde::Serialize for BankTransferDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sender_name {
+            map.serialize_entry("sender_name", value)?;
+        }
+        if let Some(value) = &self.sender_country {
+            map.serialize_entry("sender_country", value)?;
+        }
+        if let Some(value) = &self.sender_account_number {
+            map.serialize_entry("sender_account_number", value)?;
+        }
+        if let Some(value) = &self.receiver_account_number {
+            map.serialize_entry("receiver_account_number", value)?;
+        }
+        if let Some(value) = &self.sender_bank_name {
+            map.serialize_entry("sender_bank_name", value)?;
+        }
+        if let Some(value) = &self.sender_bank_country {
+            map.serialize_entry("sender_bank_country", value)?;
+        }
+        if let Some(value) = &self.sender_bank_address {
+            map.serialize_entry("sender_bank_address", value)?;
+        }
+        if let Some(value) = &self.swift_code {
+            map.serialize_entry("swift_code", value)?;
+        }
+        if let Some(value) = &self.local_routing_number {
+            map.serialize_entry("local_routing_number", value)?;
+        }
+        if let Some(value) = &self.external_reference {
+            map.serialize_entry("external_reference", value)?;
+        }
+        if let Some(value) = &self.transfer_type {
+            map.serialize_entry("transfer_type", value)?;
+        }
+        if let Some(value) = &self.remittance_information {
+            map.serialize_entry("remittance_information", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BankTransferDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -252,30 +256,51 @@ impl crate::runtime::ToQuery for BankTransferDetailsType {
     }
 }
 /// Details of the card used.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CardDetails {
     /// `card_network`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_network: Option<String>,
     /// `card_type`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_type: Option<String>,
     /// Last digits of the card number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_digits: Option<String>,
     /// `country_code`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// `card_holder_name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_holder_name: Option<String>,
     /// Card IIN/BIN prefix.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_bin: Option<String>,
     /// `issuer_name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer_name: Option<String>,
+}
+impl serde::Serialize for CardDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.card_network {
+            map.serialize_entry("card_network", value)?;
+        }
+        if let Some(value) = &self.card_type {
+            map.serialize_entry("card_type", value)?;
+        }
+        if let Some(value) = &self.end_digits {
+            map.serialize_entry("end_digits", value)?;
+        }
+        if let Some(value) = &self.country_code {
+            map.serialize_entry("country_code", value)?;
+        }
+        if let Some(value) = &self.card_holder_name {
+            map.serialize_entry("card_holder_name", value)?;
+        }
+        if let Some(value) = &self.card_bin {
+            map.serialize_entry("card_bin", value)?;
+        }
+        if let Some(value) = &self.issuer_name {
+            map.serialize_entry("issuer_name", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CardDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -347,7 +372,7 @@ impl CardDetails {
     }
 }
 /// Raw card details for an S2S payment (PCI-DSS certified merchants only).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardInput {
     /// Card number (PAN).
@@ -359,8 +384,21 @@ pub struct CardInput {
     /// Card security code.
     pub cvv: String,
     /// Name on the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holder_name: Option<String>,
+}
+impl serde::Serialize for CardInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("number", &self.number)?;
+        map.serialize_entry("expiry_month", &self.expiry_month)?;
+        map.serialize_entry("expiry_year", &self.expiry_year)?;
+        map.serialize_entry("cvv", &self.cvv)?;
+        if let Some(value) = &self.holder_name {
+            map.serialize_entry("holder_name", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CardInput {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -457,11 +495,19 @@ impl CardInput {
     }
 }
 /// Payin to attach an unmatched (`PAYIN_NOT_FOUND` / `PAYIN_AMOUNT_MISMATCH`) bank-transfer payment to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectPayinRequest {
     /// ID of an eligible payin (from the eligible-payins list).
     pub payin_id: String,
+}
+impl serde::Serialize for ConnectPayinRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("payin_id", &self.payin_id)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ConnectPayinRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -516,7 +562,7 @@ impl ConnectPayinRequest {
     }
 }
 /// Sandbox-only simulated bank transfer; send `payin_id` or `payment_method`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMockPaymentRequest {
     /// Amount in cents (at least 100); must equal the payin's amount to match it.
@@ -526,14 +572,29 @@ pub struct CreateMockPaymentRequest {
     /// Format: `iso-4217`.
     pub currency: crate::models::Currency,
     /// Required when no `payin_id` is sent (an unmatched inbound transfer).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<crate::models::CreateMockPaymentRequestMethod>,
     /// Payin to pay; required when no `payment_method` is sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payin_id: Option<String>,
     /// Simulated remitter; defaults to `Non_Sanctioned_Entity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remitter_name: Option<crate::models::CreateMockPaymentRequestRemitterName>,
+}
+impl serde::Serialize for CreateMockPaymentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("amount", &self.amount)?;
+        map.serialize_entry("currency", &self.currency)?;
+        if let Some(value) = &self.payment_method {
+            map.serialize_entry("payment_method", value)?;
+        }
+        if let Some(value) = &self.payin_id {
+            map.serialize_entry("payin_id", value)?;
+        }
+        if let Some(value) = &self.remitter_name {
+            map.serialize_entry("remitter_name", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateMockPaymentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -776,43 +837,70 @@ impl crate::runtime::ToQuery for CreateMockPaymentRequestRemitterName {
 /// Initial payments need `card` and an HTTPS `callback_url`; subsequent charges of an `as_presented`
 /// subscription reuse the stored card and need `sequence: subsequent`, `amount`, `currency` and `request_id`
 /// (capped at the subscription's `max_amount`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePaymentRequest {
     /// Order to pay.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// Subscription to charge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Idempotency key; a repeat is a `400` `Payment already exists for this request_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// HTTPS URL the customer returns to after 3DS, with `status` and `signature`.
     ///
     /// Format: `uri`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// Payment method; card for S2S payments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// `card`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<crate::models::CardInput>,
     /// Whether this is the first or a later payment of a subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<crate::models::CreatePaymentRequestSequence>,
     /// Amount for a subsequent subscription payment, in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Currency of a subsequent subscription payment.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// `split_ids`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_ids: Option<crate::models::SplitIds>,
+}
+impl serde::Serialize for CreatePaymentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.order_id {
+            map.serialize_entry("order_id", value)?;
+        }
+        if let Some(value) = &self.subscription_id {
+            map.serialize_entry("subscription_id", value)?;
+        }
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        if let Some(value) = &self.callback_url {
+            map.serialize_entry("callback_url", value)?;
+        }
+        if let Some(value) = &self.method {
+            map.serialize_entry("method", value)?;
+        }
+        if let Some(value) = &self.card {
+            map.serialize_entry("card", value)?;
+        }
+        if let Some(value) = &self.sequence {
+            map.serialize_entry("sequence", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.split_ids {
+            map.serialize_entry("split_ids", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreatePaymentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1040,158 +1128,238 @@ impl crate::runtime::ToQuery for CreatePaymentRequestSequence {
     }
 }
 /// `CreatePaymentResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePaymentResponse {
     /// Payment ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Payin (payment link, order or add-funds) the payment belongs to, if any.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payin_id: Option<String>,
     /// Type of the payin the payment belongs to.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payin_type: Option<crate::models::PaymentPayinType>,
     /// Subscription the payment belongs to, if any.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Payment status; `success` and `failed` are terminal. A `success` payment's funds can still be held, see
     /// `compliance_status`.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::PaymentStatus>,
     /// Outcome of compliance screening, independent of `status`; `null` if the payment was not screened.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compliance_status: Option<crate::models::PaymentComplianceStatus>,
     /// `rfi`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfi: Option<crate::models::PaymentRfi>,
     /// Currency the customer paid in.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_currency: Option<crate::models::Currency>,
     /// Total paid by the customer, including customer-borne fees, in the smallest unit of `payment_currency`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_amount: Option<i64>,
     /// Merchant-side (settlement) currency.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub converted_currency: Option<crate::models::Currency>,
     /// Amount in the smallest unit of `converted_currency`; always equal to `requested_amount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub converted_amount: Option<i64>,
     /// Currency requested by the merchant.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_currency: Option<crate::models::Currency>,
     /// Amount requested, excluding customer-borne fees, in the smallest unit of `requested_currency`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_amount: Option<i64>,
     /// Payin purpose code recorded for the payment (may be empty).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_code: Option<String>,
     /// Name of the sender.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender_name: Option<String>,
     /// Custom field values for the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<std::collections::BTreeMap<String, String>>,
     /// Error code (see the payment error-code table in the product guide).
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Merchant-facing error text.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// Customer-facing error text; `null` without an error code or for merchant-only codes.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_error_description: Option<String>,
     /// When the payment completed; `null` if unpaid.
     ///
     /// Format: `date-time`. `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_at: Option<jiff::Timestamp>,
     /// Who bears the fees.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_bearer: Option<crate::models::PaymentFeeBearer>,
     /// When merchant-borne fees are collected; `null` when not applicable.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_collection_mode: Option<crate::models::PaymentFeeCollectionMode>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
     /// Customer ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Merchant (business) that owns the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<String>,
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_description: Option<String>,
     /// Sender country (ISO 3166-1 alpha-3).
     ///
     /// Format: `iso-3166-1-alpha-3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Deprecated aggregate fees per type; use `fee_breakdown`.
     ///
     /// **Deprecated** in the API description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<crate::models::PaymentFees>,
     /// Fees per type, one entry per bearer, with taxes nested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_breakdown: Option<crate::models::PaymentFeeBreakdown>,
     /// Documents attached to the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<crate::models::AttachedDocument>>,
     /// Settlement batch that included this payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settlement_id: Option<String>,
     /// Whether the funds have reached Glomo and can be paid out or settled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funds_available: Option<bool>,
     /// Method the customer used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<crate::models::PaymentMethod>,
     /// For subscription payments, `true` for an auto-debit and `false` for a manual payment.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(rename = "auto_debit?")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_debit: Option<bool>,
     /// URL to send the customer to for 3DS authentication (initial card payments).
     ///
     /// Format: `uri`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
+}
+impl serde::Serialize for CreatePaymentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.payin_id {
+            map.serialize_entry("payin_id", value)?;
+        }
+        if let Some(value) = &self.payin_type {
+            map.serialize_entry("payin_type", value)?;
+        }
+        if let Some(value) = &self.subscription_id {
+            map.serialize_entry("subscription_id", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.compliance_status {
+            map.serialize_entry("compliance_status", value)?;
+        }
+        if let Some(value) = &self.rfi {
+            map.serialize_entry("rfi", value)?;
+        }
+        if let Some(value) = &self.payment_currency {
+            map.serialize_entry("payment_currency", value)?;
+        }
+        if let Some(value) = &self.payment_amount {
+            map.serialize_entry("payment_amount", value)?;
+        }
+        if let Some(value) = &self.converted_currency {
+            map.serialize_entry("converted_currency", value)?;
+        }
+        if let Some(value) = &self.converted_amount {
+            map.serialize_entry("converted_amount", value)?;
+        }
+        if let Some(value) = &self.requested_currency {
+            map.serialize_entry("requested_currency", value)?;
+        }
+        if let Some(value) = &self.requested_amount {
+            map.serialize_entry("requested_amount", value)?;
+        }
+        if let Some(value) = &self.purpose_code {
+            map.serialize_entry("purpose_code", value)?;
+        }
+        if let Some(value) = &self.sender_name {
+            map.serialize_entry("sender_name", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.error_code {
+            map.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.error_description {
+            map.serialize_entry("error_description", value)?;
+        }
+        if let Some(value) = &self.customer_error_description {
+            map.serialize_entry("customer_error_description", value)?;
+        }
+        if let Some(value) = &self.paid_at {
+            map.serialize_entry("paid_at", value)?;
+        }
+        if let Some(value) = &self.fee_bearer {
+            map.serialize_entry("fee_bearer", value)?;
+        }
+        if let Some(value) = &self.fee_collection_mode {
+            map.serialize_entry("fee_collection_mode", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        if let Some(value) = &self.customer_id {
+            map.serialize_entry("customer_id", value)?;
+        }
+        if let Some(value) = &self.merchant_id {
+            map.serialize_entry("merchant_id", value)?;
+        }
+        if let Some(value) = &self.product_name {
+            map.serialize_entry("product_name", value)?;
+        }
+        if let Some(value) = &self.product_description {
+            map.serialize_entry("product_description", value)?;
+        }
+        if let Some(value) = &self.country {
+            map.serialize_entry("country", value)?;
+        }
+        if let Some(value) = &self.fees {
+            map.serialize_entry("fees", value)?;
+        }
+        if let Some(value) = &self.fee_breakdown {
+            map.serialize_entry("fee_breakdown", value)?;
+        }
+        if let Some(value) = &self.documents {
+            map.serialize_entry("documents", value)?;
+        }
+        if let Some(value) = &self.settlement_id {
+            map.serialize_entry("settlement_id", value)?;
+        }
+        if let Some(value) = &self.funds_available {
+            map.serialize_entry("funds_available", value)?;
+        }
+        if let Some(value) = &self.payment_method {
+            map.serialize_entry("payment_method", value)?;
+        }
+        if let Some(value) = &self.auto_debit {
+            map.serialize_entry("auto_debit?", value)?;
+        }
+        if let Some(value) = &self.redirect_url {
+            map.serialize_entry("redirect_url", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreatePaymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1497,30 +1665,51 @@ impl CreatePaymentResponse {
     }
 }
 /// A payin (payment link or order) that an unmatched payment can be connected to.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EligiblePayin {
     /// Payin ID (`plink_` or `order_`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Kind of payin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payin_type: Option<crate::models::EligiblePayinType>,
     /// `customer_id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// `status`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Payin amount in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Format: `date-time`. `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for EligiblePayin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.payin_type {
+            map.serialize_entry("payin_type", value)?;
+        }
+        if let Some(value) = &self.customer_id {
+            map.serialize_entry("customer_id", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.expires_at {
+            map.serialize_entry("expires_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for EligiblePayin {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1658,28 +1847,45 @@ impl crate::runtime::ToQuery for EligiblePayinType {
     }
 }
 /// Fee charged for one fee type and one bearer, with any taxes on it.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FeeBreakdownEntry {
     /// Fee in the smallest unit of `currency`, summed over all rules for this bearer (250 is $2.50).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// ISO 4217 currency code.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Who bears this fee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bearer: Option<crate::models::FeeBreakdownEntryBearer>,
     /// When the fee is collected; customer-borne fees are always immediate.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection_mode: Option<crate::models::FeeBreakdownEntryCollectionMode>,
     /// Taxes (for example GST) charged on this fee; empty when none apply.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<crate::models::TaxLine>>,
+}
+impl serde::Serialize for FeeBreakdownEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.bearer {
+            map.serialize_entry("bearer", value)?;
+        }
+        if let Some(value) = &self.collection_mode {
+            map.serialize_entry("collection_mode", value)?;
+        }
+        if let Some(value) = &self.taxes {
+            map.serialize_entry("taxes", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for FeeBreakdownEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1869,12 +2075,21 @@ impl crate::runtime::ToQuery for FeeBreakdownEntryCollectionMode {
     }
 }
 /// `GetEligiblePayinsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetEligiblePayinsResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::EligiblePayin>>,
+}
+impl serde::Serialize for GetEligiblePayinsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetEligiblePayinsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1920,15 +2135,26 @@ impl GetEligiblePayinsResponse {
     }
 }
 /// `GetPaymentsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPaymentsResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::Payment>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetPaymentsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetPaymentsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2041,15 +2267,26 @@ impl crate::runtime::ToQuery for GetPaymentsType {
     }
 }
 /// Result of the sandbox funds-available mock.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MockFundsAvailableResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::models::Payment>,
     /// Success message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for MockFundsAvailableResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for MockFundsAvailableResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2098,79 +2335,75 @@ impl MockFundsAvailableResponse {
     }
 }
 /// Details of a pay-via-bank debit.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PayViaBankDetails {
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub sender_name: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub sender_country: Option<Option<String>>,
     /// Account debited.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub sender_account_number: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub sender_bank_name: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub sender_bank_country: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub sender_bank_address: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub swift_code: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub local_routing_number: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub external_reference: Option<Option<String>>,
     /// Rail used to debit the sender.
     ///
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub transfer_type: Option<Option<crate::models::BankTransferDetailsType>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub remittance_information: Option<Option<String>>,
+}
+impl serde::Serialize for PayViaBankDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sender_name {
+            map.serialize_entry("sender_name", value)?;
+        }
+        if let Some(value) = &self.sender_country {
+            map.serialize_entry("sender_country", value)?;
+        }
+        if let Some(value) = &self.sender_account_number {
+            map.serialize_entry("sender_account_number", value)?;
+        }
+        if let Some(value) = &self.sender_bank_name {
+            map.serialize_entry("sender_bank_name", value)?;
+        }
+        if let Some(value) = &self.sender_bank_country {
+            map.serialize_entry("sender_bank_country", value)?;
+        }
+        if let Some(value) = &self.sender_bank_address {
+            map.serialize_entry("sender_bank_address", value)?;
+        }
+        if let Some(value) = &self.swift_code {
+            map.serialize_entry("swift_code", value)?;
+        }
+        if let Some(value) = &self.local_routing_number {
+            map.serialize_entry("local_routing_number", value)?;
+        }
+        if let Some(value) = &self.external_reference {
+            map.serialize_entry("external_reference", value)?;
+        }
+        if let Some(value) = &self.transfer_type {
+            map.serialize_entry("transfer_type", value)?;
+        }
+        if let Some(value) = &self.remittance_information {
+            map.serialize_entry("remittance_information", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PayViaBankDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2280,153 +2513,231 @@ impl PayViaBankDetails {
     }
 }
 /// A payment attempt by a customer.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Payment {
     /// Payment ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Payin (payment link, order or add-funds) the payment belongs to, if any.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payin_id: Option<String>,
     /// Type of the payin the payment belongs to.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payin_type: Option<crate::models::PaymentPayinType>,
     /// Subscription the payment belongs to, if any.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Payment status; `success` and `failed` are terminal. A `success` payment's funds can still be held, see
     /// `compliance_status`.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::PaymentStatus>,
     /// Outcome of compliance screening, independent of `status`; `null` if the payment was not screened.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compliance_status: Option<crate::models::PaymentComplianceStatus>,
     /// `rfi`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfi: Option<crate::models::PaymentRfi>,
     /// Currency the customer paid in.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_currency: Option<crate::models::Currency>,
     /// Total paid by the customer, including customer-borne fees, in the smallest unit of `payment_currency`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_amount: Option<i64>,
     /// Merchant-side (settlement) currency.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub converted_currency: Option<crate::models::Currency>,
     /// Amount in the smallest unit of `converted_currency`; always equal to `requested_amount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub converted_amount: Option<i64>,
     /// Currency requested by the merchant.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_currency: Option<crate::models::Currency>,
     /// Amount requested, excluding customer-borne fees, in the smallest unit of `requested_currency`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_amount: Option<i64>,
     /// Payin purpose code recorded for the payment (may be empty).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_code: Option<String>,
     /// Name of the sender.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender_name: Option<String>,
     /// Custom field values for the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<std::collections::BTreeMap<String, String>>,
     /// Error code (see the payment error-code table in the product guide).
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Merchant-facing error text.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// Customer-facing error text; `null` without an error code or for merchant-only codes.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_error_description: Option<String>,
     /// When the payment completed; `null` if unpaid.
     ///
     /// Format: `date-time`. `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_at: Option<jiff::Timestamp>,
     /// Who bears the fees.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_bearer: Option<crate::models::PaymentFeeBearer>,
     /// When merchant-borne fees are collected; `null` when not applicable.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_collection_mode: Option<crate::models::PaymentFeeCollectionMode>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
     /// Customer ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Merchant (business) that owns the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<String>,
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_description: Option<String>,
     /// Sender country (ISO 3166-1 alpha-3).
     ///
     /// Format: `iso-3166-1-alpha-3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Deprecated aggregate fees per type; use `fee_breakdown`.
     ///
     /// **Deprecated** in the API description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<crate::models::PaymentFees>,
     /// Fees per type, one entry per bearer, with taxes nested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_breakdown: Option<crate::models::PaymentFeeBreakdown>,
     /// Documents attached to the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<crate::models::AttachedDocument>>,
     /// Settlement batch that included this payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settlement_id: Option<String>,
     /// Whether the funds have reached Glomo and can be paid out or settled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funds_available: Option<bool>,
     /// Method the customer used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<crate::models::PaymentMethod>,
     /// For subscription payments, `true` for an auto-debit and `false` for a manual payment.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(rename = "auto_debit?")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_debit: Option<bool>,
+}
+impl serde::Serialize for Payment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.payin_id {
+            map.serialize_entry("payin_id", value)?;
+        }
+        if let Some(value) = &self.payin_type {
+            map.serialize_entry("payin_type", value)?;
+        }
+        if let Some(value) = &self.subscription_id {
+            map.serialize_entry("subscription_id", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.compliance_status {
+            map.serialize_entry("compliance_status", value)?;
+        }
+        if let Some(value) = &self.rfi {
+            map.serialize_entry("rfi", value)?;
+        }
+        if let Some(value) = &self.payment_currency {
+            map.serialize_entry("payment_currency", value)?;
+        }
+        if let Some(value) = &self.payment_amount {
+            map.serialize_entry("payment_amount", value)?;
+        }
+        if let Some(value) = &self.converted_currency {
+            map.serialize_entry("converted_currency", value)?;
+        }
+        if let Some(value) = &self.converted_amount {
+            map.serialize_entry("converted_amount", value)?;
+        }
+        if let Some(value) = &self.requested_currency {
+            map.serialize_entry("requested_currency", value)?;
+        }
+        if let Some(value) = &self.requested_amount {
+            map.serialize_entry("requested_amount", value)?;
+        }
+        if let Some(value) = &self.purpose_code {
+            map.serialize_entry("purpose_code", value)?;
+        }
+        if let Some(value) = &self.sender_name {
+            map.serialize_entry("sender_name", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.error_code {
+            map.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.error_description {
+            map.serialize_entry("error_description", value)?;
+        }
+        if let Some(value) = &self.customer_error_description {
+            map.serialize_entry("customer_error_description", value)?;
+        }
+        if let Some(value) = &self.paid_at {
+            map.serialize_entry("paid_at", value)?;
+        }
+        if let Some(value) = &self.fee_bearer {
+            map.serialize_entry("fee_bearer", value)?;
+        }
+        if let Some(value) = &self.fee_collection_mode {
+            map.serialize_entry("fee_collection_mode", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        if let Some(value) = &self.customer_id {
+            map.serialize_entry("customer_id", value)?;
+        }
+        if let Some(value) = &self.merchant_id {
+            map.serialize_entry("merchant_id", value)?;
+        }
+        if let Some(value) = &self.product_name {
+            map.serialize_entry("product_name", value)?;
+        }
+        if let Some(value) = &self.product_description {
+            map.serialize_entry("product_description", value)?;
+        }
+        if let Some(value) = &self.country {
+            map.serialize_entry("country", value)?;
+        }
+        if let Some(value) = &self.fees {
+            map.serialize_entry("fees", value)?;
+        }
+        if let Some(value) = &self.fee_breakdown {
+            map.serialize_entry("fee_breakdown", value)?;
+        }
+        if let Some(value) = &self.documents {
+            map.serialize_entry("documents", value)?;
+        }
+        if let Some(value) = &self.settlement_id {
+            map.serialize_entry("settlement_id", value)?;
+        }
+        if let Some(value) = &self.funds_available {
+            map.serialize_entry("funds_available", value)?;
+        }
+        if let Some(value) = &self.payment_method {
+            map.serialize_entry("payment_method", value)?;
+        }
+        if let Some(value) = &self.auto_debit {
+            map.serialize_entry("auto_debit?", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Payment {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2794,7 +3105,7 @@ impl crate::runtime::ToQuery for PaymentComplianceStatus {
     }
 }
 /// `PaymentEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentEvent {
     /// `entity_type`
@@ -2803,6 +3114,16 @@ pub struct PaymentEvent {
     pub event_type: crate::models::PaymentEventType,
     /// `data`
     pub data: crate::models::Payment,
+}
+impl serde::Serialize for PaymentEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("event_type", &self.event_type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PaymentEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2926,18 +3247,31 @@ impl crate::runtime::ToQuery for PaymentFeeBearer {
     }
 }
 /// Fees per type, one entry per bearer, with taxes nested.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentFeeBreakdown {
     /// `fx_fee`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fx_fee: Option<Vec<crate::models::FeeBreakdownEntry>>,
     /// `txn_fee`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_fee: Option<Vec<crate::models::FeeBreakdownEntry>>,
     /// `referral_fee`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_fee: Option<Vec<crate::models::FeeBreakdownEntry>>,
+}
+impl serde::Serialize for PaymentFeeBreakdown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.fx_fee {
+            map.serialize_entry("fx_fee", value)?;
+        }
+        if let Some(value) = &self.txn_fee {
+            map.serialize_entry("txn_fee", value)?;
+        }
+        if let Some(value) = &self.referral_fee {
+            map.serialize_entry("referral_fee", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PaymentFeeBreakdown {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3051,18 +3385,31 @@ impl crate::runtime::ToQuery for PaymentFeeCollectionMode {
 /// Deprecated aggregate fees per type; use `fee_breakdown`.
 ///
 /// **Deprecated** in the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentFees {
     /// `txn_fee`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_fee: Option<crate::models::Money>,
     /// `fx_fee`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fx_fee: Option<crate::models::Money>,
     /// `referral_fee`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_fee: Option<crate::models::Money>,
+}
+impl serde::Serialize for PaymentFees {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.txn_fee {
+            map.serialize_entry("txn_fee", value)?;
+        }
+        if let Some(value) = &self.fx_fee {
+            map.serialize_entry("fx_fee", value)?;
+        }
+        if let Some(value) = &self.referral_fee {
+            map.serialize_entry("referral_fee", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PaymentFees {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3114,16 +3461,26 @@ impl PaymentFees {
     }
 }
 /// Method the customer used.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentMethod {
     /// `type`
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<crate::models::PaymentMethodType>,
     /// Method-specific details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<crate::models::PaymentMethodDetails>,
+}
+impl serde::Serialize for PaymentMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PaymentMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3436,26 +3793,43 @@ impl crate::runtime::ToQuery for PaymentPayinType {
     }
 }
 /// Compliance RFI on a payment; present only when one exists.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentRfi {
     /// RFI ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Why the payment was flagged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code_description: Option<String>,
     /// Machine-readable reason.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<String>,
     /// Deadline for submitting documents; `null` if none set.
     ///
     /// Format: `date-time`. `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_deadline: Option<jiff::Timestamp>,
     /// Requirements to answer via respond-to-RFI; present only when `compliance_status` is `action_required`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents_required: Option<Vec<crate::models::RfiRequiredDocument>>,
+}
+impl serde::Serialize for PaymentRfi {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.reason_code_description {
+            map.serialize_entry("reason_code_description", value)?;
+        }
+        if let Some(value) = &self.reason_code {
+            map.serialize_entry("reason_code", value)?;
+        }
+        if let Some(value) = &self.response_deadline {
+            map.serialize_entry("response_deadline", value)?;
+        }
+        if let Some(value) = &self.documents_required {
+            map.serialize_entry("documents_required", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PaymentRfi {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3592,23 +3966,38 @@ impl crate::runtime::ToQuery for PaymentStatus {
     }
 }
 /// A tax charged on a fee.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaxLine {
     /// Tax in the smallest unit of `currency` (1800 is $18.00).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// ISO 4217 currency code.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Tax name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Tax rate in basis points (1800 is 18%).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bps: Option<i64>,
+}
+impl serde::Serialize for TaxLine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.bps {
+            map.serialize_entry("bps", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TaxLine {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -3,85 +3,68 @@
 
 //! Types used only by the `payouts` resource.
 /// `CancelPayoutResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelPayoutResponse {
     /// Payout ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Amount the beneficiary receives, in the smallest unit of `destination_currency`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_amount: Option<i64>,
     /// Currency the beneficiary receives (ISO 4217).
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_currency: Option<crate::models::Currency>,
     /// Amount sent, in the smallest unit of `source_currency`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_amount: Option<i64>,
     /// Currency of the debited balance (ISO 4217).
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_currency: Option<crate::models::Currency>,
     /// ID of the beneficiary being paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beneficiary_id: Option<String>,
     /// Documents attached to the payout (including RFI requirements).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<crate::models::AttachedDocument>>,
     /// Payout purpose code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_code: Option<String>,
     /// Mid-market rate recorded when the payout was created: `rate` units of the destination currency
     /// (`currency`) per one unit of `source_currency` (1 EUR = 1.17 USD gives rate 1.17, currency USD).
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mid_market_rate: Option<crate::models::PayoutMidMarketRate>,
     /// Fees charged on this payout, in the payout's `source_currency`.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<crate::models::PayoutFees>,
     /// Creation time (ISO 8601, UTC).
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Last update time (ISO 8601, UTC).
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
     /// Unique Transaction Reference assigned by the bank, when available.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utr: Option<String>,
     /// The `request_id` sent at creation, or `null`.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Rail the payout is settled on: `upi`, `imps`, `neft`, `rtgs` (INR); `ipp`, `fts` (AED); `sepa` (EUR);
     /// `fps` (GBP); `npp` (AUD); `swift` for international transfers.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_rail: Option<crate::models::PayoutPaymentRail>,
     /// Invoice reference sent at creation, or `null`.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// How the payout's fees are collected.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_collection_mode: Option<String>,
     /// Machine-readable reason a payout failed or was cancelled; `null` otherwise (the human-readable text is in
     /// `error_description`). `QUOTE_EXPIRED`: quote lapsed. `QUEUE_EXPIRED`: stayed queued 30 days without
@@ -91,36 +74,108 @@ pub struct CancelPayoutResponse {
     /// address/PIN, email or phone. `NAME_MISMATCH`: remitter and beneficiary names differ for the purpose.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<crate::models::PayoutErrorCode>,
     /// Merchant-facing explanation of `error_code`; `null` when there is no error.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// End-customer-facing wording for the same `error_code`; `null` when there is no error or the code is
     /// merchant-only.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_error_description: Option<String>,
     /// ID of the quote the payout was created from; `null` for payouts without a quote.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote_id: Option<String>,
     /// Taxes withheld from the payout before it reached the beneficiary. Filled for repatriation payouts
     /// (purpose code `P0001`, GST on the currency conversion) once the bank confirms; empty otherwise.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<crate::models::PayoutTax>>,
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<crate::models::Notes>,
     /// Status of the payout after cancellation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+impl serde::Serialize for CancelPayoutResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.destination_amount {
+            map.serialize_entry("destination_amount", value)?;
+        }
+        if let Some(value) = &self.destination_currency {
+            map.serialize_entry("destination_currency", value)?;
+        }
+        if let Some(value) = &self.source_amount {
+            map.serialize_entry("source_amount", value)?;
+        }
+        if let Some(value) = &self.source_currency {
+            map.serialize_entry("source_currency", value)?;
+        }
+        if let Some(value) = &self.beneficiary_id {
+            map.serialize_entry("beneficiary_id", value)?;
+        }
+        if let Some(value) = &self.documents {
+            map.serialize_entry("documents", value)?;
+        }
+        if let Some(value) = &self.purpose_code {
+            map.serialize_entry("purpose_code", value)?;
+        }
+        if let Some(value) = &self.mid_market_rate {
+            map.serialize_entry("mid_market_rate", value)?;
+        }
+        if let Some(value) = &self.fees {
+            map.serialize_entry("fees", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        if let Some(value) = &self.utr {
+            map.serialize_entry("utr", value)?;
+        }
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        if let Some(value) = &self.payment_rail {
+            map.serialize_entry("payment_rail", value)?;
+        }
+        if let Some(value) = &self.invoice_number {
+            map.serialize_entry("invoice_number", value)?;
+        }
+        if let Some(value) = &self.fee_collection_mode {
+            map.serialize_entry("fee_collection_mode", value)?;
+        }
+        if let Some(value) = &self.error_code {
+            map.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.error_description {
+            map.serialize_entry("error_description", value)?;
+        }
+        if let Some(value) = &self.customer_error_description {
+            map.serialize_entry("customer_error_description", value)?;
+        }
+        if let Some(value) = &self.quote_id {
+            map.serialize_entry("quote_id", value)?;
+        }
+        if let Some(value) = &self.taxes {
+            map.serialize_entry("taxes", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CancelPayoutResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -349,15 +404,26 @@ impl CancelPayoutResponse {
     }
 }
 /// `CreatePayoutConflictBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePayoutConflictBody {
     /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// `message`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for CreatePayoutConflictBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayoutConflictBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -505,7 +571,7 @@ impl From<crate::models::CreatePayoutWithQuoteRequest> for CreatePayoutRequest {
 /// Payout body against a payout quote from `POST /quotes`. The quote fixes fees, FX rate, currencies, amount
 /// and rail, so `source_amount`, `destination_amount`, `source_currency`, `destination_currency` and
 /// `payment_rail` must not be sent (each is a `400`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePayoutWithQuoteRequest {
     /// ID of a payout quote of your business that has not expired and has not been used for another payout.
@@ -516,22 +582,37 @@ pub struct CreatePayoutWithQuoteRequest {
     /// codes such as `P1401` are rejected. INR payouts on a local rail accept only a subset.
     pub purpose_code: String,
     /// Optional invoice reference, echoed on the payout; longer than 50 characters is a `400`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Your idempotency key for this payout (max 64 characters). A repeat gives `409` (`Record already
     /// exists`). Resending the same `quote_id` fails earlier with `400` because the quote is already used; the
     /// `409` is what you get when a new quote comes with a repeated `request_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// IDs of uploaded documents to attach to the payout.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub notes: Option<Option<crate::models::Notes>>,
+}
+impl serde::Serialize for CreatePayoutWithQuoteRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("quote_id", &self.quote_id)?;
+        map.serialize_entry("beneficiary_id", &self.beneficiary_id)?;
+        map.serialize_entry("purpose_code", &self.purpose_code)?;
+        if let Some(value) = &self.invoice_number {
+            map.serialize_entry("invoice_number", value)?;
+        }
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        if let Some(value) = &self.documents {
+            map.serialize_entry("documents", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayoutWithQuoteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -679,7 +760,7 @@ impl CreatePayoutWithQuoteRequest {
 }
 /// Payout body when no quote is used: you name the beneficiary, currencies, one amount and the rail, and
 /// fees and FX are priced at creation. Send exactly one of `source_amount` and `destination_amount`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePayoutWithoutQuoteRequest {
     /// Code from the fixed list of payout purpose codes (not free text, exact and case-sensitive); payin
@@ -700,35 +781,57 @@ pub struct CreatePayoutWithoutQuoteRequest {
     pub destination_currency: crate::models::Currency,
     /// Amount to send, in the smallest unit of `source_currency` (100000 is $1,000.00 for USD). Exactly one of
     /// `source_amount` and `destination_amount` must be sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_amount: Option<i64>,
     /// Amount the beneficiary should receive, in the smallest unit of `destination_currency` (8235000 is
     /// ₹82,350.00 for INR). Exactly one of `source_amount` and `destination_amount` must be sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_amount: Option<i64>,
     /// Rail to pay on. Local rails work only for their corridor: `upi`, `imps`, `neft`, `rtgs` (INR); `ipp`,
     /// `fts` (AED); `sepa` (EUR); `fps` (GBP); `npp` (AUD). `swift` works on any corridor and is used when the
     /// field is omitted (a local rail is never picked automatically). The rail must suit the beneficiary and
     /// the amount must be within the rail's limits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_rail: Option<crate::models::PayoutPaymentRail>,
     /// Optional invoice reference, echoed on the payout; longer than 50 characters is a `400`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Your idempotency key for this payout (max 64 characters). Reusing one that already exists on your
     /// account gives `409 Conflict` (`Record already exists`) and creates nothing; look the existing payout up
     /// with `GET /payouts?request_id=...`. Longer than 64 characters is a `400`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// IDs of uploaded documents to attach to the payout.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub notes: Option<Option<crate::models::Notes>>,
+}
+impl serde::Serialize for CreatePayoutWithoutQuoteRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("purpose_code", &self.purpose_code)?;
+        map.serialize_entry("beneficiary_id", &self.beneficiary_id)?;
+        map.serialize_entry("source_currency", &self.source_currency)?;
+        map.serialize_entry("destination_currency", &self.destination_currency)?;
+        if let Some(value) = &self.source_amount {
+            map.serialize_entry("source_amount", value)?;
+        }
+        if let Some(value) = &self.destination_amount {
+            map.serialize_entry("destination_amount", value)?;
+        }
+        if let Some(value) = &self.payment_rail {
+            map.serialize_entry("payment_rail", value)?;
+        }
+        if let Some(value) = &self.invoice_number {
+            map.serialize_entry("invoice_number", value)?;
+        }
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        if let Some(value) = &self.documents {
+            map.serialize_entry("documents", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayoutWithoutQuoteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -959,15 +1062,26 @@ impl CreatePayoutWithoutQuoteRequest {
     }
 }
 /// `GetPayoutsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPayoutsResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::Payout>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetPayoutsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetPayoutsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1165,7 +1279,7 @@ impl crate::runtime::ToQuery for MockUpdatePayoutRequestStatus {
     }
 }
 /// Sandbox request moving a payout to a new status.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MockUpdatePayoutStatusRequest {
     /// ID of the payout.
@@ -1174,8 +1288,19 @@ pub struct MockUpdatePayoutStatusRequest {
     /// `pending_approval`, `queued` or under review; a mocked `failed` has `error_code: null`.
     pub status: crate::models::MockUpdatePayoutRequestStatus,
     /// RFI document IDs to associate with the payout in the mock.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfi_document_ids: Option<Vec<String>>,
+}
+impl serde::Serialize for MockUpdatePayoutStatusRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.rfi_document_ids {
+            map.serialize_entry("rfi_document_ids", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for MockUpdatePayoutStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1250,13 +1375,12 @@ impl MockUpdatePayoutStatusRequest {
     }
 }
 /// `Payout` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Payout {
     /// Payout ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Payout status. `pending_approval`: waiting for a reviewer on your account (maker-checker only).
     /// `queued`: waiting for enough balance; fails with `QUEUE_EXPIRED` if funds never arrive. `in_progress`:
@@ -1264,79 +1388,62 @@ pub struct Payout {
     /// RFI). Terminal: `success` (paid), `failed` (see `error_code`), `cancelled` (stopped before payment).
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::PayoutStatus>,
     /// Amount the beneficiary receives, in the smallest unit of `destination_currency`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_amount: Option<i64>,
     /// Currency the beneficiary receives (ISO 4217).
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_currency: Option<crate::models::Currency>,
     /// Amount sent, in the smallest unit of `source_currency`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_amount: Option<i64>,
     /// Currency of the debited balance (ISO 4217).
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_currency: Option<crate::models::Currency>,
     /// ID of the beneficiary being paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beneficiary_id: Option<String>,
     /// Documents attached to the payout (including RFI requirements).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<crate::models::AttachedDocument>>,
     /// Payout purpose code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_code: Option<String>,
     /// Mid-market rate recorded when the payout was created: `rate` units of the destination currency
     /// (`currency`) per one unit of `source_currency` (1 EUR = 1.17 USD gives rate 1.17, currency USD).
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mid_market_rate: Option<crate::models::PayoutMidMarketRate>,
     /// Fees charged on this payout, in the payout's `source_currency`.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<crate::models::PayoutFees>,
     /// Creation time (ISO 8601, UTC).
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Last update time (ISO 8601, UTC).
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
     /// Unique Transaction Reference assigned by the bank, when available.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utr: Option<String>,
     /// The `request_id` sent at creation, or `null`.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Rail the payout is settled on: `upi`, `imps`, `neft`, `rtgs` (INR); `ipp`, `fts` (AED); `sepa` (EUR);
     /// `fps` (GBP); `npp` (AUD); `swift` for international transfers.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_rail: Option<crate::models::PayoutPaymentRail>,
     /// Invoice reference sent at creation, or `null`.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// How the payout's fees are collected.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_collection_mode: Option<String>,
     /// Machine-readable reason a payout failed or was cancelled; `null` otherwise (the human-readable text is in
     /// `error_description`). `QUOTE_EXPIRED`: quote lapsed. `QUEUE_EXPIRED`: stayed queued 30 days without
@@ -1346,33 +1453,106 @@ pub struct Payout {
     /// address/PIN, email or phone. `NAME_MISMATCH`: remitter and beneficiary names differ for the purpose.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<crate::models::PayoutErrorCode>,
     /// Merchant-facing explanation of `error_code`; `null` when there is no error.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// End-customer-facing wording for the same `error_code`; `null` when there is no error or the code is
     /// merchant-only.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_error_description: Option<String>,
     /// ID of the quote the payout was created from; `null` for payouts without a quote.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote_id: Option<String>,
     /// Taxes withheld from the payout before it reached the beneficiary. Filled for repatriation payouts
     /// (purpose code `P0001`, GST on the currency conversion) once the bank confirms; empty otherwise.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<crate::models::PayoutTax>>,
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<crate::models::Notes>,
+}
+impl serde::Serialize for Payout {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.destination_amount {
+            map.serialize_entry("destination_amount", value)?;
+        }
+        if let Some(value) = &self.destination_currency {
+            map.serialize_entry("destination_currency", value)?;
+        }
+        if let Some(value) = &self.source_amount {
+            map.serialize_entry("source_amount", value)?;
+        }
+        if let Some(value) = &self.source_currency {
+            map.serialize_entry("source_currency", value)?;
+        }
+        if let Some(value) = &self.beneficiary_id {
+            map.serialize_entry("beneficiary_id", value)?;
+        }
+        if let Some(value) = &self.documents {
+            map.serialize_entry("documents", value)?;
+        }
+        if let Some(value) = &self.purpose_code {
+            map.serialize_entry("purpose_code", value)?;
+        }
+        if let Some(value) = &self.mid_market_rate {
+            map.serialize_entry("mid_market_rate", value)?;
+        }
+        if let Some(value) = &self.fees {
+            map.serialize_entry("fees", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        if let Some(value) = &self.utr {
+            map.serialize_entry("utr", value)?;
+        }
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        if let Some(value) = &self.payment_rail {
+            map.serialize_entry("payment_rail", value)?;
+        }
+        if let Some(value) = &self.invoice_number {
+            map.serialize_entry("invoice_number", value)?;
+        }
+        if let Some(value) = &self.fee_collection_mode {
+            map.serialize_entry("fee_collection_mode", value)?;
+        }
+        if let Some(value) = &self.error_code {
+            map.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.error_description {
+            map.serialize_entry("error_description", value)?;
+        }
+        if let Some(value) = &self.customer_error_description {
+            map.serialize_entry("customer_error_description", value)?;
+        }
+        if let Some(value) = &self.quote_id {
+            map.serialize_entry("quote_id", value)?;
+        }
+        if let Some(value) = &self.taxes {
+            map.serialize_entry("taxes", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Payout {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1710,7 +1890,7 @@ impl crate::runtime::ToQuery for PayoutErrorCode {
     }
 }
 /// `PayoutEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PayoutEvent {
     /// `entity_type`
@@ -1719,6 +1899,16 @@ pub struct PayoutEvent {
     pub event_type: crate::models::PayoutEventType,
     /// `data`
     pub data: crate::models::Payout,
+}
+impl serde::Serialize for PayoutEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("event_type", &self.event_type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PayoutEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1778,15 +1968,26 @@ impl PayoutEvent {
     }
 }
 /// Fees charged on this payout, in the payout's `source_currency`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PayoutFees {
     /// Foreign exchange fee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fx_fee: Option<crate::models::PayoutFxFee>,
     /// Transaction fee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_fee: Option<crate::models::PayoutTxnFee>,
+}
+impl serde::Serialize for PayoutFees {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.fx_fee {
+            map.serialize_entry("fx_fee", value)?;
+        }
+        if let Some(value) = &self.txn_fee {
+            map.serialize_entry("txn_fee", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PayoutFees {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1835,19 +2036,30 @@ impl PayoutFees {
     }
 }
 /// Foreign exchange fee.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PayoutFxFee {
     /// Fee currency; `null` until fees are applied.
     ///
     /// Format: `iso-4217`. `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Fee in the smallest currency unit (200 is $2.00); `null` until fees are applied, `0` when free.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+}
+impl serde::Serialize for PayoutFxFee {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PayoutFxFee {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1903,19 +2115,30 @@ impl PayoutFxFee {
 }
 /// Mid-market rate recorded when the payout was created: `rate` units of the destination currency
 /// (`currency`) per one unit of `source_currency` (1 EUR = 1.17 USD gives rate 1.17, currency USD).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PayoutMidMarketRate {
     /// Destination currency of the rate; `null` until a rate is recorded.
     ///
     /// Format: `iso-4217`. `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Destination units per source unit (`1` for same-currency payouts); `null` until recorded.
     ///
     /// Format: `float`. `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<f32>,
+}
+impl serde::Serialize for PayoutMidMarketRate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.rate {
+            map.serialize_entry("rate", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PayoutMidMarketRate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2140,23 +2363,38 @@ impl crate::runtime::ToQuery for PayoutStatus {
     }
 }
 /// `PayoutTax` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PayoutTax {
     /// Tax name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Tax in the smallest unit of `currency` (877 is 8.77 INR).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Currency the tax was withheld in (ISO 4217).
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Tax rate in basis points (1800 is 18%).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bps: Option<i64>,
+}
+impl serde::Serialize for PayoutTax {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.bps {
+            map.serialize_entry("bps", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PayoutTax {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2217,19 +2455,30 @@ impl PayoutTax {
     }
 }
 /// Transaction fee.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PayoutTxnFee {
     /// Fee currency; `null` until fees are applied.
     ///
     /// Format: `iso-4217`. `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Fee in the smallest currency unit (100 is $1.00); `null` until fees are applied, `0` when free.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+}
+impl serde::Serialize for PayoutTxnFee {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PayoutTxnFee {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2284,11 +2533,19 @@ impl PayoutTxnFee {
     }
 }
 /// `UpdateRfiPayoutRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRfiPayoutRequest {
     /// `documents`
     pub documents: Vec<crate::models::UpdateRfiPayoutRequestDocument>,
+}
+impl serde::Serialize for UpdateRfiPayoutRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("documents", &self.documents)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UpdateRfiPayoutRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2347,13 +2604,22 @@ impl UpdateRfiPayoutRequest {
     }
 }
 /// `UpdateRfiPayoutRequestDocument` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRfiPayoutRequestDocument {
     /// Document ID.
     pub id: String,
     /// ID of the RFI document requirement this document answers; `null` for non-RFI documents.
     pub rfi_doc_id: Option<String>,
+}
+impl serde::Serialize for UpdateRfiPayoutRequestDocument {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("rfi_doc_id", &self.rfi_doc_id)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UpdateRfiPayoutRequestDocument {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -3,7 +3,7 @@
 
 //! Types used only by the `platform` resource.
 /// Details of the child merchant a platform onboards.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMerchantRequest {
     /// Name of the merchant business.
@@ -11,7 +11,6 @@ pub struct CreateMerchantRequest {
     /// First address line.
     pub address_line1: String,
     /// Second address line (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// City.
     pub city: String,
@@ -34,11 +33,36 @@ pub struct CreateMerchantRequest {
     /// Date of birth (YYYY-MM-DD); required only when `entity_type` is `individual`.
     ///
     /// Format: `date`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<jiff::civil::Date>,
     /// Gender; required only when `entity_type` is `individual`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<crate::models::MerchantGender>,
+}
+impl serde::Serialize for CreateMerchantRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("address_line1", &self.address_line1)?;
+        if let Some(value) = &self.address_line2 {
+            map.serialize_entry("address_line2", value)?;
+        }
+        map.serialize_entry("city", &self.city)?;
+        map.serialize_entry("state", &self.state)?;
+        map.serialize_entry("pincode", &self.pincode)?;
+        map.serialize_entry("registration_number", &self.registration_number)?;
+        map.serialize_entry("registration_country", &self.registration_country)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("category", &self.category)?;
+        map.serialize_entry("sub_category", &self.sub_category)?;
+        map.serialize_entry("operation_countries", &self.operation_countries)?;
+        if let Some(value) = &self.date_of_birth {
+            map.serialize_entry("date_of_birth", value)?;
+        }
+        if let Some(value) = &self.gender {
+            map.serialize_entry("gender", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2118,15 +2142,26 @@ impl crate::runtime::ToQuery for CreateMerchantRequestSubCategory {
     }
 }
 /// `GetMerchantBadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMerchantBadRequestBody {
     /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// `message`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for GetMerchantBadRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetMerchantBadRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2175,15 +2210,26 @@ impl GetMerchantBadRequestBody {
     }
 }
 /// `GetMerchantNotFoundBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMerchantNotFoundBody {
     /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// `message`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for GetMerchantNotFoundBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetMerchantNotFoundBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2232,15 +2278,26 @@ impl GetMerchantNotFoundBody {
     }
 }
 /// `GetMerchantUnauthorizedBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMerchantUnauthorizedBody {
     /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// `message`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for GetMerchantUnauthorizedBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetMerchantUnauthorizedBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2289,7 +2346,7 @@ impl GetMerchantUnauthorizedBody {
     }
 }
 /// A merchant onboarded under a platform account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Merchant {
     /// ID of the platform (owner) merchant.
@@ -2301,21 +2358,16 @@ pub struct Merchant {
     /// Merchant name.
     pub name: String,
     /// Business category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Kind of entity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<crate::models::MerchantEntityType>,
     /// Business sub-category (matches `category`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_category: Option<String>,
     /// Gender (individuals only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<crate::models::MerchantGender>,
     /// Date of birth (individuals only).
     ///
     /// Format: `date`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<jiff::civil::Date>,
     /// Business registration number, or personal ID for individuals.
     pub registration_number: String,
@@ -2336,8 +2388,43 @@ pub struct Merchant {
     /// Secret API key (JWT) issued for the merchant.
     pub jwt_token: String,
     /// Publishable key of the merchant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
+}
+impl serde::Serialize for Merchant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("owner_merchant_id", &self.owner_merchant_id)?;
+        map.serialize_entry("merchant_id", &self.merchant_id)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.category {
+            map.serialize_entry("category", value)?;
+        }
+        if let Some(value) = &self.entity_type {
+            map.serialize_entry("entity_type", value)?;
+        }
+        if let Some(value) = &self.sub_category {
+            map.serialize_entry("sub_category", value)?;
+        }
+        if let Some(value) = &self.gender {
+            map.serialize_entry("gender", value)?;
+        }
+        if let Some(value) = &self.date_of_birth {
+            map.serialize_entry("date_of_birth", value)?;
+        }
+        map.serialize_entry("registration_number", &self.registration_number)?;
+        map.serialize_entry("registration_country", &self.registration_country)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("operation_countries", &self.operation_countries)?;
+        map.serialize_entry("created_at", &self.created_at)?;
+        map.serialize_entry("updated_at", &self.updated_at)?;
+        map.serialize_entry("jwt_token", &self.jwt_token)?;
+        if let Some(value) = &self.public_key {
+            map.serialize_entry("public_key", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Merchant {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2491,13 +2578,12 @@ impl Merchant {
     }
 }
 /// Merchant address.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MerchantAddress {
     /// First address line.
     pub address_line1: String,
     /// Second address line (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// City.
     pub city: String,
@@ -2507,6 +2593,21 @@ pub struct MerchantAddress {
     pub pincode: String,
     /// Country (ISO 3166-1 alpha-3).
     pub country: String,
+}
+impl serde::Serialize for MerchantAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address_line1", &self.address_line1)?;
+        if let Some(value) = &self.address_line2 {
+            map.serialize_entry("address_line2", value)?;
+        }
+        map.serialize_entry("city", &self.city)?;
+        map.serialize_entry("state", &self.state)?;
+        map.serialize_entry("pincode", &self.pincode)?;
+        map.serialize_entry("country", &self.country)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for MerchantAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2587,15 +2688,26 @@ impl MerchantAddress {
     }
 }
 /// Result of onboarding a merchant.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MerchantCreateResponse {
     /// Confirmation message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::models::Merchant>,
+}
+impl serde::Serialize for MerchantCreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for MerchantCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2704,7 +2816,7 @@ impl crate::runtime::ToQuery for MerchantEntityType {
     }
 }
 /// `MerchantEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MerchantEvent {
     /// `entity_type`
@@ -2713,6 +2825,16 @@ pub struct MerchantEvent {
     pub event_type: crate::models::MerchantEventType,
     /// `data`
     pub data: crate::models::Merchant,
+}
+impl serde::Serialize for MerchantEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("event_type", &self.event_type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for MerchantEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2900,15 +3022,26 @@ impl crate::runtime::ToQuery for MerchantStatus {
     }
 }
 /// `OnboardMerchantBadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OnboardMerchantBadRequestBody {
     /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// `message`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for OnboardMerchantBadRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for OnboardMerchantBadRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2957,13 +3090,22 @@ impl OnboardMerchantBadRequestBody {
     }
 }
 /// Sandbox request setting the onboarding status of one of your platform's child merchants.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMerchantStatusRequest {
     /// ID of the child merchant.
     pub merchant_id: String,
     /// Status to move the merchant to; `success` approves onboarding.
     pub target_status: String,
+}
+impl serde::Serialize for UpdateMerchantStatusRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("merchant_id", &self.merchant_id)?;
+        map.serialize_entry("target_status", &self.target_status)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UpdateMerchantStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(

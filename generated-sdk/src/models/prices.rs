@@ -73,14 +73,12 @@ impl From<crate::models::CreatePriceRequestPercentage> for CreatePriceRequest {
     }
 }
 /// The `Fixed` form of \[`CreatePriceRequest`\].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePriceRequestFixed {
     /// Percentage fee in basis points (1000 is 10%); only for `percentage`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bps: Option<i64>,
     /// Make this the business default referral-fee price (replacing the previous default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_as_default: Option<bool>,
     /// `pricing_type`
     pub pricing_type: crate::models::CreatePriceRequestFixedPricingType,
@@ -88,6 +86,22 @@ pub struct CreatePriceRequestFixed {
     pub fees_currency: crate::models::Currency,
     /// `fees_amount`
     pub fees_amount: i64,
+}
+impl serde::Serialize for CreatePriceRequestFixed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.bps {
+            map.serialize_entry("bps", value)?;
+        }
+        if let Some(value) = &self.set_as_default {
+            map.serialize_entry("set_as_default", value)?;
+        }
+        map.serialize_entry("pricing_type", &self.pricing_type)?;
+        map.serialize_entry("fees_currency", &self.fees_currency)?;
+        map.serialize_entry("fees_amount", &self.fees_amount)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreatePriceRequestFixed {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -261,24 +275,39 @@ impl crate::runtime::ToQuery for CreatePriceRequestFixedPricingType {
     }
 }
 /// The `Percentage` form of \[`CreatePriceRequest`\].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePriceRequestPercentage {
     /// Fixed fee in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees_amount: Option<i64>,
     /// Currency of `fees_amount`.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees_currency: Option<crate::models::Currency>,
     /// Make this the business default referral-fee price (replacing the previous default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_as_default: Option<bool>,
     /// `pricing_type`
     pub pricing_type: crate::models::CreatePriceRequestPercentagePricingType,
     /// `bps`
     pub bps: i64,
+}
+impl serde::Serialize for CreatePriceRequestPercentage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.fees_amount {
+            map.serialize_entry("fees_amount", value)?;
+        }
+        if let Some(value) = &self.fees_currency {
+            map.serialize_entry("fees_currency", value)?;
+        }
+        if let Some(value) = &self.set_as_default {
+            map.serialize_entry("set_as_default", value)?;
+        }
+        map.serialize_entry("pricing_type", &self.pricing_type)?;
+        map.serialize_entry("bps", &self.bps)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreatePriceRequestPercentage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -455,15 +484,26 @@ impl crate::runtime::ToQuery for CreatePriceRequestPercentagePricingType {
     }
 }
 /// `GetPricesResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPricesResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::Price>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetPricesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetPricesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -513,37 +553,60 @@ impl GetPricesResponse {
 }
 /// A referral-fee price, attached to payins or orders via `price_id`. `fixed` prices use `fees_amount` and
 /// `fees_currency`; `percentage` prices use `bps`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Price {
     /// Price ID, passed as `price_id`.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Shape of the fee rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<crate::models::PricePricingType>,
     /// Fixed fee in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees_amount: Option<i64>,
     /// Currency of `fees_amount`.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees_currency: Option<crate::models::Currency>,
     /// Percentage fee in basis points (1000 is 10%); only for `percentage`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bps: Option<i64>,
     /// Make this the business default referral-fee price (replacing the previous default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_as_default: Option<bool>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for Price {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.pricing_type {
+            map.serialize_entry("pricing_type", value)?;
+        }
+        if let Some(value) = &self.fees_amount {
+            map.serialize_entry("fees_amount", value)?;
+        }
+        if let Some(value) = &self.fees_currency {
+            map.serialize_entry("fees_currency", value)?;
+        }
+        if let Some(value) = &self.bps {
+            map.serialize_entry("bps", value)?;
+        }
+        if let Some(value) = &self.set_as_default {
+            map.serialize_entry("set_as_default", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Price {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -3,7 +3,7 @@
 
 //! Types used only by the `refunds` resource.
 /// Refund of a `success` payment (full by default, partial when `amount` is sent and enabled).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRefundRequest {
     /// Refund reason, matched exactly (case and spaces); anything else is a `400`.
@@ -11,21 +11,40 @@ pub struct CreateRefundRequest {
     /// Payment to refund.
     pub payment_id: String,
     /// Uploaded supporting document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
     /// URL of a supporting document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_url: Option<String>,
     /// Name of the supporting document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Amount to refund in the smallest unit of the payment's `converted_currency`; omit for a full refund. Below
     /// the payment amount without partial refunds enabled is a `400`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Idempotency key; a repeat is a `400` `Refund already exists for this request_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+impl serde::Serialize for CreateRefundRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("reason", &self.reason)?;
+        map.serialize_entry("payment_id", &self.payment_id)?;
+        if let Some(value) = &self.document_id {
+            map.serialize_entry("document_id", value)?;
+        }
+        if let Some(value) = &self.document_url {
+            map.serialize_entry("document_url", value)?;
+        }
+        if let Some(value) = &self.file_name {
+            map.serialize_entry("file_name", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateRefundRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -213,15 +232,26 @@ impl crate::runtime::ToQuery for CreateRefundRequestReason {
     }
 }
 /// `GetRefundsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRefundsResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::Refund>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetRefundsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetRefundsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -342,12 +372,21 @@ impl crate::runtime::ToQuery for GetRefundsStatus {
     }
 }
 /// Sandbox-only outcome for a refund already sent to the bank.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MockUpdateRefundRequest {
     /// Outcome to apply.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::MockUpdateRefundRequestStatus>,
+}
+impl serde::Serialize for MockUpdateRefundRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for MockUpdateRefundRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -467,62 +506,97 @@ impl crate::runtime::ToQuery for MockUpdateRefundRequestStatus {
     }
 }
 /// A refund of a successful payment.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Refund {
     /// Refund ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `customer_id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// `payment_id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// Reason for the refund. The two `Refunded For Subscription ...` values mark refunds Glomo itself made of
     /// card-verification charges; you cannot send them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<crate::models::RefundReason>,
     /// Fees charged for the refund.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<crate::models::RefundFees>,
     /// Balance deducted to fund the refund.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_used: Option<crate::models::RefundBalanceUsed>,
     /// `documents`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<crate::models::RefundDocuments>>,
     /// Refund status; `success`, `failed` and `cancelled` are terminal.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::RefundStatus>,
     /// Currency of `amount` (the payment's `payment_currency`, else its `converted_currency`).
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Refund amount in the smallest unit of `currency`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Bank reference (UTR) of the refund.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utr: Option<String>,
     /// Whether this is a partial refund.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial_refund: Option<bool>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for Refund {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.customer_id {
+            map.serialize_entry("customer_id", value)?;
+        }
+        if let Some(value) = &self.payment_id {
+            map.serialize_entry("payment_id", value)?;
+        }
+        if let Some(value) = &self.reason {
+            map.serialize_entry("reason", value)?;
+        }
+        if let Some(value) = &self.fees {
+            map.serialize_entry("fees", value)?;
+        }
+        if let Some(value) = &self.balance_used {
+            map.serialize_entry("balance_used", value)?;
+        }
+        if let Some(value) = &self.documents {
+            map.serialize_entry("documents", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.utr {
+            map.serialize_entry("utr", value)?;
+        }
+        if let Some(value) = &self.partial_refund {
+            map.serialize_entry("partial_refund", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Refund {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -644,15 +718,26 @@ impl Refund {
     }
 }
 /// Balance deducted to fund the refund.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RefundBalanceUsed {
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Amount deducted in the smallest unit of `currency`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+}
+impl serde::Serialize for RefundBalanceUsed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RefundBalanceUsed {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -707,19 +792,31 @@ impl RefundBalanceUsed {
     }
 }
 /// A document attached to a refund.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RefundDocument {
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `type`
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// `status`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::RefundDocumentStatus>,
+}
+impl serde::Serialize for RefundDocument {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RefundDocument {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -911,7 +1008,7 @@ impl From<crate::models::RefundRfiDocument> for RefundDocuments {
     }
 }
 /// `RefundEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundEvent {
     /// `entity_type`
@@ -920,6 +1017,16 @@ pub struct RefundEvent {
     pub event_type: crate::models::RefundEventType,
     /// `data`
     pub data: crate::models::Refund,
+}
+impl serde::Serialize for RefundEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("event_type", &self.event_type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RefundEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -979,15 +1086,26 @@ impl RefundEvent {
     }
 }
 /// Fees charged for the refund.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RefundFees {
     /// `fx_fees`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fx_fees: Option<crate::models::Money>,
     /// `txn_fees`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_fees: Option<crate::models::Money>,
+}
+impl serde::Serialize for RefundFees {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.fx_fees {
+            map.serialize_entry("fx_fees", value)?;
+        }
+        if let Some(value) = &self.txn_fees {
+            map.serialize_entry("txn_fees", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RefundFees {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1121,25 +1239,36 @@ impl crate::runtime::ToQuery for RefundReason {
     }
 }
 /// A document still required to answer an RFI on a refund.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RefundRfiDocument {
     /// `None`: absent; `Some(None)`: explicit `null`. Read-only: set by the server.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub id: Option<Option<String>>,
     /// ID to send when responding to the RFI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfi_doc_id: Option<String>,
     /// `type`
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// `status`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::RefundDocumentStatus>,
+}
+impl serde::Serialize for RefundRfiDocument {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.rfi_doc_id {
+            map.serialize_entry("rfi_doc_id", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RefundRfiDocument {
     fn deserialize<D: serde::Deserializer<'de>>(

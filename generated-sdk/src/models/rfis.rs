@@ -3,15 +3,26 @@
 
 //! Types used only by the `rfis` resource.
 /// `GetRfisResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRfisResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::Rfi>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetRfisResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetRfisResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -60,11 +71,19 @@ impl GetRfisResponse {
     }
 }
 /// Documents answering the RFI's requirements, each uploaded first with `POST /document`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RespondRfiRequest {
     /// `documents`
     pub documents: Vec<crate::models::RespondRfiRequestDocument>,
+}
+impl serde::Serialize for RespondRfiRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("documents", &self.documents)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RespondRfiRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -123,13 +142,22 @@ impl RespondRfiRequest {
     }
 }
 /// `RespondRfiRequestDocument` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RespondRfiRequestDocument {
     /// Requirement being answered.
     pub rfi_doc_id: String,
     /// Uploaded document answering it.
     pub document_id: String,
+}
+impl serde::Serialize for RespondRfiRequestDocument {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("rfi_doc_id", &self.rfi_doc_id)?;
+        map.serialize_entry("document_id", &self.document_id)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RespondRfiRequestDocument {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -193,41 +221,68 @@ impl RespondRfiRequestDocument {
     }
 }
 /// A compliance request for information raised on one of your transactions.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Rfi {
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// RFI status.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Kind of object the RFI was raised on (for example `payment`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
     /// ID of the object the RFI was raised on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// `reason_code`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<String>,
     /// `reason_code_description`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code_description: Option<String>,
     /// Format: `date-time`. `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_deadline: Option<jiff::Timestamp>,
     /// `documents_required`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents_required: Option<Vec<crate::models::RfiRequiredDocument>>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for Rfi {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.entity_type {
+            map.serialize_entry("entity_type", value)?;
+        }
+        if let Some(value) = &self.entity_id {
+            map.serialize_entry("entity_id", value)?;
+        }
+        if let Some(value) = &self.reason_code {
+            map.serialize_entry("reason_code", value)?;
+        }
+        if let Some(value) = &self.reason_code_description {
+            map.serialize_entry("reason_code_description", value)?;
+        }
+        if let Some(value) = &self.response_deadline {
+            map.serialize_entry("response_deadline", value)?;
+        }
+        if let Some(value) = &self.documents_required {
+            map.serialize_entry("documents_required", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Rfi {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -3,15 +3,26 @@
 
 //! Types used only by the `settlements` resource.
 /// `CreateSettlementBadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSettlementBadRequestBody {
     /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::models::BadRequestBodyError>,
     /// Names the invalid parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for CreateSettlementBadRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateSettlementBadRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -60,20 +71,33 @@ impl CreateSettlementBadRequestBody {
     }
 }
 /// Manual settlement request; send `amount` with `balance_currency`, or `payment_ids`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSettlementRequest {
     /// Amount to settle.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Balance to debit for the settlement (ISO 4217).
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_currency: Option<crate::models::Currency>,
     /// IDs of the payments to settle.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_ids: Option<Vec<String>>,
+}
+impl serde::Serialize for CreateSettlementRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.balance_currency {
+            map.serialize_entry("balance_currency", value)?;
+        }
+        if let Some(value) = &self.payment_ids {
+            map.serialize_entry("payment_ids", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateSettlementRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -161,15 +185,26 @@ impl CreateSettlementRequest {
     }
 }
 /// `CreateSettlementUnprocessableEntityBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSettlementUnprocessableEntityBody {
     /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::models::UnprocessableEntityBodyError>,
     /// Explains why the payments cannot be settled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for CreateSettlementUnprocessableEntityBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateSettlementUnprocessableEntityBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -218,17 +253,28 @@ impl CreateSettlementUnprocessableEntityBody {
     }
 }
 /// Foreign exchange fee.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FxFee {
     /// FX fee in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Fee currency (ISO 4217).
     ///
     /// Format: `iso-4217, case-insensitive`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
+}
+impl serde::Serialize for FxFee {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for FxFee {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -291,15 +337,26 @@ impl FxFee {
     }
 }
 /// `GetSettlementsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSettlementsResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::Settlement>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetSettlementsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetSettlementsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -348,15 +405,26 @@ impl GetSettlementsResponse {
     }
 }
 /// `GetTransactionsLinkedToSettlementResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTransactionsLinkedToSettlementResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::SettlementTransaction>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetTransactionsLinkedToSettlementResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetTransactionsLinkedToSettlementResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -405,44 +473,69 @@ impl GetTransactionsLinkedToSettlementResponse {
     }
 }
 /// A settlement batch paid from your Glomo account to your bank account.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Settlement {
     /// Settlement ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Settlement status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Method used to pay the settlement out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
     /// Settled amount in the smallest unit of `currency` (1000 is $10.00).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Settlement currency (ISO 4217).
     ///
     /// Format: `iso-4217, case-insensitive`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Fees charged on the settlement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<crate::models::SettlementFees>,
     /// Unique Transaction Reference of the settlement transfer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utr: Option<String>,
     /// Creation time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Last update time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for Settlement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.payment_method {
+            map.serialize_entry("payment_method", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.fees {
+            map.serialize_entry("fees", value)?;
+        }
+        if let Some(value) = &self.utr {
+            map.serialize_entry("utr", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Settlement {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -536,7 +629,7 @@ impl Settlement {
     }
 }
 /// `SettlementEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SettlementEvent {
     /// `entity_type`
@@ -545,6 +638,16 @@ pub struct SettlementEvent {
     pub event_type: crate::models::SettlementEventType,
     /// `data`
     pub data: crate::models::Settlement,
+}
+impl serde::Serialize for SettlementEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("event_type", &self.event_type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SettlementEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -604,15 +707,26 @@ impl SettlementEvent {
     }
 }
 /// Fees charged on the settlement.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SettlementFees {
     /// Foreign exchange fee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fx_fee: Option<crate::models::FxFee>,
     /// Transaction fee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_fee: Option<crate::models::TxnFee>,
+}
+impl serde::Serialize for SettlementFees {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.fx_fee {
+            map.serialize_entry("fx_fee", value)?;
+        }
+        if let Some(value) = &self.txn_fee {
+            map.serialize_entry("txn_fee", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SettlementFees {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -661,47 +775,74 @@ impl SettlementFees {
     }
 }
 /// A ledger transaction included in a settlement (named `Transaction` in the vendor spec).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SettlementTransaction {
     /// Transaction ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ID of the object that produced the transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
     /// Type of that source object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_type: Option<String>,
     /// Amount credited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<crate::models::SettlementTransactionCredit>,
     /// Amount debited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub debit: Option<crate::models::SettlementTransactionDebit>,
     /// Fees charged on the transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<crate::models::SettlementTransactionFees>,
     /// Amount of this transaction that was settled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settled_amount: Option<crate::models::SettlementTransactionSettledAmount>,
     /// When the transaction was processed.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processed_at: Option<jiff::Timestamp>,
     /// Creation time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Last update time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for SettlementTransaction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.source_id {
+            map.serialize_entry("source_id", value)?;
+        }
+        if let Some(value) = &self.source_type {
+            map.serialize_entry("source_type", value)?;
+        }
+        if let Some(value) = &self.credit {
+            map.serialize_entry("credit", value)?;
+        }
+        if let Some(value) = &self.debit {
+            map.serialize_entry("debit", value)?;
+        }
+        if let Some(value) = &self.fees {
+            map.serialize_entry("fees", value)?;
+        }
+        if let Some(value) = &self.settled_amount {
+            map.serialize_entry("settled_amount", value)?;
+        }
+        if let Some(value) = &self.processed_at {
+            map.serialize_entry("processed_at", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SettlementTransaction {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -785,17 +926,28 @@ impl SettlementTransaction {
     }
 }
 /// Amount credited.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SettlementTransactionCredit {
     /// Credited amount in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Currency (ISO 4217).
     ///
     /// Format: `iso-4217, case-insensitive`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
+}
+impl serde::Serialize for SettlementTransactionCredit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SettlementTransactionCredit {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -858,17 +1010,28 @@ impl SettlementTransactionCredit {
     }
 }
 /// Amount debited.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SettlementTransactionDebit {
     /// Debited amount in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Currency (ISO 4217).
     ///
     /// Format: `iso-4217, case-insensitive`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
+}
+impl serde::Serialize for SettlementTransactionDebit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SettlementTransactionDebit {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -931,15 +1094,26 @@ impl SettlementTransactionDebit {
     }
 }
 /// Fees charged on the transaction.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SettlementTransactionFees {
     /// Foreign exchange fee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fx_fee: Option<crate::models::FxFee>,
     /// Transaction fee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_fee: Option<crate::models::TxnFee>,
+}
+impl serde::Serialize for SettlementTransactionFees {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.fx_fee {
+            map.serialize_entry("fx_fee", value)?;
+        }
+        if let Some(value) = &self.txn_fee {
+            map.serialize_entry("txn_fee", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SettlementTransactionFees {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -988,17 +1162,28 @@ impl SettlementTransactionFees {
     }
 }
 /// Amount of this transaction that was settled.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SettlementTransactionSettledAmount {
     /// Settled amount in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Currency (ISO 4217).
     ///
     /// Format: `iso-4217, case-insensitive`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
+}
+impl serde::Serialize for SettlementTransactionSettledAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SettlementTransactionSettledAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1061,12 +1246,21 @@ impl SettlementTransactionSettledAmount {
     }
 }
 /// Acknowledgement of the run (shape not documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TriggerMockSettlementResponse {
     /// `message`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for TriggerMockSettlementResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TriggerMockSettlementResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1112,17 +1306,28 @@ impl TriggerMockSettlementResponse {
     }
 }
 /// Transaction fee.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TxnFee {
     /// Transaction fee in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Fee currency (ISO 4217).
     ///
     /// Format: `iso-4217, case-insensitive`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
+}
+impl serde::Serialize for TxnFee {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TxnFee {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -6,7 +6,7 @@
 pub type Amount = i64;
 /// New subscription. Fixed-frequency plans (`month`/`year`) need `interval_count`, `billing_cycles` and
 /// `start_date`; `as_presented` plans need `max_amount` and must not send those three.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubscriptionRequest {
     /// `customer_id`
@@ -16,10 +16,8 @@ pub struct CreateSubscriptionRequest {
     /// Same characters as `product_name` plus `!`, `:`, `'` and `*`.
     pub product_description: String,
     /// Optional; same rules as `product_name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_name: Option<String>,
     /// Optional; same rules as `product_description`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_description: Option<String>,
     /// `amount`
     pub amount: crate::models::Amount,
@@ -28,22 +26,15 @@ pub struct CreateSubscriptionRequest {
     /// `interval_type`
     pub interval_type: crate::models::IntervalType,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub interval_count: Option<Option<crate::models::IntervalCount>>,
     /// Number of cycles (fixed-frequency only; lifetime up to 30 years: max 360 monthly, 120 quarterly,
     /// 60 half-yearly, 30 yearly). Must be a JSON number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// Cap per payment for `as_presented` subscriptions, in the smallest unit of `currency`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_amount: Option<i64>,
     /// First billing date (today or later, UTC); fixed-frequency only.
     ///
     /// Format: `date`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<jiff::civil::Date>,
     /// Expiry of the subscription link; today (UTC) up to 1 calendar month ahead.
     ///
@@ -52,19 +43,59 @@ pub struct CreateSubscriptionRequest {
     /// Email the customer about lifecycle changes.
     pub notify_customer: bool,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub notes: Option<Option<crate::models::Notes>>,
     /// Optional reconciliation reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// Align the billing schedule with the first payment.
     pub starts_with_first_payment: bool,
     /// Only for `as_presented` subscriptions; applies to the first and later auto debits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_ids: Option<crate::models::SplitIds>,
+}
+impl serde::Serialize for CreateSubscriptionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("customer_id", &self.customer_id)?;
+        map.serialize_entry("product_name", &self.product_name)?;
+        map.serialize_entry("product_description", &self.product_description)?;
+        if let Some(value) = &self.plan_name {
+            map.serialize_entry("plan_name", value)?;
+        }
+        if let Some(value) = &self.plan_description {
+            map.serialize_entry("plan_description", value)?;
+        }
+        map.serialize_entry("amount", &self.amount)?;
+        map.serialize_entry("currency", &self.currency)?;
+        map.serialize_entry("interval_type", &self.interval_type)?;
+        if let Some(value) = &self.interval_count {
+            map.serialize_entry("interval_count", value)?;
+        }
+        if let Some(value) = &self.billing_cycles {
+            map.serialize_entry("billing_cycles", value)?;
+        }
+        if let Some(value) = &self.max_amount {
+            map.serialize_entry("max_amount", value)?;
+        }
+        if let Some(value) = &self.start_date {
+            map.serialize_entry("start_date", value)?;
+        }
+        map.serialize_entry("expires_at", &self.expires_at)?;
+        map.serialize_entry("notify_customer", &self.notify_customer)?;
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.reference_number {
+            map.serialize_entry("reference_number", value)?;
+        }
+        map.serialize_entry(
+            "starts_with_first_payment",
+            &self.starts_with_first_payment,
+        )?;
+        if let Some(value) = &self.split_ids {
+            map.serialize_entry("split_ids", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateSubscriptionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -383,7 +414,7 @@ impl CreateSubscriptionRequest {
     }
 }
 /// Subscription returned on creation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubscriptionResponse {
     /// `id`
@@ -395,13 +426,10 @@ pub struct CreateSubscriptionResponse {
     /// `product_description`
     pub product_description: String,
     /// `plan_name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_name: Option<String>,
     /// `plan_description`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_description: Option<String>,
     /// `reference_number`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// Subscription status; `completed`, `cancelled`, `expired` and `failed` are terminal. `halted` stopped
     /// automatically (see `halt_reason`) and resumes after a successful payment; only `paused` can be resumed.
@@ -413,27 +441,22 @@ pub struct CreateSubscriptionResponse {
     /// `interval_type`
     pub interval_type: crate::models::IntervalType,
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<crate::models::IntervalCount>,
     /// Number of billing cycles; `null` for `as_presented`.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// Per-payment cap for `as_presented`; `null` otherwise.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_amount: Option<i64>,
     /// Format: `date`.
     pub start_date: jiff::civil::Date,
     /// Format: `date`. `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<jiff::civil::Date>,
     /// Format: `date`.
     pub expires_at: jiff::civil::Date,
     /// Format: `date`. `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_payment_date: Option<jiff::civil::Date>,
     /// Page where the customer makes the first payment (`/subscription-links/{id}`; sandbox adds `?sandbox=true`).
     ///
@@ -442,11 +465,57 @@ pub struct CreateSubscriptionResponse {
     /// Cancellation date; `null` unless `cancelled`.
     ///
     /// Format: `date`. `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<jiff::civil::Date>,
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<crate::models::Notes>,
+}
+impl serde::Serialize for CreateSubscriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("customer_id", &self.customer_id)?;
+        map.serialize_entry("product_name", &self.product_name)?;
+        map.serialize_entry("product_description", &self.product_description)?;
+        if let Some(value) = &self.plan_name {
+            map.serialize_entry("plan_name", value)?;
+        }
+        if let Some(value) = &self.plan_description {
+            map.serialize_entry("plan_description", value)?;
+        }
+        if let Some(value) = &self.reference_number {
+            map.serialize_entry("reference_number", value)?;
+        }
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("amount", &self.amount)?;
+        map.serialize_entry("currency", &self.currency)?;
+        map.serialize_entry("interval_type", &self.interval_type)?;
+        if let Some(value) = &self.interval_count {
+            map.serialize_entry("interval_count", value)?;
+        }
+        if let Some(value) = &self.billing_cycles {
+            map.serialize_entry("billing_cycles", value)?;
+        }
+        if let Some(value) = &self.max_amount {
+            map.serialize_entry("max_amount", value)?;
+        }
+        map.serialize_entry("start_date", &self.start_date)?;
+        if let Some(value) = &self.end_date {
+            map.serialize_entry("end_date", value)?;
+        }
+        map.serialize_entry("expires_at", &self.expires_at)?;
+        if let Some(value) = &self.next_payment_date {
+            map.serialize_entry("next_payment_date", value)?;
+        }
+        map.serialize_entry("subscription_link_url", &self.subscription_link_url)?;
+        if let Some(value) = &self.cancelled_at {
+            map.serialize_entry("cancelled_at", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateSubscriptionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -721,15 +790,26 @@ impl crate::runtime::ToQuery for CreateSubscriptionResponseStatus {
     }
 }
 /// `GetSubscriptionsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSubscriptionsResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::Subscription>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetSubscriptionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetSubscriptionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -845,7 +925,7 @@ impl crate::runtime::ToQuery for IntervalType {
     }
 }
 /// `Subscription` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Subscription {
     /// `id`
@@ -857,13 +937,10 @@ pub struct Subscription {
     /// `product_description`
     pub product_description: String,
     /// `plan_name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_name: Option<String>,
     /// `plan_description`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_description: Option<String>,
     /// `reference_number`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// Subscription status; `completed`, `cancelled`, `expired` and `failed` are terminal. `halted` stopped
     /// automatically (see `halt_reason`) and resumes after a successful payment; only `paused` can be resumed.
@@ -875,27 +952,22 @@ pub struct Subscription {
     /// `interval_type`
     pub interval_type: crate::models::IntervalType,
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<crate::models::IntervalCount>,
     /// Number of billing cycles; `null` for `as_presented`.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// Per-payment cap for `as_presented`; `null` otherwise.
     ///
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_amount: Option<i64>,
     /// Format: `date`.
     pub start_date: jiff::civil::Date,
     /// Format: `date`. `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<jiff::civil::Date>,
     /// Format: `date`.
     pub expires_at: jiff::civil::Date,
     /// Format: `date`. `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_payment_date: Option<jiff::civil::Date>,
     /// Page where the customer makes the first payment (`/subscription-links/{id}`; sandbox adds `?sandbox=true`).
     ///
@@ -904,16 +976,64 @@ pub struct Subscription {
     /// Cancellation date; `null` unless `cancelled`.
     ///
     /// Format: `date`. `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<jiff::civil::Date>,
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<crate::models::Notes>,
     /// Why a `halted` subscription stopped charging.
     ///
     /// `None`: absent or `null`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub halt_reason: Option<String>,
+}
+impl serde::Serialize for Subscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("customer_id", &self.customer_id)?;
+        map.serialize_entry("product_name", &self.product_name)?;
+        map.serialize_entry("product_description", &self.product_description)?;
+        if let Some(value) = &self.plan_name {
+            map.serialize_entry("plan_name", value)?;
+        }
+        if let Some(value) = &self.plan_description {
+            map.serialize_entry("plan_description", value)?;
+        }
+        if let Some(value) = &self.reference_number {
+            map.serialize_entry("reference_number", value)?;
+        }
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("amount", &self.amount)?;
+        map.serialize_entry("currency", &self.currency)?;
+        map.serialize_entry("interval_type", &self.interval_type)?;
+        if let Some(value) = &self.interval_count {
+            map.serialize_entry("interval_count", value)?;
+        }
+        if let Some(value) = &self.billing_cycles {
+            map.serialize_entry("billing_cycles", value)?;
+        }
+        if let Some(value) = &self.max_amount {
+            map.serialize_entry("max_amount", value)?;
+        }
+        map.serialize_entry("start_date", &self.start_date)?;
+        if let Some(value) = &self.end_date {
+            map.serialize_entry("end_date", value)?;
+        }
+        map.serialize_entry("expires_at", &self.expires_at)?;
+        if let Some(value) = &self.next_payment_date {
+            map.serialize_entry("next_payment_date", value)?;
+        }
+        map.serialize_entry("subscription_link_url", &self.subscription_link_url)?;
+        if let Some(value) = &self.cancelled_at {
+            map.serialize_entry("cancelled_at", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.halt_reason {
+            map.serialize_entry("halt_reason", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Subscription {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1097,7 +1217,7 @@ impl Subscription {
     }
 }
 /// `SubscriptionEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionEvent {
     /// `entity_type`
@@ -1106,6 +1226,16 @@ pub struct SubscriptionEvent {
     pub event_type: crate::models::SubscriptionEventType,
     /// `data`
     pub data: crate::models::Subscription,
+}
+impl serde::Serialize for SubscriptionEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("event_type", &self.event_type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SubscriptionEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1165,13 +1295,21 @@ impl SubscriptionEvent {
     }
 }
 /// New next charge date for an active fixed-frequency subscription (a future date within a 28-day window).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateNextPaymentDateRequest {
     /// New date of the next scheduled payment, `YYYY-MM-DD`.
     ///
     /// Format: `date`.
     pub next_payment_date: jiff::civil::Date,
+}
+impl serde::Serialize for UpdateNextPaymentDateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("next_payment_date", &self.next_payment_date)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UpdateNextPaymentDateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -3,15 +3,26 @@
 
 //! Types used only by the `virtual_accounts` resource.
 /// `ConflictBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConflictBody {
     /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::models::ConflictBodyError>,
     /// Virtual Account already exists
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for ConflictBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ConflictBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -116,13 +127,22 @@ impl crate::runtime::ToQuery for ConflictBodyError {
     }
 }
 /// Payment type and currency of the virtual account to create.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVirtualAccountRequest {
     /// `local` for domestic payments within the account's country, `swift` for cross-border ones.
     pub payment_type: crate::models::CreateVirtualAccountRequestPaymentType,
     /// `currency`
     pub currency: crate::models::Currency,
+}
+impl serde::Serialize for CreateVirtualAccountRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("payment_type", &self.payment_type)?;
+        map.serialize_entry("currency", &self.currency)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateVirtualAccountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -249,15 +269,26 @@ impl crate::runtime::ToQuery for CreateVirtualAccountRequestPaymentType {
     }
 }
 /// `GetVirtualAccountsBadRequestBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVirtualAccountsBadRequestBody {
     /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::models::BadRequestBodyError>,
     /// Names the invalid parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for GetVirtualAccountsBadRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetVirtualAccountsBadRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -306,15 +337,26 @@ impl GetVirtualAccountsBadRequestBody {
     }
 }
 /// `GetVirtualAccountsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVirtualAccountsResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::VirtualAccount>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetVirtualAccountsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetVirtualAccountsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -363,15 +405,26 @@ impl GetVirtualAccountsResponse {
     }
 }
 /// `GetVirtualAccountsUnauthorizedBody` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVirtualAccountsUnauthorizedBody {
     /// `error`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::models::UnauthorizedBodyError>,
     /// Credentials were missing or invalid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for GetVirtualAccountsUnauthorizedBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetVirtualAccountsUnauthorizedBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -476,42 +529,63 @@ impl crate::runtime::ToQuery for UnauthorizedBodyError {
     }
 }
 /// A virtual account provisioned to you.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VirtualAccount {
     /// Virtual account ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// `currency`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Account number, formatted to the country's banking standard.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// Name on the account, usually your business name.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Current status of the virtual account.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::VirtualAccountStatus>,
     /// Creation time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Last update time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for VirtualAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account_id {
+            map.serialize_entry("account_id", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.account_number {
+            map.serialize_entry("account_number", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VirtualAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -583,15 +657,26 @@ impl VirtualAccount {
     }
 }
 /// Acknowledgement that a v2 virtual account request was accepted for asynchronous processing.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VirtualAccountCreationAccepted {
     /// `message`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::models::VirtualAccountCreationAcceptedData>,
+}
+impl serde::Serialize for VirtualAccountCreationAccepted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VirtualAccountCreationAccepted {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -640,15 +725,26 @@ impl VirtualAccountCreationAccepted {
     }
 }
 /// `VirtualAccountCreationAcceptedData` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VirtualAccountCreationAcceptedData {
     /// Merchant the virtual account is being created for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<String>,
     /// Creation status; always `pending` at this point.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::VirtualAccountCreationAcceptedDataStatus>,
+}
+impl serde::Serialize for VirtualAccountCreationAcceptedData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.merchant_id {
+            map.serialize_entry("merchant_id", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VirtualAccountCreationAcceptedData {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -753,7 +849,7 @@ impl crate::runtime::ToQuery for VirtualAccountCreationAcceptedDataStatus {
     }
 }
 /// `VirtualAccountEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VirtualAccountEvent {
     /// `entity_type`
@@ -762,6 +858,16 @@ pub struct VirtualAccountEvent {
     pub event_type: crate::models::VirtualAccountEventType,
     /// `data`
     pub data: crate::models::VirtualAccount,
+}
+impl serde::Serialize for VirtualAccountEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("event_type", &self.event_type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VirtualAccountEvent {
     fn deserialize<D: serde::Deserializer<'de>>(

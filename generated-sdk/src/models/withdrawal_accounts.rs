@@ -3,15 +3,26 @@
 
 //! Types used only by the `withdrawal_accounts` resource.
 /// `GetWithdrawalAccountsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetWithdrawalAccountsResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::WithdrawalAccount>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetWithdrawalAccountsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetWithdrawalAccountsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -60,69 +71,108 @@ impl GetWithdrawalAccountsResponse {
     }
 }
 /// One of your own bank accounts that receives withdrawals.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WithdrawalAccount {
     /// Withdrawal account ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the merchant owning the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holder_name: Option<String>,
     /// Account number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// Name of the bank holding the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// SWIFT code (primary BIC) of the bank holding the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic_primary: Option<String>,
     /// Local routing or domestic clearing code, such as IFSC (India), sort code (UK) or ABA (US).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic_secondary: Option<String>,
     /// Currency of the account (ISO 4217).
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Email of the merchant's primary user.
     ///
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// First address line of the merchant's primary user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line1: Option<String>,
     /// Second address line of the merchant's primary user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// City of the merchant's primary user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State of the merchant's primary user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Country of the merchant's primary user (ISO 3166-1 alpha-3).
     ///
     /// Format: `iso-3166-1-alpha-3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Postal code of the merchant's primary user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pincode: Option<String>,
     /// Creation time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Last update time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for WithdrawalAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.holder_name {
+            map.serialize_entry("holder_name", value)?;
+        }
+        if let Some(value) = &self.account_number {
+            map.serialize_entry("account_number", value)?;
+        }
+        if let Some(value) = &self.bank_name {
+            map.serialize_entry("bank_name", value)?;
+        }
+        if let Some(value) = &self.bic_primary {
+            map.serialize_entry("bic_primary", value)?;
+        }
+        if let Some(value) = &self.bic_secondary {
+            map.serialize_entry("bic_secondary", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.address_line1 {
+            map.serialize_entry("address_line1", value)?;
+        }
+        if let Some(value) = &self.address_line2 {
+            map.serialize_entry("address_line2", value)?;
+        }
+        if let Some(value) = &self.city {
+            map.serialize_entry("city", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        if let Some(value) = &self.country {
+            map.serialize_entry("country", value)?;
+        }
+        if let Some(value) = &self.pincode {
+            map.serialize_entry("pincode", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WithdrawalAccount {
     fn deserialize<D: serde::Deserializer<'de>>(

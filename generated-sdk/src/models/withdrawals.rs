@@ -3,7 +3,7 @@
 
 //! Types used only by the `withdrawals` resource.
 /// Body for creating a (deprecated) withdrawal.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWithdrawalRequest {
     /// Amount to withdraw.
@@ -13,8 +13,19 @@ pub struct CreateWithdrawalRequest {
     /// Format: `iso-4217`.
     pub balance_currency: crate::models::Currency,
     /// ID of the withdrawal account to credit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawal_account_id: Option<String>,
+}
+impl serde::Serialize for CreateWithdrawalRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("amount", &self.amount)?;
+        map.serialize_entry("balance_currency", &self.balance_currency)?;
+        if let Some(value) = &self.withdrawal_account_id {
+            map.serialize_entry("withdrawal_account_id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateWithdrawalRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -103,15 +114,26 @@ impl CreateWithdrawalRequest {
     }
 }
 /// `GetWithdrawalsResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetWithdrawalsResponse {
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::models::Withdrawal>>,
     /// `page_meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_meta: Option<crate::models::PageMeta>,
+}
+impl serde::Serialize for GetWithdrawalsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        if let Some(value) = &self.page_meta {
+            map.serialize_entry("page_meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for GetWithdrawalsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -160,66 +182,99 @@ impl GetWithdrawalsResponse {
     }
 }
 /// A (deprecated) withdrawal from your balance into a withdrawal account.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Withdrawal {
     /// Withdrawal ID.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Withdrawal status.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::WithdrawalStatus>,
     /// ISO 4217 currency of `amount`.
     ///
     /// Format: `iso-4217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::models::Currency>,
     /// Amount received, in the smallest unit of `currency` (1000 is $10.00 for USD).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// ID of the withdrawal account credited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawal_account_id: Option<String>,
     /// How the withdrawal is paid out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<crate::models::WithdrawalPaymentMethod>,
     /// Amounts debited from your balances for this withdrawal.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_used: Option<Vec<crate::models::Balance>>,
     /// Purpose code of the withdrawal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_code: Option<String>,
     /// Mid-market rates recorded when the withdrawal was created.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mid_market_rate: Option<Vec<crate::models::ConversionRate>>,
     /// FX fees charged.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fx_fees: Option<Vec<crate::models::Balance>>,
     /// Transaction fees charged.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_fees: Option<Vec<crate::models::Balance>>,
     /// Creation time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
     /// Last update time.
     ///
     /// Format: `date-time`. Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for Withdrawal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.withdrawal_account_id {
+            map.serialize_entry("withdrawal_account_id", value)?;
+        }
+        if let Some(value) = &self.payment_method {
+            map.serialize_entry("payment_method", value)?;
+        }
+        if let Some(value) = &self.balance_used {
+            map.serialize_entry("balance_used", value)?;
+        }
+        if let Some(value) = &self.purpose_code {
+            map.serialize_entry("purpose_code", value)?;
+        }
+        if let Some(value) = &self.mid_market_rate {
+            map.serialize_entry("mid_market_rate", value)?;
+        }
+        if let Some(value) = &self.fx_fees {
+            map.serialize_entry("fx_fees", value)?;
+        }
+        if let Some(value) = &self.txn_fees {
+            map.serialize_entry("txn_fees", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Withdrawal {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -70,18 +70,32 @@ impl<'a> RotateApiKey<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::RotateApiKeyResponse, crate::Error<RotateApiKeyError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::RotateApiKeyResponse,
+            crate::Error<RotateApiKeyError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::RotateApiKeyResponse>,
-        crate::Error<RotateApiKeyError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::RotateApiKeyResponse>,
+            crate::Error<RotateApiKeyError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<RotateApiKeyError>> {
         let path = String::from("/api-keys/rotate");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -95,7 +109,15 @@ impl<'a> RotateApiKey<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::RotateApiKeyResponse>,
+        crate::Error<RotateApiKeyError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {

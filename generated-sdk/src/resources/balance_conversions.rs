@@ -173,21 +173,32 @@ impl<'a> GetBalanceConversions<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        crate::models::GetBalanceConversionsResponse,
-        crate::Error<GetBalanceConversionsError>,
-    > {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetBalanceConversionsResponse,
+            crate::Error<GetBalanceConversionsError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::GetBalanceConversionsResponse>,
-        crate::Error<GetBalanceConversionsError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::GetBalanceConversionsResponse>,
+            crate::Error<GetBalanceConversionsError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<GetBalanceConversionsError>> {
         let path = String::from("/balance_conversions");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -214,7 +225,15 @@ impl<'a> GetBalanceConversions<'a> {
             req.query("page", value);
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::GetBalanceConversionsResponse>,
+        crate::Error<GetBalanceConversionsError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -251,36 +270,33 @@ impl<'a> GetBalanceConversions<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(async move {
-                    let response = builder.send_with_response().await?;
-                    let server_time = if pin_wanted {
-                        crate::runtime::pin_from_date(response.headers())
-                    } else {
-                        None
-                    };
-                    let body = response.into_inner();
-                    let items = body.data.unwrap_or_default();
-                    let next = body
-                        .page_meta
-                        .and_then(|m| m.next)
-                        .and_then(|n| u32::try_from(n).ok());
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                        server_time,
-                    })
-                })
+                Box::pin(
+                    crate::runtime::page(
+                        builder.send_with_response(),
+                        pin_wanted,
+                        |body| {
+                            let items = body.data.unwrap_or_default();
+                            let next = body
+                                .page_meta
+                                .and_then(|m| m.next)
+                                .and_then(|n| u32::try_from(n).ok());
+                            (items, next)
+                        },
+                    ),
+                )
             },
         )
     }
     /// Fetches every page and returns all items in order.
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<
-        Vec<crate::models::BalanceConversion>,
-        crate::Error<GetBalanceConversionsError>,
-    > {
-        self.into_stream().collect_all().await
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::BalanceConversion>,
+            crate::Error<GetBalanceConversionsError>,
+        >,
+    > + Send + 'a {
+        self.into_stream().collect_all()
     }
 }
 impl<'a> std::future::IntoFuture for GetBalanceConversions<'a> {
@@ -346,21 +362,32 @@ impl<'a> CreateBalanceConversion<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        crate::models::BalanceConversion,
-        crate::Error<CreateBalanceConversionError>,
-    > {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BalanceConversion,
+            crate::Error<CreateBalanceConversionError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::BalanceConversion>,
-        crate::Error<CreateBalanceConversionError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::BalanceConversion>,
+            crate::Error<CreateBalanceConversionError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreateBalanceConversionError>> {
         let path = String::from("/balance_conversions");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -374,7 +401,15 @@ impl<'a> CreateBalanceConversion<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::BalanceConversion>,
+        crate::Error<CreateBalanceConversionError>,
+    > {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             400u16 => {
@@ -451,18 +486,27 @@ impl<'a> CreateQuote<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::QuoteList, crate::Error<CreateQuoteError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::QuoteList, crate::Error<CreateQuoteError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::QuoteList>,
-        crate::Error<CreateQuoteError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::QuoteList>,
+            crate::Error<CreateQuoteError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<CreateQuoteError>> {
         let path = String::from("/quotes");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -476,7 +520,15 @@ impl<'a> CreateQuote<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::QuoteList>,
+        crate::Error<CreateQuoteError>,
+    > {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             400u16 => {

@@ -170,21 +170,32 @@ impl<'a> GetBeneficiaries<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        crate::models::GetBeneficiariesResponse,
-        crate::Error<GetBeneficiariesError>,
-    > {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetBeneficiariesResponse,
+            crate::Error<GetBeneficiariesError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::GetBeneficiariesResponse>,
-        crate::Error<GetBeneficiariesError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::GetBeneficiariesResponse>,
+            crate::Error<GetBeneficiariesError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<GetBeneficiariesError>> {
         let path = String::from("/beneficiaries");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -211,7 +222,15 @@ impl<'a> GetBeneficiaries<'a> {
             req.query("page", value);
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::GetBeneficiariesResponse>,
+        crate::Error<GetBeneficiariesError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -248,33 +267,33 @@ impl<'a> GetBeneficiaries<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(async move {
-                    let response = builder.send_with_response().await?;
-                    let server_time = if pin_wanted {
-                        crate::runtime::pin_from_date(response.headers())
-                    } else {
-                        None
-                    };
-                    let body = response.into_inner();
-                    let items = body.data.unwrap_or_default();
-                    let next = body
-                        .page_meta
-                        .and_then(|m| m.next)
-                        .and_then(|n| u32::try_from(n).ok());
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                        server_time,
-                    })
-                })
+                Box::pin(
+                    crate::runtime::page(
+                        builder.send_with_response(),
+                        pin_wanted,
+                        |body| {
+                            let items = body.data.unwrap_or_default();
+                            let next = body
+                                .page_meta
+                                .and_then(|m| m.next)
+                                .and_then(|n| u32::try_from(n).ok());
+                            (items, next)
+                        },
+                    ),
+                )
             },
         )
     }
     /// Fetches every page and returns all items in order.
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<crate::models::Beneficiary>, crate::Error<GetBeneficiariesError>> {
-        self.into_stream().collect_all().await
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::Beneficiary>,
+            crate::Error<GetBeneficiariesError>,
+        >,
+    > + Send + 'a {
+        self.into_stream().collect_all()
     }
 }
 impl<'a> std::future::IntoFuture for GetBeneficiaries<'a> {
@@ -338,18 +357,29 @@ impl<'a> CreateBeneficiary<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Beneficiary, crate::Error<CreateBeneficiaryError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Beneficiary, crate::Error<CreateBeneficiaryError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Beneficiary>,
-        crate::Error<CreateBeneficiaryError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Beneficiary>,
+            crate::Error<CreateBeneficiaryError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreateBeneficiaryError>> {
         let path = String::from("/beneficiaries");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -363,7 +393,15 @@ impl<'a> CreateBeneficiary<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Beneficiary>,
+        crate::Error<CreateBeneficiaryError>,
+    > {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             400u16 => Err(raw.unexpected(CreateBeneficiaryError::BadRequest)),
@@ -432,18 +470,32 @@ impl<'a> GetBeneficiaryById<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Beneficiary, crate::Error<GetBeneficiaryByIdError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Beneficiary,
+            crate::Error<GetBeneficiaryByIdError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Beneficiary>,
-        crate::Error<GetBeneficiaryByIdError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Beneficiary>,
+            crate::Error<GetBeneficiaryByIdError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<GetBeneficiaryByIdError>> {
         let path = format!(
             "/beneficiaries/{}", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -454,7 +506,15 @@ impl<'a> GetBeneficiaryById<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Beneficiary>,
+        crate::Error<GetBeneficiaryByIdError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             404u16 => {

@@ -173,21 +173,32 @@ impl<'a> ListBeneficiariesV2<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        crate::models::ListBeneficiariesV2Response,
-        crate::Error<ListBeneficiariesV2Error>,
-    > {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListBeneficiariesV2Response,
+            crate::Error<ListBeneficiariesV2Error>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::ListBeneficiariesV2Response>,
-        crate::Error<ListBeneficiariesV2Error>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::ListBeneficiariesV2Response>,
+            crate::Error<ListBeneficiariesV2Error>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<ListBeneficiariesV2Error>> {
         let path = String::from("/v2/beneficiaries");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -211,7 +222,15 @@ impl<'a> ListBeneficiariesV2<'a> {
             req.query("per_page", value);
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::ListBeneficiariesV2Response>,
+        crate::Error<ListBeneficiariesV2Error>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             _ => Err(raw.unexpected(ListBeneficiariesV2Error::UnexpectedStatus)),
@@ -234,32 +253,33 @@ impl<'a> ListBeneficiariesV2<'a> {
                 let mut builder = base.clone();
                 builder.page = Some(i64::from(page));
                 let _ = pinned;
-                Box::pin(async move {
-                    let response = builder.send_with_response().await?;
-                    let server_time = None;
-                    let body = response.into_inner();
-                    let items = body.data.unwrap_or_default();
-                    let next = body
-                        .page_meta
-                        .and_then(|m| m.next)
-                        .and_then(|n| u32::try_from(n).ok());
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                        server_time,
-                    })
-                })
+                Box::pin(
+                    crate::runtime::page(
+                        builder.send_with_response(),
+                        false,
+                        |body| {
+                            let items = body.data.unwrap_or_default();
+                            let next = body
+                                .page_meta
+                                .and_then(|m| m.next)
+                                .and_then(|n| u32::try_from(n).ok());
+                            (items, next)
+                        },
+                    ),
+                )
             },
         )
     }
     /// Fetches every page and returns all items in order.
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<
-        Vec<crate::models::BeneficiaryV2>,
-        crate::Error<ListBeneficiariesV2Error>,
-    > {
-        self.into_stream().collect_all().await
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::BeneficiaryV2>,
+            crate::Error<ListBeneficiariesV2Error>,
+        >,
+    > + Send + 'a {
+        self.into_stream().collect_all()
     }
 }
 impl<'a> std::future::IntoFuture for ListBeneficiariesV2<'a> {
@@ -320,18 +340,32 @@ impl<'a> CreateBeneficiaryV2<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::BeneficiaryV2, crate::Error<CreateBeneficiaryV2Error>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BeneficiaryV2,
+            crate::Error<CreateBeneficiaryV2Error>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::BeneficiaryV2>,
-        crate::Error<CreateBeneficiaryV2Error>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::BeneficiaryV2>,
+            crate::Error<CreateBeneficiaryV2Error>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreateBeneficiaryV2Error>> {
         let path = String::from("/v2/beneficiaries");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -351,7 +385,15 @@ impl<'a> CreateBeneficiaryV2<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::BeneficiaryV2>,
+        crate::Error<CreateBeneficiaryV2Error>,
+    > {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             400u16 => {
@@ -450,18 +492,32 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::BeneficiaryV2, crate::Error<GetBeneficiaryByIdV2Error>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BeneficiaryV2,
+            crate::Error<GetBeneficiaryByIdV2Error>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::BeneficiaryV2>,
-        crate::Error<GetBeneficiaryByIdV2Error>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::BeneficiaryV2>,
+            crate::Error<GetBeneficiaryByIdV2Error>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<GetBeneficiaryByIdV2Error>> {
         let path = format!(
             "/v2/beneficiaries/{}", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -478,7 +534,15 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
             });
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::BeneficiaryV2>,
+        crate::Error<GetBeneficiaryByIdV2Error>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             404u16 => {
@@ -562,21 +626,32 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        crate::models::BeneficiaryV2,
-        crate::Error<MockReviewBeneficiaryV2Error>,
-    > {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BeneficiaryV2,
+            crate::Error<MockReviewBeneficiaryV2Error>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::BeneficiaryV2>,
-        crate::Error<MockReviewBeneficiaryV2Error>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::BeneficiaryV2>,
+            crate::Error<MockReviewBeneficiaryV2Error>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<MockReviewBeneficiaryV2Error>> {
         let path = format!(
             "/v2/beneficiaries/{}/mock-review", crate ::runtime::path_param("id", & self
             .id) ?
@@ -599,7 +674,15 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::BeneficiaryV2>,
+        crate::Error<MockReviewBeneficiaryV2Error>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             404u16 => {

@@ -120,18 +120,27 @@ impl<'a> GetLrsBanks<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<crate::models::LrsBank>, crate::Error<GetLrsBanksError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<Vec<crate::models::LrsBank>, crate::Error<GetLrsBanksError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<Vec<crate::models::LrsBank>>,
-        crate::Error<GetLrsBanksError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<Vec<crate::models::LrsBank>>,
+            crate::Error<GetLrsBanksError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetLrsBanksError>> {
         let path = String::from("/lrs/banks");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -140,7 +149,15 @@ impl<'a> GetLrsBanks<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<Vec<crate::models::LrsBank>>,
+        crate::Error<GetLrsBanksError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             401u16 => {
@@ -219,19 +236,33 @@ impl<'a> CreateLrsCustomerBankAccount<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        crate::models::LrsCustomerBankAccount,
-        crate::Error<CreateLrsCustomerBankAccountError>,
-    > {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::LrsCustomerBankAccount,
+            crate::Error<CreateLrsCustomerBankAccountError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::LrsCustomerBankAccount>,
+            crate::Error<CreateLrsCustomerBankAccountError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
         self,
     ) -> Result<
-        crate::Response<crate::models::LrsCustomerBankAccount>,
+        crate::runtime::Request,
         crate::Error<CreateLrsCustomerBankAccountError>,
     > {
         let path = format!(
@@ -249,7 +280,15 @@ impl<'a> CreateLrsCustomerBankAccount<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::LrsCustomerBankAccount>,
+        crate::Error<CreateLrsCustomerBankAccountError>,
+    > {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             400u16 => {
@@ -346,18 +385,29 @@ impl<'a> CreateLrsQuote<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::LrsQuote, crate::Error<CreateLrsQuoteError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::LrsQuote, crate::Error<CreateLrsQuoteError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::LrsQuote>,
-        crate::Error<CreateLrsQuoteError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::LrsQuote>,
+            crate::Error<CreateLrsQuoteError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreateLrsQuoteError>> {
         let path = String::from("/lrs/quotes");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -371,7 +421,15 @@ impl<'a> CreateLrsQuote<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::LrsQuote>,
+        crate::Error<CreateLrsQuoteError>,
+    > {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             400u16 => {

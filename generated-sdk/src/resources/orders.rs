@@ -208,18 +208,27 @@ impl<'a> GetOrders<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::GetOrdersResponse, crate::Error<GetOrdersError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::GetOrdersResponse, crate::Error<GetOrdersError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::GetOrdersResponse>,
-        crate::Error<GetOrdersError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::GetOrdersResponse>,
+            crate::Error<GetOrdersError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetOrdersError>> {
         let path = String::from("/orders");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -249,7 +258,15 @@ impl<'a> GetOrders<'a> {
             req.query("page", value);
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::GetOrdersResponse>,
+        crate::Error<GetOrdersError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -282,33 +299,30 @@ impl<'a> GetOrders<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(async move {
-                    let response = builder.send_with_response().await?;
-                    let server_time = if pin_wanted {
-                        crate::runtime::pin_from_date(response.headers())
-                    } else {
-                        None
-                    };
-                    let body = response.into_inner();
-                    let items = body.data.unwrap_or_default();
-                    let next = body
-                        .page_meta
-                        .and_then(|m| m.next)
-                        .and_then(|n| u32::try_from(n).ok());
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                        server_time,
-                    })
-                })
+                Box::pin(
+                    crate::runtime::page(
+                        builder.send_with_response(),
+                        pin_wanted,
+                        |body| {
+                            let items = body.data.unwrap_or_default();
+                            let next = body
+                                .page_meta
+                                .and_then(|m| m.next)
+                                .and_then(|n| u32::try_from(n).ok());
+                            (items, next)
+                        },
+                    ),
+                )
             },
         )
     }
     /// Fetches every page and returns all items in order.
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<crate::models::OrderResponse>, crate::Error<GetOrdersError>> {
-        self.into_stream().collect_all().await
+    ) -> impl std::future::Future<
+        Output = Result<Vec<crate::models::OrderResponse>, crate::Error<GetOrdersError>>,
+    > + Send + 'a {
+        self.into_stream().collect_all()
     }
 }
 impl<'a> std::future::IntoFuture for GetOrders<'a> {
@@ -369,18 +383,38 @@ impl<'a> CreateOrder<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::OrderResponse, crate::Error<CreateOrderError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::OrderResponse, crate::Error<CreateOrderError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::OrderResponse>,
-        crate::Error<CreateOrderError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::OrderResponse>,
+            crate::Error<CreateOrderError>,
+        >,
+    > + Send + 'a {
+        static DUPLICATE: crate::runtime::Duplicate = crate::runtime::Duplicate {
+            status: 400u16,
+            body_contains: Some("already exists for this request_id"),
+            lookup: Some(crate::runtime::Lookup {
+                path: "/orders",
+                param: "request_id",
+                server: None,
+                items_field: Some("data"),
+                key_field: "request_id",
+            }),
+        };
+        let client = self.client;
+        client.call_deduplicated(self.request(), &DUPLICATE, Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<CreateOrderError>> {
         let path = String::from("/orders");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -395,26 +429,15 @@ impl<'a> CreateOrder<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
-        if let Some(key) = raw
-            .retried_duplicate(400u16, Some("already exists for this request_id"))
-        {
-            let lookup = {
-                let mut lookup = crate::runtime::Request::new(
-                    reqwest::Method::GET,
-                    "/orders",
-                    String::from("/orders"),
-                );
-                lookup.query("request_id", &key);
-                lookup.options(&self.options);
-                Some(crate::runtime::DuplicateLookup {
-                    request: lookup,
-                    items_field: Some("data"),
-                    key_field: "request_id",
-                })
-            };
-            return self.client.recover_duplicate(raw, key, lookup).await;
-        }
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::OrderResponse>,
+        crate::Error<CreateOrderError>,
+    > {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             400u16 => {
@@ -492,18 +515,29 @@ impl<'a> GetOrderById<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::OrderResponse, crate::Error<GetOrderByIdError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::OrderResponse, crate::Error<GetOrderByIdError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::OrderResponse>,
-        crate::Error<GetOrderByIdError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::OrderResponse>,
+            crate::Error<GetOrderByIdError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<GetOrderByIdError>> {
         let path = format!("/orders/{}", crate ::runtime::path_param("id", & self.id) ?);
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -512,7 +546,15 @@ impl<'a> GetOrderById<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::OrderResponse>,
+        crate::Error<GetOrderByIdError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             404u16 => {
@@ -587,18 +629,29 @@ impl<'a> UpdateOrderRfi<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::OrderResponse, crate::Error<UpdateOrderRfiError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::OrderResponse, crate::Error<UpdateOrderRfiError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::OrderResponse>,
-        crate::Error<UpdateOrderRfiError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::OrderResponse>,
+            crate::Error<UpdateOrderRfiError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<UpdateOrderRfiError>> {
         let path = format!(
             "/orders/{}/update-rfi", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -614,7 +667,15 @@ impl<'a> UpdateOrderRfi<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::OrderResponse>,
+        crate::Error<UpdateOrderRfiError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {

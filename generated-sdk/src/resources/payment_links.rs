@@ -270,18 +270,27 @@ impl<'a> GetPayins<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::GetPayinsResponse, crate::Error<GetPayinsError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::GetPayinsResponse, crate::Error<GetPayinsError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::GetPayinsResponse>,
-        crate::Error<GetPayinsError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::GetPayinsResponse>,
+            crate::Error<GetPayinsError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetPayinsError>> {
         let path = String::from("/payin");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/payin", path);
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
@@ -304,7 +313,15 @@ impl<'a> GetPayins<'a> {
             req.query("page", value);
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::GetPayinsResponse>,
+        crate::Error<GetPayinsError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -341,33 +358,33 @@ impl<'a> GetPayins<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(async move {
-                    let response = builder.send_with_response().await?;
-                    let server_time = if pin_wanted {
-                        crate::runtime::pin_from_date(response.headers())
-                    } else {
-                        None
-                    };
-                    let body = response.into_inner();
-                    let items = body.data.unwrap_or_default();
-                    let next = body
-                        .page_meta
-                        .and_then(|m| m.next)
-                        .and_then(|n| u32::try_from(n).ok());
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                        server_time,
-                    })
-                })
+                Box::pin(
+                    crate::runtime::page(
+                        builder.send_with_response(),
+                        pin_wanted,
+                        |body| {
+                            let items = body.data.unwrap_or_default();
+                            let next = body
+                                .page_meta
+                                .and_then(|m| m.next)
+                                .and_then(|n| u32::try_from(n).ok());
+                            (items, next)
+                        },
+                    ),
+                )
             },
         )
     }
     /// Fetches every page and returns all items in order.
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<crate::models::PaymentLinkResponse>, crate::Error<GetPayinsError>> {
-        self.into_stream().collect_all().await
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::PaymentLinkResponse>,
+            crate::Error<GetPayinsError>,
+        >,
+    > + Send + 'a {
+        self.into_stream().collect_all()
     }
 }
 impl<'a> std::future::IntoFuture for GetPayins<'a> {
@@ -428,18 +445,30 @@ impl<'a> CreatePayin<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::PaymentLinkResponse, crate::Error<CreatePayinError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PaymentLinkResponse,
+            crate::Error<CreatePayinError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::PaymentLinkResponse>,
-        crate::Error<CreatePayinError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::PaymentLinkResponse>,
+            crate::Error<CreatePayinError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<CreatePayinError>> {
         let path = String::from("/payin");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -453,7 +482,15 @@ impl<'a> CreatePayin<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::PaymentLinkResponse>,
+        crate::Error<CreatePayinError>,
+    > {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             400u16 => {
@@ -534,18 +571,32 @@ impl<'a> GetPayinById<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::PaymentLinkResponse, crate::Error<GetPayinByIdError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PaymentLinkResponse,
+            crate::Error<GetPayinByIdError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::PaymentLinkResponse>,
-        crate::Error<GetPayinByIdError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::PaymentLinkResponse>,
+            crate::Error<GetPayinByIdError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<GetPayinByIdError>> {
         let path = format!("/payin/{}", crate ::runtime::path_param("id", & self.id) ?);
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -554,7 +605,15 @@ impl<'a> GetPayinById<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::PaymentLinkResponse>,
+        crate::Error<GetPayinByIdError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             404u16 => {
@@ -632,18 +691,30 @@ impl<'a> UpdatePayin<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::PaymentLinkResponse, crate::Error<UpdatePayinError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PaymentLinkResponse,
+            crate::Error<UpdatePayinError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::PaymentLinkResponse>,
-        crate::Error<UpdatePayinError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::PaymentLinkResponse>,
+            crate::Error<UpdatePayinError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<UpdatePayinError>> {
         let path = format!("/payin/{}", crate ::runtime::path_param("id", & self.id) ?);
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -657,7 +728,15 @@ impl<'a> UpdatePayin<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::PaymentLinkResponse>,
+        crate::Error<UpdatePayinError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -746,18 +825,30 @@ impl<'a> CancelPayin<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::PaymentLinkResponse, crate::Error<CancelPayinError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PaymentLinkResponse,
+            crate::Error<CancelPayinError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::PaymentLinkResponse>,
-        crate::Error<CancelPayinError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::PaymentLinkResponse>,
+            crate::Error<CancelPayinError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<CancelPayinError>> {
         let path = format!(
             "/payin/{}/cancel", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -768,7 +859,15 @@ impl<'a> CancelPayin<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::PaymentLinkResponse>,
+        crate::Error<CancelPayinError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             404u16 => {
@@ -846,18 +945,32 @@ impl<'a> UpdatePayinRfi<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::PaymentLinkResponse, crate::Error<UpdatePayinRfiError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PaymentLinkResponse,
+            crate::Error<UpdatePayinRfiError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::PaymentLinkResponse>,
-        crate::Error<UpdatePayinRfiError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::PaymentLinkResponse>,
+            crate::Error<UpdatePayinRfiError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<UpdatePayinRfiError>> {
         let path = format!(
             "/payin/{}/update-rfi", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -873,7 +986,15 @@ impl<'a> UpdatePayinRfi<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::PaymentLinkResponse>,
+        crate::Error<UpdatePayinRfiError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -968,18 +1089,32 @@ impl<'a> MockReviewPaymentLink<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::PaymentLink, crate::Error<MockReviewPaymentLinkError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PaymentLink,
+            crate::Error<MockReviewPaymentLinkError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::PaymentLink>,
-        crate::Error<MockReviewPaymentLinkError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::PaymentLink>,
+            crate::Error<MockReviewPaymentLinkError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<MockReviewPaymentLinkError>> {
         let path = format!(
             "/payin/{}/mock_mark_reviewed", crate ::runtime::path_param("id", & self.id)
             ?
@@ -991,7 +1126,15 @@ impl<'a> MockReviewPaymentLink<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::PaymentLink>,
+        crate::Error<MockReviewPaymentLinkError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {

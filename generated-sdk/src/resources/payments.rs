@@ -355,18 +355,30 @@ impl<'a> GetPayments<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::GetPaymentsResponse, crate::Error<GetPaymentsError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPaymentsResponse,
+            crate::Error<GetPaymentsError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::GetPaymentsResponse>,
-        crate::Error<GetPaymentsError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::GetPaymentsResponse>,
+            crate::Error<GetPaymentsError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetPaymentsError>> {
         let path = String::from("/payment");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -411,7 +423,15 @@ impl<'a> GetPayments<'a> {
             req.query("page", value);
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::GetPaymentsResponse>,
+        crate::Error<GetPaymentsError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -444,33 +464,30 @@ impl<'a> GetPayments<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(async move {
-                    let response = builder.send_with_response().await?;
-                    let server_time = if pin_wanted {
-                        crate::runtime::pin_from_date(response.headers())
-                    } else {
-                        None
-                    };
-                    let body = response.into_inner();
-                    let items = body.data.unwrap_or_default();
-                    let next = body
-                        .page_meta
-                        .and_then(|m| m.next)
-                        .and_then(|n| u32::try_from(n).ok());
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                        server_time,
-                    })
-                })
+                Box::pin(
+                    crate::runtime::page(
+                        builder.send_with_response(),
+                        pin_wanted,
+                        |body| {
+                            let items = body.data.unwrap_or_default();
+                            let next = body
+                                .page_meta
+                                .and_then(|m| m.next)
+                                .and_then(|n| u32::try_from(n).ok());
+                            (items, next)
+                        },
+                    ),
+                )
             },
         )
     }
     /// Fetches every page and returns all items in order.
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<crate::models::Payment>, crate::Error<GetPaymentsError>> {
-        self.into_stream().collect_all().await
+    ) -> impl std::future::Future<
+        Output = Result<Vec<crate::models::Payment>, crate::Error<GetPaymentsError>>,
+    > + Send + 'a {
+        self.into_stream().collect_all()
     }
 }
 impl<'a> std::future::IntoFuture for GetPayments<'a> {
@@ -534,18 +551,43 @@ impl<'a> CreatePayment<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::CreatePaymentResponse, crate::Error<CreatePaymentError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreatePaymentResponse,
+            crate::Error<CreatePaymentError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::CreatePaymentResponse>,
-        crate::Error<CreatePaymentError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::CreatePaymentResponse>,
+            crate::Error<CreatePaymentError>,
+        >,
+    > + Send + 'a {
+        static DUPLICATE: crate::runtime::Duplicate = crate::runtime::Duplicate {
+            status: 400u16,
+            body_contains: Some("already exists for this request_id"),
+            lookup: Some(crate::runtime::Lookup {
+                path: "/payment",
+                param: "request_id",
+                server: None,
+                items_field: Some("data"),
+                key_field: "request_id",
+            }),
+        };
+        let client = self.client;
+        client.call_deduplicated(self.request(), &DUPLICATE, Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreatePaymentError>> {
         let path = String::from("/payment");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -565,26 +607,15 @@ impl<'a> CreatePayment<'a> {
             req.json(&body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
-        if let Some(key) = raw
-            .retried_duplicate(400u16, Some("already exists for this request_id"))
-        {
-            let lookup = {
-                let mut lookup = crate::runtime::Request::new(
-                    reqwest::Method::GET,
-                    "/payment",
-                    String::from("/payment"),
-                );
-                lookup.query("request_id", &key);
-                lookup.options(&self.options);
-                Some(crate::runtime::DuplicateLookup {
-                    request: lookup,
-                    items_field: Some("data"),
-                    key_field: "request_id",
-                })
-            };
-            return self.client.recover_duplicate(raw, key, lookup).await;
-        }
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::CreatePaymentResponse>,
+        crate::Error<CreatePaymentError>,
+    > {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             400u16 => {
@@ -661,18 +692,29 @@ impl<'a> GetPaymentById<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Payment, crate::Error<GetPaymentByIdError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Payment, crate::Error<GetPaymentByIdError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Payment>,
-        crate::Error<GetPaymentByIdError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Payment>,
+            crate::Error<GetPaymentByIdError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<GetPaymentByIdError>> {
         let path = format!(
             "/payment/{}", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -683,7 +725,15 @@ impl<'a> GetPaymentById<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Payment>,
+        crate::Error<GetPaymentByIdError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             404u16 => {
@@ -759,18 +809,29 @@ impl<'a> CreateMockPayment<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Payment, crate::Error<CreateMockPaymentError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Payment, crate::Error<CreateMockPaymentError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Payment>,
-        crate::Error<CreateMockPaymentError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Payment>,
+            crate::Error<CreateMockPaymentError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreateMockPaymentError>> {
         let path = String::from("/payment/mock");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -784,7 +845,15 @@ impl<'a> CreateMockPayment<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Payment>,
+        crate::Error<CreateMockPaymentError>,
+    > {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             400u16 => {
@@ -863,19 +932,33 @@ impl<'a> MockUpdatePaymentFundsAvailable<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        crate::models::MockFundsAvailableResponse,
-        crate::Error<MockUpdatePaymentFundsAvailableError>,
-    > {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::MockFundsAvailableResponse,
+            crate::Error<MockUpdatePaymentFundsAvailableError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::MockFundsAvailableResponse>,
+            crate::Error<MockUpdatePaymentFundsAvailableError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
         self,
     ) -> Result<
-        crate::Response<crate::models::MockFundsAvailableResponse>,
+        crate::runtime::Request,
         crate::Error<MockUpdatePaymentFundsAvailableError>,
     > {
         let path = format!(
@@ -889,7 +972,15 @@ impl<'a> MockUpdatePaymentFundsAvailable<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::MockFundsAvailableResponse>,
+        crate::Error<MockUpdatePaymentFundsAvailableError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -1007,18 +1098,29 @@ impl<'a> UpdateRfiPayment<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Payment, crate::Error<UpdateRfiPaymentError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Payment, crate::Error<UpdateRfiPaymentError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Payment>,
-        crate::Error<UpdateRfiPaymentError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Payment>,
+            crate::Error<UpdateRfiPaymentError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<UpdateRfiPaymentError>> {
         let path = format!(
             "/payment/{}/update_rfi", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -1034,7 +1136,15 @@ impl<'a> UpdateRfiPayment<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Payment>,
+        crate::Error<UpdateRfiPaymentError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -1122,21 +1232,32 @@ impl<'a> GetEligiblePayins<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        crate::models::GetEligiblePayinsResponse,
-        crate::Error<GetEligiblePayinsError>,
-    > {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEligiblePayinsResponse,
+            crate::Error<GetEligiblePayinsError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::GetEligiblePayinsResponse>,
-        crate::Error<GetEligiblePayinsError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::GetEligiblePayinsResponse>,
+            crate::Error<GetEligiblePayinsError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<GetEligiblePayinsError>> {
         let path = format!(
             "/payment/{}/eligible-payins", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -1147,7 +1268,15 @@ impl<'a> GetEligiblePayins<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::GetEligiblePayinsResponse>,
+        crate::Error<GetEligiblePayinsError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             404u16 => {
@@ -1225,18 +1354,29 @@ impl<'a> ConnectPayin<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Payment, crate::Error<ConnectPayinError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Payment, crate::Error<ConnectPayinError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Payment>,
-        crate::Error<ConnectPayinError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Payment>,
+            crate::Error<ConnectPayinError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<ConnectPayinError>> {
         let path = format!(
             "/payment/{}/connect-payin", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -1252,7 +1392,15 @@ impl<'a> ConnectPayin<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Payment>,
+        crate::Error<ConnectPayinError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {

@@ -265,18 +265,27 @@ impl<'a> GetPayouts<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::GetPayoutsResponse, crate::Error<GetPayoutsError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::GetPayoutsResponse, crate::Error<GetPayoutsError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::GetPayoutsResponse>,
-        crate::Error<GetPayoutsError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::GetPayoutsResponse>,
+            crate::Error<GetPayoutsError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetPayoutsError>> {
         let path = String::from("/payouts");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -306,7 +315,15 @@ impl<'a> GetPayouts<'a> {
             req.query("page", value);
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::GetPayoutsResponse>,
+        crate::Error<GetPayoutsError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -339,33 +356,30 @@ impl<'a> GetPayouts<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(async move {
-                    let response = builder.send_with_response().await?;
-                    let server_time = if pin_wanted {
-                        crate::runtime::pin_from_date(response.headers())
-                    } else {
-                        None
-                    };
-                    let body = response.into_inner();
-                    let items = body.data.unwrap_or_default();
-                    let next = body
-                        .page_meta
-                        .and_then(|m| m.next)
-                        .and_then(|n| u32::try_from(n).ok());
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                        server_time,
-                    })
-                })
+                Box::pin(
+                    crate::runtime::page(
+                        builder.send_with_response(),
+                        pin_wanted,
+                        |body| {
+                            let items = body.data.unwrap_or_default();
+                            let next = body
+                                .page_meta
+                                .and_then(|m| m.next)
+                                .and_then(|n| u32::try_from(n).ok());
+                            (items, next)
+                        },
+                    ),
+                )
             },
         )
     }
     /// Fetches every page and returns all items in order.
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<crate::models::Payout>, crate::Error<GetPayoutsError>> {
-        self.into_stream().collect_all().await
+    ) -> impl std::future::Future<
+        Output = Result<Vec<crate::models::Payout>, crate::Error<GetPayoutsError>>,
+    > + Send + 'a {
+        self.into_stream().collect_all()
     }
 }
 impl<'a> std::future::IntoFuture for GetPayouts<'a> {
@@ -429,18 +443,40 @@ impl<'a> CreatePayout<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Payout, crate::Error<CreatePayoutError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Payout, crate::Error<CreatePayoutError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Payout>,
-        crate::Error<CreatePayoutError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Payout>,
+            crate::Error<CreatePayoutError>,
+        >,
+    > + Send + 'a {
+        static DUPLICATE: crate::runtime::Duplicate = crate::runtime::Duplicate {
+            status: 409u16,
+            body_contains: None,
+            lookup: Some(crate::runtime::Lookup {
+                path: "/payouts",
+                param: "request_id",
+                server: None,
+                items_field: Some("data"),
+                key_field: "request_id",
+            }),
+        };
+        let client = self.client;
+        client.call_deduplicated(self.request(), &DUPLICATE, Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreatePayoutError>> {
         let path = String::from("/payouts");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -455,24 +491,15 @@ impl<'a> CreatePayout<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
-        if let Some(key) = raw.retried_duplicate(409u16, None) {
-            let lookup = {
-                let mut lookup = crate::runtime::Request::new(
-                    reqwest::Method::GET,
-                    "/payouts",
-                    String::from("/payouts"),
-                );
-                lookup.query("request_id", &key);
-                lookup.options(&self.options);
-                Some(crate::runtime::DuplicateLookup {
-                    request: lookup,
-                    items_field: Some("data"),
-                    key_field: "request_id",
-                })
-            };
-            return self.client.recover_duplicate(raw, key, lookup).await;
-        }
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Payout>,
+        crate::Error<CreatePayoutError>,
+    > {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             400u16 => {
@@ -572,18 +599,29 @@ impl<'a> GetPayoutById<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Payout, crate::Error<GetPayoutByIdError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Payout, crate::Error<GetPayoutByIdError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Payout>,
-        crate::Error<GetPayoutByIdError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Payout>,
+            crate::Error<GetPayoutByIdError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<GetPayoutByIdError>> {
         let path = format!(
             "/payouts/{}", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -594,7 +632,15 @@ impl<'a> GetPayoutById<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Payout>,
+        crate::Error<GetPayoutByIdError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             404u16 => {
@@ -673,18 +719,32 @@ impl<'a> CancelPayout<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::CancelPayoutResponse, crate::Error<CancelPayoutError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CancelPayoutResponse,
+            crate::Error<CancelPayoutError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::CancelPayoutResponse>,
-        crate::Error<CancelPayoutError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::CancelPayoutResponse>,
+            crate::Error<CancelPayoutError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CancelPayoutError>> {
         let path = format!(
             "/payouts/{}/cancel", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -695,7 +755,15 @@ impl<'a> CancelPayout<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::CancelPayoutResponse>,
+        crate::Error<CancelPayoutError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => Err(raw.unexpected(CancelPayoutError::BadRequest)),
@@ -777,18 +845,29 @@ impl<'a> UpdateRfiPayout<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Payout, crate::Error<UpdateRfiPayoutError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Payout, crate::Error<UpdateRfiPayoutError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Payout>,
-        crate::Error<UpdateRfiPayoutError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Payout>,
+            crate::Error<UpdateRfiPayoutError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<UpdateRfiPayoutError>> {
         let path = format!(
             "/payouts/{}/update_rfi", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -804,7 +883,15 @@ impl<'a> UpdateRfiPayout<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Payout>,
+        crate::Error<UpdateRfiPayoutError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => Err(raw.unexpected(UpdateRfiPayoutError::BadRequest)),
@@ -876,18 +963,29 @@ impl<'a> MockUpdatePayoutStatus<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Payout, crate::Error<MockUpdatePayoutStatusError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Payout, crate::Error<MockUpdatePayoutStatusError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Payout>,
-        crate::Error<MockUpdatePayoutStatusError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Payout>,
+            crate::Error<MockUpdatePayoutStatusError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<MockUpdatePayoutStatusError>> {
         let path = String::from("/payouts/mock");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -901,7 +999,15 @@ impl<'a> MockUpdatePayoutStatus<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Payout>,
+        crate::Error<MockUpdatePayoutStatusError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {

@@ -122,21 +122,32 @@ impl<'a> OnboardMerchant<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        crate::models::MerchantCreateResponse,
-        crate::Error<OnboardMerchantError>,
-    > {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::MerchantCreateResponse,
+            crate::Error<OnboardMerchantError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::MerchantCreateResponse>,
-        crate::Error<OnboardMerchantError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::MerchantCreateResponse>,
+            crate::Error<OnboardMerchantError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<OnboardMerchantError>> {
         let path = String::from("/platform/merchants");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -150,7 +161,15 @@ impl<'a> OnboardMerchant<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::MerchantCreateResponse>,
+        crate::Error<OnboardMerchantError>,
+    > {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             400u16 => {
@@ -241,18 +260,29 @@ impl<'a> UpdateMerchantStatus<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Merchant, crate::Error<UpdateMerchantStatusError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Merchant, crate::Error<UpdateMerchantStatusError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Merchant>,
-        crate::Error<UpdateMerchantStatusError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Merchant>,
+            crate::Error<UpdateMerchantStatusError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<UpdateMerchantStatusError>> {
         let path = String::from("/platform/merchants/status-update");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -266,7 +296,15 @@ impl<'a> UpdateMerchantStatus<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Merchant>,
+        crate::Error<UpdateMerchantStatusError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -372,18 +410,27 @@ impl<'a> GetMerchant<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Merchant, crate::Error<GetMerchantError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Merchant, crate::Error<GetMerchantError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Merchant>,
-        crate::Error<GetMerchantError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Merchant>,
+            crate::Error<GetMerchantError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetMerchantError>> {
         let path = format!(
             "/platform/merchants/{}", crate ::runtime::path_param("merchant_id", & self
             .merchant_id) ?
@@ -395,7 +442,15 @@ impl<'a> GetMerchant<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Merchant>,
+        crate::Error<GetMerchantError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {

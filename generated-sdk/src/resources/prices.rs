@@ -151,18 +151,27 @@ impl<'a> GetPrices<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::GetPricesResponse, crate::Error<GetPricesError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::GetPricesResponse, crate::Error<GetPricesError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::GetPricesResponse>,
-        crate::Error<GetPricesError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::GetPricesResponse>,
+            crate::Error<GetPricesError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetPricesError>> {
         let path = String::from("/prices");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -183,7 +192,15 @@ impl<'a> GetPrices<'a> {
             req.query("page", value);
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::GetPricesResponse>,
+        crate::Error<GetPricesError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -216,33 +233,30 @@ impl<'a> GetPrices<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(async move {
-                    let response = builder.send_with_response().await?;
-                    let server_time = if pin_wanted {
-                        crate::runtime::pin_from_date(response.headers())
-                    } else {
-                        None
-                    };
-                    let body = response.into_inner();
-                    let items = body.data.unwrap_or_default();
-                    let next = body
-                        .page_meta
-                        .and_then(|m| m.next)
-                        .and_then(|n| u32::try_from(n).ok());
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                        server_time,
-                    })
-                })
+                Box::pin(
+                    crate::runtime::page(
+                        builder.send_with_response(),
+                        pin_wanted,
+                        |body| {
+                            let items = body.data.unwrap_or_default();
+                            let next = body
+                                .page_meta
+                                .and_then(|m| m.next)
+                                .and_then(|n| u32::try_from(n).ok());
+                            (items, next)
+                        },
+                    ),
+                )
             },
         )
     }
     /// Fetches every page and returns all items in order.
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<crate::models::Price>, crate::Error<GetPricesError>> {
-        self.into_stream().collect_all().await
+    ) -> impl std::future::Future<
+        Output = Result<Vec<crate::models::Price>, crate::Error<GetPricesError>>,
+    > + Send + 'a {
+        self.into_stream().collect_all()
     }
 }
 impl<'a> std::future::IntoFuture for GetPrices<'a> {
@@ -303,15 +317,27 @@ impl<'a> CreatePrice<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Price, crate::Error<CreatePriceError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Price, crate::Error<CreatePriceError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Price>, crate::Error<CreatePriceError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Price>,
+            crate::Error<CreatePriceError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<CreatePriceError>> {
         let path = String::from("/prices");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -325,7 +351,12 @@ impl<'a> CreatePrice<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<crate::models::Price>, crate::Error<CreatePriceError>> {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             400u16 => {
@@ -399,15 +430,29 @@ impl<'a> GetPriceById<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Price, crate::Error<GetPriceByIdError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Price, crate::Error<GetPriceByIdError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Price>, crate::Error<GetPriceByIdError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Price>,
+            crate::Error<GetPriceByIdError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<GetPriceByIdError>> {
         let path = format!("/prices/{}", crate ::runtime::path_param("id", & self.id) ?);
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -416,7 +461,12 @@ impl<'a> GetPriceById<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<crate::models::Price>, crate::Error<GetPriceByIdError>> {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             404u16 => {

@@ -247,18 +247,27 @@ impl<'a> GetRefunds<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::GetRefundsResponse, crate::Error<GetRefundsError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::GetRefundsResponse, crate::Error<GetRefundsError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::GetRefundsResponse>,
-        crate::Error<GetRefundsError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::GetRefundsResponse>,
+            crate::Error<GetRefundsError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetRefundsError>> {
         let path = String::from("/refunds");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -294,7 +303,15 @@ impl<'a> GetRefunds<'a> {
             req.query("page", value);
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::GetRefundsResponse>,
+        crate::Error<GetRefundsError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             401u16 => {
@@ -327,33 +344,30 @@ impl<'a> GetRefunds<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(async move {
-                    let response = builder.send_with_response().await?;
-                    let server_time = if pin_wanted {
-                        crate::runtime::pin_from_date(response.headers())
-                    } else {
-                        None
-                    };
-                    let body = response.into_inner();
-                    let items = body.data.unwrap_or_default();
-                    let next = body
-                        .page_meta
-                        .and_then(|m| m.next)
-                        .and_then(|n| u32::try_from(n).ok());
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                        server_time,
-                    })
-                })
+                Box::pin(
+                    crate::runtime::page(
+                        builder.send_with_response(),
+                        pin_wanted,
+                        |body| {
+                            let items = body.data.unwrap_or_default();
+                            let next = body
+                                .page_meta
+                                .and_then(|m| m.next)
+                                .and_then(|n| u32::try_from(n).ok());
+                            (items, next)
+                        },
+                    ),
+                )
             },
         )
     }
     /// Fetches every page and returns all items in order.
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<crate::models::Refund>, crate::Error<GetRefundsError>> {
-        self.into_stream().collect_all().await
+    ) -> impl std::future::Future<
+        Output = Result<Vec<crate::models::Refund>, crate::Error<GetRefundsError>>,
+    > + Send + 'a {
+        self.into_stream().collect_all()
     }
 }
 impl<'a> std::future::IntoFuture for GetRefunds<'a> {
@@ -419,18 +433,40 @@ impl<'a> CreateRefund<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Refund, crate::Error<CreateRefundError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Refund, crate::Error<CreateRefundError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Refund>,
-        crate::Error<CreateRefundError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Refund>,
+            crate::Error<CreateRefundError>,
+        >,
+    > + Send + 'a {
+        static DUPLICATE: crate::runtime::Duplicate = crate::runtime::Duplicate {
+            status: 400u16,
+            body_contains: Some("already exists for this request_id"),
+            lookup: Some(crate::runtime::Lookup {
+                path: "/refunds",
+                param: "request_id",
+                server: None,
+                items_field: Some("data"),
+                key_field: "request_id",
+            }),
+        };
+        let client = self.client;
+        client.call_deduplicated(self.request(), &DUPLICATE, Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreateRefundError>> {
         let path = String::from("/refunds");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -450,26 +486,15 @@ impl<'a> CreateRefund<'a> {
             req.json(&body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
-        if let Some(key) = raw
-            .retried_duplicate(400u16, Some("already exists for this request_id"))
-        {
-            let lookup = {
-                let mut lookup = crate::runtime::Request::new(
-                    reqwest::Method::GET,
-                    "/refunds",
-                    String::from("/refunds"),
-                );
-                lookup.query("request_id", &key);
-                lookup.options(&self.options);
-                Some(crate::runtime::DuplicateLookup {
-                    request: lookup,
-                    items_field: Some("data"),
-                    key_field: "request_id",
-                })
-            };
-            return self.client.recover_duplicate(raw, key, lookup).await;
-        }
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Refund>,
+        crate::Error<CreateRefundError>,
+    > {
         match raw.status().as_u16() {
             201u16 | 202u16 => raw.json(),
             400u16 => {
@@ -575,18 +600,29 @@ impl<'a> GetRefundById<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Refund, crate::Error<GetRefundByIdError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Refund, crate::Error<GetRefundByIdError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Refund>,
-        crate::Error<GetRefundByIdError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Refund>,
+            crate::Error<GetRefundByIdError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<GetRefundByIdError>> {
         let path = format!(
             "/refunds/{}", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -597,7 +633,15 @@ impl<'a> GetRefundById<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Refund>,
+        crate::Error<GetRefundByIdError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             404u16 => {
@@ -672,18 +716,29 @@ impl<'a> UpdateRfiRefund<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Refund, crate::Error<UpdateRfiRefundError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Refund, crate::Error<UpdateRfiRefundError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Refund>,
-        crate::Error<UpdateRfiRefundError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Refund>,
+            crate::Error<UpdateRfiRefundError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<UpdateRfiRefundError>> {
         let path = format!(
             "/refunds/{}/update_rfi", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -699,7 +754,15 @@ impl<'a> UpdateRfiRefund<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Refund>,
+        crate::Error<UpdateRfiRefundError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -790,18 +853,29 @@ impl<'a> MockUpdateRefund<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Refund, crate::Error<MockUpdateRefundError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Refund, crate::Error<MockUpdateRefundError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Refund>,
-        crate::Error<MockUpdateRefundError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Refund>,
+            crate::Error<MockUpdateRefundError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<MockUpdateRefundError>> {
         let path = format!(
             "/refunds/{}/mock_update_status", crate ::runtime::path_param("id", & self
             .id) ?
@@ -818,7 +892,15 @@ impl<'a> MockUpdateRefund<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Refund>,
+        crate::Error<MockUpdateRefundError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {

@@ -193,21 +193,32 @@ impl<'a> GetVirtualAccounts<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        crate::models::GetVirtualAccountsResponse,
-        crate::Error<GetVirtualAccountsError>,
-    > {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetVirtualAccountsResponse,
+            crate::Error<GetVirtualAccountsError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::GetVirtualAccountsResponse>,
-        crate::Error<GetVirtualAccountsError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::GetVirtualAccountsResponse>,
+            crate::Error<GetVirtualAccountsError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<GetVirtualAccountsError>> {
         let path = String::from("/virtual-accounts");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -231,7 +242,15 @@ impl<'a> GetVirtualAccounts<'a> {
             req.query("page", value);
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::GetVirtualAccountsResponse>,
+        crate::Error<GetVirtualAccountsError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -277,36 +296,33 @@ impl<'a> GetVirtualAccounts<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(async move {
-                    let response = builder.send_with_response().await?;
-                    let server_time = if pin_wanted {
-                        crate::runtime::pin_from_date(response.headers())
-                    } else {
-                        None
-                    };
-                    let body = response.into_inner();
-                    let items = body.data.unwrap_or_default();
-                    let next = body
-                        .page_meta
-                        .and_then(|m| m.next)
-                        .and_then(|n| u32::try_from(n).ok());
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                        server_time,
-                    })
-                })
+                Box::pin(
+                    crate::runtime::page(
+                        builder.send_with_response(),
+                        pin_wanted,
+                        |body| {
+                            let items = body.data.unwrap_or_default();
+                            let next = body
+                                .page_meta
+                                .and_then(|m| m.next)
+                                .and_then(|n| u32::try_from(n).ok());
+                            (items, next)
+                        },
+                    ),
+                )
             },
         )
     }
     /// Fetches every page and returns all items in order.
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<
-        Vec<crate::models::VirtualAccount>,
-        crate::Error<GetVirtualAccountsError>,
-    > {
-        self.into_stream().collect_all().await
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::VirtualAccount>,
+            crate::Error<GetVirtualAccountsError>,
+        >,
+    > + Send + 'a {
+        self.into_stream().collect_all()
     }
 }
 impl<'a> std::future::IntoFuture for GetVirtualAccounts<'a> {
@@ -373,18 +389,32 @@ impl<'a> CreateVirtualAccount<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::VirtualAccount, crate::Error<CreateVirtualAccountError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::VirtualAccount,
+            crate::Error<CreateVirtualAccountError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::VirtualAccount>,
-        crate::Error<CreateVirtualAccountError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::VirtualAccount>,
+            crate::Error<CreateVirtualAccountError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreateVirtualAccountError>> {
         let path = String::from("/virtual-accounts");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -398,7 +428,15 @@ impl<'a> CreateVirtualAccount<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::VirtualAccount>,
+        crate::Error<CreateVirtualAccountError>,
+    > {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             400u16 => {
@@ -500,18 +538,32 @@ impl<'a> CloseVirtualAccount<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::VirtualAccount, crate::Error<CloseVirtualAccountError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::VirtualAccount,
+            crate::Error<CloseVirtualAccountError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::VirtualAccount>,
-        crate::Error<CloseVirtualAccountError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::VirtualAccount>,
+            crate::Error<CloseVirtualAccountError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CloseVirtualAccountError>> {
         let path = String::from("/virtual-accounts");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::DELETE,
@@ -522,7 +574,15 @@ impl<'a> CloseVirtualAccount<'a> {
         req.query("payment_type", &self.payment_type);
         req.query("currency", &self.currency);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::VirtualAccount>,
+        crate::Error<CloseVirtualAccountError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -623,21 +683,32 @@ impl<'a> CreateVirtualAccountV2<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        crate::models::VirtualAccountCreationAccepted,
-        crate::Error<CreateVirtualAccountV2Error>,
-    > {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::VirtualAccountCreationAccepted,
+            crate::Error<CreateVirtualAccountV2Error>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::VirtualAccountCreationAccepted>,
-        crate::Error<CreateVirtualAccountV2Error>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::VirtualAccountCreationAccepted>,
+            crate::Error<CreateVirtualAccountV2Error>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreateVirtualAccountV2Error>> {
         let path = String::from("/v2/virtual-accounts");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -657,7 +728,15 @@ impl<'a> CreateVirtualAccountV2<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::VirtualAccountCreationAccepted>,
+        crate::Error<CreateVirtualAccountV2Error>,
+    > {
         match raw.status().as_u16() {
             202u16 => raw.json(),
             400u16 => {

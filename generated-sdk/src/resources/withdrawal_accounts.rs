@@ -124,21 +124,32 @@ impl<'a> GetWithdrawalAccounts<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        crate::models::GetWithdrawalAccountsResponse,
-        crate::Error<GetWithdrawalAccountsError>,
-    > {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetWithdrawalAccountsResponse,
+            crate::Error<GetWithdrawalAccountsError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::GetWithdrawalAccountsResponse>,
-        crate::Error<GetWithdrawalAccountsError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::GetWithdrawalAccountsResponse>,
+            crate::Error<GetWithdrawalAccountsError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<GetWithdrawalAccountsError>> {
         let path = String::from("/withdrawal_accounts");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -159,7 +170,15 @@ impl<'a> GetWithdrawalAccounts<'a> {
             req.query("page", value);
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::GetWithdrawalAccountsResponse>,
+        crate::Error<GetWithdrawalAccountsError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -196,36 +215,33 @@ impl<'a> GetWithdrawalAccounts<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(async move {
-                    let response = builder.send_with_response().await?;
-                    let server_time = if pin_wanted {
-                        crate::runtime::pin_from_date(response.headers())
-                    } else {
-                        None
-                    };
-                    let body = response.into_inner();
-                    let items = body.data.unwrap_or_default();
-                    let next = body
-                        .page_meta
-                        .and_then(|m| m.next)
-                        .and_then(|n| u32::try_from(n).ok());
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                        server_time,
-                    })
-                })
+                Box::pin(
+                    crate::runtime::page(
+                        builder.send_with_response(),
+                        pin_wanted,
+                        |body| {
+                            let items = body.data.unwrap_or_default();
+                            let next = body
+                                .page_meta
+                                .and_then(|m| m.next)
+                                .and_then(|n| u32::try_from(n).ok());
+                            (items, next)
+                        },
+                    ),
+                )
             },
         )
     }
     /// Fetches every page and returns all items in order.
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<
-        Vec<crate::models::WithdrawalAccount>,
-        crate::Error<GetWithdrawalAccountsError>,
-    > {
-        self.into_stream().collect_all().await
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::WithdrawalAccount>,
+            crate::Error<GetWithdrawalAccountsError>,
+        >,
+    > + Send + 'a {
+        self.into_stream().collect_all()
     }
 }
 impl<'a> std::future::IntoFuture for GetWithdrawalAccounts<'a> {
@@ -289,21 +305,32 @@ impl<'a> GetWithdrawalAccountById<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        crate::models::WithdrawalAccount,
-        crate::Error<GetWithdrawalAccountByIdError>,
-    > {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::WithdrawalAccount,
+            crate::Error<GetWithdrawalAccountByIdError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::WithdrawalAccount>,
-        crate::Error<GetWithdrawalAccountByIdError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::WithdrawalAccount>,
+            crate::Error<GetWithdrawalAccountByIdError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<GetWithdrawalAccountByIdError>> {
         let path = format!(
             "/withdrawal_accounts/{}", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -314,7 +341,15 @@ impl<'a> GetWithdrawalAccountById<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::WithdrawalAccount>,
+        crate::Error<GetWithdrawalAccountByIdError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             404u16 => {

@@ -102,15 +102,26 @@ pub fn prune() {
 }
 
 fn key(path: &str, tokens: &TokenStream) -> u128 {
-    let half = |salt: u8| {
-        let mut h = DefaultHasher::new();
-        salt.hash(&mut h);
-        BUILD.hash(&mut h);
-        path.hash(&mut h);
-        tokens.to_string().hash(&mut h);
-        h.finish()
-    };
-    (u128::from(half(1)) << 64) | u128::from(half(2))
+    use std::fmt::Write as _;
+    // The token text is streamed into two differently salted hashers at once, never
+    // built as one string.
+    struct Both(DefaultHasher, DefaultHasher);
+    impl std::fmt::Write for Both {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.write(s.as_bytes());
+            self.1.write(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut both = Both(DefaultHasher::new(), DefaultHasher::new());
+    for (salt, h) in [(1u8, &mut both.0), (2u8, &mut both.1)] {
+        salt.hash(h);
+        BUILD.hash(h);
+        path.hash(h);
+    }
+    // Writing into a hasher cannot fail.
+    let _ = write!(both, "{tokens}");
+    (u128::from(both.0.finish()) << 64) | u128::from(both.1.finish())
 }
 
 fn text_hash(text: &str) -> u64 {

@@ -189,28 +189,8 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef, input: bool) -> TokenStrea
         let fname = ident(&f.name);
         let ty = field_type(f);
         let docs = field_docs(f);
-        let wire = &f.wire;
-        let rename = if f.name == f.wire {
-            TokenStream::new()
-        } else {
-            quote!(#[serde(rename = #wire)])
-        };
-        // Decoding is generated (`deserialize_impl`); these attributes steer the
-        // derived `Serialize` only.
-        let presence = match (f.required, f.keeps_null()) {
-            (true, _) => TokenStream::new(),
-            (false, false) => {
-                quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
-            }
-            (false, true) => quote!(#[serde(
-                skip_serializing_if = "Option::is_none",
-                serialize_with = "crate::runtime::nullable::serialize"
-            )]),
-        };
         quote! {
             #docs
-            #rename
-            #presence
             pub #fname: #ty,
         }
     });
@@ -218,18 +198,18 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef, input: bool) -> TokenStrea
         let t = type_tokens(t);
         quote! {
             /// Properties not named in the API description, kept as sent.
-            #[serde(flatten)]
             pub additional_properties: std::collections::BTreeMap<String, #t>,
         }
     });
     let all_optional = s.fields.iter().all(|f| !f.required);
     // Every struct is serde: how a body travels (JSON, form, multipart) belongs to
-    // the operation, and a file field is written as text inside JSON. `Deserialize`
-    // is generated rather than derived (see `deserialize_impl`).
+    // the operation, and a file field is written as text inside JSON. `Serialize` and
+    // `Deserialize` are generated rather than derived (see `serialize_impl` and
+    // `deserialize_impl`): the derived ones are most of what the compiler checks.
     let derives = if all_optional {
-        quote!(#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)])
+        quote!(#[derive(Debug, Clone, Default, PartialEq)])
     } else {
-        quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize)])
+        quote!(#[derive(Debug, Clone, PartialEq)])
     };
     // Only request types get a constructor and setters: response types are read, and
     // built in tests from JSON or `Default`.
@@ -238,6 +218,7 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef, input: bool) -> TokenStrea
     } else {
         TokenStream::new()
     };
+    let encode = serialize_impl(&name, s);
     let decode = deserialize_impl(api, &name, s);
     let multipart = if is_multipart_body(api, &def.name) {
         multipart_impl(api, &name, s)
@@ -255,6 +236,7 @@ fn structure(api: &Api, def: &TypeDef, s: &StructDef, input: bool) -> TokenStrea
             #(#fields)*
             #additional
         }
+        #encode
         #decode
         #constructor
         #multipart
@@ -559,6 +541,48 @@ fn sibling_selects(api: &Api, s: &StructDef) -> TokenStream {
 /// field. A derived decoder costs several times the code per field (a field enum and
 /// its visitor, a sequence visitor, duplicate checks), and decoders are most of what
 /// a generated crate spends compiling.
+/// A struct's `Serialize`: a JSON object with one entry per field present, in
+/// declaration order, then the additional properties. An absent optional field is left
+/// out; an optional nullable one (`Option<Option<T>>`) set to `Some(None)` is `null`.
+fn serialize_impl(name: &Ident, s: &StructDef) -> TokenStream {
+    let entries = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        let wire = &f.wire;
+        if f.required {
+            quote!(map.serialize_entry(#wire, &self.#n)?;)
+        } else {
+            quote! {
+                if let Some(value) = &self.#n {
+                    map.serialize_entry(#wire, value)?;
+                }
+            }
+        }
+    });
+    let additional = s.additional.as_ref().map(|_| {
+        quote! {
+            for (key, value) in &self.additional_properties {
+                map.serialize_entry(key, value)?;
+            }
+        }
+    });
+    let map = if s.fields.is_empty() && s.additional.is_none() {
+        quote!(let map = serializer.serialize_map(Some(0))?;)
+    } else {
+        quote!(let mut map = serializer.serialize_map(None)?;)
+    };
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                #map
+                #(#entries)*
+                #additional
+                map.end()
+            }
+        }
+    }
+}
+
 fn deserialize_impl(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
     let wires: Vec<&str> = s.fields.iter().map(|f| f.wire.as_str()).collect();
     let locals: Vec<Ident> = (0..s.fields.len())

@@ -401,7 +401,11 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
-    let send_body = send_with_response(api, op);
+    let SendParts {
+        call: send_call,
+        request: request_body,
+        decode: decode_body,
+    } = send_parts(api, op);
     let pagination = pagination(op);
     let success_enum = success_enum(op);
     let error_enum = error_enum(op);
@@ -453,13 +457,23 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             }
 
             /// Sends the request and returns the decoded body.
-            pub async fn send(self) -> Result<#output, crate::Error<#error>> {
-                self.send_with_response().await.map(crate::Response::into_inner)
+            pub fn send(self) -> impl std::future::Future<Output = Result<#output, crate::Error<#error>>> + Send + 'a {
+                crate::runtime::into_body(self.send_with_response())
             }
 
             /// Sends the request and returns the decoded body with the status and headers.
-            pub async fn send_with_response(self) -> Result<crate::Response<#output>, crate::Error<#error>> {
-                #send_body
+            pub fn send_with_response(self) -> impl std::future::Future<Output = Result<crate::Response<#output>, crate::Error<#error>>> + Send + 'a {
+                #send_call
+            }
+
+            /// The request this builder describes, or why it cannot be sent.
+            fn request(self) -> Result<crate::runtime::Request, crate::Error<#error>> {
+                #request_body
+            }
+
+            /// The call's result from the raw answer.
+            fn decode(raw: crate::runtime::RawResponse) -> Result<crate::Response<#output>, crate::Error<#error>> {
+                #decode_body
             }
 
             #pagination
@@ -546,7 +560,16 @@ fn typed_key_field(api: &Api, ty: &TypeRef, wire: &str) -> Option<(String, bool)
     (f.ty == TypeRef::String && !f.keeps_null() && !f.boxed).then(|| (f.name.clone(), f.required))
 }
 
-fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
+/// The generated pieces of sending: the call itself, the body of the builder's
+/// `request` (the request, built without `async`) and of its `decode` (the result from
+/// the raw answer).
+struct SendParts {
+    call: TokenStream,
+    request: TokenStream,
+    decode: TokenStream,
+}
+
+fn send_parts(api: &Api, op: &Operation) -> SendParts {
     let method = method_tokens(op.method);
     let template = &op.path;
     let (fmt, fmt_args) = path_format(api, op);
@@ -707,7 +730,6 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     let error = ident(&op.error_name);
-    let duplicate = duplicate_recovery(op);
     // Each arm with the status it matches: exact codes must come before ranges, and
     // the catch-all last.
     let mut arms: Vec<(StatusMatch, TokenStream)> = Vec::new();
@@ -787,17 +809,32 @@ fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
     };
     arms.sort_by_key(|(s, _)| rank(s));
     let arms = arms.into_iter().map(|(_, a)| a);
-    quote! {
-        let path = #path;
-        let mut req = crate::runtime::Request::new(#method, #template, path);
-        #server
-        #(#mutations)*
-        req.options(&self.options);
-        let raw = self.client.execute(req).await?;
-        #duplicate
-        match raw.status().as_u16() {
-            #(#arms)*
-        }
+    let call = match duplicate_recovery(op) {
+        Some(duplicate) => quote! {
+            static DUPLICATE: crate::runtime::Duplicate = #duplicate;
+            let client = self.client;
+            client.call_deduplicated(self.request(), &DUPLICATE, Self::decode)
+        },
+        None => quote! {
+            let client = self.client;
+            client.call(self.request(), Self::decode)
+        },
+    };
+    SendParts {
+        call,
+        request: quote! {
+            let path = #path;
+            let mut req = crate::runtime::Request::new(#method, #template, path);
+            #server
+            #(#mutations)*
+            req.options(&self.options);
+            Ok(req)
+        },
+        decode: quote! {
+            match raw.status().as_u16() {
+                #(#arms)*
+            }
+        },
     }
 }
 
@@ -825,11 +862,10 @@ pub(crate) fn server_tokens(server: &ServerOverride) -> TokenStream {
 }
 
 /// When the call was retried and the answer is the API's duplicate-request error, an
-/// earlier attempt went through: look the resource up (or report that it may exist).
-fn duplicate_recovery(op: &Operation) -> TokenStream {
-    let Some(d) = &op.duplicate else {
-        return TokenStream::new();
-    };
+/// earlier attempt went through: the runtime looks the resource up (or reports that it
+/// may exist). This is how it recognises that answer and finds the resource.
+fn duplicate_recovery(op: &Operation) -> Option<TokenStream> {
+    let d = op.duplicate.as_ref()?;
     let status = d.status;
     let contains = match &d.body_contains {
         Some(text) => quote!(Some(#text)),
@@ -840,27 +876,32 @@ fn duplicate_recovery(op: &Operation) -> TokenStream {
         Some(l) => {
             let path = &l.path;
             let param = &l.param;
-            let server = with_server(l.server.as_ref(), quote!(lookup));
+            let server = match &l.server {
+                Some(s) => {
+                    let s = server_tokens(s);
+                    quote!(Some(#s))
+                }
+                None => quote!(None),
+            };
             let items = match &l.items_field {
                 Some(f) => quote!(Some(#f)),
                 None => quote!(None),
             };
             let key_field = &d.key_field;
-            quote! {{
-                let mut lookup = crate::runtime::Request::new(reqwest::Method::GET, #path, String::from(#path));
-                #server
-                lookup.query(#param, &key);
-                lookup.options(&self.options);
-                Some(crate::runtime::DuplicateLookup { request: lookup, items_field: #items, key_field: #key_field })
-            }}
+            quote! {
+                Some(crate::runtime::Lookup {
+                    path: #path,
+                    param: #param,
+                    server: #server,
+                    items_field: #items,
+                    key_field: #key_field,
+                })
+            }
         }
     };
-    quote! {
-        if let Some(key) = raw.retried_duplicate(#status, #contains) {
-            let lookup = #lookup;
-            return self.client.recover_duplicate(raw, key, lookup).await;
-        }
-    }
+    Some(quote! {
+        crate::runtime::Duplicate { status: #status, body_contains: #contains, lookup: #lookup }
+    })
 }
 
 fn style_tokens(style: ParamStyle) -> TokenStream {
@@ -987,14 +1028,10 @@ fn pagination(op: &Operation) -> TokenStream {
                         builder.#pin_i = Some(#value);
                     }
                 },
-                quote!(if pin_wanted {
-                    crate::runtime::pin_from_date(response.headers())
-                } else {
-                    None
-                }),
+                quote!(pin_wanted),
             )
         }
-        None => (TokenStream::new(), quote!(let _ = pinned;), quote!(None)),
+        None => (TokenStream::new(), quote!(let _ = pinned;), quote!(false)),
     };
     let pin_doc = match &p.pin_param {
         Some(pin) => format!(
@@ -1020,20 +1057,21 @@ fn pagination(op: &Operation) -> TokenStream {
                 let mut builder = base.clone();
                 #set_page
                 #apply_pin
-                Box::pin(async move {
-                    let response = builder.send_with_response().await?;
-                    let server_time = #server_time;
-                    let body = response.into_inner();
-                    let items = #items_expr.unwrap_or_default();
-                    let next = #meta_expr.and_then(|m| #next_expr).and_then(|n| u32::try_from(n).ok());
-                    Ok(crate::runtime::Page { items, next, server_time })
-                })
+                Box::pin(crate::runtime::page(
+                    builder.send_with_response(),
+                    #server_time,
+                    |body| {
+                        let items = #items_expr.unwrap_or_default();
+                        let next = #meta_expr.and_then(|m| #next_expr).and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
+                ))
             })
         }
 
         /// Fetches every page and returns all items in order.
-        pub async fn collect_all(self) -> Result<Vec<#item>, crate::Error<#error>> {
-            self.into_stream().collect_all().await
+        pub fn collect_all(self) -> impl std::future::Future<Output = Result<Vec<#item>, crate::Error<#error>>> + Send + 'a {
+            self.into_stream().collect_all()
         }
     }
 }

@@ -135,6 +135,10 @@ fn piece_error(piece: repair::Piece, v: &Value) -> Option<String> {
 /// Deserialises `value` as `T`, reporting a failure at the deepest pointer serde knows.
 fn parse_typed<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Result<T, Diagnostic> {
     use serde_path_to_error::Segment;
+    // Tracking the path slows every parse down; it is only needed to report a failure.
+    if let Ok(v) = T::deserialize(value) {
+        return Ok(v);
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let mut pointer = base.to_string();
         for seg in e.path().iter() {

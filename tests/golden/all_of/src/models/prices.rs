@@ -73,19 +73,32 @@ impl From<crate::models::CreatePriceRequestPercentage> for CreatePriceRequest {
     }
 }
 /// The `Fixed` form of \[`CreatePriceRequest`\].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePriceRequestFixed {
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `currency`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// `pricing_type`
     pub pricing_type: crate::models::CreatePriceRequestFixedPricingType,
     /// `amount`
     pub amount: i64,
+}
+impl serde::Serialize for CreatePriceRequestFixed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        map.serialize_entry("pricing_type", &self.pricing_type)?;
+        map.serialize_entry("amount", &self.amount)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreatePriceRequestFixed {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -225,19 +238,32 @@ impl crate::runtime::ToQuery for CreatePriceRequestFixedPricingType {
     }
 }
 /// The `Percentage` form of \[`CreatePriceRequest`\].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePriceRequestPercentage {
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `currency`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// `pricing_type`
     pub pricing_type: crate::models::CreatePriceRequestPercentagePricingType,
     /// `bps`
     pub bps: i64,
+}
+impl serde::Serialize for CreatePriceRequestPercentage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        map.serialize_entry("pricing_type", &self.pricing_type)?;
+        map.serialize_entry("bps", &self.bps)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreatePriceRequestPercentage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -377,20 +403,34 @@ impl crate::runtime::ToQuery for CreatePriceRequestPercentagePricingType {
     }
 }
 /// `Price` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Price {
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `currency`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// `id`
     pub id: String,
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<jiff::Timestamp>,
+}
+impl serde::Serialize for Price {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Price {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -66,15 +66,27 @@ impl<'a> CreatePrice<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Price, crate::Error<CreatePriceError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Price, crate::Error<CreatePriceError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Price>, crate::Error<CreatePriceError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Price>,
+            crate::Error<CreatePriceError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<CreatePriceError>> {
         let path = String::from("/prices");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -87,7 +99,12 @@ impl<'a> CreatePrice<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<crate::models::Price>, crate::Error<CreatePriceError>> {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             _ => Err(raw.unexpected(CreatePriceError::UnexpectedStatus)),

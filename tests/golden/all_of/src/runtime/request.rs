@@ -309,6 +309,11 @@ impl Request {
         self.options.headers.extend(opts.headers.iter().cloned());
     }
 
+    /// The per-request options set so far.
+    pub(crate) fn options_set(&self) -> &RequestOptions {
+        &self.options
+    }
+
     /// The spec's path template, for logs.
     pub(crate) fn path_template(&self) -> &'static str {
         self.path_template

@@ -74,18 +74,27 @@ impl<'a> ListEvents<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<crate::models::Kind>, crate::Error<ListEventsError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<Vec<crate::models::Kind>, crate::Error<ListEventsError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<Vec<crate::models::Kind>>,
-        crate::Error<ListEventsError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<Vec<crate::models::Kind>>,
+            crate::Error<ListEventsError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<ListEventsError>> {
         let path = String::from("/events");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -99,7 +108,15 @@ impl<'a> ListEvents<'a> {
             req.query("kinds", value);
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<Vec<crate::models::Kind>>,
+        crate::Error<ListEventsError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             _ => Err(raw.unexpected(ListEventsError::UnexpectedStatus)),

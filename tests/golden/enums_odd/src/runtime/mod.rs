@@ -28,6 +28,7 @@
 
 mod auth;
 mod base_url;
+mod call;
 mod client;
 pub(crate) mod de;
 mod duplicate;
@@ -69,7 +70,7 @@ pub use response::Response;
 pub(crate) use self::{
     auth::Placement,
     base_url::ServerOverride,
-    duplicate::DuplicateLookup,
+    call::{Duplicate, Lookup, into_body},
     encoding::{
         CommaSeparated, Style, ToQuery, encode_path_segment, impl_to_query_via_display,
         param_text, path_param,
@@ -78,7 +79,7 @@ pub(crate) use self::{
     multipart::{MultipartBody, multipart_text},
     request::Request,
     response::RawResponse,
-    pagination::Page,
+    pagination::{Page, page},
     random::uuid_v4 as new_idempotency_key,
     time::pin_from_date,
 };

@@ -3,37 +3,51 @@
 
 //! Types used only by the `things` resource.
 /// `Thing` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Thing {
     /// `type`
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// `auto_debit?`
-    #[serde(rename = "auto_debit?")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_debit: Option<bool>,
     /// `3ds`
-    #[serde(rename = "3ds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_3ds: Option<String>,
     /// `self`
-    #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     /// `fooBar`
-    #[serde(rename = "fooBar")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<String>,
     /// `foo_bar`
-    #[serde(rename = "foo_bar")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foo_bar2: Option<String>,
     /// Format: `int32`.
-    #[serde(rename = "match")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_: Option<i32>,
+}
+impl serde::Serialize for Thing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.auto_debit {
+            map.serialize_entry("auto_debit?", value)?;
+        }
+        if let Some(value) = &self.field_3ds {
+            map.serialize_entry("3ds", value)?;
+        }
+        if let Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let Some(value) = &self.foo_bar {
+            map.serialize_entry("fooBar", value)?;
+        }
+        if let Some(value) = &self.foo_bar2 {
+            map.serialize_entry("foo_bar", value)?;
+        }
+        if let Some(value) = &self.match_ {
+            map.serialize_entry("match", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Thing {
     fn deserialize<D: serde::Deserializer<'de>>(

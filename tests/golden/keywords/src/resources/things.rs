@@ -76,15 +76,27 @@ impl<'a> GetThing<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Thing, crate::Error<GetThingError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Thing, crate::Error<GetThingError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Thing>, crate::Error<GetThingError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Thing>,
+            crate::Error<GetThingError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetThingError>> {
         let path = format!(
             "/things/{}", crate ::runtime::path_param("type", & self.type_) ?
         );
@@ -101,7 +113,12 @@ impl<'a> GetThing<'a> {
             req.header("X-Trace-Id", String::clone(value));
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<crate::models::Thing>, crate::Error<GetThingError>> {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             _ => Err(raw.unexpected(GetThingError::UnexpectedStatus)),

@@ -5,23 +5,38 @@
 /// `Notes` from the API description.
 pub type Notes = std::collections::BTreeMap<String, String>;
 /// `Settings` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Settings {
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<crate::models::Notes>,
     /// `limits`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<
         std::collections::BTreeMap<String, crate::models::SettingsLimitsValue>,
     >,
     /// `anything`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anything: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, String>,
+}
+impl serde::Serialize for Settings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.limits {
+            map.serialize_entry("limits", value)?;
+        }
+        if let Some(value) = &self.anything {
+            map.serialize_entry("anything", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Settings {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -75,12 +90,21 @@ impl Settings {
     }
 }
 /// `SettingsLimitsValue` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SettingsLimitsValue {
     /// `max`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
+}
+impl serde::Serialize for SettingsLimitsValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.max {
+            map.serialize_entry("max", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SettingsLimitsValue {
     fn deserialize<D: serde::Deserializer<'de>>(

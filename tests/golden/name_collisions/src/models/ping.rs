@@ -3,12 +3,21 @@
 
 //! Types used only by the `ping` resource.
 /// `PingApiResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PingApiResponse {
     /// `ok`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
+}
+impl serde::Serialize for PingApiResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ok {
+            map.serialize_entry("ok", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PingApiResponse {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -80,22 +80,39 @@ impl<'a> GetPets<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::GetPetsResponse, crate::Error<GetPetsError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::GetPetsResponse, crate::Error<GetPetsError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::GetPetsResponse>,
+            crate::Error<GetPetsError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetPetsError>> {
+        let path = String::from("/pets");
+        let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/pets", path);
+        req.options(&self.options);
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
     ) -> Result<
         crate::Response<crate::models::GetPetsResponse>,
         crate::Error<GetPetsError>,
     > {
-        let path = String::from("/pets");
-        let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/pets", path);
-        req.options(&self.options);
-        let raw = self.client.execute(req).await?;
         match raw.status().as_u16() {
             200u16 => raw.json(),
             _ => Err(raw.unexpected(GetPetsError::UnexpectedStatus)),
@@ -157,15 +174,27 @@ impl<'a> Pet2<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::ErrorModel, crate::Error<Pet2Error>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ErrorModel, crate::Error<Pet2Error>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ErrorModel>, crate::Error<Pet2Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::ErrorModel>,
+            crate::Error<Pet2Error>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<Pet2Error>> {
         let path = String::from("/pets");
         let mut req = crate::runtime::Request::new(reqwest::Method::POST, "/pets", path);
         {
@@ -174,7 +203,12 @@ impl<'a> Pet2<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<crate::models::ErrorModel>, crate::Error<Pet2Error>> {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             _ => Err(raw.unexpected(Pet2Error::UnexpectedStatus)),

@@ -60,17 +60,33 @@ impl<'a> PingApi<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<PingApiSuccess2, crate::Error<PingApiError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<PingApiSuccess2, crate::Error<PingApiError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<PingApiSuccess2>, crate::Error<PingApiError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<PingApiSuccess2>, crate::Error<PingApiError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<PingApiError>> {
         let path = String::from("/ping");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/ping", path);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<PingApiSuccess2>, crate::Error<PingApiError>> {
         match raw.status().as_u16() {
             200u16 => {
                 raw.json::<Box<crate::models::PingApiResponse>, _>()

@@ -3,24 +3,41 @@
 
 //! Types used only by the `orders` resource.
 /// `Order` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Order {
     /// `status`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::OrderStatus>,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<crate::models::OrderCustomer>,
     /// `payment_methods`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_methods: Option<Vec<crate::models::OrderPaymentMethod>>,
     /// `fees`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<crate::models::OrderFees>,
     /// `refund_by`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_by: Option<crate::models::OrderRefundBy>,
+}
+impl serde::Serialize for Order {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.customer {
+            map.serialize_entry("customer", value)?;
+        }
+        if let Some(value) = &self.payment_methods {
+            map.serialize_entry("payment_methods", value)?;
+        }
+        if let Some(value) = &self.fees {
+            map.serialize_entry("fees", value)?;
+        }
+        if let Some(value) = &self.refund_by {
+            map.serialize_entry("refund_by", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Order {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -84,12 +101,21 @@ impl Order {
     }
 }
 /// `OrderCustomer` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrderCustomer {
     /// `customer_type`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<crate::models::OrderCustomerType>,
+}
+impl serde::Serialize for OrderCustomer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.customer_type {
+            map.serialize_entry("customer_type", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for OrderCustomer {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -195,12 +221,21 @@ impl crate::runtime::ToQuery for OrderCustomerType {
     }
 }
 /// `OrderFees` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrderFees {
     /// `fx_fee`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fx_fee: Option<crate::models::OrderFxFee>,
+}
+impl serde::Serialize for OrderFees {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.fx_fee {
+            map.serialize_entry("fx_fee", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for OrderFees {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -244,12 +279,21 @@ impl OrderFees {
     }
 }
 /// `OrderFxFee` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrderFxFee {
     /// `amount`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+}
+impl serde::Serialize for OrderFxFee {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for OrderFxFee {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -411,11 +455,19 @@ impl From<crate::models::OrderRefundByVariant2> for OrderRefundBy {
     }
 }
 /// `OrderRefundByVariant1` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderRefundByVariant1 {
     /// `days`
     pub days: i64,
+}
+impl serde::Serialize for OrderRefundByVariant1 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("days", &self.days)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for OrderRefundByVariant1 {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -463,11 +515,19 @@ impl OrderRefundByVariant1 {
     }
 }
 /// `OrderRefundByVariant2` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderRefundByVariant2 {
     /// `days`
     pub days: i64,
+}
+impl serde::Serialize for OrderRefundByVariant2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("days", &self.days)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for OrderRefundByVariant2 {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -515,15 +575,26 @@ impl OrderRefundByVariant2 {
     }
 }
 /// `OrderResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrderResponse {
     /// `status`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::OrderStatus>,
     /// `payment_methods`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_methods: Option<Vec<crate::models::OrderPaymentMethod>>,
+}
+impl serde::Serialize for OrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.payment_methods {
+            map.serialize_entry("payment_methods", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for OrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(

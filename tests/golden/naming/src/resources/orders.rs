@@ -67,18 +67,27 @@ impl<'a> GetOrders<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<crate::models::Order>, crate::Error<GetOrdersError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<Vec<crate::models::Order>, crate::Error<GetOrdersError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<Vec<crate::models::Order>>,
-        crate::Error<GetOrdersError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<Vec<crate::models::Order>>,
+            crate::Error<GetOrdersError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetOrdersError>> {
         let path = String::from("/orders");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -89,7 +98,15 @@ impl<'a> GetOrders<'a> {
             req.query("status", value);
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<Vec<crate::models::Order>>,
+        crate::Error<GetOrdersError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {

@@ -3,7 +3,7 @@
 
 //! Types used only by the `accounts` resource.
 /// `Account` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Account {
     /// Read-only: set by the server.
@@ -11,19 +11,37 @@ pub struct Account {
     /// `kind`
     pub kind: crate::models::AccountKind,
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Format: `date-time`.
     pub closed_at: Option<jiff::Timestamp>,
     /// Format: `date`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opened_on: Option<jiff::civil::Date>,
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<crate::models::AccountTier>,
+}
+impl serde::Serialize for Account {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("kind", &self.kind)?;
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        map.serialize_entry("closed_at", &self.closed_at)?;
+        if let Some(value) = &self.opened_on {
+            map.serialize_entry("opened_on", value)?;
+        }
+        if let Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+        if let Some(value) = &self.tier {
+            map.serialize_entry("tier", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Account {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -115,34 +133,42 @@ impl Account {
     }
 }
 /// Request form of \[`Account`\]: the same fields without the read-only ones, which the server sets.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountInput {
     /// `kind`
     pub kind: crate::models::AccountKind,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub nickname: Option<Option<String>>,
     /// Format: `date-time`.
     pub closed_at: Option<jiff::Timestamp>,
     /// Format: `date`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opened_on: Option<jiff::civil::Date>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub limit: Option<Option<i64>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub tier: Option<Option<crate::models::AccountTier>>,
+}
+impl serde::Serialize for AccountInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        map.serialize_entry("closed_at", &self.closed_at)?;
+        if let Some(value) = &self.opened_on {
+            map.serialize_entry("opened_on", value)?;
+        }
+        if let Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+        if let Some(value) = &self.tier {
+            map.serialize_entry("tier", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AccountInput {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -341,21 +367,26 @@ impl crate::runtime::ToQuery for AccountKind {
     }
 }
 /// `AccountPatch` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccountPatch {
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub nickname: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub limit: Option<Option<i64>>,
+}
+impl serde::Serialize for AccountPatch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        if let Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AccountPatch {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -92,18 +92,29 @@ impl<'a> UpdateAccount<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Account, crate::Error<UpdateAccountError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Account, crate::Error<UpdateAccountError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Account>,
-        crate::Error<UpdateAccountError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Account>,
+            crate::Error<UpdateAccountError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<UpdateAccountError>> {
         let path = format!(
             "/accounts/{}", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -118,7 +129,15 @@ impl<'a> UpdateAccount<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Account>,
+        crate::Error<UpdateAccountError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             _ => Err(raw.unexpected(UpdateAccountError::UnexpectedStatus)),
@@ -180,18 +199,29 @@ impl<'a> CreateAccount<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Account, crate::Error<CreateAccountError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Account, crate::Error<CreateAccountError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Account>,
-        crate::Error<CreateAccountError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Account>,
+            crate::Error<CreateAccountError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreateAccountError>> {
         let path = String::from("/accounts");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -204,7 +234,15 @@ impl<'a> CreateAccount<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Account>,
+        crate::Error<CreateAccountError>,
+    > {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             _ => Err(raw.unexpected(CreateAccountError::UnexpectedStatus)),

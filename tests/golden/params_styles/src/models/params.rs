@@ -3,15 +3,26 @@
 
 //! Types used only by the `params` resource.
 /// `Filter` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Filter {
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `range`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range: Option<crate::models::FilterRange>,
+}
+impl serde::Serialize for Filter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.range {
+            map.serialize_entry("range", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Filter {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -76,15 +87,26 @@ impl Filter {
     }
 }
 /// `FilterRange` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FilterRange {
     /// `gte`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<i64>,
     /// `lte`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<i64>,
+}
+impl serde::Serialize for FilterRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.gte {
+            map.serialize_entry("gte", value)?;
+        }
+        if let Some(value) = &self.lte {
+            map.serialize_entry("lte", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for FilterRange {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -209,15 +231,26 @@ impl crate::runtime::ToQuery for Kind {
     }
 }
 /// `SearchPoint` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchPoint {
     /// `lat`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lat: Option<f64>,
     /// `lng`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lng: Option<f64>,
+}
+impl serde::Serialize for SearchPoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.lat {
+            map.serialize_entry("lat", value)?;
+        }
+        if let Some(value) = &self.lng {
+            map.serialize_entry("lng", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SearchPoint {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -282,12 +315,21 @@ impl SearchPoint {
     }
 }
 /// `SearchResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchResponse {
     /// `count`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
+}
+impl serde::Serialize for SearchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SearchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -3,15 +3,26 @@
 
 //! Types used only by the `tree` resource.
 /// `Link` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Link {
     /// `target`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Box<crate::models::Node>>,
     /// `by_name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_name: Option<std::collections::BTreeMap<String, crate::models::Node>>,
+}
+impl serde::Serialize for Link {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        if let Some(value) = &self.by_name {
+            map.serialize_entry("by_name", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Link {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -60,20 +71,34 @@ impl Link {
     }
 }
 /// `Node` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Node {
     /// `name`
     pub name: String,
     /// `children`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<crate::models::Node>>,
     /// `parent`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<crate::models::Node>>,
     /// `link`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<Box<crate::models::Link>>,
+}
+impl serde::Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.children {
+            map.serialize_entry("children", value)?;
+        }
+        if let Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        if let Some(value) = &self.link {
+            map.serialize_entry("link", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Node {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -60,17 +60,33 @@ impl<'a> GetTree<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<crate::models::Node, crate::Error<GetTreeError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Node, crate::Error<GetTreeError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Node>, crate::Error<GetTreeError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<crate::models::Node>, crate::Error<GetTreeError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetTreeError>> {
         let path = String::from("/tree");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/tree", path);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<crate::models::Node>, crate::Error<GetTreeError>> {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             _ => Err(raw.unexpected(GetTreeError::UnexpectedStatus)),

@@ -3,11 +3,19 @@
 
 //! Types used only by the `things` resource.
 /// `Gadget` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Gadget {
     /// `id`
     pub id: String,
+}
+impl serde::Serialize for Gadget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Gadget {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -115,7 +123,7 @@ impl crate::runtime::ToQuery for Kind {
     }
 }
 /// `Thing` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Thing {
     /// `id`
@@ -123,11 +131,24 @@ pub struct Thing {
     /// `kind`
     pub kind: crate::models::Kind,
     /// `size`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<crate::models::ThingSize>,
     /// `shade`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shade: Option<crate::models::Kind>,
+}
+impl serde::Serialize for Thing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("kind", &self.kind)?;
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.shade {
+            map.serialize_entry("shade", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Thing {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -186,14 +207,24 @@ impl Thing {
     }
 }
 /// `ThingInput` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThingInput {
     /// `name`
     pub name: String,
     /// `kind`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<crate::models::Kind>,
+}
+impl serde::Serialize for ThingInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.kind {
+            map.serialize_entry("kind", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ThingInput {
     fn deserialize<D: serde::Deserializer<'de>>(

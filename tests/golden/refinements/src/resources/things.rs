@@ -82,15 +82,27 @@ impl<'a> CreateThing<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Thing, crate::Error<CreateThingError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Thing, crate::Error<CreateThingError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Thing>, crate::Error<CreateThingError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Thing>,
+            crate::Error<CreateThingError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<CreateThingError>> {
         let path = String::from("/things");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -103,7 +115,12 @@ impl<'a> CreateThing<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<crate::models::Thing>, crate::Error<CreateThingError>> {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             _ => Err(raw.unexpected(CreateThingError::UnexpectedStatus)),
@@ -165,18 +182,27 @@ impl<'a> GetThing<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<crate::models::Gadget>, crate::Error<GetThingError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<Vec<crate::models::Gadget>, crate::Error<GetThingError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<Vec<crate::models::Gadget>>,
-        crate::Error<GetThingError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<Vec<crate::models::Gadget>>,
+            crate::Error<GetThingError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetThingError>> {
         let path = format!("/things/{}", crate ::runtime::path_param("id", & self.id) ?);
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -184,7 +210,15 @@ impl<'a> GetThing<'a> {
             path,
         );
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<Vec<crate::models::Gadget>>,
+        crate::Error<GetThingError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             _ => Err(raw.unexpected(GetThingError::UnexpectedStatus)),

@@ -3,11 +3,19 @@
 
 //! Types used only by the `widgets` resource.
 /// `NewWidget` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewWidget {
     /// Format: `int32`.
     pub size: i32,
+}
+impl serde::Serialize for NewWidget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("size", &self.size)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for NewWidget {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -70,12 +78,21 @@ impl NewWidget {
     }
 }
 /// `Problem` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Problem {
     /// `title`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+impl serde::Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Problem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -119,7 +136,7 @@ impl Problem {
     }
 }
 /// `Widget` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Widget {
     /// `id`
@@ -127,8 +144,19 @@ pub struct Widget {
     /// Format: `int32`.
     pub size: i32,
     /// `parent`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<crate::models::WidgetAlias2>>,
+}
+impl serde::Serialize for Widget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("size", &self.size)?;
+        if let Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Widget {
     fn deserialize<D: serde::Deserializer<'de>>(

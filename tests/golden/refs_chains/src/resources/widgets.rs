@@ -127,18 +127,27 @@ impl<'a> ListWidgets<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<crate::models::WidgetAlias2>, crate::Error<ListWidgetsError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<Vec<crate::models::WidgetAlias2>, crate::Error<ListWidgetsError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<Vec<crate::models::WidgetAlias2>>,
-        crate::Error<ListWidgetsError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<Vec<crate::models::WidgetAlias2>>,
+            crate::Error<ListWidgetsError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<ListWidgetsError>> {
         let path = String::from("/widgets");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -149,7 +158,15 @@ impl<'a> ListWidgets<'a> {
             req.query("limit", value);
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<Vec<crate::models::WidgetAlias2>>,
+        crate::Error<ListWidgetsError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             _ => Err(raw.unexpected(ListWidgetsError::UnexpectedStatus)),
@@ -214,18 +231,29 @@ impl<'a> CreateWidget<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::WidgetAlias2, crate::Error<CreateWidgetError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::WidgetAlias2, crate::Error<CreateWidgetError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::WidgetAlias2>,
-        crate::Error<CreateWidgetError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::WidgetAlias2>,
+            crate::Error<CreateWidgetError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreateWidgetError>> {
         let path = String::from("/widgets");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -238,7 +266,15 @@ impl<'a> CreateWidget<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::WidgetAlias2>,
+        crate::Error<CreateWidgetError>,
+    > {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             _ => Err(raw.unexpected(CreateWidgetError::UnexpectedStatus)),
@@ -300,18 +336,27 @@ impl<'a> GetWidget<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::WidgetAlias2, crate::Error<GetWidgetError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::WidgetAlias2, crate::Error<GetWidgetError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::WidgetAlias2>,
-        crate::Error<GetWidgetError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::WidgetAlias2>,
+            crate::Error<GetWidgetError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetWidgetError>> {
         let path = format!(
             "/widgets/{}", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -321,7 +366,15 @@ impl<'a> GetWidget<'a> {
             path,
         );
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::WidgetAlias2>,
+        crate::Error<GetWidgetError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             404u16 => {
@@ -395,13 +448,26 @@ impl<'a> DeleteWidget<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<DeleteWidgetError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteWidgetError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<DeleteWidgetError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<DeleteWidgetError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<DeleteWidgetError>> {
         let path = format!(
             "/widgets/{}", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -411,7 +477,12 @@ impl<'a> DeleteWidget<'a> {
             path,
         );
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<DeleteWidgetError>> {
         match raw.status().as_u16() {
             200..=299 => raw.empty(),
             _ => Err(raw.unexpected(DeleteWidgetError::UnexpectedStatus)),

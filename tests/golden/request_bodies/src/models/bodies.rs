@@ -3,12 +3,21 @@
 
 //! Types used only by the `bodies` resource.
 /// `CreateTokenResponse` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTokenResponse {
     /// `access_token`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
+}
+impl serde::Serialize for CreateTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.access_token {
+            map.serialize_entry("access_token", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -54,15 +63,26 @@ impl CreateTokenResponse {
     }
 }
 /// `Item` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `count`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
+}
+impl serde::Serialize for Item {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Item {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -127,29 +147,44 @@ impl Item {
     }
 }
 /// `TokenRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenRequest {
     /// `grant_type`
     pub grant_type: crate::models::TokenRequestGrantType,
     /// `scope`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Vec<String>>,
     /// `tags`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// `meta`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::models::TokenRequestMeta>,
     /// `card`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<crate::models::TokenRequestCard>,
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub note: Option<Option<String>>,
+}
+impl serde::Serialize for TokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("grant_type", &self.grant_type)?;
+        if let Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        if let Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        if let Some(value) = &self.card {
+            map.serialize_entry("card", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -265,15 +300,26 @@ impl TokenRequest {
     }
 }
 /// `TokenRequestCard` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TokenRequestCard {
     /// `number`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// `address`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<crate::models::TokenRequestCardAddress>,
+}
+impl serde::Serialize for TokenRequestCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.number {
+            map.serialize_entry("number", value)?;
+        }
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TokenRequestCard {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -344,15 +390,26 @@ impl TokenRequestCard {
     }
 }
 /// `TokenRequestCardAddress` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TokenRequestCardAddress {
     /// `city`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// `lines`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lines: Option<Vec<String>>,
+}
+impl serde::Serialize for TokenRequestCardAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.city {
+            map.serialize_entry("city", value)?;
+        }
+        if let Some(value) = &self.lines {
+            map.serialize_entry("lines", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TokenRequestCardAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -477,12 +534,21 @@ impl crate::runtime::ToQuery for TokenRequestGrantType {
     }
 }
 /// `TokenRequestMeta` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TokenRequestMeta {
     /// `source`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+impl serde::Serialize for TokenRequestMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.source {
+            map.serialize_entry("source", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TokenRequestMeta {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -5,26 +5,44 @@
 /// `Attachment` from the API description.
 pub type Attachment = crate::runtime::FilePart;
 /// `CreateDocumentRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDocumentRequest {
     /// `title`
     pub title: String,
     /// `pages`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<i64>,
     /// `labels`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
     /// `owner`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<crate::models::Owner>,
     /// `attachments`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::models::Attachment>>,
     /// `cover`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover: Option<crate::models::Attachment>,
+}
+impl serde::Serialize for CreateDocumentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("title", &self.title)?;
+        if let Some(value) = &self.pages {
+            map.serialize_entry("pages", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("labels", value)?;
+        }
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.attachments {
+            map.serialize_entry("attachments", value)?;
+        }
+        if let Some(value) = &self.cover {
+            map.serialize_entry("cover", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateDocumentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -164,14 +182,24 @@ impl CreateDocumentRequest {
     }
 }
 /// `CreateLabelRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLabelRequest {
     /// `name`
     pub name: String,
     /// `color`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
+}
+impl serde::Serialize for CreateLabelRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateLabelRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -251,12 +279,21 @@ impl CreateLabelRequest {
     }
 }
 /// `Owner` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Owner {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+impl serde::Serialize for Owner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Owner {
     fn deserialize<D: serde::Deserializer<'de>>(

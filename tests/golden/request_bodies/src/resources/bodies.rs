@@ -186,18 +186,30 @@ impl<'a> CreateToken<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::CreateTokenResponse, crate::Error<CreateTokenError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateTokenResponse,
+            crate::Error<CreateTokenError>,
+        >,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::CreateTokenResponse>,
-        crate::Error<CreateTokenError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::CreateTokenResponse>,
+            crate::Error<CreateTokenError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<CreateTokenError>> {
         let path = String::from("/oauth/token");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -216,7 +228,15 @@ impl<'a> CreateToken<'a> {
             )?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::CreateTokenResponse>,
+        crate::Error<CreateTokenError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             _ => Err(raw.unexpected(CreateTokenError::UnexpectedStatus)),
@@ -281,13 +301,24 @@ impl<'a> UploadFile<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<UploadFileError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<UploadFileError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<UploadFileError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<UploadFileError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<UploadFileError>> {
         let path = String::from("/uploads");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -299,7 +330,12 @@ impl<'a> UploadFile<'a> {
             req.binary(body, "application/octet-stream");
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<UploadFileError>> {
         match raw.status().as_u16() {
             201u16 => raw.empty(),
             _ => Err(raw.unexpected(UploadFileError::UnexpectedStatus)),
@@ -366,13 +402,24 @@ impl<'a> PutAvatar<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<PutAvatarError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PutAvatarError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<PutAvatarError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<PutAvatarError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<PutAvatarError>> {
         let path = String::from("/avatars");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PUT,
@@ -383,7 +430,12 @@ impl<'a> PutAvatar<'a> {
             req.binary(body, "image/*");
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<PutAvatarError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(PutAvatarError::UnexpectedStatus)),
@@ -445,13 +497,24 @@ impl<'a> CreateNote<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<CreateNoteError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<CreateNoteError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<CreateNoteError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<CreateNoteError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<CreateNoteError>> {
         let path = String::from("/notes");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -463,7 +526,12 @@ impl<'a> CreateNote<'a> {
             req.text(body, "text/plain");
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<CreateNoteError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(CreateNoteError::UnexpectedStatus)),
@@ -526,13 +594,24 @@ impl<'a> PatchItem<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<PatchItemError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PatchItemError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<PatchItemError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<PatchItemError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<PatchItemError>> {
         let path = format!("/items/{}", crate ::runtime::path_param("id", & self.id) ?);
         let mut req = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -546,7 +625,12 @@ impl<'a> PatchItem<'a> {
             req.content_type("application/merge-patch+json");
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<PatchItemError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(PatchItemError::UnexpectedStatus)),
@@ -608,13 +692,26 @@ impl<'a> CreateChoice<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<CreateChoiceError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<CreateChoiceError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<CreateChoiceError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<CreateChoiceError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreateChoiceError>> {
         let path = String::from("/choices");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -627,7 +724,12 @@ impl<'a> CreateChoice<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<CreateChoiceError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(CreateChoiceError::UnexpectedStatus)),
@@ -689,13 +791,26 @@ impl<'a> CreateFormChoice<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<CreateFormChoiceError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<CreateFormChoiceError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<CreateFormChoiceError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<CreateFormChoiceError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreateFormChoiceError>> {
         let path = String::from("/form-choices");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -708,7 +823,12 @@ impl<'a> CreateFormChoice<'a> {
             req.form(body, &[])?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<CreateFormChoiceError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(CreateFormChoiceError::UnexpectedStatus)),
@@ -770,13 +890,24 @@ impl<'a> SendCustom<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<SendCustomError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<SendCustomError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<SendCustomError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<SendCustomError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<SendCustomError>> {
         let path = String::from("/custom");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -788,7 +919,12 @@ impl<'a> SendCustom<'a> {
             req.binary(body, "application/vnd.example.custom");
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<SendCustomError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(SendCustomError::UnexpectedStatus)),

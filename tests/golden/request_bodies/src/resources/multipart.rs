@@ -65,13 +65,26 @@ impl<'a> CreateDocument<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<CreateDocumentError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<CreateDocumentError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<CreateDocumentError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<CreateDocumentError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreateDocumentError>> {
         let path = String::from("/documents");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -84,7 +97,12 @@ impl<'a> CreateDocument<'a> {
             req.multipart(body.to_multipart());
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<CreateDocumentError>> {
         match raw.status().as_u16() {
             201u16 => raw.empty(),
             _ => Err(raw.unexpected(CreateDocumentError::UnexpectedStatus)),
@@ -146,13 +164,24 @@ impl<'a> CreateLabel<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<CreateLabelError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<CreateLabelError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<CreateLabelError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<CreateLabelError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<CreateLabelError>> {
         let path = String::from("/labels");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -165,7 +194,12 @@ impl<'a> CreateLabel<'a> {
             req.multipart(body.to_multipart());
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<CreateLabelError>> {
         match raw.status().as_u16() {
             201u16 => raw.empty(),
             _ => Err(raw.unexpected(CreateLabelError::UnexpectedStatus)),

@@ -136,13 +136,24 @@ impl<'a> GetReport<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<String, crate::Error<GetReportError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<String, crate::Error<GetReportError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<String>, crate::Error<GetReportError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<String>, crate::Error<GetReportError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetReportError>> {
         let path = format!(
             "/reports/{}", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -153,7 +164,12 @@ impl<'a> GetReport<'a> {
         );
         req.accept("text/csv");
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<String>, crate::Error<GetReportError>> {
         match raw.status().as_u16() {
             200u16 => raw.text(),
             _ => Err(raw.unexpected(GetReportError::UnexpectedStatus)),
@@ -215,13 +231,26 @@ impl<'a> DownloadFile<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<bytes::Bytes, crate::Error<DownloadFileError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<bytes::Bytes, crate::Error<DownloadFileError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<bytes::Bytes>, crate::Error<DownloadFileError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<bytes::Bytes>, crate::Error<DownloadFileError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<DownloadFileError>> {
         let path = format!("/files/{}", crate ::runtime::path_param("id", & self.id) ?);
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -230,7 +259,12 @@ impl<'a> DownloadFile<'a> {
         );
         req.accept("application/pdf, image/png, text/plain");
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<bytes::Bytes>, crate::Error<DownloadFileError>> {
         match raw.status().as_u16() {
             200u16 => raw.bytes(),
             404u16 => Err(raw.unexpected(DownloadFileError::NotFound)),
@@ -296,15 +330,27 @@ impl<'a> GetOrder<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Order, crate::Error<GetOrderError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Order, crate::Error<GetOrderError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Order>, crate::Error<GetOrderError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Order>,
+            crate::Error<GetOrderError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetOrderError>> {
         let path = format!("/orders/{}", crate ::runtime::path_param("id", & self.id) ?);
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -315,7 +361,12 @@ impl<'a> GetOrder<'a> {
             "application/vnd.example.order+json, text/html, application/problem+json",
         );
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<crate::models::Order>, crate::Error<GetOrderError>> {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             400u16 => {
@@ -388,15 +439,29 @@ impl<'a> CreateExport<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CreateExportSuccess, crate::Error<CreateExportError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<CreateExportSuccess, crate::Error<CreateExportError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<CreateExportSuccess>, crate::Error<CreateExportError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<CreateExportSuccess>,
+            crate::Error<CreateExportError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreateExportError>> {
         let path = String::from("/exports");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -405,7 +470,12 @@ impl<'a> CreateExport<'a> {
         );
         req.accept("application/json, text/plain");
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<CreateExportSuccess>, crate::Error<CreateExportError>> {
         match raw.status().as_u16() {
             200u16 => {
                 raw.json::<Box<crate::models::Order>, _>()
@@ -478,19 +548,36 @@ impl<'a> Ping<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::PingResponse, crate::Error<PingError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PingResponse, crate::Error<PingError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::PingResponse>, crate::Error<PingError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::PingResponse>,
+            crate::Error<PingError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<PingError>> {
         let path = String::from("/ping");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/ping", path);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<crate::models::PingResponse>, crate::Error<PingError>> {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             _ => Err(raw.unexpected(PingError::UnexpectedStatus)),

@@ -241,13 +241,24 @@ impl<'a> GetPublic<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<GetPublicError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetPublicError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<GetPublicError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<GetPublicError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetPublicError>> {
         let path = String::from("/public");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -255,7 +266,12 @@ impl<'a> GetPublic<'a> {
             path,
         );
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<GetPublicError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(GetPublicError::UnexpectedStatus)),
@@ -316,13 +332,24 @@ impl<'a> GetDefault<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<GetDefaultError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetDefaultError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<GetDefaultError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<GetDefaultError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetDefaultError>> {
         let path = String::from("/default");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -331,7 +358,12 @@ impl<'a> GetDefault<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Bearer]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<GetDefaultError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(GetDefaultError::UnexpectedStatus)),
@@ -392,13 +424,26 @@ impl<'a> GetHeaderKey<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<GetHeaderKeyError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetHeaderKeyError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<GetHeaderKeyError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<GetHeaderKeyError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<GetHeaderKeyError>> {
         let path = String::from("/header-key");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -407,7 +452,12 @@ impl<'a> GetHeaderKey<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::HeaderKey]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<GetHeaderKeyError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(GetHeaderKeyError::UnexpectedStatus)),
@@ -474,13 +524,24 @@ impl<'a> GetQueryKey<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<GetQueryKeyError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetQueryKeyError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<GetQueryKeyError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<GetQueryKeyError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetQueryKeyError>> {
         let path = String::from("/query-key");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -492,7 +553,12 @@ impl<'a> GetQueryKey<'a> {
             req.query("q", value);
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<GetQueryKeyError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(GetQueryKeyError::UnexpectedStatus)),
@@ -553,13 +619,26 @@ impl<'a> GetCookieKey<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<GetCookieKeyError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetCookieKeyError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<GetCookieKeyError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<GetCookieKeyError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<GetCookieKeyError>> {
         let path = String::from("/cookie-key");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -568,7 +647,12 @@ impl<'a> GetCookieKey<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::CookieKey]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<GetCookieKeyError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(GetCookieKeyError::UnexpectedStatus)),
@@ -629,18 +713,34 @@ impl<'a> GetBasic<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<GetBasicError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetBasicError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<GetBasicError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<GetBasicError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetBasicError>> {
         let path = String::from("/basic");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/basic", path);
         req.security(&[&[crate::config::SecurityScheme::Basic]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<GetBasicError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(GetBasicError::UnexpectedStatus)),
@@ -701,13 +801,24 @@ impl<'a> GetEither<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<GetEitherError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetEitherError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<GetEitherError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<GetEitherError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetEitherError>> {
         let path = String::from("/either");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -721,7 +832,12 @@ impl<'a> GetEither<'a> {
             ],
         );
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<GetEitherError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(GetEitherError::UnexpectedStatus)),
@@ -782,13 +898,24 @@ impl<'a> GetBoth<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<GetBothError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetBothError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<GetBothError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<GetBothError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetBothError>> {
         let path = String::from("/both");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/both", path);
         req.security(
@@ -800,7 +927,12 @@ impl<'a> GetBoth<'a> {
             ],
         );
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<GetBothError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(GetBothError::UnexpectedStatus)),
@@ -861,13 +993,24 @@ impl<'a> GetOptional<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<GetOptionalError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetOptionalError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<GetOptionalError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<GetOptionalError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetOptionalError>> {
         let path = String::from("/optional");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -876,7 +1019,12 @@ impl<'a> GetOptional<'a> {
         );
         req.security(&[&[], &[crate::config::SecurityScheme::HeaderKey]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<GetOptionalError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(GetOptionalError::UnexpectedStatus)),
@@ -937,18 +1085,34 @@ impl<'a> GetOauth<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<GetOauthError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetOauthError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<GetOauthError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<GetOauthError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetOauthError>> {
         let path = String::from("/oauth");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/oauth", path);
         req.security(&[&[crate::config::SecurityScheme::Oauth]]);
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<GetOauthError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(GetOauthError::UnexpectedStatus)),
@@ -1009,13 +1173,24 @@ impl<'a> GetDigest<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), crate::Error<GetDigestError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetDigestError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<()>, crate::Error<GetDigestError>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Response<()>, crate::Error<GetDigestError>>,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetDigestError>> {
         let path = String::from("/digest");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -1023,7 +1198,12 @@ impl<'a> GetDigest<'a> {
             path,
         );
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<()>, crate::Error<GetDigestError>> {
         match raw.status().as_u16() {
             204u16 => raw.empty(),
             _ => Err(raw.unexpected(GetDigestError::UnexpectedStatus)),

@@ -3,13 +3,22 @@
 
 //! Types shared by several resources, or by none.
 /// The fields every \[`Pet`\] has: the base schema of the polymorphic type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PetBase {
     /// `pet_type`
     pub pet_type: String,
     /// `name`
     pub name: String,
+}
+impl serde::Serialize for PetBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pet_type", &self.pet_type)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PetBase {
     fn deserialize<D: serde::Deserializer<'de>>(

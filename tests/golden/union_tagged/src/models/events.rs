@@ -84,13 +84,22 @@ impl From<crate::models::RefundEvent> for Event {
     }
 }
 /// `PaymentEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentEvent {
     /// The tag selecting this type in its union: `payment`, written by the union when it encodes.
     pub entity_type: crate::models::PaymentEventEntityType,
     /// `amount`
     pub amount: i64,
+}
+impl serde::Serialize for PaymentEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("amount", &self.amount)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PaymentEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -200,13 +209,22 @@ impl crate::runtime::ToQuery for PaymentEventEntityType {
     }
 }
 /// `RefundEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundEvent {
     /// The tag selecting this type in its union: `refund`, written by the union when it encodes.
     pub entity_type: String,
     /// `refund_id`
     pub refund_id: String,
+}
+impl serde::Serialize for RefundEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entity_type", &self.entity_type)?;
+        map.serialize_entry("refund_id", &self.refund_id)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RefundEvent {
     fn deserialize<D: serde::Deserializer<'de>>(

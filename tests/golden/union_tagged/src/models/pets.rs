@@ -3,7 +3,7 @@
 
 //! Types used only by the `pets` resource.
 /// `Cat` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Cat {
     /// The tag selecting this type in its union: `cat`, written by the union when it encodes.
@@ -11,8 +11,19 @@ pub struct Cat {
     /// `name`
     pub name: String,
     /// `lives`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lives: Option<i64>,
+}
+impl serde::Serialize for Cat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pet_type", &self.pet_type)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.lives {
+            map.serialize_entry("lives", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Cat {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -84,7 +95,7 @@ impl Cat {
     }
 }
 /// `Dog` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Dog {
     /// The tag selecting this type in its union: `dog`, written by the union when it encodes.
@@ -92,8 +103,19 @@ pub struct Dog {
     /// `name`
     pub name: String,
     /// `barks`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub barks: Option<bool>,
+}
+impl serde::Serialize for Dog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pet_type", &self.pet_type)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.barks {
+            map.serialize_entry("barks", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Dog {
     fn deserialize<D: serde::Deserializer<'de>>(

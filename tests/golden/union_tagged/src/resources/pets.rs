@@ -63,13 +63,27 @@ impl<'a> CreatePet<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<crate::models::Pet, crate::Error<CreatePetError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Pet, crate::Error<CreatePetError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Pet>, crate::Error<CreatePetError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Pet>,
+            crate::Error<CreatePetError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<CreatePetError>> {
         let path = String::from("/pets");
         let mut req = crate::runtime::Request::new(reqwest::Method::POST, "/pets", path);
         {
@@ -78,7 +92,12 @@ impl<'a> CreatePet<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<crate::models::Pet>, crate::Error<CreatePetError>> {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             _ => Err(raw.unexpected(CreatePetError::UnexpectedStatus)),

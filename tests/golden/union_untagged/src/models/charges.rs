@@ -3,15 +3,26 @@
 
 //! Types used only by the `charges` resource.
 /// `CardDetails` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CardDetails {
     /// `card_network`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_network: Option<String>,
     /// `end_digits`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_digits: Option<String>,
+}
+impl serde::Serialize for CardDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.card_network {
+            map.serialize_entry("card_network", value)?;
+        }
+        if let Some(value) = &self.end_digits {
+            map.serialize_entry("end_digits", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CardDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -60,21 +71,36 @@ impl CardDetails {
     }
 }
 /// `Charge` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Charge {
     /// `details`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<crate::models::ChargeDetails>,
     /// `shape`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shape: Option<crate::models::ChargeShape>,
     /// `quantity`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<crate::models::ChargeQuantity>,
     /// `mode`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<crate::models::ChargeMode>,
+}
+impl serde::Serialize for Charge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        if let Some(value) = &self.shape {
+            map.serialize_entry("shape", value)?;
+        }
+        if let Some(value) = &self.quantity {
+            map.serialize_entry("quantity", value)?;
+        }
+        if let Some(value) = &self.mode {
+            map.serialize_entry("mode", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Charge {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -451,14 +477,24 @@ impl From<crate::models::Square> for ChargeShape {
     }
 }
 /// `Circle` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Circle {
     /// `kind`
     pub kind: crate::models::CircleKind,
     /// `size`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for Circle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Circle {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -565,15 +601,21 @@ impl crate::runtime::ToQuery for CircleKind {
     }
 }
 /// `DebitDetails` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DebitDetails {
     /// `None`: absent; `Some(None)`: explicit `null`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::nullable::serialize"
-    )]
     pub sender_name: Option<Option<String>>,
+}
+impl serde::Serialize for DebitDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sender_name {
+            map.serialize_entry("sender_name", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DebitDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -621,14 +663,24 @@ impl DebitDetails {
     }
 }
 /// `Square` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Square {
     /// `kind`
     pub kind: crate::models::SquareKind,
     /// `size`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl serde::Serialize for Square {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Square {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -735,15 +787,26 @@ impl crate::runtime::ToQuery for SquareKind {
     }
 }
 /// `TransferDetails` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransferDetails {
     /// `sender_name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender_name: Option<String>,
     /// `receiver_account`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiver_account: Option<String>,
+}
+impl serde::Serialize for TransferDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sender_name {
+            map.serialize_entry("sender_name", value)?;
+        }
+        if let Some(value) = &self.receiver_account {
+            map.serialize_entry("receiver_account", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TransferDetails {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -3,11 +3,19 @@
 
 //! Types used only by the `conversions` resource.
 /// `BySourceAmount` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BySourceAmount {
     /// `source_amount`
     pub source_amount: i64,
+}
+impl serde::Serialize for BySourceAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("source_amount", &self.source_amount)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BySourceAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -64,11 +72,19 @@ impl BySourceAmount {
     }
 }
 /// `ByTargetAmount` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByTargetAmount {
     /// `target_amount`
     pub target_amount: i64,
+}
+impl serde::Serialize for ByTargetAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("target_amount", &self.target_amount)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ByTargetAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -125,15 +141,26 @@ impl ByTargetAmount {
     }
 }
 /// `Conversion` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Conversion {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `rate`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<crate::models::ConversionRate>,
+}
+impl serde::Serialize for Conversion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.rate {
+            map.serialize_entry("rate", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Conversion {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -62,15 +62,27 @@ impl<'a> GetCharge<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Charge, crate::Error<GetChargeError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Charge, crate::Error<GetChargeError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Charge>, crate::Error<GetChargeError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Charge>,
+            crate::Error<GetChargeError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<GetChargeError>> {
         let path = format!(
             "/charges/{}", crate ::runtime::path_param("id", & self.id) ?
         );
@@ -80,7 +92,12 @@ impl<'a> GetCharge<'a> {
             path,
         );
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<crate::models::Charge>, crate::Error<GetChargeError>> {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             _ => Err(raw.unexpected(GetChargeError::UnexpectedStatus)),

@@ -66,18 +66,29 @@ impl<'a> CreateConversion<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::Conversion, crate::Error<CreateConversionError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Conversion, crate::Error<CreateConversionError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::Conversion>,
-        crate::Error<CreateConversionError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::Conversion>,
+            crate::Error<CreateConversionError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(
+        self,
+    ) -> Result<crate::runtime::Request, crate::Error<CreateConversionError>> {
         let path = String::from("/conversions");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -90,7 +101,15 @@ impl<'a> CreateConversion<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<crate::models::Conversion>,
+        crate::Error<CreateConversionError>,
+    > {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             _ => Err(raw.unexpected(CreateConversionError::UnexpectedStatus)),

@@ -3,38 +3,64 @@
 
 //! Types used only by the `items` resource.
 /// `Item` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
     /// Read-only: set by the server.
     pub id: String,
     /// `owner`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<serde_json::Value>,
     /// `external`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external: Option<serde_json::Value>,
     /// `weird`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weird: Option<serde_json::Value>,
     /// `loose`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loose: Option<serde_json::Value>,
     /// `odd`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub odd: Option<serde_json::Value>,
     /// `nested`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nested: Option<crate::models::Nested>,
     /// `count`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// `label`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `tags`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<serde_json::Value>>,
+}
+impl serde::Serialize for Item {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.external {
+            map.serialize_entry("external", value)?;
+        }
+        if let Some(value) = &self.weird {
+            map.serialize_entry("weird", value)?;
+        }
+        if let Some(value) = &self.loose {
+            map.serialize_entry("loose", value)?;
+        }
+        if let Some(value) = &self.odd {
+            map.serialize_entry("odd", value)?;
+        }
+        if let Some(value) = &self.nested {
+            map.serialize_entry("nested", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        if let Some(value) = &self.label {
+            map.serialize_entry("label", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Item {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -138,12 +164,21 @@ impl Item {
     }
 }
 /// `Nested` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Nested {
     /// `note`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+impl serde::Serialize for Nested {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Nested {
     fn deserialize<D: serde::Deserializer<'de>>(

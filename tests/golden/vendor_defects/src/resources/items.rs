@@ -86,25 +86,42 @@ impl<'a> ListItems<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<crate::models::Item>, crate::Error<ListItemsError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<Vec<crate::models::Item>, crate::Error<ListItemsError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<Vec<crate::models::Item>>,
-        crate::Error<ListItemsError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<Vec<crate::models::Item>>,
+            crate::Error<ListItemsError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<ListItemsError>> {
         let path = String::from("/items");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/items", path);
         if let Some(value) = &self.page {
             req.query("page", value);
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<
+        crate::Response<Vec<crate::models::Item>>,
+        crate::Error<ListItemsError>,
+    > {
         match raw.status().as_u16() {
             200u16 => raw.json(),
             _ => Err(raw.unexpected(ListItemsError::UnexpectedStatus)),
@@ -171,13 +188,27 @@ impl<'a> CreateItem<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error<CreateItemError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<serde_json::Value, crate::Error<CreateItemError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, crate::Error<CreateItemError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<serde_json::Value>,
+            crate::Error<CreateItemError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<CreateItemError>> {
         let path = String::from("/items");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -188,7 +219,12 @@ impl<'a> CreateItem<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<serde_json::Value>, crate::Error<CreateItemError>> {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             _ => Err(raw.unexpected(CreateItemError::UnexpectedStatus)),

@@ -5,13 +5,25 @@
 #[cfg(all(feature = "pets", feature = "stores"))]
 mod gated_adoption {
     /// `Adoption` from the API description.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Adoption {
         /// `pet`
         pub pet: crate::models::Pet,
         /// `store`
         pub store: crate::models::Store,
+    }
+    impl serde::Serialize for Adoption {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("pet", &self.pet)?;
+            map.serialize_entry("store", &self.store)?;
+            map.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Adoption {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -127,11 +139,19 @@ impl crate::runtime::ToQuery for NewPetEventEvent {
     }
 }
 /// `PingEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PingEvent {
     /// `ping`
     pub ping: i64,
+}
+impl serde::Serialize for PingEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ping", &self.ping)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PingEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -179,7 +199,7 @@ impl PingEvent {
     }
 }
 /// `Shipment` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Shipment {
     /// `tracking_number`
@@ -187,8 +207,19 @@ pub struct Shipment {
     /// `carrier`
     pub carrier: crate::models::ShipmentCarrier,
     /// `weight_grams`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight_grams: Option<i64>,
+}
+impl serde::Serialize for Shipment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("tracking_number", &self.tracking_number)?;
+        map.serialize_entry("carrier", &self.carrier)?;
+        if let Some(value) = &self.weight_grams {
+            map.serialize_entry("weight_grams", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Shipment {
     fn deserialize<D: serde::Deserializer<'de>>(

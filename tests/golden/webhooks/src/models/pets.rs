@@ -3,13 +3,22 @@
 
 //! Types used only by the `pets` resource.
 /// `NewPetEvent` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewPetEvent {
     /// `event`
     pub event: crate::models::NewPetEventEvent,
     /// `pet`
     pub pet: crate::models::Pet,
+}
+impl serde::Serialize for NewPetEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("event", &self.event)?;
+        map.serialize_entry("pet", &self.pet)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for NewPetEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -62,7 +71,7 @@ impl NewPetEvent {
     }
 }
 /// `Pet` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Pet {
     /// `id`
@@ -70,8 +79,19 @@ pub struct Pet {
     /// `name`
     pub name: String,
     /// Format: `date`. `None`: absent or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub born: Option<jiff::civil::Date>,
+}
+impl serde::Serialize for Pet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.born {
+            map.serialize_entry("born", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Pet {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -3,13 +3,22 @@
 
 //! Types used only by the `stores` resource.
 /// `Store` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Store {
     /// `id`
     pub id: String,
     /// `city`
     pub city: String,
+}
+impl serde::Serialize for Store {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("city", &self.city)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Store {
     fn deserialize<D: serde::Deserializer<'de>>(

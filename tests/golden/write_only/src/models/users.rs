@@ -3,12 +3,21 @@
 
 //! Types used only by the `users` resource.
 /// `Profile` from the API description.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Profile {
     /// `bio`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bio: Option<String>,
+}
+impl serde::Serialize for Profile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.bio {
+            map.serialize_entry("bio", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Profile {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -52,14 +61,24 @@ impl Profile {
     }
 }
 /// Request form of \[`Profile`\]: with the write-only fields, which responses leave out.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProfileInput {
     /// `bio`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bio: Option<String>,
     /// Write-only: sent, never returned.
     pub pin: String,
+}
+impl serde::Serialize for ProfileInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.bio {
+            map.serialize_entry("bio", value)?;
+        }
+        map.serialize_entry("pin", &self.pin)?;
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ProfileInput {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -121,7 +140,7 @@ impl ProfileInput {
     }
 }
 /// `User` from the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct User {
     /// Read-only: set by the server.
@@ -129,8 +148,19 @@ pub struct User {
     /// `name`
     pub name: String,
     /// `profile`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<crate::models::Profile>,
+}
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.profile {
+            map.serialize_entry("profile", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -186,7 +216,7 @@ impl User {
     }
 }
 /// Request form of \[`User`\]: without the read-only fields, which the server sets, and with the write-only ones, which responses leave out.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserInput {
     /// `name`
@@ -194,8 +224,19 @@ pub struct UserInput {
     /// Write-only: sent, never returned.
     pub password: String,
     /// `profile`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<crate::models::ProfileInput>,
+}
+impl serde::Serialize for UserInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("password", &self.password)?;
+        if let Some(value) = &self.profile {
+            map.serialize_entry("profile", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UserInput {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -63,15 +63,27 @@ impl<'a> CreateUser<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::User, crate::Error<CreateUserError>> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::User, crate::Error<CreateUserError>>,
+    > + Send + 'a {
+        crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::User>, crate::Error<CreateUserError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::models::User>,
+            crate::Error<CreateUserError>,
+        >,
+    > + Send + 'a {
+        let client = self.client;
+        client.call(self.request(), Self::decode)
+    }
+    /// The request this builder describes, or why it cannot be sent.
+    fn request(self) -> Result<crate::runtime::Request, crate::Error<CreateUserError>> {
         let path = String::from("/users");
         let mut req = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -84,7 +96,12 @@ impl<'a> CreateUser<'a> {
             req.json(body)?;
         }
         req.options(&self.options);
-        let raw = self.client.execute(req).await?;
+        Ok(req)
+    }
+    /// The call's result from the raw answer.
+    fn decode(
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::Response<crate::models::User>, crate::Error<CreateUserError>> {
         match raw.status().as_u16() {
             201u16 => raw.json(),
             _ => Err(raw.unexpected(CreateUserError::UnexpectedStatus)),

@@ -15,6 +15,7 @@ use std::task::{Context, Poll};
 use futures_core::stream::{FusedStream, Stream};
 
 use super::error::Error;
+use super::response::Response;
 
 /// One page of a list.
 #[derive(Debug)]
@@ -26,6 +27,32 @@ pub(crate) struct Page<T> {
     /// The server's time when it answered (for the first page, the value later
     /// pages pin their time window to), when the walk pins one.
     pub(crate) server_time: Option<jiff::Timestamp>,
+}
+
+/// One page from the answer to a list call: the items and next page number that
+/// `split` reads from the body, and the server's time (its `Date` header) when `pin`
+/// asks for it.
+#[allow(
+    dead_code,
+    reason = "used only by generated crates whose spec has paginated lists"
+)]
+pub(crate) async fn page<B, T, E>(
+    call: impl Future<Output = Result<Response<B>, Error<E>>>,
+    pin: bool,
+    split: fn(B) -> (Vec<T>, Option<u32>),
+) -> Result<Page<T>, Error<E>> {
+    let response = call.await?;
+    let server_time = if pin {
+        super::time::pin_from_date(response.headers())
+    } else {
+        None
+    };
+    let (items, next) = split(response.into_inner());
+    Ok(Page {
+        items,
+        next,
+        server_time,
+    })
 }
 
 impl<T> Page<T> {
