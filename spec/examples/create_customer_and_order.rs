@@ -2,7 +2,9 @@
 //!
 //! Run against a mock server: `GLOMO_API_KEY=test GLOMO_BASE_URL=http://127.0.0.1:4010 cargo run --example create_customer_and_order`
 
-use glomo_sdk::models::{CreateCustomerRequest, CreateOrderWithoutQuoteRequest, Currency, CustomerType};
+use glomo_sdk::models::{
+    CreateCustomerRequest, CreateOrderWithoutQuoteRequest, Currency, CustomerType,
+};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -16,7 +16,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 GetPayoutByIdError::NotFound(body) => println!("no such payout: {body:?}"),
                 other => println!("API error: {other}"),
             }
-            println!("HTTP {} ({:?}), request id {:?}", api.status(), api.message(), api.request_id());
+            println!(
+                "HTTP {} ({:?}), request id {:?}",
+                api.status(),
+                api.message(),
+                api.request_id()
+            );
         }
         Err(e) if e.is_timeout() => println!("timed out: {e}"),
         Err(e) => return Err(e.into()),

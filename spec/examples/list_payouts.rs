@@ -9,8 +9,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = glomo_sdk::Client::from_env()?;
 
     // One page, with its status and headers.
-    let page = client.payouts().list().per_page(50).send_with_response().await?;
-    println!("first page: HTTP {}, request id {:?}", page.status(), page.request_id());
+    let page = client
+        .payouts()
+        .list()
+        .per_page(50)
+        .send_with_response()
+        .await?;
+    println!(
+        "first page: HTTP {}, request id {:?}",
+        page.status(),
+        page.request_id()
+    );
 
     // Every item across pages since the start of 2026 (`after` is an instant, sent as
     // RFC 3339). The walk pins `before` to its start so new payouts do not shift items

@@ -11,9 +11,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let file = match std::env::args().nth(1) {
         // File name and content type come from the path.
         Some(path) => FilePart::from_path(path)?,
-        None => FilePart::new(b"%PDF-1.4 example".to_vec(), "invoice.pdf", "application/pdf"),
+        None => FilePart::new(
+            b"%PDF-1.4 example".to_vec(),
+            "invoice.pdf",
+            "application/pdf",
+        ),
     };
-    let document = client.documents().create(CreateDocumentRequest::new("Invoice 2026-002", file)).await?;
+    let document = client
+        .documents()
+        .create(CreateDocumentRequest::new("Invoice 2026-002", file))
+        .await?;
     println!("uploaded {:?}", document.id);
     Ok(())
 }
