@@ -173,6 +173,7 @@ impl<'a> ListBeneficiariesV2<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -184,6 +185,7 @@ impl<'a> ListBeneficiariesV2<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -196,6 +198,7 @@ impl<'a> ListBeneficiariesV2<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<ListBeneficiariesV2Error>> {
@@ -225,6 +228,7 @@ impl<'a> ListBeneficiariesV2<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -238,6 +242,7 @@ impl<'a> ListBeneficiariesV2<'a> {
     }
     /// Streams every item across pages, starting at the page set on this builder (or the first),
     /// until the server reports no next page.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> crate::runtime::PageStream<
@@ -271,6 +276,7 @@ impl<'a> ListBeneficiariesV2<'a> {
         )
     }
     /// Fetches every page and returns all items in order.
+    #[inline]
     pub fn collect_all(
         self,
     ) -> impl std::future::Future<
@@ -290,6 +296,7 @@ impl<'a> std::future::IntoFuture for ListBeneficiariesV2<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -340,6 +347,7 @@ impl<'a> CreateBeneficiaryV2<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -351,6 +359,7 @@ impl<'a> CreateBeneficiaryV2<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -363,6 +372,7 @@ impl<'a> CreateBeneficiaryV2<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<CreateBeneficiaryV2Error>> {
@@ -388,6 +398,7 @@ impl<'a> CreateBeneficiaryV2<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -428,6 +439,7 @@ impl<'a> std::future::IntoFuture for CreateBeneficiaryV2<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -492,6 +504,7 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -503,6 +516,7 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -515,6 +529,7 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<GetBeneficiaryByIdV2Error>> {
@@ -537,6 +552,7 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -566,6 +582,7 @@ impl<'a> std::future::IntoFuture for GetBeneficiaryByIdV2<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -626,6 +643,7 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -637,6 +655,7 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -649,6 +668,7 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<MockReviewBeneficiaryV2Error>> {
@@ -677,6 +697,7 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -716,6 +737,7 @@ impl<'a> std::future::IntoFuture for MockReviewBeneficiaryV2<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

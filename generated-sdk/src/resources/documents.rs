@@ -116,6 +116,7 @@ impl<'a> GetDocuments<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -127,6 +128,7 @@ impl<'a> GetDocuments<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -139,6 +141,7 @@ impl<'a> GetDocuments<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<GetDocumentsError>> {
@@ -165,6 +168,7 @@ impl<'a> GetDocuments<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -189,6 +193,7 @@ impl<'a> GetDocuments<'a> {
     /// until the server reports no next page.
     ///
     /// Unless you set `before` or `after`, the pages after the first are pinned to `before` = the server's time when it answered the first page (its `Date` header, rounded up to the second), so that records created meanwhile do not shift items between pages. The server's clock is used, never this machine's.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> crate::runtime::PageStream<'a, crate::models::Document, GetDocumentsError> {
@@ -221,6 +226,7 @@ impl<'a> GetDocuments<'a> {
         )
     }
     /// Fetches every page and returns all items in order.
+    #[inline]
     pub fn collect_all(
         self,
     ) -> impl std::future::Future<
@@ -237,6 +243,7 @@ impl<'a> std::future::IntoFuture for GetDocuments<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -290,6 +297,7 @@ impl<'a> CreateDocument<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -298,6 +306,7 @@ impl<'a> CreateDocument<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -310,6 +319,7 @@ impl<'a> CreateDocument<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<CreateDocumentError>> {
@@ -329,6 +339,7 @@ impl<'a> CreateDocument<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -355,6 +366,7 @@ impl<'a> std::future::IntoFuture for CreateDocument<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

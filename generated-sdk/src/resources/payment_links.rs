@@ -270,6 +270,7 @@ impl<'a> GetPayins<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -278,6 +279,7 @@ impl<'a> GetPayins<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -290,6 +292,7 @@ impl<'a> GetPayins<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetPayinsError>> {
         let path = String::from("/payin");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/payin", path);
@@ -316,6 +319,7 @@ impl<'a> GetPayins<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -340,6 +344,7 @@ impl<'a> GetPayins<'a> {
     /// until the server reports no next page.
     ///
     /// Unless you set `before` or `after`, the pages after the first are pinned to `before` = the server's time when it answered the first page (its `Date` header, rounded up to the second), so that records created meanwhile do not shift items between pages. The server's clock is used, never this machine's.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> crate::runtime::PageStream<
@@ -376,6 +381,7 @@ impl<'a> GetPayins<'a> {
         )
     }
     /// Fetches every page and returns all items in order.
+    #[inline]
     pub fn collect_all(
         self,
     ) -> impl std::future::Future<
@@ -392,6 +398,7 @@ impl<'a> std::future::IntoFuture for GetPayins<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -445,6 +452,7 @@ impl<'a> CreatePayin<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -456,6 +464,7 @@ impl<'a> CreatePayin<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -468,6 +477,7 @@ impl<'a> CreatePayin<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<CreatePayinError>> {
         let path = String::from("/payin");
         let mut req = crate::runtime::Request::new(
@@ -485,6 +495,7 @@ impl<'a> CreatePayin<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -514,6 +525,7 @@ impl<'a> std::future::IntoFuture for CreatePayin<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -571,6 +583,7 @@ impl<'a> GetPayinById<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -582,6 +595,7 @@ impl<'a> GetPayinById<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -594,6 +608,7 @@ impl<'a> GetPayinById<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<GetPayinByIdError>> {
@@ -608,6 +623,7 @@ impl<'a> GetPayinById<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -637,6 +653,7 @@ impl<'a> std::future::IntoFuture for GetPayinById<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -691,6 +708,7 @@ impl<'a> UpdatePayin<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -702,6 +720,7 @@ impl<'a> UpdatePayin<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -714,6 +733,7 @@ impl<'a> UpdatePayin<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<UpdatePayinError>> {
         let path = format!("/payin/{}", crate ::runtime::path_param("id", & self.id) ?);
         let mut req = crate::runtime::Request::new(
@@ -731,6 +751,7 @@ impl<'a> UpdatePayin<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -769,6 +790,7 @@ impl<'a> std::future::IntoFuture for UpdatePayin<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -825,6 +847,7 @@ impl<'a> CancelPayin<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -836,6 +859,7 @@ impl<'a> CancelPayin<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -848,6 +872,7 @@ impl<'a> CancelPayin<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<CancelPayinError>> {
         let path = format!(
             "/payin/{}/cancel", crate ::runtime::path_param("id", & self.id) ?
@@ -862,6 +887,7 @@ impl<'a> CancelPayin<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -891,6 +917,7 @@ impl<'a> std::future::IntoFuture for CancelPayin<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -945,6 +972,7 @@ impl<'a> UpdatePayinRfi<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -956,6 +984,7 @@ impl<'a> UpdatePayinRfi<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -968,6 +997,7 @@ impl<'a> UpdatePayinRfi<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<UpdatePayinRfiError>> {
@@ -989,6 +1019,7 @@ impl<'a> UpdatePayinRfi<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -1027,6 +1058,7 @@ impl<'a> std::future::IntoFuture for UpdatePayinRfi<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1089,6 +1121,7 @@ impl<'a> MockReviewPaymentLink<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1100,6 +1133,7 @@ impl<'a> MockReviewPaymentLink<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -1112,6 +1146,7 @@ impl<'a> MockReviewPaymentLink<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<MockReviewPaymentLinkError>> {
@@ -1129,6 +1164,7 @@ impl<'a> MockReviewPaymentLink<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -1168,6 +1204,7 @@ impl<'a> std::future::IntoFuture for MockReviewPaymentLink<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -151,6 +151,7 @@ impl<'a> GetPrices<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -159,6 +160,7 @@ impl<'a> GetPrices<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -171,6 +173,7 @@ impl<'a> GetPrices<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetPricesError>> {
         let path = String::from("/prices");
         let mut req = crate::runtime::Request::new(
@@ -195,6 +198,7 @@ impl<'a> GetPrices<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -219,6 +223,7 @@ impl<'a> GetPrices<'a> {
     /// until the server reports no next page.
     ///
     /// Unless you set `before` or `after`, the pages after the first are pinned to `before` = the server's time when it answered the first page (its `Date` header, rounded up to the second), so that records created meanwhile do not shift items between pages. The server's clock is used, never this machine's.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> crate::runtime::PageStream<'a, crate::models::Price, GetPricesError> {
@@ -251,6 +256,7 @@ impl<'a> GetPrices<'a> {
         )
     }
     /// Fetches every page and returns all items in order.
+    #[inline]
     pub fn collect_all(
         self,
     ) -> impl std::future::Future<
@@ -264,6 +270,7 @@ impl<'a> std::future::IntoFuture for GetPrices<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -317,6 +324,7 @@ impl<'a> CreatePrice<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -325,6 +333,7 @@ impl<'a> CreatePrice<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -337,6 +346,7 @@ impl<'a> CreatePrice<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<CreatePriceError>> {
         let path = String::from("/prices");
         let mut req = crate::runtime::Request::new(
@@ -354,6 +364,7 @@ impl<'a> CreatePrice<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<crate::models::Price>, crate::Error<CreatePriceError>> {
@@ -377,6 +388,7 @@ impl<'a> std::future::IntoFuture for CreatePrice<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -430,6 +442,7 @@ impl<'a> GetPriceById<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -438,6 +451,7 @@ impl<'a> GetPriceById<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -450,6 +464,7 @@ impl<'a> GetPriceById<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<GetPriceByIdError>> {
@@ -464,6 +479,7 @@ impl<'a> GetPriceById<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<crate::models::Price>, crate::Error<GetPriceByIdError>> {
@@ -487,6 +503,7 @@ impl<'a> std::future::IntoFuture for GetPriceById<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

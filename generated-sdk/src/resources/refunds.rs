@@ -247,6 +247,7 @@ impl<'a> GetRefunds<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -255,6 +256,7 @@ impl<'a> GetRefunds<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -267,6 +269,7 @@ impl<'a> GetRefunds<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetRefundsError>> {
         let path = String::from("/refunds");
         let mut req = crate::runtime::Request::new(
@@ -306,6 +309,7 @@ impl<'a> GetRefunds<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -330,6 +334,7 @@ impl<'a> GetRefunds<'a> {
     /// until the server reports no next page.
     ///
     /// Unless you set `before` or `after`, the pages after the first are pinned to `before` = the server's time when it answered the first page (its `Date` header, rounded up to the second), so that records created meanwhile do not shift items between pages. The server's clock is used, never this machine's.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> crate::runtime::PageStream<'a, crate::models::Refund, GetRefundsError> {
@@ -362,6 +367,7 @@ impl<'a> GetRefunds<'a> {
         )
     }
     /// Fetches every page and returns all items in order.
+    #[inline]
     pub fn collect_all(
         self,
     ) -> impl std::future::Future<
@@ -378,6 +384,7 @@ impl<'a> std::future::IntoFuture for GetRefunds<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -433,6 +440,7 @@ impl<'a> CreateRefund<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -441,6 +449,7 @@ impl<'a> CreateRefund<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -464,6 +473,7 @@ impl<'a> CreateRefund<'a> {
         client.call_deduplicated(self.request(), &DUPLICATE, Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<CreateRefundError>> {
@@ -489,6 +499,7 @@ impl<'a> CreateRefund<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -533,6 +544,7 @@ impl<'a> std::future::IntoFuture for CreateRefund<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -600,6 +612,7 @@ impl<'a> GetRefundById<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -608,6 +621,7 @@ impl<'a> GetRefundById<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -620,6 +634,7 @@ impl<'a> GetRefundById<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<GetRefundByIdError>> {
@@ -636,6 +651,7 @@ impl<'a> GetRefundById<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -662,6 +678,7 @@ impl<'a> std::future::IntoFuture for GetRefundById<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -716,6 +733,7 @@ impl<'a> UpdateRfiRefund<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -724,6 +742,7 @@ impl<'a> UpdateRfiRefund<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -736,6 +755,7 @@ impl<'a> UpdateRfiRefund<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<UpdateRfiRefundError>> {
@@ -757,6 +777,7 @@ impl<'a> UpdateRfiRefund<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -792,6 +813,7 @@ impl<'a> std::future::IntoFuture for UpdateRfiRefund<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -853,6 +875,7 @@ impl<'a> MockUpdateRefund<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -861,6 +884,7 @@ impl<'a> MockUpdateRefund<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -873,6 +897,7 @@ impl<'a> MockUpdateRefund<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<MockUpdateRefundError>> {
@@ -895,6 +920,7 @@ impl<'a> MockUpdateRefund<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -931,6 +957,7 @@ impl<'a> std::future::IntoFuture for MockUpdateRefund<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

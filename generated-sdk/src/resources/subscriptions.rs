@@ -286,6 +286,7 @@ impl<'a> GetSubscriptions<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -297,6 +298,7 @@ impl<'a> GetSubscriptions<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -309,6 +311,7 @@ impl<'a> GetSubscriptions<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<GetSubscriptionsError>> {
@@ -347,6 +350,7 @@ impl<'a> GetSubscriptions<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -371,6 +375,7 @@ impl<'a> GetSubscriptions<'a> {
     /// until the server reports no next page.
     ///
     /// Unless you set `before` or `after`, the pages after the first are pinned to `before` = the server's time when it answered the first page (its `Date` header, rounded up to the second), so that records created meanwhile do not shift items between pages. The server's clock is used, never this machine's.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> crate::runtime::PageStream<
@@ -407,6 +412,7 @@ impl<'a> GetSubscriptions<'a> {
         )
     }
     /// Fetches every page and returns all items in order.
+    #[inline]
     pub fn collect_all(
         self,
     ) -> impl std::future::Future<
@@ -426,6 +432,7 @@ impl<'a> std::future::IntoFuture for GetSubscriptions<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -479,6 +486,7 @@ impl<'a> CreateSubscription<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -490,6 +498,7 @@ impl<'a> CreateSubscription<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -502,6 +511,7 @@ impl<'a> CreateSubscription<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<CreateSubscriptionError>> {
@@ -521,6 +531,7 @@ impl<'a> CreateSubscription<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -550,6 +561,7 @@ impl<'a> std::future::IntoFuture for CreateSubscription<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -605,6 +617,7 @@ impl<'a> GetSubscriptionById<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -616,6 +629,7 @@ impl<'a> GetSubscriptionById<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -628,6 +642,7 @@ impl<'a> GetSubscriptionById<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<GetSubscriptionByIdError>> {
@@ -644,6 +659,7 @@ impl<'a> GetSubscriptionById<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -673,6 +689,7 @@ impl<'a> std::future::IntoFuture for GetSubscriptionById<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -726,6 +743,7 @@ impl<'a> PauseSubscription<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -737,6 +755,7 @@ impl<'a> PauseSubscription<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -749,6 +768,7 @@ impl<'a> PauseSubscription<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<PauseSubscriptionError>> {
@@ -765,6 +785,7 @@ impl<'a> PauseSubscription<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -803,6 +824,7 @@ impl<'a> std::future::IntoFuture for PauseSubscription<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -863,6 +885,7 @@ impl<'a> ResumeSubscription<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -874,6 +897,7 @@ impl<'a> ResumeSubscription<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -886,6 +910,7 @@ impl<'a> ResumeSubscription<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<ResumeSubscriptionError>> {
@@ -902,6 +927,7 @@ impl<'a> ResumeSubscription<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -940,6 +966,7 @@ impl<'a> std::future::IntoFuture for ResumeSubscription<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1000,6 +1027,7 @@ impl<'a> CancelSubscription<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1011,6 +1039,7 @@ impl<'a> CancelSubscription<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -1023,6 +1052,7 @@ impl<'a> CancelSubscription<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<CancelSubscriptionError>> {
@@ -1039,6 +1069,7 @@ impl<'a> CancelSubscription<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -1077,6 +1108,7 @@ impl<'a> std::future::IntoFuture for CancelSubscription<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1138,6 +1170,7 @@ impl<'a> UpdateNextPaymentDate<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1149,6 +1182,7 @@ impl<'a> UpdateNextPaymentDate<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -1161,6 +1195,7 @@ impl<'a> UpdateNextPaymentDate<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<UpdateNextPaymentDateError>> {
@@ -1183,6 +1218,7 @@ impl<'a> UpdateNextPaymentDate<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -1221,6 +1257,7 @@ impl<'a> std::future::IntoFuture for UpdateNextPaymentDate<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

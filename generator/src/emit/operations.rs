@@ -457,21 +457,25 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             }
 
             /// Sends the request and returns the decoded body.
+            #[inline]
             pub fn send(self) -> impl std::future::Future<Output = Result<#output, crate::Error<#error>>> + Send + 'a {
                 crate::runtime::into_body(self.send_with_response())
             }
 
             /// Sends the request and returns the decoded body with the status and headers.
+            #[inline]
             pub fn send_with_response(self) -> impl std::future::Future<Output = Result<crate::Response<#output>, crate::Error<#error>>> + Send + 'a {
                 #send_call
             }
 
             /// The request this builder describes, or why it cannot be sent.
+            #[inline]
             fn request(self) -> Result<crate::runtime::Request, crate::Error<#error>> {
                 #request_body
             }
 
             /// The call's result from the raw answer.
+            #[inline]
             fn decode(raw: crate::runtime::RawResponse) -> Result<crate::Response<#output>, crate::Error<#error>> {
                 #decode_body
             }
@@ -484,6 +488,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             type Output = Result<#output, crate::Error<#error>>;
             type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
 
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
             }
@@ -1049,6 +1054,7 @@ fn pagination(op: &Operation) -> TokenStream {
     ));
     quote! {
         #stream_doc
+        #[inline]
         pub fn into_stream(self) -> crate::runtime::PageStream<'a, #item, #error> {
             let first = #first_page;
             #pin_wanted
@@ -1070,6 +1076,7 @@ fn pagination(op: &Operation) -> TokenStream {
         }
 
         /// Fetches every page and returns all items in order.
+        #[inline]
         pub fn collect_all(self) -> impl std::future::Future<Output = Result<Vec<#item>, crate::Error<#error>>> + Send + 'a {
             self.into_stream().collect_all()
         }

@@ -146,6 +146,9 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
             /// # Errors
             ///
             /// When the payload names a known event but does not match its schema.
+            // Inline: the decoders of every payload are compiled where events are
+            // decoded, not in this crate for callers that never do.
+            #[inline]
             pub fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
                 #decode
             }
@@ -167,6 +170,7 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
         }
 
         #construct_doc
+        #[inline]
         pub fn construct_event(
             raw_body: &[u8],
             signature_header: &str,

@@ -66,6 +66,7 @@ impl<'a> CreatePrice<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -74,6 +75,7 @@ impl<'a> CreatePrice<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -86,6 +88,7 @@ impl<'a> CreatePrice<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<CreatePriceError>> {
         let path = String::from("/prices");
         let mut req = crate::runtime::Request::new(
@@ -102,6 +105,7 @@ impl<'a> CreatePrice<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<crate::models::Price>, crate::Error<CreatePriceError>> {
@@ -116,6 +120,7 @@ impl<'a> std::future::IntoFuture for CreatePrice<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -26,6 +26,7 @@ impl Event {
     /// # Errors
     ///
     /// When the payload names a known event but does not match its schema.
+    #[inline]
     pub fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
         if let Ok(p) = <crate::models::Event as serde::Deserialize>::deserialize(
             &value,
@@ -64,6 +65,7 @@ impl<'de> serde::Deserialize<'de> for Event {
 /// [`WebhookError::MissingSignature`], [`WebhookError::MalformedSignature`] or
 /// [`WebhookError::InvalidSignature`] when the signature does not check out (answer
 /// with a 4xx), [`WebhookError::Decode`] when an authentic body is not a JSON event.
+#[inline]
 pub fn construct_event(
     raw_body: &[u8],
     signature_header: &str,

@@ -76,6 +76,7 @@ impl<'a> GetThing<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -84,6 +85,7 @@ impl<'a> GetThing<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -96,6 +98,7 @@ impl<'a> GetThing<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetThingError>> {
         let path = format!(
             "/things/{}", crate ::runtime::path_param("type", & self.type_) ?
@@ -116,6 +119,7 @@ impl<'a> GetThing<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<crate::models::Thing>, crate::Error<GetThingError>> {
@@ -130,6 +134,7 @@ impl<'a> std::future::IntoFuture for GetThing<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

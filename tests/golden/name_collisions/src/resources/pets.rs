@@ -80,6 +80,7 @@ impl<'a> GetPets<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -88,6 +89,7 @@ impl<'a> GetPets<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -100,6 +102,7 @@ impl<'a> GetPets<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetPetsError>> {
         let path = String::from("/pets");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/pets", path);
@@ -107,6 +110,7 @@ impl<'a> GetPets<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -124,6 +128,7 @@ impl<'a> std::future::IntoFuture for GetPets<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -174,6 +179,7 @@ impl<'a> Pet2<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -182,6 +188,7 @@ impl<'a> Pet2<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -194,6 +201,7 @@ impl<'a> Pet2<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<Pet2Error>> {
         let path = String::from("/pets");
         let mut req = crate::runtime::Request::new(reqwest::Method::POST, "/pets", path);
@@ -206,6 +214,7 @@ impl<'a> Pet2<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<crate::models::ErrorModel>, crate::Error<Pet2Error>> {
@@ -220,6 +229,7 @@ impl<'a> std::future::IntoFuture for Pet2<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

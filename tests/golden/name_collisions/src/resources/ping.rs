@@ -60,6 +60,7 @@ impl<'a> PingApi<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -68,6 +69,7 @@ impl<'a> PingApi<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -77,6 +79,7 @@ impl<'a> PingApi<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<PingApiError>> {
         let path = String::from("/ping");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/ping", path);
@@ -84,6 +87,7 @@ impl<'a> PingApi<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<PingApiSuccess2>, crate::Error<PingApiError>> {
@@ -102,6 +106,7 @@ impl<'a> std::future::IntoFuture for PingApi<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

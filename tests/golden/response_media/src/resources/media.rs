@@ -136,6 +136,7 @@ impl<'a> GetReport<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -144,6 +145,7 @@ impl<'a> GetReport<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -153,6 +155,7 @@ impl<'a> GetReport<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetReportError>> {
         let path = format!(
             "/reports/{}", crate ::runtime::path_param("id", & self.id) ?
@@ -167,6 +170,7 @@ impl<'a> GetReport<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<String>, crate::Error<GetReportError>> {
@@ -181,6 +185,7 @@ impl<'a> std::future::IntoFuture for GetReport<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -231,6 +236,7 @@ impl<'a> DownloadFile<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -239,6 +245,7 @@ impl<'a> DownloadFile<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -248,6 +255,7 @@ impl<'a> DownloadFile<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<DownloadFileError>> {
@@ -262,6 +270,7 @@ impl<'a> DownloadFile<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<bytes::Bytes>, crate::Error<DownloadFileError>> {
@@ -277,6 +286,7 @@ impl<'a> std::future::IntoFuture for DownloadFile<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -330,6 +340,7 @@ impl<'a> GetOrder<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -338,6 +349,7 @@ impl<'a> GetOrder<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -350,6 +362,7 @@ impl<'a> GetOrder<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetOrderError>> {
         let path = format!("/orders/{}", crate ::runtime::path_param("id", & self.id) ?);
         let mut req = crate::runtime::Request::new(
@@ -364,6 +377,7 @@ impl<'a> GetOrder<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<crate::models::Order>, crate::Error<GetOrderError>> {
@@ -387,6 +401,7 @@ impl<'a> std::future::IntoFuture for GetOrder<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -439,6 +454,7 @@ impl<'a> CreateExport<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -447,6 +463,7 @@ impl<'a> CreateExport<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -459,6 +476,7 @@ impl<'a> CreateExport<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<CreateExportError>> {
@@ -473,6 +491,7 @@ impl<'a> CreateExport<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<CreateExportSuccess>, crate::Error<CreateExportError>> {
@@ -491,6 +510,7 @@ impl<'a> std::future::IntoFuture for CreateExport<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -548,6 +568,7 @@ impl<'a> Ping<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -556,6 +577,7 @@ impl<'a> Ping<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -568,6 +590,7 @@ impl<'a> Ping<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<PingError>> {
         let path = String::from("/ping");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/ping", path);
@@ -575,6 +598,7 @@ impl<'a> Ping<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<crate::models::PingResponse>, crate::Error<PingError>> {
@@ -589,6 +613,7 @@ impl<'a> std::future::IntoFuture for Ping<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

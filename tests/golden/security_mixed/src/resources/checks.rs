@@ -241,6 +241,7 @@ impl<'a> GetPublic<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -249,6 +250,7 @@ impl<'a> GetPublic<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -258,6 +260,7 @@ impl<'a> GetPublic<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetPublicError>> {
         let path = String::from("/public");
         let mut req = crate::runtime::Request::new(
@@ -269,6 +272,7 @@ impl<'a> GetPublic<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<()>, crate::Error<GetPublicError>> {
@@ -283,6 +287,7 @@ impl<'a> std::future::IntoFuture for GetPublic<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -332,6 +337,7 @@ impl<'a> GetDefault<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -340,6 +346,7 @@ impl<'a> GetDefault<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -349,6 +356,7 @@ impl<'a> GetDefault<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetDefaultError>> {
         let path = String::from("/default");
         let mut req = crate::runtime::Request::new(
@@ -361,6 +369,7 @@ impl<'a> GetDefault<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<()>, crate::Error<GetDefaultError>> {
@@ -375,6 +384,7 @@ impl<'a> std::future::IntoFuture for GetDefault<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -424,6 +434,7 @@ impl<'a> GetHeaderKey<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -432,6 +443,7 @@ impl<'a> GetHeaderKey<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -441,6 +453,7 @@ impl<'a> GetHeaderKey<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<GetHeaderKeyError>> {
@@ -455,6 +468,7 @@ impl<'a> GetHeaderKey<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<()>, crate::Error<GetHeaderKeyError>> {
@@ -469,6 +483,7 @@ impl<'a> std::future::IntoFuture for GetHeaderKey<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -524,6 +539,7 @@ impl<'a> GetQueryKey<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -532,6 +548,7 @@ impl<'a> GetQueryKey<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -541,6 +558,7 @@ impl<'a> GetQueryKey<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetQueryKeyError>> {
         let path = String::from("/query-key");
         let mut req = crate::runtime::Request::new(
@@ -556,6 +574,7 @@ impl<'a> GetQueryKey<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<()>, crate::Error<GetQueryKeyError>> {
@@ -570,6 +589,7 @@ impl<'a> std::future::IntoFuture for GetQueryKey<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -619,6 +639,7 @@ impl<'a> GetCookieKey<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -627,6 +648,7 @@ impl<'a> GetCookieKey<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -636,6 +658,7 @@ impl<'a> GetCookieKey<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(
         self,
     ) -> Result<crate::runtime::Request, crate::Error<GetCookieKeyError>> {
@@ -650,6 +673,7 @@ impl<'a> GetCookieKey<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<()>, crate::Error<GetCookieKeyError>> {
@@ -664,6 +688,7 @@ impl<'a> std::future::IntoFuture for GetCookieKey<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -713,6 +738,7 @@ impl<'a> GetBasic<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -721,6 +747,7 @@ impl<'a> GetBasic<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -730,6 +757,7 @@ impl<'a> GetBasic<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetBasicError>> {
         let path = String::from("/basic");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/basic", path);
@@ -738,6 +766,7 @@ impl<'a> GetBasic<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<()>, crate::Error<GetBasicError>> {
@@ -752,6 +781,7 @@ impl<'a> std::future::IntoFuture for GetBasic<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -801,6 +831,7 @@ impl<'a> GetEither<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -809,6 +840,7 @@ impl<'a> GetEither<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -818,6 +850,7 @@ impl<'a> GetEither<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetEitherError>> {
         let path = String::from("/either");
         let mut req = crate::runtime::Request::new(
@@ -835,6 +868,7 @@ impl<'a> GetEither<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<()>, crate::Error<GetEitherError>> {
@@ -849,6 +883,7 @@ impl<'a> std::future::IntoFuture for GetEither<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -898,6 +933,7 @@ impl<'a> GetBoth<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -906,6 +942,7 @@ impl<'a> GetBoth<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -915,6 +952,7 @@ impl<'a> GetBoth<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetBothError>> {
         let path = String::from("/both");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/both", path);
@@ -930,6 +968,7 @@ impl<'a> GetBoth<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<()>, crate::Error<GetBothError>> {
@@ -944,6 +983,7 @@ impl<'a> std::future::IntoFuture for GetBoth<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -993,6 +1033,7 @@ impl<'a> GetOptional<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1001,6 +1042,7 @@ impl<'a> GetOptional<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -1010,6 +1052,7 @@ impl<'a> GetOptional<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetOptionalError>> {
         let path = String::from("/optional");
         let mut req = crate::runtime::Request::new(
@@ -1022,6 +1065,7 @@ impl<'a> GetOptional<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<()>, crate::Error<GetOptionalError>> {
@@ -1036,6 +1080,7 @@ impl<'a> std::future::IntoFuture for GetOptional<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1085,6 +1130,7 @@ impl<'a> GetOauth<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1093,6 +1139,7 @@ impl<'a> GetOauth<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -1102,6 +1149,7 @@ impl<'a> GetOauth<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetOauthError>> {
         let path = String::from("/oauth");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/oauth", path);
@@ -1110,6 +1158,7 @@ impl<'a> GetOauth<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<()>, crate::Error<GetOauthError>> {
@@ -1124,6 +1173,7 @@ impl<'a> std::future::IntoFuture for GetOauth<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1173,6 +1223,7 @@ impl<'a> GetDigest<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1181,6 +1232,7 @@ impl<'a> GetDigest<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -1190,6 +1242,7 @@ impl<'a> GetDigest<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetDigestError>> {
         let path = String::from("/digest");
         let mut req = crate::runtime::Request::new(
@@ -1201,6 +1254,7 @@ impl<'a> GetDigest<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<()>, crate::Error<GetDigestError>> {
@@ -1215,6 +1269,7 @@ impl<'a> std::future::IntoFuture for GetDigest<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

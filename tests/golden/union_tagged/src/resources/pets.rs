@@ -63,6 +63,7 @@ impl<'a> CreatePet<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -71,6 +72,7 @@ impl<'a> CreatePet<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -83,6 +85,7 @@ impl<'a> CreatePet<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<CreatePetError>> {
         let path = String::from("/pets");
         let mut req = crate::runtime::Request::new(reqwest::Method::POST, "/pets", path);
@@ -95,6 +98,7 @@ impl<'a> CreatePet<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<crate::models::Pet>, crate::Error<CreatePetError>> {
@@ -109,6 +113,7 @@ impl<'a> std::future::IntoFuture for CreatePet<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

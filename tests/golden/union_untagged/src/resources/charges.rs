@@ -62,6 +62,7 @@ impl<'a> GetCharge<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -70,6 +71,7 @@ impl<'a> GetCharge<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -82,6 +84,7 @@ impl<'a> GetCharge<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetChargeError>> {
         let path = format!(
             "/charges/{}", crate ::runtime::path_param("id", & self.id) ?
@@ -95,6 +98,7 @@ impl<'a> GetCharge<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<crate::models::Charge>, crate::Error<GetChargeError>> {
@@ -109,6 +113,7 @@ impl<'a> std::future::IntoFuture for GetCharge<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -86,6 +86,7 @@ impl<'a> ListItems<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -94,6 +95,7 @@ impl<'a> ListItems<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -106,6 +108,7 @@ impl<'a> ListItems<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<ListItemsError>> {
         let path = String::from("/items");
         let mut req = crate::runtime::Request::new(reqwest::Method::GET, "/items", path);
@@ -116,6 +119,7 @@ impl<'a> ListItems<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<
@@ -133,6 +137,7 @@ impl<'a> std::future::IntoFuture for ListItems<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -188,6 +193,7 @@ impl<'a> CreateItem<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -196,6 +202,7 @@ impl<'a> CreateItem<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -208,6 +215,7 @@ impl<'a> CreateItem<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<CreateItemError>> {
         let path = String::from("/items");
         let mut req = crate::runtime::Request::new(
@@ -222,6 +230,7 @@ impl<'a> CreateItem<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<serde_json::Value>, crate::Error<CreateItemError>> {
@@ -236,6 +245,7 @@ impl<'a> std::future::IntoFuture for CreateItem<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

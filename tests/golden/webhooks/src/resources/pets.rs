@@ -62,6 +62,7 @@ impl<'a> GetPet<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -70,6 +71,7 @@ impl<'a> GetPet<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -79,6 +81,7 @@ impl<'a> GetPet<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<GetPetError>> {
         let path = format!("/pets/{}", crate ::runtime::path_param("id", & self.id) ?);
         let mut req = crate::runtime::Request::new(
@@ -90,6 +93,7 @@ impl<'a> GetPet<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<crate::models::Pet>, crate::Error<GetPetError>> {
@@ -104,6 +108,7 @@ impl<'a> std::future::IntoFuture for GetPet<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

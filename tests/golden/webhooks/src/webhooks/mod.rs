@@ -34,6 +34,7 @@ impl Event {
     /// # Errors
     ///
     /// When the payload names a known event but does not match its schema.
+    #[inline]
     pub fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
         #[cfg(feature = "pets")]
         if let Ok(p) = <crate::models::NewPetEvent as serde::Deserialize>::deserialize(
@@ -94,6 +95,7 @@ impl<'de> serde::Deserialize<'de> for Event {
 /// [`WebhookError::MissingSignature`], [`WebhookError::MalformedSignature`] or
 /// [`WebhookError::InvalidSignature`] when the signature does not check out (answer
 /// with a 4xx), [`WebhookError::Decode`] when an authentic body is not a JSON event.
+#[inline]
 pub fn construct_event(
     raw_body: &[u8],
     signature_header: &str,

@@ -63,6 +63,7 @@ impl<'a> CreateUser<'a> {
         self
     }
     /// Sends the request and returns the decoded body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -71,6 +72,7 @@ impl<'a> CreateUser<'a> {
         crate::runtime::into_body(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> impl std::future::Future<
@@ -83,6 +85,7 @@ impl<'a> CreateUser<'a> {
         client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
+    #[inline]
     fn request(self) -> Result<crate::runtime::Request, crate::Error<CreateUserError>> {
         let path = String::from("/users");
         let mut req = crate::runtime::Request::new(
@@ -99,6 +102,7 @@ impl<'a> CreateUser<'a> {
         Ok(req)
     }
     /// The call's result from the raw answer.
+    #[inline]
     fn decode(
         raw: crate::runtime::RawResponse,
     ) -> Result<crate::Response<crate::models::User>, crate::Error<CreateUserError>> {
@@ -113,6 +117,7 @@ impl<'a> std::future::IntoFuture for CreateUser<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
