@@ -33,26 +33,21 @@ impl<'de> serde::Deserialize<'de> for RotateApiKeyRequest {
             ) -> Result<RotateApiKeyRequest, A::Error> {
                 const FIELDS: &[&str] = &["expire_after_in_seconds"];
                 let mut field_0 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(RotateApiKeyRequest {
-                    expire_after_in_seconds: field_0
-                        .ok_or_else(|| crate::runtime::de::missing(
-                            "expire_after_in_seconds",
-                        ))?,
+                    expire_after_in_seconds: crate::runtime::de::required(
+                        field_0,
+                        "expire_after_in_seconds",
+                    )?,
                 })
             }
         }
@@ -134,17 +129,14 @@ impl<'de> serde::Deserialize<'de> for RotateApiKeyResponse {
                 const FIELDS: &[&str] = &["secret_key", "previous_key_expires_at"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

@@ -182,55 +182,32 @@ impl<'de> serde::Deserialize<'de> for Beneficiary {
                 let mut field_17 = None;
                 let mut field_18 = None;
                 let mut field_19 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(10) => {
-                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(11) => {
-                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(12) => {
-                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(13) => {
-                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(14) => {
-                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(15) => {
-                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(16) => {
-                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(17) => {
-                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(18) => {
-                            field_18 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(19) => {
-                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
+                        Some(7) => field_7 = map.next_value()?,
+                        Some(8) => field_8 = map.next_value()?,
+                        Some(9) => field_9 = map.next_value()?,
+                        Some(10) => field_10 = map.next_value()?,
+                        Some(11) => field_11 = map.next_value()?,
+                        Some(12) => field_12 = map.next_value()?,
+                        Some(13) => field_13 = map.next_value()?,
+                        Some(14) => field_14 = map.next_value()?,
+                        Some(15) => field_15 = map.next_value()?,
+                        Some(16) => field_16 = map.next_value()?,
+                        Some(17) => field_17 = map.next_value()?,
+                        Some(18) => field_18 = map.next_value()?,
+                        Some(19) => field_19 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -306,33 +283,22 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryEvent {
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(BeneficiaryEvent {
-                    entity_type: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
-                    event_type: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
-                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                    entity_type: crate::runtime::de::required(field_0, "entity_type")?,
+                    event_type: crate::runtime::de::required(field_1, "event_type")?,
+                    data: crate::runtime::de::required(field_2, "data")?,
                 })
             }
         }
@@ -532,92 +498,59 @@ impl<'de> serde::Deserialize<'de> for CreateBeneficiaryRequest {
                 let mut field_14 = None;
                 let mut field_15 = None;
                 let mut field_16 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(3) => {
-                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(4) => {
-                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(5) => {
-                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(6) => {
-                            field_6 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(7) => {
-                            field_7 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(9) => {
-                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(10) => {
-                            field_10 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(11) => {
-                            field_11 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(12) => {
-                            field_12 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(13) => {
-                            field_13 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(14) => {
-                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(15) => {
-                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(16) => {
-                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = Some(map.next_value()?),
+                        Some(3) => field_3 = Some(map.next_value()?),
+                        Some(4) => field_4 = Some(map.next_value()?),
+                        Some(5) => field_5 = Some(map.next_value()?),
+                        Some(6) => field_6 = Some(map.next_value()?),
+                        Some(7) => field_7 = Some(map.next_value()?),
+                        Some(8) => field_8 = map.next_value()?,
+                        Some(9) => field_9 = Some(map.next_value()?),
+                        Some(10) => field_10 = Some(map.next_value()?),
+                        Some(11) => field_11 = Some(map.next_value()?),
+                        Some(12) => field_12 = Some(map.next_value()?),
+                        Some(13) => field_13 = Some(map.next_value()?),
+                        Some(14) => field_14 = map.next_value()?,
+                        Some(15) => field_15 = map.next_value()?,
+                        Some(16) => field_16 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateBeneficiaryRequest {
-                    holder_name: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("holder_name"))?,
-                    account_number: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("account_number"))?,
-                    bank_name: field_2
-                        .ok_or_else(|| crate::runtime::de::missing("bank_name"))?,
-                    beneficiary_type: field_3
-                        .ok_or_else(|| crate::runtime::de::missing("beneficiary_type"))?,
-                    bic_primary: field_4
-                        .ok_or_else(|| crate::runtime::de::missing("bic_primary"))?,
-                    bic_secondary: field_5
-                        .ok_or_else(|| crate::runtime::de::missing("bic_secondary"))?,
-                    email: field_6.ok_or_else(|| crate::runtime::de::missing("email"))?,
-                    address_line1: field_7
-                        .ok_or_else(|| crate::runtime::de::missing("address_line1"))?,
+                    holder_name: crate::runtime::de::required(field_0, "holder_name")?,
+                    account_number: crate::runtime::de::required(
+                        field_1,
+                        "account_number",
+                    )?,
+                    bank_name: crate::runtime::de::required(field_2, "bank_name")?,
+                    beneficiary_type: crate::runtime::de::required(
+                        field_3,
+                        "beneficiary_type",
+                    )?,
+                    bic_primary: crate::runtime::de::required(field_4, "bic_primary")?,
+                    bic_secondary: crate::runtime::de::required(
+                        field_5,
+                        "bic_secondary",
+                    )?,
+                    email: crate::runtime::de::required(field_6, "email")?,
+                    address_line1: crate::runtime::de::required(
+                        field_7,
+                        "address_line1",
+                    )?,
                     address_line2: field_8,
-                    city: field_9.ok_or_else(|| crate::runtime::de::missing("city"))?,
-                    state: field_10.ok_or_else(|| crate::runtime::de::missing("state"))?,
-                    country: field_11
-                        .ok_or_else(|| crate::runtime::de::missing("country"))?,
-                    pincode: field_12
-                        .ok_or_else(|| crate::runtime::de::missing("pincode"))?,
-                    nickname: field_13
-                        .ok_or_else(|| crate::runtime::de::missing("nickname"))?,
+                    city: crate::runtime::de::required(field_9, "city")?,
+                    state: crate::runtime::de::required(field_10, "state")?,
+                    country: crate::runtime::de::required(field_11, "country")?,
+                    pincode: crate::runtime::de::required(field_12, "pincode")?,
+                    nickname: crate::runtime::de::required(field_13, "nickname")?,
                     intermediate_bank_name: field_14,
                     intermediate_bank_country: field_15,
                     intermediate_bank_swift_code: field_16,
@@ -734,17 +667,14 @@ impl<'de> serde::Deserialize<'de> for GetBeneficiariesResponse {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

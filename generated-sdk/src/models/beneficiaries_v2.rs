@@ -75,21 +75,18 @@ impl<'de> serde::Deserialize<'de> for Address {
                 let mut field_3 = None;
                 let mut field_4 = None;
                 let mut field_5 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -177,40 +174,30 @@ impl<'de> serde::Deserialize<'de> for BankAccountAddress {
                 let mut field_3 = None;
                 let mut field_4 = None;
                 let mut field_5 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(3) => {
-                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(4) => {
-                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = Some(map.next_value()?),
+                        Some(3) => field_3 = Some(map.next_value()?),
+                        Some(4) => field_4 = Some(map.next_value()?),
+                        Some(5) => field_5 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(BankAccountAddress {
-                    address_line1: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("address_line1"))?,
+                    address_line1: crate::runtime::de::required(
+                        field_0,
+                        "address_line1",
+                    )?,
                     address_line2: field_1,
-                    city: field_2.ok_or_else(|| crate::runtime::de::missing("city"))?,
-                    state: field_3.ok_or_else(|| crate::runtime::de::missing("state"))?,
-                    country_code: field_4
-                        .ok_or_else(|| crate::runtime::de::missing("country_code"))?,
+                    city: crate::runtime::de::required(field_2, "city")?,
+                    state: crate::runtime::de::required(field_3, "state")?,
+                    country_code: crate::runtime::de::required(field_4, "country_code")?,
                     postal_code: field_5,
                 })
             }
@@ -402,40 +389,27 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2 {
                 let mut field_12 = None;
                 let mut field_13 = None;
                 let mut field_14 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(10) => {
-                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(11) => {
-                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(12) => {
-                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(13) => {
-                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(14) => {
-                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
+                        Some(7) => field_7 = map.next_value()?,
+                        Some(8) => field_8 = map.next_value()?,
+                        Some(9) => field_9 = map.next_value()?,
+                        Some(10) => field_10 = map.next_value()?,
+                        Some(11) => field_11 = map.next_value()?,
+                        Some(12) => field_12 = map.next_value()?,
+                        Some(13) => field_13 = map.next_value()?,
+                        Some(14) => field_14 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -546,22 +520,19 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2BankAccount {
                 let mut field_4 = None;
                 let mut field_5 = None;
                 let mut field_6 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -711,34 +682,23 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2CreateRequest {
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => {
-                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(BeneficiaryV2CreateRequest {
-                    category: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("category"))?,
-                    beneficiary: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("beneficiary"))?,
+                    category: crate::runtime::de::required(field_0, "category")?,
+                    beneficiary: crate::runtime::de::required(field_1, "beneficiary")?,
                     bank_account: field_2,
                     upi_account: field_3,
                     notes: field_4,
@@ -873,37 +833,31 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2CreateRequestBankAccount {
                 let mut field_4 = None;
                 let mut field_5 = None;
                 let mut field_6 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => {
-                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = Some(map.next_value()?),
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(BeneficiaryV2CreateRequestBankAccount {
-                    account_number: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("account_number"))?,
+                    account_number: crate::runtime::de::required(
+                        field_0,
+                        "account_number",
+                    )?,
                     name: field_1,
                     swift_code: field_2,
                     local_routing_number: field_3,
-                    currency: field_4
-                        .ok_or_else(|| crate::runtime::de::missing("currency"))?,
+                    currency: crate::runtime::de::required(field_4, "currency")?,
                     address: field_5,
                     intermediate_bank: field_6,
                 })
@@ -1040,39 +994,29 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2Identity {
                 let mut field_4 = None;
                 let mut field_5 = None;
                 let mut field_6 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => {
-                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = Some(map.next_value()?),
+                        Some(6) => field_6 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(BeneficiaryV2Identity {
-                    name: field_0.ok_or_else(|| crate::runtime::de::missing("name"))?,
-                    type_: field_1.ok_or_else(|| crate::runtime::de::missing("type"))?,
+                    name: crate::runtime::de::required(field_0, "name")?,
+                    type_: crate::runtime::de::required(field_1, "type")?,
                     email: field_2,
                     phone: field_3,
                     nickname: field_4,
-                    address: field_5
-                        .ok_or_else(|| crate::runtime::de::missing("address"))?,
+                    address: crate::runtime::de::required(field_5, "address")?,
                     documents: field_6,
                 })
             }
@@ -1188,40 +1132,30 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2IdentityAddress {
                 let mut field_3 = None;
                 let mut field_4 = None;
                 let mut field_5 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(3) => {
-                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(4) => {
-                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = Some(map.next_value()?),
+                        Some(3) => field_3 = Some(map.next_value()?),
+                        Some(4) => field_4 = Some(map.next_value()?),
+                        Some(5) => field_5 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(BeneficiaryV2IdentityAddress {
-                    address_line1: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("address_line1"))?,
+                    address_line1: crate::runtime::de::required(
+                        field_0,
+                        "address_line1",
+                    )?,
                     address_line2: field_1,
-                    city: field_2.ok_or_else(|| crate::runtime::de::missing("city"))?,
-                    state: field_3.ok_or_else(|| crate::runtime::de::missing("state"))?,
-                    country_code: field_4
-                        .ok_or_else(|| crate::runtime::de::missing("country_code"))?,
+                    city: crate::runtime::de::required(field_2, "city")?,
+                    state: crate::runtime::de::required(field_3, "state")?,
+                    country_code: crate::runtime::de::required(field_4, "country_code")?,
                     postal_code: field_5,
                 })
             }
@@ -1427,17 +1361,14 @@ impl<'de> serde::Deserialize<'de> for CreateBeneficiaryV2BadRequestBody {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1495,17 +1426,14 @@ impl<'de> serde::Deserialize<'de> for CreateBeneficiaryV2UnprocessableEntityBody
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1582,19 +1510,16 @@ impl<'de> serde::Deserialize<'de> for IntermediateBank {
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1673,19 +1598,16 @@ impl<'de> serde::Deserialize<'de> for IntermediateBankInput {
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1776,17 +1698,14 @@ impl<'de> serde::Deserialize<'de> for ListBeneficiariesV2Response {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1836,24 +1755,21 @@ impl<'de> serde::Deserialize<'de> for MockReviewBeneficiaryV2Request {
             ) -> Result<MockReviewBeneficiaryV2Request, A::Error> {
                 const FIELDS: &[&str] = &["review_action"];
                 let mut field_0 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MockReviewBeneficiaryV2Request {
-                    review_action: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("review_action"))?,
+                    review_action: crate::runtime::de::required(
+                        field_0,
+                        "review_action",
+                    )?,
                 })
             }
         }
@@ -1969,16 +1885,13 @@ impl<'de> serde::Deserialize<'de> for UpiAccount {
             ) -> Result<UpiAccount, A::Error> {
                 const FIELDS: &[&str] = &["upi_id"];
                 let mut field_0 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

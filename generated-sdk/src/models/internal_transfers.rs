@@ -41,17 +41,14 @@ impl<'de> serde::Deserialize<'de> for CreateInternalTransferBadRequestBody {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -127,44 +124,32 @@ impl<'de> serde::Deserialize<'de> for CreateInternalTransferRequest {
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(3) => {
-                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(4) => {
-                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = Some(map.next_value()?),
+                        Some(3) => field_3 = Some(map.next_value()?),
+                        Some(4) => field_4 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateInternalTransferRequest {
-                    amount: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("amount"))?,
-                    currency: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("currency"))?,
-                    reference: field_2
-                        .ok_or_else(|| crate::runtime::de::missing("reference"))?,
-                    from_merchant_id: field_3
-                        .ok_or_else(|| crate::runtime::de::missing("from_merchant_id"))?,
-                    to_merchant_id: field_4
-                        .ok_or_else(|| crate::runtime::de::missing("to_merchant_id"))?,
+                    amount: crate::runtime::de::required(field_0, "amount")?,
+                    currency: crate::runtime::de::required(field_1, "currency")?,
+                    reference: crate::runtime::de::required(field_2, "reference")?,
+                    from_merchant_id: crate::runtime::de::required(
+                        field_3,
+                        "from_merchant_id",
+                    )?,
+                    to_merchant_id: crate::runtime::de::required(
+                        field_4,
+                        "to_merchant_id",
+                    )?,
                 })
             }
         }
@@ -345,31 +330,24 @@ impl<'de> serde::Deserialize<'de> for InternalTransfer {
                 let mut field_9 = None;
                 let mut field_10 = None;
                 let mut field_11 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(10) => {
-                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(11) => {
-                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
+                        Some(7) => field_7 = map.next_value()?,
+                        Some(8) => field_8 = map.next_value()?,
+                        Some(9) => field_9 = map.next_value()?,
+                        Some(10) => field_10 = map.next_value()?,
+                        Some(11) => field_11 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -448,33 +426,22 @@ impl<'de> serde::Deserialize<'de> for InternalTransferEvent {
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(InternalTransferEvent {
-                    entity_type: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
-                    event_type: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
-                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                    entity_type: crate::runtime::de::required(field_0, "entity_type")?,
+                    event_type: crate::runtime::de::required(field_1, "event_type")?,
+                    data: crate::runtime::de::required(field_2, "data")?,
                 })
             }
         }
@@ -526,17 +493,14 @@ impl<'de> serde::Deserialize<'de> for InternalTransferFees {
                 const FIELDS: &[&str] = &["txn_fee", "fx_fee"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

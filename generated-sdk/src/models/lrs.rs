@@ -48,30 +48,24 @@ impl<'de> serde::Deserialize<'de> for CreateLrsCustomerBankAccountRequest {
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateLrsCustomerBankAccountRequest {
-                    bank_code: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("bank_code"))?,
-                    account_number: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("account_number"))?,
+                    bank_code: crate::runtime::de::required(field_0, "bank_code")?,
+                    account_number: crate::runtime::de::required(
+                        field_1,
+                        "account_number",
+                    )?,
                     bank_customer_id: field_2,
                 })
             }
@@ -167,38 +161,35 @@ impl<'de> serde::Deserialize<'de> for CreateLrsQuoteRequest {
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(3) => {
-                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(4) => {
-                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = Some(map.next_value()?),
+                        Some(3) => field_3 = Some(map.next_value()?),
+                        Some(4) => field_4 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateLrsQuoteRequest {
                     resource: field_0,
                     bank_code: field_1,
-                    source_amount: field_2
-                        .ok_or_else(|| crate::runtime::de::missing("source_amount"))?,
-                    source_currency: field_3
-                        .ok_or_else(|| crate::runtime::de::missing("source_currency"))?,
-                    target_currency: field_4
-                        .ok_or_else(|| crate::runtime::de::missing("target_currency"))?,
+                    source_amount: crate::runtime::de::required(
+                        field_2,
+                        "source_amount",
+                    )?,
+                    source_currency: crate::runtime::de::required(
+                        field_3,
+                        "source_currency",
+                    )?,
+                    target_currency: crate::runtime::de::required(
+                        field_4,
+                        "target_currency",
+                    )?,
                 })
             }
         }
@@ -287,17 +278,14 @@ impl<'de> serde::Deserialize<'de> for LrsBank {
                 const FIELDS: &[&str] = &["bank_code", "bank_name"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -375,19 +363,16 @@ impl<'de> serde::Deserialize<'de> for LrsCustomerBankAccount {
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -509,23 +494,20 @@ impl<'de> serde::Deserialize<'de> for LrsQuote {
                 let mut field_5 = None;
                 let mut field_6 = None;
                 let mut field_7 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
+                        Some(7) => field_7 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -589,17 +571,14 @@ impl<'de> serde::Deserialize<'de> for LrsQuoteFrom {
                 const FIELDS: &[&str] = &["amount", "currency"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -664,17 +643,14 @@ impl<'de> serde::Deserialize<'de> for LrsQuoteTo {
                 const FIELDS: &[&str] = &["amount", "currency"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

@@ -262,78 +262,44 @@ impl<'de> serde::Deserialize<'de> for CreatePayinRequestPaymentLink {
                 let mut field_15 = None;
                 let mut field_16 = None;
                 let mut field_17 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => {
-                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(4) => {
-                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(5) => {
-                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(9) => {
-                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(10) => {
-                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(11) => {
-                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(12) => {
-                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(13) => {
-                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(14) => {
-                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(15) => {
-                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(16) => {
-                            field_16 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(17) => {
-                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = Some(map.next_value()?),
+                        Some(4) => field_4 = Some(map.next_value()?),
+                        Some(5) => field_5 = Some(map.next_value()?),
+                        Some(6) => field_6 = map.next_value()?,
+                        Some(7) => field_7 = map.next_value()?,
+                        Some(8) => field_8 = map.next_value()?,
+                        Some(9) => field_9 = Some(map.next_value()?),
+                        Some(10) => field_10 = map.next_value()?,
+                        Some(11) => field_11 = map.next_value()?,
+                        Some(12) => field_12 = map.next_value()?,
+                        Some(13) => field_13 = map.next_value()?,
+                        Some(14) => field_14 = map.next_value()?,
+                        Some(15) => field_15 = map.next_value()?,
+                        Some(16) => field_16 = Some(map.next_value()?),
+                        Some(17) => field_17 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreatePayinRequestPaymentLink {
-                    customer_id: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("customer_id"))?,
+                    customer_id: crate::runtime::de::required(field_0, "customer_id")?,
                     document_id: field_1,
                     payment_methods: field_2,
-                    currency: field_3
-                        .ok_or_else(|| crate::runtime::de::missing("currency"))?,
-                    amount: field_4
-                        .ok_or_else(|| crate::runtime::de::missing("amount"))?,
-                    purpose_code: field_5
-                        .ok_or_else(|| crate::runtime::de::missing("purpose_code"))?,
+                    currency: crate::runtime::de::required(field_3, "currency")?,
+                    amount: crate::runtime::de::required(field_4, "amount")?,
+                    purpose_code: crate::runtime::de::required(field_5, "purpose_code")?,
                     invoice_number: field_6,
                     invoice_description: field_7,
                     reference_number: field_8,
-                    expires_at: field_9
-                        .ok_or_else(|| crate::runtime::de::missing("expires_at"))?,
+                    expires_at: crate::runtime::de::required(field_9, "expires_at")?,
                     invoice_amount: field_10,
                     notify_customer: field_11,
                     reminder_frequency: field_12,
@@ -590,50 +556,32 @@ impl<'de> serde::Deserialize<'de> for CreatePaymentLinkWithQuoteRequest {
                 let mut field_10 = None;
                 let mut field_11 = None;
                 let mut field_12 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(10) => {
-                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(11) => {
-                            field_11 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(12) => {
-                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = Some(map.next_value()?),
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
+                        Some(7) => field_7 = map.next_value()?,
+                        Some(8) => field_8 = map.next_value()?,
+                        Some(9) => field_9 = map.next_value()?,
+                        Some(10) => field_10 = map.next_value()?,
+                        Some(11) => field_11 = Some(map.next_value()?),
+                        Some(12) => field_12 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreatePaymentLinkWithQuoteRequest {
-                    quote_id: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("quote_id"))?,
-                    customer_id: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("customer_id"))?,
-                    purpose_code: field_2
-                        .ok_or_else(|| crate::runtime::de::missing("purpose_code"))?,
+                    quote_id: crate::runtime::de::required(field_0, "quote_id")?,
+                    customer_id: crate::runtime::de::required(field_1, "customer_id")?,
+                    purpose_code: crate::runtime::de::required(field_2, "purpose_code")?,
                     document_id: field_3,
                     invoice_number: field_4,
                     invoice_description: field_5,
@@ -777,17 +725,14 @@ impl<'de> serde::Deserialize<'de> for GetPayinsResponse {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1102,67 +1047,36 @@ impl<'de> serde::Deserialize<'de> for PaymentLink {
                 let mut field_21 = None;
                 let mut field_22 = None;
                 let mut field_23 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(10) => {
-                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(11) => {
-                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(12) => {
-                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(13) => {
-                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(14) => {
-                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(15) => {
-                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(16) => {
-                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(17) => {
-                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(18) => {
-                            field_18 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(19) => {
-                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(20) => {
-                            field_20 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(21) => {
-                            field_21 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(22) => {
-                            field_22 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(23) => {
-                            field_23 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
+                        Some(7) => field_7 = map.next_value()?,
+                        Some(8) => field_8 = map.next_value()?,
+                        Some(9) => field_9 = map.next_value()?,
+                        Some(10) => field_10 = map.next_value()?,
+                        Some(11) => field_11 = map.next_value()?,
+                        Some(12) => field_12 = map.next_value()?,
+                        Some(13) => field_13 = map.next_value()?,
+                        Some(14) => field_14 = map.next_value()?,
+                        Some(15) => field_15 = map.next_value()?,
+                        Some(16) => field_16 = map.next_value()?,
+                        Some(17) => field_17 = map.next_value()?,
+                        Some(18) => field_18 = map.next_value()?,
+                        Some(19) => field_19 = map.next_value()?,
+                        Some(20) => field_20 = map.next_value()?,
+                        Some(21) => field_21 = map.next_value()?,
+                        Some(22) => field_22 = map.next_value()?,
+                        Some(23) => field_23 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1256,33 +1170,22 @@ impl<'de> serde::Deserialize<'de> for PaymentLinkEvent {
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PaymentLinkEvent {
-                    entity_type: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
-                    event_type: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
-                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                    entity_type: crate::runtime::de::required(field_0, "entity_type")?,
+                    event_type: crate::runtime::de::required(field_1, "event_type")?,
+                    data: crate::runtime::de::required(field_2, "data")?,
                 })
             }
         }
@@ -1504,70 +1407,37 @@ impl<'de> serde::Deserialize<'de> for PaymentLinkResponse {
                 let mut field_22 = None;
                 let mut field_23 = None;
                 let mut field_24 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(10) => {
-                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(11) => {
-                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(12) => {
-                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(13) => {
-                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(14) => {
-                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(15) => {
-                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(16) => {
-                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(17) => {
-                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(18) => {
-                            field_18 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(19) => {
-                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(20) => {
-                            field_20 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(21) => {
-                            field_21 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(22) => {
-                            field_22 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(23) => {
-                            field_23 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(24) => {
-                            field_24 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
+                        Some(7) => field_7 = map.next_value()?,
+                        Some(8) => field_8 = map.next_value()?,
+                        Some(9) => field_9 = map.next_value()?,
+                        Some(10) => field_10 = map.next_value()?,
+                        Some(11) => field_11 = map.next_value()?,
+                        Some(12) => field_12 = map.next_value()?,
+                        Some(13) => field_13 = map.next_value()?,
+                        Some(14) => field_14 = map.next_value()?,
+                        Some(15) => field_15 = map.next_value()?,
+                        Some(16) => field_16 = map.next_value()?,
+                        Some(17) => field_17 = map.next_value()?,
+                        Some(18) => field_18 = map.next_value()?,
+                        Some(19) => field_19 = map.next_value()?,
+                        Some(20) => field_20 = map.next_value()?,
+                        Some(21) => field_21 = map.next_value()?,
+                        Some(22) => field_22 = map.next_value()?,
+                        Some(23) => field_23 = map.next_value()?,
+                        Some(24) => field_24 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1745,17 +1615,14 @@ impl<'de> serde::Deserialize<'de> for UpdatePaymentLinkRequest {
                 const FIELDS: &[&str] = &["reminder_frequency", "expires_at"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

@@ -128,45 +128,24 @@ impl<'de> serde::Deserialize<'de> for BankTransferDetails {
                 let mut field_9 = None;
                 let mut field_10 = None;
                 let mut field_11 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => {
-                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(5) => {
-                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(6) => {
-                            field_6 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(7) => {
-                            field_7 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(8) => {
-                            field_8 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(9) => {
-                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(10) => {
-                            field_10 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(11) => {
-                            field_11 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = Some(map.next_value()?),
+                        Some(5) => field_5 = Some(map.next_value()?),
+                        Some(6) => field_6 = Some(map.next_value()?),
+                        Some(7) => field_7 = Some(map.next_value()?),
+                        Some(8) => field_8 = Some(map.next_value()?),
+                        Some(9) => field_9 = Some(map.next_value()?),
+                        Some(10) => field_10 = Some(map.next_value()?),
+                        Some(11) => field_11 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -332,22 +311,19 @@ impl<'de> serde::Deserialize<'de> for CardDetails {
                 let mut field_4 = None;
                 let mut field_5 = None;
                 let mut field_6 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -426,39 +402,25 @@ impl<'de> serde::Deserialize<'de> for CardInput {
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(3) => {
-                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = Some(map.next_value()?),
+                        Some(3) => field_3 = Some(map.next_value()?),
+                        Some(4) => field_4 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CardInput {
-                    number: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("number"))?,
-                    expiry_month: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("expiry_month"))?,
-                    expiry_year: field_2
-                        .ok_or_else(|| crate::runtime::de::missing("expiry_year"))?,
-                    cvv: field_3.ok_or_else(|| crate::runtime::de::missing("cvv"))?,
+                    number: crate::runtime::de::required(field_0, "number")?,
+                    expiry_month: crate::runtime::de::required(field_1, "expiry_month")?,
+                    expiry_year: crate::runtime::de::required(field_2, "expiry_year")?,
+                    cvv: crate::runtime::de::required(field_3, "cvv")?,
                     holder_name: field_4,
                 })
             }
@@ -525,24 +487,18 @@ impl<'de> serde::Deserialize<'de> for ConnectPayinRequest {
             ) -> Result<ConnectPayinRequest, A::Error> {
                 const FIELDS: &[&str] = &["payin_id"];
                 let mut field_0 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ConnectPayinRequest {
-                    payin_id: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("payin_id"))?,
+                    payin_id: crate::runtime::de::required(field_0, "payin_id")?,
                 })
             }
         }
@@ -622,32 +578,23 @@ impl<'de> serde::Deserialize<'de> for CreateMockPaymentRequest {
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateMockPaymentRequest {
-                    amount: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("amount"))?,
-                    currency: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("currency"))?,
+                    amount: crate::runtime::de::required(field_0, "amount")?,
+                    currency: crate::runtime::de::required(field_1, "currency")?,
                     payment_method: field_2,
                     payin_id: field_3,
                     remitter_name: field_4,
@@ -938,25 +885,22 @@ impl<'de> serde::Deserialize<'de> for CreatePaymentRequest {
                 let mut field_7 = None;
                 let mut field_8 = None;
                 let mut field_9 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
+                        Some(7) => field_7 = map.next_value()?,
+                        Some(8) => field_8 = map.next_value()?,
+                        Some(9) => field_9 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1451,106 +1395,49 @@ impl<'de> serde::Deserialize<'de> for CreatePaymentResponse {
                 let mut field_34 = None;
                 let mut field_35 = None;
                 let mut field_36 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(10) => {
-                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(11) => {
-                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(12) => {
-                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(13) => {
-                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(14) => {
-                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(15) => {
-                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(16) => {
-                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(17) => {
-                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(18) => {
-                            field_18 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(19) => {
-                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(20) => {
-                            field_20 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(21) => {
-                            field_21 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(22) => {
-                            field_22 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(23) => {
-                            field_23 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(24) => {
-                            field_24 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(25) => {
-                            field_25 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(26) => {
-                            field_26 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(27) => {
-                            field_27 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(28) => {
-                            field_28 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(29) => {
-                            field_29 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(30) => {
-                            field_30 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(31) => {
-                            field_31 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(32) => {
-                            field_32 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(33) => {
-                            field_33 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(34) => {
-                            field_34 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(35) => {
-                            field_35 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(36) => {
-                            field_36 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
+                        Some(7) => field_7 = map.next_value()?,
+                        Some(8) => field_8 = map.next_value()?,
+                        Some(9) => field_9 = map.next_value()?,
+                        Some(10) => field_10 = map.next_value()?,
+                        Some(11) => field_11 = map.next_value()?,
+                        Some(12) => field_12 = map.next_value()?,
+                        Some(13) => field_13 = map.next_value()?,
+                        Some(14) => field_14 = map.next_value()?,
+                        Some(15) => field_15 = map.next_value()?,
+                        Some(16) => field_16 = map.next_value()?,
+                        Some(17) => field_17 = map.next_value()?,
+                        Some(18) => field_18 = map.next_value()?,
+                        Some(19) => field_19 = map.next_value()?,
+                        Some(20) => field_20 = map.next_value()?,
+                        Some(21) => field_21 = map.next_value()?,
+                        Some(22) => field_22 = map.next_value()?,
+                        Some(23) => field_23 = map.next_value()?,
+                        Some(24) => field_24 = map.next_value()?,
+                        Some(25) => field_25 = map.next_value()?,
+                        Some(26) => field_26 = map.next_value()?,
+                        Some(27) => field_27 = map.next_value()?,
+                        Some(28) => field_28 = map.next_value()?,
+                        Some(29) => field_29 = map.next_value()?,
+                        Some(30) => field_30 = map.next_value()?,
+                        Some(31) => field_31 = map.next_value()?,
+                        Some(32) => field_32 = map.next_value()?,
+                        Some(33) => field_33 = map.next_value()?,
+                        Some(34) => field_34 = map.next_value()?,
+                        Some(35) => field_35 = map.next_value()?,
+                        Some(36) => field_36 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1741,22 +1628,19 @@ impl<'de> serde::Deserialize<'de> for EligiblePayin {
                 let mut field_4 = None;
                 let mut field_5 = None;
                 let mut field_6 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1913,20 +1797,17 @@ impl<'de> serde::Deserialize<'de> for FeeBreakdownEntry {
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -2107,16 +1988,13 @@ impl<'de> serde::Deserialize<'de> for GetEligiblePayinsResponse {
             ) -> Result<GetEligiblePayinsResponse, A::Error> {
                 const FIELDS: &[&str] = &["data"];
                 let mut field_0 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -2173,17 +2051,14 @@ impl<'de> serde::Deserialize<'de> for GetPaymentsResponse {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -2305,17 +2180,14 @@ impl<'de> serde::Deserialize<'de> for MockFundsAvailableResponse {
                 const FIELDS: &[&str] = &["data", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -2443,48 +2315,23 @@ impl<'de> serde::Deserialize<'de> for PayViaBankDetails {
                 let mut field_8 = None;
                 let mut field_9 = None;
                 let mut field_10 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(3) => {
-                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(4) => {
-                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(5) => {
-                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(6) => {
-                            field_6 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(7) => {
-                            field_7 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(8) => {
-                            field_8 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(9) => {
-                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(10) => {
-                            field_10 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = Some(map.next_value()?),
+                        Some(3) => field_3 = Some(map.next_value()?),
+                        Some(4) => field_4 = Some(map.next_value()?),
+                        Some(5) => field_5 = Some(map.next_value()?),
+                        Some(6) => field_6 = Some(map.next_value()?),
+                        Some(7) => field_7 = Some(map.next_value()?),
+                        Some(8) => field_8 = Some(map.next_value()?),
+                        Some(9) => field_9 = Some(map.next_value()?),
+                        Some(10) => field_10 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -2827,103 +2674,48 @@ impl<'de> serde::Deserialize<'de> for Payment {
                 let mut field_33 = None;
                 let mut field_34 = None;
                 let mut field_35 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(10) => {
-                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(11) => {
-                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(12) => {
-                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(13) => {
-                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(14) => {
-                            field_14 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(15) => {
-                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(16) => {
-                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(17) => {
-                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(18) => {
-                            field_18 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(19) => {
-                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(20) => {
-                            field_20 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(21) => {
-                            field_21 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(22) => {
-                            field_22 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(23) => {
-                            field_23 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(24) => {
-                            field_24 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(25) => {
-                            field_25 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(26) => {
-                            field_26 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(27) => {
-                            field_27 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(28) => {
-                            field_28 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(29) => {
-                            field_29 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(30) => {
-                            field_30 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(31) => {
-                            field_31 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(32) => {
-                            field_32 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(33) => {
-                            field_33 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(34) => {
-                            field_34 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(35) => {
-                            field_35 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
+                        Some(7) => field_7 = map.next_value()?,
+                        Some(8) => field_8 = map.next_value()?,
+                        Some(9) => field_9 = map.next_value()?,
+                        Some(10) => field_10 = map.next_value()?,
+                        Some(11) => field_11 = map.next_value()?,
+                        Some(12) => field_12 = map.next_value()?,
+                        Some(13) => field_13 = map.next_value()?,
+                        Some(14) => field_14 = map.next_value()?,
+                        Some(15) => field_15 = map.next_value()?,
+                        Some(16) => field_16 = map.next_value()?,
+                        Some(17) => field_17 = map.next_value()?,
+                        Some(18) => field_18 = map.next_value()?,
+                        Some(19) => field_19 = map.next_value()?,
+                        Some(20) => field_20 = map.next_value()?,
+                        Some(21) => field_21 = map.next_value()?,
+                        Some(22) => field_22 = map.next_value()?,
+                        Some(23) => field_23 = map.next_value()?,
+                        Some(24) => field_24 = map.next_value()?,
+                        Some(25) => field_25 = map.next_value()?,
+                        Some(26) => field_26 = map.next_value()?,
+                        Some(27) => field_27 = map.next_value()?,
+                        Some(28) => field_28 = map.next_value()?,
+                        Some(29) => field_29 = map.next_value()?,
+                        Some(30) => field_30 = map.next_value()?,
+                        Some(31) => field_31 = map.next_value()?,
+                        Some(32) => field_32 = map.next_value()?,
+                        Some(33) => field_33 = map.next_value()?,
+                        Some(34) => field_34 = map.next_value()?,
+                        Some(35) => field_35 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -3143,33 +2935,22 @@ impl<'de> serde::Deserialize<'de> for PaymentEvent {
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PaymentEvent {
-                    entity_type: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
-                    event_type: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
-                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                    entity_type: crate::runtime::de::required(field_0, "entity_type")?,
+                    event_type: crate::runtime::de::required(field_1, "event_type")?,
+                    data: crate::runtime::de::required(field_2, "data")?,
                 })
             }
         }
@@ -3291,18 +3072,15 @@ impl<'de> serde::Deserialize<'de> for PaymentFeeBreakdown {
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -3429,18 +3207,15 @@ impl<'de> serde::Deserialize<'de> for PaymentFees {
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -3499,17 +3274,14 @@ impl<'de> serde::Deserialize<'de> for PaymentMethod {
                 const FIELDS: &[&str] = &["type", "details"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -3857,20 +3629,17 @@ impl<'de> serde::Deserialize<'de> for PaymentRfi {
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -4018,19 +3787,16 @@ impl<'de> serde::Deserialize<'de> for TaxLine {
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

@@ -108,85 +108,57 @@ impl<'de> serde::Deserialize<'de> for CreateMerchantRequest {
                 let mut field_11 = None;
                 let mut field_12 = None;
                 let mut field_13 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => {
-                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(4) => {
-                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(5) => {
-                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(6) => {
-                            field_6 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(7) => {
-                            field_7 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(8) => {
-                            field_8 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(9) => {
-                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(10) => {
-                            field_10 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(11) => {
-                            field_11 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(12) => {
-                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(13) => {
-                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = Some(map.next_value()?),
+                        Some(4) => field_4 = Some(map.next_value()?),
+                        Some(5) => field_5 = Some(map.next_value()?),
+                        Some(6) => field_6 = Some(map.next_value()?),
+                        Some(7) => field_7 = Some(map.next_value()?),
+                        Some(8) => field_8 = Some(map.next_value()?),
+                        Some(9) => field_9 = Some(map.next_value()?),
+                        Some(10) => field_10 = Some(map.next_value()?),
+                        Some(11) => field_11 = Some(map.next_value()?),
+                        Some(12) => field_12 = map.next_value()?,
+                        Some(13) => field_13 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateMerchantRequest {
-                    name: field_0.ok_or_else(|| crate::runtime::de::missing("name"))?,
-                    address_line1: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("address_line1"))?,
+                    name: crate::runtime::de::required(field_0, "name")?,
+                    address_line1: crate::runtime::de::required(
+                        field_1,
+                        "address_line1",
+                    )?,
                     address_line2: field_2,
-                    city: field_3.ok_or_else(|| crate::runtime::de::missing("city"))?,
-                    state: field_4.ok_or_else(|| crate::runtime::de::missing("state"))?,
-                    pincode: field_5
-                        .ok_or_else(|| crate::runtime::de::missing("pincode"))?,
-                    registration_number: field_6
-                        .ok_or_else(|| crate::runtime::de::missing(
-                            "registration_number",
-                        ))?,
-                    registration_country: field_7
-                        .ok_or_else(|| crate::runtime::de::missing(
-                            "registration_country",
-                        ))?,
-                    entity_type: field_8
-                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
-                    category: field_9
-                        .ok_or_else(|| crate::runtime::de::missing("category"))?,
-                    sub_category: field_10
-                        .ok_or_else(|| crate::runtime::de::missing("sub_category"))?,
-                    operation_countries: field_11
-                        .ok_or_else(|| crate::runtime::de::missing(
-                            "operation_countries",
-                        ))?,
+                    city: crate::runtime::de::required(field_3, "city")?,
+                    state: crate::runtime::de::required(field_4, "state")?,
+                    pincode: crate::runtime::de::required(field_5, "pincode")?,
+                    registration_number: crate::runtime::de::required(
+                        field_6,
+                        "registration_number",
+                    )?,
+                    registration_country: crate::runtime::de::required(
+                        field_7,
+                        "registration_country",
+                    )?,
+                    entity_type: crate::runtime::de::required(field_8, "entity_type")?,
+                    category: crate::runtime::de::required(field_9, "category")?,
+                    sub_category: crate::runtime::de::required(
+                        field_10,
+                        "sub_category",
+                    )?,
+                    operation_countries: crate::runtime::de::required(
+                        field_11,
+                        "operation_countries",
+                    )?,
                     date_of_birth: field_12,
                     gender: field_13,
                 })
@@ -2180,17 +2152,14 @@ impl<'de> serde::Deserialize<'de> for GetMerchantBadRequestBody {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -2248,17 +2217,14 @@ impl<'de> serde::Deserialize<'de> for GetMerchantNotFoundBody {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -2316,17 +2282,14 @@ impl<'de> serde::Deserialize<'de> for GetMerchantUnauthorizedBody {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -2476,94 +2439,61 @@ impl<'de> serde::Deserialize<'de> for Merchant {
                 let mut field_14 = None;
                 let mut field_15 = None;
                 let mut field_16 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(3) => {
-                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(9) => {
-                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(10) => {
-                            field_10 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(11) => {
-                            field_11 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(12) => {
-                            field_12 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(13) => {
-                            field_13 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(14) => {
-                            field_14 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(15) => {
-                            field_15 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(16) => {
-                            field_16 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = Some(map.next_value()?),
+                        Some(3) => field_3 = Some(map.next_value()?),
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
+                        Some(7) => field_7 = map.next_value()?,
+                        Some(8) => field_8 = map.next_value()?,
+                        Some(9) => field_9 = Some(map.next_value()?),
+                        Some(10) => field_10 = Some(map.next_value()?),
+                        Some(11) => field_11 = Some(map.next_value()?),
+                        Some(12) => field_12 = Some(map.next_value()?),
+                        Some(13) => field_13 = Some(map.next_value()?),
+                        Some(14) => field_14 = Some(map.next_value()?),
+                        Some(15) => field_15 = Some(map.next_value()?),
+                        Some(16) => field_16 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Merchant {
-                    owner_merchant_id: field_0
-                        .ok_or_else(|| crate::runtime::de::missing(
-                            "owner_merchant_id",
-                        ))?,
-                    merchant_id: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("merchant_id"))?,
-                    status: field_2
-                        .ok_or_else(|| crate::runtime::de::missing("status"))?,
-                    name: field_3.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                    owner_merchant_id: crate::runtime::de::required(
+                        field_0,
+                        "owner_merchant_id",
+                    )?,
+                    merchant_id: crate::runtime::de::required(field_1, "merchant_id")?,
+                    status: crate::runtime::de::required(field_2, "status")?,
+                    name: crate::runtime::de::required(field_3, "name")?,
                     category: field_4,
                     entity_type: field_5,
                     sub_category: field_6,
                     gender: field_7,
                     date_of_birth: field_8,
-                    registration_number: field_9
-                        .ok_or_else(|| crate::runtime::de::missing(
-                            "registration_number",
-                        ))?,
-                    registration_country: field_10
-                        .ok_or_else(|| crate::runtime::de::missing(
-                            "registration_country",
-                        ))?,
-                    address: field_11
-                        .ok_or_else(|| crate::runtime::de::missing("address"))?,
-                    operation_countries: field_12
-                        .ok_or_else(|| crate::runtime::de::missing(
-                            "operation_countries",
-                        ))?,
-                    created_at: field_13
-                        .ok_or_else(|| crate::runtime::de::missing("created_at"))?,
-                    updated_at: field_14
-                        .ok_or_else(|| crate::runtime::de::missing("updated_at"))?,
-                    jwt_token: field_15
-                        .ok_or_else(|| crate::runtime::de::missing("jwt_token"))?,
+                    registration_number: crate::runtime::de::required(
+                        field_9,
+                        "registration_number",
+                    )?,
+                    registration_country: crate::runtime::de::required(
+                        field_10,
+                        "registration_country",
+                    )?,
+                    address: crate::runtime::de::required(field_11, "address")?,
+                    operation_countries: crate::runtime::de::required(
+                        field_12,
+                        "operation_countries",
+                    )?,
+                    created_at: crate::runtime::de::required(field_13, "created_at")?,
+                    updated_at: crate::runtime::de::required(field_14, "updated_at")?,
+                    jwt_token: crate::runtime::de::required(field_15, "jwt_token")?,
                     public_key: field_16,
                 })
             }
@@ -2637,44 +2567,31 @@ impl<'de> serde::Deserialize<'de> for MerchantAddress {
                 let mut field_3 = None;
                 let mut field_4 = None;
                 let mut field_5 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(3) => {
-                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(4) => {
-                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(5) => {
-                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = Some(map.next_value()?),
+                        Some(3) => field_3 = Some(map.next_value()?),
+                        Some(4) => field_4 = Some(map.next_value()?),
+                        Some(5) => field_5 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MerchantAddress {
-                    address_line1: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("address_line1"))?,
+                    address_line1: crate::runtime::de::required(
+                        field_0,
+                        "address_line1",
+                    )?,
                     address_line2: field_1,
-                    city: field_2.ok_or_else(|| crate::runtime::de::missing("city"))?,
-                    state: field_3.ok_or_else(|| crate::runtime::de::missing("state"))?,
-                    pincode: field_4
-                        .ok_or_else(|| crate::runtime::de::missing("pincode"))?,
-                    country: field_5
-                        .ok_or_else(|| crate::runtime::de::missing("country"))?,
+                    city: crate::runtime::de::required(field_2, "city")?,
+                    state: crate::runtime::de::required(field_3, "state")?,
+                    pincode: crate::runtime::de::required(field_4, "pincode")?,
+                    country: crate::runtime::de::required(field_5, "country")?,
                 })
             }
         }
@@ -2726,17 +2643,14 @@ impl<'de> serde::Deserialize<'de> for MerchantCreateResponse {
                 const FIELDS: &[&str] = &["message", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -2854,33 +2768,22 @@ impl<'de> serde::Deserialize<'de> for MerchantEvent {
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MerchantEvent {
-                    entity_type: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
-                    event_type: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
-                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                    entity_type: crate::runtime::de::required(field_0, "entity_type")?,
+                    event_type: crate::runtime::de::required(field_1, "event_type")?,
+                    data: crate::runtime::de::required(field_2, "data")?,
                 })
             }
         }
@@ -3060,17 +2963,14 @@ impl<'de> serde::Deserialize<'de> for OnboardMerchantBadRequestBody {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -3124,29 +3024,23 @@ impl<'de> serde::Deserialize<'de> for UpdateMerchantStatusRequest {
                 const FIELDS: &[&str] = &["merchant_id", "target_status"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateMerchantStatusRequest {
-                    merchant_id: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("merchant_id"))?,
-                    target_status: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("target_status"))?,
+                    merchant_id: crate::runtime::de::required(field_0, "merchant_id")?,
+                    target_status: crate::runtime::de::required(
+                        field_1,
+                        "target_status",
+                    )?,
                 })
             }
         }

@@ -129,38 +129,29 @@ impl<'de> serde::Deserialize<'de> for CreatePriceRequestFixed {
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(3) => {
-                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(4) => {
-                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = Some(map.next_value()?),
+                        Some(3) => field_3 = Some(map.next_value()?),
+                        Some(4) => field_4 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreatePriceRequestFixed {
                     bps: field_0,
                     set_as_default: field_1,
-                    pricing_type: field_2
-                        .ok_or_else(|| crate::runtime::de::missing("pricing_type"))?,
-                    fees_currency: field_3
-                        .ok_or_else(|| crate::runtime::de::missing("fees_currency"))?,
-                    fees_amount: field_4
-                        .ok_or_else(|| crate::runtime::de::missing("fees_amount"))?,
+                    pricing_type: crate::runtime::de::required(field_2, "pricing_type")?,
+                    fees_currency: crate::runtime::de::required(
+                        field_3,
+                        "fees_currency",
+                    )?,
+                    fees_amount: crate::runtime::de::required(field_4, "fees_amount")?,
                 })
             }
         }
@@ -335,24 +326,17 @@ impl<'de> serde::Deserialize<'de> for CreatePriceRequestPercentage {
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => {
-                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(4) => {
-                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = Some(map.next_value()?),
+                        Some(4) => field_4 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -360,9 +344,8 @@ impl<'de> serde::Deserialize<'de> for CreatePriceRequestPercentage {
                     fees_amount: field_0,
                     fees_currency: field_1,
                     set_as_default: field_2,
-                    pricing_type: field_3
-                        .ok_or_else(|| crate::runtime::de::missing("pricing_type"))?,
-                    bps: field_4.ok_or_else(|| crate::runtime::de::missing("bps"))?,
+                    pricing_type: crate::runtime::de::required(field_3, "pricing_type")?,
+                    bps: crate::runtime::de::required(field_4, "bps")?,
                 })
             }
         }
@@ -522,17 +505,14 @@ impl<'de> serde::Deserialize<'de> for GetPricesResponse {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -640,23 +620,20 @@ impl<'de> serde::Deserialize<'de> for Price {
                 let mut field_5 = None;
                 let mut field_6 = None;
                 let mut field_7 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
+                        Some(7) => field_7 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

@@ -149,97 +149,63 @@ impl<'de> serde::Deserialize<'de> for CreateSubscriptionRequest {
                 let mut field_15 = None;
                 let mut field_16 = None;
                 let mut field_17 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => {
-                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(6) => {
-                            field_6 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(7) => {
-                            field_7 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(8) => {
-                            field_8 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(10) => {
-                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(11) => {
-                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(12) => {
-                            field_12 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(13) => {
-                            field_13 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(14) => {
-                            field_14 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(15) => {
-                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(16) => {
-                            field_16 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(17) => {
-                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = Some(map.next_value()?),
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = Some(map.next_value()?),
+                        Some(6) => field_6 = Some(map.next_value()?),
+                        Some(7) => field_7 = Some(map.next_value()?),
+                        Some(8) => field_8 = Some(map.next_value()?),
+                        Some(9) => field_9 = map.next_value()?,
+                        Some(10) => field_10 = map.next_value()?,
+                        Some(11) => field_11 = map.next_value()?,
+                        Some(12) => field_12 = Some(map.next_value()?),
+                        Some(13) => field_13 = Some(map.next_value()?),
+                        Some(14) => field_14 = Some(map.next_value()?),
+                        Some(15) => field_15 = map.next_value()?,
+                        Some(16) => field_16 = Some(map.next_value()?),
+                        Some(17) => field_17 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateSubscriptionRequest {
-                    customer_id: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("customer_id"))?,
-                    product_name: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("product_name"))?,
-                    product_description: field_2
-                        .ok_or_else(|| crate::runtime::de::missing(
-                            "product_description",
-                        ))?,
+                    customer_id: crate::runtime::de::required(field_0, "customer_id")?,
+                    product_name: crate::runtime::de::required(field_1, "product_name")?,
+                    product_description: crate::runtime::de::required(
+                        field_2,
+                        "product_description",
+                    )?,
                     plan_name: field_3,
                     plan_description: field_4,
-                    amount: field_5
-                        .ok_or_else(|| crate::runtime::de::missing("amount"))?,
-                    currency: field_6
-                        .ok_or_else(|| crate::runtime::de::missing("currency"))?,
-                    interval_type: field_7
-                        .ok_or_else(|| crate::runtime::de::missing("interval_type"))?,
+                    amount: crate::runtime::de::required(field_5, "amount")?,
+                    currency: crate::runtime::de::required(field_6, "currency")?,
+                    interval_type: crate::runtime::de::required(
+                        field_7,
+                        "interval_type",
+                    )?,
                     interval_count: field_8,
                     billing_cycles: field_9,
                     max_amount: field_10,
                     start_date: field_11,
-                    expires_at: field_12
-                        .ok_or_else(|| crate::runtime::de::missing("expires_at"))?,
-                    notify_customer: field_13
-                        .ok_or_else(|| crate::runtime::de::missing("notify_customer"))?,
+                    expires_at: crate::runtime::de::required(field_12, "expires_at")?,
+                    notify_customer: crate::runtime::de::required(
+                        field_13,
+                        "notify_customer",
+                    )?,
                     notes: field_14,
                     reference_number: field_15,
-                    starts_with_first_payment: field_16
-                        .ok_or_else(|| crate::runtime::de::missing(
-                            "starts_with_first_payment",
-                        ))?,
+                    starts_with_first_payment: crate::runtime::de::required(
+                        field_16,
+                        "starts_with_first_payment",
+                    )?,
                     split_ids: field_17,
                 })
             }
@@ -575,109 +541,65 @@ impl<'de> serde::Deserialize<'de> for CreateSubscriptionResponse {
                 let mut field_18 = None;
                 let mut field_19 = None;
                 let mut field_20 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(3) => {
-                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(7) => {
-                            field_7 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(8) => {
-                            field_8 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(9) => {
-                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(10) => {
-                            field_10 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(11) => {
-                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(12) => {
-                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(13) => {
-                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(14) => {
-                            field_14 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(15) => {
-                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(16) => {
-                            field_16 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(17) => {
-                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(18) => {
-                            field_18 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(19) => {
-                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(20) => {
-                            field_20 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = Some(map.next_value()?),
+                        Some(3) => field_3 = Some(map.next_value()?),
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
+                        Some(7) => field_7 = Some(map.next_value()?),
+                        Some(8) => field_8 = Some(map.next_value()?),
+                        Some(9) => field_9 = Some(map.next_value()?),
+                        Some(10) => field_10 = Some(map.next_value()?),
+                        Some(11) => field_11 = map.next_value()?,
+                        Some(12) => field_12 = map.next_value()?,
+                        Some(13) => field_13 = map.next_value()?,
+                        Some(14) => field_14 = Some(map.next_value()?),
+                        Some(15) => field_15 = map.next_value()?,
+                        Some(16) => field_16 = Some(map.next_value()?),
+                        Some(17) => field_17 = map.next_value()?,
+                        Some(18) => field_18 = Some(map.next_value()?),
+                        Some(19) => field_19 = map.next_value()?,
+                        Some(20) => field_20 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateSubscriptionResponse {
-                    id: field_0.ok_or_else(|| crate::runtime::de::missing("id"))?,
-                    customer_id: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("customer_id"))?,
-                    product_name: field_2
-                        .ok_or_else(|| crate::runtime::de::missing("product_name"))?,
-                    product_description: field_3
-                        .ok_or_else(|| crate::runtime::de::missing(
-                            "product_description",
-                        ))?,
+                    id: crate::runtime::de::required(field_0, "id")?,
+                    customer_id: crate::runtime::de::required(field_1, "customer_id")?,
+                    product_name: crate::runtime::de::required(field_2, "product_name")?,
+                    product_description: crate::runtime::de::required(
+                        field_3,
+                        "product_description",
+                    )?,
                     plan_name: field_4,
                     plan_description: field_5,
                     reference_number: field_6,
-                    status: field_7
-                        .ok_or_else(|| crate::runtime::de::missing("status"))?,
-                    amount: field_8
-                        .ok_or_else(|| crate::runtime::de::missing("amount"))?,
-                    currency: field_9
-                        .ok_or_else(|| crate::runtime::de::missing("currency"))?,
-                    interval_type: field_10
-                        .ok_or_else(|| crate::runtime::de::missing("interval_type"))?,
+                    status: crate::runtime::de::required(field_7, "status")?,
+                    amount: crate::runtime::de::required(field_8, "amount")?,
+                    currency: crate::runtime::de::required(field_9, "currency")?,
+                    interval_type: crate::runtime::de::required(
+                        field_10,
+                        "interval_type",
+                    )?,
                     interval_count: field_11,
                     billing_cycles: field_12,
                     max_amount: field_13,
-                    start_date: field_14
-                        .ok_or_else(|| crate::runtime::de::missing("start_date"))?,
+                    start_date: crate::runtime::de::required(field_14, "start_date")?,
                     end_date: field_15,
-                    expires_at: field_16
-                        .ok_or_else(|| crate::runtime::de::missing("expires_at"))?,
+                    expires_at: crate::runtime::de::required(field_16, "expires_at")?,
                     next_payment_date: field_17,
-                    subscription_link_url: field_18
-                        .ok_or_else(|| crate::runtime::de::missing(
-                            "subscription_link_url",
-                        ))?,
+                    subscription_link_url: crate::runtime::de::required(
+                        field_18,
+                        "subscription_link_url",
+                    )?,
                     cancelled_at: field_19,
                     notes: field_20,
                 })
@@ -828,17 +750,14 @@ impl<'de> serde::Deserialize<'de> for GetSubscriptionsResponse {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1095,112 +1014,66 @@ impl<'de> serde::Deserialize<'de> for Subscription {
                 let mut field_19 = None;
                 let mut field_20 = None;
                 let mut field_21 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(3) => {
-                            field_3 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(7) => {
-                            field_7 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(8) => {
-                            field_8 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(9) => {
-                            field_9 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(10) => {
-                            field_10 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(11) => {
-                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(12) => {
-                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(13) => {
-                            field_13 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(14) => {
-                            field_14 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(15) => {
-                            field_15 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(16) => {
-                            field_16 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(17) => {
-                            field_17 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(18) => {
-                            field_18 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(19) => {
-                            field_19 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(20) => {
-                            field_20 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(21) => {
-                            field_21 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = Some(map.next_value()?),
+                        Some(3) => field_3 = Some(map.next_value()?),
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
+                        Some(7) => field_7 = Some(map.next_value()?),
+                        Some(8) => field_8 = Some(map.next_value()?),
+                        Some(9) => field_9 = Some(map.next_value()?),
+                        Some(10) => field_10 = Some(map.next_value()?),
+                        Some(11) => field_11 = map.next_value()?,
+                        Some(12) => field_12 = map.next_value()?,
+                        Some(13) => field_13 = map.next_value()?,
+                        Some(14) => field_14 = Some(map.next_value()?),
+                        Some(15) => field_15 = map.next_value()?,
+                        Some(16) => field_16 = Some(map.next_value()?),
+                        Some(17) => field_17 = map.next_value()?,
+                        Some(18) => field_18 = Some(map.next_value()?),
+                        Some(19) => field_19 = map.next_value()?,
+                        Some(20) => field_20 = map.next_value()?,
+                        Some(21) => field_21 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Subscription {
-                    id: field_0.ok_or_else(|| crate::runtime::de::missing("id"))?,
-                    customer_id: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("customer_id"))?,
-                    product_name: field_2
-                        .ok_or_else(|| crate::runtime::de::missing("product_name"))?,
-                    product_description: field_3
-                        .ok_or_else(|| crate::runtime::de::missing(
-                            "product_description",
-                        ))?,
+                    id: crate::runtime::de::required(field_0, "id")?,
+                    customer_id: crate::runtime::de::required(field_1, "customer_id")?,
+                    product_name: crate::runtime::de::required(field_2, "product_name")?,
+                    product_description: crate::runtime::de::required(
+                        field_3,
+                        "product_description",
+                    )?,
                     plan_name: field_4,
                     plan_description: field_5,
                     reference_number: field_6,
-                    status: field_7
-                        .ok_or_else(|| crate::runtime::de::missing("status"))?,
-                    amount: field_8
-                        .ok_or_else(|| crate::runtime::de::missing("amount"))?,
-                    currency: field_9
-                        .ok_or_else(|| crate::runtime::de::missing("currency"))?,
-                    interval_type: field_10
-                        .ok_or_else(|| crate::runtime::de::missing("interval_type"))?,
+                    status: crate::runtime::de::required(field_7, "status")?,
+                    amount: crate::runtime::de::required(field_8, "amount")?,
+                    currency: crate::runtime::de::required(field_9, "currency")?,
+                    interval_type: crate::runtime::de::required(
+                        field_10,
+                        "interval_type",
+                    )?,
                     interval_count: field_11,
                     billing_cycles: field_12,
                     max_amount: field_13,
-                    start_date: field_14
-                        .ok_or_else(|| crate::runtime::de::missing("start_date"))?,
+                    start_date: crate::runtime::de::required(field_14, "start_date")?,
                     end_date: field_15,
-                    expires_at: field_16
-                        .ok_or_else(|| crate::runtime::de::missing("expires_at"))?,
+                    expires_at: crate::runtime::de::required(field_16, "expires_at")?,
                     next_payment_date: field_17,
-                    subscription_link_url: field_18
-                        .ok_or_else(|| crate::runtime::de::missing(
-                            "subscription_link_url",
-                        ))?,
+                    subscription_link_url: crate::runtime::de::required(
+                        field_18,
+                        "subscription_link_url",
+                    )?,
                     cancelled_at: field_19,
                     notes: field_20,
                     halt_reason: field_21,
@@ -1255,33 +1128,22 @@ impl<'de> serde::Deserialize<'de> for SubscriptionEvent {
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => {
-                            field_2 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(SubscriptionEvent {
-                    entity_type: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("entity_type"))?,
-                    event_type: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("event_type"))?,
-                    data: field_2.ok_or_else(|| crate::runtime::de::missing("data"))?,
+                    entity_type: crate::runtime::de::required(field_0, "entity_type")?,
+                    event_type: crate::runtime::de::required(field_1, "event_type")?,
+                    data: crate::runtime::de::required(field_2, "data")?,
                 })
             }
         }
@@ -1327,24 +1189,21 @@ impl<'de> serde::Deserialize<'de> for UpdateNextPaymentDateRequest {
             ) -> Result<UpdateNextPaymentDateRequest, A::Error> {
                 const FIELDS: &[&str] = &["next_payment_date"];
                 let mut field_0 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateNextPaymentDateRequest {
-                    next_payment_date: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("next_payment_date"))?,
+                    next_payment_date: crate::runtime::de::required(
+                        field_0,
+                        "next_payment_date",
+                    )?,
                 })
             }
         }

@@ -49,30 +49,24 @@ impl<'de> serde::Deserialize<'de> for CreateWithdrawalRequest {
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateWithdrawalRequest {
-                    amount: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("amount"))?,
-                    balance_currency: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("balance_currency"))?,
+                    amount: crate::runtime::de::required(field_0, "amount")?,
+                    balance_currency: crate::runtime::de::required(
+                        field_1,
+                        "balance_currency",
+                    )?,
                     withdrawal_account_id: field_2,
                 })
             }
@@ -152,17 +146,14 @@ impl<'de> serde::Deserialize<'de> for GetWithdrawalsResponse {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -318,34 +309,25 @@ impl<'de> serde::Deserialize<'de> for Withdrawal {
                 let mut field_10 = None;
                 let mut field_11 = None;
                 let mut field_12 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(7) => field_7 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(8) => field_8 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(9) => field_9 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(10) => {
-                            field_10 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(11) => {
-                            field_11 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
-                        Some(12) => {
-                            field_12 = serde::de::MapAccess::next_value(&mut map)?;
-                        }
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
+                        Some(7) => field_7 = map.next_value()?,
+                        Some(8) => field_8 = map.next_value()?,
+                        Some(9) => field_9 = map.next_value()?,
+                        Some(10) => field_10 = map.next_value()?,
+                        Some(11) => field_11 = map.next_value()?,
+                        Some(12) => field_12 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

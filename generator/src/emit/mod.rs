@@ -44,19 +44,51 @@ pub fn header(api: &Api) -> String {
 
 /// Formats a token stream as a Rust file with the generated-file header.
 pub fn format_file(api: &Api, path: &str, tokens: TokenStream) -> Result<String, Diagnostic> {
-    use crate::timings::{Stage, time};
     let text = cache::formatted(path, tokens, |tokens| {
-        let file: syn::File = time(Stage::Syn, || syn::parse2(tokens)).map_err(|e| {
+        format_items(tokens).map_err(|e| {
             Diagnostic::error(
                 "#",
                 format!(
                     "internal error: generated `{path}` is not valid Rust ({e}); please report it"
                 ),
             )
-        })?;
-        Ok(time(Stage::Print, || prettyplease::unparse(&file)))
+        })
     })?;
     Ok(format!("{}{text}", header(api)))
+}
+
+/// Formats a file's tokens one top-level item at a time: each item is parsed, printed
+/// and dropped before the next, so only one item's syntax tree is alive at once (a
+/// large spec's shared models are one file of many thousand items). The text is the
+/// same as printing the whole file: the printer ends every item with a line break
+/// and carries nothing from one item to the next.
+fn format_items(tokens: TokenStream) -> syn::Result<String> {
+    use crate::timings::{Stage, time};
+    use syn::parse::{ParseStream, Parser};
+    let parser = |input: ParseStream<'_>| -> syn::Result<String> {
+        let mut attrs = time(Stage::Syn, || input.call(syn::Attribute::parse_inner))?;
+        let mut out = String::new();
+        loop {
+            let items = if input.is_empty() {
+                Vec::new()
+            } else {
+                vec![time(Stage::Syn, || input.parse::<syn::Item>())?]
+            };
+            if items.is_empty() && attrs.is_empty() {
+                return Ok(out);
+            }
+            let file = syn::File {
+                shebang: None,
+                attrs: std::mem::take(&mut attrs),
+                items,
+            };
+            out.push_str(&time(Stage::Print, || prettyplease::unparse(&file)));
+            if input.is_empty() {
+                return Ok(out);
+            }
+        }
+    };
+    parser.parse2(tokens)
 }
 
 /// Emits every file of the generated crate.

@@ -601,9 +601,9 @@ fn deserialize_impl(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
         // that the key was present; an optional one takes the decoded `Option`.
         let read = match (f.required, f.keeps_null()) {
             (true, true) | (false, false) => {
-                quote!(#l = serde::de::MapAccess::next_value(&mut map)?)
+                quote!(#l = map.next_value()?)
             }
-            _ => quote!(#l = Some(serde::de::MapAccess::next_value(&mut map)?)),
+            _ => quote!(#l = Some(map.next_value()?)),
         };
         quote!(#pat => #read,)
     });
@@ -613,7 +613,7 @@ fn deserialize_impl(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
             quote! {
                 Ok(_) => {}
                 Err(name) => {
-                    additional.insert(name, serde::de::MapAccess::next_value(&mut map)?);
+                    additional.insert(name, map.next_value()?);
                 }
             },
         )
@@ -622,7 +622,7 @@ fn deserialize_impl(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
             quote!(crate::runtime::de::FieldIndex(FIELDS)),
             quote! {
                 _ => {
-                    serde::de::MapAccess::next_value::<serde::de::IgnoredAny>(&mut map)?;
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
             },
         )
@@ -631,7 +631,7 @@ fn deserialize_impl(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
         let n = ident(&f.name);
         let wire = &f.wire;
         match (f.required, f.keeps_null()) {
-            (true, false) => quote!(#n: #l.ok_or_else(|| crate::runtime::de::missing(#wire))?,),
+            (true, false) => quote!(#n: crate::runtime::de::required(#l, #wire)?,),
             _ => quote!(#n: #l,),
         }
     });
@@ -645,13 +645,13 @@ fn deserialize_impl(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
     };
     let walk = if s.fields.is_empty() && !additional {
         quote! {
-            while serde::de::MapAccess::next_key_seed(&mut map, #seed)?.is_some() {
-                serde::de::MapAccess::next_value::<serde::de::IgnoredAny>(&mut map)?;
+            while map.next_key_seed(#seed)?.is_some() {
+                map.next_value::<serde::de::IgnoredAny>()?;
             }
         }
     } else {
         quote! {
-            while let Some(key) = serde::de::MapAccess::next_key_seed(&mut map, #seed)? {
+            while let Some(key) = map.next_key_seed(#seed)? {
                 match key {
                     #(#arms)*
                     #rest

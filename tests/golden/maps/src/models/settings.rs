@@ -57,18 +57,16 @@ impl<'de> serde::Deserialize<'de> for Settings {
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut additional = std::collections::BTreeMap::new();
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldOrName(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldOrName(FIELDS))?
+                {
                     match key {
-                        Ok(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Ok(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Ok(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Ok(0) => field_0 = map.next_value()?,
+                        Ok(1) => field_1 = map.next_value()?,
+                        Ok(2) => field_2 = map.next_value()?,
                         Ok(_) => {}
                         Err(name) => {
-                            additional
-                                .insert(name, serde::de::MapAccess::next_value(&mut map)?);
+                            additional.insert(name, map.next_value()?);
                         }
                     }
                 }
@@ -122,16 +120,13 @@ impl<'de> serde::Deserialize<'de> for SettingsLimitsValue {
             ) -> Result<SettingsLimitsValue, A::Error> {
                 const FIELDS: &[&str] = &["max"];
                 let mut field_0 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

@@ -73,32 +73,25 @@ impl<'de> serde::Deserialize<'de> for Account {
                 let mut field_4 = None;
                 let mut field_5 = None;
                 let mut field_6 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => field_4 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(5) => field_5 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(6) => field_6 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = map.next_value()?,
+                        Some(5) => field_5 = map.next_value()?,
+                        Some(6) => field_6 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Account {
-                    id: field_0.ok_or_else(|| crate::runtime::de::missing("id"))?,
-                    kind: field_1.ok_or_else(|| crate::runtime::de::missing("kind"))?,
+                    id: crate::runtime::de::required(field_0, "id")?,
+                    kind: crate::runtime::de::required(field_1, "kind")?,
                     nickname: field_2,
                     closed_at: field_3,
                     opened_on: field_4,
@@ -198,34 +191,23 @@ impl<'de> serde::Deserialize<'de> for AccountInput {
                 let mut field_3 = None;
                 let mut field_4 = None;
                 let mut field_5 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(4) => {
-                            field_4 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(5) => {
-                            field_5 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
+                        Some(4) => field_4 = Some(map.next_value()?),
+                        Some(5) => field_5 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(AccountInput {
-                    kind: field_0.ok_or_else(|| crate::runtime::de::missing("kind"))?,
+                    kind: crate::runtime::de::required(field_0, "kind")?,
                     nickname: field_1,
                     closed_at: field_2,
                     opened_on: field_3,
@@ -405,21 +387,14 @@ impl<'de> serde::Deserialize<'de> for AccountPatch {
                 const FIELDS: &[&str] = &["nickname", "limit"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

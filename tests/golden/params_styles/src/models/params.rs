@@ -41,17 +41,14 @@ impl<'de> serde::Deserialize<'de> for Filter {
                 const FIELDS: &[&str] = &["name", "range"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -125,17 +122,14 @@ impl<'de> serde::Deserialize<'de> for FilterRange {
                 const FIELDS: &[&str] = &["gte", "lte"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -269,17 +263,14 @@ impl<'de> serde::Deserialize<'de> for SearchPoint {
                 const FIELDS: &[&str] = &["lat", "lng"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -347,16 +338,13 @@ impl<'de> serde::Deserialize<'de> for SearchResponse {
             ) -> Result<SearchResponse, A::Error> {
                 const FIELDS: &[&str] = &["count"];
                 let mut field_0 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

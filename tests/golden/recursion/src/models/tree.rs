@@ -41,17 +41,14 @@ impl<'de> serde::Deserialize<'de> for Link {
                 const FIELDS: &[&str] = &["target", "by_name"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -119,26 +116,21 @@ impl<'de> serde::Deserialize<'de> for Node {
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Node {
-                    name: field_0.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                    name: crate::runtime::de::required(field_0, "name")?,
                     children: field_1,
                     parent: field_2,
                     link: field_3,

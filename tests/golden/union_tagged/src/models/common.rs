@@ -37,28 +37,20 @@ impl<'de> serde::Deserialize<'de> for PetBase {
                 const FIELDS: &[&str] = &["pet_type", "name"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PetBase {
-                    pet_type: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("pet_type"))?,
-                    name: field_1.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                    pet_type: crate::runtime::de::required(field_0, "pet_type")?,
+                    name: crate::runtime::de::required(field_1, "name")?,
                 })
             }
         }

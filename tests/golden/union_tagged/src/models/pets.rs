@@ -43,29 +43,21 @@ impl<'de> serde::Deserialize<'de> for Cat {
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Cat {
-                    pet_type: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("pet_type"))?,
-                    name: field_1.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                    pet_type: crate::runtime::de::required(field_0, "pet_type")?,
+                    name: crate::runtime::de::required(field_1, "name")?,
                     lives: field_2,
                 })
             }
@@ -135,29 +127,21 @@ impl<'de> serde::Deserialize<'de> for Dog {
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Dog {
-                    pet_type: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("pet_type"))?,
-                    name: field_1.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                    pet_type: crate::runtime::de::required(field_0, "pet_type")?,
+                    name: crate::runtime::de::required(field_1, "name")?,
                     barks: field_2,
                 })
             }

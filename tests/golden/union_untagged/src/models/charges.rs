@@ -41,17 +41,14 @@ impl<'de> serde::Deserialize<'de> for CardDetails {
                 const FIELDS: &[&str] = &["card_network", "end_digits"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -121,19 +118,16 @@ impl<'de> serde::Deserialize<'de> for Charge {
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(3) => field_3 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
+                        Some(2) => field_2 = map.next_value()?,
+                        Some(3) => field_3 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -513,24 +507,19 @@ impl<'de> serde::Deserialize<'de> for Circle {
                 const FIELDS: &[&str] = &["kind", "size"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Circle {
-                    kind: field_0.ok_or_else(|| crate::runtime::de::missing("kind"))?,
+                    kind: crate::runtime::de::required(field_0, "kind")?,
                     size: field_1,
                 })
             }
@@ -633,18 +622,13 @@ impl<'de> serde::Deserialize<'de> for DebitDetails {
             ) -> Result<DebitDetails, A::Error> {
                 const FIELDS: &[&str] = &["sender_name"];
                 let mut field_0 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -699,24 +683,19 @@ impl<'de> serde::Deserialize<'de> for Square {
                 const FIELDS: &[&str] = &["kind", "size"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Square {
-                    kind: field_0.ok_or_else(|| crate::runtime::de::missing("kind"))?,
+                    kind: crate::runtime::de::required(field_0, "kind")?,
                     size: field_1,
                 })
             }
@@ -825,17 +804,14 @@ impl<'de> serde::Deserialize<'de> for TransferDetails {
                 const FIELDS: &[&str] = &["sender_name", "receiver_account"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

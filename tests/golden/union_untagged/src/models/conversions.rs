@@ -33,24 +33,21 @@ impl<'de> serde::Deserialize<'de> for BySourceAmount {
             ) -> Result<BySourceAmount, A::Error> {
                 const FIELDS: &[&str] = &["source_amount"];
                 let mut field_0 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(BySourceAmount {
-                    source_amount: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("source_amount"))?,
+                    source_amount: crate::runtime::de::required(
+                        field_0,
+                        "source_amount",
+                    )?,
                 })
             }
         }
@@ -102,24 +99,21 @@ impl<'de> serde::Deserialize<'de> for ByTargetAmount {
             ) -> Result<ByTargetAmount, A::Error> {
                 const FIELDS: &[&str] = &["target_amount"];
                 let mut field_0 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ByTargetAmount {
-                    target_amount: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("target_amount"))?,
+                    target_amount: crate::runtime::de::required(
+                        field_0,
+                        "target_amount",
+                    )?,
                 })
             }
         }
@@ -179,17 +173,14 @@ impl<'de> serde::Deserialize<'de> for Conversion {
                 const FIELDS: &[&str] = &["id", "rate"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => field_0 = serde::de::MapAccess::next_value(&mut map)?,
-                        Some(1) => field_1 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = map.next_value()?,
+                        Some(1) => field_1 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

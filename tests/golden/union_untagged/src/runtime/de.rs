@@ -92,9 +92,14 @@ impl<'de> Visitor<'de> for FieldOrName {
     }
 }
 
-/// The error for a required field the object did not carry.
-pub(crate) fn missing<E: Error>(name: &'static str) -> E {
-    E::missing_field(name)
+/// The value of a required field, or the missing-field error naming it when the
+/// object did not carry it. A function rather than a closure at each use, so that a
+/// struct with many required fields adds no bodies for the compiler to check.
+pub(crate) fn required<T, E: Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
+    match value {
+        Some(v) => Ok(v),
+        None => Err(E::missing_field(name)),
+    }
 }
 
 #[cfg(test)]
@@ -136,7 +141,7 @@ mod tests {
                         }
                     }
                     Ok(Sample {
-                        id: id.ok_or_else(|| missing("id"))?,
+                        id: required(id, "id")?,
                         note,
                         extra,
                     })

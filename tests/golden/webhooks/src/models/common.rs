@@ -45,28 +45,20 @@ mod gated_adoption {
                     const FIELDS: &[&str] = &["pet", "store"];
                     let mut field_0 = None;
                     let mut field_1 = None;
-                    while let Some(key) = serde::de::MapAccess::next_key_seed(
-                        &mut map,
-                        crate::runtime::de::FieldIndex(FIELDS),
-                    )? {
+                    while let Some(key) = map
+                        .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                    {
                         match key {
-                            Some(0) => {
-                                field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                            }
-                            Some(1) => {
-                                field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                            }
+                            Some(0) => field_0 = Some(map.next_value()?),
+                            Some(1) => field_1 = Some(map.next_value()?),
                             _ => {
-                                serde::de::MapAccess::next_value::<
-                                    serde::de::IgnoredAny,
-                                >(&mut map)?;
+                                map.next_value::<serde::de::IgnoredAny>()?;
                             }
                         }
                     }
                     Ok(Adoption {
-                        pet: field_0.ok_or_else(|| crate::runtime::de::missing("pet"))?,
-                        store: field_1
-                            .ok_or_else(|| crate::runtime::de::missing("store"))?,
+                        pet: crate::runtime::de::required(field_0, "pet")?,
+                        store: crate::runtime::de::required(field_1, "store")?,
                     })
                 }
             }
@@ -169,23 +161,18 @@ impl<'de> serde::Deserialize<'de> for PingEvent {
             ) -> Result<PingEvent, A::Error> {
                 const FIELDS: &[&str] = &["ping"];
                 let mut field_0 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PingEvent {
-                    ping: field_0.ok_or_else(|| crate::runtime::de::missing("ping"))?,
+                    ping: crate::runtime::de::required(field_0, "ping")?,
                 })
             }
         }
@@ -239,30 +226,24 @@ impl<'de> serde::Deserialize<'de> for Shipment {
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Shipment {
-                    tracking_number: field_0
-                        .ok_or_else(|| crate::runtime::de::missing("tracking_number"))?,
-                    carrier: field_1
-                        .ok_or_else(|| crate::runtime::de::missing("carrier"))?,
+                    tracking_number: crate::runtime::de::required(
+                        field_0,
+                        "tracking_number",
+                    )?,
+                    carrier: crate::runtime::de::required(field_1, "carrier")?,
                     weight_grams: field_2,
                 })
             }

@@ -37,27 +37,20 @@ impl<'de> serde::Deserialize<'de> for NewPetEvent {
                 const FIELDS: &[&str] = &["event", "pet"];
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(NewPetEvent {
-                    event: field_0.ok_or_else(|| crate::runtime::de::missing("event"))?,
-                    pet: field_1.ok_or_else(|| crate::runtime::de::missing("pet"))?,
+                    event: crate::runtime::de::required(field_0, "event")?,
+                    pet: crate::runtime::de::required(field_1, "pet")?,
                 })
             }
         }
@@ -111,28 +104,21 @@ impl<'de> serde::Deserialize<'de> for Pet {
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(1) => {
-                            field_1 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
-                        Some(2) => field_2 = serde::de::MapAccess::next_value(&mut map)?,
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        Some(1) => field_1 = Some(map.next_value()?),
+                        Some(2) => field_2 = map.next_value()?,
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Pet {
-                    id: field_0.ok_or_else(|| crate::runtime::de::missing("id"))?,
-                    name: field_1.ok_or_else(|| crate::runtime::de::missing("name"))?,
+                    id: crate::runtime::de::required(field_0, "id")?,
+                    name: crate::runtime::de::required(field_1, "name")?,
                     born: field_2,
                 })
             }

@@ -33,23 +33,18 @@ impl<'de> serde::Deserialize<'de> for Session {
             ) -> Result<Session, A::Error> {
                 const FIELDS: &[&str] = &["token"];
                 let mut field_0 = None;
-                while let Some(key) = serde::de::MapAccess::next_key_seed(
-                    &mut map,
-                    crate::runtime::de::FieldIndex(FIELDS),
-                )? {
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
                     match key {
-                        Some(0) => {
-                            field_0 = Some(serde::de::MapAccess::next_value(&mut map)?);
-                        }
+                        Some(0) => field_0 = Some(map.next_value()?),
                         _ => {
-                            serde::de::MapAccess::next_value::<
-                                serde::de::IgnoredAny,
-                            >(&mut map)?;
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Session {
-                    token: field_0.ok_or_else(|| crate::runtime::de::missing("token"))?,
+                    token: crate::runtime::de::required(field_0, "token")?,
                 })
             }
         }
