@@ -433,10 +433,22 @@ impl<'a> CreateOrder<'a> {
         );
         req.security(&[&[crate::config::SecurityScheme::Jwt]]);
         {
-            let body = &self.body;
+            let mut body = self.body;
             body.validate()?;
-            req.idempotency_field("request_id");
-            req.json(body)?;
+            let key = match &mut body {
+                crate::models::CreateOrderRequest::WithoutQuote(member) => {
+                    Some(crate::runtime::fill_optional_key(&mut member.request_id))
+                }
+                crate::models::CreateOrderRequest::WithQuote(member) => {
+                    Some(crate::runtime::fill_optional_key(&mut member.request_id))
+                }
+                crate::models::CreateOrderRequest::Unknown(_) => None,
+            };
+            match key {
+                Some(key) => req.idempotency_key(key),
+                None => req.idempotency_field("request_id"),
+            }
+            req.json(&body)?;
         }
         req.options(&self.options);
         Ok(req)

@@ -487,12 +487,7 @@ impl<'a> CreateRefund<'a> {
         {
             let mut body = self.body;
             body.validate()?;
-            let key = match body.request_id.as_deref() {
-                Some(key) if !key.is_empty() => key.to_owned(),
-                _ => crate::runtime::new_idempotency_key(),
-            };
-            body.request_id = Some(key.clone());
-            req.idempotency_key(key);
+            req.idempotency_key(crate::runtime::fill_optional_key(&mut body.request_id));
             req.json(&body)?;
         }
         req.options(&self.options);

@@ -554,15 +554,53 @@ fn path_format(api: &Api, op: &Operation) -> (String, Vec<TokenStream>) {
     (fmt, args)
 }
 
-/// The Rust name of the body struct's string field carrying the idempotency key, and
-/// whether it is required; `None` when the body is not such a struct (the key is then
-/// found in the serialised body by the runtime).
+/// Where a typed body holds its idempotency key, so that generated code reads and
+/// fills it on the value and the body is serialised once and never parsed back.
+enum TypedKey {
+    /// A string field of the body struct: its Rust name, and whether it is required.
+    Field(String, bool),
+    /// The same string field in every member struct of a union: the union's name and,
+    /// per member, the variant, the field's Rust name and whether it is required. A
+    /// value of the union's `Unknown` variant leaves the key to the runtime.
+    Members(String, Vec<(String, String, bool)>),
+}
+
+/// The string field named `wire` of struct `ty`: its Rust name and whether it is
+/// required; `None` when `ty` is not such a struct.
 fn typed_key_field(api: &Api, ty: &TypeRef, wire: &str) -> Option<(String, bool)> {
     let TypeKind::Struct(s) = &api.type_def(ty.named()?)?.kind else {
         return None;
     };
     let f = s.fields.iter().find(|f| f.wire == wire)?;
     (f.ty == TypeRef::String && !f.keeps_null() && !f.boxed).then(|| (f.name.clone(), f.required))
+}
+
+/// Where the body `ty` holds the key field `wire`; `None` when it is neither a
+/// struct with that string field nor a union whose every member is one (the key is
+/// then found in the serialised body by the runtime).
+fn typed_key(api: &Api, ty: &TypeRef, wire: &str) -> Option<TypedKey> {
+    let def = api.type_def(ty.named()?)?;
+    match &def.kind {
+        TypeKind::Struct(_) => typed_key_field(api, ty, wire).map(|(n, r)| TypedKey::Field(n, r)),
+        TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion(variants) => {
+            let members = variants
+                .iter()
+                .map(|v| typed_key_field(api, &v.ty, wire).map(|(n, r)| (v.name.clone(), n, r)))
+                .collect::<Option<Vec<_>>>()?;
+            (!members.is_empty()).then(|| TypedKey::Members(def.name.clone(), members))
+        }
+        _ => None,
+    }
+}
+
+/// The expression filling and returning the key in field `name` of `owner`.
+fn fill_key(owner: TokenStream, name: &str, required: bool) -> TokenStream {
+    let n = ident(name);
+    if required {
+        quote!(crate::runtime::fill_key(&mut #owner.#n))
+    } else {
+        quote!(crate::runtime::fill_optional_key(&mut #owner.#n))
+    }
 }
 
 /// The generated pieces of sending: the call itself, the body of the builder's
@@ -682,29 +720,36 @@ fn send_parts(api: &Api, op: &Operation) -> SendParts {
             BodyKind::Binary => quote!(req.binary(body, #media_type);),
         };
         let typed_key = match (&b.idempotency_field, b.kind) {
-            (Some(f), BodyKind::Json) => typed_key_field(api, &b.ty, f),
+            (Some(f), BodyKind::Json) => typed_key(api, &b.ty, f),
             _ => None,
         };
         match (typed_key, &b.idempotency_field) {
-            // A string field of the body struct: the key is read and filled in on the
-            // typed body, so the body is serialised once and never parsed back.
-            (Some((field, required)), _) => {
-                let n = ident(&field);
-                let fill = if required {
-                    quote! {
-                        if body.#n.is_empty() {
-                            body.#n = crate::runtime::new_idempotency_key();
-                        }
-                        req.idempotency_key(body.#n.clone());
+            // The key is read and filled in on the typed body, so the body is
+            // serialised once and never parsed back.
+            (Some(key), field) => {
+                let fill = match key {
+                    TypedKey::Field(name, required) => {
+                        let fill = fill_key(quote!(body), &name, required);
+                        quote!(req.idempotency_key(#fill);)
                     }
-                } else {
-                    quote! {
-                        let key = match body.#n.as_deref() {
-                            Some(key) if !key.is_empty() => key.to_owned(),
-                            _ => crate::runtime::new_idempotency_key(),
-                        };
-                        body.#n = Some(key.clone());
-                        req.idempotency_key(key);
+                    TypedKey::Members(union, members) => {
+                        let u = ident(&union);
+                        let arms = members.iter().map(|(variant, name, required)| {
+                            let v = ident(variant);
+                            let fill = fill_key(quote!(member), name, *required);
+                            quote!(crate::models::#u::#v(member) => Some(#fill),)
+                        });
+                        let field = field.as_deref().unwrap_or_default();
+                        quote! {
+                            let key = match &mut body {
+                                #(#arms)*
+                                crate::models::#u::Unknown(_) => None,
+                            };
+                            match key {
+                                Some(key) => req.idempotency_key(key),
+                                None => req.idempotency_field(#field),
+                            }
+                        }
                     }
                 };
                 let encode = match &b.media_type {
@@ -1239,6 +1284,71 @@ paths:
             .0;
         let r = api.resources[0].clone();
         (api, r)
+    }
+
+    #[test]
+    fn the_idempotency_key_of_a_union_body_is_filled_on_its_member() {
+        const UNION: &str = r#"
+openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /transfers:
+    post:
+      operationId: createTransfer
+      tags: [transfers]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - {type: object, required: [iban, request_id], properties: {iban: {type: string}, request_id: {type: string}}}
+                - {type: object, required: [card], properties: {card: {type: string}, request_id: {type: string}}}
+      responses:
+        '204': {description: ok}
+  /notes:
+    post:
+      operationId: createNote
+      tags: [transfers]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - {type: object, required: [text], properties: {text: {type: string}, request_id: {type: string}}}
+                - {type: object, required: [html], properties: {html: {type: string}}}
+      responses:
+        '204': {description: ok}
+"#;
+        let config = crate::config::Config::from_yaml("idempotency: {body_field: request_id}")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let api = crate::build_ir(UNION, "t.yaml", &config)
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .0;
+        let text = resource_module(&api, &api.resources[0])
+            .to_string()
+            .replace(' ', "");
+        // Each member fills its own field (required or optional); an unknown member
+        // leaves the key to the runtime, which reads it from the serialised body.
+        assert!(text.contains("fill_key(&mutmember.request_id)"), "{text}");
+        assert!(
+            text.contains("fill_optional_key(&mutmember.request_id)"),
+            "{text}"
+        );
+        assert!(text.contains("::Unknown(_)=>None"), "{text}");
+        assert!(
+            text.contains("None=>req.idempotency_field(\"request_id\")"),
+            "{text}"
+        );
+        // A union with a member lacking the field is left to the runtime entirely.
+        assert_eq!(text.matches("letkey=match&mutbody").count(), 1, "{text}");
+        assert_eq!(
+            text.matches("req.idempotency_field(\"request_id\");")
+                .count(),
+            1,
+            "{text}"
+        );
     }
 
     #[test]

@@ -11,6 +11,32 @@ use serde_json::Value;
 
 use super::random::uuid_v4;
 
+/// The key in a typed body's required key field: the caller's, or a fresh UUID v4
+/// written into the field when it is empty.
+#[allow(
+    dead_code,
+    reason = "used only by generated crates whose config names an idempotency field"
+)]
+pub(crate) fn fill_key(field: &mut String) -> String {
+    if field.is_empty() {
+        *field = uuid_v4();
+    }
+    field.clone()
+}
+
+/// The key in a typed body's optional key field: the caller's, or a fresh UUID v4
+/// written into the field when it is absent or empty.
+#[allow(
+    dead_code,
+    reason = "used only by generated crates whose config names an idempotency field"
+)]
+pub(crate) fn fill_optional_key(field: &mut Option<String>) -> String {
+    match field {
+        Some(key) if !key.is_empty() => key.clone(),
+        _ => field.insert(uuid_v4()).clone(),
+    }
+}
+
 /// Makes sure the JSON object `body` carries an idempotency key in `field`.
 ///
 /// A key the caller set is kept as it is; an absent, `null` or empty-string
@@ -121,6 +147,24 @@ pub(crate) fn existing_idempotency_key(body: &[u8], field: &str) -> Option<Strin
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_typed_key_is_kept_or_filled_once() {
+        let mut mine = String::from("mine-1");
+        assert_eq!(fill_key(&mut mine), "mine-1");
+        let mut empty = String::new();
+        let key = fill_key(&mut empty);
+        assert_eq!(key.len(), 36, "a UUID: {key}");
+        assert_eq!(empty, key, "the field holds the key that is returned");
+        for mut field in [None, Some(String::new())] {
+            let key = fill_optional_key(&mut field);
+            assert_eq!(key.len(), 36, "a UUID: {key}");
+            assert_eq!(field.as_deref(), Some(key.as_str()));
+        }
+        let mut set = Some(String::from("mine-2"));
+        assert_eq!(fill_optional_key(&mut set), "mine-2");
+        assert_eq!(set.as_deref(), Some("mine-2"));
+    }
 
     fn generated(body: &Value) -> Option<&str> {
         body.get("request_id").and_then(Value::as_str)

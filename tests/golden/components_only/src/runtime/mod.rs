@@ -80,6 +80,6 @@ pub(crate) use self::{
     request::Request,
     response::RawResponse,
     pagination::{Page, page},
-    random::uuid_v4 as new_idempotency_key,
+    idempotency::{fill_key, fill_optional_key},
     time::pin_from_date,
 };

@@ -84,7 +84,7 @@ impl Client {
                 attempts,
                 duplicate.status,
                 &duplicate.headers,
-                duplicate.body,
+                Vec::from(duplicate.body),
                 reason,
             )))
         };
@@ -102,7 +102,7 @@ impl Client {
         };
         if !raw.status.is_success() {
             let status = raw.status;
-            let err = ApiError::new(status, raw.headers, raw.body, ());
+            let err = ApiError::new(status, raw.headers, Vec::from(raw.body), ());
             return fail(duplicate, DuplicateReason::LookupFailed(Box::new(err)));
         }
         let found = match find_item(&raw.body, lookup.items_field, lookup.key_field, &key) {
@@ -124,7 +124,7 @@ impl Client {
                 &raw.headers,
                 path,
                 message,
-                raw.body,
+                Vec::from(raw.body),
             ))),
         }
     }

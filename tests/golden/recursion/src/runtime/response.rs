@@ -27,7 +27,8 @@ pub(crate) fn request_id_from(headers: &HeaderMap) -> Option<String> {
 pub(crate) struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Vec<u8>,
+    /// Shared with the HTTP client's buffer: a body that decodes is never copied.
+    pub(crate) body: bytes::Bytes,
     /// The idempotency key the request carried, kept for error reports.
     pub(crate) idempotency_key: Option<String>,
     /// Which attempt this response answered (1 for the first).
@@ -59,7 +60,7 @@ impl RawResponse {
                 &self.headers,
                 path,
                 message,
-                self.body,
+                Vec::from(self.body),
             ))),
         }
     }
@@ -75,14 +76,14 @@ impl RawResponse {
         Ok(Response::new(
             self.status,
             self.headers,
-            bytes::Bytes::from(self.body),
+            self.body,
         ))
     }
 
     /// The body as text (`text/*` media types). A body that is not UTF-8 is a
     /// decode error that keeps the raw bytes.
     pub(crate) fn text<E>(self) -> Result<Response<String>, Error<E>> {
-        match String::from_utf8(self.body) {
+        match String::from_utf8(Vec::from(self.body)) {
             Ok(text) => Ok(Response::new(self.status, self.headers, text)),
             Err(e) => {
                 let message = format!("the text body is not UTF-8: {}", e.utf8_error());
@@ -112,7 +113,7 @@ impl RawResponse {
             serde_json::from_slice::<B>(&self.body).ok()
         };
         Error::Api(
-            ApiError::new(self.status, self.headers, self.body, make(decoded))
+            ApiError::new(self.status, self.headers, Vec::from(self.body), make(decoded))
                 .with_idempotency_key(self.idempotency_key),
         )
     }
@@ -121,7 +122,7 @@ impl RawResponse {
     /// documented one without a body schema).
     pub(crate) fn unexpected<E>(self, kind: E) -> Error<E> {
         Error::Api(
-            ApiError::new(self.status, self.headers, self.body, kind)
+            ApiError::new(self.status, self.headers, Vec::from(self.body), kind)
                 .with_idempotency_key(self.idempotency_key),
         )
     }
@@ -355,7 +356,7 @@ mod tests {
         RawResponse {
             status: StatusCode::from_u16(status).unwrap_or(StatusCode::IM_A_TEAPOT),
             headers,
-            body: body.as_bytes().to_vec(),
+            body: bytes::Bytes::copy_from_slice(body.as_bytes()),
             idempotency_key: Some("idem-1".to_owned()),
             attempts: 1,
             earlier_attempt_may_have_acted: false,

@@ -650,7 +650,7 @@ async fn send(
     let mut response = http.execute(request).await.map_err(redact_url)?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let body = Vec::from(response.bytes().await.map_err(redact_url)?);
+    let body = response.bytes().await.map_err(redact_url)?;
     Ok(RawResponse {
         status,
         headers,

@@ -290,7 +290,7 @@ async fn get_is_retried_after_503_and_sends_auth_and_user_agent() -> TestResult 
     let client = fast(&server).build()?;
     let raw = call(&client, get("/status")).await?;
     assert_eq!(raw.status, 200);
-    assert_eq!(raw.body, br#"{"ok":true}"#);
+    assert_eq!(&raw.body[..], br#"{"ok":true}"#);
     let seen = server.seen();
     assert_eq!(seen.len(), 2);
     for s in &seen {
