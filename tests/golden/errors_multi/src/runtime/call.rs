@@ -102,6 +102,10 @@ impl Client {
 }
 
 /// The value of a call's response, without its status and headers.
+#[allow(
+    dead_code,
+    reason = "unused when every resource's cargo feature is off"
+)]
 pub(crate) async fn into_body<T, E>(
     call: impl Future<Output = Result<Response<T>, Error<E>>>,
 ) -> Result<T, Error<E>> {
