@@ -452,7 +452,16 @@ fn names_read_naturally_and_one_value_set_is_one_type() {
 
 #[test]
 fn colliding_names_are_made_unique() {
-    use fixture_name_collisions::models::{ErrorModel, PetOwner, PetOwner2, PetOwner3};
+    use fixture_name_collisions::models::{A, ErrorModel, Fields, PetOwner, PetOwner2, PetOwner3};
+    // Types named like the generic parameters and the visitor of the generated
+    // `Serialize`/`Deserialize` decode and encode as any other.
+    let a: A = serde_json::from_value(json!({"fields": {"s": "x"}})).unwrap();
+    assert_eq!(a.fields.s.as_deref(), Some("x"));
+    assert_eq!(
+        serde_json::to_value(&a).unwrap(),
+        json!({"fields": {"s": "x"}})
+    );
+    let _: Fields = serde_json::from_value(json!({})).unwrap();
     let _ = (
         ErrorModel::default(),
         PetOwner::default(),

@@ -478,6 +478,9 @@ mod params_styles {
             .max_retries2(1)
             .into_stream2("no")
             .options2("o")
+            .request2("r")
+            .decode2(false)
+            .deadline2("d")
             .timeout(std::time::Duration::from_secs(5))
             .await
             .unwrap();
@@ -504,6 +507,9 @@ mod params_styles {
                 ("max_retries", "1"),
                 ("into_stream", "no"),
                 ("options", "o"),
+                ("request", "r"),
+                ("decode", "false"),
+                ("deadline", "d"),
             ])
         );
         // The operation's `x-tenant` replaced the path item's `X-Tenant`: sent once.

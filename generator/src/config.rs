@@ -483,7 +483,6 @@ fn config_pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
     format!("config{}", pointer(tokens))
 }
 
-/// Features every generated crate defines itself.
 /// Features every generated crate defines, so no configured or resource feature may
 /// take their names.
 pub(crate) const RESERVED_FEATURES: &[&str] = &["default", "contract-tests"];

@@ -10,7 +10,10 @@ pub struct RotateApiKeyRequest {
     pub expire_after_in_seconds: i64,
 }
 impl serde::Serialize for RotateApiKeyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("expire_after_in_seconds", &self.expire_after_in_seconds)?;
@@ -18,19 +21,19 @@ impl serde::Serialize for RotateApiKeyRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for RotateApiKeyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RotateApiKeyRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RotateApiKeyRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RotateApiKeyRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<RotateApiKeyRequest, __A::Error> {
                 const FIELDS: &[&str] = &["expire_after_in_seconds"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -51,7 +54,7 @@ impl<'de> serde::Deserialize<'de> for RotateApiKeyRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RotateApiKeyRequest {
@@ -100,7 +103,10 @@ pub struct RotateApiKeyResponse {
     pub previous_key_expires_at: Option<jiff::Timestamp>,
 }
 impl serde::Serialize for RotateApiKeyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.secret_key {
@@ -113,19 +119,19 @@ impl serde::Serialize for RotateApiKeyResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for RotateApiKeyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RotateApiKeyResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RotateApiKeyResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RotateApiKeyResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<RotateApiKeyResponse, __A::Error> {
                 const FIELDS: &[&str] = &["secret_key", "previous_key_expires_at"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -146,7 +152,7 @@ impl<'de> serde::Deserialize<'de> for RotateApiKeyResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RotateApiKeyResponse {

@@ -28,7 +28,10 @@ pub struct BalanceConversion {
     pub created_at: Option<jiff::Timestamp>,
 }
 impl serde::Serialize for BalanceConversion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -56,19 +59,19 @@ impl serde::Serialize for BalanceConversion {
     }
 }
 impl<'de> serde::Deserialize<'de> for BalanceConversion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BalanceConversion;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BalanceConversion`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BalanceConversion, A::Error> {
+                mut map: __A,
+            ) -> Result<BalanceConversion, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "from",
@@ -112,7 +115,7 @@ impl<'de> serde::Deserialize<'de> for BalanceConversion {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BalanceConversion {
@@ -201,7 +204,10 @@ pub struct CreateBalanceConversionBySourceAmount {
     pub source_amount: i64,
 }
 impl serde::Serialize for CreateBalanceConversionBySourceAmount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("source_currency", &self.source_currency)?;
@@ -211,19 +217,19 @@ impl serde::Serialize for CreateBalanceConversionBySourceAmount {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateBalanceConversionBySourceAmount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBalanceConversionBySourceAmount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateBalanceConversionBySourceAmount`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateBalanceConversionBySourceAmount, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateBalanceConversionBySourceAmount, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "source_currency",
                     "target_currency",
@@ -260,7 +266,7 @@ impl<'de> serde::Deserialize<'de> for CreateBalanceConversionBySourceAmount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateBalanceConversionBySourceAmount {
@@ -322,7 +328,10 @@ pub struct CreateBalanceConversionByTargetAmount {
     pub target_amount: i64,
 }
 impl serde::Serialize for CreateBalanceConversionByTargetAmount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("source_currency", &self.source_currency)?;
@@ -332,19 +341,19 @@ impl serde::Serialize for CreateBalanceConversionByTargetAmount {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateBalanceConversionByTargetAmount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBalanceConversionByTargetAmount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateBalanceConversionByTargetAmount`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateBalanceConversionByTargetAmount, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateBalanceConversionByTargetAmount, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "source_currency",
                     "target_currency",
@@ -381,7 +390,7 @@ impl<'de> serde::Deserialize<'de> for CreateBalanceConversionByTargetAmount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateBalanceConversionByTargetAmount {
@@ -530,7 +539,10 @@ pub struct CreateQuoteRequest {
     pub split_ids: Option<crate::models::SplitIds>,
 }
 impl serde::Serialize for CreateQuoteRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("resource", &self.resource)?;
@@ -550,19 +562,19 @@ impl serde::Serialize for CreateQuoteRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateQuoteRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateQuoteRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateQuoteRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateQuoteRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateQuoteRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "resource",
                     "source_currency",
@@ -612,7 +624,7 @@ impl<'de> serde::Deserialize<'de> for CreateQuoteRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateQuoteRequest {
@@ -706,7 +718,10 @@ pub struct GetBalanceConversionsResponse {
     pub page_meta: Option<crate::models::PageMeta>,
 }
 impl serde::Serialize for GetBalanceConversionsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -719,19 +734,19 @@ impl serde::Serialize for GetBalanceConversionsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetBalanceConversionsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetBalanceConversionsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetBalanceConversionsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetBalanceConversionsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetBalanceConversionsResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -752,7 +767,7 @@ impl<'de> serde::Deserialize<'de> for GetBalanceConversionsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetBalanceConversionsResponse {
@@ -791,7 +806,10 @@ pub struct Quote {
     pub fees: Option<crate::models::QuoteFees>,
 }
 impl serde::Serialize for Quote {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -828,19 +846,19 @@ impl serde::Serialize for Quote {
     }
 }
 impl<'de> serde::Deserialize<'de> for Quote {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Quote;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Quote`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Quote, A::Error> {
+                mut map: __A,
+            ) -> Result<Quote, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "resource",
@@ -896,7 +914,7 @@ impl<'de> serde::Deserialize<'de> for Quote {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Quote {
@@ -935,7 +953,10 @@ pub struct QuoteFees {
     pub fx_fee: Option<crate::models::Money>,
 }
 impl serde::Serialize for QuoteFees {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.txn_fee {
@@ -948,19 +969,19 @@ impl serde::Serialize for QuoteFees {
     }
 }
 impl<'de> serde::Deserialize<'de> for QuoteFees {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QuoteFees;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `QuoteFees`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<QuoteFees, A::Error> {
+                mut map: __A,
+            ) -> Result<QuoteFees, __A::Error> {
                 const FIELDS: &[&str] = &["txn_fee", "fx_fee"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -981,7 +1002,7 @@ impl<'de> serde::Deserialize<'de> for QuoteFees {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl QuoteFees {
@@ -998,7 +1019,10 @@ pub struct QuoteList {
     pub quotes: Option<Vec<crate::models::Quote>>,
 }
 impl serde::Serialize for QuoteList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.quotes {
@@ -1008,19 +1032,19 @@ impl serde::Serialize for QuoteList {
     }
 }
 impl<'de> serde::Deserialize<'de> for QuoteList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QuoteList;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `QuoteList`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<QuoteList, A::Error> {
+                mut map: __A,
+            ) -> Result<QuoteList, __A::Error> {
                 const FIELDS: &[&str] = &["quotes"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -1036,7 +1060,7 @@ impl<'de> serde::Deserialize<'de> for QuoteList {
                 Ok(QuoteList { quotes: field_0 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl QuoteList {
@@ -1059,7 +1083,10 @@ pub struct QuoteMethod {
     pub payment_rail: Option<crate::models::QuoteMethodPaymentRail>,
 }
 impl serde::Serialize for QuoteMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.payment_method {
@@ -1075,19 +1102,19 @@ impl serde::Serialize for QuoteMethod {
     }
 }
 impl<'de> serde::Deserialize<'de> for QuoteMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QuoteMethod;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `QuoteMethod`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<QuoteMethod, A::Error> {
+                mut map: __A,
+            ) -> Result<QuoteMethod, __A::Error> {
                 const FIELDS: &[&str] = &["payment_method", "subtype", "payment_rail"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1111,7 +1138,7 @@ impl<'de> serde::Deserialize<'de> for QuoteMethod {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl QuoteMethod {
@@ -1132,7 +1159,10 @@ pub struct QuoteMethodInput {
     pub subtype: Option<crate::models::QuoteMethodSubtype>,
 }
 impl serde::Serialize for QuoteMethodInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.payment_method {
@@ -1145,19 +1175,19 @@ impl serde::Serialize for QuoteMethodInput {
     }
 }
 impl<'de> serde::Deserialize<'de> for QuoteMethodInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QuoteMethodInput;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `QuoteMethodInput`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<QuoteMethodInput, A::Error> {
+                mut map: __A,
+            ) -> Result<QuoteMethodInput, __A::Error> {
                 const FIELDS: &[&str] = &["payment_method", "subtype"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1178,7 +1208,7 @@ impl<'de> serde::Deserialize<'de> for QuoteMethodInput {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl QuoteMethodInput {

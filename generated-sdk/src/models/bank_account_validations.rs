@@ -20,7 +20,10 @@ pub struct BankAccount {
     pub bic_secondary: String,
 }
 impl serde::Serialize for BankAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("country", &self.country)?;
@@ -32,19 +35,19 @@ impl serde::Serialize for BankAccount {
     }
 }
 impl<'de> serde::Deserialize<'de> for BankAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BankAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BankAccount`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BankAccount, A::Error> {
+                mut map: __A,
+            ) -> Result<BankAccount, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "country",
                     "holder_name",
@@ -86,7 +89,7 @@ impl<'de> serde::Deserialize<'de> for BankAccount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BankAccount {
@@ -121,7 +124,10 @@ pub struct BankAccountReference {
     pub id: String,
 }
 impl serde::Serialize for BankAccountReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
@@ -129,19 +135,19 @@ impl serde::Serialize for BankAccountReference {
     }
 }
 impl<'de> serde::Deserialize<'de> for BankAccountReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BankAccountReference;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BankAccountReference`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BankAccountReference, A::Error> {
+                mut map: __A,
+            ) -> Result<BankAccountReference, __A::Error> {
                 const FIELDS: &[&str] = &["id"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -159,7 +165,7 @@ impl<'de> serde::Deserialize<'de> for BankAccountReference {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BankAccountReference {
@@ -191,7 +197,10 @@ pub struct BankAccountValidation {
     pub fee_charged: Option<crate::models::Money>,
 }
 impl serde::Serialize for BankAccountValidation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -210,19 +219,19 @@ impl serde::Serialize for BankAccountValidation {
     }
 }
 impl<'de> serde::Deserialize<'de> for BankAccountValidation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BankAccountValidation;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BankAccountValidation`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BankAccountValidation, A::Error> {
+                mut map: __A,
+            ) -> Result<BankAccountValidation, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "status",
@@ -254,7 +263,7 @@ impl<'de> serde::Deserialize<'de> for BankAccountValidation {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BankAccountValidation {
@@ -334,7 +343,10 @@ pub struct GetBankAccountValidationsResponse {
     pub page_meta: Option<crate::models::PageMeta>,
 }
 impl serde::Serialize for GetBankAccountValidationsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -347,19 +359,19 @@ impl serde::Serialize for GetBankAccountValidationsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetBankAccountValidationsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetBankAccountValidationsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetBankAccountValidationsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetBankAccountValidationsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetBankAccountValidationsResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -380,7 +392,7 @@ impl<'de> serde::Deserialize<'de> for GetBankAccountValidationsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetBankAccountValidationsResponse {

@@ -23,7 +23,10 @@ pub struct Address {
     pub postal_code: Option<String>,
 }
 impl serde::Serialize for Address {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.address_line1 {
@@ -48,19 +51,19 @@ impl serde::Serialize for Address {
     }
 }
 impl<'de> serde::Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Address;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Address`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Address, A::Error> {
+                mut map: __A,
+            ) -> Result<Address, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "address_line1",
                     "address_line2",
@@ -100,7 +103,7 @@ impl<'de> serde::Deserialize<'de> for Address {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Address {
@@ -130,7 +133,10 @@ pub struct BankAccountAddress {
     pub postal_code: Option<String>,
 }
 impl serde::Serialize for BankAccountAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("address_line1", &self.address_line1)?;
@@ -147,19 +153,19 @@ impl serde::Serialize for BankAccountAddress {
     }
 }
 impl<'de> serde::Deserialize<'de> for BankAccountAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BankAccountAddress;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BankAccountAddress`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BankAccountAddress, A::Error> {
+                mut map: __A,
+            ) -> Result<BankAccountAddress, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "address_line1",
                     "address_line2",
@@ -202,7 +208,7 @@ impl<'de> serde::Deserialize<'de> for BankAccountAddress {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BankAccountAddress {
@@ -292,7 +298,10 @@ pub struct BeneficiaryV2 {
     pub notes: Option<crate::models::Notes>,
 }
 impl serde::Serialize for BeneficiaryV2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -344,19 +353,19 @@ impl serde::Serialize for BeneficiaryV2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for BeneficiaryV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BeneficiaryV2;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BeneficiaryV2`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BeneficiaryV2, A::Error> {
+                mut map: __A,
+            ) -> Result<BeneficiaryV2, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "name",
@@ -432,7 +441,7 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BeneficiaryV2 {
@@ -463,7 +472,10 @@ pub struct BeneficiaryV2BankAccount {
     pub intermediate_bank: Option<crate::models::IntermediateBank>,
 }
 impl serde::Serialize for BeneficiaryV2BankAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.account_number {
@@ -491,19 +503,19 @@ impl serde::Serialize for BeneficiaryV2BankAccount {
     }
 }
 impl<'de> serde::Deserialize<'de> for BeneficiaryV2BankAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BeneficiaryV2BankAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BeneficiaryV2BankAccount`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BeneficiaryV2BankAccount, A::Error> {
+                mut map: __A,
+            ) -> Result<BeneficiaryV2BankAccount, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "account_number",
                     "name",
@@ -547,7 +559,7 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2BankAccount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BeneficiaryV2BankAccount {
@@ -639,7 +651,10 @@ pub struct BeneficiaryV2CreateRequest {
     pub notes: Option<Option<crate::models::Notes>>,
 }
 impl serde::Serialize for BeneficiaryV2CreateRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("category", &self.category)?;
@@ -657,19 +672,19 @@ impl serde::Serialize for BeneficiaryV2CreateRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for BeneficiaryV2CreateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BeneficiaryV2CreateRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BeneficiaryV2CreateRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BeneficiaryV2CreateRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<BeneficiaryV2CreateRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "category",
                     "beneficiary",
@@ -705,7 +720,7 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2CreateRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BeneficiaryV2CreateRequest {
@@ -780,7 +795,10 @@ pub struct BeneficiaryV2CreateRequestBankAccount {
     pub intermediate_bank: Option<crate::models::IntermediateBankInput>,
 }
 impl serde::Serialize for BeneficiaryV2CreateRequestBankAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("account_number", &self.account_number)?;
@@ -804,19 +822,19 @@ impl serde::Serialize for BeneficiaryV2CreateRequestBankAccount {
     }
 }
 impl<'de> serde::Deserialize<'de> for BeneficiaryV2CreateRequestBankAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BeneficiaryV2CreateRequestBankAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BeneficiaryV2CreateRequestBankAccount`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BeneficiaryV2CreateRequestBankAccount, A::Error> {
+                mut map: __A,
+            ) -> Result<BeneficiaryV2CreateRequestBankAccount, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "account_number",
                     "name",
@@ -863,7 +881,7 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2CreateRequestBankAccount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BeneficiaryV2CreateRequestBankAccount {
@@ -943,7 +961,10 @@ pub struct BeneficiaryV2Identity {
     pub documents: Option<Vec<String>>,
 }
 impl serde::Serialize for BeneficiaryV2Identity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.name)?;
@@ -965,19 +986,19 @@ impl serde::Serialize for BeneficiaryV2Identity {
     }
 }
 impl<'de> serde::Deserialize<'de> for BeneficiaryV2Identity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BeneficiaryV2Identity;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BeneficiaryV2Identity`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BeneficiaryV2Identity, A::Error> {
+                mut map: __A,
+            ) -> Result<BeneficiaryV2Identity, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "name",
                     "type",
@@ -1021,7 +1042,7 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2Identity {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BeneficiaryV2Identity {
@@ -1088,7 +1109,10 @@ pub struct BeneficiaryV2IdentityAddress {
     pub postal_code: Option<String>,
 }
 impl serde::Serialize for BeneficiaryV2IdentityAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("address_line1", &self.address_line1)?;
@@ -1105,19 +1129,19 @@ impl serde::Serialize for BeneficiaryV2IdentityAddress {
     }
 }
 impl<'de> serde::Deserialize<'de> for BeneficiaryV2IdentityAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BeneficiaryV2IdentityAddress;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BeneficiaryV2IdentityAddress`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BeneficiaryV2IdentityAddress, A::Error> {
+                mut map: __A,
+            ) -> Result<BeneficiaryV2IdentityAddress, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "address_line1",
                     "address_line2",
@@ -1160,7 +1184,7 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2IdentityAddress {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BeneficiaryV2IdentityAddress {
@@ -1332,7 +1356,10 @@ pub struct CreateBeneficiaryV2BadRequestBody {
     pub message: Option<String>,
 }
 impl serde::Serialize for CreateBeneficiaryV2BadRequestBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -1345,19 +1372,19 @@ impl serde::Serialize for CreateBeneficiaryV2BadRequestBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateBeneficiaryV2BadRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBeneficiaryV2BadRequestBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateBeneficiaryV2BadRequestBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateBeneficiaryV2BadRequestBody, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateBeneficiaryV2BadRequestBody, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1378,7 +1405,7 @@ impl<'de> serde::Deserialize<'de> for CreateBeneficiaryV2BadRequestBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateBeneficiaryV2BadRequestBody {
@@ -1397,7 +1424,10 @@ pub struct CreateBeneficiaryV2UnprocessableEntityBody {
     pub message: Option<String>,
 }
 impl serde::Serialize for CreateBeneficiaryV2UnprocessableEntityBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -1410,19 +1440,19 @@ impl serde::Serialize for CreateBeneficiaryV2UnprocessableEntityBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateBeneficiaryV2UnprocessableEntityBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBeneficiaryV2UnprocessableEntityBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateBeneficiaryV2UnprocessableEntityBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateBeneficiaryV2UnprocessableEntityBody, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateBeneficiaryV2UnprocessableEntityBody, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1443,7 +1473,7 @@ impl<'de> serde::Deserialize<'de> for CreateBeneficiaryV2UnprocessableEntityBody
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateBeneficiaryV2UnprocessableEntityBody {
@@ -1468,7 +1498,10 @@ pub struct IntermediateBank {
     pub account_number: Option<String>,
 }
 impl serde::Serialize for IntermediateBank {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.name {
@@ -1487,19 +1520,19 @@ impl serde::Serialize for IntermediateBank {
     }
 }
 impl<'de> serde::Deserialize<'de> for IntermediateBank {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = IntermediateBank;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `IntermediateBank`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<IntermediateBank, A::Error> {
+                mut map: __A,
+            ) -> Result<IntermediateBank, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "name",
                     "country",
@@ -1531,7 +1564,7 @@ impl<'de> serde::Deserialize<'de> for IntermediateBank {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl IntermediateBank {
@@ -1556,7 +1589,10 @@ pub struct IntermediateBankInput {
     pub account_number: Option<String>,
 }
 impl serde::Serialize for IntermediateBankInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.name {
@@ -1575,19 +1611,19 @@ impl serde::Serialize for IntermediateBankInput {
     }
 }
 impl<'de> serde::Deserialize<'de> for IntermediateBankInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = IntermediateBankInput;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `IntermediateBankInput`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<IntermediateBankInput, A::Error> {
+                mut map: __A,
+            ) -> Result<IntermediateBankInput, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "name",
                     "country",
@@ -1619,7 +1655,7 @@ impl<'de> serde::Deserialize<'de> for IntermediateBankInput {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl IntermediateBankInput {
@@ -1669,7 +1705,10 @@ pub struct ListBeneficiariesV2Response {
     pub page_meta: Option<crate::models::PageMeta>,
 }
 impl serde::Serialize for ListBeneficiariesV2Response {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -1682,19 +1721,19 @@ impl serde::Serialize for ListBeneficiariesV2Response {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListBeneficiariesV2Response {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListBeneficiariesV2Response;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListBeneficiariesV2Response`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ListBeneficiariesV2Response, A::Error> {
+                mut map: __A,
+            ) -> Result<ListBeneficiariesV2Response, __A::Error> {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1715,7 +1754,7 @@ impl<'de> serde::Deserialize<'de> for ListBeneficiariesV2Response {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ListBeneficiariesV2Response {
@@ -1732,7 +1771,10 @@ pub struct MockReviewBeneficiaryV2Request {
     pub review_action: crate::models::MockReviewBeneficiaryV2RequestAction,
 }
 impl serde::Serialize for MockReviewBeneficiaryV2Request {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("review_action", &self.review_action)?;
@@ -1740,19 +1782,19 @@ impl serde::Serialize for MockReviewBeneficiaryV2Request {
     }
 }
 impl<'de> serde::Deserialize<'de> for MockReviewBeneficiaryV2Request {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MockReviewBeneficiaryV2Request;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MockReviewBeneficiaryV2Request`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MockReviewBeneficiaryV2Request, A::Error> {
+                mut map: __A,
+            ) -> Result<MockReviewBeneficiaryV2Request, __A::Error> {
                 const FIELDS: &[&str] = &["review_action"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -1773,7 +1815,7 @@ impl<'de> serde::Deserialize<'de> for MockReviewBeneficiaryV2Request {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl MockReviewBeneficiaryV2Request {
@@ -1860,7 +1902,10 @@ pub struct UpiAccount {
     pub upi_id: Option<String>,
 }
 impl serde::Serialize for UpiAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.upi_id {
@@ -1870,19 +1915,19 @@ impl serde::Serialize for UpiAccount {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpiAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpiAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpiAccount`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpiAccount, A::Error> {
+                mut map: __A,
+            ) -> Result<UpiAccount, __A::Error> {
                 const FIELDS: &[&str] = &["upi_id"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -1898,7 +1943,7 @@ impl<'de> serde::Deserialize<'de> for UpiAccount {
                 Ok(UpiAccount { upi_id: field_0 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpiAccount {

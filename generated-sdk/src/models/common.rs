@@ -14,7 +14,10 @@ pub struct AmcFolioTransactionEvent {
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for AmcFolioTransactionEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entity_type", &self.entity_type)?;
@@ -24,19 +27,19 @@ impl serde::Serialize for AmcFolioTransactionEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for AmcFolioTransactionEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AmcFolioTransactionEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AmcFolioTransactionEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AmcFolioTransactionEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<AmcFolioTransactionEvent, __A::Error> {
                 const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -60,7 +63,7 @@ impl<'de> serde::Deserialize<'de> for AmcFolioTransactionEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AmcFolioTransactionEvent {
@@ -155,7 +158,10 @@ pub struct AttachedDocument {
     pub rfi_doc_id: Option<String>,
 }
 impl serde::Serialize for AttachedDocument {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -174,19 +180,19 @@ impl serde::Serialize for AttachedDocument {
     }
 }
 impl<'de> serde::Deserialize<'de> for AttachedDocument {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AttachedDocument;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AttachedDocument`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AttachedDocument, A::Error> {
+                mut map: __A,
+            ) -> Result<AttachedDocument, __A::Error> {
                 const FIELDS: &[&str] = &["id", "type", "status", "rfi_doc_id"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -213,7 +219,7 @@ impl<'de> serde::Deserialize<'de> for AttachedDocument {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AttachedDocument {
@@ -300,7 +306,10 @@ pub struct BadRequestBody {
     pub message: Option<String>,
 }
 impl serde::Serialize for BadRequestBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -313,19 +322,19 @@ impl serde::Serialize for BadRequestBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for BadRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BadRequestBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BadRequestBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BadRequestBody, A::Error> {
+                mut map: __A,
+            ) -> Result<BadRequestBody, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -346,7 +355,7 @@ impl<'de> serde::Deserialize<'de> for BadRequestBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BadRequestBody {
@@ -423,7 +432,10 @@ pub struct Balance {
     pub amount: Option<i64>,
 }
 impl serde::Serialize for Balance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.currency {
@@ -436,19 +448,19 @@ impl serde::Serialize for Balance {
     }
 }
 impl<'de> serde::Deserialize<'de> for Balance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Balance;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Balance`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Balance, A::Error> {
+                mut map: __A,
+            ) -> Result<Balance, __A::Error> {
                 const FIELDS: &[&str] = &["currency", "amount"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -469,7 +481,7 @@ impl<'de> serde::Deserialize<'de> for Balance {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Balance {
@@ -496,7 +508,10 @@ pub struct BalanceEvent {
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for BalanceEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entity_type", &self.entity_type)?;
@@ -506,19 +521,19 @@ impl serde::Serialize for BalanceEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BalanceEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BalanceEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BalanceEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BalanceEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<BalanceEvent, __A::Error> {
                 const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -542,7 +557,7 @@ impl<'de> serde::Deserialize<'de> for BalanceEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BalanceEvent {
@@ -622,7 +637,10 @@ pub struct BankAccountDetails {
     pub bank_customer_id: Option<String>,
 }
 impl serde::Serialize for BankAccountDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("account_number", &self.account_number)?;
@@ -639,19 +657,19 @@ impl serde::Serialize for BankAccountDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for BankAccountDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BankAccountDetails;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BankAccountDetails`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BankAccountDetails, A::Error> {
+                mut map: __A,
+            ) -> Result<BankAccountDetails, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "account_number",
                     "bic_primary",
@@ -686,7 +704,7 @@ impl<'de> serde::Deserialize<'de> for BankAccountDetails {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BankAccountDetails {
@@ -741,7 +759,10 @@ pub struct BankAccountDetailsResponse {
     pub bank_customer_id: Option<String>,
 }
 impl serde::Serialize for BankAccountDetailsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.account_number {
@@ -760,19 +781,19 @@ impl serde::Serialize for BankAccountDetailsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for BankAccountDetailsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BankAccountDetailsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BankAccountDetailsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BankAccountDetailsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<BankAccountDetailsResponse, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "account_number",
                     "bic_primary",
@@ -804,7 +825,7 @@ impl<'de> serde::Deserialize<'de> for BankAccountDetailsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BankAccountDetailsResponse {
@@ -885,7 +906,10 @@ pub struct ConversionRate {
     pub rate: Option<f64>,
 }
 impl serde::Serialize for ConversionRate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.currency {
@@ -898,19 +922,19 @@ impl serde::Serialize for ConversionRate {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConversionRate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ConversionRate;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ConversionRate`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ConversionRate, A::Error> {
+                mut map: __A,
+            ) -> Result<ConversionRate, __A::Error> {
                 const FIELDS: &[&str] = &["currency", "rate"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -931,7 +955,7 @@ impl<'de> serde::Deserialize<'de> for ConversionRate {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ConversionRate {
@@ -1112,7 +1136,10 @@ pub struct EntityNotFound {
     pub message: Option<crate::models::EntityNotFoundMessage>,
 }
 impl serde::Serialize for EntityNotFound {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -1125,19 +1152,19 @@ impl serde::Serialize for EntityNotFound {
     }
 }
 impl<'de> serde::Deserialize<'de> for EntityNotFound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EntityNotFound;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EntityNotFound`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<EntityNotFound, A::Error> {
+                mut map: __A,
+            ) -> Result<EntityNotFound, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1158,7 +1185,7 @@ impl<'de> serde::Deserialize<'de> for EntityNotFound {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl EntityNotFound {
@@ -1293,7 +1320,10 @@ pub struct ErrorModel {
     pub code: Option<String>,
 }
 impl serde::Serialize for ErrorModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -1309,19 +1339,19 @@ impl serde::Serialize for ErrorModel {
     }
 }
 impl<'de> serde::Deserialize<'de> for ErrorModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ErrorModel;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ErrorModel`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ErrorModel, A::Error> {
+                mut map: __A,
+            ) -> Result<ErrorModel, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message", "code"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1345,7 +1375,7 @@ impl<'de> serde::Deserialize<'de> for ErrorModel {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ErrorModel {
@@ -1422,7 +1452,10 @@ pub struct KycJourneyEvent {
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for KycJourneyEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entity_type", &self.entity_type)?;
@@ -1432,19 +1465,19 @@ impl serde::Serialize for KycJourneyEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for KycJourneyEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = KycJourneyEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KycJourneyEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<KycJourneyEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<KycJourneyEvent, __A::Error> {
                 const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1468,7 +1501,7 @@ impl<'de> serde::Deserialize<'de> for KycJourneyEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl KycJourneyEvent {
@@ -1645,7 +1678,10 @@ pub struct Money {
     pub currency: Option<crate::models::Currency>,
 }
 impl serde::Serialize for Money {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.amount {
@@ -1658,19 +1694,19 @@ impl serde::Serialize for Money {
     }
 }
 impl<'de> serde::Deserialize<'de> for Money {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Money;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Money`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Money, A::Error> {
+                mut map: __A,
+            ) -> Result<Money, __A::Error> {
                 const FIELDS: &[&str] = &["amount", "currency"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1691,7 +1727,7 @@ impl<'de> serde::Deserialize<'de> for Money {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Money {
@@ -1815,7 +1851,10 @@ pub struct PageMeta {
     pub count: Option<i64>,
 }
 impl serde::Serialize for PageMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.current {
@@ -1840,19 +1879,19 @@ impl serde::Serialize for PageMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for PageMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PageMeta;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PageMeta`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PageMeta, A::Error> {
+                mut map: __A,
+            ) -> Result<PageMeta, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "current",
                     "previous",
@@ -1892,7 +1931,7 @@ impl<'de> serde::Deserialize<'de> for PageMeta {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PageMeta {
@@ -2235,7 +2274,10 @@ pub struct Product {
     pub description: Option<String>,
 }
 impl serde::Serialize for Product {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.name)?;
@@ -2246,19 +2288,19 @@ impl serde::Serialize for Product {
     }
 }
 impl<'de> serde::Deserialize<'de> for Product {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Product;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Product`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Product, A::Error> {
+                mut map: __A,
+            ) -> Result<Product, __A::Error> {
                 const FIELDS: &[&str] = &["name", "description"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2279,7 +2321,7 @@ impl<'de> serde::Deserialize<'de> for Product {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Product {
@@ -2440,7 +2482,10 @@ pub struct RfiDocumentRequirement {
     pub name: String,
 }
 impl serde::Serialize for RfiDocumentRequirement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("rfi_doc_id", &self.rfi_doc_id)?;
@@ -2449,19 +2494,19 @@ impl serde::Serialize for RfiDocumentRequirement {
     }
 }
 impl<'de> serde::Deserialize<'de> for RfiDocumentRequirement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RfiDocumentRequirement;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RfiDocumentRequirement`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RfiDocumentRequirement, A::Error> {
+                mut map: __A,
+            ) -> Result<RfiDocumentRequirement, __A::Error> {
                 const FIELDS: &[&str] = &["rfi_doc_id", "name"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2482,7 +2527,7 @@ impl<'de> serde::Deserialize<'de> for RfiDocumentRequirement {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RfiDocumentRequirement {
@@ -2501,7 +2546,10 @@ pub struct RfiDocumentSubmission {
     pub rfi_doc_id: String,
 }
 impl serde::Serialize for RfiDocumentSubmission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
@@ -2510,19 +2558,19 @@ impl serde::Serialize for RfiDocumentSubmission {
     }
 }
 impl<'de> serde::Deserialize<'de> for RfiDocumentSubmission {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RfiDocumentSubmission;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RfiDocumentSubmission`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RfiDocumentSubmission, A::Error> {
+                mut map: __A,
+            ) -> Result<RfiDocumentSubmission, __A::Error> {
                 const FIELDS: &[&str] = &["id", "rfi_doc_id"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2543,7 +2591,7 @@ impl<'de> serde::Deserialize<'de> for RfiDocumentSubmission {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RfiDocumentSubmission {
@@ -2569,7 +2617,10 @@ pub struct RfiDocumentsRequest {
     pub documents: Vec<crate::models::RfiDocumentSubmission>,
 }
 impl serde::Serialize for RfiDocumentsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("documents", &self.documents)?;
@@ -2577,19 +2628,19 @@ impl serde::Serialize for RfiDocumentsRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for RfiDocumentsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RfiDocumentsRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RfiDocumentsRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RfiDocumentsRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<RfiDocumentsRequest, __A::Error> {
                 const FIELDS: &[&str] = &["documents"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -2607,7 +2658,7 @@ impl<'de> serde::Deserialize<'de> for RfiDocumentsRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RfiDocumentsRequest {
@@ -2638,7 +2689,10 @@ pub struct RfiRequiredDocument {
     pub max_count: Option<i64>,
 }
 impl serde::Serialize for RfiRequiredDocument {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.rfi_doc_id {
@@ -2657,19 +2711,19 @@ impl serde::Serialize for RfiRequiredDocument {
     }
 }
 impl<'de> serde::Deserialize<'de> for RfiRequiredDocument {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RfiRequiredDocument;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RfiRequiredDocument`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RfiRequiredDocument, A::Error> {
+                mut map: __A,
+            ) -> Result<RfiRequiredDocument, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "rfi_doc_id",
                     "description",
@@ -2701,7 +2755,7 @@ impl<'de> serde::Deserialize<'de> for RfiRequiredDocument {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RfiRequiredDocument {
@@ -2906,7 +2960,10 @@ pub struct UnauthorizedBody {
     pub message: Option<String>,
 }
 impl serde::Serialize for UnauthorizedBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -2919,19 +2976,19 @@ impl serde::Serialize for UnauthorizedBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnauthorizedBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UnauthorizedBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UnauthorizedBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UnauthorizedBody, A::Error> {
+                mut map: __A,
+            ) -> Result<UnauthorizedBody, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2952,7 +3009,7 @@ impl<'de> serde::Deserialize<'de> for UnauthorizedBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UnauthorizedBody {
@@ -3145,7 +3202,10 @@ pub struct WebhookTestEvent {
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for WebhookTestEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entity_type", &self.entity_type)?;
@@ -3155,19 +3215,19 @@ impl serde::Serialize for WebhookTestEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookTestEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WebhookTestEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `WebhookTestEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<WebhookTestEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<WebhookTestEvent, __A::Error> {
                 const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -3191,7 +3251,7 @@ impl<'de> serde::Deserialize<'de> for WebhookTestEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl WebhookTestEvent {

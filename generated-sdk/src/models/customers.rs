@@ -16,7 +16,10 @@ pub struct CreateCustomerBankAccountRequest {
     pub bank_customer_id: Option<String>,
 }
 impl serde::Serialize for CreateCustomerBankAccountRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("account_number", &self.account_number)?;
@@ -33,19 +36,19 @@ impl serde::Serialize for CreateCustomerBankAccountRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCustomerBankAccountRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateCustomerBankAccountRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateCustomerBankAccountRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateCustomerBankAccountRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateCustomerBankAccountRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "account_number",
                     "bic_primary",
@@ -80,7 +83,7 @@ impl<'de> serde::Deserialize<'de> for CreateCustomerBankAccountRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateCustomerBankAccountRequest {
@@ -152,7 +155,10 @@ pub struct CreateCustomerRequest {
     pub pincode: String,
 }
 impl serde::Serialize for CreateCustomerRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.name)?;
@@ -179,19 +185,19 @@ impl serde::Serialize for CreateCustomerRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCustomerRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateCustomerRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateCustomerRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateCustomerRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateCustomerRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "name",
                     "customer_type",
@@ -258,7 +264,7 @@ impl<'de> serde::Deserialize<'de> for CreateCustomerRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateCustomerRequest {
@@ -372,7 +378,10 @@ pub struct Customer {
     pub updated_at: Option<jiff::Timestamp>,
 }
 impl serde::Serialize for Customer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -427,19 +436,19 @@ impl serde::Serialize for Customer {
     }
 }
 impl<'de> serde::Deserialize<'de> for Customer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Customer;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Customer`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Customer, A::Error> {
+                mut map: __A,
+            ) -> Result<Customer, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "name",
@@ -519,7 +528,7 @@ impl<'de> serde::Deserialize<'de> for Customer {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Customer {
@@ -561,7 +570,10 @@ pub struct CustomerBankAccount {
     pub updated_at: Option<jiff::Timestamp>,
 }
 impl serde::Serialize for CustomerBankAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -592,19 +604,19 @@ impl serde::Serialize for CustomerBankAccount {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomerBankAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CustomerBankAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CustomerBankAccount`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CustomerBankAccount, A::Error> {
+                mut map: __A,
+            ) -> Result<CustomerBankAccount, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "customer_id",
@@ -652,7 +664,7 @@ impl<'de> serde::Deserialize<'de> for CustomerBankAccount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CustomerBankAccount {
@@ -729,7 +741,10 @@ pub struct GetCustomerBankAccountsResponse {
     pub data: Option<Vec<crate::models::CustomerBankAccount>>,
 }
 impl serde::Serialize for GetCustomerBankAccountsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -739,19 +754,19 @@ impl serde::Serialize for GetCustomerBankAccountsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetCustomerBankAccountsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetCustomerBankAccountsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetCustomerBankAccountsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetCustomerBankAccountsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetCustomerBankAccountsResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -769,7 +784,7 @@ impl<'de> serde::Deserialize<'de> for GetCustomerBankAccountsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetCustomerBankAccountsResponse {
@@ -788,7 +803,10 @@ pub struct GetCustomersResponse {
     pub page_meta: Option<crate::models::PageMeta>,
 }
 impl serde::Serialize for GetCustomersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -801,19 +819,19 @@ impl serde::Serialize for GetCustomersResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetCustomersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetCustomersResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetCustomersResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetCustomersResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetCustomersResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -834,7 +852,7 @@ impl<'de> serde::Deserialize<'de> for GetCustomersResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetCustomersResponse {

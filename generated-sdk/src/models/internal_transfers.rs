@@ -12,7 +12,10 @@ pub struct CreateInternalTransferBadRequestBody {
     pub message: Option<String>,
 }
 impl serde::Serialize for CreateInternalTransferBadRequestBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -25,19 +28,19 @@ impl serde::Serialize for CreateInternalTransferBadRequestBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateInternalTransferBadRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateInternalTransferBadRequestBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateInternalTransferBadRequestBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateInternalTransferBadRequestBody, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateInternalTransferBadRequestBody, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -58,7 +61,7 @@ impl<'de> serde::Deserialize<'de> for CreateInternalTransferBadRequestBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateInternalTransferBadRequestBody {
@@ -87,7 +90,10 @@ pub struct CreateInternalTransferRequest {
     pub to_merchant_id: String,
 }
 impl serde::Serialize for CreateInternalTransferRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("amount", &self.amount)?;
@@ -99,19 +105,19 @@ impl serde::Serialize for CreateInternalTransferRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateInternalTransferRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateInternalTransferRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateInternalTransferRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateInternalTransferRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateInternalTransferRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "amount",
                     "currency",
@@ -153,7 +159,7 @@ impl<'de> serde::Deserialize<'de> for CreateInternalTransferRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateInternalTransferRequest {
@@ -248,7 +254,10 @@ pub struct InternalTransfer {
     pub updated_at: Option<jiff::Timestamp>,
 }
 impl serde::Serialize for InternalTransfer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -291,19 +300,19 @@ impl serde::Serialize for InternalTransfer {
     }
 }
 impl<'de> serde::Deserialize<'de> for InternalTransfer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InternalTransfer;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `InternalTransfer`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<InternalTransfer, A::Error> {
+                mut map: __A,
+            ) -> Result<InternalTransfer, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "from_merchant_id",
@@ -367,7 +376,7 @@ impl<'de> serde::Deserialize<'de> for InternalTransfer {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl InternalTransfer {
@@ -399,7 +408,10 @@ pub struct InternalTransferEvent {
     pub data: crate::models::InternalTransfer,
 }
 impl serde::Serialize for InternalTransferEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entity_type", &self.entity_type)?;
@@ -409,19 +421,19 @@ impl serde::Serialize for InternalTransferEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for InternalTransferEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InternalTransferEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `InternalTransferEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<InternalTransferEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<InternalTransferEvent, __A::Error> {
                 const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -445,7 +457,7 @@ impl<'de> serde::Deserialize<'de> for InternalTransferEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl InternalTransferEvent {
@@ -464,7 +476,10 @@ pub struct InternalTransferFees {
     pub fx_fee: Option<crate::models::Money>,
 }
 impl serde::Serialize for InternalTransferFees {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.txn_fee {
@@ -477,19 +492,19 @@ impl serde::Serialize for InternalTransferFees {
     }
 }
 impl<'de> serde::Deserialize<'de> for InternalTransferFees {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InternalTransferFees;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `InternalTransferFees`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<InternalTransferFees, A::Error> {
+                mut map: __A,
+            ) -> Result<InternalTransferFees, __A::Error> {
                 const FIELDS: &[&str] = &["txn_fee", "fx_fee"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -510,7 +525,7 @@ impl<'de> serde::Deserialize<'de> for InternalTransferFees {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl InternalTransferFees {

@@ -15,7 +15,10 @@ pub struct CreateLrsCustomerBankAccountRequest {
     pub bank_customer_id: Option<String>,
 }
 impl serde::Serialize for CreateLrsCustomerBankAccountRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("bank_code", &self.bank_code)?;
@@ -27,19 +30,19 @@ impl serde::Serialize for CreateLrsCustomerBankAccountRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateLrsCustomerBankAccountRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateLrsCustomerBankAccountRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateLrsCustomerBankAccountRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateLrsCustomerBankAccountRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateLrsCustomerBankAccountRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "bank_code",
                     "account_number",
@@ -70,7 +73,7 @@ impl<'de> serde::Deserialize<'de> for CreateLrsCustomerBankAccountRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateLrsCustomerBankAccountRequest {
@@ -120,7 +123,10 @@ pub struct CreateLrsQuoteRequest {
     pub target_currency: crate::models::Currency,
 }
 impl serde::Serialize for CreateLrsQuoteRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.resource {
@@ -136,19 +142,19 @@ impl serde::Serialize for CreateLrsQuoteRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateLrsQuoteRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateLrsQuoteRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateLrsQuoteRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateLrsQuoteRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateLrsQuoteRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "resource",
                     "bank_code",
@@ -193,7 +199,7 @@ impl<'de> serde::Deserialize<'de> for CreateLrsQuoteRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateLrsQuoteRequest {
@@ -249,7 +255,10 @@ pub struct LrsBank {
     pub bank_name: Option<String>,
 }
 impl serde::Serialize for LrsBank {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.bank_code {
@@ -262,19 +271,19 @@ impl serde::Serialize for LrsBank {
     }
 }
 impl<'de> serde::Deserialize<'de> for LrsBank {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LrsBank;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `LrsBank`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<LrsBank, A::Error> {
+                mut map: __A,
+            ) -> Result<LrsBank, __A::Error> {
                 const FIELDS: &[&str] = &["bank_code", "bank_name"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -295,7 +304,7 @@ impl<'de> serde::Deserialize<'de> for LrsBank {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl LrsBank {
@@ -321,7 +330,10 @@ pub struct LrsCustomerBankAccount {
     pub bank_customer_id: Option<String>,
 }
 impl serde::Serialize for LrsCustomerBankAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -340,19 +352,19 @@ impl serde::Serialize for LrsCustomerBankAccount {
     }
 }
 impl<'de> serde::Deserialize<'de> for LrsCustomerBankAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LrsCustomerBankAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `LrsCustomerBankAccount`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<LrsCustomerBankAccount, A::Error> {
+                mut map: __A,
+            ) -> Result<LrsCustomerBankAccount, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "bank_code",
@@ -384,7 +396,7 @@ impl<'de> serde::Deserialize<'de> for LrsCustomerBankAccount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl LrsCustomerBankAccount {
@@ -432,7 +444,10 @@ pub struct LrsQuote {
     pub created_at: Option<jiff::Timestamp>,
 }
 impl serde::Serialize for LrsQuote {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -463,19 +478,19 @@ impl serde::Serialize for LrsQuote {
     }
 }
 impl<'de> serde::Deserialize<'de> for LrsQuote {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LrsQuote;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `LrsQuote`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<LrsQuote, A::Error> {
+                mut map: __A,
+            ) -> Result<LrsQuote, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "from",
@@ -523,7 +538,7 @@ impl<'de> serde::Deserialize<'de> for LrsQuote {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl LrsQuote {
@@ -542,7 +557,10 @@ pub struct LrsQuoteFrom {
     pub currency: Option<crate::models::Currency>,
 }
 impl serde::Serialize for LrsQuoteFrom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.amount {
@@ -555,19 +573,19 @@ impl serde::Serialize for LrsQuoteFrom {
     }
 }
 impl<'de> serde::Deserialize<'de> for LrsQuoteFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LrsQuoteFrom;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `LrsQuoteFrom`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<LrsQuoteFrom, A::Error> {
+                mut map: __A,
+            ) -> Result<LrsQuoteFrom, __A::Error> {
                 const FIELDS: &[&str] = &["amount", "currency"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -588,7 +606,7 @@ impl<'de> serde::Deserialize<'de> for LrsQuoteFrom {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl LrsQuoteFrom {
@@ -614,7 +632,10 @@ pub struct LrsQuoteTo {
     pub currency: Option<crate::models::Currency>,
 }
 impl serde::Serialize for LrsQuoteTo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.amount {
@@ -627,19 +648,19 @@ impl serde::Serialize for LrsQuoteTo {
     }
 }
 impl<'de> serde::Deserialize<'de> for LrsQuoteTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LrsQuoteTo;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `LrsQuoteTo`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<LrsQuoteTo, A::Error> {
+                mut map: __A,
+            ) -> Result<LrsQuoteTo, __A::Error> {
                 const FIELDS: &[&str] = &["amount", "currency"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -660,7 +681,7 @@ impl<'de> serde::Deserialize<'de> for LrsQuoteTo {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl LrsQuoteTo {

@@ -136,7 +136,10 @@ pub struct CreateOrderWithQuoteRequest {
     pub request_id: Option<String>,
 }
 impl serde::Serialize for CreateOrderWithQuoteRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("quote_id", &self.quote_id)?;
@@ -175,19 +178,19 @@ impl serde::Serialize for CreateOrderWithQuoteRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateOrderWithQuoteRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrderWithQuoteRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateOrderWithQuoteRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateOrderWithQuoteRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateOrderWithQuoteRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "quote_id",
                     "customer_id",
@@ -251,7 +254,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrderWithQuoteRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrderWithQuoteRequest {
@@ -384,7 +387,10 @@ pub struct CreateOrderWithoutQuoteRequest {
     pub request_id: Option<String>,
 }
 impl serde::Serialize for CreateOrderWithoutQuoteRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("customer_id", &self.customer_id)?;
@@ -436,19 +442,19 @@ impl serde::Serialize for CreateOrderWithoutQuoteRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateOrderWithoutQuoteRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrderWithoutQuoteRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateOrderWithoutQuoteRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateOrderWithoutQuoteRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateOrderWithoutQuoteRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "customer_id",
                     "document_id",
@@ -532,7 +538,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrderWithoutQuoteRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrderWithoutQuoteRequest {
@@ -675,7 +681,10 @@ pub struct GetOrdersResponse {
     pub page_meta: Option<crate::models::PageMeta>,
 }
 impl serde::Serialize for GetOrdersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -688,19 +697,19 @@ impl serde::Serialize for GetOrdersResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetOrdersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetOrdersResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetOrdersResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetOrdersResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetOrdersResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -721,7 +730,7 @@ impl<'de> serde::Deserialize<'de> for GetOrdersResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetOrdersResponse {
@@ -747,7 +756,10 @@ pub struct LrsOrderDetails {
     pub beneficiary_id: Option<String>,
 }
 impl serde::Serialize for LrsOrderDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("lrs_quote_id", &self.lrs_quote_id)?;
@@ -762,19 +774,19 @@ impl serde::Serialize for LrsOrderDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for LrsOrderDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LrsOrderDetails;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `LrsOrderDetails`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<LrsOrderDetails, A::Error> {
+                mut map: __A,
+            ) -> Result<LrsOrderDetails, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "lrs_quote_id",
                     "remittance_information",
@@ -809,7 +821,7 @@ impl<'de> serde::Deserialize<'de> for LrsOrderDetails {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl LrsOrderDetails {
@@ -928,7 +940,10 @@ pub struct OrderResponse {
     pub updated_at: Option<jiff::Timestamp>,
 }
 impl serde::Serialize for OrderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.customer_id {
@@ -1001,19 +1016,19 @@ impl serde::Serialize for OrderResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrderResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrderResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OrderResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<OrderResponse, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "customer_id",
                     "document_id",
@@ -1117,7 +1132,7 @@ impl<'de> serde::Deserialize<'de> for OrderResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl OrderResponse {
@@ -1232,7 +1247,10 @@ pub struct OrdersEvent {
     pub data: crate::models::OrderResponse,
 }
 impl serde::Serialize for OrdersEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entity_type", &self.entity_type)?;
@@ -1242,19 +1260,19 @@ impl serde::Serialize for OrdersEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrdersEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrdersEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrdersEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OrdersEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<OrdersEvent, __A::Error> {
                 const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1278,7 +1296,7 @@ impl<'de> serde::Deserialize<'de> for OrdersEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl OrdersEvent {

@@ -160,7 +160,10 @@ pub struct CreatePayinRequestPaymentLink {
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
 }
 impl serde::Serialize for CreatePayinRequestPaymentLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("customer_id", &self.customer_id)?;
@@ -211,19 +214,19 @@ impl serde::Serialize for CreatePayinRequestPaymentLink {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayinRequestPaymentLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePayinRequestPaymentLink;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreatePayinRequestPaymentLink`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreatePayinRequestPaymentLink, A::Error> {
+                mut map: __A,
+            ) -> Result<CreatePayinRequestPaymentLink, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "customer_id",
                     "document_id",
@@ -311,7 +314,7 @@ impl<'de> serde::Deserialize<'de> for CreatePayinRequestPaymentLink {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreatePayinRequestPaymentLink {
@@ -475,7 +478,10 @@ pub struct CreatePaymentLinkWithQuoteRequest {
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
 }
 impl serde::Serialize for CreatePaymentLinkWithQuoteRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("quote_id", &self.quote_id)?;
@@ -515,19 +521,19 @@ impl serde::Serialize for CreatePaymentLinkWithQuoteRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePaymentLinkWithQuoteRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePaymentLinkWithQuoteRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreatePaymentLinkWithQuoteRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreatePaymentLinkWithQuoteRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreatePaymentLinkWithQuoteRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "quote_id",
                     "customer_id",
@@ -595,7 +601,7 @@ impl<'de> serde::Deserialize<'de> for CreatePaymentLinkWithQuoteRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreatePaymentLinkWithQuoteRequest {
@@ -696,7 +702,10 @@ pub struct GetPayinsResponse {
     pub page_meta: Option<crate::models::PageMeta>,
 }
 impl serde::Serialize for GetPayinsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -709,19 +718,19 @@ impl serde::Serialize for GetPayinsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetPayinsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetPayinsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetPayinsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetPayinsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetPayinsResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -742,7 +751,7 @@ impl<'de> serde::Deserialize<'de> for GetPayinsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetPayinsResponse {
@@ -905,7 +914,10 @@ pub struct PaymentLink {
     pub bank_account_details: Option<crate::models::BankAccountDetails>,
 }
 impl serde::Serialize for PaymentLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -984,19 +996,19 @@ impl serde::Serialize for PaymentLink {
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaymentLink;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PaymentLink`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PaymentLink, A::Error> {
+                mut map: __A,
+            ) -> Result<PaymentLink, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "customer_id",
@@ -1108,7 +1120,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLink {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PaymentLink {
@@ -1143,7 +1155,10 @@ pub struct PaymentLinkEvent {
     pub data: crate::models::PaymentLinkResponse,
 }
 impl serde::Serialize for PaymentLinkEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entity_type", &self.entity_type)?;
@@ -1153,19 +1168,19 @@ impl serde::Serialize for PaymentLinkEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentLinkEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaymentLinkEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PaymentLinkEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PaymentLinkEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<PaymentLinkEvent, __A::Error> {
                 const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1189,7 +1204,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLinkEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PaymentLinkEvent {
@@ -1260,7 +1275,10 @@ pub struct PaymentLinkResponse {
     pub notes: Option<crate::models::Notes>,
 }
 impl serde::Serialize for PaymentLinkResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.customer_id {
@@ -1342,19 +1360,19 @@ impl serde::Serialize for PaymentLinkResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentLinkResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaymentLinkResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PaymentLinkResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PaymentLinkResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<PaymentLinkResponse, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "customer_id",
                     "document_id",
@@ -1470,7 +1488,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLinkResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PaymentLinkResponse {
@@ -1586,7 +1604,10 @@ pub struct UpdatePaymentLinkRequest {
     pub expires_at: Option<jiff::Timestamp>,
 }
 impl serde::Serialize for UpdatePaymentLinkRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.reminder_frequency {
@@ -1599,19 +1620,19 @@ impl serde::Serialize for UpdatePaymentLinkRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdatePaymentLinkRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdatePaymentLinkRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdatePaymentLinkRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdatePaymentLinkRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdatePaymentLinkRequest, __A::Error> {
                 const FIELDS: &[&str] = &["reminder_frequency", "expires_at"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1632,7 +1653,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePaymentLinkRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdatePaymentLinkRequest {

@@ -46,7 +46,10 @@ pub struct BankTransferDetails {
     pub remittance_information: Option<Option<String>>,
 }
 impl serde::Serialize for BankTransferDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.sender_name {
@@ -89,19 +92,19 @@ impl serde::Serialize for BankTransferDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for BankTransferDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BankTransferDetails;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BankTransferDetails`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BankTransferDetails, A::Error> {
+                mut map: __A,
+            ) -> Result<BankTransferDetails, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "sender_name",
                     "sender_country",
@@ -165,7 +168,7 @@ impl<'de> serde::Deserialize<'de> for BankTransferDetails {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BankTransferDetails {
@@ -254,7 +257,10 @@ pub struct CardDetails {
     pub issuer_name: Option<String>,
 }
 impl serde::Serialize for CardDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.card_network {
@@ -282,19 +288,19 @@ impl serde::Serialize for CardDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for CardDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CardDetails;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CardDetails`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CardDetails, A::Error> {
+                mut map: __A,
+            ) -> Result<CardDetails, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "card_network",
                     "card_type",
@@ -338,7 +344,7 @@ impl<'de> serde::Deserialize<'de> for CardDetails {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CardDetails {
@@ -363,7 +369,10 @@ pub struct CardInput {
     pub holder_name: Option<String>,
 }
 impl serde::Serialize for CardInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("number", &self.number)?;
@@ -377,19 +386,19 @@ impl serde::Serialize for CardInput {
     }
 }
 impl<'de> serde::Deserialize<'de> for CardInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CardInput;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CardInput`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CardInput, A::Error> {
+                mut map: __A,
+            ) -> Result<CardInput, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "number",
                     "expiry_month",
@@ -425,7 +434,7 @@ impl<'de> serde::Deserialize<'de> for CardInput {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CardInput {
@@ -464,7 +473,10 @@ pub struct ConnectPayinRequest {
     pub payin_id: String,
 }
 impl serde::Serialize for ConnectPayinRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("payin_id", &self.payin_id)?;
@@ -472,19 +484,19 @@ impl serde::Serialize for ConnectPayinRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectPayinRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ConnectPayinRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ConnectPayinRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ConnectPayinRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<ConnectPayinRequest, __A::Error> {
                 const FIELDS: &[&str] = &["payin_id"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -502,7 +514,7 @@ impl<'de> serde::Deserialize<'de> for ConnectPayinRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ConnectPayinRequest {
@@ -535,7 +547,10 @@ pub struct CreateMockPaymentRequest {
     pub remitter_name: Option<crate::models::CreateMockPaymentRequestRemitterName>,
 }
 impl serde::Serialize for CreateMockPaymentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("amount", &self.amount)?;
@@ -553,19 +568,19 @@ impl serde::Serialize for CreateMockPaymentRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateMockPaymentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateMockPaymentRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateMockPaymentRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateMockPaymentRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateMockPaymentRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "amount",
                     "currency",
@@ -601,7 +616,7 @@ impl<'de> serde::Deserialize<'de> for CreateMockPaymentRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateMockPaymentRequest {
@@ -813,7 +828,10 @@ pub struct CreatePaymentRequest {
     pub split_ids: Option<crate::models::SplitIds>,
 }
 impl serde::Serialize for CreatePaymentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.order_id {
@@ -850,19 +868,19 @@ impl serde::Serialize for CreatePaymentRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePaymentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePaymentRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreatePaymentRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreatePaymentRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreatePaymentRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "order_id",
                     "subscription_id",
@@ -918,7 +936,7 @@ impl<'de> serde::Deserialize<'de> for CreatePaymentRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreatePaymentRequest {
@@ -1188,7 +1206,10 @@ pub struct CreatePaymentResponse {
     pub redirect_url: Option<String>,
 }
 impl serde::Serialize for CreatePaymentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -1306,19 +1327,19 @@ impl serde::Serialize for CreatePaymentResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePaymentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePaymentResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreatePaymentResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreatePaymentResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<CreatePaymentResponse, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "payin_id",
@@ -1482,7 +1503,7 @@ impl<'de> serde::Deserialize<'de> for CreatePaymentResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreatePaymentResponse {
@@ -1571,7 +1592,10 @@ pub struct EligiblePayin {
     pub expires_at: Option<jiff::Timestamp>,
 }
 impl serde::Serialize for EligiblePayin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -1599,19 +1623,19 @@ impl serde::Serialize for EligiblePayin {
     }
 }
 impl<'de> serde::Deserialize<'de> for EligiblePayin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EligiblePayin;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EligiblePayin`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<EligiblePayin, A::Error> {
+                mut map: __A,
+            ) -> Result<EligiblePayin, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "payin_type",
@@ -1655,7 +1679,7 @@ impl<'de> serde::Deserialize<'de> for EligiblePayin {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl EligiblePayin {
@@ -1750,7 +1774,10 @@ pub struct FeeBreakdownEntry {
     pub taxes: Option<Vec<crate::models::TaxLine>>,
 }
 impl serde::Serialize for FeeBreakdownEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.amount {
@@ -1772,19 +1799,19 @@ impl serde::Serialize for FeeBreakdownEntry {
     }
 }
 impl<'de> serde::Deserialize<'de> for FeeBreakdownEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FeeBreakdownEntry;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `FeeBreakdownEntry`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<FeeBreakdownEntry, A::Error> {
+                mut map: __A,
+            ) -> Result<FeeBreakdownEntry, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "amount",
                     "currency",
@@ -1820,7 +1847,7 @@ impl<'de> serde::Deserialize<'de> for FeeBreakdownEntry {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl FeeBreakdownEntry {
@@ -1963,7 +1990,10 @@ pub struct GetEligiblePayinsResponse {
     pub data: Option<Vec<crate::models::EligiblePayin>>,
 }
 impl serde::Serialize for GetEligiblePayinsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -1973,19 +2003,19 @@ impl serde::Serialize for GetEligiblePayinsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetEligiblePayinsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetEligiblePayinsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetEligiblePayinsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetEligiblePayinsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetEligiblePayinsResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -2003,7 +2033,7 @@ impl<'de> serde::Deserialize<'de> for GetEligiblePayinsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetEligiblePayinsResponse {
@@ -2022,7 +2052,10 @@ pub struct GetPaymentsResponse {
     pub page_meta: Option<crate::models::PageMeta>,
 }
 impl serde::Serialize for GetPaymentsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -2035,19 +2068,19 @@ impl serde::Serialize for GetPaymentsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetPaymentsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetPaymentsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetPaymentsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetPaymentsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetPaymentsResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2068,7 +2101,7 @@ impl<'de> serde::Deserialize<'de> for GetPaymentsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetPaymentsResponse {
@@ -2151,7 +2184,10 @@ pub struct MockFundsAvailableResponse {
     pub message: Option<String>,
 }
 impl serde::Serialize for MockFundsAvailableResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -2164,19 +2200,19 @@ impl serde::Serialize for MockFundsAvailableResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for MockFundsAvailableResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MockFundsAvailableResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MockFundsAvailableResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MockFundsAvailableResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<MockFundsAvailableResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2197,7 +2233,7 @@ impl<'de> serde::Deserialize<'de> for MockFundsAvailableResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl MockFundsAvailableResponse {
@@ -2238,7 +2274,10 @@ pub struct PayViaBankDetails {
     pub remittance_information: Option<Option<String>>,
 }
 impl serde::Serialize for PayViaBankDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.sender_name {
@@ -2278,19 +2317,19 @@ impl serde::Serialize for PayViaBankDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for PayViaBankDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PayViaBankDetails;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PayViaBankDetails`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PayViaBankDetails, A::Error> {
+                mut map: __A,
+            ) -> Result<PayViaBankDetails, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "sender_name",
                     "sender_country",
@@ -2350,7 +2389,7 @@ impl<'de> serde::Deserialize<'de> for PayViaBankDetails {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PayViaBankDetails {
@@ -2472,7 +2511,10 @@ pub struct Payment {
     pub auto_debit: Option<bool>,
 }
 impl serde::Serialize for Payment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -2587,19 +2629,19 @@ impl serde::Serialize for Payment {
     }
 }
 impl<'de> serde::Deserialize<'de> for Payment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Payment;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Payment`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Payment, A::Error> {
+                mut map: __A,
+            ) -> Result<Payment, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "payin_id",
@@ -2759,7 +2801,7 @@ impl<'de> serde::Deserialize<'de> for Payment {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Payment {
@@ -2908,7 +2950,10 @@ pub struct PaymentEvent {
     pub data: crate::models::Payment,
 }
 impl serde::Serialize for PaymentEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entity_type", &self.entity_type)?;
@@ -2918,19 +2963,19 @@ impl serde::Serialize for PaymentEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaymentEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PaymentEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PaymentEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<PaymentEvent, __A::Error> {
                 const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2954,7 +2999,7 @@ impl<'de> serde::Deserialize<'de> for PaymentEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PaymentEvent {
@@ -3039,7 +3084,10 @@ pub struct PaymentFeeBreakdown {
     pub referral_fee: Option<Vec<crate::models::FeeBreakdownEntry>>,
 }
 impl serde::Serialize for PaymentFeeBreakdown {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.fx_fee {
@@ -3055,19 +3103,19 @@ impl serde::Serialize for PaymentFeeBreakdown {
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentFeeBreakdown {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaymentFeeBreakdown;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PaymentFeeBreakdown`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PaymentFeeBreakdown, A::Error> {
+                mut map: __A,
+            ) -> Result<PaymentFeeBreakdown, __A::Error> {
                 const FIELDS: &[&str] = &["fx_fee", "txn_fee", "referral_fee"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -3091,7 +3139,7 @@ impl<'de> serde::Deserialize<'de> for PaymentFeeBreakdown {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PaymentFeeBreakdown {
@@ -3174,7 +3222,10 @@ pub struct PaymentFees {
     pub referral_fee: Option<crate::models::Money>,
 }
 impl serde::Serialize for PaymentFees {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.txn_fee {
@@ -3190,19 +3241,19 @@ impl serde::Serialize for PaymentFees {
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentFees {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaymentFees;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PaymentFees`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PaymentFees, A::Error> {
+                mut map: __A,
+            ) -> Result<PaymentFees, __A::Error> {
                 const FIELDS: &[&str] = &["txn_fee", "fx_fee", "referral_fee"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -3226,7 +3277,7 @@ impl<'de> serde::Deserialize<'de> for PaymentFees {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PaymentFees {
@@ -3245,7 +3296,10 @@ pub struct PaymentMethod {
     pub details: Option<crate::models::PaymentMethodDetails>,
 }
 impl serde::Serialize for PaymentMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.type_ {
@@ -3258,19 +3312,19 @@ impl serde::Serialize for PaymentMethod {
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaymentMethod;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PaymentMethod`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PaymentMethod, A::Error> {
+                mut map: __A,
+            ) -> Result<PaymentMethod, __A::Error> {
                 const FIELDS: &[&str] = &["type", "details"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -3305,7 +3359,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethod {
                 Ok(value)
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PaymentMethod {
@@ -3582,7 +3636,10 @@ pub struct PaymentRfi {
     pub documents_required: Option<Vec<crate::models::RfiRequiredDocument>>,
 }
 impl serde::Serialize for PaymentRfi {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -3604,19 +3661,19 @@ impl serde::Serialize for PaymentRfi {
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentRfi {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaymentRfi;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PaymentRfi`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PaymentRfi, A::Error> {
+                mut map: __A,
+            ) -> Result<PaymentRfi, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "reason_code_description",
@@ -3652,7 +3709,7 @@ impl<'de> serde::Deserialize<'de> for PaymentRfi {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PaymentRfi {
@@ -3750,7 +3807,10 @@ pub struct TaxLine {
     pub bps: Option<i64>,
 }
 impl serde::Serialize for TaxLine {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.amount {
@@ -3769,19 +3829,19 @@ impl serde::Serialize for TaxLine {
     }
 }
 impl<'de> serde::Deserialize<'de> for TaxLine {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TaxLine;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TaxLine`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<TaxLine, A::Error> {
+                mut map: __A,
+            ) -> Result<TaxLine, __A::Error> {
                 const FIELDS: &[&str] = &["amount", "currency", "name", "bps"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -3808,7 +3868,7 @@ impl<'de> serde::Deserialize<'de> for TaxLine {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl TaxLine {

@@ -99,7 +99,10 @@ pub struct CancelPayoutResponse {
     pub status: Option<String>,
 }
 impl serde::Serialize for CancelPayoutResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -178,19 +181,19 @@ impl serde::Serialize for CancelPayoutResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelPayoutResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CancelPayoutResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CancelPayoutResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CancelPayoutResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<CancelPayoutResponse, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "destination_amount",
@@ -302,7 +305,7 @@ impl<'de> serde::Deserialize<'de> for CancelPayoutResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CancelPayoutResponse {
@@ -382,7 +385,10 @@ pub struct CreatePayoutConflictBody {
     pub message: Option<String>,
 }
 impl serde::Serialize for CreatePayoutConflictBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -395,19 +401,19 @@ impl serde::Serialize for CreatePayoutConflictBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayoutConflictBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePayoutConflictBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreatePayoutConflictBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreatePayoutConflictBody, A::Error> {
+                mut map: __A,
+            ) -> Result<CreatePayoutConflictBody, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -428,7 +434,7 @@ impl<'de> serde::Deserialize<'de> for CreatePayoutConflictBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreatePayoutConflictBody {
@@ -559,7 +565,10 @@ pub struct CreatePayoutWithQuoteRequest {
     pub notes: Option<Option<crate::models::Notes>>,
 }
 impl serde::Serialize for CreatePayoutWithQuoteRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("quote_id", &self.quote_id)?;
@@ -581,19 +590,19 @@ impl serde::Serialize for CreatePayoutWithQuoteRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayoutWithQuoteRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePayoutWithQuoteRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreatePayoutWithQuoteRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreatePayoutWithQuoteRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreatePayoutWithQuoteRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "quote_id",
                     "beneficiary_id",
@@ -640,7 +649,7 @@ impl<'de> serde::Deserialize<'de> for CreatePayoutWithQuoteRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreatePayoutWithQuoteRequest {
@@ -757,7 +766,10 @@ pub struct CreatePayoutWithoutQuoteRequest {
     pub notes: Option<Option<crate::models::Notes>>,
 }
 impl serde::Serialize for CreatePayoutWithoutQuoteRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("purpose_code", &self.purpose_code)?;
@@ -789,19 +801,19 @@ impl serde::Serialize for CreatePayoutWithoutQuoteRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayoutWithoutQuoteRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePayoutWithoutQuoteRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreatePayoutWithoutQuoteRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreatePayoutWithoutQuoteRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreatePayoutWithoutQuoteRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "purpose_code",
                     "beneficiary_id",
@@ -870,7 +882,7 @@ impl<'de> serde::Deserialize<'de> for CreatePayoutWithoutQuoteRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreatePayoutWithoutQuoteRequest {
@@ -1016,7 +1028,10 @@ pub struct GetPayoutsResponse {
     pub page_meta: Option<crate::models::PageMeta>,
 }
 impl serde::Serialize for GetPayoutsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -1029,19 +1044,19 @@ impl serde::Serialize for GetPayoutsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetPayoutsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetPayoutsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetPayoutsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetPayoutsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetPayoutsResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1062,7 +1077,7 @@ impl<'de> serde::Deserialize<'de> for GetPayoutsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetPayoutsResponse {
@@ -1233,7 +1248,10 @@ pub struct MockUpdatePayoutStatusRequest {
     pub rfi_document_ids: Option<Vec<String>>,
 }
 impl serde::Serialize for MockUpdatePayoutStatusRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
@@ -1245,19 +1263,19 @@ impl serde::Serialize for MockUpdatePayoutStatusRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for MockUpdatePayoutStatusRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MockUpdatePayoutStatusRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MockUpdatePayoutStatusRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MockUpdatePayoutStatusRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<MockUpdatePayoutStatusRequest, __A::Error> {
                 const FIELDS: &[&str] = &["id", "status", "rfi_document_ids"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1281,7 +1299,7 @@ impl<'de> serde::Deserialize<'de> for MockUpdatePayoutStatusRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl MockUpdatePayoutStatusRequest {
@@ -1410,7 +1428,10 @@ pub struct Payout {
     pub notes: Option<crate::models::Notes>,
 }
 impl serde::Serialize for Payout {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -1489,19 +1510,19 @@ impl serde::Serialize for Payout {
     }
 }
 impl<'de> serde::Deserialize<'de> for Payout {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Payout;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Payout`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Payout, A::Error> {
+                mut map: __A,
+            ) -> Result<Payout, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "status",
@@ -1613,7 +1634,7 @@ impl<'de> serde::Deserialize<'de> for Payout {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Payout {
@@ -1804,7 +1825,10 @@ pub struct PayoutEvent {
     pub data: crate::models::Payout,
 }
 impl serde::Serialize for PayoutEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entity_type", &self.entity_type)?;
@@ -1814,19 +1838,19 @@ impl serde::Serialize for PayoutEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for PayoutEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PayoutEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PayoutEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PayoutEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<PayoutEvent, __A::Error> {
                 const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1850,7 +1874,7 @@ impl<'de> serde::Deserialize<'de> for PayoutEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PayoutEvent {
@@ -1869,7 +1893,10 @@ pub struct PayoutFees {
     pub txn_fee: Option<crate::models::PayoutTxnFee>,
 }
 impl serde::Serialize for PayoutFees {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.fx_fee {
@@ -1882,19 +1909,19 @@ impl serde::Serialize for PayoutFees {
     }
 }
 impl<'de> serde::Deserialize<'de> for PayoutFees {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PayoutFees;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PayoutFees`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PayoutFees, A::Error> {
+                mut map: __A,
+            ) -> Result<PayoutFees, __A::Error> {
                 const FIELDS: &[&str] = &["fx_fee", "txn_fee"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1915,7 +1942,7 @@ impl<'de> serde::Deserialize<'de> for PayoutFees {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PayoutFees {
@@ -1938,7 +1965,10 @@ pub struct PayoutFxFee {
     pub amount: Option<i64>,
 }
 impl serde::Serialize for PayoutFxFee {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.currency {
@@ -1951,19 +1981,19 @@ impl serde::Serialize for PayoutFxFee {
     }
 }
 impl<'de> serde::Deserialize<'de> for PayoutFxFee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PayoutFxFee;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PayoutFxFee`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PayoutFxFee, A::Error> {
+                mut map: __A,
+            ) -> Result<PayoutFxFee, __A::Error> {
                 const FIELDS: &[&str] = &["currency", "amount"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1984,7 +2014,7 @@ impl<'de> serde::Deserialize<'de> for PayoutFxFee {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PayoutFxFee {
@@ -2014,7 +2044,10 @@ pub struct PayoutMidMarketRate {
     pub rate: Option<f32>,
 }
 impl serde::Serialize for PayoutMidMarketRate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.currency {
@@ -2027,19 +2060,19 @@ impl serde::Serialize for PayoutMidMarketRate {
     }
 }
 impl<'de> serde::Deserialize<'de> for PayoutMidMarketRate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PayoutMidMarketRate;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PayoutMidMarketRate`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PayoutMidMarketRate, A::Error> {
+                mut map: __A,
+            ) -> Result<PayoutMidMarketRate, __A::Error> {
                 const FIELDS: &[&str] = &["currency", "rate"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2060,7 +2093,7 @@ impl<'de> serde::Deserialize<'de> for PayoutMidMarketRate {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PayoutMidMarketRate {
@@ -2261,7 +2294,10 @@ pub struct PayoutTax {
     pub bps: Option<i64>,
 }
 impl serde::Serialize for PayoutTax {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.name {
@@ -2280,19 +2316,19 @@ impl serde::Serialize for PayoutTax {
     }
 }
 impl<'de> serde::Deserialize<'de> for PayoutTax {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PayoutTax;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PayoutTax`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PayoutTax, A::Error> {
+                mut map: __A,
+            ) -> Result<PayoutTax, __A::Error> {
                 const FIELDS: &[&str] = &["name", "amount", "currency", "bps"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2319,7 +2355,7 @@ impl<'de> serde::Deserialize<'de> for PayoutTax {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PayoutTax {
@@ -2348,7 +2384,10 @@ pub struct PayoutTxnFee {
     pub amount: Option<i64>,
 }
 impl serde::Serialize for PayoutTxnFee {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.currency {
@@ -2361,19 +2400,19 @@ impl serde::Serialize for PayoutTxnFee {
     }
 }
 impl<'de> serde::Deserialize<'de> for PayoutTxnFee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PayoutTxnFee;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PayoutTxnFee`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PayoutTxnFee, A::Error> {
+                mut map: __A,
+            ) -> Result<PayoutTxnFee, __A::Error> {
                 const FIELDS: &[&str] = &["currency", "amount"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2394,7 +2433,7 @@ impl<'de> serde::Deserialize<'de> for PayoutTxnFee {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PayoutTxnFee {
@@ -2417,7 +2456,10 @@ pub struct UpdateRfiPayoutRequest {
     pub documents: Vec<crate::models::UpdateRfiPayoutRequestDocument>,
 }
 impl serde::Serialize for UpdateRfiPayoutRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("documents", &self.documents)?;
@@ -2425,19 +2467,19 @@ impl serde::Serialize for UpdateRfiPayoutRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateRfiPayoutRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateRfiPayoutRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateRfiPayoutRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateRfiPayoutRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateRfiPayoutRequest, __A::Error> {
                 const FIELDS: &[&str] = &["documents"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -2455,7 +2497,7 @@ impl<'de> serde::Deserialize<'de> for UpdateRfiPayoutRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateRfiPayoutRequest {
@@ -2484,7 +2526,10 @@ pub struct UpdateRfiPayoutRequestDocument {
     pub rfi_doc_id: Option<String>,
 }
 impl serde::Serialize for UpdateRfiPayoutRequestDocument {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
@@ -2493,19 +2538,19 @@ impl serde::Serialize for UpdateRfiPayoutRequestDocument {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateRfiPayoutRequestDocument {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateRfiPayoutRequestDocument;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateRfiPayoutRequestDocument`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateRfiPayoutRequestDocument, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateRfiPayoutRequestDocument, __A::Error> {
                 const FIELDS: &[&str] = &["id", "rfi_doc_id"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2526,7 +2571,7 @@ impl<'de> serde::Deserialize<'de> for UpdateRfiPayoutRequestDocument {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateRfiPayoutRequestDocument {

@@ -38,7 +38,10 @@ pub struct CreateMerchantRequest {
     pub gender: Option<crate::models::MerchantGender>,
 }
 impl serde::Serialize for CreateMerchantRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.name)?;
@@ -65,19 +68,19 @@ impl serde::Serialize for CreateMerchantRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateMerchantRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateMerchantRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateMerchantRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateMerchantRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateMerchantRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "name",
                     "address_line1",
@@ -164,7 +167,7 @@ impl<'de> serde::Deserialize<'de> for CreateMerchantRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateMerchantRequest {
@@ -2123,7 +2126,10 @@ pub struct GetMerchantBadRequestBody {
     pub message: Option<String>,
 }
 impl serde::Serialize for GetMerchantBadRequestBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -2136,19 +2142,19 @@ impl serde::Serialize for GetMerchantBadRequestBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetMerchantBadRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetMerchantBadRequestBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetMerchantBadRequestBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetMerchantBadRequestBody, A::Error> {
+                mut map: __A,
+            ) -> Result<GetMerchantBadRequestBody, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2169,7 +2175,7 @@ impl<'de> serde::Deserialize<'de> for GetMerchantBadRequestBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetMerchantBadRequestBody {
@@ -2188,7 +2194,10 @@ pub struct GetMerchantNotFoundBody {
     pub message: Option<String>,
 }
 impl serde::Serialize for GetMerchantNotFoundBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -2201,19 +2210,19 @@ impl serde::Serialize for GetMerchantNotFoundBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetMerchantNotFoundBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetMerchantNotFoundBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetMerchantNotFoundBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetMerchantNotFoundBody, A::Error> {
+                mut map: __A,
+            ) -> Result<GetMerchantNotFoundBody, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2234,7 +2243,7 @@ impl<'de> serde::Deserialize<'de> for GetMerchantNotFoundBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetMerchantNotFoundBody {
@@ -2253,7 +2262,10 @@ pub struct GetMerchantUnauthorizedBody {
     pub message: Option<String>,
 }
 impl serde::Serialize for GetMerchantUnauthorizedBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -2266,19 +2278,19 @@ impl serde::Serialize for GetMerchantUnauthorizedBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetMerchantUnauthorizedBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetMerchantUnauthorizedBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetMerchantUnauthorizedBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetMerchantUnauthorizedBody, A::Error> {
+                mut map: __A,
+            ) -> Result<GetMerchantUnauthorizedBody, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2299,7 +2311,7 @@ impl<'de> serde::Deserialize<'de> for GetMerchantUnauthorizedBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetMerchantUnauthorizedBody {
@@ -2354,7 +2366,10 @@ pub struct Merchant {
     pub public_key: Option<String>,
 }
 impl serde::Serialize for Merchant {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("owner_merchant_id", &self.owner_merchant_id)?;
@@ -2390,19 +2405,19 @@ impl serde::Serialize for Merchant {
     }
 }
 impl<'de> serde::Deserialize<'de> for Merchant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Merchant;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Merchant`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Merchant, A::Error> {
+                mut map: __A,
+            ) -> Result<Merchant, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "owner_merchant_id",
                     "merchant_id",
@@ -2498,7 +2513,7 @@ impl<'de> serde::Deserialize<'de> for Merchant {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Merchant {
@@ -2525,7 +2540,10 @@ pub struct MerchantAddress {
     pub country: String,
 }
 impl serde::Serialize for MerchantAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("address_line1", &self.address_line1)?;
@@ -2540,19 +2558,19 @@ impl serde::Serialize for MerchantAddress {
     }
 }
 impl<'de> serde::Deserialize<'de> for MerchantAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MerchantAddress;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MerchantAddress`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MerchantAddress, A::Error> {
+                mut map: __A,
+            ) -> Result<MerchantAddress, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "address_line1",
                     "address_line2",
@@ -2595,7 +2613,7 @@ impl<'de> serde::Deserialize<'de> for MerchantAddress {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl MerchantAddress {
@@ -2614,7 +2632,10 @@ pub struct MerchantCreateResponse {
     pub data: Option<crate::models::Merchant>,
 }
 impl serde::Serialize for MerchantCreateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.message {
@@ -2627,19 +2648,19 @@ impl serde::Serialize for MerchantCreateResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for MerchantCreateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MerchantCreateResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MerchantCreateResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MerchantCreateResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<MerchantCreateResponse, __A::Error> {
                 const FIELDS: &[&str] = &["message", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2660,7 +2681,7 @@ impl<'de> serde::Deserialize<'de> for MerchantCreateResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl MerchantCreateResponse {
@@ -2741,7 +2762,10 @@ pub struct MerchantEvent {
     pub data: crate::models::Merchant,
 }
 impl serde::Serialize for MerchantEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entity_type", &self.entity_type)?;
@@ -2751,19 +2775,19 @@ impl serde::Serialize for MerchantEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for MerchantEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MerchantEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MerchantEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MerchantEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<MerchantEvent, __A::Error> {
                 const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2787,7 +2811,7 @@ impl<'de> serde::Deserialize<'de> for MerchantEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl MerchantEvent {
@@ -2934,7 +2958,10 @@ pub struct OnboardMerchantBadRequestBody {
     pub message: Option<String>,
 }
 impl serde::Serialize for OnboardMerchantBadRequestBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -2947,19 +2974,19 @@ impl serde::Serialize for OnboardMerchantBadRequestBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for OnboardMerchantBadRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OnboardMerchantBadRequestBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OnboardMerchantBadRequestBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OnboardMerchantBadRequestBody, A::Error> {
+                mut map: __A,
+            ) -> Result<OnboardMerchantBadRequestBody, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -2980,7 +3007,7 @@ impl<'de> serde::Deserialize<'de> for OnboardMerchantBadRequestBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl OnboardMerchantBadRequestBody {
@@ -2999,7 +3026,10 @@ pub struct UpdateMerchantStatusRequest {
     pub target_status: String,
 }
 impl serde::Serialize for UpdateMerchantStatusRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("merchant_id", &self.merchant_id)?;
@@ -3008,19 +3038,19 @@ impl serde::Serialize for UpdateMerchantStatusRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateMerchantStatusRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateMerchantStatusRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateMerchantStatusRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateMerchantStatusRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateMerchantStatusRequest, __A::Error> {
                 const FIELDS: &[&str] = &["merchant_id", "target_status"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -3044,7 +3074,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMerchantStatusRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateMerchantStatusRequest {

@@ -23,7 +23,10 @@ pub struct CreateRefundRequest {
     pub request_id: Option<String>,
 }
 impl serde::Serialize for CreateRefundRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("reason", &self.reason)?;
@@ -47,19 +50,19 @@ impl serde::Serialize for CreateRefundRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRefundRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateRefundRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateRefundRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateRefundRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateRefundRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "reason",
                     "payment_id",
@@ -103,7 +106,7 @@ impl<'de> serde::Deserialize<'de> for CreateRefundRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateRefundRequest {
@@ -232,7 +235,10 @@ pub struct GetRefundsResponse {
     pub page_meta: Option<crate::models::PageMeta>,
 }
 impl serde::Serialize for GetRefundsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -245,19 +251,19 @@ impl serde::Serialize for GetRefundsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetRefundsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetRefundsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetRefundsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetRefundsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetRefundsResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -278,7 +284,7 @@ impl<'de> serde::Deserialize<'de> for GetRefundsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetRefundsResponse {
@@ -367,7 +373,10 @@ pub struct MockUpdateRefundRequest {
     pub status: Option<crate::models::MockUpdateRefundRequestStatus>,
 }
 impl serde::Serialize for MockUpdateRefundRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.status {
@@ -377,19 +386,19 @@ impl serde::Serialize for MockUpdateRefundRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for MockUpdateRefundRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MockUpdateRefundRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MockUpdateRefundRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MockUpdateRefundRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<MockUpdateRefundRequest, __A::Error> {
                 const FIELDS: &[&str] = &["status"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -407,7 +416,7 @@ impl<'de> serde::Deserialize<'de> for MockUpdateRefundRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl MockUpdateRefundRequest {
@@ -535,7 +544,10 @@ pub struct Refund {
     pub updated_at: Option<jiff::Timestamp>,
 }
 impl serde::Serialize for Refund {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -584,19 +596,19 @@ impl serde::Serialize for Refund {
     }
 }
 impl<'de> serde::Deserialize<'de> for Refund {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Refund;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Refund`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Refund, A::Error> {
+                mut map: __A,
+            ) -> Result<Refund, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "customer_id",
@@ -668,7 +680,7 @@ impl<'de> serde::Deserialize<'de> for Refund {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Refund {
@@ -701,7 +713,10 @@ pub struct RefundBalanceUsed {
     pub amount: Option<i64>,
 }
 impl serde::Serialize for RefundBalanceUsed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.currency {
@@ -714,19 +729,19 @@ impl serde::Serialize for RefundBalanceUsed {
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundBalanceUsed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RefundBalanceUsed;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RefundBalanceUsed`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RefundBalanceUsed, A::Error> {
+                mut map: __A,
+            ) -> Result<RefundBalanceUsed, __A::Error> {
                 const FIELDS: &[&str] = &["currency", "amount"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -747,7 +762,7 @@ impl<'de> serde::Deserialize<'de> for RefundBalanceUsed {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RefundBalanceUsed {
@@ -774,7 +789,10 @@ pub struct RefundDocument {
     pub status: Option<crate::models::RefundDocumentStatus>,
 }
 impl serde::Serialize for RefundDocument {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -790,19 +808,19 @@ impl serde::Serialize for RefundDocument {
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundDocument {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RefundDocument;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RefundDocument`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RefundDocument, A::Error> {
+                mut map: __A,
+            ) -> Result<RefundDocument, __A::Error> {
                 const FIELDS: &[&str] = &["id", "type", "status"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -826,7 +844,7 @@ impl<'de> serde::Deserialize<'de> for RefundDocument {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RefundDocument {
@@ -987,7 +1005,10 @@ pub struct RefundEvent {
     pub data: crate::models::Refund,
 }
 impl serde::Serialize for RefundEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entity_type", &self.entity_type)?;
@@ -997,19 +1018,19 @@ impl serde::Serialize for RefundEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RefundEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RefundEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RefundEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<RefundEvent, __A::Error> {
                 const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1033,7 +1054,7 @@ impl<'de> serde::Deserialize<'de> for RefundEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RefundEvent {
@@ -1052,7 +1073,10 @@ pub struct RefundFees {
     pub txn_fees: Option<crate::models::Money>,
 }
 impl serde::Serialize for RefundFees {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.fx_fees {
@@ -1065,19 +1089,19 @@ impl serde::Serialize for RefundFees {
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundFees {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RefundFees;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RefundFees`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RefundFees, A::Error> {
+                mut map: __A,
+            ) -> Result<RefundFees, __A::Error> {
                 const FIELDS: &[&str] = &["fx_fees", "txn_fees"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1098,7 +1122,7 @@ impl<'de> serde::Deserialize<'de> for RefundFees {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RefundFees {
@@ -1206,7 +1230,10 @@ pub struct RefundRfiDocument {
     pub status: Option<crate::models::RefundDocumentStatus>,
 }
 impl serde::Serialize for RefundRfiDocument {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -1225,19 +1252,19 @@ impl serde::Serialize for RefundRfiDocument {
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundRfiDocument {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RefundRfiDocument;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RefundRfiDocument`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RefundRfiDocument, A::Error> {
+                mut map: __A,
+            ) -> Result<RefundRfiDocument, __A::Error> {
                 const FIELDS: &[&str] = &["id", "rfi_doc_id", "type", "status"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1264,7 +1291,7 @@ impl<'de> serde::Deserialize<'de> for RefundRfiDocument {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RefundRfiDocument {

@@ -12,7 +12,10 @@ pub struct GetRfisResponse {
     pub page_meta: Option<crate::models::PageMeta>,
 }
 impl serde::Serialize for GetRfisResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -25,19 +28,19 @@ impl serde::Serialize for GetRfisResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetRfisResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetRfisResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetRfisResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetRfisResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetRfisResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -58,7 +61,7 @@ impl<'de> serde::Deserialize<'de> for GetRfisResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetRfisResponse {
@@ -75,7 +78,10 @@ pub struct RespondRfiRequest {
     pub documents: Vec<crate::models::RespondRfiRequestDocument>,
 }
 impl serde::Serialize for RespondRfiRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("documents", &self.documents)?;
@@ -83,19 +89,19 @@ impl serde::Serialize for RespondRfiRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for RespondRfiRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RespondRfiRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RespondRfiRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RespondRfiRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<RespondRfiRequest, __A::Error> {
                 const FIELDS: &[&str] = &["documents"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -113,7 +119,7 @@ impl<'de> serde::Deserialize<'de> for RespondRfiRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RespondRfiRequest {
@@ -142,7 +148,10 @@ pub struct RespondRfiRequestDocument {
     pub document_id: String,
 }
 impl serde::Serialize for RespondRfiRequestDocument {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("rfi_doc_id", &self.rfi_doc_id)?;
@@ -151,19 +160,19 @@ impl serde::Serialize for RespondRfiRequestDocument {
     }
 }
 impl<'de> serde::Deserialize<'de> for RespondRfiRequestDocument {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RespondRfiRequestDocument;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RespondRfiRequestDocument`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RespondRfiRequestDocument, A::Error> {
+                mut map: __A,
+            ) -> Result<RespondRfiRequestDocument, __A::Error> {
                 const FIELDS: &[&str] = &["rfi_doc_id", "document_id"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -184,7 +193,7 @@ impl<'de> serde::Deserialize<'de> for RespondRfiRequestDocument {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RespondRfiRequestDocument {
@@ -230,7 +239,10 @@ pub struct Rfi {
     pub updated_at: Option<jiff::Timestamp>,
 }
 impl serde::Serialize for Rfi {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -267,19 +279,19 @@ impl serde::Serialize for Rfi {
     }
 }
 impl<'de> serde::Deserialize<'de> for Rfi {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Rfi;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Rfi`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Rfi, A::Error> {
+                mut map: __A,
+            ) -> Result<Rfi, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "status",
@@ -335,7 +347,7 @@ impl<'de> serde::Deserialize<'de> for Rfi {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Rfi {

@@ -12,7 +12,10 @@ pub struct CreateSettlementBadRequestBody {
     pub message: Option<String>,
 }
 impl serde::Serialize for CreateSettlementBadRequestBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -25,19 +28,19 @@ impl serde::Serialize for CreateSettlementBadRequestBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSettlementBadRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSettlementBadRequestBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateSettlementBadRequestBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateSettlementBadRequestBody, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateSettlementBadRequestBody, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -58,7 +61,7 @@ impl<'de> serde::Deserialize<'de> for CreateSettlementBadRequestBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSettlementBadRequestBody {
@@ -81,7 +84,10 @@ pub struct CreateSettlementRequest {
     pub payment_ids: Option<Vec<String>>,
 }
 impl serde::Serialize for CreateSettlementRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.amount {
@@ -97,19 +103,19 @@ impl serde::Serialize for CreateSettlementRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSettlementRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSettlementRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateSettlementRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateSettlementRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateSettlementRequest, __A::Error> {
                 const FIELDS: &[&str] = &["amount", "balance_currency", "payment_ids"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -133,7 +139,7 @@ impl<'de> serde::Deserialize<'de> for CreateSettlementRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSettlementRequest {
@@ -188,7 +194,10 @@ pub struct CreateSettlementUnprocessableEntityBody {
     pub message: Option<String>,
 }
 impl serde::Serialize for CreateSettlementUnprocessableEntityBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -201,19 +210,19 @@ impl serde::Serialize for CreateSettlementUnprocessableEntityBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSettlementUnprocessableEntityBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSettlementUnprocessableEntityBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateSettlementUnprocessableEntityBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateSettlementUnprocessableEntityBody, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateSettlementUnprocessableEntityBody, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -234,7 +243,7 @@ impl<'de> serde::Deserialize<'de> for CreateSettlementUnprocessableEntityBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSettlementUnprocessableEntityBody {
@@ -255,7 +264,10 @@ pub struct FxFee {
     pub currency: Option<crate::models::Currency>,
 }
 impl serde::Serialize for FxFee {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.amount {
@@ -268,19 +280,19 @@ impl serde::Serialize for FxFee {
     }
 }
 impl<'de> serde::Deserialize<'de> for FxFee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FxFee;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `FxFee`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<FxFee, A::Error> {
+                mut map: __A,
+            ) -> Result<FxFee, __A::Error> {
                 const FIELDS: &[&str] = &["amount", "currency"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -301,7 +313,7 @@ impl<'de> serde::Deserialize<'de> for FxFee {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl FxFee {
@@ -334,7 +346,10 @@ pub struct GetSettlementsResponse {
     pub page_meta: Option<crate::models::PageMeta>,
 }
 impl serde::Serialize for GetSettlementsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -347,19 +362,19 @@ impl serde::Serialize for GetSettlementsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetSettlementsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetSettlementsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetSettlementsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetSettlementsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetSettlementsResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -380,7 +395,7 @@ impl<'de> serde::Deserialize<'de> for GetSettlementsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetSettlementsResponse {
@@ -399,7 +414,10 @@ pub struct GetTransactionsLinkedToSettlementResponse {
     pub page_meta: Option<crate::models::PageMeta>,
 }
 impl serde::Serialize for GetTransactionsLinkedToSettlementResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -412,19 +430,19 @@ impl serde::Serialize for GetTransactionsLinkedToSettlementResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetTransactionsLinkedToSettlementResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetTransactionsLinkedToSettlementResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetTransactionsLinkedToSettlementResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetTransactionsLinkedToSettlementResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetTransactionsLinkedToSettlementResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -445,7 +463,7 @@ impl<'de> serde::Deserialize<'de> for GetTransactionsLinkedToSettlementResponse 
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetTransactionsLinkedToSettlementResponse {
@@ -486,7 +504,10 @@ pub struct Settlement {
     pub updated_at: Option<jiff::Timestamp>,
 }
 impl serde::Serialize for Settlement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -520,19 +541,19 @@ impl serde::Serialize for Settlement {
     }
 }
 impl<'de> serde::Deserialize<'de> for Settlement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Settlement;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Settlement`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Settlement, A::Error> {
+                mut map: __A,
+            ) -> Result<Settlement, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "status",
@@ -584,7 +605,7 @@ impl<'de> serde::Deserialize<'de> for Settlement {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Settlement {
@@ -619,7 +640,10 @@ pub struct SettlementEvent {
     pub data: crate::models::Settlement,
 }
 impl serde::Serialize for SettlementEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entity_type", &self.entity_type)?;
@@ -629,19 +653,19 @@ impl serde::Serialize for SettlementEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for SettlementEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SettlementEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SettlementEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SettlementEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<SettlementEvent, __A::Error> {
                 const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -665,7 +689,7 @@ impl<'de> serde::Deserialize<'de> for SettlementEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl SettlementEvent {
@@ -684,7 +708,10 @@ pub struct SettlementFees {
     pub txn_fee: Option<crate::models::TxnFee>,
 }
 impl serde::Serialize for SettlementFees {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.fx_fee {
@@ -697,19 +724,19 @@ impl serde::Serialize for SettlementFees {
     }
 }
 impl<'de> serde::Deserialize<'de> for SettlementFees {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SettlementFees;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SettlementFees`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SettlementFees, A::Error> {
+                mut map: __A,
+            ) -> Result<SettlementFees, __A::Error> {
                 const FIELDS: &[&str] = &["fx_fee", "txn_fee"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -730,7 +757,7 @@ impl<'de> serde::Deserialize<'de> for SettlementFees {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl SettlementFees {
@@ -773,7 +800,10 @@ pub struct SettlementTransaction {
     pub updated_at: Option<jiff::Timestamp>,
 }
 impl serde::Serialize for SettlementTransaction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -810,19 +840,19 @@ impl serde::Serialize for SettlementTransaction {
     }
 }
 impl<'de> serde::Deserialize<'de> for SettlementTransaction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SettlementTransaction;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SettlementTransaction`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SettlementTransaction, A::Error> {
+                mut map: __A,
+            ) -> Result<SettlementTransaction, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "source_id",
@@ -878,7 +908,7 @@ impl<'de> serde::Deserialize<'de> for SettlementTransaction {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl SettlementTransaction {
@@ -899,7 +929,10 @@ pub struct SettlementTransactionCredit {
     pub currency: Option<crate::models::Currency>,
 }
 impl serde::Serialize for SettlementTransactionCredit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.amount {
@@ -912,19 +945,19 @@ impl serde::Serialize for SettlementTransactionCredit {
     }
 }
 impl<'de> serde::Deserialize<'de> for SettlementTransactionCredit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SettlementTransactionCredit;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SettlementTransactionCredit`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SettlementTransactionCredit, A::Error> {
+                mut map: __A,
+            ) -> Result<SettlementTransactionCredit, __A::Error> {
                 const FIELDS: &[&str] = &["amount", "currency"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -945,7 +978,7 @@ impl<'de> serde::Deserialize<'de> for SettlementTransactionCredit {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl SettlementTransactionCredit {
@@ -980,7 +1013,10 @@ pub struct SettlementTransactionDebit {
     pub currency: Option<crate::models::Currency>,
 }
 impl serde::Serialize for SettlementTransactionDebit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.amount {
@@ -993,19 +1029,19 @@ impl serde::Serialize for SettlementTransactionDebit {
     }
 }
 impl<'de> serde::Deserialize<'de> for SettlementTransactionDebit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SettlementTransactionDebit;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SettlementTransactionDebit`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SettlementTransactionDebit, A::Error> {
+                mut map: __A,
+            ) -> Result<SettlementTransactionDebit, __A::Error> {
                 const FIELDS: &[&str] = &["amount", "currency"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1026,7 +1062,7 @@ impl<'de> serde::Deserialize<'de> for SettlementTransactionDebit {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl SettlementTransactionDebit {
@@ -1059,7 +1095,10 @@ pub struct SettlementTransactionFees {
     pub txn_fee: Option<crate::models::TxnFee>,
 }
 impl serde::Serialize for SettlementTransactionFees {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.fx_fee {
@@ -1072,19 +1111,19 @@ impl serde::Serialize for SettlementTransactionFees {
     }
 }
 impl<'de> serde::Deserialize<'de> for SettlementTransactionFees {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SettlementTransactionFees;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SettlementTransactionFees`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SettlementTransactionFees, A::Error> {
+                mut map: __A,
+            ) -> Result<SettlementTransactionFees, __A::Error> {
                 const FIELDS: &[&str] = &["fx_fee", "txn_fee"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1105,7 +1144,7 @@ impl<'de> serde::Deserialize<'de> for SettlementTransactionFees {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl SettlementTransactionFees {
@@ -1126,7 +1165,10 @@ pub struct SettlementTransactionSettledAmount {
     pub currency: Option<crate::models::Currency>,
 }
 impl serde::Serialize for SettlementTransactionSettledAmount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.amount {
@@ -1139,19 +1181,19 @@ impl serde::Serialize for SettlementTransactionSettledAmount {
     }
 }
 impl<'de> serde::Deserialize<'de> for SettlementTransactionSettledAmount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SettlementTransactionSettledAmount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SettlementTransactionSettledAmount`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SettlementTransactionSettledAmount, A::Error> {
+                mut map: __A,
+            ) -> Result<SettlementTransactionSettledAmount, __A::Error> {
                 const FIELDS: &[&str] = &["amount", "currency"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1172,7 +1214,7 @@ impl<'de> serde::Deserialize<'de> for SettlementTransactionSettledAmount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl SettlementTransactionSettledAmount {
@@ -1203,7 +1245,10 @@ pub struct TriggerMockSettlementResponse {
     pub message: Option<String>,
 }
 impl serde::Serialize for TriggerMockSettlementResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.message {
@@ -1213,19 +1258,19 @@ impl serde::Serialize for TriggerMockSettlementResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for TriggerMockSettlementResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TriggerMockSettlementResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TriggerMockSettlementResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<TriggerMockSettlementResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<TriggerMockSettlementResponse, __A::Error> {
                 const FIELDS: &[&str] = &["message"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -1243,7 +1288,7 @@ impl<'de> serde::Deserialize<'de> for TriggerMockSettlementResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl TriggerMockSettlementResponse {
@@ -1264,7 +1309,10 @@ pub struct TxnFee {
     pub currency: Option<crate::models::Currency>,
 }
 impl serde::Serialize for TxnFee {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.amount {
@@ -1277,19 +1325,19 @@ impl serde::Serialize for TxnFee {
     }
 }
 impl<'de> serde::Deserialize<'de> for TxnFee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TxnFee;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TxnFee`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<TxnFee, A::Error> {
+                mut map: __A,
+            ) -> Result<TxnFee, __A::Error> {
                 const FIELDS: &[&str] = &["amount", "currency"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1310,7 +1358,7 @@ impl<'de> serde::Deserialize<'de> for TxnFee {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl TxnFee {

@@ -52,7 +52,10 @@ pub struct CreateSubscriptionRequest {
     pub split_ids: Option<crate::models::SplitIds>,
 }
 impl serde::Serialize for CreateSubscriptionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("customer_id", &self.customer_id)?;
@@ -98,19 +101,19 @@ impl serde::Serialize for CreateSubscriptionRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSubscriptionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSubscriptionRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateSubscriptionRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateSubscriptionRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateSubscriptionRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "customer_id",
                     "product_name",
@@ -210,7 +213,7 @@ impl<'de> serde::Deserialize<'de> for CreateSubscriptionRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSubscriptionRequest {
@@ -436,7 +439,10 @@ pub struct CreateSubscriptionResponse {
     pub notes: Option<crate::models::Notes>,
 }
 impl serde::Serialize for CreateSubscriptionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
@@ -484,19 +490,19 @@ impl serde::Serialize for CreateSubscriptionResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSubscriptionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSubscriptionResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateSubscriptionResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateSubscriptionResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateSubscriptionResponse, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "customer_id",
@@ -605,7 +611,7 @@ impl<'de> serde::Deserialize<'de> for CreateSubscriptionResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSubscriptionResponse {
@@ -721,7 +727,10 @@ pub struct GetSubscriptionsResponse {
     pub page_meta: Option<crate::models::PageMeta>,
 }
 impl serde::Serialize for GetSubscriptionsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -734,19 +743,19 @@ impl serde::Serialize for GetSubscriptionsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetSubscriptionsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetSubscriptionsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetSubscriptionsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetSubscriptionsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetSubscriptionsResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -767,7 +776,7 @@ impl<'de> serde::Deserialize<'de> for GetSubscriptionsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetSubscriptionsResponse {
@@ -904,7 +913,10 @@ pub struct Subscription {
     pub halt_reason: Option<String>,
 }
 impl serde::Serialize for Subscription {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
@@ -955,19 +967,19 @@ impl serde::Serialize for Subscription {
     }
 }
 impl<'de> serde::Deserialize<'de> for Subscription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Subscription;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Subscription`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Subscription, A::Error> {
+                mut map: __A,
+            ) -> Result<Subscription, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "customer_id",
@@ -1080,7 +1092,7 @@ impl<'de> serde::Deserialize<'de> for Subscription {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Subscription {
@@ -1101,7 +1113,10 @@ pub struct SubscriptionEvent {
     pub data: crate::models::Subscription,
 }
 impl serde::Serialize for SubscriptionEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entity_type", &self.entity_type)?;
@@ -1111,19 +1126,19 @@ impl serde::Serialize for SubscriptionEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for SubscriptionEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SubscriptionEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SubscriptionEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SubscriptionEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<SubscriptionEvent, __A::Error> {
                 const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -1147,7 +1162,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl SubscriptionEvent {
@@ -1166,7 +1181,10 @@ pub struct UpdateNextPaymentDateRequest {
     pub next_payment_date: jiff::civil::Date,
 }
 impl serde::Serialize for UpdateNextPaymentDateRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("next_payment_date", &self.next_payment_date)?;
@@ -1174,19 +1192,19 @@ impl serde::Serialize for UpdateNextPaymentDateRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateNextPaymentDateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateNextPaymentDateRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateNextPaymentDateRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateNextPaymentDateRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateNextPaymentDateRequest, __A::Error> {
                 const FIELDS: &[&str] = &["next_payment_date"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -1207,7 +1225,7 @@ impl<'de> serde::Deserialize<'de> for UpdateNextPaymentDateRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateNextPaymentDateRequest {

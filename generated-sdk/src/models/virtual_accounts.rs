@@ -12,7 +12,10 @@ pub struct ConflictBody {
     pub message: Option<String>,
 }
 impl serde::Serialize for ConflictBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -25,19 +28,19 @@ impl serde::Serialize for ConflictBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConflictBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ConflictBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ConflictBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ConflictBody, A::Error> {
+                mut map: __A,
+            ) -> Result<ConflictBody, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -58,7 +61,7 @@ impl<'de> serde::Deserialize<'de> for ConflictBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ConflictBody {
@@ -133,7 +136,10 @@ pub struct CreateVirtualAccountRequest {
     pub currency: crate::models::Currency,
 }
 impl serde::Serialize for CreateVirtualAccountRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("payment_type", &self.payment_type)?;
@@ -142,19 +148,19 @@ impl serde::Serialize for CreateVirtualAccountRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateVirtualAccountRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateVirtualAccountRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateVirtualAccountRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateVirtualAccountRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateVirtualAccountRequest, __A::Error> {
                 const FIELDS: &[&str] = &["payment_type", "currency"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -175,7 +181,7 @@ impl<'de> serde::Deserialize<'de> for CreateVirtualAccountRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateVirtualAccountRequest {
@@ -266,7 +272,10 @@ pub struct GetVirtualAccountsBadRequestBody {
     pub message: Option<String>,
 }
 impl serde::Serialize for GetVirtualAccountsBadRequestBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -279,19 +288,19 @@ impl serde::Serialize for GetVirtualAccountsBadRequestBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetVirtualAccountsBadRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetVirtualAccountsBadRequestBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetVirtualAccountsBadRequestBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetVirtualAccountsBadRequestBody, A::Error> {
+                mut map: __A,
+            ) -> Result<GetVirtualAccountsBadRequestBody, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -312,7 +321,7 @@ impl<'de> serde::Deserialize<'de> for GetVirtualAccountsBadRequestBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetVirtualAccountsBadRequestBody {
@@ -331,7 +340,10 @@ pub struct GetVirtualAccountsResponse {
     pub page_meta: Option<crate::models::PageMeta>,
 }
 impl serde::Serialize for GetVirtualAccountsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -344,19 +356,19 @@ impl serde::Serialize for GetVirtualAccountsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetVirtualAccountsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetVirtualAccountsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetVirtualAccountsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetVirtualAccountsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetVirtualAccountsResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -377,7 +389,7 @@ impl<'de> serde::Deserialize<'de> for GetVirtualAccountsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetVirtualAccountsResponse {
@@ -396,7 +408,10 @@ pub struct GetVirtualAccountsUnauthorizedBody {
     pub message: Option<String>,
 }
 impl serde::Serialize for GetVirtualAccountsUnauthorizedBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -409,19 +424,19 @@ impl serde::Serialize for GetVirtualAccountsUnauthorizedBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetVirtualAccountsUnauthorizedBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetVirtualAccountsUnauthorizedBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetVirtualAccountsUnauthorizedBody`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetVirtualAccountsUnauthorizedBody, A::Error> {
+                mut map: __A,
+            ) -> Result<GetVirtualAccountsUnauthorizedBody, __A::Error> {
                 const FIELDS: &[&str] = &["error", "message"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -442,7 +457,7 @@ impl<'de> serde::Deserialize<'de> for GetVirtualAccountsUnauthorizedBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetVirtualAccountsUnauthorizedBody {
@@ -539,7 +554,10 @@ pub struct VirtualAccount {
     pub updated_at: Option<jiff::Timestamp>,
 }
 impl serde::Serialize for VirtualAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.account_id {
@@ -567,19 +585,19 @@ impl serde::Serialize for VirtualAccount {
     }
 }
 impl<'de> serde::Deserialize<'de> for VirtualAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VirtualAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VirtualAccount`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VirtualAccount, A::Error> {
+                mut map: __A,
+            ) -> Result<VirtualAccount, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "account_id",
                     "currency",
@@ -623,7 +641,7 @@ impl<'de> serde::Deserialize<'de> for VirtualAccount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VirtualAccount {
@@ -642,7 +660,10 @@ pub struct VirtualAccountCreationAccepted {
     pub data: Option<crate::models::VirtualAccountCreationAcceptedData>,
 }
 impl serde::Serialize for VirtualAccountCreationAccepted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.message {
@@ -655,19 +676,19 @@ impl serde::Serialize for VirtualAccountCreationAccepted {
     }
 }
 impl<'de> serde::Deserialize<'de> for VirtualAccountCreationAccepted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VirtualAccountCreationAccepted;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VirtualAccountCreationAccepted`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VirtualAccountCreationAccepted, A::Error> {
+                mut map: __A,
+            ) -> Result<VirtualAccountCreationAccepted, __A::Error> {
                 const FIELDS: &[&str] = &["message", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -688,7 +709,7 @@ impl<'de> serde::Deserialize<'de> for VirtualAccountCreationAccepted {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VirtualAccountCreationAccepted {
@@ -707,7 +728,10 @@ pub struct VirtualAccountCreationAcceptedData {
     pub status: Option<crate::models::VirtualAccountCreationAcceptedDataStatus>,
 }
 impl serde::Serialize for VirtualAccountCreationAcceptedData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.merchant_id {
@@ -720,19 +744,19 @@ impl serde::Serialize for VirtualAccountCreationAcceptedData {
     }
 }
 impl<'de> serde::Deserialize<'de> for VirtualAccountCreationAcceptedData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VirtualAccountCreationAcceptedData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VirtualAccountCreationAcceptedData`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VirtualAccountCreationAcceptedData, A::Error> {
+                mut map: __A,
+            ) -> Result<VirtualAccountCreationAcceptedData, __A::Error> {
                 const FIELDS: &[&str] = &["merchant_id", "status"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -753,7 +777,7 @@ impl<'de> serde::Deserialize<'de> for VirtualAccountCreationAcceptedData {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VirtualAccountCreationAcceptedData {
@@ -830,7 +854,10 @@ pub struct VirtualAccountEvent {
     pub data: crate::models::VirtualAccount,
 }
 impl serde::Serialize for VirtualAccountEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entity_type", &self.entity_type)?;
@@ -840,19 +867,19 @@ impl serde::Serialize for VirtualAccountEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for VirtualAccountEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VirtualAccountEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VirtualAccountEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VirtualAccountEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<VirtualAccountEvent, __A::Error> {
                 const FIELDS: &[&str] = &["entity_type", "event_type", "data"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -876,7 +903,7 @@ impl<'de> serde::Deserialize<'de> for VirtualAccountEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VirtualAccountEvent {

@@ -16,7 +16,10 @@ pub struct CreateWithdrawalRequest {
     pub withdrawal_account_id: Option<String>,
 }
 impl serde::Serialize for CreateWithdrawalRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("amount", &self.amount)?;
@@ -28,19 +31,19 @@ impl serde::Serialize for CreateWithdrawalRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateWithdrawalRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateWithdrawalRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateWithdrawalRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateWithdrawalRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateWithdrawalRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "amount",
                     "balance_currency",
@@ -71,7 +74,7 @@ impl<'de> serde::Deserialize<'de> for CreateWithdrawalRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateWithdrawalRequest {
@@ -117,7 +120,10 @@ pub struct GetWithdrawalsResponse {
     pub page_meta: Option<crate::models::PageMeta>,
 }
 impl serde::Serialize for GetWithdrawalsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.data {
@@ -130,19 +136,19 @@ impl serde::Serialize for GetWithdrawalsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetWithdrawalsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetWithdrawalsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetWithdrawalsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetWithdrawalsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetWithdrawalsResponse, __A::Error> {
                 const FIELDS: &[&str] = &["data", "page_meta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -163,7 +169,7 @@ impl<'de> serde::Deserialize<'de> for GetWithdrawalsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetWithdrawalsResponse {
@@ -222,7 +228,10 @@ pub struct Withdrawal {
     pub updated_at: Option<jiff::Timestamp>,
 }
 impl serde::Serialize for Withdrawal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -268,19 +277,19 @@ impl serde::Serialize for Withdrawal {
     }
 }
 impl<'de> serde::Deserialize<'de> for Withdrawal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Withdrawal;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Withdrawal`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Withdrawal, A::Error> {
+                mut map: __A,
+            ) -> Result<Withdrawal, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "id",
                     "status",
@@ -348,7 +357,7 @@ impl<'de> serde::Deserialize<'de> for Withdrawal {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Withdrawal {

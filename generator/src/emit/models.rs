@@ -536,11 +536,6 @@ fn sibling_selects(api: &Api, s: &StructDef) -> TokenStream {
     quote!(#(#selects)*)
 }
 
-/// `Deserialize` for a struct: one `visit_map` that finds each key's position among
-/// the wire names (`runtime::de`, shared by every struct) and reads the value into its
-/// field. A derived decoder costs several times the code per field (a field enum and
-/// its visitor, a sequence visitor, duplicate checks), and decoders are most of what
-/// a generated crate spends compiling.
 /// A struct's `Serialize`: a JSON object with one entry per field present, in
 /// declaration order, then the additional properties. An absent optional field is left
 /// out; an optional nullable one (`Option<Option<T>>`) set to `Some(None)` is `null`.
@@ -572,7 +567,7 @@ fn serialize_impl(name: &Ident, s: &StructDef) -> TokenStream {
     };
     quote! {
         impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
                 use serde::ser::SerializeMap as _;
                 #map
                 #(#entries)*
@@ -583,6 +578,11 @@ fn serialize_impl(name: &Ident, s: &StructDef) -> TokenStream {
     }
 }
 
+/// `Deserialize` for a struct: one `visit_map` that finds each key's position among
+/// the wire names (`runtime::de`, shared by every struct) and reads the value into its
+/// field. A derived decoder costs several times the code per field (a field enum and
+/// its visitor, a sequence visitor, duplicate checks), and decoders are most of what
+/// a generated crate spends compiling.
 fn deserialize_impl(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
     let wires: Vec<&str> = s.fields.iter().map(|f| f.wire.as_str()).collect();
     let locals: Vec<Ident> = (0..s.fields.len())
@@ -670,16 +670,18 @@ fn deserialize_impl(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
             Ok(value)
         }
     };
+    // The generic parameters and the visitor have names no schema can take (`__D`,
+    // `__A`, `__Visitor`), so a model called `A` or `Fields` is not shadowed inside.
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Fields;
-                impl<'de> serde::de::Visitor<'de> for Fields {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> serde::de::Visitor<'de> for __Visitor {
                     type Value = #name;
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(#expecting)
                     }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                    fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
                         const FIELDS: &[&str] = &[#(#wires),*];
                         #(#inits)*
                         #extra_init
@@ -687,7 +689,7 @@ fn deserialize_impl(api: &Api, name: &Ident, s: &StructDef) -> TokenStream {
                         #finish
                     }
                 }
-                deserializer.deserialize_map(Fields)
+                deserializer.deserialize_map(__Visitor)
             }
         }
     }

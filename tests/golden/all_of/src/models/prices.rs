@@ -86,7 +86,10 @@ pub struct CreatePriceRequestFixed {
     pub amount: i64,
 }
 impl serde::Serialize for CreatePriceRequestFixed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.name {
@@ -101,19 +104,19 @@ impl serde::Serialize for CreatePriceRequestFixed {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePriceRequestFixed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePriceRequestFixed;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreatePriceRequestFixed`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreatePriceRequestFixed, A::Error> {
+                mut map: __A,
+            ) -> Result<CreatePriceRequestFixed, __A::Error> {
                 const FIELDS: &[&str] = &["name", "currency", "pricing_type", "amount"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -140,7 +143,7 @@ impl<'de> serde::Deserialize<'de> for CreatePriceRequestFixed {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreatePriceRequestFixed {
@@ -243,7 +246,10 @@ pub struct CreatePriceRequestPercentage {
     pub bps: i64,
 }
 impl serde::Serialize for CreatePriceRequestPercentage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.name {
@@ -258,19 +264,19 @@ impl serde::Serialize for CreatePriceRequestPercentage {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePriceRequestPercentage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePriceRequestPercentage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreatePriceRequestPercentage`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreatePriceRequestPercentage, A::Error> {
+                mut map: __A,
+            ) -> Result<CreatePriceRequestPercentage, __A::Error> {
                 const FIELDS: &[&str] = &["name", "currency", "pricing_type", "bps"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -297,7 +303,7 @@ impl<'de> serde::Deserialize<'de> for CreatePriceRequestPercentage {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreatePriceRequestPercentage {
@@ -400,7 +406,10 @@ pub struct Price {
     pub created_at: Option<jiff::Timestamp>,
 }
 impl serde::Serialize for Price {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.name {
@@ -417,19 +426,19 @@ impl serde::Serialize for Price {
     }
 }
 impl<'de> serde::Deserialize<'de> for Price {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Price;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Price`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Price, A::Error> {
+                mut map: __A,
+            ) -> Result<Price, __A::Error> {
                 const FIELDS: &[&str] = &["name", "currency", "id", "created_at"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -456,7 +465,7 @@ impl<'de> serde::Deserialize<'de> for Price {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Price {

@@ -12,7 +12,10 @@ pub struct CreateRefundRequest {
     pub request_id: Option<String>,
 }
 impl serde::Serialize for CreateRefundRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("payment_id", &self.payment_id)?;
@@ -23,19 +26,19 @@ impl serde::Serialize for CreateRefundRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRefundRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateRefundRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateRefundRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateRefundRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateRefundRequest, __A::Error> {
                 const FIELDS: &[&str] = &["payment_id", "request_id"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -56,7 +59,7 @@ impl<'de> serde::Deserialize<'de> for CreateRefundRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateRefundRequest {
@@ -87,7 +90,10 @@ pub struct NotFound {
     pub error: Option<String>,
 }
 impl serde::Serialize for NotFound {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
@@ -97,19 +103,19 @@ impl serde::Serialize for NotFound {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotFound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = NotFound;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `NotFound`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<NotFound, A::Error> {
+                mut map: __A,
+            ) -> Result<NotFound, __A::Error> {
                 const FIELDS: &[&str] = &["error"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -125,7 +131,7 @@ impl<'de> serde::Deserialize<'de> for NotFound {
                 Ok(NotFound { error: field_0 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl NotFound {
@@ -142,7 +148,10 @@ pub struct Problem {
     pub message: Option<String>,
 }
 impl serde::Serialize for Problem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.message {
@@ -152,19 +161,19 @@ impl serde::Serialize for Problem {
     }
 }
 impl<'de> serde::Deserialize<'de> for Problem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Problem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Problem`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Problem, A::Error> {
+                mut map: __A,
+            ) -> Result<Problem, __A::Error> {
                 const FIELDS: &[&str] = &["message"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -180,7 +189,7 @@ impl<'de> serde::Deserialize<'de> for Problem {
                 Ok(Problem { message: field_0 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Problem {
@@ -199,7 +208,10 @@ pub struct Refund {
     pub status: Option<String>,
 }
 impl serde::Serialize for Refund {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -212,19 +224,19 @@ impl serde::Serialize for Refund {
     }
 }
 impl<'de> serde::Deserialize<'de> for Refund {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Refund;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Refund`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Refund, A::Error> {
+                mut map: __A,
+            ) -> Result<Refund, __A::Error> {
                 const FIELDS: &[&str] = &["id", "status"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -245,7 +257,7 @@ impl<'de> serde::Deserialize<'de> for Refund {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Refund {
@@ -264,7 +276,10 @@ pub struct RefundPending {
     pub eta: Option<String>,
 }
 impl serde::Serialize for RefundPending {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -277,19 +292,19 @@ impl serde::Serialize for RefundPending {
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundPending {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RefundPending;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RefundPending`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RefundPending, A::Error> {
+                mut map: __A,
+            ) -> Result<RefundPending, __A::Error> {
                 const FIELDS: &[&str] = &["id", "eta"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -310,7 +325,7 @@ impl<'de> serde::Deserialize<'de> for RefundPending {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RefundPending {

@@ -20,7 +20,10 @@ pub struct Settings {
     pub additional_properties: std::collections::BTreeMap<String, String>,
 }
 impl serde::Serialize for Settings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.notes {
@@ -39,19 +42,19 @@ impl serde::Serialize for Settings {
     }
 }
 impl<'de> serde::Deserialize<'de> for Settings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Settings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Settings`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Settings, A::Error> {
+                mut map: __A,
+            ) -> Result<Settings, __A::Error> {
                 const FIELDS: &[&str] = &["notes", "limits", "anything"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -78,7 +81,7 @@ impl<'de> serde::Deserialize<'de> for Settings {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Settings {
@@ -95,7 +98,10 @@ pub struct SettingsLimitsValue {
     pub max: Option<i64>,
 }
 impl serde::Serialize for SettingsLimitsValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.max {
@@ -105,19 +111,19 @@ impl serde::Serialize for SettingsLimitsValue {
     }
 }
 impl<'de> serde::Deserialize<'de> for SettingsLimitsValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SettingsLimitsValue;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SettingsLimitsValue`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<SettingsLimitsValue, A::Error> {
+                mut map: __A,
+            ) -> Result<SettingsLimitsValue, __A::Error> {
                 const FIELDS: &[&str] = &["max"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -135,7 +141,7 @@ impl<'de> serde::Deserialize<'de> for SettingsLimitsValue {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl SettingsLimitsValue {

@@ -2,6 +2,122 @@
 // Do not edit by hand: change the spec or its config and run `cargo xtask regen`.
 
 //! Types shared by several resources, or by none.
+/// `A` from the API description.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct A {
+    /// `fields`
+    pub fields: crate::models::Fields,
+}
+impl serde::Serialize for A {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("fields", &self.fields)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for A {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = A;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `A`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<A, __A::Error> {
+                const FIELDS: &[&str] = &["fields"];
+                let mut field_0 = None;
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(A {
+                    fields: crate::runtime::de::required(field_0, "fields")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+impl A {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// `Fields` from the API description.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Fields {
+    /// `s`
+    pub s: Option<String>,
+}
+impl serde::Serialize for Fields {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.s {
+            map.serialize_entry("s", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Fields`")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Fields, __A::Error> {
+                const FIELDS: &[&str] = &["s"];
+                let mut field_0 = None;
+                while let Some(key) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        Some(0) => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Fields { s: field_0 })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+impl Fields {
+    /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
 /// `PetOwner` from the API description.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -10,7 +126,10 @@ pub struct PetOwner {
     pub id: Option<String>,
 }
 impl serde::Serialize for PetOwner {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -20,19 +139,19 @@ impl serde::Serialize for PetOwner {
     }
 }
 impl<'de> serde::Deserialize<'de> for PetOwner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PetOwner;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PetOwner`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PetOwner, A::Error> {
+                mut map: __A,
+            ) -> Result<PetOwner, __A::Error> {
                 const FIELDS: &[&str] = &["id"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -48,7 +167,7 @@ impl<'de> serde::Deserialize<'de> for PetOwner {
                 Ok(PetOwner { id: field_0 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PetOwner {
@@ -121,7 +240,10 @@ pub struct PingApiSuccess {
     pub ok: Option<bool>,
 }
 impl serde::Serialize for PingApiSuccess {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.ok {
@@ -131,19 +253,19 @@ impl serde::Serialize for PingApiSuccess {
     }
 }
 impl<'de> serde::Deserialize<'de> for PingApiSuccess {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PingApiSuccess;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PingApiSuccess`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PingApiSuccess, A::Error> {
+                mut map: __A,
+            ) -> Result<PingApiSuccess, __A::Error> {
                 const FIELDS: &[&str] = &["ok"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -159,7 +281,7 @@ impl<'de> serde::Deserialize<'de> for PingApiSuccess {
                 Ok(PingApiSuccess { ok: field_0 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PingApiSuccess {

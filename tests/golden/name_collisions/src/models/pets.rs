@@ -10,7 +10,10 @@ pub struct ErrorModel {
     pub message: Option<String>,
 }
 impl serde::Serialize for ErrorModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.message {
@@ -20,19 +23,19 @@ impl serde::Serialize for ErrorModel {
     }
 }
 impl<'de> serde::Deserialize<'de> for ErrorModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ErrorModel;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ErrorModel`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ErrorModel, A::Error> {
+                mut map: __A,
+            ) -> Result<ErrorModel, __A::Error> {
                 const FIELDS: &[&str] = &["message"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -48,7 +51,7 @@ impl<'de> serde::Deserialize<'de> for ErrorModel {
                 Ok(ErrorModel { message: field_0 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ErrorModel {
@@ -65,7 +68,10 @@ pub struct GetPetsResponse {
     pub items: Option<Vec<crate::models::Pet>>,
 }
 impl serde::Serialize for GetPetsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.items {
@@ -75,19 +81,19 @@ impl serde::Serialize for GetPetsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetPetsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetPetsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GetPetsResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GetPetsResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<GetPetsResponse, __A::Error> {
                 const FIELDS: &[&str] = &["items"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -103,7 +109,7 @@ impl<'de> serde::Deserialize<'de> for GetPetsResponse {
                 Ok(GetPetsResponse { items: field_0 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl GetPetsResponse {
@@ -120,7 +126,10 @@ pub struct Pet {
     pub owner: Option<crate::models::PetOwner3>,
 }
 impl serde::Serialize for Pet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.owner {
@@ -130,19 +139,19 @@ impl serde::Serialize for Pet {
     }
 }
 impl<'de> serde::Deserialize<'de> for Pet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Pet;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Pet`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Pet, A::Error> {
+                mut map: __A,
+            ) -> Result<Pet, __A::Error> {
                 const FIELDS: &[&str] = &["owner"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -158,7 +167,7 @@ impl<'de> serde::Deserialize<'de> for Pet {
                 Ok(Pet { owner: field_0 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Pet {
@@ -186,7 +195,10 @@ pub struct PetOwner3 {
     pub name: Option<String>,
 }
 impl serde::Serialize for PetOwner3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.name {
@@ -196,19 +208,19 @@ impl serde::Serialize for PetOwner3 {
     }
 }
 impl<'de> serde::Deserialize<'de> for PetOwner3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PetOwner3;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PetOwner3`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PetOwner3, A::Error> {
+                mut map: __A,
+            ) -> Result<PetOwner3, __A::Error> {
                 const FIELDS: &[&str] = &["name"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -224,7 +236,7 @@ impl<'de> serde::Deserialize<'de> for PetOwner3 {
                 Ok(PetOwner3 { name: field_0 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PetOwner3 {

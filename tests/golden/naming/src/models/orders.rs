@@ -18,7 +18,10 @@ pub struct Order {
     pub refund_by: Option<crate::models::OrderRefundBy>,
 }
 impl serde::Serialize for Order {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.status {
@@ -40,19 +43,19 @@ impl serde::Serialize for Order {
     }
 }
 impl<'de> serde::Deserialize<'de> for Order {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Order;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Order`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Order, A::Error> {
+                mut map: __A,
+            ) -> Result<Order, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "status",
                     "customer",
@@ -88,7 +91,7 @@ impl<'de> serde::Deserialize<'de> for Order {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Order {
@@ -105,7 +108,10 @@ pub struct OrderCustomer {
     pub customer_type: Option<crate::models::OrderCustomerType>,
 }
 impl serde::Serialize for OrderCustomer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.customer_type {
@@ -115,19 +121,19 @@ impl serde::Serialize for OrderCustomer {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrderCustomer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrderCustomer;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrderCustomer`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OrderCustomer, A::Error> {
+                mut map: __A,
+            ) -> Result<OrderCustomer, __A::Error> {
                 const FIELDS: &[&str] = &["customer_type"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -145,7 +151,7 @@ impl<'de> serde::Deserialize<'de> for OrderCustomer {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl OrderCustomer {
@@ -222,7 +228,10 @@ pub struct OrderFees {
     pub fx_fee: Option<crate::models::OrderFxFee>,
 }
 impl serde::Serialize for OrderFees {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.fx_fee {
@@ -232,19 +241,19 @@ impl serde::Serialize for OrderFees {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrderFees {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrderFees;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrderFees`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OrderFees, A::Error> {
+                mut map: __A,
+            ) -> Result<OrderFees, __A::Error> {
                 const FIELDS: &[&str] = &["fx_fee"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -260,7 +269,7 @@ impl<'de> serde::Deserialize<'de> for OrderFees {
                 Ok(OrderFees { fx_fee: field_0 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl OrderFees {
@@ -277,7 +286,10 @@ pub struct OrderFxFee {
     pub amount: Option<i64>,
 }
 impl serde::Serialize for OrderFxFee {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.amount {
@@ -287,19 +299,19 @@ impl serde::Serialize for OrderFxFee {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrderFxFee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrderFxFee;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrderFxFee`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OrderFxFee, A::Error> {
+                mut map: __A,
+            ) -> Result<OrderFxFee, __A::Error> {
                 const FIELDS: &[&str] = &["amount"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -315,7 +327,7 @@ impl<'de> serde::Deserialize<'de> for OrderFxFee {
                 Ok(OrderFxFee { amount: field_0 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl OrderFxFee {
@@ -450,7 +462,10 @@ pub struct OrderRefundByVariant1 {
     pub days: i64,
 }
 impl serde::Serialize for OrderRefundByVariant1 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("days", &self.days)?;
@@ -458,19 +473,19 @@ impl serde::Serialize for OrderRefundByVariant1 {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrderRefundByVariant1 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrderRefundByVariant1;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrderRefundByVariant1`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OrderRefundByVariant1, A::Error> {
+                mut map: __A,
+            ) -> Result<OrderRefundByVariant1, __A::Error> {
                 const FIELDS: &[&str] = &["days"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -488,7 +503,7 @@ impl<'de> serde::Deserialize<'de> for OrderRefundByVariant1 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl OrderRefundByVariant1 {
@@ -505,7 +520,10 @@ pub struct OrderRefundByVariant2 {
     pub days: i64,
 }
 impl serde::Serialize for OrderRefundByVariant2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("days", &self.days)?;
@@ -513,19 +531,19 @@ impl serde::Serialize for OrderRefundByVariant2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrderRefundByVariant2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrderRefundByVariant2;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrderRefundByVariant2`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OrderRefundByVariant2, A::Error> {
+                mut map: __A,
+            ) -> Result<OrderRefundByVariant2, __A::Error> {
                 const FIELDS: &[&str] = &["days"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -543,7 +561,7 @@ impl<'de> serde::Deserialize<'de> for OrderRefundByVariant2 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl OrderRefundByVariant2 {
@@ -562,7 +580,10 @@ pub struct OrderResponse {
     pub payment_methods: Option<Vec<crate::models::OrderPaymentMethod>>,
 }
 impl serde::Serialize for OrderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.status {
@@ -575,19 +596,19 @@ impl serde::Serialize for OrderResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrderResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrderResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OrderResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<OrderResponse, __A::Error> {
                 const FIELDS: &[&str] = &["status", "payment_methods"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -608,7 +629,7 @@ impl<'de> serde::Deserialize<'de> for OrderResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl OrderResponse {

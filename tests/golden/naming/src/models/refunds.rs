@@ -10,7 +10,10 @@ pub struct Refund {
     pub status: Option<crate::models::RefundStatus>,
 }
 impl serde::Serialize for Refund {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.status {
@@ -20,19 +23,19 @@ impl serde::Serialize for Refund {
     }
 }
 impl<'de> serde::Deserialize<'de> for Refund {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Refund;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Refund`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Refund, A::Error> {
+                mut map: __A,
+            ) -> Result<Refund, __A::Error> {
                 const FIELDS: &[&str] = &["status"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -48,7 +51,7 @@ impl<'de> serde::Deserialize<'de> for Refund {
                 Ok(Refund { status: field_0 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Refund {

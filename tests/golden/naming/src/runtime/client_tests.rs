@@ -735,7 +735,9 @@ async fn a_retried_duplicate_without_a_lookup_is_a_distinct_error_with_the_key()
     let key = raw.retried_duplicate(409, Some("already exists"));
     assert_eq!(key.as_deref(), sent.as_str());
     let key = key.unwrap_or_default();
-    let result = client.recover_duplicate::<Value, ()>(raw, key.clone(), None).await;
+    let result = client
+        .recover_duplicate::<Value, ()>(raw, key.clone(), None, &RequestOptions::default())
+        .await;
     let Err(err) = result else {
         return Err("expected an error".into());
     };

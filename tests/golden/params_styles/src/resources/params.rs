@@ -52,6 +52,9 @@ impl<'a> ParamsApi<'a> {
             max_retries2: None,
             into_stream2: None,
             options2: None,
+            request2: None,
+            decode2: None,
+            deadline2: None,
             options: crate::RequestOptions::default(),
         }
     }
@@ -81,6 +84,9 @@ pub struct Search<'a> {
     max_retries2: Option<i64>,
     into_stream2: Option<String>,
     options2: Option<String>,
+    request2: Option<String>,
+    decode2: Option<bool>,
+    deadline2: Option<String>,
     options: crate::RequestOptions,
 }
 impl<'a> Search<'a> {
@@ -162,6 +168,21 @@ impl<'a> Search<'a> {
     /// Sets `options`.
     pub fn options2(mut self, value: impl Into<String>) -> Self {
         self.options2 = Some(value.into());
+        self
+    }
+    /// Sets `request`.
+    pub fn request2(mut self, value: impl Into<String>) -> Self {
+        self.request2 = Some(value.into());
+        self
+    }
+    /// Sets `decode`.
+    pub fn decode2(mut self, value: impl Into<bool>) -> Self {
+        self.decode2 = Some(value.into());
+        self
+    }
+    /// Sets `deadline`.
+    pub fn deadline2(mut self, value: impl Into<String>) -> Self {
+        self.deadline2 = Some(value.into());
         self
     }
     /// Replaces the per-request options (timeout, retries).
@@ -273,6 +294,15 @@ impl<'a> Search<'a> {
         }
         if let Some(value) = &self.options2 {
             req.query("options", value);
+        }
+        if let Some(value) = &self.request2 {
+            req.query("request", value);
+        }
+        if let Some(value) = &self.decode2 {
+            req.query("decode", value);
+        }
+        if let Some(value) = &self.deadline2 {
+            req.query("deadline", value);
         }
         req.options(&self.options);
         Ok(req)

@@ -19,18 +19,49 @@ use serde_json::Value;
 
 use super::client::Client;
 use super::error::{ApiError, DecodeError, DuplicateError, DuplicateReason, Error};
-use super::request::Request;
+use super::base_url::ServerOverride;
+use super::request::{Request, RequestOptions};
 use super::response::{RawResponse, Response};
 
-/// The list request that finds a resource by its idempotency key.
+/// How an operation recognises the API's answer that a retried request is a duplicate
+/// of one already applied, and how it then finds the resource (static data in
+/// generated code).
 #[derive(Debug)]
-pub(crate) struct DuplicateLookup {
-    /// A `GET` of the list, with the key filter already set.
-    pub(crate) request: Request,
+pub(crate) struct Duplicate {
+    /// The status of the duplicate answer.
+    pub(crate) status: u16,
+    /// Text the answer's body must contain to count, if any.
+    pub(crate) body_contains: Option<&'static str>,
+    /// The list operation that finds the resource by its key; `None` when there is none.
+    pub(crate) lookup: Option<Lookup>,
+}
+
+/// The list operation that finds a resource by its idempotency key.
+#[derive(Debug)]
+pub(crate) struct Lookup {
+    /// The list operation's path.
+    pub(crate) path: &'static str,
+    /// The query parameter that filters by key.
+    pub(crate) param: &'static str,
+    /// The list operation's own server, if it has one.
+    pub(crate) server: Option<ServerOverride>,
     /// The response property holding the items; `None` when the body is the array.
     pub(crate) items_field: Option<&'static str>,
-    /// The items' field that holds the key, where they carry it.
+    /// The items' field that holds the key.
     pub(crate) key_field: &'static str,
+}
+
+impl Lookup {
+    /// The `GET` of the list filtered by `key`, with the call's options.
+    fn request(&self, key: &str, options: &RequestOptions) -> Request {
+        let mut request = Request::new(reqwest::Method::GET, self.path, String::from(self.path));
+        if let Some(server) = self.server {
+            request = request.with_server(server);
+        }
+        request.query(self.param, key);
+        request.options(options);
+        request
+    }
 }
 
 #[allow(
@@ -64,12 +95,14 @@ impl RawResponse {
 )]
 impl Client {
     /// Resolves a duplicate answer to a retry: looks the resource up by `key`
-    /// and returns it as the call's result, or fails with [`DuplicateError`].
+    /// (with the call's `options`) and returns it as the call's result, or fails
+    /// with [`DuplicateError`].
     pub(crate) async fn recover_duplicate<T: DeserializeOwned, E>(
         &self,
         duplicate: RawResponse,
         key: String,
-        lookup: Option<DuplicateLookup>,
+        lookup: Option<&Lookup>,
+        options: &RequestOptions,
     ) -> Result<Response<T>, Error<E>> {
         let attempts = duplicate.attempts;
         let fail = |duplicate: RawResponse, reason: DuplicateReason| {
@@ -91,7 +124,7 @@ impl Client {
         let Some(lookup) = lookup else {
             return fail(duplicate, DuplicateReason::NoLookup);
         };
-        let raw = match self.execute(lookup.request).await {
+        let raw = match self.execute(lookup.request(&key, options)).await {
             Ok(raw) => raw,
             Err(e) => {
                 return fail(

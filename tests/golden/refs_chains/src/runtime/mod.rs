@@ -37,7 +37,6 @@ mod error;
 mod idempotency;
 mod money;
 mod multipart;
-pub(crate) mod nullable;
 mod pagination;
 mod random;
 mod request;
@@ -70,7 +69,8 @@ pub use response::Response;
 pub(crate) use self::{
     auth::Placement,
     base_url::ServerOverride,
-    call::{Duplicate, Lookup, into_body},
+    call::into_body,
+    duplicate::{Duplicate, Lookup},
     encoding::{
         CommaSeparated, Style, ToQuery, encode_path_segment, impl_to_query_via_display,
         param_text, path_param,

@@ -10,7 +10,10 @@ pub struct CreateTokenResponse {
     pub access_token: Option<String>,
 }
 impl serde::Serialize for CreateTokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.access_token {
@@ -20,19 +23,19 @@ impl serde::Serialize for CreateTokenResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTokenResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateTokenResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateTokenResponse`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateTokenResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateTokenResponse, __A::Error> {
                 const FIELDS: &[&str] = &["access_token"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -50,7 +53,7 @@ impl<'de> serde::Deserialize<'de> for CreateTokenResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateTokenResponse {
@@ -69,7 +72,10 @@ pub struct Item {
     pub count: Option<i64>,
 }
 impl serde::Serialize for Item {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.name {
@@ -82,19 +88,19 @@ impl serde::Serialize for Item {
     }
 }
 impl<'de> serde::Deserialize<'de> for Item {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Item;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Item`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Item, A::Error> {
+                mut map: __A,
+            ) -> Result<Item, __A::Error> {
                 const FIELDS: &[&str] = &["name", "count"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -115,7 +121,7 @@ impl<'de> serde::Deserialize<'de> for Item {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Item {
@@ -158,7 +164,10 @@ pub struct TokenRequest {
     pub note: Option<Option<String>>,
 }
 impl serde::Serialize for TokenRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("grant_type", &self.grant_type)?;
@@ -181,19 +190,19 @@ impl serde::Serialize for TokenRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TokenRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TokenRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<TokenRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<TokenRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "grant_type",
                     "scope",
@@ -233,7 +242,7 @@ impl<'de> serde::Deserialize<'de> for TokenRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl TokenRequest {
@@ -295,7 +304,10 @@ pub struct TokenRequestCard {
     pub address: Option<crate::models::TokenRequestCardAddress>,
 }
 impl serde::Serialize for TokenRequestCard {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.number {
@@ -308,19 +320,19 @@ impl serde::Serialize for TokenRequestCard {
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenRequestCard {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TokenRequestCard;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TokenRequestCard`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<TokenRequestCard, A::Error> {
+                mut map: __A,
+            ) -> Result<TokenRequestCard, __A::Error> {
                 const FIELDS: &[&str] = &["number", "address"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -341,7 +353,7 @@ impl<'de> serde::Deserialize<'de> for TokenRequestCard {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl TokenRequestCard {
@@ -382,7 +394,10 @@ pub struct TokenRequestCardAddress {
     pub lines: Option<Vec<String>>,
 }
 impl serde::Serialize for TokenRequestCardAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.city {
@@ -395,19 +410,19 @@ impl serde::Serialize for TokenRequestCardAddress {
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenRequestCardAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TokenRequestCardAddress;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TokenRequestCardAddress`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<TokenRequestCardAddress, A::Error> {
+                mut map: __A,
+            ) -> Result<TokenRequestCardAddress, __A::Error> {
                 const FIELDS: &[&str] = &["city", "lines"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -428,7 +443,7 @@ impl<'de> serde::Deserialize<'de> for TokenRequestCardAddress {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl TokenRequestCardAddress {
@@ -521,7 +536,10 @@ pub struct TokenRequestMeta {
     pub source: Option<String>,
 }
 impl serde::Serialize for TokenRequestMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.source {
@@ -531,19 +549,19 @@ impl serde::Serialize for TokenRequestMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenRequestMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TokenRequestMeta;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TokenRequestMeta`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<TokenRequestMeta, A::Error> {
+                mut map: __A,
+            ) -> Result<TokenRequestMeta, __A::Error> {
                 const FIELDS: &[&str] = &["source"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -561,7 +579,7 @@ impl<'de> serde::Deserialize<'de> for TokenRequestMeta {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl TokenRequestMeta {

@@ -22,7 +22,10 @@ pub struct CreateDocumentRequest {
     pub cover: Option<crate::models::Attachment>,
 }
 impl serde::Serialize for CreateDocumentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("title", &self.title)?;
@@ -45,19 +48,19 @@ impl serde::Serialize for CreateDocumentRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDocumentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateDocumentRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateDocumentRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateDocumentRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateDocumentRequest, __A::Error> {
                 const FIELDS: &[&str] = &[
                     "title",
                     "pages",
@@ -97,7 +100,7 @@ impl<'de> serde::Deserialize<'de> for CreateDocumentRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateDocumentRequest {
@@ -186,7 +189,10 @@ pub struct CreateLabelRequest {
     pub color: Option<String>,
 }
 impl serde::Serialize for CreateLabelRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.name)?;
@@ -197,19 +203,19 @@ impl serde::Serialize for CreateLabelRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateLabelRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateLabelRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateLabelRequest`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateLabelRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateLabelRequest, __A::Error> {
                 const FIELDS: &[&str] = &["name", "color"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -230,7 +236,7 @@ impl<'de> serde::Deserialize<'de> for CreateLabelRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateLabelRequest {
@@ -276,7 +282,10 @@ pub struct Owner {
     pub id: Option<String>,
 }
 impl serde::Serialize for Owner {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -286,19 +295,19 @@ impl serde::Serialize for Owner {
     }
 }
 impl<'de> serde::Deserialize<'de> for Owner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Owner;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Owner`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Owner, A::Error> {
+                mut map: __A,
+            ) -> Result<Owner, __A::Error> {
                 const FIELDS: &[&str] = &["id"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -314,7 +323,7 @@ impl<'de> serde::Deserialize<'de> for Owner {
                 Ok(Owner { id: field_0 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Owner {

@@ -12,7 +12,10 @@ pub struct PetBase {
     pub name: String,
 }
 impl serde::Serialize for PetBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("pet_type", &self.pet_type)?;
@@ -21,19 +24,19 @@ impl serde::Serialize for PetBase {
     }
 }
 impl<'de> serde::Deserialize<'de> for PetBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PetBase;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PetBase`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PetBase, A::Error> {
+                mut map: __A,
+            ) -> Result<PetBase, __A::Error> {
                 const FIELDS: &[&str] = &["pet_type", "name"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -54,7 +57,7 @@ impl<'de> serde::Deserialize<'de> for PetBase {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PetBase {

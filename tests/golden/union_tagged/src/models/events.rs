@@ -93,7 +93,10 @@ pub struct PaymentEvent {
     pub amount: i64,
 }
 impl serde::Serialize for PaymentEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entity_type", &self.entity_type)?;
@@ -102,19 +105,19 @@ impl serde::Serialize for PaymentEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaymentEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PaymentEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PaymentEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<PaymentEvent, __A::Error> {
                 const FIELDS: &[&str] = &["entity_type", "amount"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -135,7 +138,7 @@ impl<'de> serde::Deserialize<'de> for PaymentEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PaymentEvent {
@@ -210,7 +213,10 @@ pub struct RefundEvent {
     pub refund_id: String,
 }
 impl serde::Serialize for RefundEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entity_type", &self.entity_type)?;
@@ -219,19 +225,19 @@ impl serde::Serialize for RefundEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RefundEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RefundEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RefundEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<RefundEvent, __A::Error> {
                 const FIELDS: &[&str] = &["entity_type", "refund_id"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -252,7 +258,7 @@ impl<'de> serde::Deserialize<'de> for RefundEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RefundEvent {

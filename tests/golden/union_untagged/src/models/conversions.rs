@@ -10,7 +10,10 @@ pub struct BySourceAmount {
     pub source_amount: i64,
 }
 impl serde::Serialize for BySourceAmount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("source_amount", &self.source_amount)?;
@@ -18,19 +21,19 @@ impl serde::Serialize for BySourceAmount {
     }
 }
 impl<'de> serde::Deserialize<'de> for BySourceAmount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BySourceAmount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BySourceAmount`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BySourceAmount, A::Error> {
+                mut map: __A,
+            ) -> Result<BySourceAmount, __A::Error> {
                 const FIELDS: &[&str] = &["source_amount"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -51,7 +54,7 @@ impl<'de> serde::Deserialize<'de> for BySourceAmount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl BySourceAmount {
@@ -76,7 +79,10 @@ pub struct ByTargetAmount {
     pub target_amount: i64,
 }
 impl serde::Serialize for ByTargetAmount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("target_amount", &self.target_amount)?;
@@ -84,19 +90,19 @@ impl serde::Serialize for ByTargetAmount {
     }
 }
 impl<'de> serde::Deserialize<'de> for ByTargetAmount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ByTargetAmount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ByTargetAmount`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ByTargetAmount, A::Error> {
+                mut map: __A,
+            ) -> Result<ByTargetAmount, __A::Error> {
                 const FIELDS: &[&str] = &["target_amount"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -117,7 +123,7 @@ impl<'de> serde::Deserialize<'de> for ByTargetAmount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ByTargetAmount {
@@ -144,7 +150,10 @@ pub struct Conversion {
     pub rate: Option<crate::models::ConversionRate>,
 }
 impl serde::Serialize for Conversion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
@@ -157,19 +166,19 @@ impl serde::Serialize for Conversion {
     }
 }
 impl<'de> serde::Deserialize<'de> for Conversion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Conversion;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Conversion`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Conversion, A::Error> {
+                mut map: __A,
+            ) -> Result<Conversion, __A::Error> {
                 const FIELDS: &[&str] = &["id", "rate"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -190,7 +199,7 @@ impl<'de> serde::Deserialize<'de> for Conversion {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Conversion {

@@ -14,10 +14,10 @@ mod gated_adoption {
         pub store: crate::models::Store,
     }
     impl serde::Serialize for Adoption {
-        fn serialize<S: serde::Serializer>(
+        fn serialize<__S: serde::Serializer>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
+            serializer: __S,
+        ) -> Result<__S::Ok, __S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("pet", &self.pet)?;
@@ -26,11 +26,11 @@ mod gated_adoption {
         }
     }
     impl<'de> serde::Deserialize<'de> for Adoption {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            struct Fields;
-            impl<'de> serde::de::Visitor<'de> for Fields {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            struct __Visitor;
+            impl<'de> serde::de::Visitor<'de> for __Visitor {
                 type Value = Adoption;
                 fn expecting(
                     &self,
@@ -38,10 +38,10 @@ mod gated_adoption {
                 ) -> std::fmt::Result {
                     f.write_str("an object `Adoption`")
                 }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
+                fn visit_map<__A: serde::de::MapAccess<'de>>(
                     self,
-                    mut map: A,
-                ) -> Result<Adoption, A::Error> {
+                    mut map: __A,
+                ) -> Result<Adoption, __A::Error> {
                     const FIELDS: &[&str] = &["pet", "store"];
                     let mut field_0 = None;
                     let mut field_1 = None;
@@ -62,7 +62,7 @@ mod gated_adoption {
                     })
                 }
             }
-            deserializer.deserialize_map(Fields)
+            deserializer.deserialize_map(__Visitor)
         }
     }
     impl Adoption {
@@ -138,7 +138,10 @@ pub struct PingEvent {
     pub ping: i64,
 }
 impl serde::Serialize for PingEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("ping", &self.ping)?;
@@ -146,19 +149,19 @@ impl serde::Serialize for PingEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for PingEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PingEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PingEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PingEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<PingEvent, __A::Error> {
                 const FIELDS: &[&str] = &["ping"];
                 let mut field_0 = None;
                 while let Some(key) = map
@@ -176,7 +179,7 @@ impl<'de> serde::Deserialize<'de> for PingEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PingEvent {
@@ -197,7 +200,10 @@ pub struct Shipment {
     pub weight_grams: Option<i64>,
 }
 impl serde::Serialize for Shipment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("tracking_number", &self.tracking_number)?;
@@ -209,19 +215,19 @@ impl serde::Serialize for Shipment {
     }
 }
 impl<'de> serde::Deserialize<'de> for Shipment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Shipment;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Shipment`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Shipment, A::Error> {
+                mut map: __A,
+            ) -> Result<Shipment, __A::Error> {
                 const FIELDS: &[&str] = &["tracking_number", "carrier", "weight_grams"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -248,7 +254,7 @@ impl<'de> serde::Deserialize<'de> for Shipment {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Shipment {

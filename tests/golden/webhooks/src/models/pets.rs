@@ -12,7 +12,10 @@ pub struct NewPetEvent {
     pub pet: crate::models::Pet,
 }
 impl serde::Serialize for NewPetEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("event", &self.event)?;
@@ -21,19 +24,19 @@ impl serde::Serialize for NewPetEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for NewPetEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = NewPetEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `NewPetEvent`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<NewPetEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<NewPetEvent, __A::Error> {
                 const FIELDS: &[&str] = &["event", "pet"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -54,7 +57,7 @@ impl<'de> serde::Deserialize<'de> for NewPetEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl NewPetEvent {
@@ -75,7 +78,10 @@ pub struct Pet {
     pub born: Option<jiff::civil::Date>,
 }
 impl serde::Serialize for Pet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
@@ -87,19 +93,19 @@ impl serde::Serialize for Pet {
     }
 }
 impl<'de> serde::Deserialize<'de> for Pet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Pet;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Pet`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Pet, A::Error> {
+                mut map: __A,
+            ) -> Result<Pet, __A::Error> {
                 const FIELDS: &[&str] = &["id", "name", "born"];
                 let mut field_0 = None;
                 let mut field_1 = None;
@@ -123,7 +129,7 @@ impl<'de> serde::Deserialize<'de> for Pet {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl Pet {
