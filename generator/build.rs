@@ -23,6 +23,24 @@ fn main() {
         })
         .unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=SDKGEN_PRETTYPLEASE_VERSION={pretty}");
+    // The generator's own sources and locked dependencies key the cache entries found
+    // from the IR alone (`emit::cache`): any change to the code that turns IR into
+    // text must not reuse text an older build printed.
+    let src = Path::new(&manifest).join("src");
+    println!("cargo:rerun-if-changed={}", src.display());
+    let mut sources = Vec::new();
+    collect_files(&src, &mut sources);
+    sources.sort();
+    sources.push(lock);
+    let mut h = std::hash::DefaultHasher::new();
+    for p in &sources {
+        std::hash::Hash::hash(&p.strip_prefix(&manifest).unwrap_or(p), &mut h);
+        std::hash::Hash::hash(&std::fs::read(p).unwrap_or_default(), &mut h);
+    }
+    println!(
+        "cargo:rustc-env=SDKGEN_SOURCE_HASH={:016x}",
+        std::hash::Hasher::finish(&h)
+    );
     println!("cargo:rerun-if-changed={}", templates.display());
     println!("cargo:rerun-if-changed={}", runtime.display());
     let mut names: Vec<String> = std::fs::read_dir(&runtime)
@@ -57,5 +75,20 @@ fn main() {
     let out_dir = std::env::var("OUT_DIR").unwrap_or_default();
     if let Err(e) = std::fs::write(Path::new(&out_dir).join("templates.rs"), out) {
         println!("cargo:warning=cannot write the embedded templates: {e}");
+    }
+}
+
+/// Every file under `dir`, recursively.
+fn collect_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect_files(&p, out);
+        } else {
+            out.push(p);
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! A content-addressed cache of formatted files, so that a regeneration formats only
-//! the files whose tokens changed.
+//! the files whose tokens changed, and builds no tokens at all when the IR did not change.
 //!
 //! Formatting (parsing each token stream with `syn`, printing it with `prettyplease`)
 //! is most of the emit stage, and after a spec update most files come out as the same
@@ -8,6 +8,13 @@
 //! holding the hash of that text, so a damaged entry is ignored rather than used. The
 //! output is the same with or without the cache: an entry is only ever the formatter's
 //! own output for exactly those tokens.
+//!
+//! Building the tokens is itself half the emit stage, so a second kind of entry skips
+//! it: keyed by a hash of the whole IR (its serialised form), the generator's sources
+//! and the file's path, a `.ref` entry names the token key the file had (or records
+//! that the file is not emitted). Emission is a pure function of the IR and the
+//! generator's code, so equal keys mean equal tokens; any change to the IR misses every
+//! `.ref` entry and falls back to the token keys.
 //!
 //! Off unless enabled (the `sdkgen` binary enables it; `--no-cache` turns it off).
 //! Entries not written for 30 days are pruned after a run that added entries.
@@ -30,6 +37,10 @@ const BUILD: &str = concat!(
     "/prettyplease-",
     env!("SDKGEN_PRETTYPLEASE_VERSION")
 );
+
+/// What identifies the generator's code: a hash of its sources and lockfile (from
+/// `build.rs`), which keys the entries found from the IR alone.
+const SOURCE: &str = env!("SDKGEN_SOURCE_HASH");
 
 /// Turns the cache on for this process, in `dir` (created when first written). Later
 /// calls are ignored.
@@ -62,20 +73,92 @@ pub(crate) fn formatted<E>(
     tokens: TokenStream,
     format: impl FnOnce(TokenStream) -> Result<String, E>,
 ) -> Result<String, E> {
+    formatted_keyed(path, tokens, format).map(|(text, _)| text)
+}
+
+/// [`formatted`], also returning the entry's key when the cache is on.
+fn formatted_keyed<E>(
+    path: &str,
+    tokens: TokenStream,
+    format: impl FnOnce(TokenStream) -> Result<String, E>,
+) -> Result<(String, Option<u128>), E> {
     let Some(dir) = CACHE.get() else {
-        return format(tokens);
+        return Ok((format(tokens)?, None));
     };
     use crate::timings::{Stage, time};
     let key = time(Stage::Cache, || key(path, &tokens));
     let entry = dir.join(format!("{key:032x}.rs"));
     if let Some(text) = time(Stage::Cache, || read(&entry)) {
         HITS.fetch_add(1, Ordering::Relaxed);
-        return Ok(text);
+        return Ok((text, Some(key)));
     }
     MISSES.fetch_add(1, Ordering::Relaxed);
     let text = format(tokens)?;
     write(dir, &entry, &text);
-    Ok(text)
+    Ok((text, Some(key)))
+}
+
+/// The key of the IR for [`formatted_from_ir`]: `None` when the cache is off or the IR
+/// cannot be serialised.
+pub(crate) fn ir_key(api: &crate::ir::Api) -> Option<u128> {
+    CACHE.get()?;
+    crate::timings::time(crate::timings::Stage::Cache, || {
+        let mut both = Both::salted(3, 4, &[SOURCE, BUILD]);
+        serde_json::to_writer(&mut both, api).ok()?;
+        Some(both.finish())
+    })
+}
+
+/// The formatted text of the file at `path`, `None` when `tokens` yields none (the file
+/// is not emitted). With an IR key (see [`ir_key`]), a `.ref` entry recorded for that
+/// IR and path is followed to the text without building the tokens; otherwise the
+/// tokens are built and formatted through [`formatted`], and the entry recorded.
+pub(crate) fn formatted_from_ir<E>(
+    ir: Option<u128>,
+    path: &str,
+    tokens: impl FnOnce() -> Option<TokenStream>,
+    format: impl FnOnce(TokenStream) -> Result<String, E>,
+) -> Result<Option<String>, E> {
+    use crate::timings::{Stage, time};
+    let (Some(ir), Some(dir)) = (ir, CACHE.get()) else {
+        return tokens().map(|t| formatted(path, t, format)).transpose();
+    };
+    let reference = {
+        let mut both = Both::salted(5, 6, &[path]);
+        both.0.write_u128(ir);
+        both.1.write_u128(ir);
+        dir.join(format!("{:032x}.ref", both.finish()))
+    };
+    if let Some(found) = time(Stage::Cache, || follow(dir, &reference)) {
+        HITS.fetch_add(1, Ordering::Relaxed);
+        return Ok(found);
+    }
+    let Some(tokens) = tokens() else {
+        write_ref(dir, &reference, None);
+        return Ok(None);
+    };
+    let (text, key) = formatted_keyed(path, tokens, format)?;
+    write_ref(dir, &reference, key);
+    Ok(Some(text))
+}
+
+/// What a `.ref` entry records: `Some(None)` for a file not emitted, `Some(Some(text))`
+/// for the text of the entry it names; `None` when it is missing, damaged or names an
+/// entry that is gone.
+fn follow(dir: &Path, reference: &Path) -> Option<Option<String>> {
+    let raw = std::fs::read_to_string(reference).ok()?;
+    match raw.trim_end() {
+        "none" => Some(None),
+        key if key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            read(&dir.join(format!("{key}.rs"))).map(Some)
+        }
+        _ => None,
+    }
+}
+
+fn write_ref(dir: &Path, reference: &Path, key: Option<u128>) {
+    let body = key.map_or_else(|| "none\n".to_string(), |k| format!("{k:032x}\n"));
+    write_atomically(dir, reference, &body);
 }
 
 /// Removes entries not written for 30 days; a no-op when nothing was added this run.
@@ -95,33 +178,58 @@ pub fn prune() {
             .ok()
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age > month);
-        if old && e.file_name().to_string_lossy().ends_with(".rs") {
+        let name = e.file_name().to_string_lossy().to_string();
+        if old && (name.ends_with(".rs") || name.ends_with(".ref")) {
             let _ = std::fs::remove_file(e.path());
         }
     }
 }
 
+/// Two differently salted hashers fed the same text, for a 128-bit key; text is
+/// streamed into them, never built as one string.
+struct Both(DefaultHasher, DefaultHasher);
+
+impl Both {
+    fn salted(a: u8, b: u8, parts: &[&str]) -> Both {
+        let mut both = Both(DefaultHasher::new(), DefaultHasher::new());
+        for (salt, h) in [(a, &mut both.0), (b, &mut both.1)] {
+            salt.hash(h);
+            parts.hash(h);
+        }
+        both
+    }
+
+    fn finish(&self) -> u128 {
+        (u128::from(self.0.finish()) << 64) | u128::from(self.1.finish())
+    }
+}
+
+impl std::fmt::Write for Both {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        self.1.write(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl std::io::Write for Both {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        self.1.write(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn key(path: &str, tokens: &TokenStream) -> u128 {
     use std::fmt::Write as _;
-    // The token text is streamed into two differently salted hashers at once, never
-    // built as one string.
-    struct Both(DefaultHasher, DefaultHasher);
-    impl std::fmt::Write for Both {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0.write(s.as_bytes());
-            self.1.write(s.as_bytes());
-            Ok(())
-        }
-    }
-    let mut both = Both(DefaultHasher::new(), DefaultHasher::new());
-    for (salt, h) in [(1u8, &mut both.0), (2u8, &mut both.1)] {
-        salt.hash(h);
-        BUILD.hash(h);
-        path.hash(h);
-    }
+    let mut both = Both::salted(1, 2, &[BUILD, path]);
     // Writing into a hasher cannot fail.
     let _ = write!(both, "{tokens}");
-    (u128::from(both.0.finish()) << 64) | u128::from(both.1.finish())
+    both.finish()
 }
 
 fn text_hash(text: &str) -> u64 {
@@ -140,11 +248,15 @@ fn read(entry: &Path) -> Option<String> {
 /// Best effort: a cache that cannot be written only costs time. Written to a temporary
 /// name and renamed, so a concurrent reader never sees half an entry.
 fn write(dir: &Path, entry: &Path, text: &str) {
+    let body = format!("// sdkgen-cache {:016x}\n{text}", text_hash(text));
+    write_atomically(dir, entry, &body);
+}
+
+fn write_atomically(dir: &Path, entry: &Path, body: &str) {
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
     let tmp = entry.with_extension(format!("tmp{}", std::process::id()));
-    let body = format!("// sdkgen-cache {:016x}\n{text}", text_hash(text));
     if std::fs::write(&tmp, body).is_ok() && std::fs::rename(&tmp, entry).is_err() {
         let _ = std::fs::remove_file(&tmp);
     }

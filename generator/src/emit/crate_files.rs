@@ -9,7 +9,7 @@ use quote::quote;
 use super::docs::{doc_attrs, lines};
 use super::models::{feature_cfg, ident, module_feature, type_def};
 use super::operations::resource_module;
-use super::{Templates, format_file};
+use super::{Templates, format_file, format_file_from_ir};
 use crate::diag::Diagnostic;
 use crate::ir::{Api, ApiKeyLocation, Resource, SchemeKind};
 
@@ -264,10 +264,12 @@ pub fn emit_crate(
         .chain(api.webhooks.as_ref().map(RustFile::Webhooks))
         .collect();
     jobs.sort_by_key(|j| std::cmp::Reverse(j.weight(api)));
-    // Which types callers build decides constructors and setters; computed once.
-    let inputs = api.input_types();
+    // Which types callers build decides constructors and setters; computed once, and
+    // only when a file's tokens are built.
+    let inputs = std::sync::OnceLock::new();
+    let ir = super::cache::ir_key(api);
     let mut has_examples = false;
-    for rendered in in_parallel(&jobs, |job| render(api, &inputs, job)) {
+    for rendered in in_parallel(&jobs, |job| render(api, ir, &inputs, job)) {
         if let Some((path, text)) = rendered? {
             has_examples |= path == EXAMPLE_TESTS;
             files.insert(path, text);
@@ -359,6 +361,18 @@ enum RustFile<'a> {
 }
 
 impl RustFile<'_> {
+    /// The file's path in the crate.
+    fn path(&self) -> String {
+        match self {
+            RustFile::Models(m) => format!("src/models/{m}.rs"),
+            RustFile::Resource(r) => format!("src/resources/{}.rs", r.module),
+            RustFile::ExampleTests => EXAMPLE_TESTS.to_string(),
+            RustFile::Contract => "src/contract.rs".to_string(),
+            RustFile::Config => "src/config.rs".to_string(),
+            RustFile::Webhooks(_) => "src/webhooks/mod.rs".to_string(),
+        }
+    }
+
     /// A rough measure of the work, to start the largest files first.
     fn weight(&self, api: &Api) -> usize {
         let ops: usize = api.resources.iter().map(|r| r.operations.len()).sum();
@@ -375,71 +389,64 @@ impl RustFile<'_> {
 
 fn render(
     api: &Api,
-    inputs: &std::collections::BTreeSet<String>,
+    ir: Option<u128>,
+    inputs: &std::sync::OnceLock<std::collections::BTreeSet<String>>,
     job: &RustFile<'_>,
 ) -> Result<Option<(String, String)>, Diagnostic> {
-    use crate::timings::{Stage, time};
-    let (path, tokens) = match job {
+    let path = job.path();
+    let text = format_file_from_ir(api, ir, &path, || {
+        crate::timings::time(crate::timings::Stage::Quote, || {
+            tokens(api, inputs.get_or_init(|| api.input_types()), job)
+        })
+    })?;
+    Ok(text.map(|text| (path, text)))
+}
+
+/// The tokens of a file; `None` for a file with nothing in it (no example tests).
+fn tokens(
+    api: &Api,
+    inputs: &std::collections::BTreeSet<String>,
+    job: &RustFile<'_>,
+) -> Option<TokenStream> {
+    Some(match job {
         RustFile::Models(m) => {
-            let tokens = time(Stage::Quote, || {
-                let have = module_feature(api, m);
-                // A type needing features beyond its module's (shared types that
-                // mention several resources' types) is compiled only with all of them.
-                let items = api.types.iter().filter(|t| t.module == *m).map(|t| {
-                    let items = type_def(api, t, inputs);
-                    let cfg = feature_cfg(api.gates.get(&t.name).into_iter().flatten(), have);
-                    if cfg.is_empty() {
-                        return items;
-                    }
-                    let inner = quote::format_ident!(
-                        "gated_{}",
-                        heck::ToSnakeCase::to_snake_case(t.name.as_str())
-                    );
-                    quote! {
-                        #cfg
-                        mod #inner { #items }
-                        #cfg
-                        pub use #inner::*;
-                    }
-                });
-                let doc = if *m == "common" {
-                    " Types shared by several resources, or by none.".to_string()
-                } else {
-                    format!(" Types used only by the `{m}` resource.")
-                };
-                quote! { #![doc = #doc] #(#items)* }
+            let have = module_feature(api, m);
+            // A type needing features beyond its module's (shared types that
+            // mention several resources' types) is compiled only with all of them.
+            let items = api.types.iter().filter(|t| t.module == *m).map(|t| {
+                let items = type_def(api, t, inputs);
+                let cfg = feature_cfg(api.gates.get(&t.name).into_iter().flatten(), have);
+                if cfg.is_empty() {
+                    return items;
+                }
+                let inner = quote::format_ident!(
+                    "gated_{}",
+                    heck::ToSnakeCase::to_snake_case(t.name.as_str())
+                );
+                quote! {
+                    #cfg
+                    mod #inner { #items }
+                    #cfg
+                    pub use #inner::*;
+                }
             });
-            (format!("src/models/{m}.rs"), tokens)
+            let doc = if *m == "common" {
+                " Types shared by several resources, or by none.".to_string()
+            } else {
+                format!(" Types used only by the `{m}` resource.")
+            };
+            quote! { #![doc = #doc] #(#items)* }
         }
         RustFile::Resource(r) => {
-            let tokens = time(Stage::Quote, || {
-                let body = resource_module(api, r);
-                let doc = format!(" Operations tagged `{}`.", r.tag);
-                quote! { #![doc = #doc] #body }
-            });
-            (format!("src/resources/{}.rs", r.module), tokens)
+            let body = resource_module(api, r);
+            let doc = format!(" Operations tagged `{}`.", r.tag);
+            quote! { #![doc = #doc] #body }
         }
-        RustFile::ExampleTests => {
-            match time(Stage::Quote, || super::example_tests::example_tests(api)) {
-                Some(tokens) => (EXAMPLE_TESTS.to_string(), tokens),
-                None => return Ok(None),
-            }
-        }
-        RustFile::Contract => (
-            "src/contract.rs".to_string(),
-            time(Stage::Quote, || super::contract::contract_module(api)),
-        ),
-        RustFile::Config => (
-            "src/config.rs".to_string(),
-            time(Stage::Quote, || config_rs(api)),
-        ),
-        RustFile::Webhooks(w) => (
-            "src/webhooks/mod.rs".to_string(),
-            time(Stage::Quote, || super::webhooks::webhooks_module(api, w)),
-        ),
-    };
-    let text = format_file(api, &path, tokens)?;
-    Ok(Some((path, text)))
+        RustFile::ExampleTests => super::example_tests::example_tests(api)?,
+        RustFile::Contract => super::contract::contract_module(api),
+        RustFile::Config => config_rs(api),
+        RustFile::Webhooks(w) => super::webhooks::webhooks_module(api, w),
+    })
 }
 
 /// Runs `f` over `jobs` on up to one thread per core, each thread taking the next

@@ -44,17 +44,30 @@ pub fn header(api: &Api) -> String {
 
 /// Formats a token stream as a Rust file with the generated-file header.
 pub fn format_file(api: &Api, path: &str, tokens: TokenStream) -> Result<String, Diagnostic> {
-    let text = cache::formatted(path, tokens, |tokens| {
-        format_items(tokens).map_err(|e| {
-            Diagnostic::error(
-                "#",
-                format!(
-                    "internal error: generated `{path}` is not valid Rust ({e}); please report it"
-                ),
-            )
-        })
-    })?;
+    let text = cache::formatted(path, tokens, |tokens| format_checked(path, tokens))?;
     Ok(format!("{}{text}", header(api)))
+}
+
+/// [`format_file`] for tokens built only when needed: with the IR's cache key
+/// ([`cache::ir_key`]) a file already emitted from the same IR is read back without
+/// building them. `None` when `tokens` yields none (the file is not emitted).
+pub(crate) fn format_file_from_ir(
+    api: &Api,
+    ir: Option<u128>,
+    path: &str,
+    tokens: impl FnOnce() -> Option<TokenStream>,
+) -> Result<Option<String>, Diagnostic> {
+    let text = cache::formatted_from_ir(ir, path, tokens, |tokens| format_checked(path, tokens))?;
+    Ok(text.map(|text| format!("{}{text}", header(api))))
+}
+
+fn format_checked(path: &str, tokens: TokenStream) -> Result<String, Diagnostic> {
+    format_items(tokens).map_err(|e| {
+        Diagnostic::error(
+            "#",
+            format!("internal error: generated `{path}` is not valid Rust ({e}); please report it"),
+        )
+    })
 }
 
 /// Formats a file's tokens one top-level item at a time: each item is parsed, printed
