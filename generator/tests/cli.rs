@@ -478,10 +478,20 @@ fn the_format_cache_changes_nothing_but_the_time_taken() {
         format!("{HEAD}paths:\n  /pets:\n    get:\n      operationId: listPets\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object, properties: {{name: {{type: string}}}}}}\n"),
     )
     .unwrap();
+    let changed = dir.join("changed.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(
+        &changed,
+        text.replace(
+            "{name: {type: string}}",
+            "{name: {type: string}, age: {type: integer}}",
+        ),
+    )
+    .unwrap();
     let cache = dir.join("cache");
-    let gen_into = |out: &str, extra: &[&str]| {
+    let gen_from = |spec: &Path, out: &str, extra: &[&str]| {
         let o = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
-            .arg(&spec)
+            .arg(spec)
             .arg("--out")
             .arg(dir.join(out))
             .args(extra)
@@ -497,6 +507,7 @@ fn the_format_cache_changes_nothing_but_the_time_taken() {
             .to_string();
         (tree(&dir.join(out)), line)
     };
+    let gen_into = |out: &str, extra: &[&str]| gen_from(&spec, out, extra);
     let (cold, line) = gen_into("cold", &[]);
     assert!(line.contains(" 0 file(s) reused"), "{line}");
     let (warm, line) = gen_into("warm", &[]);
@@ -508,6 +519,13 @@ fn the_format_cache_changes_nothing_but_the_time_taken() {
     let (uncached, line) = gen_into("uncached", &["--no-cache"]);
     assert_eq!(line, "format cache: 0 file(s) reused, 0 formatted");
     assert_eq!(cold, uncached);
+    // A changed description misses the entries of the old IR; the model file is
+    // formatted anew and everything comes out as it does without the cache.
+    let (changed_warm, line) = gen_from(&changed, "changed", &[]);
+    assert!(!line.ends_with(" 0 formatted"), "{line}");
+    let (changed_uncached, _) = gen_from(&changed, "changed-uncached", &["--no-cache"]);
+    assert_eq!(changed_warm, changed_uncached);
+    assert_ne!(changed_warm, cold);
     // Damaged entries are formatted anew, to the same text.
     for e in std::fs::read_dir(&cache).unwrap().flatten() {
         let text = std::fs::read_to_string(e.path()).unwrap();

@@ -73,16 +73,17 @@ pub(crate) fn formatted<E>(
     tokens: TokenStream,
     format: impl FnOnce(TokenStream) -> Result<String, E>,
 ) -> Result<String, E> {
-    formatted_keyed(path, tokens, format).map(|(text, _)| text)
+    formatted_keyed(CACHE.get().map(PathBuf::as_path), path, tokens, format).map(|(text, _)| text)
 }
 
-/// [`formatted`], also returning the entry's key when the cache is on.
+/// [`formatted`] with the cache in `dir`, also returning the entry's key.
 fn formatted_keyed<E>(
+    dir: Option<&Path>,
     path: &str,
     tokens: TokenStream,
     format: impl FnOnce(TokenStream) -> Result<String, E>,
 ) -> Result<(String, Option<u128>), E> {
-    let Some(dir) = CACHE.get() else {
+    let Some(dir) = dir else {
         return Ok((format(tokens)?, None));
     };
     use crate::timings::{Stage, time};
@@ -119,9 +120,22 @@ pub(crate) fn formatted_from_ir<E>(
     tokens: impl FnOnce() -> Option<TokenStream>,
     format: impl FnOnce(TokenStream) -> Result<String, E>,
 ) -> Result<Option<String>, E> {
+    from_ir_in(CACHE.get().map(PathBuf::as_path), ir, path, tokens, format)
+}
+
+/// [`formatted_from_ir`] with the cache in `dir`.
+fn from_ir_in<E>(
+    dir: Option<&Path>,
+    ir: Option<u128>,
+    path: &str,
+    tokens: impl FnOnce() -> Option<TokenStream>,
+    format: impl FnOnce(TokenStream) -> Result<String, E>,
+) -> Result<Option<String>, E> {
     use crate::timings::{Stage, time};
-    let (Some(ir), Some(dir)) = (ir, CACHE.get()) else {
-        return tokens().map(|t| formatted(path, t, format)).transpose();
+    let (Some(ir), Some(dir)) = (ir, dir) else {
+        return tokens()
+            .map(|t| formatted_keyed(dir, path, t, format).map(|(text, _)| text))
+            .transpose();
     };
     let reference = {
         let mut both = Both::salted(5, 6, &[path]);
@@ -130,14 +144,16 @@ pub(crate) fn formatted_from_ir<E>(
         dir.join(format!("{:032x}.ref", both.finish()))
     };
     if let Some(found) = time(Stage::Cache, || follow(dir, &reference)) {
-        HITS.fetch_add(1, Ordering::Relaxed);
+        if found.is_some() {
+            HITS.fetch_add(1, Ordering::Relaxed);
+        }
         return Ok(found);
     }
     let Some(tokens) = tokens() else {
         write_ref(dir, &reference, None);
         return Ok(None);
     };
-    let (text, key) = formatted_keyed(path, tokens, format)?;
+    let (text, key) = formatted_keyed(Some(dir), path, tokens, format)?;
     write_ref(dir, &reference, key);
     Ok(Some(text))
 }
@@ -283,6 +299,71 @@ mod tests {
         let joint: TokenStream = "a::b".parse().unwrap_or_default();
         let apart: TokenStream = "a: :b".parse().unwrap_or_default();
         assert_ne!(key("x.rs", &joint), key("x.rs", &apart));
+    }
+
+    #[test]
+    fn an_unchanged_ir_reads_files_back_without_building_tokens() {
+        let dir = std::env::temp_dir().join(format!("sdkgen-ir-cache-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let formats = std::cell::Cell::new(0);
+        let format = |t: TokenStream| -> Result<String, ()> {
+            formats.set(formats.get() + 1);
+            Ok(format!("{t}\n"))
+        };
+        let built = std::cell::Cell::new(0);
+        let run = |ir: u128, path: &str, file: Option<TokenStream>| {
+            from_ir_in(
+                Some(dir.as_path()),
+                Some(ir),
+                path,
+                || {
+                    built.set(built.get() + 1);
+                    file
+                },
+                format,
+            )
+        };
+        let a = quote!(
+            struct A;
+        );
+        // First run: tokens built and formatted, then recorded.
+        assert_eq!(
+            run(1, "a.rs", Some(a.clone())),
+            Ok(Some("struct A ;\n".into()))
+        );
+        assert_eq!(run(1, "none.rs", None), Ok(None));
+        assert_eq!((built.get(), formats.get()), (2, 1));
+        // Same IR: neither built nor formatted, absence included.
+        assert_eq!(
+            run(1, "a.rs", Some(a.clone())),
+            Ok(Some("struct A ;\n".into()))
+        );
+        assert_eq!(run(1, "none.rs", Some(a.clone())), Ok(None));
+        assert_eq!((built.get(), formats.get()), (2, 1));
+        // Another IR: built again; same tokens, so formatting comes from the token entry.
+        assert_eq!(
+            run(2, "a.rs", Some(a.clone())),
+            Ok(Some("struct A ;\n".into()))
+        );
+        assert_eq!((built.get(), formats.get()), (3, 1));
+        // Another path under the same IR is its own entry.
+        let b = quote!(
+            struct B;
+        );
+        assert_eq!(run(1, "b.rs", Some(b)), Ok(Some("struct B ;\n".into())));
+        assert_eq!((built.get(), formats.get()), (4, 2));
+        // A damaged reference is ignored: the tokens are built again.
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if e.path().extension().is_some_and(|x| x == "ref") {
+                let _ = std::fs::write(e.path(), "garbage\n");
+            }
+        }
+        assert_eq!(run(1, "a.rs", Some(a)), Ok(Some("struct A ;\n".into())));
+        assert_eq!(built.get(), 5);
+        // Without an IR key the tokens are always built.
+        let plain = from_ir_in(Some(dir.as_path()), None, "a.rs", || None, format);
+        assert_eq!(plain, Ok(None));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
