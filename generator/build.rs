@@ -9,7 +9,7 @@ fn main() {
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
     let templates = Path::new(&manifest).join("../templates");
     let runtime = templates.join("runtime");
-    // The formatter's version keys the format cache (`emit::cache`): a formatter
+    // The formatter's version keys the format cache (`cache`): a formatter
     // upgrade must not reuse text the old one printed.
     let lock = Path::new(&manifest).join("../Cargo.lock");
     println!("cargo:rerun-if-changed={}", lock.display());
@@ -24,7 +24,7 @@ fn main() {
         .unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=SDKGEN_PRETTYPLEASE_VERSION={pretty}");
     // The generator's own sources and locked dependencies key the cache entries found
-    // from the IR alone (`emit::cache`): any change to the code that turns IR into
+    // from the IR alone (`cache`): any change to the code that turns IR into
     // text must not reuse text an older build printed.
     let src = Path::new(&manifest).join("src");
     println!("cargo:rerun-if-changed={}", src.display());

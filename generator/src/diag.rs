@@ -4,7 +4,9 @@
 use std::fmt;
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     /// Code is still generated, but more loosely typed than the spec intends.
     Warning,
@@ -13,7 +15,7 @@ pub enum Severity {
 }
 
 /// One problem in the input, located by a JSON pointer into the document.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// Warning or error.
     pub severity: Severity,

@@ -5,6 +5,7 @@
 //! [`emit`] (IR -> Rust files) -> [`write`](mod@write) (only changed files touch the disk).
 //! Vendor specifics come from [`config::Config`], never from code.
 
+pub mod cache;
 pub mod config;
 pub mod diag;
 pub mod diff;
@@ -62,7 +63,7 @@ pub fn build_ir(
         return Err(config_errors);
     }
     let loaded = timings::time(timings::Stage::Load, || {
-        load::load_str_with(
+        load::load_str_cached(
             text,
             &config.loaded_overlays,
             &config.type_rules,

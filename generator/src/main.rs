@@ -39,8 +39,8 @@ struct Cli {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if !cli.no_cache {
-        if let Some(dir) = sdkgen::emit::cache::default_dir() {
-            sdkgen::emit::cache::enable(dir);
+        if let Some(dir) = sdkgen::cache::default_dir() {
+            sdkgen::cache::enable(dir);
         }
     }
     let generated =
@@ -81,12 +81,18 @@ fn main() -> ExitCode {
     if !cli.quiet {
         eprintln!("{} file(s) changed in {}", changes.len(), cli.out.display());
     }
-    sdkgen::emit::cache::prune();
+    sdkgen::cache::prune();
     if sdkgen::timings::enabled() {
         sdkgen::timings::add(sdkgen::timings::Stage::Write, write_start.elapsed());
         eprint!("{}", sdkgen::timings::report());
-        let (hits, misses) = sdkgen::emit::cache::stats();
+        let (hits, misses) = sdkgen::cache::stats();
         eprintln!("format cache: {hits} file(s) reused, {misses} formatted");
+        let loaded = if sdkgen::cache::loads_reused() > 0 {
+            "reused"
+        } else {
+            "parsed"
+        };
+        eprintln!("load cache: description {loaded}");
     }
     ExitCode::SUCCESS
 }

@@ -475,7 +475,7 @@ fn the_format_cache_changes_nothing_but_the_time_taken() {
     let spec = dir.join("spec.yaml");
     std::fs::write(
         &spec,
-        format!("{HEAD}paths:\n  /pets:\n    get:\n      operationId: listPets\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object, properties: {{name: {{type: string}}}}}}\n"),
+        format!("{HEAD}paths:\n  /pets:\n    get:\n      operationId: listPets\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object, properties: {{name: {{type: string}}, owner: {{$ref: '#/components/schemas/Missing'}}}}}}\n"),
     )
     .unwrap();
     let changed = dir.join("changed.yaml");
@@ -483,8 +483,8 @@ fn the_format_cache_changes_nothing_but_the_time_taken() {
     std::fs::write(
         &changed,
         text.replace(
-            "{name: {type: string}}",
-            "{name: {type: string}, age: {type: integer}}",
+            "{name: {type: string},",
+            "{name: {type: string}, age: {type: integer},",
         ),
     )
     .unwrap();
@@ -500,38 +500,55 @@ fn the_format_cache_changes_nothing_but_the_time_taken() {
             .output()
             .unwrap();
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        let line = stderr(&o)
-            .lines()
-            .find(|l| l.starts_with("format cache:"))
-            .unwrap_or_default()
-            .to_string();
+        let err = stderr(&o);
+        let found = |start: &str| {
+            err.lines()
+                .find(|l| l.starts_with(start))
+                .unwrap_or_default()
+                .to_string()
+        };
+        let line = format!("{} / {}", found("format cache:"), found("load cache:"));
+        // Loading warns of the dangling reference, from the cache as without it.
+        let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning:")).collect();
+        assert_eq!(warnings.len(), 1, "{err}");
+        assert!(
+            warnings[0].contains("#/components/schemas/Missing"),
+            "{err}"
+        );
         (tree(&dir.join(out)), line)
     };
     let gen_into = |out: &str, extra: &[&str]| gen_from(&spec, out, extra);
     let (cold, line) = gen_into("cold", &[]);
     assert!(line.contains(" 0 file(s) reused"), "{line}");
+    assert!(line.ends_with("description parsed"), "{line}");
     let (warm, line) = gen_into("warm", &[]);
     assert!(
-        line.ends_with(" 0 formatted"),
+        line.contains(" 0 formatted"),
         "every file comes from the cache: {line}"
     );
+    assert!(line.ends_with("description reused"), "{line}");
     assert_eq!(cold, warm);
     let (uncached, line) = gen_into("uncached", &["--no-cache"]);
-    assert_eq!(line, "format cache: 0 file(s) reused, 0 formatted");
+    assert_eq!(
+        line,
+        "format cache: 0 file(s) reused, 0 formatted / load cache: description parsed"
+    );
     assert_eq!(cold, uncached);
     // A changed description misses the entries of the old IR; the model file is
     // formatted anew and everything comes out as it does without the cache.
     let (changed_warm, line) = gen_from(&changed, "changed", &[]);
-    assert!(!line.ends_with(" 0 formatted"), "{line}");
+    assert!(!line.contains(" 0 formatted"), "{line}");
+    assert!(line.ends_with("description parsed"), "{line}");
     let (changed_uncached, _) = gen_from(&changed, "changed-uncached", &["--no-cache"]);
     assert_eq!(changed_warm, changed_uncached);
     assert_ne!(changed_warm, cold);
     // Damaged entries are formatted anew, to the same text.
     for e in std::fs::read_dir(&cache).unwrap().flatten() {
         let text = std::fs::read_to_string(e.path()).unwrap();
-        std::fs::write(e.path(), text.replacen("pub", "pub(crate)", 1)).unwrap();
+        std::fs::write(e.path(), format!("x{text}")).unwrap();
     }
     let (repaired, line) = gen_into("repaired", &[]);
     assert!(line.contains(" 0 file(s) reused"), "{line}");
+    assert!(line.ends_with("description parsed"), "{line}");
     assert_eq!(cold, repaired);
 }

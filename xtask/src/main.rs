@@ -182,11 +182,11 @@ fn main() -> ExitCode {
         }
     };
     // Formatted files are reused across runs from the target directory (output is
-    // the same with or without; see `sdkgen::emit::cache`).
+    // the same with or without; see `sdkgen::cache`).
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| root().join("target"));
-    sdkgen::emit::cache::enable(target.join("sdkgen-format-cache"));
+    sdkgen::cache::enable(target.join("sdkgen-format-cache"));
     match run(check) {
         Ok(true) => {
             eprintln!("generated output is up to date");

@@ -267,7 +267,7 @@ pub fn emit_crate(
     // Which types callers build decides constructors and setters; computed once, and
     // only when a file's tokens are built.
     let inputs = std::sync::OnceLock::new();
-    let ir = super::cache::ir_key(api);
+    let ir = crate::cache::ir_key(api);
     let mut has_examples = false;
     for rendered in in_parallel(&jobs, |job| render(api, ir, &inputs, job)) {
         if let Some((path, text)) = rendered? {

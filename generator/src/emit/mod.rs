@@ -3,7 +3,6 @@
 //! Reads only [`crate::ir`]; one module per construct. The output is a map from relative
 //! path to file text, identical for identical input.
 
-pub mod cache;
 pub mod contract;
 pub mod crate_files;
 pub mod docs;
@@ -16,6 +15,7 @@ use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 
+use crate::cache;
 use crate::diag::Diagnostic;
 use crate::ir::Api;
 

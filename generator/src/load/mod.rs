@@ -58,6 +58,45 @@ pub fn load_str(
     )
 }
 
+/// [`load_str_with`] through the cache (when [`crate::cache::enable`]d): a description
+/// loaded before with the same overlays, type corrections and generator build is read
+/// back as the JSON it was loaded into, with its warnings, instead of being parsed and
+/// rewritten again. Failures are not stored: a description that fails to load fails the
+/// same way every time.
+pub fn load_str_cached(
+    text: &str,
+    overlays: &[overlay::Overlay],
+    type_rules: &crate::config::TypeRules,
+    type_overrides: &std::collections::BTreeMap<String, String>,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    let settings = format!("{overlays:?}\n{type_rules:?}\n{type_overrides:?}");
+    let Some(key) = crate::cache::load_key(&[text, &settings]) else {
+        return load_str_with(text, overlays, type_rules, type_overrides);
+    };
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Entry<R> {
+        warnings: Vec<Diagnostic>,
+        raw: R,
+    }
+    if let Some(entry) = crate::cache::read_load_entry(key) {
+        if let Ok(Entry { warnings, raw }) = serde_json::from_str::<Entry<Value>>(&entry) {
+            if let Ok(doc) = parse_typed::<openapiv3::OpenAPI>(&raw, "#") {
+                crate::cache::count_load_reused();
+                return Ok(Loaded { doc, raw, warnings });
+            }
+        }
+    }
+    let loaded = load_str_with(text, overlays, type_rules, type_overrides)?;
+    let entry = Entry {
+        warnings: loaded.warnings.clone(),
+        raw: &loaded.raw,
+    };
+    if let Ok(json) = serde_json::to_string(&entry) {
+        crate::cache::write_load_entry(key, &json);
+    }
+    Ok(loaded)
+}
+
 /// Parses a description and applies overlays to it: the document as the vendor
 /// published it plus the local corrections, before any generator-specific rewrite.
 pub fn overlaid(

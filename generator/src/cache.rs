@@ -16,6 +16,12 @@
 //! generator's code, so equal keys mean equal tokens; any change to the IR misses every
 //! `.ref` entry and falls back to the token keys.
 //!
+//! The load stage keeps one more kind of entry (`.json`): keyed by the description's
+//! text, its overlays and type corrections and the generator's sources, it holds the
+//! document as loading left it (parsed, overlaid, repaired, normalised) and the
+//! warnings loading gave, so an unchanged description is not parsed as YAML and
+//! rewritten again; see [`crate::load::load_str_cached`].
+//!
 //! Off unless enabled (the `sdkgen` binary enables it; `--no-cache` turns it off).
 //! Entries not written for 30 days are pruned after a run that added entries.
 
@@ -29,6 +35,8 @@ use proc_macro2::TokenStream;
 static CACHE: OnceLock<PathBuf> = OnceLock::new();
 static HITS: AtomicU64 = AtomicU64::new(0);
 static MISSES: AtomicU64 = AtomicU64::new(0);
+static WRITES: AtomicU64 = AtomicU64::new(0);
+static LOADS_REUSED: AtomicU64 = AtomicU64::new(0);
 
 /// What identifies this generator build beyond its tokens: its version and that of
 /// the formatter it links.
@@ -180,7 +188,7 @@ fn write_ref(dir: &Path, reference: &Path, key: Option<u128>) {
 /// Removes entries not written for 30 days; a no-op when nothing was added this run.
 pub fn prune() {
     let Some(dir) = CACHE.get() else { return };
-    if MISSES.load(Ordering::Relaxed) == 0 {
+    if WRITES.load(Ordering::Relaxed) == 0 {
         return;
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -195,9 +203,39 @@ pub fn prune() {
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age > month);
         let name = e.file_name().to_string_lossy().to_string();
-        if old && (name.ends_with(".rs") || name.ends_with(".ref")) {
+        let ours = [".rs", ".ref", ".json"].iter().any(|x| name.ends_with(x));
+        if old && ours {
             let _ = std::fs::remove_file(e.path());
         }
+    }
+}
+
+/// The key of a load-stage entry: the generator's sources and `parts`, each hashed
+/// whole (so parts cannot run into each other). `None` when the cache is off.
+pub(crate) fn load_key(parts: &[&str]) -> Option<u128> {
+    CACHE.get()?;
+    Some(Both::salted(7, 8, &[&[SOURCE, BUILD], parts].concat()).finish())
+}
+
+/// The text of the load-stage entry `key`, if it is there and undamaged.
+pub(crate) fn read_load_entry(key: u128) -> Option<String> {
+    read(&CACHE.get()?.join(format!("{key:032x}.json")))
+}
+
+/// Counts a description read back from a load-stage entry.
+pub(crate) fn count_load_reused() {
+    LOADS_REUSED.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Descriptions read back from load-stage entries, in this process so far.
+pub fn loads_reused() -> u64 {
+    LOADS_REUSED.load(Ordering::Relaxed)
+}
+
+/// Stores `text` as the load-stage entry `key` (best effort).
+pub(crate) fn write_load_entry(key: u128, text: &str) {
+    if let Some(dir) = CACHE.get() {
+        write(dir, &dir.join(format!("{key:032x}.json")), text);
     }
 }
 
@@ -273,8 +311,12 @@ fn write_atomically(dir: &Path, entry: &Path, body: &str) {
         return;
     }
     let tmp = entry.with_extension(format!("tmp{}", std::process::id()));
-    if std::fs::write(&tmp, body).is_ok() && std::fs::rename(&tmp, entry).is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    if std::fs::write(&tmp, body).is_ok() {
+        if std::fs::rename(&tmp, entry).is_ok() {
+            WRITES.fetch_add(1, Ordering::Relaxed);
+        } else {
+            let _ = std::fs::remove_file(&tmp);
+        }
     }
 }
 
