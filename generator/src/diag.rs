@@ -77,7 +77,18 @@ pub fn pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
 
 /// Appends one unescaped token to an existing pointer.
 pub fn child(base: &str, token: &str) -> String {
-    format!("{base}/{}", escape_token(token))
+    // Called for every node the loader and the IR builder visit: one allocation.
+    let mut out = String::with_capacity(base.len() + 1 + token.len() + 4);
+    out.push_str(base);
+    out.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

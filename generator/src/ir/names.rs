@@ -235,17 +235,17 @@ pub fn singular_name(name: &str) -> String {
     w.concat()
 }
 
-/// Whether two words are the same noun (case and plural ignored).
-fn same_word(a: &str, b: &str) -> bool {
-    singular_word(&a.to_ascii_lowercase()) == singular_word(&b.to_ascii_lowercase())
+/// What two words that are the same noun have in common: the word in lower case and
+/// in the singular.
+fn stem(word: &str) -> String {
+    singular_word(&word.to_ascii_lowercase())
 }
 
 /// Whether a name uses one word twice (`CustomerCustomerType`, `PayoutFeesFxFee`).
 pub fn repeats_a_word(name: &str) -> bool {
-    let w = words(name);
-    w.iter()
-        .enumerate()
-        .any(|(i, a)| w[i + 1..].iter().any(|b| same_word(a, b)))
+    let mut stems: Vec<String> = words(name).iter().map(|w| stem(w)).collect();
+    stems.sort_unstable();
+    stems.windows(2).any(|pair| pair[0] == pair[1])
 }
 
 /// Names for a shape found under `part` (a property, parameter or role) of `parent`,
@@ -263,25 +263,39 @@ pub fn repeats_a_word(name: &str) -> bool {
 ///
 /// The plain concatenation is always the last candidate.
 pub fn joined_names(parent: &str, part: &str) -> Vec<String> {
-    let pw = words(parent);
-    let qw = words(part);
-    let mut q = qw.clone();
-    while q.len() > 1 && pw.iter().any(|p| same_word(p, &q[0])) {
-        q.remove(0);
+    // Each word with its stem, so that words are compared without allocating.
+    let with_stems = |name: &str| -> Vec<(String, String)> {
+        words(name)
+            .into_iter()
+            .map(|w| {
+                let s = stem(&w);
+                (w, s)
+            })
+            .collect()
+    };
+    let p_all = with_stems(parent);
+    let q_all = with_stems(part);
+    let mut q = q_all.as_slice();
+    while q.len() > 1 && p_all.iter().any(|(_, s)| *s == q[0].1) {
+        q = &q[1..];
     }
-    let mut p = pw.clone();
-    match q.as_slice() {
-        [only] if p.iter().skip(1).any(|w| same_word(w, only)) && !same_word(&p[0], only) => {
-            p.retain(|w| !same_word(w, only));
+    let mut p = p_all.clone();
+    match q {
+        [(_, only)] if p.iter().skip(1).any(|(_, s)| s == only) && p[0].1 != *only => {
+            p.retain(|(_, s)| s != only);
         }
         _ => {
-            let same_last = matches!((p.last(), q.last()), (Some(a), Some(b)) if same_word(a, b));
+            let same_last = matches!((p.last(), q.last()), (Some(a), Some(b)) if a.1 == b.1);
             if same_last && p.len() > 1 {
                 p.pop();
             }
         }
     }
-    let first = format!("{}{}", p.concat(), q.concat());
+    let mut first = String::with_capacity(parent.len() + part.len());
+    for (w, _) in p.iter().chain(q) {
+        first.push_str(w);
+    }
+    let qw = &q_all;
     let mut out = Vec::new();
     if repeats_a_word(&first) && qw.len() > 1 && !repeats_a_word(part) {
         out.push(part.to_string());
