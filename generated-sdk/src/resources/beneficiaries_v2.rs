@@ -182,7 +182,8 @@ impl<'a> ListBeneficiariesV2<'a> {
             crate::Error<ListBeneficiariesV2Error>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -195,7 +196,7 @@ impl<'a> ListBeneficiariesV2<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -356,7 +357,8 @@ impl<'a> CreateBeneficiaryV2<'a> {
             crate::Error<CreateBeneficiaryV2Error>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -369,7 +371,7 @@ impl<'a> CreateBeneficiaryV2<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -513,7 +515,8 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
             crate::Error<GetBeneficiaryByIdV2Error>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -526,7 +529,7 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -652,7 +655,8 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
             crate::Error<MockReviewBeneficiaryV2Error>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -665,7 +669,7 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -126,7 +126,8 @@ impl<'a> GetLrsBanks<'a> {
     ) -> impl std::future::Future<
         Output = Result<Vec<crate::models::LrsBank>, crate::Error<GetLrsBanksError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -139,7 +140,7 @@ impl<'a> GetLrsBanks<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -250,7 +251,8 @@ impl<'a> CreateLrsCustomerBankAccount<'a> {
             crate::Error<CreateLrsCustomerBankAccountError>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -263,7 +265,7 @@ impl<'a> CreateLrsCustomerBankAccount<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -401,7 +403,8 @@ impl<'a> CreateLrsQuote<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::LrsQuote, crate::Error<CreateLrsQuoteError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -414,7 +417,7 @@ impl<'a> CreateLrsQuote<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

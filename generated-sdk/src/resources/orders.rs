@@ -214,7 +214,8 @@ impl<'a> GetOrders<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::GetOrdersResponse, crate::Error<GetOrdersError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -227,7 +228,7 @@ impl<'a> GetOrders<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -396,7 +397,25 @@ impl<'a> CreateOrder<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::OrderResponse, crate::Error<CreateOrderError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        static DUPLICATE: crate::runtime::Duplicate = crate::runtime::Duplicate {
+            status: 400u16,
+            body_contains: Some("already exists for this request_id"),
+            lookup: Some(crate::runtime::Lookup {
+                path: "/orders",
+                param: "request_id",
+                server: None,
+                items_field: Some("data"),
+                key_field: "request_id",
+            }),
+        };
+        let client = self.client;
+        client
+            .call_deduplicated(
+                self.request(),
+                &DUPLICATE,
+                Self::decode,
+                crate::Response::into_inner,
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -420,7 +439,13 @@ impl<'a> CreateOrder<'a> {
             }),
         };
         let client = self.client;
-        client.call_deduplicated(self.request(), &DUPLICATE, Self::decode)
+        client
+            .call_deduplicated(
+                self.request(),
+                &DUPLICATE,
+                Self::decode,
+                std::convert::identity,
+            )
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -545,7 +570,8 @@ impl<'a> GetOrderById<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::OrderResponse, crate::Error<GetOrderByIdError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -558,7 +584,7 @@ impl<'a> GetOrderById<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -664,7 +690,8 @@ impl<'a> UpdateOrderRfi<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::OrderResponse, crate::Error<UpdateOrderRfiError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -677,7 +704,7 @@ impl<'a> UpdateOrderRfi<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -276,7 +276,8 @@ impl<'a> GetPayins<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::GetPayinsResponse, crate::Error<GetPayinsError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -289,7 +290,7 @@ impl<'a> GetPayins<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -461,7 +462,8 @@ impl<'a> CreatePayin<'a> {
             crate::Error<CreatePayinError>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -474,7 +476,7 @@ impl<'a> CreatePayin<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -592,7 +594,8 @@ impl<'a> GetPayinById<'a> {
             crate::Error<GetPayinByIdError>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -605,7 +608,7 @@ impl<'a> GetPayinById<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -717,7 +720,8 @@ impl<'a> UpdatePayin<'a> {
             crate::Error<UpdatePayinError>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -730,7 +734,7 @@ impl<'a> UpdatePayin<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -856,7 +860,8 @@ impl<'a> CancelPayin<'a> {
             crate::Error<CancelPayinError>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -869,7 +874,7 @@ impl<'a> CancelPayin<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -981,7 +986,8 @@ impl<'a> UpdatePayinRfi<'a> {
             crate::Error<UpdatePayinRfiError>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -994,7 +1000,7 @@ impl<'a> UpdatePayinRfi<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1130,7 +1136,8 @@ impl<'a> MockReviewPaymentLink<'a> {
             crate::Error<MockReviewPaymentLinkError>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1143,7 +1150,7 @@ impl<'a> MockReviewPaymentLink<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

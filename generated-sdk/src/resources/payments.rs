@@ -364,7 +364,8 @@ impl<'a> GetPayments<'a> {
             crate::Error<GetPaymentsError>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -377,7 +378,7 @@ impl<'a> GetPayments<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -567,7 +568,25 @@ impl<'a> CreatePayment<'a> {
             crate::Error<CreatePaymentError>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        static DUPLICATE: crate::runtime::Duplicate = crate::runtime::Duplicate {
+            status: 400u16,
+            body_contains: Some("already exists for this request_id"),
+            lookup: Some(crate::runtime::Lookup {
+                path: "/payment",
+                param: "request_id",
+                server: None,
+                items_field: Some("data"),
+                key_field: "request_id",
+            }),
+        };
+        let client = self.client;
+        client
+            .call_deduplicated(
+                self.request(),
+                &DUPLICATE,
+                Self::decode,
+                crate::Response::into_inner,
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -591,7 +610,13 @@ impl<'a> CreatePayment<'a> {
             }),
         };
         let client = self.client;
-        client.call_deduplicated(self.request(), &DUPLICATE, Self::decode)
+        client
+            .call_deduplicated(
+                self.request(),
+                &DUPLICATE,
+                Self::decode,
+                std::convert::identity,
+            )
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -705,7 +730,8 @@ impl<'a> GetPaymentById<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Payment, crate::Error<GetPaymentByIdError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -718,7 +744,7 @@ impl<'a> GetPaymentById<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -827,7 +853,8 @@ impl<'a> CreateMockPayment<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Payment, crate::Error<CreateMockPaymentError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -840,7 +867,7 @@ impl<'a> CreateMockPayment<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -958,7 +985,8 @@ impl<'a> MockUpdatePaymentFundsAvailable<'a> {
             crate::Error<MockUpdatePaymentFundsAvailableError>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -971,7 +999,7 @@ impl<'a> MockUpdatePaymentFundsAvailable<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1126,7 +1154,8 @@ impl<'a> UpdateRfiPayment<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Payment, crate::Error<UpdateRfiPaymentError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1139,7 +1168,7 @@ impl<'a> UpdateRfiPayment<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1268,7 +1297,8 @@ impl<'a> GetEligiblePayins<'a> {
             crate::Error<GetEligiblePayinsError>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1281,7 +1311,7 @@ impl<'a> GetEligiblePayins<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1392,7 +1422,8 @@ impl<'a> ConnectPayin<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Payment, crate::Error<ConnectPayinError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1405,7 +1436,7 @@ impl<'a> ConnectPayin<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

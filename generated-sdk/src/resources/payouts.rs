@@ -271,7 +271,8 @@ impl<'a> GetPayouts<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::GetPayoutsResponse, crate::Error<GetPayoutsError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -284,7 +285,7 @@ impl<'a> GetPayouts<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -456,7 +457,25 @@ impl<'a> CreatePayout<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Payout, crate::Error<CreatePayoutError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        static DUPLICATE: crate::runtime::Duplicate = crate::runtime::Duplicate {
+            status: 409u16,
+            body_contains: None,
+            lookup: Some(crate::runtime::Lookup {
+                path: "/payouts",
+                param: "request_id",
+                server: None,
+                items_field: Some("data"),
+                key_field: "request_id",
+            }),
+        };
+        let client = self.client;
+        client
+            .call_deduplicated(
+                self.request(),
+                &DUPLICATE,
+                Self::decode,
+                crate::Response::into_inner,
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -480,7 +499,13 @@ impl<'a> CreatePayout<'a> {
             }),
         };
         let client = self.client;
-        client.call_deduplicated(self.request(), &DUPLICATE, Self::decode)
+        client
+            .call_deduplicated(
+                self.request(),
+                &DUPLICATE,
+                Self::decode,
+                std::convert::identity,
+            )
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -629,7 +654,8 @@ impl<'a> GetPayoutById<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Payout, crate::Error<GetPayoutByIdError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -642,7 +668,7 @@ impl<'a> GetPayoutById<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -757,7 +783,8 @@ impl<'a> CancelPayout<'a> {
             crate::Error<CancelPayoutError>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -770,7 +797,7 @@ impl<'a> CancelPayout<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -885,7 +912,8 @@ impl<'a> UpdateRfiPayout<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Payout, crate::Error<UpdateRfiPayoutError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -898,7 +926,7 @@ impl<'a> UpdateRfiPayout<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1008,7 +1036,8 @@ impl<'a> MockUpdatePayoutStatus<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Payout, crate::Error<MockUpdatePayoutStatusError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1021,7 +1050,7 @@ impl<'a> MockUpdatePayoutStatus<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -131,7 +131,8 @@ impl<'a> OnboardMerchant<'a> {
             crate::Error<OnboardMerchantError>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -144,7 +145,7 @@ impl<'a> OnboardMerchant<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -271,7 +272,8 @@ impl<'a> UpdateMerchantStatus<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Merchant, crate::Error<UpdateMerchantStatusError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -284,7 +286,7 @@ impl<'a> UpdateMerchantStatus<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -426,7 +428,8 @@ impl<'a> GetMerchant<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Merchant, crate::Error<GetMerchantError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -439,7 +442,7 @@ impl<'a> GetMerchant<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

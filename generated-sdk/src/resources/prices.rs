@@ -157,7 +157,8 @@ impl<'a> GetPrices<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::GetPricesResponse, crate::Error<GetPricesError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -170,7 +171,7 @@ impl<'a> GetPrices<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -330,7 +331,8 @@ impl<'a> CreatePrice<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Price, crate::Error<CreatePriceError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -343,7 +345,7 @@ impl<'a> CreatePrice<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -448,7 +450,8 @@ impl<'a> GetPriceById<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Price, crate::Error<GetPriceByIdError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -461,7 +464,7 @@ impl<'a> GetPriceById<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

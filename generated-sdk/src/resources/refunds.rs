@@ -253,7 +253,8 @@ impl<'a> GetRefunds<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::GetRefundsResponse, crate::Error<GetRefundsError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -266,7 +267,7 @@ impl<'a> GetRefunds<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -446,7 +447,25 @@ impl<'a> CreateRefund<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Refund, crate::Error<CreateRefundError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        static DUPLICATE: crate::runtime::Duplicate = crate::runtime::Duplicate {
+            status: 400u16,
+            body_contains: Some("already exists for this request_id"),
+            lookup: Some(crate::runtime::Lookup {
+                path: "/refunds",
+                param: "request_id",
+                server: None,
+                items_field: Some("data"),
+                key_field: "request_id",
+            }),
+        };
+        let client = self.client;
+        client
+            .call_deduplicated(
+                self.request(),
+                &DUPLICATE,
+                Self::decode,
+                crate::Response::into_inner,
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -470,7 +489,13 @@ impl<'a> CreateRefund<'a> {
             }),
         };
         let client = self.client;
-        client.call_deduplicated(self.request(), &DUPLICATE, Self::decode)
+        client
+            .call_deduplicated(
+                self.request(),
+                &DUPLICATE,
+                Self::decode,
+                std::convert::identity,
+            )
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -613,7 +638,8 @@ impl<'a> GetRefundById<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Refund, crate::Error<GetRefundByIdError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -626,7 +652,7 @@ impl<'a> GetRefundById<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -734,7 +760,8 @@ impl<'a> UpdateRfiRefund<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Refund, crate::Error<UpdateRfiRefundError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -747,7 +774,7 @@ impl<'a> UpdateRfiRefund<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -876,7 +903,8 @@ impl<'a> MockUpdateRefund<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Refund, crate::Error<MockUpdateRefundError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -889,7 +917,7 @@ impl<'a> MockUpdateRefund<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -159,7 +159,8 @@ impl<'a> GetRfis<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::GetRfisResponse, crate::Error<GetRfisError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -172,7 +173,7 @@ impl<'a> GetRfis<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -328,7 +329,8 @@ impl<'a> GetRfi<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Rfi, crate::Error<GetRfiError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -338,7 +340,7 @@ impl<'a> GetRfi<'a> {
         Output = Result<crate::Response<crate::models::Rfi>, crate::Error<GetRfiError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -439,7 +441,8 @@ impl<'a> RespondRfi<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Rfi, crate::Error<RespondRfiError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -452,7 +455,7 @@ impl<'a> RespondRfi<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

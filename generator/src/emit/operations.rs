@@ -403,6 +403,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let SendParts {
         call: send_call,
+        body: send_body,
         request: request_body,
         decode: decode_body,
     } = send_parts(api, op);
@@ -459,7 +460,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             /// Sends the request and returns the decoded body.
             #[inline]
             pub fn send(self) -> impl std::future::Future<Output = Result<#output, crate::Error<#error>>> + Send + 'a {
-                crate::runtime::into_body(self.send_with_response())
+                #send_body
             }
 
             /// Sends the request and returns the decoded body with the status and headers.
@@ -607,7 +608,10 @@ fn fill_key(owner: TokenStream, name: &str, required: bool) -> TokenStream {
 /// `request` (the request, built without `async`) and of its `decode` (the result from
 /// the raw answer).
 struct SendParts {
+    /// `send_with_response`'s body.
     call: TokenStream,
+    /// `send`'s body.
+    body: TokenStream,
     request: TokenStream,
     decode: TokenStream,
 }
@@ -859,19 +863,24 @@ fn send_parts(api: &Api, op: &Operation) -> SendParts {
     };
     arms.sort_by_key(|(s, _)| rank(s));
     let arms = arms.into_iter().map(|(_, a)| a);
-    let call = match duplicate_recovery(op) {
+    // `send` yields the body, `send_with_response` the whole response: the same call
+    // with another last step, so neither future wraps the other.
+    let call = |finish: TokenStream| match duplicate_recovery(op) {
         Some(duplicate) => quote! {
             static DUPLICATE: crate::runtime::Duplicate = #duplicate;
             let client = self.client;
-            client.call_deduplicated(self.request(), &DUPLICATE, Self::decode)
+            client.call_deduplicated(self.request(), &DUPLICATE, Self::decode, #finish)
         },
         None => quote! {
             let client = self.client;
-            client.call(self.request(), Self::decode)
+            client.call(self.request(), Self::decode, #finish)
         },
     };
+    let body = call(quote!(crate::Response::into_inner));
+    let call = call(quote!(std::convert::identity));
     SendParts {
         call,
+        body,
         request: quote! {
             let path = #path;
             let mut req = crate::runtime::Request::new(#method, #template, path);

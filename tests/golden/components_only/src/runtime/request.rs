@@ -406,6 +406,7 @@ impl Request {
         let retry_safe = method_is_idempotent(&self.method) || idempotency_key.is_some();
         Ok(Prepared {
             method: self.method,
+            path_template: self.path_template,
             url,
             headers,
             body,
@@ -432,6 +433,8 @@ pub(crate) enum PreparedBody {
 #[derive(Debug)]
 pub(crate) struct Prepared {
     pub(crate) method: Method,
+    /// The operation's path template, for logs.
+    pub(crate) path_template: &'static str,
     pub(crate) url: Url,
     pub(crate) headers: HeaderMap,
     pub(crate) body: PreparedBody,

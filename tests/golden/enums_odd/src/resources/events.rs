@@ -80,7 +80,8 @@ impl<'a> ListEvents<'a> {
     ) -> impl std::future::Future<
         Output = Result<Vec<crate::models::Kind>, crate::Error<ListEventsError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -93,7 +94,7 @@ impl<'a> ListEvents<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -445,21 +445,37 @@ impl Client {
     /// or 504. Waits follow [`retry_delay`]: exponential backoff with jitter,
     /// or the server's `Retry-After`.
     pub(crate) async fn execute(&self, req: Request) -> Result<RawResponse, SendError> {
-        let method = req.method().clone();
-        let path = req.path_template();
-        let prepared = req.prepare(&self.inner.servers)?;
+        let prepared = self.prepare_request(req)?;
+        self.send_prepared(&prepared).await
+    }
+
+    /// The URL, headers and body of `req` against this client's servers.
+    pub(crate) fn prepare_request(&self, req: Request) -> Result<Prepared, SendError> {
+        Ok(req.prepare(&self.inner.servers)?)
+    }
+
+    /// Sends a prepared request, with retries, inside its tracing span.
+    ///
+    /// The request is borrowed, not moved: a call's future holds it once, and this
+    /// future, stored inside the call's, only a reference to it. Futures nest by
+    /// value, so every argument moved into an `async fn` is stored again at each
+    /// level; keeping them small keeps the memory a call allocates and copies small.
+    pub(crate) fn send_prepared<'s>(
+        &'s self,
+        prepared: &'s Prepared,
+    ) -> impl std::future::Future<Output = Result<RawResponse, SendError>> + Send + 's {
         // INFO, not DEBUG: the retry events are INFO and must carry the method
         // and path of their request when only INFO is enabled.
         let span = tracing::info_span!(
             "http_request",
-            %method,
-            path,
+            method = %prepared.method,
+            path = prepared.path_template,
             idempotency_key = prepared.idempotency_key.as_deref(),
         );
-        self.send_with_retries(prepared).instrument(span).await
+        self.send_with_retries(prepared).instrument(span)
     }
 
-    async fn send_with_retries(&self, p: Prepared) -> Result<RawResponse, SendError> {
+    async fn send_with_retries(&self, p: &Prepared) -> Result<RawResponse, SendError> {
         let inner = &*self.inner;
         let max_retries = p.options.max_retries.unwrap_or(inner.retry.max_retries);
         let timeout = p.options.timeout.unwrap_or(inner.timeout);
@@ -483,7 +499,8 @@ impl Client {
             };
             let deadline_cut = attempt_timeout < timeout;
             let started = Instant::now();
-            let outcome = tokio::time::timeout(attempt_timeout, send(&inner.http, request)).await;
+            let pending = inner.http.execute(request);
+            let outcome = tokio::time::timeout(attempt_timeout, receive(pending)).await;
             let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let may_retry = p.retry_safe && retry < max_retries;
             let timed_out = |deadline_cut: bool| {
@@ -642,12 +659,11 @@ fn replace_headers<'a>(
     }
 }
 
-/// One HTTP exchange, reading the whole body.
-async fn send(
-    http: &reqwest::Client,
-    request: reqwest::Request,
+/// The rest of one HTTP exchange once sent: the response, its whole body read.
+async fn receive(
+    pending: impl std::future::Future<Output = Result<reqwest::Response, reqwest::Error>>,
 ) -> Result<RawResponse, reqwest::Error> {
-    let mut response = http.execute(request).await.map_err(redact_url)?;
+    let mut response = pending.await.map_err(redact_url)?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await.map_err(redact_url)?;

@@ -69,7 +69,6 @@ pub use response::Response;
 pub(crate) use self::{
     auth::Placement,
     base_url::ServerOverride,
-    call::into_body,
     duplicate::{Duplicate, Lookup},
     encoding::{
         CommaSeparated, Style, ToQuery, encode_path_segment, impl_to_query_via_display,

@@ -82,7 +82,8 @@ impl<'a> GetThing<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Thing, crate::Error<GetThingError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -95,7 +96,7 @@ impl<'a> GetThing<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -86,7 +86,8 @@ impl<'a> GetPets<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::GetPetsResponse, crate::Error<GetPetsError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -99,7 +100,7 @@ impl<'a> GetPets<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -185,7 +186,8 @@ impl<'a> Pet2<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::ErrorModel, crate::Error<Pet2Error>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -198,7 +200,7 @@ impl<'a> Pet2<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

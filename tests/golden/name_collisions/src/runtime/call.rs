@@ -13,57 +13,78 @@ use serde::de::DeserializeOwned;
 use super::client::Client;
 use super::duplicate::Duplicate;
 use super::error::Error;
-use super::request::Request;
+use super::request::{Prepared, Request};
 use super::response::{RawResponse, Response};
 
 /// Turns the raw answer of one operation into its result: a decoded value for a
 /// documented success, a typed error for a documented failure.
 pub(crate) type Decode<T, E> = fn(RawResponse) -> Result<Response<T>, Error<E>>;
 
+/// What a call yields from its decoded response: the response itself
+/// (`send_with_response`) or only its body (`send`, with [`Response::into_inner`]).
+pub(crate) type Finish<T, R> = fn(Response<T>) -> R;
+
 #[allow(
     dead_code,
     reason = "generated code calls only what its spec's operations need"
 )]
 impl Client {
-    /// Sends `request` (or returns the error that building it met) and decodes the
-    /// answer with `decode`.
-    pub(crate) async fn call<T, E>(
+    /// Sends `request` (or returns the error that building it met), decodes the
+    /// answer with `decode` and hands it to `finish`.
+    ///
+    /// The request is prepared (URL, headers, body) before the future is made, and
+    /// the future holds it once: the sending future inside borrows it (see
+    /// [`Client::send_prepared`]). The future is what `IntoFuture` boxes, so its size
+    /// is what every call allocates and copies.
+    #[inline]
+    pub(crate) fn call<T, E, R>(
         &self,
         request: Result<Request, Error<E>>,
         decode: Decode<T, E>,
-    ) -> Result<Response<T>, Error<E>> {
-        let raw = self.execute(request?).await?;
-        decode(raw)
+        finish: Finish<T, R>,
+    ) -> impl Future<Output = Result<R, Error<E>>> {
+        let prepared = self.prepare(request);
+        async move {
+            let prepared = match prepared {
+                Ok(ref p) => p,
+                Err(e) => return Err(e),
+            };
+            let raw = self.send_prepared(prepared).await?;
+            decode(raw).map(finish)
+        }
     }
 
     /// As [`Client::call`], for an operation whose retried request the API may
     /// answer as a duplicate: such an answer is resolved by looking the resource up
     /// (see `duplicate.rs`) instead of being decoded as an error.
-    pub(crate) async fn call_deduplicated<T: DeserializeOwned, E>(
+    #[inline]
+    pub(crate) fn call_deduplicated<T: DeserializeOwned, E, R>(
         &self,
         request: Result<Request, Error<E>>,
         duplicate: &'static Duplicate,
         decode: Decode<T, E>,
-    ) -> Result<Response<T>, Error<E>> {
-        let request = request?;
-        let options = request.options_set().clone();
-        let raw = self.execute(request).await?;
-        if let Some(key) = raw.retried_duplicate(duplicate.status, duplicate.body_contains) {
-            return self
-                .recover_duplicate(raw, key, duplicate.lookup.as_ref(), &options)
-                .await;
+        finish: Finish<T, R>,
+    ) -> impl Future<Output = Result<R, Error<E>>> {
+        let prepared = self.prepare(request);
+        async move {
+            let prepared = match prepared {
+                Ok(ref p) => p,
+                Err(e) => return Err(e),
+            };
+            let raw = self.send_prepared(prepared).await?;
+            if let Some(key) = raw.retried_duplicate(duplicate.status, duplicate.body_contains) {
+                // Rare, and its future is larger than the rest of the call's: boxed,
+                // so that only a call that needs it allocates it.
+                let lookup = duplicate.lookup.as_ref();
+                let recovery = self.recover_duplicate(raw, key, lookup, &prepared.options);
+                return Box::pin(recovery).await.map(finish);
+            }
+            decode(raw).map(finish)
         }
-        decode(raw)
     }
-}
 
-/// The value of a call's response, without its status and headers.
-#[allow(
-    dead_code,
-    reason = "unused when every resource's cargo feature is off"
-)]
-pub(crate) async fn into_body<T, E>(
-    call: impl Future<Output = Result<Response<T>, Error<E>>>,
-) -> Result<T, Error<E>> {
-    call.await.map(Response::into_inner)
+    /// The request ready to send, or why it cannot be.
+    fn prepare<E>(&self, request: Result<Request, Error<E>>) -> Result<Prepared, Error<E>> {
+        Ok(self.prepare_request(request?)?)
+    }
 }

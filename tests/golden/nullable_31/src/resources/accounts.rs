@@ -98,7 +98,8 @@ impl<'a> UpdateAccount<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Account, crate::Error<UpdateAccountError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -111,7 +112,7 @@ impl<'a> UpdateAccount<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -210,7 +211,8 @@ impl<'a> CreateAccount<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Account, crate::Error<CreateAccountError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -223,7 +225,7 @@ impl<'a> CreateAccount<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

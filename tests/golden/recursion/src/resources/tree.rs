@@ -66,7 +66,8 @@ impl<'a> GetTree<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Node, crate::Error<GetTreeError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -76,7 +77,7 @@ impl<'a> GetTree<'a> {
         Output = Result<crate::Response<crate::models::Node>, crate::Error<GetTreeError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

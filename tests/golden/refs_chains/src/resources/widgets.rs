@@ -133,7 +133,8 @@ impl<'a> ListWidgets<'a> {
     ) -> impl std::future::Future<
         Output = Result<Vec<crate::models::WidgetAlias2>, crate::Error<ListWidgetsError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -146,7 +147,7 @@ impl<'a> ListWidgets<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -242,7 +243,8 @@ impl<'a> CreateWidget<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::WidgetAlias2, crate::Error<CreateWidgetError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -255,7 +257,7 @@ impl<'a> CreateWidget<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -352,7 +354,8 @@ impl<'a> GetWidget<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::WidgetAlias2, crate::Error<GetWidgetError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -365,7 +368,7 @@ impl<'a> GetWidget<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -469,7 +472,8 @@ impl<'a> DeleteWidget<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<DeleteWidgetError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -479,7 +483,7 @@ impl<'a> DeleteWidget<'a> {
         Output = Result<crate::Response<()>, crate::Error<DeleteWidgetError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

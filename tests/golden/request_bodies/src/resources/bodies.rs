@@ -195,7 +195,8 @@ impl<'a> CreateToken<'a> {
             crate::Error<CreateTokenError>,
         >,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -208,7 +209,7 @@ impl<'a> CreateToken<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -312,7 +313,8 @@ impl<'a> UploadFile<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<UploadFileError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -322,7 +324,7 @@ impl<'a> UploadFile<'a> {
         Output = Result<crate::Response<()>, crate::Error<UploadFileError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -418,7 +420,8 @@ impl<'a> PutAvatar<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<PutAvatarError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -428,7 +431,7 @@ impl<'a> PutAvatar<'a> {
         Output = Result<crate::Response<()>, crate::Error<PutAvatarError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -518,7 +521,8 @@ impl<'a> CreateNote<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<CreateNoteError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -528,7 +532,7 @@ impl<'a> CreateNote<'a> {
         Output = Result<crate::Response<()>, crate::Error<CreateNoteError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -620,7 +624,8 @@ impl<'a> PatchItem<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<PatchItemError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -630,7 +635,7 @@ impl<'a> PatchItem<'a> {
         Output = Result<crate::Response<()>, crate::Error<PatchItemError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -723,7 +728,8 @@ impl<'a> CreateChoice<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<CreateChoiceError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -733,7 +739,7 @@ impl<'a> CreateChoice<'a> {
         Output = Result<crate::Response<()>, crate::Error<CreateChoiceError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -827,7 +833,8 @@ impl<'a> CreateFormChoice<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<CreateFormChoiceError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -837,7 +844,7 @@ impl<'a> CreateFormChoice<'a> {
         Output = Result<crate::Response<()>, crate::Error<CreateFormChoiceError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -931,7 +938,8 @@ impl<'a> SendCustom<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<SendCustomError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -941,7 +949,7 @@ impl<'a> SendCustom<'a> {
         Output = Result<crate::Response<()>, crate::Error<SendCustomError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

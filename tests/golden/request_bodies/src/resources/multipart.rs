@@ -71,7 +71,8 @@ impl<'a> CreateDocument<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<CreateDocumentError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -81,7 +82,7 @@ impl<'a> CreateDocument<'a> {
         Output = Result<crate::Response<()>, crate::Error<CreateDocumentError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -175,7 +176,8 @@ impl<'a> CreateLabel<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<CreateLabelError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -185,7 +187,7 @@ impl<'a> CreateLabel<'a> {
         Output = Result<crate::Response<()>, crate::Error<CreateLabelError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

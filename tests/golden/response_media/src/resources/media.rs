@@ -142,7 +142,8 @@ impl<'a> GetReport<'a> {
     ) -> impl std::future::Future<
         Output = Result<String, crate::Error<GetReportError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -152,7 +153,7 @@ impl<'a> GetReport<'a> {
         Output = Result<crate::Response<String>, crate::Error<GetReportError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -242,7 +243,8 @@ impl<'a> DownloadFile<'a> {
     ) -> impl std::future::Future<
         Output = Result<bytes::Bytes, crate::Error<DownloadFileError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -252,7 +254,7 @@ impl<'a> DownloadFile<'a> {
         Output = Result<crate::Response<bytes::Bytes>, crate::Error<DownloadFileError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -346,7 +348,8 @@ impl<'a> GetOrder<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Order, crate::Error<GetOrderError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -359,7 +362,7 @@ impl<'a> GetOrder<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -460,7 +463,8 @@ impl<'a> CreateExport<'a> {
     ) -> impl std::future::Future<
         Output = Result<CreateExportSuccess, crate::Error<CreateExportError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -473,7 +477,7 @@ impl<'a> CreateExport<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -574,7 +578,8 @@ impl<'a> Ping<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::PingResponse, crate::Error<PingError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -587,7 +592,7 @@ impl<'a> Ping<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -247,7 +247,8 @@ impl<'a> GetPublic<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<GetPublicError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -257,7 +258,7 @@ impl<'a> GetPublic<'a> {
         Output = Result<crate::Response<()>, crate::Error<GetPublicError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -343,7 +344,8 @@ impl<'a> GetDefault<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<GetDefaultError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -353,7 +355,7 @@ impl<'a> GetDefault<'a> {
         Output = Result<crate::Response<()>, crate::Error<GetDefaultError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -440,7 +442,8 @@ impl<'a> GetHeaderKey<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<GetHeaderKeyError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -450,7 +453,7 @@ impl<'a> GetHeaderKey<'a> {
         Output = Result<crate::Response<()>, crate::Error<GetHeaderKeyError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -545,7 +548,8 @@ impl<'a> GetQueryKey<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<GetQueryKeyError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -555,7 +559,7 @@ impl<'a> GetQueryKey<'a> {
         Output = Result<crate::Response<()>, crate::Error<GetQueryKeyError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -645,7 +649,8 @@ impl<'a> GetCookieKey<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<GetCookieKeyError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -655,7 +660,7 @@ impl<'a> GetCookieKey<'a> {
         Output = Result<crate::Response<()>, crate::Error<GetCookieKeyError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -744,7 +749,8 @@ impl<'a> GetBasic<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<GetBasicError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -754,7 +760,7 @@ impl<'a> GetBasic<'a> {
         Output = Result<crate::Response<()>, crate::Error<GetBasicError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -837,7 +843,8 @@ impl<'a> GetEither<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<GetEitherError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -847,7 +854,7 @@ impl<'a> GetEither<'a> {
         Output = Result<crate::Response<()>, crate::Error<GetEitherError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -939,7 +946,8 @@ impl<'a> GetBoth<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<GetBothError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -949,7 +957,7 @@ impl<'a> GetBoth<'a> {
         Output = Result<crate::Response<()>, crate::Error<GetBothError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1039,7 +1047,8 @@ impl<'a> GetOptional<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<GetOptionalError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1049,7 +1058,7 @@ impl<'a> GetOptional<'a> {
         Output = Result<crate::Response<()>, crate::Error<GetOptionalError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1136,7 +1145,8 @@ impl<'a> GetOauth<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<GetOauthError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1146,7 +1156,7 @@ impl<'a> GetOauth<'a> {
         Output = Result<crate::Response<()>, crate::Error<GetOauthError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1229,7 +1239,8 @@ impl<'a> GetDigest<'a> {
     ) -> impl std::future::Future<
         Output = Result<(), crate::Error<GetDigestError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1239,7 +1250,7 @@ impl<'a> GetDigest<'a> {
         Output = Result<crate::Response<()>, crate::Error<GetDigestError>>,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -68,7 +68,8 @@ impl<'a> GetCharge<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Charge, crate::Error<GetChargeError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -81,7 +82,7 @@ impl<'a> GetCharge<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

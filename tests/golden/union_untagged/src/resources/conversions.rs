@@ -72,7 +72,8 @@ impl<'a> CreateConversion<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Conversion, crate::Error<CreateConversionError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -85,7 +86,7 @@ impl<'a> CreateConversion<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -92,7 +92,8 @@ impl<'a> ListItems<'a> {
     ) -> impl std::future::Future<
         Output = Result<Vec<crate::models::Item>, crate::Error<ListItemsError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -105,7 +106,7 @@ impl<'a> ListItems<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -199,7 +200,8 @@ impl<'a> CreateItem<'a> {
     ) -> impl std::future::Future<
         Output = Result<serde_json::Value, crate::Error<CreateItemError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -212,7 +214,7 @@ impl<'a> CreateItem<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -66,7 +66,8 @@ impl<'a> GetSession<'a> {
     ) -> impl std::future::Future<
         Output = Result<crate::models::Session, crate::Error<GetSessionError>>,
     > + Send + 'a {
-        crate::runtime::into_body(self.send_with_response())
+        let client = self.client;
+        client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -79,7 +80,7 @@ impl<'a> GetSession<'a> {
         >,
     > + Send + 'a {
         let client = self.client;
-        client.call(self.request(), Self::decode)
+        client.call(self.request(), Self::decode, std::convert::identity)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
