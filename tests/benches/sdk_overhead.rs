@@ -9,6 +9,9 @@
 //! minimal keep-alive HTTP/1.1 responder on 127.0.0.1 so that it costs both sides the
 //! same and adds little noise. The hand-written calls do what a production call does
 //! too: the same headers, a timeout, and decoding into the same model types.
+//!
+//! An argument runs only the scenarios whose name contains it (`-- GET`, `-- page`),
+//! for profiling one of them.
 
 use std::time::{Duration, Instant};
 
@@ -210,63 +213,76 @@ async fn main() {
     };
     // The same call on both sides: how far from 1 this machine's noise alone moves
     // a ratio.
-    let f = measure(get_raw, get_raw).await;
-    report("control: reqwest vs itself", &f);
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let wanted = |name: &str| filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str()));
+    if wanted("control") {
+        let f = measure(get_raw, get_raw).await;
+        report("control: reqwest vs itself", &f);
+    }
 
-    let f = measure(
-        || async {
-            let p = single_sdk.payouts().get("payout_00000001").await.unwrap();
-            assert!(p.id.is_some());
-        },
-        get_raw,
-    )
-    .await;
-    report("GET one payout", &f);
+    if wanted("GET one payout") {
+        let f = measure(
+            || async {
+                let p = single_sdk.payouts().get("payout_00000001").await.unwrap();
+                assert!(p.id.is_some());
+            },
+            get_raw,
+        )
+        .await;
+        report("GET one payout", &f);
+    }
 
-    let f = measure(
-        || async {
-            created_sdk.payouts().create(payout_body()).await.unwrap();
-        },
-        || async {
-            let body = serde_json::to_vec(&payout_body()).unwrap();
-            let resp = http
-                .post(format!("http://{created_addr}/api/v1/payouts"))
-                .header("authorization", auth)
-                .header("user-agent", "glomo-sdk/0.1.0 (rust)")
-                .header("accept", "application/json")
-                .timeout(Duration::from_secs(60))
-                .header("content-type", "application/json")
-                .body(body)
-                .send()
-                .await
-                .unwrap();
-            let bytes = resp.bytes().await.unwrap();
-            let _: Payout = serde_json::from_slice(&bytes).unwrap();
-        },
-    )
-    .await;
-    report("POST a payout", &f);
+    if wanted("POST a payout") {
+        let f = measure(
+            || async {
+                created_sdk.payouts().create(payout_body()).await.unwrap();
+            },
+            || async {
+                let body = serde_json::to_vec(&payout_body()).unwrap();
+                let resp = http
+                    .post(format!("http://{created_addr}/api/v1/payouts"))
+                    .header("authorization", auth)
+                    .header("user-agent", "glomo-sdk/0.1.0 (rust)")
+                    .header("accept", "application/json")
+                    .timeout(Duration::from_secs(60))
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                let bytes = resp.bytes().await.unwrap();
+                let _: Payout = serde_json::from_slice(&bytes).unwrap();
+            },
+        )
+        .await;
+        report("POST a payout", &f);
+    }
 
-    let f = measure(
-        || async {
-            let page = list_sdk.payouts().list().per_page(100).await.unwrap();
-            assert_eq!(page.data.map(|d| d.len()), Some(100));
-        },
-        || async {
-            let resp = http
-                .get(format!("http://{list_addr}/api/v1/payouts?per_page=100"))
-                .header("authorization", auth)
-                .header("user-agent", "glomo-sdk/0.1.0 (rust)")
-                .header("accept", "application/json")
-                .timeout(Duration::from_secs(60))
-                .send()
-                .await
-                .unwrap();
-            let bytes = resp.bytes().await.unwrap();
-            let page: GetPayoutsResponse = serde_json::from_slice(&bytes).unwrap();
-            assert_eq!(page.data.map(|d| d.len()), Some(100));
-        },
-    )
-    .await;
-    report("GET a 100-item page", &f);
+    if wanted("GET a 100-item page") {
+        let f = measure(
+            || async {
+                let page = list_sdk.payouts().list().per_page(100).await.unwrap();
+                assert_eq!(page.data.map(|d| d.len()), Some(100));
+            },
+            || async {
+                let resp = http
+                    .get(format!("http://{list_addr}/api/v1/payouts?per_page=100"))
+                    .header("authorization", auth)
+                    .header("user-agent", "glomo-sdk/0.1.0 (rust)")
+                    .header("accept", "application/json")
+                    .timeout(Duration::from_secs(60))
+                    .send()
+                    .await
+                    .unwrap();
+                let bytes = resp.bytes().await.unwrap();
+                let page: GetPayoutsResponse = serde_json::from_slice(&bytes).unwrap();
+                assert_eq!(page.data.map(|d| d.len()), Some(100));
+            },
+        )
+        .await;
+        report("GET a 100-item page", &f);
+    }
 }
