@@ -3,8 +3,10 @@
 //! same run, so every figure comes with its yardstick.
 //!
 //! Rows: the crate-only debug build of each crate for `spec/` (`cargo clean -p <crate>`
-//! then `cargo build`, dependencies already built), regeneration from `spec/`, and
-//! regeneration of large descriptions from the corpus directory. Each measurement is a
+//! then `cargo build`, dependencies already built), regeneration from `spec/` (cold,
+//! with the cache warm, and after a vendor update: the cache as Glomo's earlier
+//! published file left it), and regeneration of large descriptions from the corpus
+//! directory. Each measurement is a
 //! whole child process, run alternately for the two sides (the order flips every round,
 //! so a neighbour's load hits both alike), `--runs` times; the median is reported. Wall
 //! time is taken here; CPU time and peak memory (the largest resident set of any one
@@ -475,6 +477,63 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
             "glomo",
             warm,
         )?);
+    }
+    // After a vendor update: the cache holds what the previous description left (the
+    // file Glomo published earlier, `../shared/glomo-api/history/`), restored before
+    // each timed run, so every run is the first of the new description.
+    let previous = root.join("../shared/glomo-api/history/glomo-2025.openapi.json");
+    if previous.is_file() {
+        let before = scratch.join("format-cache-previous");
+        let cache = scratch.join("format-cache-update");
+        let _ = std::fs::remove_dir_all(&before);
+        let previous_out = regen_dir.join("sdkgen").join("glomo-previous");
+        let (previous_s, previous_out_s, config_s) = (
+            previous.to_string_lossy().to_string(),
+            previous_out.to_string_lossy().to_string(),
+            config.to_string_lossy().to_string(),
+        );
+        prepare(
+            root,
+            &[("SDKGEN_CACHE_DIR", before.as_path())],
+            &sdkgen,
+            &[&previous_s, "-o", &previous_out_s, "-c", &config_s, "-q"],
+        )?;
+        let restore = format!(
+            "rm -rf '{0}' && cp -r '{1}' '{0}'",
+            cache.display(),
+            before.display()
+        );
+        let ours_out = regen_dir.join("sdkgen").join("glomo");
+        let peer_out = regen_dir.join("ploidy").join("glomo");
+        let (spec_s, ours_s, peer_s) = (
+            spec.to_string_lossy().to_string(),
+            ours_out.to_string_lossy().to_string(),
+            peer_out.to_string_lossy().to_string(),
+        );
+        let ours = Side {
+            dir: root,
+            envs: vec![("SDKGEN_CACHE_DIR", cache.as_path())],
+            prep: Some((Path::new("sh"), vec!["-c", &restore])),
+            program: &sdkgen,
+            args: vec![&spec_s, "-o", &ours_s, "-c", &config_s, "-q"],
+        };
+        let peer = Side {
+            dir: root,
+            envs: Vec::new(),
+            prep: None,
+            program: &ploidy,
+            args: vec![
+                "generate", "rust", &spec_s, "-o", &peer_s, "--name", "glomo",
+            ],
+        };
+        let what = "regenerate from `spec/` after a vendor update (cache left by Glomo's earlier published file)";
+        eprintln!("bench: {what}");
+        let (a, b) = compare(&ours, &peer, opts.runs)?;
+        rows.push(row(what, &a, &b));
+    } else {
+        rows.push(
+            "| regenerate after a vendor update | not run: no earlier published file | | |".into(),
+        );
     }
     for name in &opts.specs {
         let path = opts.corpus.join(name);
