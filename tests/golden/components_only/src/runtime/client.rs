@@ -491,7 +491,7 @@ impl Client {
         let mut earlier_may_have_acted = false;
         loop {
             let attempt = retry.saturating_add(1);
-            let request = self.build_attempt(&p)?;
+            let request = self.build_attempt(p)?;
             // Each attempt gets its own timeout, cut short by the call's deadline.
             let attempt_timeout = match &deadline {
                 Some(d) => timeout.min(d.remaining(Instant::now())),
