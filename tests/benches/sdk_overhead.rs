@@ -10,8 +10,9 @@
 //! same and adds little noise. The hand-written calls do what a production call does
 //! too: the same headers, a timeout, and decoding into the same model types.
 //!
-//! An argument runs only the scenarios whose name contains it (`-- GET`, `-- page`),
-//! for profiling one of them.
+//! An argument runs only the scenarios whose name contains it (`-- GET`, `-- page`).
+//! With `SDK_OVERHEAD_PROFILE=sdk` (or `raw`) each scenario run calls only that side,
+//! 20,000 times, for a profiler to attribute its time.
 
 use std::time::{Duration, Instant};
 
@@ -121,6 +122,22 @@ where
     G: FnMut() -> Gut,
     Gut: std::future::Future<Output = ()>,
 {
+    if let Ok(side) = std::env::var("SDK_OVERHEAD_PROFILE") {
+        const PROFILED: u32 = 20_000;
+        let start = Instant::now();
+        for _ in 0..PROFILED {
+            match side.as_str() {
+                "sdk" => sdk().await,
+                _ => raw().await,
+            }
+        }
+        let per_call = start.elapsed() / PROFILED;
+        return Figures {
+            sdk: per_call,
+            raw: per_call,
+            ratios: vec![1.0],
+        };
+    }
     for _ in 0..CALLS / 4 {
         sdk().await;
         raw().await;
