@@ -17,9 +17,18 @@ use super::error::{ApiError, DecodeError, Error};
 
 /// The first request-id header present, per the API's configuration.
 pub(crate) fn request_id_from(headers: &HeaderMap) -> Option<String> {
-    crate::config::REQUEST_ID_HEADERS
+    // Parsed once: looking a header up by `&str` parses the name on every call.
+    static NAMES: std::sync::OnceLock<Vec<reqwest::header::HeaderName>> =
+        std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            crate::config::REQUEST_ID_HEADERS
+                .iter()
+                .filter_map(|n| reqwest::header::HeaderName::from_bytes(n.as_bytes()).ok())
+                .collect()
+        })
         .iter()
-        .find_map(|name| headers.get(*name)?.to_str().ok())
+        .find_map(|name| headers.get(name)?.to_str().ok())
         .map(str::to_owned)
 }
 

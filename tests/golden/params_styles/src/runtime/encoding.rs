@@ -23,9 +23,14 @@ use super::error::{EncodeError, ValidationError};
     reason = "used only by generated crates whose spec has path parameters"
 )]
 pub(crate) fn encode_path_segment(s: &str) -> String {
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    // Identifiers are usually sent as they are.
+    if s.bytes().all(unreserved) {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+        if unreserved(b) {
             out.push(char::from(b));
         } else {
             // Writing to a String cannot fail.

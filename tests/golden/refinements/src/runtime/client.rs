@@ -625,20 +625,32 @@ impl Client {
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         replace_headers(&mut headers, p.headers.iter());
         replace_headers(&mut headers, credential_headers.iter());
-        let builder = self
-            .inner
-            .http
-            .request(p.method.clone(), url)
-            .headers(headers);
-        let builder = match &p.body {
-            PreparedBody::Empty => builder,
-            PreparedBody::Json(bytes) => builder.body(bytes.clone()),
-            PreparedBody::Bytes(bytes) => builder.body(bytes.clone()),
-            PreparedBody::Multipart(form) => builder.multipart(form.to_form()?),
+        let body = match &p.body {
+            PreparedBody::Empty => None,
+            PreparedBody::Json(bytes) | PreparedBody::Bytes(bytes) => Some(bytes.clone()),
+            PreparedBody::Multipart(form) => {
+                // reqwest sets the content type with its boundary and streams the parts.
+                return self
+                    .inner
+                    .http
+                    .request(p.method.clone(), url)
+                    .headers(headers)
+                    .multipart(form.to_form()?)
+                    .build()
+                    .map_err(|e| {
+                        EncodeError::with_source("could not build the request", e).into()
+                    });
+            }
         };
-        builder
-            .build()
-            .map_err(|e| EncodeError::with_source("could not build the request", e).into())
+        // Built directly rather than through `RequestBuilder`, which would copy the
+        // headers in one by one and clone the HTTP client for nothing.
+        if !url.has_host() {
+            return Err(EncodeError::msg(format!("the request URL `{url}` has no host")).into());
+        }
+        let mut request = reqwest::Request::new(p.method.clone(), url);
+        *request.headers_mut() = headers;
+        *request.body_mut() = body.map(reqwest::Body::from);
+        Ok(request)
     }
 }
 
