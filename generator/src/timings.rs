@@ -4,7 +4,9 @@
 //! time) and `write`; inside `emit`, the time spent building token streams (`quote`),
 //! parsing them into syntax trees (`syn`) and printing those (`prettyplease`) is summed
 //! over every thread, so on several cores the three add up to more than `emit`'s wall
-//! time. The counters cost two clock reads per measured span and nothing else.
+//! time. The counters cost two clock reads per measured span and nothing else. After
+//! `load`, `ir` and `emit`, the process's peak resident memory so far is noted too
+//! (Linux only: `VmHWM` of `/proc/self/status`), which tells the stage that set it.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -46,6 +48,15 @@ const STAGES: [(Stage, &str); 9] = [
 ];
 
 static NANOS: [AtomicU64; 9] = [const { AtomicU64::new(0) }; 9];
+/// Peak resident memory in KiB when the stage ended (0: not measured).
+static PEAK_KIB: [AtomicU64; 9] = [const { AtomicU64::new(0) }; 9];
+
+/// The process's peak resident set so far, in KiB, where the system reports it.
+fn peak_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
 
 /// Whether `SDKGEN_TIMINGS` is set (read once).
 pub fn enabled() -> bool {
@@ -67,6 +78,11 @@ pub fn time<R>(stage: Stage, f: impl FnOnce() -> R) -> R {
     let t = Instant::now();
     let r = f();
     add(stage, t.elapsed());
+    if matches!(stage, Stage::Load | Stage::Ir | Stage::Emit) {
+        if let Some(kib) = peak_kib() {
+            PEAK_KIB[stage as usize].fetch_max(kib, Ordering::Relaxed);
+        }
+    }
     r
 }
 
@@ -76,7 +92,13 @@ pub fn report() -> String {
         .iter()
         .map(|(s, name)| {
             let ms = NANOS[*s as usize].load(Ordering::Relaxed) as f64 / 1e6;
-            format!("{name:<28} {ms:>9.1} ms\n")
+            match PEAK_KIB[*s as usize].load(Ordering::Relaxed) {
+                0 => format!("{name:<28} {ms:>9.1} ms\n"),
+                kib => format!(
+                    "{name:<28} {ms:>9.1} ms   peak memory by then {:.0} MB\n",
+                    kib as f64 / 1024.0
+                ),
+            }
         })
         .collect()
 }
