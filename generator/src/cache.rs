@@ -1,20 +1,22 @@
-//! A content-addressed cache of formatted files, so that a regeneration formats only
-//! the files whose tokens changed, and builds no tokens at all when the IR did not change.
+//! A content-addressed cache of formatted code, so that a regeneration formats only
+//! the pieces whose tokens changed, and builds no tokens at all when the IR did not
+//! change.
 //!
-//! Formatting (parsing each token stream with `syn`, printing it with `prettyplease`)
-//! is most of the emit stage, and after a spec update most files come out as the same
-//! tokens as last time. The key of an entry is a 128-bit hash of the file's tokens,
-//! its path and the generator build; the entry is the formatted text, led by a line
-//! holding the hash of that text, so a damaged entry is ignored rather than used. The
-//! output is the same with or without the cache: an entry is only ever the formatter's
-//! own output for exactly those tokens.
+//! Formatting (parsing tokens with `syn`, printing them with `prettyplease`) is most of
+//! the emit stage, and after a spec update most code comes out as the same tokens as
+//! last time. A file is formatted in pieces (a model module in runs of types, see
+//! `emit::crate_files::runs`; other files whole). The key of a piece's entry is a
+//! 128-bit hash of its tokens, its file's path and the generator build; the entry is
+//! the formatted text, led by a line holding the hash of that text, so a damaged entry
+//! is ignored rather than used. The output is the same with or without the cache: an
+//! entry is only ever the formatter's own output for exactly those tokens.
 //!
 //! Building the tokens is itself half the emit stage, so a second kind of entry skips
 //! it: keyed by a hash of the whole IR (its serialised form), the generator's sources
-//! and the file's path, a `.ref` entry names the token key the file had (or records
-//! that the file is not emitted). Emission is a pure function of the IR and the
-//! generator's code, so equal keys mean equal tokens; any change to the IR misses every
-//! `.ref` entry and falls back to the token keys.
+//! and the file's path, a `.ref` entry names an entry holding the file's whole text (or
+//! records that the file is not emitted). Emission is a pure function of the IR and the
+//! generator's code, so equal keys mean equal text; any change to the IR misses every
+//! `.ref` entry and falls back to the pieces' token keys.
 //!
 //! The load stage keeps one more kind of entry (`.json`): keyed by the description's
 //! text, its overlays and type corrections and the generator's sources, it holds the
@@ -37,6 +39,7 @@ static HITS: AtomicU64 = AtomicU64::new(0);
 static MISSES: AtomicU64 = AtomicU64::new(0);
 static WRITES: AtomicU64 = AtomicU64::new(0);
 static LOADS_REUSED: AtomicU64 = AtomicU64::new(0);
+static FILES_REUSED: AtomicU64 = AtomicU64::new(0);
 
 /// What identifies this generator build beyond its tokens: its version and that of
 /// the formatter it links.
@@ -69,9 +72,14 @@ pub fn default_dir() -> Option<PathBuf> {
         .or_else(|| var("HOME").map(|d| d.join(".cache").join("sdkgen")))
 }
 
-/// Files formatted from the cache and files formatted anew, in this process so far.
-pub fn stats() -> (u64, u64) {
-    (HITS.load(Ordering::Relaxed), MISSES.load(Ordering::Relaxed))
+/// Files read back whole for an unchanged IR, then pieces of other files taken from
+/// the cache and pieces formatted anew, in this process so far.
+pub fn stats() -> (u64, u64, u64) {
+    (
+        FILES_REUSED.load(Ordering::Relaxed),
+        HITS.load(Ordering::Relaxed),
+        MISSES.load(Ordering::Relaxed),
+    )
 }
 
 /// The file's formatted text: from the cache when enabled and holding it, else from
@@ -118,17 +126,17 @@ pub(crate) fn ir_key(api: &crate::ir::Api) -> Option<u128> {
     })
 }
 
-/// The formatted text of the file at `path`, `None` when `tokens` yields none (the file
-/// is not emitted). With an IR key (see [`ir_key`]), a `.ref` entry recorded for that
-/// IR and path is followed to the text without building the tokens; otherwise the
-/// tokens are built and formatted through [`formatted`], and the entry recorded.
+/// The text of the file at `path`, `None` when `make` yields none (the file is not
+/// emitted). With an IR key (see [`ir_key`]), a `.ref` entry recorded for that IR and
+/// path is followed to the text without calling `make`; otherwise `make` builds and
+/// formats the file (its pieces through [`formatted`]), and the text is stored with a
+/// `.ref` entry naming it.
 pub(crate) fn formatted_from_ir<E>(
     ir: Option<u128>,
     path: &str,
-    tokens: impl FnOnce() -> Option<TokenStream>,
-    format: impl FnOnce(TokenStream) -> Result<String, E>,
+    make: impl FnOnce() -> Result<Option<String>, E>,
 ) -> Result<Option<String>, E> {
-    from_ir_in(CACHE.get().map(PathBuf::as_path), ir, path, tokens, format)
+    from_ir_in(CACHE.get().map(PathBuf::as_path), ir, path, make)
 }
 
 /// [`formatted_from_ir`] with the cache in `dir`.
@@ -136,14 +144,11 @@ fn from_ir_in<E>(
     dir: Option<&Path>,
     ir: Option<u128>,
     path: &str,
-    tokens: impl FnOnce() -> Option<TokenStream>,
-    format: impl FnOnce(TokenStream) -> Result<String, E>,
+    make: impl FnOnce() -> Result<Option<String>, E>,
 ) -> Result<Option<String>, E> {
     use crate::timings::{Stage, time};
     let (Some(ir), Some(dir)) = (ir, dir) else {
-        return tokens()
-            .map(|t| formatted_keyed(dir, path, t, format).map(|(text, _)| text))
-            .transpose();
+        return make();
     };
     let reference = {
         let mut both = Both::salted(5, 6, &[path]);
@@ -153,16 +158,23 @@ fn from_ir_in<E>(
     };
     if let Some(found) = time(Stage::Cache, || follow(dir, &reference)) {
         if found.is_some() {
-            HITS.fetch_add(1, Ordering::Relaxed);
+            FILES_REUSED.fetch_add(1, Ordering::Relaxed);
         }
         return Ok(found);
     }
-    let Some(tokens) = tokens() else {
+    let Some(text) = make()? else {
         write_ref(dir, &reference, None);
         return Ok(None);
     };
-    let (text, key) = formatted_keyed(Some(dir), path, tokens, format)?;
-    write_ref(dir, &reference, key);
+    // The whole file's text, stored under a hash of itself for the `.ref` to name.
+    let key = {
+        use std::fmt::Write as _;
+        let mut both = Both::salted(9, 10, &[BUILD, path]);
+        let _ = both.write_str(&text);
+        both.finish()
+    };
+    write(dir, &dir.join(format!("{key:032x}.rs")), &text);
+    write_ref(dir, &reference, Some(key));
     Ok(Some(text))
 }
 
@@ -344,67 +356,40 @@ mod tests {
     }
 
     #[test]
-    fn an_unchanged_ir_reads_files_back_without_building_tokens() {
+    fn an_unchanged_ir_reads_files_back_without_building_them() {
         let dir = std::env::temp_dir().join(format!("sdkgen-ir-cache-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let formats = std::cell::Cell::new(0);
-        let format = |t: TokenStream| -> Result<String, ()> {
-            formats.set(formats.get() + 1);
-            Ok(format!("{t}\n"))
-        };
         let built = std::cell::Cell::new(0);
-        let run = |ir: u128, path: &str, file: Option<TokenStream>| {
-            from_ir_in(
-                Some(dir.as_path()),
-                Some(ir),
-                path,
-                || {
-                    built.set(built.get() + 1);
-                    file
-                },
-                format,
-            )
+        let run = |ir: Option<u128>, path: &str, file: Option<&str>| {
+            from_ir_in(Some(dir.as_path()), ir, path, || -> Result<_, ()> {
+                built.set(built.get() + 1);
+                Ok(file.map(str::to_string))
+            })
         };
-        let a = quote!(
-            struct A;
-        );
-        // First run: tokens built and formatted, then recorded.
-        assert_eq!(
-            run(1, "a.rs", Some(a.clone())),
-            Ok(Some("struct A ;\n".into()))
-        );
-        assert_eq!(run(1, "none.rs", None), Ok(None));
-        assert_eq!((built.get(), formats.get()), (2, 1));
-        // Same IR: neither built nor formatted, absence included.
-        assert_eq!(
-            run(1, "a.rs", Some(a.clone())),
-            Ok(Some("struct A ;\n".into()))
-        );
-        assert_eq!(run(1, "none.rs", Some(a.clone())), Ok(None));
-        assert_eq!((built.get(), formats.get()), (2, 1));
-        // Another IR: built again; same tokens, so formatting comes from the token entry.
-        assert_eq!(
-            run(2, "a.rs", Some(a.clone())),
-            Ok(Some("struct A ;\n".into()))
-        );
-        assert_eq!((built.get(), formats.get()), (3, 1));
-        // Another path under the same IR is its own entry.
-        let b = quote!(
-            struct B;
-        );
-        assert_eq!(run(1, "b.rs", Some(b)), Ok(Some("struct B ;\n".into())));
-        assert_eq!((built.get(), formats.get()), (4, 2));
-        // A damaged reference is ignored: the tokens are built again.
+        // First run: built, then recorded, absence included.
+        assert_eq!(run(Some(1), "a.rs", Some("A")), Ok(Some("A".into())));
+        assert_eq!(run(Some(1), "none.rs", None), Ok(None));
+        assert_eq!(built.get(), 2);
+        // Same IR: read back without building, absence included.
+        assert_eq!(run(Some(1), "a.rs", Some("other")), Ok(Some("A".into())));
+        assert_eq!(run(Some(1), "none.rs", Some("other")), Ok(None));
+        assert_eq!(built.get(), 2);
+        // Another IR, or another path under the same IR: built.
+        assert_eq!(run(Some(2), "a.rs", Some("A2")), Ok(Some("A2".into())));
+        assert_eq!(run(Some(1), "b.rs", Some("B")), Ok(Some("B".into())));
+        assert_eq!(built.get(), 4);
+        // A damaged reference, or a damaged text it names, is ignored: built again.
         for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            if e.path().extension().is_some_and(|x| x == "ref") {
-                let _ = std::fs::write(e.path(), "garbage\n");
-            }
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            let _ = std::fs::write(e.path(), format!("x{text}"));
         }
-        assert_eq!(run(1, "a.rs", Some(a)), Ok(Some("struct A ;\n".into())));
-        assert_eq!(built.get(), 5);
-        // Without an IR key the tokens are always built.
-        let plain = from_ir_in(Some(dir.as_path()), None, "a.rs", || None, format);
-        assert_eq!(plain, Ok(None));
+        assert_eq!(run(Some(1), "a.rs", Some("A")), Ok(Some("A".into())));
+        assert_eq!(run(Some(1), "none.rs", Some("N")), Ok(Some("N".into())));
+        assert_eq!(built.get(), 6);
+        // Without an IR key a file is always built.
+        assert_eq!(run(None, "a.rs", Some("A")), Ok(Some("A".into())));
+        assert_eq!(run(None, "a.rs", Some("A")), Ok(Some("A".into())));
+        assert_eq!(built.get(), 8);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -85,8 +85,10 @@ fn main() -> ExitCode {
     if sdkgen::timings::enabled() {
         sdkgen::timings::add(sdkgen::timings::Stage::Write, write_start.elapsed());
         eprint!("{}", sdkgen::timings::report());
-        let (hits, misses) = sdkgen::cache::stats();
-        eprintln!("format cache: {hits} file(s) reused, {misses} formatted");
+        let (files, hits, misses) = sdkgen::cache::stats();
+        eprintln!(
+            "format cache: {files} file(s) reused whole; {hits} piece(s) reused, {misses} formatted"
+        );
         let loaded = if sdkgen::cache::loads_reused() > 0 {
             "reused"
         } else {

@@ -519,11 +519,14 @@ fn the_format_cache_changes_nothing_but_the_time_taken() {
     };
     let gen_into = |out: &str, extra: &[&str]| gen_from(&spec, out, extra);
     let (cold, line) = gen_into("cold", &[]);
-    assert!(line.contains(" 0 file(s) reused"), "{line}");
+    assert!(
+        line.starts_with("format cache: 0 file(s) reused whole; 0 piece(s) reused"),
+        "{line}"
+    );
     assert!(line.ends_with("description parsed"), "{line}");
     let (warm, line) = gen_into("warm", &[]);
     assert!(
-        line.contains(" 0 formatted"),
+        line.contains(" 0 formatted") && !line.contains(" 0 file(s) reused whole"),
         "every file comes from the cache: {line}"
     );
     assert!(line.ends_with("description reused"), "{line}");
@@ -531,13 +534,15 @@ fn the_format_cache_changes_nothing_but_the_time_taken() {
     let (uncached, line) = gen_into("uncached", &["--no-cache"]);
     assert_eq!(
         line,
-        "format cache: 0 file(s) reused, 0 formatted / load cache: description parsed"
+        "format cache: 0 file(s) reused whole; 0 piece(s) reused, 0 formatted / load cache: description parsed"
     );
     assert_eq!(cold, uncached);
     // A changed description misses the entries of the old IR; the model file is
     // formatted anew and everything comes out as it does without the cache.
     let (changed_warm, line) = gen_from(&changed, "changed", &[]);
     assert!(!line.contains(" 0 formatted"), "{line}");
+    // Only the pieces whose tokens changed are formatted: the other files' are reused.
+    assert!(!line.contains(" 0 piece(s) reused"), "{line}");
     assert!(line.ends_with("description parsed"), "{line}");
     let (changed_uncached, _) = gen_from(&changed, "changed-uncached", &["--no-cache"]);
     assert_eq!(changed_warm, changed_uncached);
@@ -548,7 +553,10 @@ fn the_format_cache_changes_nothing_but_the_time_taken() {
         std::fs::write(e.path(), format!("x{text}")).unwrap();
     }
     let (repaired, line) = gen_into("repaired", &[]);
-    assert!(line.contains(" 0 file(s) reused"), "{line}");
+    assert!(
+        line.starts_with("format cache: 0 file(s) reused whole; 0 piece(s) reused"),
+        "{line}"
+    );
     assert!(line.ends_with("description parsed"), "{line}");
     assert_eq!(cold, repaired);
 }

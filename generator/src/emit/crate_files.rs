@@ -9,9 +9,9 @@ use quote::quote;
 use super::docs::{doc_attrs, lines};
 use super::models::{feature_cfg, ident, module_feature, type_def};
 use super::operations::resource_module;
-use super::{Templates, format_file, format_file_from_ir};
+use super::{Pieces, Templates, format_file, format_file_from_ir};
 use crate::diag::Diagnostic;
-use crate::ir::{Api, ApiKeyLocation, Resource, SchemeKind};
+use crate::ir::{Api, ApiKeyLocation, Resource, SchemeKind, TypeDef};
 
 fn fill(template: &str, api: &Api) -> String {
     let resource_features = api
@@ -395,58 +395,99 @@ fn render(
 ) -> Result<Option<(String, String)>, Diagnostic> {
     let path = job.path();
     let text = format_file_from_ir(api, ir, &path, || {
-        crate::timings::time(crate::timings::Stage::Quote, || {
-            tokens(api, inputs.get_or_init(|| api.input_types()), job)
-        })
+        pieces(api, inputs.get_or_init(|| api.input_types()), job)
     })?;
     Ok(text.map(|text| (path, text)))
 }
 
-/// The tokens of a file; `None` for a file with nothing in it (no example tests).
-fn tokens(
-    api: &Api,
-    inputs: &std::collections::BTreeSet<String>,
-    job: &RustFile<'_>,
-) -> Option<TokenStream> {
+/// The tokens of a file, in pieces; `None` for a file with nothing in it (no example
+/// tests). A model module comes in runs of types (see [`runs`]); other files are one
+/// piece.
+fn pieces<'a>(
+    api: &'a Api,
+    inputs: &'a std::collections::BTreeSet<String>,
+    job: &RustFile<'a>,
+) -> Option<Pieces<'a>> {
+    use crate::timings::{Stage, time};
+    let one = |tokens: TokenStream| -> Pieces<'a> { Box::new(std::iter::once(tokens)) };
     Some(match job {
         RustFile::Models(m) => {
+            let m: &'a str = m;
             let have = module_feature(api, m);
-            // A type needing features beyond its module's (shared types that
-            // mention several resources' types) is compiled only with all of them.
-            let items = api.types.iter().filter(|t| t.module == *m).map(|t| {
-                let items = type_def(api, t, inputs);
-                let cfg = feature_cfg(api.gates.get(&t.name).into_iter().flatten(), have);
-                if cfg.is_empty() {
-                    return items;
-                }
-                let inner = quote::format_ident!(
-                    "gated_{}",
-                    heck::ToSnakeCase::to_snake_case(t.name.as_str())
-                );
-                quote! {
-                    #cfg
-                    mod #inner { #items }
-                    #cfg
-                    pub use #inner::*;
-                }
-            });
-            let doc = if *m == "common" {
+            let doc = if m == "common" {
                 " Types shared by several resources, or by none.".to_string()
             } else {
                 format!(" Types used only by the `{m}` resource.")
             };
-            quote! { #![doc = #doc] #(#items)* }
+            let mut head = Some(quote! { #![doc = #doc] });
+            let types: Vec<&'a TypeDef> = api.types.iter().filter(|t| t.module == m).collect();
+            Box::new(runs(types).into_iter().map(move |run| {
+                time(Stage::Quote, || {
+                    let items = run.iter().map(|t| {
+                        let items = type_def(api, t, inputs);
+                        // A type needing features beyond its module's (shared types
+                        // that mention several resources' types) is compiled only
+                        // with all of them.
+                        let cfg = feature_cfg(api.gates.get(&t.name).into_iter().flatten(), have);
+                        if cfg.is_empty() {
+                            return items;
+                        }
+                        let inner = quote::format_ident!(
+                            "gated_{}",
+                            heck::ToSnakeCase::to_snake_case(t.name.as_str())
+                        );
+                        quote! {
+                            #cfg
+                            mod #inner { #items }
+                            #cfg
+                            pub use #inner::*;
+                        }
+                    });
+                    let head = head.take().unwrap_or_default();
+                    quote! { #head #(#items)* }
+                })
+            }))
         }
-        RustFile::Resource(r) => {
+        RustFile::Resource(r) => one(time(Stage::Quote, || {
             let body = resource_module(api, r);
             let doc = format!(" Operations tagged `{}`.", r.tag);
             quote! { #![doc = #doc] #body }
-        }
-        RustFile::ExampleTests => super::example_tests::example_tests(api)?,
-        RustFile::Contract => super::contract::contract_module(api),
-        RustFile::Config => config_rs(api),
-        RustFile::Webhooks(w) => super::webhooks::webhooks_module(api, w),
+        })),
+        RustFile::ExampleTests => one(time(Stage::Quote, || {
+            super::example_tests::example_tests(api)
+        })?),
+        RustFile::Contract => one(time(Stage::Quote, || super::contract::contract_module(api))),
+        RustFile::Config => one(time(Stage::Quote, || config_rs(api))),
+        RustFile::Webhooks(w) => one(time(Stage::Quote, || {
+            super::webhooks::webhooks_module(api, w)
+        })),
     })
+}
+
+/// A module's types (in file order) cut into runs, each built, formatted and cached on
+/// its own. A run ends after a type whose name hashes to 0 modulo 16, so runs hold 16
+/// types on average and where they end depends only on the names: adding, removing or
+/// changing a type touches its own run only (and the next, when the type ended its run).
+fn runs(types: Vec<&TypeDef>) -> Vec<Vec<&TypeDef>> {
+    runs_by(types, |t| t.name.as_str())
+}
+
+fn runs_by<T>(items: Vec<T>, name: impl Fn(&T) -> &str) -> Vec<Vec<T>> {
+    let mut runs = vec![Vec::new()];
+    for t in items {
+        // FNV-1a: fixed, so the cut points stay put from one build to the next.
+        let hash = name(&t).bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        if let Some(last) = runs.last_mut() {
+            last.push(t);
+        }
+        if hash % 16 == 0 {
+            runs.push(Vec::new());
+        }
+    }
+    runs.retain(|r| !r.is_empty());
+    runs
 }
 
 /// Runs `f` over `jobs` on up to one thread per core, each thread taking the next
@@ -717,7 +758,25 @@ fn lib_rs(has_examples: bool, has_operations: bool, has_webhooks: bool) -> Token
 
 #[cfg(test)]
 mod tests {
-    use super::with_quickstart;
+    use super::{runs_by, with_quickstart};
+
+    #[test]
+    fn runs_are_cut_by_names_alone() {
+        let names: Vec<String> = (0..400).map(|i| format!("Type{i}")).collect();
+        let cut =
+            |names: &[String]| -> Vec<Vec<String>> { runs_by(names.to_vec(), |n| n.as_str()) };
+        let runs = cut(&names);
+        // Everything is kept, in order, in runs of 16 on average.
+        assert_eq!(runs.concat(), names);
+        assert!((10..=40).contains(&runs.len()), "{} runs", runs.len());
+        // Removing one type changes its own run only.
+        let mut fewer = names.clone();
+        let gone = fewer.remove(200);
+        let after = cut(&fewer);
+        let changed: Vec<_> = runs.iter().filter(|r| !after.contains(r)).collect();
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert!(changed[0].contains(&gone));
+    }
 
     const TEMPLATE: &str =
         "# Crate\n\n## Quickstart\n\n{{quickstart:begin}}\ngeneric\n{{quickstart:end}}\n\nmore\n";

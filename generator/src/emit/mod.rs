@@ -48,16 +48,36 @@ pub fn format_file(api: &Api, path: &str, tokens: TokenStream) -> Result<String,
     Ok(format!("{}{text}", header(api)))
 }
 
-/// [`format_file`] for tokens built only when needed: with the IR's cache key
-/// ([`cache::ir_key`]) a file already emitted from the same IR is read back without
-/// building them. `None` when `tokens` yields none (the file is not emitted).
-pub(crate) fn format_file_from_ir(
+/// The pieces of a file's tokens, built one at a time as they are formatted.
+pub(crate) type Pieces<'a> = Box<dyn Iterator<Item = TokenStream> + 'a>;
+
+/// [`format_file`] for a file whose tokens come in pieces, built only when needed.
+///
+/// With the IR's cache key ([`cache::ir_key`]) a file already emitted from the same IR
+/// is read back without building anything. Otherwise each piece is built, formatted
+/// (or found in the cache by its tokens) and dropped before the next, so a large file's
+/// tokens are never alive at once, and a piece whose tokens did not change is not
+/// formatted again. Every piece starts at an item boundary, and the printer carries
+/// nothing from one item to the next, so the text is the same as formatting the whole
+/// file at once. `None` when `pieces` yields none (the file is not emitted).
+pub(crate) fn format_file_from_ir<'a>(
     api: &Api,
     ir: Option<u128>,
     path: &str,
-    tokens: impl FnOnce() -> Option<TokenStream>,
+    pieces: impl FnOnce() -> Option<Pieces<'a>>,
 ) -> Result<Option<String>, Diagnostic> {
-    let text = cache::formatted_from_ir(ir, path, tokens, |tokens| format_checked(path, tokens))?;
+    let text = cache::formatted_from_ir(ir, path, || {
+        let Some(pieces) = pieces() else {
+            return Ok(None);
+        };
+        let mut out = String::new();
+        for piece in pieces {
+            out.push_str(&cache::formatted(path, piece, |tokens| {
+                format_checked(path, tokens)
+            })?);
+        }
+        Ok(Some(out))
+    })?;
     Ok(text.map(|text| format!("{}{text}", header(api))))
 }
 
