@@ -491,16 +491,18 @@ impl Client {
         let mut earlier_may_have_acted = false;
         loop {
             let attempt = retry.saturating_add(1);
-            let request = self.build_attempt(p)?;
+            let mut request = self.build_attempt(p)?;
             // Each attempt gets its own timeout, cut short by the call's deadline.
             let attempt_timeout = match &deadline {
                 Some(d) => timeout.min(d.remaining(Instant::now())),
                 None => timeout,
             };
             let deadline_cut = attempt_timeout < timeout;
+            // reqwest's own timeout runs from connecting until the body is read, with
+            // its timer inside the response future: no second future wraps it.
+            *request.timeout_mut() = Some(attempt_timeout);
             let started = Instant::now();
-            let pending = inner.http.execute(request);
-            let outcome = tokio::time::timeout(attempt_timeout, receive(pending)).await;
+            let outcome = receive(inner.http.execute(request)).await;
             let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let may_retry = p.retry_safe && retry < max_retries;
             let timed_out = |deadline_cut: bool| {
@@ -511,7 +513,7 @@ impl Client {
                 })
             };
             let failure = match outcome {
-                Ok(Ok(mut raw)) => {
+                Ok(mut raw) => {
                     raw.idempotency_key = key();
                     raw.attempts = attempt;
                     raw.earlier_attempt_may_have_acted = earlier_may_have_acted;
@@ -557,12 +559,11 @@ impl Client {
                     retry += 1;
                     continue;
                 }
-                Ok(Err(e)) if e.is_timeout() => timed_out(deadline_cut),
-                Ok(Err(e)) if e.is_builder() => {
+                Err(e) if e.is_timeout() => timed_out(deadline_cut),
+                Err(e) if e.is_builder() => {
                     return Err(EncodeError::with_source("could not build the request", e).into());
                 }
-                Ok(Err(e)) => SendError::Transport(TransportError::new(e, attempt, key())),
-                Err(_elapsed) => timed_out(deadline_cut),
+                Err(e) => SendError::Transport(TransportError::new(e, attempt, key())),
             };
             tracing::debug!(attempt, latency_ms, error = %DisplayChain(&failure), "no response");
             if !may_retry {

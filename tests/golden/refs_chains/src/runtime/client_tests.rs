@@ -63,6 +63,8 @@ struct Reply {
     headers: Vec<(&'static str, String)>,
     body: String,
     delay: Duration,
+    /// A pause after the headers and the first byte of the body.
+    body_delay: Duration,
 }
 
 impl Reply {
@@ -72,6 +74,7 @@ impl Reply {
             headers: Vec::new(),
             body: body.to_owned(),
             delay: Duration::ZERO,
+            body_delay: Duration::ZERO,
         }
     }
 
@@ -82,6 +85,11 @@ impl Reply {
 
     fn delay(mut self, delay: Duration) -> Self {
         self.delay = delay;
+        self
+    }
+
+    fn body_delay(mut self, delay: Duration) -> Self {
+        self.body_delay = delay;
         self
     }
 }
@@ -231,8 +239,14 @@ async fn serve(
         out.push_str(&format!("{name}: {value}\r\n"));
     }
     out.push_str("\r\n");
-    out.push_str(&reply.body);
+    let (first, rest) = reply.body.split_at(reply.body.len().min(1));
+    out.push_str(first);
     sock.write_all(out.as_bytes()).await?;
+    if !reply.body_delay.is_zero() {
+        sock.flush().await?;
+        tokio::time::sleep(reply.body_delay).await;
+    }
+    sock.write_all(rest.as_bytes()).await?;
     sock.shutdown().await
 }
 
@@ -454,6 +468,23 @@ async fn timeouts_are_retried_then_reported() -> TestResult {
     }
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(server.seen().len(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_body_that_stalls_times_out() -> TestResult {
+    // The status and headers arrive at once; the body stops after its first byte.
+    let reply = Reply::new(200, "{\"a\": 1}").body_delay(Duration::from_secs(3));
+    let server = MockServer::start(vec![reply]).await?;
+    let client = fast(&server).max_retries(0).build()?;
+    let mut req = get("/stall");
+    req.options(&RequestOptions::new().timeout(Duration::from_millis(150)));
+    let started = Instant::now();
+    match call(&client, req).await {
+        Err(Error::Timeout(e)) => assert_eq!(e.timeout(), Duration::from_millis(150)),
+        other => return Err(format!("expected a timeout, got {other:?}").into()),
+    }
+    assert!(started.elapsed() < Duration::from_secs(2));
     Ok(())
 }
 

@@ -193,7 +193,8 @@ pub(crate) fn resolve<K: AsRef<str>>(
         full.push('/');
     }
     full.push_str(path);
-    if full.split('/').any(is_dot_segment) {
+    // Only a path with a `.` or a `%` can have a dot segment.
+    if full.contains(['.', '%']) && full.split('/').any(is_dot_segment) {
         return Err(EncodeError::msg(format!(
             "the path `{full}` has a `.` or `..` segment, which URL normalisation would remove"
         )));
