@@ -82,37 +82,27 @@ pub fn stats() -> (u64, u64, u64) {
     )
 }
 
-/// The file's formatted text: from the cache when enabled and holding it, else from
-/// `format` (then stored).
+/// The formatted text of a piece of code: from the cache when enabled and holding it,
+/// else from `format` (then stored).
 pub(crate) fn formatted<E>(
     path: &str,
     tokens: TokenStream,
     format: impl FnOnce(TokenStream) -> Result<String, E>,
 ) -> Result<String, E> {
-    formatted_keyed(CACHE.get().map(PathBuf::as_path), path, tokens, format).map(|(text, _)| text)
-}
-
-/// [`formatted`] with the cache in `dir`, also returning the entry's key.
-fn formatted_keyed<E>(
-    dir: Option<&Path>,
-    path: &str,
-    tokens: TokenStream,
-    format: impl FnOnce(TokenStream) -> Result<String, E>,
-) -> Result<(String, Option<u128>), E> {
-    let Some(dir) = dir else {
-        return Ok((format(tokens)?, None));
+    let Some(dir) = CACHE.get() else {
+        return format(tokens);
     };
     use crate::timings::{Stage, time};
     let key = time(Stage::Cache, || key(path, &tokens));
     let entry = dir.join(format!("{key:032x}.rs"));
     if let Some(text) = time(Stage::Cache, || read(&entry)) {
         HITS.fetch_add(1, Ordering::Relaxed);
-        return Ok((text, Some(key)));
+        return Ok(text);
     }
     MISSES.fetch_add(1, Ordering::Relaxed);
     let text = format(tokens)?;
     write(dir, &entry, &text);
-    Ok((text, Some(key)))
+    Ok(text)
 }
 
 /// The key of the IR for [`formatted_from_ir`]: `None` when the cache is off or the IR

@@ -57,7 +57,20 @@ impl fmt::Display for Diagnostic {
 
 /// Escapes one reference token of a JSON pointer (RFC 6901: `~` as `~0`, `/` as `~1`).
 pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(token.len());
+    push_escaped(&mut out, token);
+    out
+}
+
+/// Appends `token` escaped as a JSON pointer reference token.
+fn push_escaped(out: &mut String, token: &str) {
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// Unescapes one reference token of a JSON pointer.
@@ -81,13 +94,7 @@ pub fn child(base: &str, token: &str) -> String {
     let mut out = String::with_capacity(base.len() + 1 + token.len() + 4);
     out.push_str(base);
     out.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
-        }
-    }
+    push_escaped(&mut out, token);
     out
 }
 

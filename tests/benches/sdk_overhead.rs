@@ -106,11 +106,18 @@ where
 /// One scenario's figures: the time per call of the fastest round of each side (the
 /// minimum is the least disturbed by other load on a shared machine), and the ratios
 /// of the two sides' rounds taken pairwise.
-struct Figures {
-    sdk: Duration,
-    raw: Duration,
-    /// `sdk / raw` of each round pair, sorted.
-    ratios: Vec<f64>,
+enum Figures {
+    Compared {
+        sdk: Duration,
+        raw: Duration,
+        /// `sdk / raw` of each round pair, sorted.
+        ratios: Vec<f64>,
+    },
+    /// Only one side was run (`SDK_OVERHEAD_PROFILE`): its time per call.
+    Profiled {
+        side: &'static str,
+        per_call: Duration,
+    },
 }
 
 /// Times `sdk` and `raw` in alternating rounds (the side that goes first flips every
@@ -124,19 +131,24 @@ where
 {
     if let Ok(side) = std::env::var("SDK_OVERHEAD_PROFILE") {
         const PROFILED: u32 = 20_000;
+        let side = match side.as_str() {
+            "sdk" => "sdk",
+            "raw" => "raw",
+            other => {
+                eprintln!("SDK_OVERHEAD_PROFILE must be `sdk` or `raw`, not `{other}`");
+                std::process::exit(2);
+            }
+        };
         let start = Instant::now();
         for _ in 0..PROFILED {
-            match side.as_str() {
-                "sdk" => sdk().await,
-                _ => raw().await,
+            if side == "sdk" {
+                sdk().await;
+            } else {
+                raw().await;
             }
         }
         let per_call = start.elapsed() / PROFILED;
-        return Figures {
-            sdk: per_call,
-            raw: per_call,
-            ratios: vec![1.0],
-        };
+        return Figures::Profiled { side, per_call };
     }
     for _ in 0..CALLS / 4 {
         sdk().await;
@@ -158,7 +170,7 @@ where
         .map(|(x, y)| x.as_secs_f64() / y.as_secs_f64())
         .collect();
     ratios.sort_by(f64::total_cmp);
-    Figures {
+    Figures::Compared {
         sdk: a.iter().copied().min().unwrap_or_default(),
         raw: b.iter().copied().min().unwrap_or_default(),
         ratios,
@@ -166,13 +178,21 @@ where
 }
 
 fn report(name: &str, f: &Figures) {
-    let at = |q: f64| f.ratios[((f.ratios.len() - 1) as f64 * q).round() as usize];
+    let (sdk, raw, ratios) = match f {
+        Figures::Compared { sdk, raw, ratios } => (sdk, raw, ratios),
+        Figures::Profiled { side, per_call } => {
+            let us = per_call.as_secs_f64() * 1e6;
+            println!("{name:<28} {side} only: {us:>7.1} µs per call");
+            return;
+        }
+    };
+    let at = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
     println!(
         "{name:<28} sdk {:>7.1} µs  reqwest {:>7.1} µs  ratio of minima {:.3}  \
          paired ratio median {:.3} (middle half {:.3}..{:.3})",
-        f.sdk.as_secs_f64() * 1e6,
-        f.raw.as_secs_f64() * 1e6,
-        f.sdk.as_secs_f64() / f.raw.as_secs_f64(),
+        sdk.as_secs_f64() * 1e6,
+        raw.as_secs_f64() * 1e6,
+        sdk.as_secs_f64() / raw.as_secs_f64(),
         at(0.5),
         at(0.25),
         at(0.75),

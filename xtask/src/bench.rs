@@ -209,6 +209,16 @@ fn prepare(
 
 /// One side of a comparison: an untimed preparation (e.g. `cargo clean -p`), then the
 /// timed command.
+/// The format cache sdkgen regenerates with.
+enum Cache<'a> {
+    /// `--no-cache`: every file formatted.
+    Off,
+    /// Filled by an untimed run of the same description.
+    Warm,
+    /// `dir`, put back before every run by the shell command `restore`.
+    Restored { dir: &'a Path, restore: String },
+}
+
 struct Side<'a> {
     dir: &'a Path,
     envs: Vec<(&'a str, &'a Path)>,
@@ -419,13 +429,11 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
 
     let regen_dir = scratch.join("regen");
     let format_cache = scratch.join("format-cache");
-    // Cold: every file formatted (`--no-cache`); warm: the format cache filled by an
-    // untimed run, as after a spec update that leaves most files alone.
     let regen = |what: String,
                  spec: &Path,
                  config: Option<&Path>,
                  name: &str,
-                 warm: bool|
+                 cache: &Cache<'_>|
      -> Result<String, String> {
         let ours_out = regen_dir.join("sdkgen").join(name);
         let peer_out = regen_dir.join("ploidy").join(name);
@@ -439,13 +447,20 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
         if let Some(c) = &config_s {
             ours_args.extend(["-c", c.as_str()]);
         }
-        if !warm {
-            ours_args.push("--no-cache");
-        }
+        let (cache_dir, prep) = match cache {
+            Cache::Off => {
+                ours_args.push("--no-cache");
+                (format_cache.as_path(), None)
+            }
+            Cache::Warm => (format_cache.as_path(), None),
+            Cache::Restored { dir, restore } => {
+                (*dir, Some((Path::new("sh"), vec!["-c", restore.as_str()])))
+            }
+        };
         let ours = Side {
             dir: root,
-            envs: vec![("SDKGEN_CACHE_DIR", format_cache.as_path())],
-            prep: None,
+            envs: vec![("SDKGEN_CACHE_DIR", cache_dir)],
+            prep,
             program: &sdkgen,
             args: ours_args,
         };
@@ -464,18 +479,16 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
         let (a, b) = compare(&ours, &peer, opts.runs)?;
         Ok(row(&what, &a, &b))
     };
-    for warm in [false, true] {
-        let how = if warm {
-            "format cache warm"
-        } else {
-            "cold, `--no-cache`"
-        };
+    for (cache, how) in [
+        (Cache::Off, "cold, `--no-cache`"),
+        (Cache::Warm, "format cache warm"),
+    ] {
         rows.push(regen(
             format!("regenerate from `spec/` (release binary; {how})"),
             &spec,
             Some(&config),
             "glomo",
-            warm,
+            &cache,
         )?);
     }
     // After a vendor update: the cache holds what the previous description left (the
@@ -484,7 +497,7 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
     let previous = root.join("../shared/glomo-api/history/glomo-2025.openapi.json");
     if previous.is_file() {
         let before = scratch.join("format-cache-previous");
-        let cache = scratch.join("format-cache-update");
+        let dir = scratch.join("format-cache-update");
         let _ = std::fs::remove_dir_all(&before);
         let previous_out = regen_dir.join("sdkgen").join("glomo-previous");
         let (previous_s, previous_out_s, config_s) = (
@@ -500,36 +513,16 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
         )?;
         let restore = format!(
             "rm -rf '{0}' && cp -r '{1}' '{0}'",
-            cache.display(),
+            dir.display(),
             before.display()
         );
-        let ours_out = regen_dir.join("sdkgen").join("glomo");
-        let peer_out = regen_dir.join("ploidy").join("glomo");
-        let (spec_s, ours_s, peer_s) = (
-            spec.to_string_lossy().to_string(),
-            ours_out.to_string_lossy().to_string(),
-            peer_out.to_string_lossy().to_string(),
-        );
-        let ours = Side {
-            dir: root,
-            envs: vec![("SDKGEN_CACHE_DIR", cache.as_path())],
-            prep: Some((Path::new("sh"), vec!["-c", &restore])),
-            program: &sdkgen,
-            args: vec![&spec_s, "-o", &ours_s, "-c", &config_s, "-q"],
-        };
-        let peer = Side {
-            dir: root,
-            envs: Vec::new(),
-            prep: None,
-            program: &ploidy,
-            args: vec![
-                "generate", "rust", &spec_s, "-o", &peer_s, "--name", "glomo",
-            ],
-        };
-        let what = "regenerate from `spec/` after a vendor update (cache left by Glomo's earlier published file)";
-        eprintln!("bench: {what}");
-        let (a, b) = compare(&ours, &peer, opts.runs)?;
-        rows.push(row(what, &a, &b));
+        rows.push(regen(
+            "regenerate from `spec/` after a vendor update (cache left by Glomo's earlier published file)".into(),
+            &spec,
+            Some(&config),
+            "glomo",
+            &Cache::Restored { dir: &dir, restore },
+        )?);
     } else {
         rows.push(
             "| regenerate after a vendor update | not run: no earlier published file | | |".into(),
@@ -551,13 +544,12 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
             .collect();
-        for warm in [false, true] {
-            let how = if warm { "format cache warm" } else { "cold" };
+        for (cache, how) in [(Cache::Off, "cold"), (Cache::Warm, "format cache warm")] {
             let what = format!(
                 "regenerate `{name}` ({:.1} MB, no config; {how})",
                 size as f64 / 1e6
             );
-            match regen(what.clone(), &path, None, &crate_name, warm) {
+            match regen(what.clone(), &path, None, &crate_name, &cache) {
                 Ok(r) => rows.push(r),
                 Err(e) => rows.push(format!(
                     "| {what} | failed: {} | | |",

@@ -9,7 +9,7 @@ use quote::quote;
 use super::docs::{doc_attrs, lines};
 use super::models::{feature_cfg, ident, module_feature, type_def};
 use super::operations::resource_module;
-use super::{Pieces, Templates, format_file, format_file_from_ir};
+use super::{Pieces, Templates, format_file_from_ir};
 use crate::diag::Diagnostic;
 use crate::ir::{Api, ApiKeyLocation, Resource, SchemeKind, TypeDef};
 
@@ -275,69 +275,76 @@ pub fn emit_crate(
             files.insert(path, text);
         }
     }
-    let mods = modules.iter().map(|m| {
-        let cfg = feature_cfg(module_feature(api, m).map(str::to_string).as_ref(), None);
-        let m = ident(m);
-        quote! { #cfg mod #m; #cfg pub use #m::*; }
-    });
-    let models_mod = quote! {
-        //! Every type of the API description, re-exported flat: names are unique crate-wide.
-        #(#mods)*
+    // The module indexes and `lib.rs`: one piece each, built only when the IR changed.
+    let small = |path: &str, tokens: &dyn Fn() -> TokenStream| -> Result<String, Diagnostic> {
+        let text = format_file_from_ir(api, ir, path, || {
+            Some(Box::new(std::iter::once(tokens())) as Pieces<'_>)
+        })?;
+        Ok(text.unwrap_or_default())
+    };
+    let models_mod = || {
+        let mods = modules.iter().map(|m| {
+            let cfg = feature_cfg(module_feature(api, m).map(str::to_string).as_ref(), None);
+            let m = ident(m);
+            quote! { #cfg mod #m; #cfg pub use #m::*; }
+        });
+        quote! {
+            //! Every type of the API description, re-exported flat: names are unique crate-wide.
+            #(#mods)*
+        }
     };
     files.insert(
         "src/models/mod.rs".into(),
-        format_file(api, "src/models/mod.rs", models_mod)?,
+        small("src/models/mod.rs", &models_mod)?,
     );
 
-    let res_mods = api.resources.iter().map(|r| {
-        let m = ident(&r.module);
-        let cfg = feature_cfg([&r.feature], None);
-        quote! { #cfg pub mod #m; }
-    });
-    let accessors = api.resources.iter().map(|r| {
-        let cfg = feature_cfg([&r.feature], None);
-        let m = ident(&r.module);
-        let a = ident(&r.accessor);
-        let t = ident(&r.type_name);
-        let doc = doc_attrs(Some(
-            r.docs
-                .as_deref()
-                .unwrap_or(&format!("Operations tagged `{}`.", r.tag)),
-        ));
-        quote! {
-            #doc
-            #cfg
-            pub fn #a(&self) -> #m::#t<'_> {
-                #m::#t::new(self)
+    let resources_mod = || {
+        let res_mods = api.resources.iter().map(|r| {
+            let m = ident(&r.module);
+            let cfg = feature_cfg([&r.feature], None);
+            quote! { #cfg pub mod #m; }
+        });
+        let accessors = api.resources.iter().map(|r| {
+            let cfg = feature_cfg([&r.feature], None);
+            let m = ident(&r.module);
+            let a = ident(&r.accessor);
+            let t = ident(&r.type_name);
+            let doc = doc_attrs(Some(
+                r.docs
+                    .as_deref()
+                    .unwrap_or(&format!("Operations tagged `{}`.", r.tag)),
+            ));
+            quote! {
+                #doc
+                #cfg
+                pub fn #a(&self) -> #m::#t<'_> {
+                    #m::#t::new(self)
+                }
             }
-        }
-    });
-    let resources_mod = quote! {
-        //! One accessor per API resource (tag); each module holds the request builders and
-        //! error kinds of its operations.
-        #(#res_mods)*
+        });
+        quote! {
+            //! One accessor per API resource (tag); each module holds the request builders and
+            //! error kinds of its operations.
+            #(#res_mods)*
 
-        impl crate::Client {
-            #(#accessors)*
+            impl crate::Client {
+                #(#accessors)*
+            }
         }
     };
     files.insert(
         "src/resources/mod.rs".into(),
-        format_file(api, "src/resources/mod.rs", resources_mod)?,
+        small("src/resources/mod.rs", &resources_mod)?,
     );
 
-    files.insert(
-        "src/lib.rs".into(),
-        format_file(
-            api,
-            "src/lib.rs",
-            lib_rs(
-                has_examples,
-                api.resources.iter().any(|r| !r.operations.is_empty()),
-                api.webhooks.is_some(),
-            ),
-        )?,
-    );
+    let lib = || {
+        lib_rs(
+            has_examples,
+            api.resources.iter().any(|r| !r.operations.is_empty()),
+            api.webhooks.is_some(),
+        )
+    };
+    files.insert("src/lib.rs".into(), small("src/lib.rs", &lib)?);
     Ok(files)
 }
 

@@ -44,8 +44,10 @@ pub fn header(api: &Api) -> String {
 
 /// Formats a token stream as a Rust file with the generated-file header.
 pub fn format_file(api: &Api, path: &str, tokens: TokenStream) -> Result<String, Diagnostic> {
-    let text = cache::formatted(path, tokens, |tokens| format_checked(path, tokens))?;
-    Ok(format!("{}{text}", header(api)))
+    let text = format_file_from_ir(api, None, path, || {
+        Some(Box::new(std::iter::once(tokens)) as Pieces<'_>)
+    })?;
+    Ok(text.unwrap_or_default())
 }
 
 /// The pieces of a file's tokens, built one at a time as they are formatted.

@@ -74,12 +74,14 @@ pub fn load_str_cached(
         return load_str_with(text, overlays, type_rules, type_overrides);
     };
     #[derive(serde::Serialize, serde::Deserialize)]
-    struct Entry<R> {
-        warnings: Vec<Diagnostic>,
+    struct Entry<W, R> {
+        warnings: W,
         raw: R,
     }
     if let Some(entry) = crate::cache::read_load_entry(key) {
-        if let Ok(Entry { warnings, raw }) = serde_json::from_str::<Entry<Value>>(&entry) {
+        if let Ok(Entry { warnings, raw }) =
+            serde_json::from_str::<Entry<Vec<Diagnostic>, Value>>(&entry)
+        {
             if let Ok(doc) = parse_typed::<openapiv3::OpenAPI>(&raw, "#") {
                 crate::cache::count_load_reused();
                 return Ok(Loaded { doc, raw, warnings });
@@ -88,7 +90,7 @@ pub fn load_str_cached(
     }
     let loaded = load_str_with(text, overlays, type_rules, type_overrides)?;
     let entry = Entry {
-        warnings: loaded.warnings.clone(),
+        warnings: &loaded.warnings,
         raw: &loaded.raw,
     };
     if let Ok(json) = serde_json::to_string(&entry) {
