@@ -73,12 +73,7 @@ impl<'a> RotateApiKey<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::RotateApiKeyResponse,
-            crate::Error<RotateApiKeyError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::RotateApiKeyResponse, RotateApiKeyError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -86,12 +81,11 @@ impl<'a> RotateApiKey<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::RotateApiKeyResponse>,
-            crate::Error<RotateApiKeyError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::RotateApiKeyResponse>,
+        RotateApiKeyError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -152,12 +146,14 @@ impl<'a> std::future::IntoFuture for RotateApiKey<'a> {
         crate::models::RotateApiKeyResponse,
         crate::Error<RotateApiKeyError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::RotateApiKeyResponse,
+        RotateApiKeyError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `rotateApiKey`: one variant per documented status, chosen by the status code alone.

@@ -176,12 +176,11 @@ impl<'a> GetBalanceConversions<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::GetBalanceConversionsResponse,
-            crate::Error<GetBalanceConversionsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::GetBalanceConversionsResponse,
+        GetBalanceConversionsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -189,12 +188,11 @@ impl<'a> GetBalanceConversions<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetBalanceConversionsResponse>,
-            crate::Error<GetBalanceConversionsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetBalanceConversionsResponse>,
+        GetBalanceConversionsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -276,19 +274,17 @@ impl<'a> GetBalanceConversions<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -297,12 +293,11 @@ impl<'a> GetBalanceConversions<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            Vec<crate::models::BalanceConversion>,
-            crate::Error<GetBalanceConversionsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        Vec<crate::models::BalanceConversion>,
+        GetBalanceConversionsError,
+    > {
         self.into_stream().collect_all()
     }
 }
@@ -311,12 +306,14 @@ impl<'a> std::future::IntoFuture for GetBalanceConversions<'a> {
         crate::models::GetBalanceConversionsResponse,
         crate::Error<GetBalanceConversionsError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetBalanceConversionsResponse,
+        GetBalanceConversionsError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getBalanceConversions`: one variant per documented status, chosen by the status code alone.
@@ -373,12 +370,11 @@ impl<'a> CreateBalanceConversion<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::BalanceConversion,
-            crate::Error<CreateBalanceConversionError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::BalanceConversion,
+        CreateBalanceConversionError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -386,12 +382,11 @@ impl<'a> CreateBalanceConversion<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::BalanceConversion>,
-            crate::Error<CreateBalanceConversionError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::BalanceConversion>,
+        CreateBalanceConversionError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -443,12 +438,14 @@ impl<'a> std::future::IntoFuture for CreateBalanceConversion<'a> {
         crate::models::BalanceConversion,
         crate::Error<CreateBalanceConversionError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::BalanceConversion,
+        CreateBalanceConversionError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createBalanceConversion`: one variant per documented status, chosen by the status code alone.
@@ -503,9 +500,7 @@ impl<'a> CreateQuote<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::QuoteList, crate::Error<CreateQuoteError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::QuoteList, CreateQuoteError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -513,12 +508,11 @@ impl<'a> CreateQuote<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::QuoteList>,
-            crate::Error<CreateQuoteError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::QuoteList>,
+        CreateQuoteError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -565,12 +559,10 @@ impl<'a> CreateQuote<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateQuote<'a> {
     type Output = Result<crate::models::QuoteList, crate::Error<CreateQuoteError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::QuoteList, CreateQuoteError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createQuote`: one variant per documented status, chosen by the status code alone.

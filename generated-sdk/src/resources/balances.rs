@@ -67,9 +67,7 @@ impl<'a> GetBalance<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::AllBalances, crate::Error<GetBalanceError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::AllBalances, GetBalanceError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -77,12 +75,11 @@ impl<'a> GetBalance<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::AllBalances>,
-            crate::Error<GetBalanceError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::AllBalances>,
+        GetBalanceError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -124,12 +121,10 @@ impl<'a> GetBalance<'a> {
 }
 impl<'a> std::future::IntoFuture for GetBalance<'a> {
     type Output = Result<crate::models::AllBalances, crate::Error<GetBalanceError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::AllBalances, GetBalanceError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getBalance`: one variant per documented status, chosen by the status code alone.

@@ -148,12 +148,11 @@ impl<'a> GetBankAccountValidations<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::GetBankAccountValidationsResponse,
-            crate::Error<GetBankAccountValidationsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::GetBankAccountValidationsResponse,
+        GetBankAccountValidationsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -161,12 +160,11 @@ impl<'a> GetBankAccountValidations<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetBankAccountValidationsResponse>,
-            crate::Error<GetBankAccountValidationsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetBankAccountValidationsResponse>,
+        GetBankAccountValidationsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -248,19 +246,17 @@ impl<'a> GetBankAccountValidations<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -269,12 +265,11 @@ impl<'a> GetBankAccountValidations<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            Vec<crate::models::BankAccountValidation>,
-            crate::Error<GetBankAccountValidationsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        Vec<crate::models::BankAccountValidation>,
+        GetBankAccountValidationsError,
+    > {
         self.into_stream().collect_all()
     }
 }
@@ -283,12 +278,14 @@ impl<'a> std::future::IntoFuture for GetBankAccountValidations<'a> {
         crate::models::GetBankAccountValidationsResponse,
         crate::Error<GetBankAccountValidationsError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetBankAccountValidationsResponse,
+        GetBankAccountValidationsError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getBankAccountValidations`: one variant per documented status, chosen by the status code alone.
@@ -343,12 +340,11 @@ impl<'a> ValidateBankAccount<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::BankAccountValidation,
-            crate::Error<ValidateBankAccountError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::BankAccountValidation,
+        ValidateBankAccountError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -356,12 +352,11 @@ impl<'a> ValidateBankAccount<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::BankAccountValidation>,
-            crate::Error<ValidateBankAccountError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::BankAccountValidation>,
+        ValidateBankAccountError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -405,12 +400,14 @@ impl<'a> std::future::IntoFuture for ValidateBankAccount<'a> {
         crate::models::BankAccountValidation,
         crate::Error<ValidateBankAccountError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::BankAccountValidation,
+        ValidateBankAccountError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `validateBankAccount`: one variant per documented status, chosen by the status code alone.

@@ -173,12 +173,11 @@ impl<'a> GetBeneficiaries<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::GetBeneficiariesResponse,
-            crate::Error<GetBeneficiariesError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::GetBeneficiariesResponse,
+        GetBeneficiariesError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -186,12 +185,11 @@ impl<'a> GetBeneficiaries<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetBeneficiariesResponse>,
-            crate::Error<GetBeneficiariesError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetBeneficiariesResponse>,
+        GetBeneficiariesError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -273,19 +271,17 @@ impl<'a> GetBeneficiaries<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -294,12 +290,7 @@ impl<'a> GetBeneficiaries<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            Vec<crate::models::Beneficiary>,
-            crate::Error<GetBeneficiariesError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::Beneficiary>, GetBeneficiariesError> {
         self.into_stream().collect_all()
     }
 }
@@ -308,12 +299,14 @@ impl<'a> std::future::IntoFuture for GetBeneficiaries<'a> {
         crate::models::GetBeneficiariesResponse,
         crate::Error<GetBeneficiariesError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetBeneficiariesResponse,
+        GetBeneficiariesError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getBeneficiaries`: one variant per documented status, chosen by the status code alone.
@@ -368,9 +361,7 @@ impl<'a> CreateBeneficiary<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Beneficiary, crate::Error<CreateBeneficiaryError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Beneficiary, CreateBeneficiaryError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -378,12 +369,11 @@ impl<'a> CreateBeneficiary<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Beneficiary>,
-            crate::Error<CreateBeneficiaryError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Beneficiary>,
+        CreateBeneficiaryError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -427,12 +417,14 @@ impl<'a> std::future::IntoFuture for CreateBeneficiary<'a> {
         crate::models::Beneficiary,
         crate::Error<CreateBeneficiaryError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Beneficiary,
+        CreateBeneficiaryError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createBeneficiary`: one variant per documented status, chosen by the status code alone.
@@ -487,12 +479,7 @@ impl<'a> GetBeneficiaryById<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::Beneficiary,
-            crate::Error<GetBeneficiaryByIdError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Beneficiary, GetBeneficiaryByIdError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -500,12 +487,11 @@ impl<'a> GetBeneficiaryById<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Beneficiary>,
-            crate::Error<GetBeneficiaryByIdError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Beneficiary>,
+        GetBeneficiaryByIdError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -554,12 +540,14 @@ impl<'a> std::future::IntoFuture for GetBeneficiaryById<'a> {
         crate::models::Beneficiary,
         crate::Error<GetBeneficiaryByIdError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Beneficiary,
+        GetBeneficiaryByIdError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getBeneficiaryById`: one variant per documented status, chosen by the status code alone.

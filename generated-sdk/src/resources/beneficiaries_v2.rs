@@ -176,12 +176,11 @@ impl<'a> ListBeneficiariesV2<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::ListBeneficiariesV2Response,
-            crate::Error<ListBeneficiariesV2Error>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::ListBeneficiariesV2Response,
+        ListBeneficiariesV2Error,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -189,12 +188,11 @@ impl<'a> ListBeneficiariesV2<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::ListBeneficiariesV2Response>,
-            crate::Error<ListBeneficiariesV2Error>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::ListBeneficiariesV2Response>,
+        ListBeneficiariesV2Error,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -259,19 +257,17 @@ impl<'a> ListBeneficiariesV2<'a> {
                 let mut builder = base.clone();
                 builder.page = Some(i64::from(page));
                 let _ = pinned;
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        false,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    false,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -280,12 +276,11 @@ impl<'a> ListBeneficiariesV2<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            Vec<crate::models::BeneficiaryV2>,
-            crate::Error<ListBeneficiariesV2Error>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        Vec<crate::models::BeneficiaryV2>,
+        ListBeneficiariesV2Error,
+    > {
         self.into_stream().collect_all()
     }
 }
@@ -294,12 +289,14 @@ impl<'a> std::future::IntoFuture for ListBeneficiariesV2<'a> {
         crate::models::ListBeneficiariesV2Response,
         crate::Error<ListBeneficiariesV2Error>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::ListBeneficiariesV2Response,
+        ListBeneficiariesV2Error,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `listBeneficiariesV2`: one variant per documented status, chosen by the status code alone.
@@ -351,12 +348,7 @@ impl<'a> CreateBeneficiaryV2<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::BeneficiaryV2,
-            crate::Error<CreateBeneficiaryV2Error>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::BeneficiaryV2, CreateBeneficiaryV2Error> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -364,12 +356,11 @@ impl<'a> CreateBeneficiaryV2<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::BeneficiaryV2>,
-            crate::Error<CreateBeneficiaryV2Error>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::BeneficiaryV2>,
+        CreateBeneficiaryV2Error,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -438,12 +429,14 @@ impl<'a> std::future::IntoFuture for CreateBeneficiaryV2<'a> {
         crate::models::BeneficiaryV2,
         crate::Error<CreateBeneficiaryV2Error>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::BeneficiaryV2,
+        CreateBeneficiaryV2Error,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createBeneficiaryV2`: one variant per documented status, chosen by the status code alone.
@@ -509,12 +502,7 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::BeneficiaryV2,
-            crate::Error<GetBeneficiaryByIdV2Error>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::BeneficiaryV2, GetBeneficiaryByIdV2Error> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -522,12 +510,11 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::BeneficiaryV2>,
-            crate::Error<GetBeneficiaryByIdV2Error>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::BeneficiaryV2>,
+        GetBeneficiaryByIdV2Error,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -582,12 +569,14 @@ impl<'a> std::future::IntoFuture for GetBeneficiaryByIdV2<'a> {
         crate::models::BeneficiaryV2,
         crate::Error<GetBeneficiaryByIdV2Error>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::BeneficiaryV2,
+        GetBeneficiaryByIdV2Error,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getBeneficiaryByIdV2`: one variant per documented status, chosen by the status code alone.
@@ -649,12 +638,11 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::BeneficiaryV2,
-            crate::Error<MockReviewBeneficiaryV2Error>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::BeneficiaryV2,
+        MockReviewBeneficiaryV2Error,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -662,12 +650,11 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::BeneficiaryV2>,
-            crate::Error<MockReviewBeneficiaryV2Error>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::BeneficiaryV2>,
+        MockReviewBeneficiaryV2Error,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -738,12 +725,14 @@ impl<'a> std::future::IntoFuture for MockReviewBeneficiaryV2<'a> {
         crate::models::BeneficiaryV2,
         crate::Error<MockReviewBeneficiaryV2Error>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::BeneficiaryV2,
+        MockReviewBeneficiaryV2Error,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `mockReviewBeneficiaryV2`: one variant per documented status, chosen by the status code alone.

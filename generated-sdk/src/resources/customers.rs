@@ -235,12 +235,7 @@ impl<'a> GetCustomers<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::GetCustomersResponse,
-            crate::Error<GetCustomersError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::GetCustomersResponse, GetCustomersError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -248,12 +243,11 @@ impl<'a> GetCustomers<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetCustomersResponse>,
-            crate::Error<GetCustomersError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetCustomersResponse>,
+        GetCustomersError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -334,19 +328,17 @@ impl<'a> GetCustomers<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -355,9 +347,7 @@ impl<'a> GetCustomers<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::models::Customer>, crate::Error<GetCustomersError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::Customer>, GetCustomersError> {
         self.into_stream().collect_all()
     }
 }
@@ -366,12 +356,14 @@ impl<'a> std::future::IntoFuture for GetCustomers<'a> {
         crate::models::GetCustomersResponse,
         crate::Error<GetCustomersError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetCustomersResponse,
+        GetCustomersError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getCustomers`: one variant per documented status, chosen by the status code alone.
@@ -428,9 +420,7 @@ impl<'a> CreateCustomer<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Customer, crate::Error<CreateCustomerError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Customer, CreateCustomerError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -438,12 +428,11 @@ impl<'a> CreateCustomer<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Customer>,
-            crate::Error<CreateCustomerError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Customer>,
+        CreateCustomerError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -492,12 +481,14 @@ impl<'a> CreateCustomer<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateCustomer<'a> {
     type Output = Result<crate::models::Customer, crate::Error<CreateCustomerError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Customer,
+        CreateCustomerError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createCustomer`: one variant per documented status, chosen by the status code alone.
@@ -552,9 +543,7 @@ impl<'a> GetCustomerById<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Customer, crate::Error<GetCustomerByIdError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Customer, GetCustomerByIdError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -562,12 +551,11 @@ impl<'a> GetCustomerById<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Customer>,
-            crate::Error<GetCustomerByIdError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Customer>,
+        GetCustomerByIdError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -613,12 +601,14 @@ impl<'a> GetCustomerById<'a> {
 }
 impl<'a> std::future::IntoFuture for GetCustomerById<'a> {
     type Output = Result<crate::models::Customer, crate::Error<GetCustomerByIdError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Customer,
+        GetCustomerByIdError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getCustomerById`: one variant per documented status, chosen by the status code alone.
@@ -673,12 +663,11 @@ impl<'a> GetCustomerBankAccounts<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::GetCustomerBankAccountsResponse,
-            crate::Error<GetCustomerBankAccountsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::GetCustomerBankAccountsResponse,
+        GetCustomerBankAccountsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -686,12 +675,11 @@ impl<'a> GetCustomerBankAccounts<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetCustomerBankAccountsResponse>,
-            crate::Error<GetCustomerBankAccountsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetCustomerBankAccountsResponse>,
+        GetCustomerBankAccountsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -740,12 +728,14 @@ impl<'a> std::future::IntoFuture for GetCustomerBankAccounts<'a> {
         crate::models::GetCustomerBankAccountsResponse,
         crate::Error<GetCustomerBankAccountsError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetCustomerBankAccountsResponse,
+        GetCustomerBankAccountsError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getCustomerBankAccounts`: one variant per documented status, chosen by the status code alone.
@@ -801,12 +791,11 @@ impl<'a> CreateCustomerBankAccount<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::CustomerBankAccount,
-            crate::Error<CreateCustomerBankAccountError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::CustomerBankAccount,
+        CreateCustomerBankAccountError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -814,12 +803,11 @@ impl<'a> CreateCustomerBankAccount<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::CustomerBankAccount>,
-            crate::Error<CreateCustomerBankAccountError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::CustomerBankAccount>,
+        CreateCustomerBankAccountError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -882,12 +870,14 @@ impl<'a> std::future::IntoFuture for CreateCustomerBankAccount<'a> {
         crate::models::CustomerBankAccount,
         crate::Error<CreateCustomerBankAccountError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::CustomerBankAccount,
+        CreateCustomerBankAccountError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createCustomerBankAccount`: one variant per documented status, chosen by the status code alone.

@@ -119,12 +119,7 @@ impl<'a> GetDocuments<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::GetDocumentsResponse,
-            crate::Error<GetDocumentsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::GetDocumentsResponse, GetDocumentsError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -132,12 +127,11 @@ impl<'a> GetDocuments<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetDocumentsResponse>,
-            crate::Error<GetDocumentsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetDocumentsResponse>,
+        GetDocumentsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -209,19 +203,17 @@ impl<'a> GetDocuments<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -230,9 +222,7 @@ impl<'a> GetDocuments<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::models::Document>, crate::Error<GetDocumentsError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::Document>, GetDocumentsError> {
         self.into_stream().collect_all()
     }
 }
@@ -241,12 +231,14 @@ impl<'a> std::future::IntoFuture for GetDocuments<'a> {
         crate::models::GetDocumentsResponse,
         crate::Error<GetDocumentsError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetDocumentsResponse,
+        GetDocumentsError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getDocuments`: one variant per documented status, chosen by the status code alone.
@@ -301,9 +293,7 @@ impl<'a> CreateDocument<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Document, crate::Error<CreateDocumentError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Document, CreateDocumentError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -311,12 +301,11 @@ impl<'a> CreateDocument<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Document>,
-            crate::Error<CreateDocumentError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Document>,
+        CreateDocumentError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -365,12 +354,14 @@ impl<'a> CreateDocument<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateDocument<'a> {
     type Output = Result<crate::models::Document, crate::Error<CreateDocumentError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Document,
+        CreateDocumentError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createDocument`: one variant per documented status, chosen by the status code alone.

@@ -74,12 +74,11 @@ impl<'a> CreateInternalTransfer<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::InternalTransfer,
-            crate::Error<CreateInternalTransferError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::InternalTransfer,
+        CreateInternalTransferError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -87,12 +86,11 @@ impl<'a> CreateInternalTransfer<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::InternalTransfer>,
-            crate::Error<CreateInternalTransferError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::InternalTransfer>,
+        CreateInternalTransferError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -153,12 +151,14 @@ impl<'a> std::future::IntoFuture for CreateInternalTransfer<'a> {
         crate::models::InternalTransfer,
         crate::Error<CreateInternalTransferError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::InternalTransfer,
+        CreateInternalTransferError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createInternalTransfer`: one variant per documented status, chosen by the status code alone.

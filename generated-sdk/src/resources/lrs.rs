@@ -123,9 +123,7 @@ impl<'a> GetLrsBanks<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::models::LrsBank>, crate::Error<GetLrsBanksError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::LrsBank>, GetLrsBanksError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -133,12 +131,11 @@ impl<'a> GetLrsBanks<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<Vec<crate::models::LrsBank>>,
-            crate::Error<GetLrsBanksError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<Vec<crate::models::LrsBank>>,
+        GetLrsBanksError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -180,12 +177,14 @@ impl<'a> GetLrsBanks<'a> {
 }
 impl<'a> std::future::IntoFuture for GetLrsBanks<'a> {
     type Output = Result<Vec<crate::models::LrsBank>, crate::Error<GetLrsBanksError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        Vec<crate::models::LrsBank>,
+        GetLrsBanksError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getLrsBanks`: one variant per documented status, chosen by the status code alone.
@@ -245,12 +244,11 @@ impl<'a> CreateLrsCustomerBankAccount<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::LrsCustomerBankAccount,
-            crate::Error<CreateLrsCustomerBankAccountError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::LrsCustomerBankAccount,
+        CreateLrsCustomerBankAccountError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -258,12 +256,11 @@ impl<'a> CreateLrsCustomerBankAccount<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::LrsCustomerBankAccount>,
-            crate::Error<CreateLrsCustomerBankAccountError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::LrsCustomerBankAccount>,
+        CreateLrsCustomerBankAccountError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -329,12 +326,14 @@ impl<'a> std::future::IntoFuture for CreateLrsCustomerBankAccount<'a> {
         crate::models::LrsCustomerBankAccount,
         crate::Error<CreateLrsCustomerBankAccountError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::LrsCustomerBankAccount,
+        CreateLrsCustomerBankAccountError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createLrsCustomerBankAccount`: one variant per documented status, chosen by the status code alone.
@@ -400,9 +399,7 @@ impl<'a> CreateLrsQuote<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::LrsQuote, crate::Error<CreateLrsQuoteError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::LrsQuote, CreateLrsQuoteError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -410,12 +407,11 @@ impl<'a> CreateLrsQuote<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::LrsQuote>,
-            crate::Error<CreateLrsQuoteError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::LrsQuote>,
+        CreateLrsQuoteError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -482,12 +478,14 @@ impl<'a> CreateLrsQuote<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateLrsQuote<'a> {
     type Output = Result<crate::models::LrsQuote, crate::Error<CreateLrsQuoteError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::LrsQuote,
+        CreateLrsQuoteError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createLrsQuote`: one variant per documented status, chosen by the status code alone.

@@ -211,9 +211,7 @@ impl<'a> GetOrders<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::GetOrdersResponse, crate::Error<GetOrdersError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::GetOrdersResponse, GetOrdersError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -221,12 +219,11 @@ impl<'a> GetOrders<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetOrdersResponse>,
-            crate::Error<GetOrdersError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetOrdersResponse>,
+        GetOrdersError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -305,19 +302,17 @@ impl<'a> GetOrders<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -326,20 +321,20 @@ impl<'a> GetOrders<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::models::OrderResponse>, crate::Error<GetOrdersError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::OrderResponse>, GetOrdersError> {
         self.into_stream().collect_all()
     }
 }
 impl<'a> std::future::IntoFuture for GetOrders<'a> {
     type Output = Result<crate::models::GetOrdersResponse, crate::Error<GetOrdersError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetOrdersResponse,
+        GetOrdersError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getOrders`: one variant per documented status, chosen by the status code alone.
@@ -394,9 +389,7 @@ impl<'a> CreateOrder<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::OrderResponse, crate::Error<CreateOrderError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::OrderResponse, CreateOrderError> {
         static DUPLICATE: crate::runtime::Duplicate = crate::runtime::Duplicate {
             status: 400u16,
             body_contains: Some("already exists for this request_id"),
@@ -421,12 +414,11 @@ impl<'a> CreateOrder<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::OrderResponse>,
-            crate::Error<CreateOrderError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::OrderResponse>,
+        CreateOrderError,
+    > {
         static DUPLICATE: crate::runtime::Duplicate = crate::runtime::Duplicate {
             status: 400u16,
             body_contains: Some("already exists for this request_id"),
@@ -503,12 +495,14 @@ impl<'a> CreateOrder<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateOrder<'a> {
     type Output = Result<crate::models::OrderResponse, crate::Error<CreateOrderError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::OrderResponse,
+        CreateOrderError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createOrder`: one variant per documented status, chosen by the status code alone.
@@ -567,9 +561,7 @@ impl<'a> GetOrderById<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::OrderResponse, crate::Error<GetOrderByIdError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::OrderResponse, GetOrderByIdError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -577,12 +569,11 @@ impl<'a> GetOrderById<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::OrderResponse>,
-            crate::Error<GetOrderByIdError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::OrderResponse>,
+        GetOrderByIdError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -626,12 +617,14 @@ impl<'a> GetOrderById<'a> {
 }
 impl<'a> std::future::IntoFuture for GetOrderById<'a> {
     type Output = Result<crate::models::OrderResponse, crate::Error<GetOrderByIdError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::OrderResponse,
+        GetOrderByIdError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getOrderById`: one variant per documented status, chosen by the status code alone.
@@ -687,9 +680,7 @@ impl<'a> UpdateOrderRfi<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::OrderResponse, crate::Error<UpdateOrderRfiError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::OrderResponse, UpdateOrderRfiError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -697,12 +688,11 @@ impl<'a> UpdateOrderRfi<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::OrderResponse>,
-            crate::Error<UpdateOrderRfiError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::OrderResponse>,
+        UpdateOrderRfiError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -765,12 +755,14 @@ impl<'a> std::future::IntoFuture for UpdateOrderRfi<'a> {
         crate::models::OrderResponse,
         crate::Error<UpdateOrderRfiError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::OrderResponse,
+        UpdateOrderRfiError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `updateOrderRfi`: one variant per documented status, chosen by the status code alone.

@@ -273,9 +273,7 @@ impl<'a> GetPayins<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::GetPayinsResponse, crate::Error<GetPayinsError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::GetPayinsResponse, GetPayinsError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -283,12 +281,11 @@ impl<'a> GetPayins<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetPayinsResponse>,
-            crate::Error<GetPayinsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetPayinsResponse>,
+        GetPayinsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -364,19 +361,17 @@ impl<'a> GetPayins<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -385,23 +380,20 @@ impl<'a> GetPayins<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            Vec<crate::models::PaymentLinkResponse>,
-            crate::Error<GetPayinsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::PaymentLinkResponse>, GetPayinsError> {
         self.into_stream().collect_all()
     }
 }
 impl<'a> std::future::IntoFuture for GetPayins<'a> {
     type Output = Result<crate::models::GetPayinsResponse, crate::Error<GetPayinsError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetPayinsResponse,
+        GetPayinsError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getPayins`: one variant per documented status, chosen by the status code alone.
@@ -456,12 +448,7 @@ impl<'a> CreatePayin<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaymentLinkResponse,
-            crate::Error<CreatePayinError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::PaymentLinkResponse, CreatePayinError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -469,12 +456,11 @@ impl<'a> CreatePayin<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::PaymentLinkResponse>,
-            crate::Error<CreatePayinError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::PaymentLinkResponse>,
+        CreatePayinError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -524,12 +510,14 @@ impl<'a> std::future::IntoFuture for CreatePayin<'a> {
         crate::models::PaymentLinkResponse,
         crate::Error<CreatePayinError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::PaymentLinkResponse,
+        CreatePayinError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createPayin`: one variant per documented status, chosen by the status code alone.
@@ -588,12 +576,7 @@ impl<'a> GetPayinById<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaymentLinkResponse,
-            crate::Error<GetPayinByIdError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::PaymentLinkResponse, GetPayinByIdError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -601,12 +584,11 @@ impl<'a> GetPayinById<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::PaymentLinkResponse>,
-            crate::Error<GetPayinByIdError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::PaymentLinkResponse>,
+        GetPayinByIdError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -653,12 +635,14 @@ impl<'a> std::future::IntoFuture for GetPayinById<'a> {
         crate::models::PaymentLinkResponse,
         crate::Error<GetPayinByIdError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::PaymentLinkResponse,
+        GetPayinByIdError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getPayinById`: one variant per documented status, chosen by the status code alone.
@@ -714,12 +698,7 @@ impl<'a> UpdatePayin<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaymentLinkResponse,
-            crate::Error<UpdatePayinError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::PaymentLinkResponse, UpdatePayinError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -727,12 +706,11 @@ impl<'a> UpdatePayin<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::PaymentLinkResponse>,
-            crate::Error<UpdatePayinError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::PaymentLinkResponse>,
+        UpdatePayinError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -791,12 +769,14 @@ impl<'a> std::future::IntoFuture for UpdatePayin<'a> {
         crate::models::PaymentLinkResponse,
         crate::Error<UpdatePayinError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::PaymentLinkResponse,
+        UpdatePayinError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `updatePayin`: one variant per documented status, chosen by the status code alone.
@@ -854,12 +834,7 @@ impl<'a> CancelPayin<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaymentLinkResponse,
-            crate::Error<CancelPayinError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::PaymentLinkResponse, CancelPayinError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -867,12 +842,11 @@ impl<'a> CancelPayin<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::PaymentLinkResponse>,
-            crate::Error<CancelPayinError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::PaymentLinkResponse>,
+        CancelPayinError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -919,12 +893,14 @@ impl<'a> std::future::IntoFuture for CancelPayin<'a> {
         crate::models::PaymentLinkResponse,
         crate::Error<CancelPayinError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::PaymentLinkResponse,
+        CancelPayinError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `cancelPayin`: one variant per documented status, chosen by the status code alone.
@@ -980,12 +956,7 @@ impl<'a> UpdatePayinRfi<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaymentLinkResponse,
-            crate::Error<UpdatePayinRfiError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::PaymentLinkResponse, UpdatePayinRfiError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -993,12 +964,11 @@ impl<'a> UpdatePayinRfi<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::PaymentLinkResponse>,
-            crate::Error<UpdatePayinRfiError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::PaymentLinkResponse>,
+        UpdatePayinRfiError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -1061,12 +1031,14 @@ impl<'a> std::future::IntoFuture for UpdatePayinRfi<'a> {
         crate::models::PaymentLinkResponse,
         crate::Error<UpdatePayinRfiError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::PaymentLinkResponse,
+        UpdatePayinRfiError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `updatePayinRfi`: one variant per documented status, chosen by the status code alone.
@@ -1130,12 +1102,7 @@ impl<'a> MockReviewPaymentLink<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaymentLink,
-            crate::Error<MockReviewPaymentLinkError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::PaymentLink, MockReviewPaymentLinkError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -1143,12 +1110,11 @@ impl<'a> MockReviewPaymentLink<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::PaymentLink>,
-            crate::Error<MockReviewPaymentLinkError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::PaymentLink>,
+        MockReviewPaymentLinkError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -1208,12 +1174,14 @@ impl<'a> std::future::IntoFuture for MockReviewPaymentLink<'a> {
         crate::models::PaymentLink,
         crate::Error<MockReviewPaymentLinkError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::PaymentLink,
+        MockReviewPaymentLinkError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `mockReviewPaymentLink`: one variant per documented status, chosen by the status code alone.

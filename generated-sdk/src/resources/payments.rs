@@ -358,12 +358,7 @@ impl<'a> GetPayments<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::GetPaymentsResponse,
-            crate::Error<GetPaymentsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::GetPaymentsResponse, GetPaymentsError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -371,12 +366,11 @@ impl<'a> GetPayments<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetPaymentsResponse>,
-            crate::Error<GetPaymentsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetPaymentsResponse>,
+        GetPaymentsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -470,19 +464,17 @@ impl<'a> GetPayments<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -491,9 +483,7 @@ impl<'a> GetPayments<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::models::Payment>, crate::Error<GetPaymentsError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::Payment>, GetPaymentsError> {
         self.into_stream().collect_all()
     }
 }
@@ -502,12 +492,14 @@ impl<'a> std::future::IntoFuture for GetPayments<'a> {
         crate::models::GetPaymentsResponse,
         crate::Error<GetPaymentsError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetPaymentsResponse,
+        GetPaymentsError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getPayments`: one variant per documented status, chosen by the status code alone.
@@ -562,12 +554,11 @@ impl<'a> CreatePayment<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::CreatePaymentResponse,
-            crate::Error<CreatePaymentError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::CreatePaymentResponse,
+        CreatePaymentError,
+    > {
         static DUPLICATE: crate::runtime::Duplicate = crate::runtime::Duplicate {
             status: 400u16,
             body_contains: Some("already exists for this request_id"),
@@ -592,12 +583,11 @@ impl<'a> CreatePayment<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::CreatePaymentResponse>,
-            crate::Error<CreatePaymentError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::CreatePaymentResponse>,
+        CreatePaymentError,
+    > {
         static DUPLICATE: crate::runtime::Duplicate = crate::runtime::Duplicate {
             status: 400u16,
             body_contains: Some("already exists for this request_id"),
@@ -667,12 +657,14 @@ impl<'a> std::future::IntoFuture for CreatePayment<'a> {
         crate::models::CreatePaymentResponse,
         crate::Error<CreatePaymentError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::CreatePaymentResponse,
+        CreatePaymentError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createPayment`: one variant per documented status, chosen by the status code alone.
@@ -727,9 +719,7 @@ impl<'a> GetPaymentById<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Payment, crate::Error<GetPaymentByIdError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Payment, GetPaymentByIdError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -737,12 +727,11 @@ impl<'a> GetPaymentById<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Payment>,
-            crate::Error<GetPaymentByIdError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Payment>,
+        GetPaymentByIdError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -788,12 +777,10 @@ impl<'a> GetPaymentById<'a> {
 }
 impl<'a> std::future::IntoFuture for GetPaymentById<'a> {
     type Output = Result<crate::models::Payment, crate::Error<GetPaymentByIdError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Payment, GetPaymentByIdError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getPaymentById`: one variant per documented status, chosen by the status code alone.
@@ -850,9 +837,7 @@ impl<'a> CreateMockPayment<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Payment, crate::Error<CreateMockPaymentError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Payment, CreateMockPaymentError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -860,12 +845,11 @@ impl<'a> CreateMockPayment<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Payment>,
-            crate::Error<CreateMockPaymentError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Payment>,
+        CreateMockPaymentError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -915,12 +899,14 @@ impl<'a> CreateMockPayment<'a> {
 #[cfg(feature = "sandbox")]
 impl<'a> std::future::IntoFuture for CreateMockPayment<'a> {
     type Output = Result<crate::models::Payment, crate::Error<CreateMockPaymentError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Payment,
+        CreateMockPaymentError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createMockPayment`: one variant per documented status, chosen by the status code alone.
@@ -979,12 +965,11 @@ impl<'a> MockUpdatePaymentFundsAvailable<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::MockFundsAvailableResponse,
-            crate::Error<MockUpdatePaymentFundsAvailableError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::MockFundsAvailableResponse,
+        MockUpdatePaymentFundsAvailableError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -992,12 +977,11 @@ impl<'a> MockUpdatePaymentFundsAvailable<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::MockFundsAvailableResponse>,
-            crate::Error<MockUpdatePaymentFundsAvailableError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::MockFundsAvailableResponse>,
+        MockUpdatePaymentFundsAvailableError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -1076,12 +1060,14 @@ impl<'a> std::future::IntoFuture for MockUpdatePaymentFundsAvailable<'a> {
         crate::models::MockFundsAvailableResponse,
         crate::Error<MockUpdatePaymentFundsAvailableError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::MockFundsAvailableResponse,
+        MockUpdatePaymentFundsAvailableError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `mockUpdatePaymentFundsAvailable`: one variant per documented status, chosen by the status code alone.
@@ -1151,9 +1137,7 @@ impl<'a> UpdateRfiPayment<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Payment, crate::Error<UpdateRfiPaymentError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Payment, UpdateRfiPaymentError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -1161,12 +1145,11 @@ impl<'a> UpdateRfiPayment<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Payment>,
-            crate::Error<UpdateRfiPaymentError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Payment>,
+        UpdateRfiPaymentError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -1226,12 +1209,14 @@ impl<'a> UpdateRfiPayment<'a> {
 }
 impl<'a> std::future::IntoFuture for UpdateRfiPayment<'a> {
     type Output = Result<crate::models::Payment, crate::Error<UpdateRfiPaymentError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Payment,
+        UpdateRfiPaymentError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `updateRfiPayment`: one variant per documented status, chosen by the status code alone.
@@ -1291,12 +1276,11 @@ impl<'a> GetEligiblePayins<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::GetEligiblePayinsResponse,
-            crate::Error<GetEligiblePayinsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::GetEligiblePayinsResponse,
+        GetEligiblePayinsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -1304,12 +1288,11 @@ impl<'a> GetEligiblePayins<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetEligiblePayinsResponse>,
-            crate::Error<GetEligiblePayinsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetEligiblePayinsResponse>,
+        GetEligiblePayinsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -1358,12 +1341,14 @@ impl<'a> std::future::IntoFuture for GetEligiblePayins<'a> {
         crate::models::GetEligiblePayinsResponse,
         crate::Error<GetEligiblePayinsError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetEligiblePayinsResponse,
+        GetEligiblePayinsError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getEligiblePayins`: one variant per documented status, chosen by the status code alone.
@@ -1419,9 +1404,7 @@ impl<'a> ConnectPayin<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Payment, crate::Error<ConnectPayinError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Payment, ConnectPayinError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -1429,12 +1412,11 @@ impl<'a> ConnectPayin<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Payment>,
-            crate::Error<ConnectPayinError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Payment>,
+        ConnectPayinError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -1494,12 +1476,10 @@ impl<'a> ConnectPayin<'a> {
 }
 impl<'a> std::future::IntoFuture for ConnectPayin<'a> {
     type Output = Result<crate::models::Payment, crate::Error<ConnectPayinError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Payment, ConnectPayinError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `connectPayin`: one variant per documented status, chosen by the status code alone.

@@ -268,9 +268,7 @@ impl<'a> GetPayouts<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::GetPayoutsResponse, crate::Error<GetPayoutsError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::GetPayoutsResponse, GetPayoutsError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -278,12 +276,11 @@ impl<'a> GetPayouts<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetPayoutsResponse>,
-            crate::Error<GetPayoutsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetPayoutsResponse>,
+        GetPayoutsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -362,19 +359,17 @@ impl<'a> GetPayouts<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -383,9 +378,7 @@ impl<'a> GetPayouts<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::models::Payout>, crate::Error<GetPayoutsError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::Payout>, GetPayoutsError> {
         self.into_stream().collect_all()
     }
 }
@@ -394,12 +387,14 @@ impl<'a> std::future::IntoFuture for GetPayouts<'a> {
         crate::models::GetPayoutsResponse,
         crate::Error<GetPayoutsError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetPayoutsResponse,
+        GetPayoutsError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getPayouts`: one variant per documented status, chosen by the status code alone.
@@ -454,9 +449,7 @@ impl<'a> CreatePayout<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Payout, crate::Error<CreatePayoutError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Payout, CreatePayoutError> {
         static DUPLICATE: crate::runtime::Duplicate = crate::runtime::Duplicate {
             status: 409u16,
             body_contains: None,
@@ -481,12 +474,11 @@ impl<'a> CreatePayout<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Payout>,
-            crate::Error<CreatePayoutError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Payout>,
+        CreatePayoutError,
+    > {
         static DUPLICATE: crate::runtime::Duplicate = crate::runtime::Duplicate {
             status: 409u16,
             body_contains: None,
@@ -574,12 +566,10 @@ impl<'a> CreatePayout<'a> {
 }
 impl<'a> std::future::IntoFuture for CreatePayout<'a> {
     type Output = Result<crate::models::Payout, crate::Error<CreatePayoutError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Payout, CreatePayoutError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createPayout`: one variant per documented status, chosen by the status code alone.
@@ -651,9 +641,7 @@ impl<'a> GetPayoutById<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Payout, crate::Error<GetPayoutByIdError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Payout, GetPayoutByIdError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -661,12 +649,11 @@ impl<'a> GetPayoutById<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Payout>,
-            crate::Error<GetPayoutByIdError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Payout>,
+        GetPayoutByIdError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -712,12 +699,10 @@ impl<'a> GetPayoutById<'a> {
 }
 impl<'a> std::future::IntoFuture for GetPayoutById<'a> {
     type Output = Result<crate::models::Payout, crate::Error<GetPayoutByIdError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Payout, GetPayoutByIdError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getPayoutById`: one variant per documented status, chosen by the status code alone.
@@ -777,12 +762,7 @@ impl<'a> CancelPayout<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::CancelPayoutResponse,
-            crate::Error<CancelPayoutError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::CancelPayoutResponse, CancelPayoutError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -790,12 +770,11 @@ impl<'a> CancelPayout<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::CancelPayoutResponse>,
-            crate::Error<CancelPayoutError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::CancelPayoutResponse>,
+        CancelPayoutError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -845,12 +824,14 @@ impl<'a> std::future::IntoFuture for CancelPayout<'a> {
         crate::models::CancelPayoutResponse,
         crate::Error<CancelPayoutError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::CancelPayoutResponse,
+        CancelPayoutError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `cancelPayout`: one variant per documented status, chosen by the status code alone.
@@ -909,9 +890,7 @@ impl<'a> UpdateRfiPayout<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Payout, crate::Error<UpdateRfiPayoutError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Payout, UpdateRfiPayoutError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -919,12 +898,11 @@ impl<'a> UpdateRfiPayout<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Payout>,
-            crate::Error<UpdateRfiPayoutError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Payout>,
+        UpdateRfiPayoutError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -968,12 +946,10 @@ impl<'a> UpdateRfiPayout<'a> {
 }
 impl<'a> std::future::IntoFuture for UpdateRfiPayout<'a> {
     type Output = Result<crate::models::Payout, crate::Error<UpdateRfiPayoutError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Payout, UpdateRfiPayoutError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `updateRfiPayout`: one variant per documented status, chosen by the status code alone.
@@ -1033,9 +1009,7 @@ impl<'a> MockUpdatePayoutStatus<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Payout, crate::Error<MockUpdatePayoutStatusError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Payout, MockUpdatePayoutStatusError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -1043,12 +1017,11 @@ impl<'a> MockUpdatePayoutStatus<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Payout>,
-            crate::Error<MockUpdatePayoutStatusError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Payout>,
+        MockUpdatePayoutStatusError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -1101,12 +1074,14 @@ impl<'a> std::future::IntoFuture for MockUpdatePayoutStatus<'a> {
         crate::models::Payout,
         crate::Error<MockUpdatePayoutStatusError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Payout,
+        MockUpdatePayoutStatusError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `mockUpdatePayoutStatus`: one variant per documented status, chosen by the status code alone.

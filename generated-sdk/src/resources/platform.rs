@@ -125,12 +125,11 @@ impl<'a> OnboardMerchant<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::MerchantCreateResponse,
-            crate::Error<OnboardMerchantError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::MerchantCreateResponse,
+        OnboardMerchantError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -138,12 +137,11 @@ impl<'a> OnboardMerchant<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::MerchantCreateResponse>,
-            crate::Error<OnboardMerchantError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::MerchantCreateResponse>,
+        OnboardMerchantError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -204,12 +202,14 @@ impl<'a> std::future::IntoFuture for OnboardMerchant<'a> {
         crate::models::MerchantCreateResponse,
         crate::Error<OnboardMerchantError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::MerchantCreateResponse,
+        OnboardMerchantError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `onboardMerchant`: one variant per documented status, chosen by the status code alone.
@@ -269,9 +269,7 @@ impl<'a> UpdateMerchantStatus<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Merchant, crate::Error<UpdateMerchantStatusError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Merchant, UpdateMerchantStatusError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -279,12 +277,11 @@ impl<'a> UpdateMerchantStatus<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Merchant>,
-            crate::Error<UpdateMerchantStatusError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Merchant>,
+        UpdateMerchantStatusError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -355,12 +352,14 @@ impl<'a> std::future::IntoFuture for UpdateMerchantStatus<'a> {
         crate::models::Merchant,
         crate::Error<UpdateMerchantStatusError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Merchant,
+        UpdateMerchantStatusError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `updateMerchantStatus`: one variant per documented status, chosen by the status code alone.
@@ -425,9 +424,7 @@ impl<'a> GetMerchant<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Merchant, crate::Error<GetMerchantError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Merchant, GetMerchantError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -435,12 +432,11 @@ impl<'a> GetMerchant<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Merchant>,
-            crate::Error<GetMerchantError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Merchant>,
+        GetMerchantError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -503,12 +499,10 @@ impl<'a> GetMerchant<'a> {
 }
 impl<'a> std::future::IntoFuture for GetMerchant<'a> {
     type Output = Result<crate::models::Merchant, crate::Error<GetMerchantError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Merchant, GetMerchantError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getMerchant`: one variant per documented status, chosen by the status code alone.

@@ -250,9 +250,7 @@ impl<'a> GetRefunds<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::GetRefundsResponse, crate::Error<GetRefundsError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::GetRefundsResponse, GetRefundsError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -260,12 +258,11 @@ impl<'a> GetRefunds<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetRefundsResponse>,
-            crate::Error<GetRefundsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetRefundsResponse>,
+        GetRefundsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -350,19 +347,17 @@ impl<'a> GetRefunds<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -371,9 +366,7 @@ impl<'a> GetRefunds<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::models::Refund>, crate::Error<GetRefundsError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::Refund>, GetRefundsError> {
         self.into_stream().collect_all()
     }
 }
@@ -382,12 +375,14 @@ impl<'a> std::future::IntoFuture for GetRefunds<'a> {
         crate::models::GetRefundsResponse,
         crate::Error<GetRefundsError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetRefundsResponse,
+        GetRefundsError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getRefunds`: one variant per documented status, chosen by the status code alone.
@@ -444,9 +439,7 @@ impl<'a> CreateRefund<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Refund, crate::Error<CreateRefundError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Refund, CreateRefundError> {
         static DUPLICATE: crate::runtime::Duplicate = crate::runtime::Duplicate {
             status: 400u16,
             body_contains: Some("already exists for this request_id"),
@@ -471,12 +464,11 @@ impl<'a> CreateRefund<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Refund>,
-            crate::Error<CreateRefundError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Refund>,
+        CreateRefundError,
+    > {
         static DUPLICATE: crate::runtime::Duplicate = crate::runtime::Duplicate {
             status: 400u16,
             body_contains: Some("already exists for this request_id"),
@@ -561,12 +553,10 @@ impl<'a> CreateRefund<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateRefund<'a> {
     type Output = Result<crate::models::Refund, crate::Error<CreateRefundError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Refund, CreateRefundError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createRefund`: one variant per documented status, chosen by the status code alone.
@@ -635,9 +625,7 @@ impl<'a> GetRefundById<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Refund, crate::Error<GetRefundByIdError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Refund, GetRefundByIdError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -645,12 +633,11 @@ impl<'a> GetRefundById<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Refund>,
-            crate::Error<GetRefundByIdError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Refund>,
+        GetRefundByIdError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -696,12 +683,10 @@ impl<'a> GetRefundById<'a> {
 }
 impl<'a> std::future::IntoFuture for GetRefundById<'a> {
     type Output = Result<crate::models::Refund, crate::Error<GetRefundByIdError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Refund, GetRefundByIdError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getRefundById`: one variant per documented status, chosen by the status code alone.
@@ -757,9 +742,7 @@ impl<'a> UpdateRfiRefund<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Refund, crate::Error<UpdateRfiRefundError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Refund, UpdateRfiRefundError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -767,12 +750,11 @@ impl<'a> UpdateRfiRefund<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Refund>,
-            crate::Error<UpdateRfiRefundError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Refund>,
+        UpdateRfiRefundError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -832,12 +814,10 @@ impl<'a> UpdateRfiRefund<'a> {
 }
 impl<'a> std::future::IntoFuture for UpdateRfiRefund<'a> {
     type Output = Result<crate::models::Refund, crate::Error<UpdateRfiRefundError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Refund, UpdateRfiRefundError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `updateRfiRefund`: one variant per documented status, chosen by the status code alone.
@@ -900,9 +880,7 @@ impl<'a> MockUpdateRefund<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Refund, crate::Error<MockUpdateRefundError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Refund, MockUpdateRefundError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -910,12 +888,11 @@ impl<'a> MockUpdateRefund<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Refund>,
-            crate::Error<MockUpdateRefundError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Refund>,
+        MockUpdateRefundError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -977,12 +954,14 @@ impl<'a> MockUpdateRefund<'a> {
 #[cfg(feature = "sandbox")]
 impl<'a> std::future::IntoFuture for MockUpdateRefund<'a> {
     type Output = Result<crate::models::Refund, crate::Error<MockUpdateRefundError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Refund,
+        MockUpdateRefundError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `mockUpdateRefund`: one variant per documented status, chosen by the status code alone.

@@ -156,9 +156,7 @@ impl<'a> GetRfis<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::GetRfisResponse, crate::Error<GetRfisError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::GetRfisResponse, GetRfisError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -166,12 +164,11 @@ impl<'a> GetRfis<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetRfisResponse>,
-            crate::Error<GetRfisError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetRfisResponse>,
+        GetRfisError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -237,19 +234,17 @@ impl<'a> GetRfis<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -258,20 +253,20 @@ impl<'a> GetRfis<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::models::Rfi>, crate::Error<GetRfisError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::Rfi>, GetRfisError> {
         self.into_stream().collect_all()
     }
 }
 impl<'a> std::future::IntoFuture for GetRfis<'a> {
     type Output = Result<crate::models::GetRfisResponse, crate::Error<GetRfisError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetRfisResponse,
+        GetRfisError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getRfis`: one variant per documented status, chosen by the status code alone.
@@ -324,11 +319,7 @@ impl<'a> GetRfi<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Rfi, crate::Error<GetRfiError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, crate::models::Rfi, GetRfiError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -336,9 +327,7 @@ impl<'a> GetRfi<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<crate::models::Rfi>, crate::Error<GetRfiError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<crate::models::Rfi>, GetRfiError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -377,12 +366,10 @@ impl<'a> GetRfi<'a> {
 }
 impl<'a> std::future::IntoFuture for GetRfi<'a> {
     type Output = Result<crate::models::Rfi, crate::Error<GetRfiError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Rfi, GetRfiError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getRfi`: one variant per documented status, chosen by the status code alone.
@@ -436,11 +423,7 @@ impl<'a> RespondRfi<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Rfi, crate::Error<RespondRfiError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, crate::models::Rfi, RespondRfiError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -448,12 +431,7 @@ impl<'a> RespondRfi<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Rfi>,
-            crate::Error<RespondRfiError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<crate::models::Rfi>, RespondRfiError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -508,12 +486,10 @@ impl<'a> RespondRfi<'a> {
 }
 impl<'a> std::future::IntoFuture for RespondRfi<'a> {
     type Output = Result<crate::models::Rfi, crate::Error<RespondRfiError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Rfi, RespondRfiError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `respondRfi`: one variant per documented status, chosen by the status code alone.

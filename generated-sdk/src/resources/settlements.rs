@@ -211,12 +211,11 @@ impl<'a> GetSettlements<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::GetSettlementsResponse,
-            crate::Error<GetSettlementsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::GetSettlementsResponse,
+        GetSettlementsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -224,12 +223,11 @@ impl<'a> GetSettlements<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetSettlementsResponse>,
-            crate::Error<GetSettlementsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetSettlementsResponse>,
+        GetSettlementsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -301,19 +299,17 @@ impl<'a> GetSettlements<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -322,12 +318,7 @@ impl<'a> GetSettlements<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            Vec<crate::models::Settlement>,
-            crate::Error<GetSettlementsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::Settlement>, GetSettlementsError> {
         self.into_stream().collect_all()
     }
 }
@@ -336,12 +327,14 @@ impl<'a> std::future::IntoFuture for GetSettlements<'a> {
         crate::models::GetSettlementsResponse,
         crate::Error<GetSettlementsError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetSettlementsResponse,
+        GetSettlementsError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getSettlements`: one variant per documented status, chosen by the status code alone.
@@ -396,9 +389,7 @@ impl<'a> CreateSettlement<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Settlement, crate::Error<CreateSettlementError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Settlement, CreateSettlementError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -406,12 +397,11 @@ impl<'a> CreateSettlement<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Settlement>,
-            crate::Error<CreateSettlementError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Settlement>,
+        CreateSettlementError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -469,12 +459,14 @@ impl<'a> CreateSettlement<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateSettlement<'a> {
     type Output = Result<crate::models::Settlement, crate::Error<CreateSettlementError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Settlement,
+        CreateSettlementError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createSettlement`: one variant per documented status, chosen by the status code alone.
@@ -534,9 +526,7 @@ impl<'a> GetSettlementById<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Settlement, crate::Error<GetSettlementByIdError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Settlement, GetSettlementByIdError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -544,12 +534,11 @@ impl<'a> GetSettlementById<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Settlement>,
-            crate::Error<GetSettlementByIdError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Settlement>,
+        GetSettlementByIdError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -607,12 +596,14 @@ impl<'a> std::future::IntoFuture for GetSettlementById<'a> {
         crate::models::Settlement,
         crate::Error<GetSettlementByIdError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Settlement,
+        GetSettlementByIdError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getSettlementById`: one variant per documented status, chosen by the status code alone.
@@ -701,12 +692,11 @@ impl<'a> GetTransactionsLinkedToSettlement<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::GetTransactionsLinkedToSettlementResponse,
-            crate::Error<GetTransactionsLinkedToSettlementError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::GetTransactionsLinkedToSettlementResponse,
+        GetTransactionsLinkedToSettlementError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -714,12 +704,11 @@ impl<'a> GetTransactionsLinkedToSettlement<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetTransactionsLinkedToSettlementResponse>,
-            crate::Error<GetTransactionsLinkedToSettlementError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetTransactionsLinkedToSettlementResponse>,
+        GetTransactionsLinkedToSettlementError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -817,19 +806,17 @@ impl<'a> GetTransactionsLinkedToSettlement<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -838,12 +825,11 @@ impl<'a> GetTransactionsLinkedToSettlement<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            Vec<crate::models::SettlementTransaction>,
-            crate::Error<GetTransactionsLinkedToSettlementError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        Vec<crate::models::SettlementTransaction>,
+        GetTransactionsLinkedToSettlementError,
+    > {
         self.into_stream().collect_all()
     }
 }
@@ -852,12 +838,14 @@ impl<'a> std::future::IntoFuture for GetTransactionsLinkedToSettlement<'a> {
         crate::models::GetTransactionsLinkedToSettlementResponse,
         crate::Error<GetTransactionsLinkedToSettlementError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetTransactionsLinkedToSettlementResponse,
+        GetTransactionsLinkedToSettlementError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getTransactionsLinkedToSettlement`: one variant per documented status, chosen by the status code alone.
@@ -916,12 +904,11 @@ impl<'a> TriggerMockSettlement<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::TriggerMockSettlementResponse,
-            crate::Error<TriggerMockSettlementError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::TriggerMockSettlementResponse,
+        TriggerMockSettlementError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -929,12 +916,11 @@ impl<'a> TriggerMockSettlement<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::TriggerMockSettlementResponse>,
-            crate::Error<TriggerMockSettlementError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::TriggerMockSettlementResponse>,
+        TriggerMockSettlementError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -982,12 +968,14 @@ impl<'a> std::future::IntoFuture for TriggerMockSettlement<'a> {
         crate::models::TriggerMockSettlementResponse,
         crate::Error<TriggerMockSettlementError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::TriggerMockSettlementResponse,
+        TriggerMockSettlementError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `triggerMockSettlement`: one variant per documented status, chosen by the status code alone.

@@ -289,12 +289,11 @@ impl<'a> GetSubscriptions<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::GetSubscriptionsResponse,
-            crate::Error<GetSubscriptionsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::GetSubscriptionsResponse,
+        GetSubscriptionsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -302,12 +301,11 @@ impl<'a> GetSubscriptions<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetSubscriptionsResponse>,
-            crate::Error<GetSubscriptionsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetSubscriptionsResponse>,
+        GetSubscriptionsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -395,19 +393,17 @@ impl<'a> GetSubscriptions<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -416,12 +412,7 @@ impl<'a> GetSubscriptions<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            Vec<crate::models::Subscription>,
-            crate::Error<GetSubscriptionsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::Subscription>, GetSubscriptionsError> {
         self.into_stream().collect_all()
     }
 }
@@ -430,12 +421,14 @@ impl<'a> std::future::IntoFuture for GetSubscriptions<'a> {
         crate::models::GetSubscriptionsResponse,
         crate::Error<GetSubscriptionsError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetSubscriptionsResponse,
+        GetSubscriptionsError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getSubscriptions`: one variant per documented status, chosen by the status code alone.
@@ -490,12 +483,11 @@ impl<'a> CreateSubscription<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::CreateSubscriptionResponse,
-            crate::Error<CreateSubscriptionError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::CreateSubscriptionResponse,
+        CreateSubscriptionError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -503,12 +495,11 @@ impl<'a> CreateSubscription<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::CreateSubscriptionResponse>,
-            crate::Error<CreateSubscriptionError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::CreateSubscriptionResponse>,
+        CreateSubscriptionError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -560,12 +551,14 @@ impl<'a> std::future::IntoFuture for CreateSubscription<'a> {
         crate::models::CreateSubscriptionResponse,
         crate::Error<CreateSubscriptionError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::CreateSubscriptionResponse,
+        CreateSubscriptionError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createSubscription`: one variant per documented status, chosen by the status code alone.
@@ -622,12 +615,7 @@ impl<'a> GetSubscriptionById<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::Subscription,
-            crate::Error<GetSubscriptionByIdError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Subscription, GetSubscriptionByIdError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -635,12 +623,11 @@ impl<'a> GetSubscriptionById<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Subscription>,
-            crate::Error<GetSubscriptionByIdError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Subscription>,
+        GetSubscriptionByIdError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -689,12 +676,14 @@ impl<'a> std::future::IntoFuture for GetSubscriptionById<'a> {
         crate::models::Subscription,
         crate::Error<GetSubscriptionByIdError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Subscription,
+        GetSubscriptionByIdError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getSubscriptionById`: one variant per documented status, chosen by the status code alone.
@@ -749,12 +738,7 @@ impl<'a> PauseSubscription<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::Subscription,
-            crate::Error<PauseSubscriptionError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Subscription, PauseSubscriptionError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -762,12 +746,11 @@ impl<'a> PauseSubscription<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Subscription>,
-            crate::Error<PauseSubscriptionError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Subscription>,
+        PauseSubscriptionError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -825,12 +808,14 @@ impl<'a> std::future::IntoFuture for PauseSubscription<'a> {
         crate::models::Subscription,
         crate::Error<PauseSubscriptionError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Subscription,
+        PauseSubscriptionError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `pauseSubscription`: one variant per documented status, chosen by the status code alone.
@@ -892,12 +877,7 @@ impl<'a> ResumeSubscription<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::Subscription,
-            crate::Error<ResumeSubscriptionError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Subscription, ResumeSubscriptionError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -905,12 +885,11 @@ impl<'a> ResumeSubscription<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Subscription>,
-            crate::Error<ResumeSubscriptionError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Subscription>,
+        ResumeSubscriptionError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -968,12 +947,14 @@ impl<'a> std::future::IntoFuture for ResumeSubscription<'a> {
         crate::models::Subscription,
         crate::Error<ResumeSubscriptionError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Subscription,
+        ResumeSubscriptionError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `resumeSubscription`: one variant per documented status, chosen by the status code alone.
@@ -1035,12 +1016,7 @@ impl<'a> CancelSubscription<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::Subscription,
-            crate::Error<CancelSubscriptionError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Subscription, CancelSubscriptionError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -1048,12 +1024,11 @@ impl<'a> CancelSubscription<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Subscription>,
-            crate::Error<CancelSubscriptionError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Subscription>,
+        CancelSubscriptionError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -1111,12 +1086,14 @@ impl<'a> std::future::IntoFuture for CancelSubscription<'a> {
         crate::models::Subscription,
         crate::Error<CancelSubscriptionError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Subscription,
+        CancelSubscriptionError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `cancelSubscription`: one variant per documented status, chosen by the status code alone.
@@ -1179,12 +1156,7 @@ impl<'a> UpdateNextPaymentDate<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::Subscription,
-            crate::Error<UpdateNextPaymentDateError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Subscription, UpdateNextPaymentDateError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -1192,12 +1164,11 @@ impl<'a> UpdateNextPaymentDate<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Subscription>,
-            crate::Error<UpdateNextPaymentDateError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Subscription>,
+        UpdateNextPaymentDateError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -1261,12 +1232,14 @@ impl<'a> std::future::IntoFuture for UpdateNextPaymentDate<'a> {
         crate::models::Subscription,
         crate::Error<UpdateNextPaymentDateError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Subscription,
+        UpdateNextPaymentDateError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `updateNextPaymentDate`: one variant per documented status, chosen by the status code alone.

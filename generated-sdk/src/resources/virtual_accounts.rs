@@ -196,12 +196,11 @@ impl<'a> GetVirtualAccounts<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::GetVirtualAccountsResponse,
-            crate::Error<GetVirtualAccountsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::GetVirtualAccountsResponse,
+        GetVirtualAccountsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -209,12 +208,11 @@ impl<'a> GetVirtualAccounts<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetVirtualAccountsResponse>,
-            crate::Error<GetVirtualAccountsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetVirtualAccountsResponse>,
+        GetVirtualAccountsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -302,19 +300,17 @@ impl<'a> GetVirtualAccounts<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -323,12 +319,11 @@ impl<'a> GetVirtualAccounts<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            Vec<crate::models::VirtualAccount>,
-            crate::Error<GetVirtualAccountsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        Vec<crate::models::VirtualAccount>,
+        GetVirtualAccountsError,
+    > {
         self.into_stream().collect_all()
     }
 }
@@ -337,12 +332,14 @@ impl<'a> std::future::IntoFuture for GetVirtualAccounts<'a> {
         crate::models::GetVirtualAccountsResponse,
         crate::Error<GetVirtualAccountsError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetVirtualAccountsResponse,
+        GetVirtualAccountsError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getVirtualAccounts`: one variant per documented status, chosen by the status code alone.
@@ -400,12 +397,11 @@ impl<'a> CreateVirtualAccount<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::VirtualAccount,
-            crate::Error<CreateVirtualAccountError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::VirtualAccount,
+        CreateVirtualAccountError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -413,12 +409,11 @@ impl<'a> CreateVirtualAccount<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::VirtualAccount>,
-            crate::Error<CreateVirtualAccountError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::VirtualAccount>,
+        CreateVirtualAccountError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -488,12 +483,14 @@ impl<'a> std::future::IntoFuture for CreateVirtualAccount<'a> {
         crate::models::VirtualAccount,
         crate::Error<CreateVirtualAccountError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::VirtualAccount,
+        CreateVirtualAccountError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createVirtualAccount`: one variant per documented status, chosen by the status code alone.
@@ -555,12 +552,7 @@ impl<'a> CloseVirtualAccount<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::VirtualAccount,
-            crate::Error<CloseVirtualAccountError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::VirtualAccount, CloseVirtualAccountError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -568,12 +560,11 @@ impl<'a> CloseVirtualAccount<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::VirtualAccount>,
-            crate::Error<CloseVirtualAccountError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::VirtualAccount>,
+        CloseVirtualAccountError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -640,12 +631,14 @@ impl<'a> std::future::IntoFuture for CloseVirtualAccount<'a> {
         crate::models::VirtualAccount,
         crate::Error<CloseVirtualAccountError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::VirtualAccount,
+        CloseVirtualAccountError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `closeVirtualAccount`: one variant per documented status, chosen by the status code alone.
@@ -706,12 +699,11 @@ impl<'a> CreateVirtualAccountV2<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::VirtualAccountCreationAccepted,
-            crate::Error<CreateVirtualAccountV2Error>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::VirtualAccountCreationAccepted,
+        CreateVirtualAccountV2Error,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -719,12 +711,11 @@ impl<'a> CreateVirtualAccountV2<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::VirtualAccountCreationAccepted>,
-            crate::Error<CreateVirtualAccountV2Error>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::VirtualAccountCreationAccepted>,
+        CreateVirtualAccountV2Error,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -800,12 +791,14 @@ impl<'a> std::future::IntoFuture for CreateVirtualAccountV2<'a> {
         crate::models::VirtualAccountCreationAccepted,
         crate::Error<CreateVirtualAccountV2Error>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::VirtualAccountCreationAccepted,
+        CreateVirtualAccountV2Error,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createVirtualAccountV2`: one variant per documented status, chosen by the status code alone.

@@ -127,12 +127,11 @@ impl<'a> GetWithdrawalAccounts<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::GetWithdrawalAccountsResponse,
-            crate::Error<GetWithdrawalAccountsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::GetWithdrawalAccountsResponse,
+        GetWithdrawalAccountsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -140,12 +139,11 @@ impl<'a> GetWithdrawalAccounts<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetWithdrawalAccountsResponse>,
-            crate::Error<GetWithdrawalAccountsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetWithdrawalAccountsResponse>,
+        GetWithdrawalAccountsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -221,19 +219,17 @@ impl<'a> GetWithdrawalAccounts<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -242,12 +238,11 @@ impl<'a> GetWithdrawalAccounts<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            Vec<crate::models::WithdrawalAccount>,
-            crate::Error<GetWithdrawalAccountsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        Vec<crate::models::WithdrawalAccount>,
+        GetWithdrawalAccountsError,
+    > {
         self.into_stream().collect_all()
     }
 }
@@ -256,12 +251,14 @@ impl<'a> std::future::IntoFuture for GetWithdrawalAccounts<'a> {
         crate::models::GetWithdrawalAccountsResponse,
         crate::Error<GetWithdrawalAccountsError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetWithdrawalAccountsResponse,
+        GetWithdrawalAccountsError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getWithdrawalAccounts`: one variant per documented status, chosen by the status code alone.
@@ -316,12 +313,11 @@ impl<'a> GetWithdrawalAccountById<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::WithdrawalAccount,
-            crate::Error<GetWithdrawalAccountByIdError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::WithdrawalAccount,
+        GetWithdrawalAccountByIdError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -329,12 +325,11 @@ impl<'a> GetWithdrawalAccountById<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::WithdrawalAccount>,
-            crate::Error<GetWithdrawalAccountByIdError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::WithdrawalAccount>,
+        GetWithdrawalAccountByIdError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -383,12 +378,14 @@ impl<'a> std::future::IntoFuture for GetWithdrawalAccountById<'a> {
         crate::models::WithdrawalAccount,
         crate::Error<GetWithdrawalAccountByIdError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::WithdrawalAccount,
+        GetWithdrawalAccountByIdError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getWithdrawalAccountById`: one variant per documented status, chosen by the status code alone.

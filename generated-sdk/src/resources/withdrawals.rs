@@ -147,12 +147,11 @@ impl<'a> GetWithdrawals<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::GetWithdrawalsResponse,
-            crate::Error<GetWithdrawalsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::models::GetWithdrawalsResponse,
+        GetWithdrawalsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -160,12 +159,11 @@ impl<'a> GetWithdrawals<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetWithdrawalsResponse>,
-            crate::Error<GetWithdrawalsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetWithdrawalsResponse>,
+        GetWithdrawalsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -243,19 +241,17 @@ impl<'a> GetWithdrawals<'a> {
                 if let Some(at) = pinned.filter(|_| pin_wanted) {
                     builder.before = Some(at);
                 }
-                Box::pin(
-                    crate::runtime::page(
-                        builder.send_with_response(),
-                        pin_wanted,
-                        |body| {
-                            let items = body.data.unwrap_or_default();
-                            let next = body
-                                .page_meta
-                                .and_then(|m| m.next)
-                                .and_then(|n| u32::try_from(n).ok());
-                            (items, next)
-                        },
-                    ),
+                crate::runtime::page(
+                    builder.send_with_response(),
+                    pin_wanted,
+                    |body| {
+                        let items = body.data.unwrap_or_default();
+                        let next = body
+                            .page_meta
+                            .and_then(|m| m.next)
+                            .and_then(|n| u32::try_from(n).ok());
+                        (items, next)
+                    },
                 )
             },
         )
@@ -264,12 +260,7 @@ impl<'a> GetWithdrawals<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            Vec<crate::models::Withdrawal>,
-            crate::Error<GetWithdrawalsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::Withdrawal>, GetWithdrawalsError> {
         self.into_stream().collect_all()
     }
 }
@@ -278,12 +269,14 @@ impl<'a> std::future::IntoFuture for GetWithdrawals<'a> {
         crate::models::GetWithdrawalsResponse,
         crate::Error<GetWithdrawalsError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetWithdrawalsResponse,
+        GetWithdrawalsError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getWithdrawals`: one variant per documented status, chosen by the status code alone.
@@ -338,9 +331,7 @@ impl<'a> CreateWithdrawal<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Withdrawal, crate::Error<CreateWithdrawalError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Withdrawal, CreateWithdrawalError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -348,12 +339,11 @@ impl<'a> CreateWithdrawal<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Withdrawal>,
-            crate::Error<CreateWithdrawalError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Withdrawal>,
+        CreateWithdrawalError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -402,12 +392,14 @@ impl<'a> CreateWithdrawal<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateWithdrawal<'a> {
     type Output = Result<crate::models::Withdrawal, crate::Error<CreateWithdrawalError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Withdrawal,
+        CreateWithdrawalError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createWithdrawal`: one variant per documented status, chosen by the status code alone.

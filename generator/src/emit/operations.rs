@@ -459,13 +459,13 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 
             /// Sends the request and returns the decoded body.
             #[inline]
-            pub fn send(self) -> impl std::future::Future<Output = Result<#output, crate::Error<#error>>> + Send + 'a {
+            pub fn send(self) -> crate::CallFuture<'a, #output, #error> {
                 #send_body
             }
 
             /// Sends the request and returns the decoded body with the status and headers.
             #[inline]
-            pub fn send_with_response(self) -> impl std::future::Future<Output = Result<crate::Response<#output>, crate::Error<#error>>> + Send + 'a {
+            pub fn send_with_response(self) -> crate::CallFuture<'a, crate::Response<#output>, #error> {
                 #send_call
             }
 
@@ -487,11 +487,11 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         #cfg
         impl<'a> std::future::IntoFuture for #name<'a> {
             type Output = Result<#output, crate::Error<#error>>;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+            type IntoFuture = crate::CallFuture<'a, #output, #error>;
 
             #[inline]
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
 
@@ -1117,7 +1117,7 @@ fn pagination(op: &Operation) -> TokenStream {
                 let mut builder = base.clone();
                 #set_page
                 #apply_pin
-                Box::pin(crate::runtime::page(
+                crate::runtime::page(
                     builder.send_with_response(),
                     #server_time,
                     |body| {
@@ -1125,13 +1125,13 @@ fn pagination(op: &Operation) -> TokenStream {
                         let next = #meta_expr.and_then(|m| #next_expr).and_then(|n| u32::try_from(n).ok());
                         (items, next)
                     },
-                ))
+                )
             })
         }
 
         /// Fetches every page and returns all items in order.
         #[inline]
-        pub fn collect_all(self) -> impl std::future::Future<Output = Result<Vec<#item>, crate::Error<#error>>> + Send + 'a {
+        pub fn collect_all(self) -> crate::CallFuture<'a, Vec<#item>, #error> {
             self.into_stream().collect_all()
         }
     }

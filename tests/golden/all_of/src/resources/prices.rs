@@ -67,11 +67,7 @@ impl<'a> CreatePrice<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Price, crate::Error<CreatePriceError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, crate::models::Price, CreatePriceError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -79,12 +75,7 @@ impl<'a> CreatePrice<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Price>,
-            crate::Error<CreatePriceError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<crate::models::Price>, CreatePriceError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -118,12 +109,10 @@ impl<'a> CreatePrice<'a> {
 }
 impl<'a> std::future::IntoFuture for CreatePrice<'a> {
     type Output = Result<crate::models::Price, crate::Error<CreatePriceError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Price, CreatePriceError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createPrice`: one variant per documented status, chosen by the status code alone.

@@ -49,6 +49,7 @@ pub(crate) mod union;
 mod client_tests;
 
 pub use auth::Credential;
+pub use call::CallFuture;
 pub use client::{Client, ClientBuilder};
 pub use error::{
     ApiError, BuildError, DecodeError, DuplicateError, DuplicateReason, EncodeError, Error,

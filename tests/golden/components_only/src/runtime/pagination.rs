@@ -14,6 +14,7 @@ use std::task::{Context, Poll};
 
 use futures_core::stream::{FusedStream, Stream};
 
+use super::call::CallFuture;
 use super::error::Error;
 use super::response::Response;
 
@@ -36,22 +37,25 @@ pub(crate) struct Page<T> {
     dead_code,
     reason = "used only by generated crates whose spec has paginated lists"
 )]
-pub(crate) async fn page<B, T, E>(
-    call: impl Future<Output = Result<Response<B>, Error<E>>>,
+pub(crate) fn page<'a, B: 'a, T: 'a, E: Send + 'a>(
+    call: CallFuture<'a, Response<B>, E>,
     pin: bool,
     split: fn(B) -> (Vec<T>, Option<u32>),
-) -> Result<Page<T>, Error<E>> {
-    let response = call.await?;
-    let server_time = if pin {
-        super::time::pin_from_date(response.headers())
-    } else {
-        None
-    };
-    let (items, next) = split(response.into_inner());
-    Ok(Page {
-        items,
-        next,
-        server_time,
+) -> PageFuture<'a, T, E> {
+    // Boxed here, once for every list, rather than in each operation's closure.
+    Box::pin(async move {
+        let response = call.await?;
+        let server_time = if pin {
+            super::time::pin_from_date(response.headers())
+        } else {
+            None
+        };
+        let (items, next) = split(response.into_inner());
+        Ok(Page {
+            items,
+            next,
+            server_time,
+        })
     })
 }
 
@@ -136,12 +140,18 @@ impl<'a, T, E> PageStream<'a, T, E> {
     }
 
     /// Fetches every remaining item into a `Vec`, stopping at the first error.
-    pub async fn collect_all(mut self) -> Result<Vec<T>, Error<E>> {
-        let mut all = Vec::new();
-        while let Some(item) = self.try_next().await? {
-            all.push(item);
-        }
-        Ok(all)
+    pub fn collect_all(mut self) -> CallFuture<'a, Vec<T>, E>
+    where
+        T: Send + 'a,
+        E: Send + 'a,
+    {
+        Box::pin(async move {
+            let mut all = Vec::new();
+            while let Some(item) = self.try_next().await? {
+                all.push(item);
+            }
+            Ok(all)
+        })
     }
 }
 

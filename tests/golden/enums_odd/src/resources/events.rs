@@ -77,9 +77,7 @@ impl<'a> ListEvents<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::models::Kind>, crate::Error<ListEventsError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::Kind>, ListEventsError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -87,12 +85,11 @@ impl<'a> ListEvents<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<Vec<crate::models::Kind>>,
-            crate::Error<ListEventsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<Vec<crate::models::Kind>>,
+        ListEventsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -130,12 +127,10 @@ impl<'a> ListEvents<'a> {
 }
 impl<'a> std::future::IntoFuture for ListEvents<'a> {
     type Output = Result<Vec<crate::models::Kind>, crate::Error<ListEventsError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, Vec<crate::models::Kind>, ListEventsError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `listEvents`: one variant per documented status, chosen by the status code alone.

@@ -67,11 +67,7 @@ impl<'a> CreateRefund<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<CreateRefundSuccess, crate::Error<CreateRefundError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, CreateRefundSuccess, CreateRefundError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -79,12 +75,7 @@ impl<'a> CreateRefund<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<CreateRefundSuccess>,
-            crate::Error<CreateRefundError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<CreateRefundSuccess>, CreateRefundError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -163,12 +154,10 @@ impl<'a> CreateRefund<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateRefund<'a> {
     type Output = Result<CreateRefundSuccess, crate::Error<CreateRefundError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, CreateRefundSuccess, CreateRefundError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The successful outcomes of `createRefund`, one per documented status.

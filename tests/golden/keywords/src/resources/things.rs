@@ -77,11 +77,7 @@ impl<'a> GetThing<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Thing, crate::Error<GetThingError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, crate::models::Thing, GetThingError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -89,12 +85,7 @@ impl<'a> GetThing<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Thing>,
-            crate::Error<GetThingError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<crate::models::Thing>, GetThingError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -132,12 +123,10 @@ impl<'a> GetThing<'a> {
 }
 impl<'a> std::future::IntoFuture for GetThing<'a> {
     type Output = Result<crate::models::Thing, crate::Error<GetThingError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Thing, GetThingError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getThing`: one variant per documented status, chosen by the status code alone.

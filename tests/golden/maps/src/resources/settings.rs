@@ -63,9 +63,7 @@ impl<'a> GetSettings<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Settings, crate::Error<GetSettingsError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Settings, GetSettingsError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -73,12 +71,11 @@ impl<'a> GetSettings<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Settings>,
-            crate::Error<GetSettingsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Settings>,
+        GetSettingsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -110,12 +107,10 @@ impl<'a> GetSettings<'a> {
 }
 impl<'a> std::future::IntoFuture for GetSettings<'a> {
     type Output = Result<crate::models::Settings, crate::Error<GetSettingsError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Settings, GetSettingsError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getSettings`: one variant per documented status, chosen by the status code alone.

@@ -83,9 +83,7 @@ impl<'a> GetPets<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::GetPetsResponse, crate::Error<GetPetsError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::GetPetsResponse, GetPetsError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -93,12 +91,11 @@ impl<'a> GetPets<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::GetPetsResponse>,
-            crate::Error<GetPetsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::GetPetsResponse>,
+        GetPetsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -126,12 +123,14 @@ impl<'a> GetPets<'a> {
 }
 impl<'a> std::future::IntoFuture for GetPets<'a> {
     type Output = Result<crate::models::GetPetsResponse, crate::Error<GetPetsError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::GetPetsResponse,
+        GetPetsError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getPets`: one variant per documented status, chosen by the status code alone.
@@ -181,11 +180,7 @@ impl<'a> Pet2<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::ErrorModel, crate::Error<Pet2Error>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, crate::models::ErrorModel, Pet2Error> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -193,12 +188,7 @@ impl<'a> Pet2<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::ErrorModel>,
-            crate::Error<Pet2Error>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<crate::models::ErrorModel>, Pet2Error> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -228,12 +218,10 @@ impl<'a> Pet2<'a> {
 }
 impl<'a> std::future::IntoFuture for Pet2<'a> {
     type Output = Result<crate::models::ErrorModel, crate::Error<Pet2Error>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::ErrorModel, Pet2Error>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `Pet`: one variant per documented status, chosen by the status code alone.

@@ -61,11 +61,7 @@ impl<'a> PingApi<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<PingApiSuccess2, crate::Error<PingApiError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, PingApiSuccess2, PingApiError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -73,9 +69,7 @@ impl<'a> PingApi<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<PingApiSuccess2>, crate::Error<PingApiError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<PingApiSuccess2>, PingApiError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -104,12 +98,10 @@ impl<'a> PingApi<'a> {
 }
 impl<'a> std::future::IntoFuture for PingApi<'a> {
     type Output = Result<PingApiSuccess2, crate::Error<PingApiError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, PingApiSuccess2, PingApiError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The successful outcomes of `pingAPI`, one per documented status.

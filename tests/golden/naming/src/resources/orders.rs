@@ -70,9 +70,7 @@ impl<'a> GetOrders<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::models::Order>, crate::Error<GetOrdersError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::Order>, GetOrdersError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -80,12 +78,11 @@ impl<'a> GetOrders<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<Vec<crate::models::Order>>,
-            crate::Error<GetOrdersError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<Vec<crate::models::Order>>,
+        GetOrdersError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -129,12 +126,10 @@ impl<'a> GetOrders<'a> {
 }
 impl<'a> std::future::IntoFuture for GetOrders<'a> {
     type Output = Result<Vec<crate::models::Order>, crate::Error<GetOrdersError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, Vec<crate::models::Order>, GetOrdersError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getOrders`: one variant per documented status, chosen by the status code alone.

@@ -95,9 +95,7 @@ impl<'a> UpdateAccount<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Account, crate::Error<UpdateAccountError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Account, UpdateAccountError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -105,12 +103,11 @@ impl<'a> UpdateAccount<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Account>,
-            crate::Error<UpdateAccountError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Account>,
+        UpdateAccountError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -151,12 +148,10 @@ impl<'a> UpdateAccount<'a> {
 }
 impl<'a> std::future::IntoFuture for UpdateAccount<'a> {
     type Output = Result<crate::models::Account, crate::Error<UpdateAccountError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Account, UpdateAccountError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `updateAccount`: one variant per documented status, chosen by the status code alone.
@@ -208,9 +203,7 @@ impl<'a> CreateAccount<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Account, crate::Error<CreateAccountError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Account, CreateAccountError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -218,12 +211,11 @@ impl<'a> CreateAccount<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Account>,
-            crate::Error<CreateAccountError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Account>,
+        CreateAccountError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -262,12 +254,10 @@ impl<'a> CreateAccount<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateAccount<'a> {
     type Output = Result<crate::models::Account, crate::Error<CreateAccountError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Account, CreateAccountError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createAccount`: one variant per documented status, chosen by the status code alone.

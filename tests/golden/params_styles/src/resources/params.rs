@@ -210,9 +210,7 @@ impl<'a> Search<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::SearchResponse, crate::Error<SearchError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::SearchResponse, SearchError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -220,12 +218,11 @@ impl<'a> Search<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::SearchResponse>,
-            crate::Error<SearchError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::SearchResponse>,
+        SearchError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -324,12 +321,10 @@ impl<'a> Search<'a> {
 }
 impl<'a> std::future::IntoFuture for Search<'a> {
     type Output = Result<crate::models::SearchResponse, crate::Error<SearchError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::SearchResponse, SearchError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `search`: one variant per documented status, chosen by the status code alone.

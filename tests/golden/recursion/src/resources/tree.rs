@@ -61,11 +61,7 @@ impl<'a> GetTree<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Node, crate::Error<GetTreeError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, crate::models::Node, GetTreeError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -73,9 +69,7 @@ impl<'a> GetTree<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<crate::models::Node>, crate::Error<GetTreeError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<crate::models::Node>, GetTreeError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -100,12 +94,10 @@ impl<'a> GetTree<'a> {
 }
 impl<'a> std::future::IntoFuture for GetTree<'a> {
     type Output = Result<crate::models::Node, crate::Error<GetTreeError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Node, GetTreeError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getTree`: one variant per documented status, chosen by the status code alone.

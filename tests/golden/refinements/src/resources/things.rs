@@ -83,11 +83,7 @@ impl<'a> CreateThing<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Thing, crate::Error<CreateThingError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, crate::models::Thing, CreateThingError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -95,12 +91,7 @@ impl<'a> CreateThing<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Thing>,
-            crate::Error<CreateThingError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<crate::models::Thing>, CreateThingError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -134,12 +125,10 @@ impl<'a> CreateThing<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateThing<'a> {
     type Output = Result<crate::models::Thing, crate::Error<CreateThingError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Thing, CreateThingError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createThing`: one variant per documented status, chosen by the status code alone.
@@ -191,9 +180,7 @@ impl<'a> GetThing<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::models::Gadget>, crate::Error<GetThingError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::Gadget>, GetThingError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -201,12 +188,11 @@ impl<'a> GetThing<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<Vec<crate::models::Gadget>>,
-            crate::Error<GetThingError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<Vec<crate::models::Gadget>>,
+        GetThingError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -238,12 +224,10 @@ impl<'a> GetThing<'a> {
 }
 impl<'a> std::future::IntoFuture for GetThing<'a> {
     type Output = Result<Vec<crate::models::Gadget>, crate::Error<GetThingError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, Vec<crate::models::Gadget>, GetThingError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getThing`: one variant per documented status, chosen by the status code alone.

@@ -130,9 +130,7 @@ impl<'a> ListWidgets<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::models::WidgetAlias2>, crate::Error<ListWidgetsError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::WidgetAlias2>, ListWidgetsError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -140,12 +138,11 @@ impl<'a> ListWidgets<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<Vec<crate::models::WidgetAlias2>>,
-            crate::Error<ListWidgetsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<Vec<crate::models::WidgetAlias2>>,
+        ListWidgetsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -183,12 +180,14 @@ impl<'a> std::future::IntoFuture for ListWidgets<'a> {
         Vec<crate::models::WidgetAlias2>,
         crate::Error<ListWidgetsError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        Vec<crate::models::WidgetAlias2>,
+        ListWidgetsError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `listWidgets`: one variant per documented status, chosen by the status code alone.
@@ -240,9 +239,7 @@ impl<'a> CreateWidget<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::WidgetAlias2, crate::Error<CreateWidgetError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::WidgetAlias2, CreateWidgetError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -250,12 +247,11 @@ impl<'a> CreateWidget<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::WidgetAlias2>,
-            crate::Error<CreateWidgetError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::WidgetAlias2>,
+        CreateWidgetError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -294,12 +290,14 @@ impl<'a> CreateWidget<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateWidget<'a> {
     type Output = Result<crate::models::WidgetAlias2, crate::Error<CreateWidgetError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::WidgetAlias2,
+        CreateWidgetError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createWidget`: one variant per documented status, chosen by the status code alone.
@@ -351,9 +349,7 @@ impl<'a> GetWidget<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::WidgetAlias2, crate::Error<GetWidgetError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::WidgetAlias2, GetWidgetError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -361,12 +357,11 @@ impl<'a> GetWidget<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::WidgetAlias2>,
-            crate::Error<GetWidgetError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::WidgetAlias2>,
+        GetWidgetError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -409,12 +404,10 @@ impl<'a> GetWidget<'a> {
 }
 impl<'a> std::future::IntoFuture for GetWidget<'a> {
     type Output = Result<crate::models::WidgetAlias2, crate::Error<GetWidgetError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::WidgetAlias2, GetWidgetError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getWidget`: one variant per documented status, chosen by the status code alone.
@@ -467,11 +460,7 @@ impl<'a> DeleteWidget<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<DeleteWidgetError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), DeleteWidgetError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -479,9 +468,7 @@ impl<'a> DeleteWidget<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<DeleteWidgetError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, DeleteWidgetError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -514,12 +501,10 @@ impl<'a> DeleteWidget<'a> {
 }
 impl<'a> std::future::IntoFuture for DeleteWidget<'a> {
     type Output = Result<(), crate::Error<DeleteWidgetError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), DeleteWidgetError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `deleteWidget`: one variant per documented status, chosen by the status code alone.

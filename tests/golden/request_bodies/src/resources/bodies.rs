@@ -189,12 +189,7 @@ impl<'a> CreateToken<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::CreateTokenResponse,
-            crate::Error<CreateTokenError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::CreateTokenResponse, CreateTokenError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -202,12 +197,11 @@ impl<'a> CreateToken<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::CreateTokenResponse>,
-            crate::Error<CreateTokenError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::CreateTokenResponse>,
+        CreateTokenError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -253,12 +247,14 @@ impl<'a> std::future::IntoFuture for CreateToken<'a> {
         crate::models::CreateTokenResponse,
         crate::Error<CreateTokenError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::CreateTokenResponse,
+        CreateTokenError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createToken`: one variant per documented status, chosen by the status code alone.
@@ -308,11 +304,7 @@ impl<'a> UploadFile<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<UploadFileError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), UploadFileError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -320,9 +312,7 @@ impl<'a> UploadFile<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<UploadFileError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, UploadFileError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -355,12 +345,10 @@ impl<'a> UploadFile<'a> {
 }
 impl<'a> std::future::IntoFuture for UploadFile<'a> {
     type Output = Result<(), crate::Error<UploadFileError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), UploadFileError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `uploadFile`: one variant per documented status, chosen by the status code alone.
@@ -415,11 +403,7 @@ impl<'a> PutAvatar<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<PutAvatarError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), PutAvatarError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -427,9 +411,7 @@ impl<'a> PutAvatar<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<PutAvatarError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, PutAvatarError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -461,12 +443,10 @@ impl<'a> PutAvatar<'a> {
 }
 impl<'a> std::future::IntoFuture for PutAvatar<'a> {
     type Output = Result<(), crate::Error<PutAvatarError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), PutAvatarError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `putAvatar`: one variant per documented status, chosen by the status code alone.
@@ -516,11 +496,7 @@ impl<'a> CreateNote<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<CreateNoteError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), CreateNoteError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -528,9 +504,7 @@ impl<'a> CreateNote<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<CreateNoteError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, CreateNoteError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -563,12 +537,10 @@ impl<'a> CreateNote<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateNote<'a> {
     type Output = Result<(), crate::Error<CreateNoteError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), CreateNoteError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createNote`: one variant per documented status, chosen by the status code alone.
@@ -619,11 +591,7 @@ impl<'a> PatchItem<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<PatchItemError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), PatchItemError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -631,9 +599,7 @@ impl<'a> PatchItem<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<PatchItemError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, PatchItemError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -668,12 +634,10 @@ impl<'a> PatchItem<'a> {
 }
 impl<'a> std::future::IntoFuture for PatchItem<'a> {
     type Output = Result<(), crate::Error<PatchItemError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), PatchItemError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `patchItem`: one variant per documented status, chosen by the status code alone.
@@ -723,11 +687,7 @@ impl<'a> CreateChoice<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<CreateChoiceError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), CreateChoiceError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -735,9 +695,7 @@ impl<'a> CreateChoice<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<CreateChoiceError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, CreateChoiceError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -773,12 +731,10 @@ impl<'a> CreateChoice<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateChoice<'a> {
     type Output = Result<(), crate::Error<CreateChoiceError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), CreateChoiceError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createChoice`: one variant per documented status, chosen by the status code alone.
@@ -828,11 +784,7 @@ impl<'a> CreateFormChoice<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<CreateFormChoiceError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), CreateFormChoiceError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -840,9 +792,7 @@ impl<'a> CreateFormChoice<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<CreateFormChoiceError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, CreateFormChoiceError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -878,12 +828,10 @@ impl<'a> CreateFormChoice<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateFormChoice<'a> {
     type Output = Result<(), crate::Error<CreateFormChoiceError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), CreateFormChoiceError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createFormChoice`: one variant per documented status, chosen by the status code alone.
@@ -933,11 +881,7 @@ impl<'a> SendCustom<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<SendCustomError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), SendCustomError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -945,9 +889,7 @@ impl<'a> SendCustom<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<SendCustomError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, SendCustomError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -980,12 +922,10 @@ impl<'a> SendCustom<'a> {
 }
 impl<'a> std::future::IntoFuture for SendCustom<'a> {
     type Output = Result<(), crate::Error<SendCustomError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), SendCustomError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `sendCustom`: one variant per documented status, chosen by the status code alone.

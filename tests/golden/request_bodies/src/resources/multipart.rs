@@ -66,11 +66,7 @@ impl<'a> CreateDocument<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<CreateDocumentError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), CreateDocumentError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -78,9 +74,7 @@ impl<'a> CreateDocument<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<CreateDocumentError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, CreateDocumentError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -116,12 +110,10 @@ impl<'a> CreateDocument<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateDocument<'a> {
     type Output = Result<(), crate::Error<CreateDocumentError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), CreateDocumentError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createDocument`: one variant per documented status, chosen by the status code alone.
@@ -171,11 +163,7 @@ impl<'a> CreateLabel<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<CreateLabelError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), CreateLabelError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -183,9 +171,7 @@ impl<'a> CreateLabel<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<CreateLabelError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, CreateLabelError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -219,12 +205,10 @@ impl<'a> CreateLabel<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateLabel<'a> {
     type Output = Result<(), crate::Error<CreateLabelError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), CreateLabelError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createLabel`: one variant per documented status, chosen by the status code alone.

@@ -137,11 +137,7 @@ impl<'a> GetReport<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<String, crate::Error<GetReportError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, String, GetReportError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -149,9 +145,7 @@ impl<'a> GetReport<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<String>, crate::Error<GetReportError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<String>, GetReportError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -183,12 +177,10 @@ impl<'a> GetReport<'a> {
 }
 impl<'a> std::future::IntoFuture for GetReport<'a> {
     type Output = Result<String, crate::Error<GetReportError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, String, GetReportError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getReport`: one variant per documented status, chosen by the status code alone.
@@ -238,11 +230,7 @@ impl<'a> DownloadFile<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<bytes::Bytes, crate::Error<DownloadFileError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, bytes::Bytes, DownloadFileError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -250,9 +238,7 @@ impl<'a> DownloadFile<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<bytes::Bytes>, crate::Error<DownloadFileError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<bytes::Bytes>, DownloadFileError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -285,12 +271,10 @@ impl<'a> DownloadFile<'a> {
 }
 impl<'a> std::future::IntoFuture for DownloadFile<'a> {
     type Output = Result<bytes::Bytes, crate::Error<DownloadFileError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, bytes::Bytes, DownloadFileError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `downloadFile`: one variant per documented status, chosen by the status code alone.
@@ -343,11 +327,7 @@ impl<'a> GetOrder<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Order, crate::Error<GetOrderError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, crate::models::Order, GetOrderError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -355,12 +335,7 @@ impl<'a> GetOrder<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Order>,
-            crate::Error<GetOrderError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<crate::models::Order>, GetOrderError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -401,12 +376,10 @@ impl<'a> GetOrder<'a> {
 }
 impl<'a> std::future::IntoFuture for GetOrder<'a> {
     type Output = Result<crate::models::Order, crate::Error<GetOrderError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Order, GetOrderError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getOrder`: one variant per documented status, chosen by the status code alone.
@@ -458,11 +431,7 @@ impl<'a> CreateExport<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<CreateExportSuccess, crate::Error<CreateExportError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, CreateExportSuccess, CreateExportError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -470,12 +439,7 @@ impl<'a> CreateExport<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<CreateExportSuccess>,
-            crate::Error<CreateExportError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<CreateExportSuccess>, CreateExportError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -511,12 +475,10 @@ impl<'a> CreateExport<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateExport<'a> {
     type Output = Result<CreateExportSuccess, crate::Error<CreateExportError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, CreateExportSuccess, CreateExportError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The successful outcomes of `createExport`, one per documented status.
@@ -573,11 +535,7 @@ impl<'a> Ping<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PingResponse, crate::Error<PingError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, crate::models::PingResponse, PingError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -585,12 +543,7 @@ impl<'a> Ping<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::PingResponse>,
-            crate::Error<PingError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<crate::models::PingResponse>, PingError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -615,12 +568,10 @@ impl<'a> Ping<'a> {
 }
 impl<'a> std::future::IntoFuture for Ping<'a> {
     type Output = Result<crate::models::PingResponse, crate::Error<PingError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::PingResponse, PingError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `ping`: one variant per documented status, chosen by the status code alone.

@@ -242,11 +242,7 @@ impl<'a> GetPublic<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<GetPublicError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), GetPublicError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -254,9 +250,7 @@ impl<'a> GetPublic<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<GetPublicError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, GetPublicError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -285,12 +279,10 @@ impl<'a> GetPublic<'a> {
 }
 impl<'a> std::future::IntoFuture for GetPublic<'a> {
     type Output = Result<(), crate::Error<GetPublicError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), GetPublicError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getPublic`: one variant per documented status, chosen by the status code alone.
@@ -339,11 +331,7 @@ impl<'a> GetDefault<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<GetDefaultError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), GetDefaultError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -351,9 +339,7 @@ impl<'a> GetDefault<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<GetDefaultError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, GetDefaultError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -383,12 +369,10 @@ impl<'a> GetDefault<'a> {
 }
 impl<'a> std::future::IntoFuture for GetDefault<'a> {
     type Output = Result<(), crate::Error<GetDefaultError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), GetDefaultError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getDefault`: one variant per documented status, chosen by the status code alone.
@@ -437,11 +421,7 @@ impl<'a> GetHeaderKey<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<GetHeaderKeyError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), GetHeaderKeyError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -449,9 +429,7 @@ impl<'a> GetHeaderKey<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<GetHeaderKeyError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, GetHeaderKeyError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -483,12 +461,10 @@ impl<'a> GetHeaderKey<'a> {
 }
 impl<'a> std::future::IntoFuture for GetHeaderKey<'a> {
     type Output = Result<(), crate::Error<GetHeaderKeyError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), GetHeaderKeyError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getHeaderKey`: one variant per documented status, chosen by the status code alone.
@@ -543,11 +519,7 @@ impl<'a> GetQueryKey<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<GetQueryKeyError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), GetQueryKeyError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -555,9 +527,7 @@ impl<'a> GetQueryKey<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<GetQueryKeyError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, GetQueryKeyError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -590,12 +560,10 @@ impl<'a> GetQueryKey<'a> {
 }
 impl<'a> std::future::IntoFuture for GetQueryKey<'a> {
     type Output = Result<(), crate::Error<GetQueryKeyError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), GetQueryKeyError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getQueryKey`: one variant per documented status, chosen by the status code alone.
@@ -644,11 +612,7 @@ impl<'a> GetCookieKey<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<GetCookieKeyError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), GetCookieKeyError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -656,9 +620,7 @@ impl<'a> GetCookieKey<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<GetCookieKeyError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, GetCookieKeyError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -690,12 +652,10 @@ impl<'a> GetCookieKey<'a> {
 }
 impl<'a> std::future::IntoFuture for GetCookieKey<'a> {
     type Output = Result<(), crate::Error<GetCookieKeyError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), GetCookieKeyError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getCookieKey`: one variant per documented status, chosen by the status code alone.
@@ -744,11 +704,7 @@ impl<'a> GetBasic<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<GetBasicError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), GetBasicError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -756,9 +712,7 @@ impl<'a> GetBasic<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<GetBasicError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, GetBasicError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -784,12 +738,10 @@ impl<'a> GetBasic<'a> {
 }
 impl<'a> std::future::IntoFuture for GetBasic<'a> {
     type Output = Result<(), crate::Error<GetBasicError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), GetBasicError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getBasic`: one variant per documented status, chosen by the status code alone.
@@ -838,11 +790,7 @@ impl<'a> GetEither<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<GetEitherError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), GetEitherError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -850,9 +798,7 @@ impl<'a> GetEither<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<GetEitherError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, GetEitherError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -887,12 +833,10 @@ impl<'a> GetEither<'a> {
 }
 impl<'a> std::future::IntoFuture for GetEither<'a> {
     type Output = Result<(), crate::Error<GetEitherError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), GetEitherError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getEither`: one variant per documented status, chosen by the status code alone.
@@ -941,11 +885,7 @@ impl<'a> GetBoth<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<GetBothError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), GetBothError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -953,9 +893,7 @@ impl<'a> GetBoth<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<GetBothError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, GetBothError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -988,12 +926,10 @@ impl<'a> GetBoth<'a> {
 }
 impl<'a> std::future::IntoFuture for GetBoth<'a> {
     type Output = Result<(), crate::Error<GetBothError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), GetBothError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getBoth`: one variant per documented status, chosen by the status code alone.
@@ -1042,11 +978,7 @@ impl<'a> GetOptional<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<GetOptionalError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), GetOptionalError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -1054,9 +986,7 @@ impl<'a> GetOptional<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<GetOptionalError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, GetOptionalError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -1086,12 +1016,10 @@ impl<'a> GetOptional<'a> {
 }
 impl<'a> std::future::IntoFuture for GetOptional<'a> {
     type Output = Result<(), crate::Error<GetOptionalError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), GetOptionalError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getOptional`: one variant per documented status, chosen by the status code alone.
@@ -1140,11 +1068,7 @@ impl<'a> GetOauth<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<GetOauthError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), GetOauthError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -1152,9 +1076,7 @@ impl<'a> GetOauth<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<GetOauthError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, GetOauthError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -1180,12 +1102,10 @@ impl<'a> GetOauth<'a> {
 }
 impl<'a> std::future::IntoFuture for GetOauth<'a> {
     type Output = Result<(), crate::Error<GetOauthError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), GetOauthError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getOauth`: one variant per documented status, chosen by the status code alone.
@@ -1234,11 +1154,7 @@ impl<'a> GetDigest<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<GetDigestError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, (), GetDigestError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -1246,9 +1162,7 @@ impl<'a> GetDigest<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<()>, crate::Error<GetDigestError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<()>, GetDigestError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -1277,12 +1191,10 @@ impl<'a> GetDigest<'a> {
 }
 impl<'a> std::future::IntoFuture for GetDigest<'a> {
     type Output = Result<(), crate::Error<GetDigestError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, (), GetDigestError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getDigest`: one variant per documented status, chosen by the status code alone.

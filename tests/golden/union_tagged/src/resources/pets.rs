@@ -64,11 +64,7 @@ impl<'a> CreatePet<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Pet, crate::Error<CreatePetError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, crate::models::Pet, CreatePetError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -76,12 +72,7 @@ impl<'a> CreatePet<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Pet>,
-            crate::Error<CreatePetError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<crate::models::Pet>, CreatePetError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -111,12 +102,10 @@ impl<'a> CreatePet<'a> {
 }
 impl<'a> std::future::IntoFuture for CreatePet<'a> {
     type Output = Result<crate::models::Pet, crate::Error<CreatePetError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Pet, CreatePetError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createPet`: one variant per documented status, chosen by the status code alone.

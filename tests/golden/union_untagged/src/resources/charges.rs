@@ -63,11 +63,7 @@ impl<'a> GetCharge<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Charge, crate::Error<GetChargeError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, crate::models::Charge, GetChargeError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -75,12 +71,7 @@ impl<'a> GetCharge<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Charge>,
-            crate::Error<GetChargeError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<crate::models::Charge>, GetChargeError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -111,12 +102,10 @@ impl<'a> GetCharge<'a> {
 }
 impl<'a> std::future::IntoFuture for GetCharge<'a> {
     type Output = Result<crate::models::Charge, crate::Error<GetChargeError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Charge, GetChargeError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getCharge`: one variant per documented status, chosen by the status code alone.

@@ -69,9 +69,7 @@ impl<'a> CreateConversion<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Conversion, crate::Error<CreateConversionError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::models::Conversion, CreateConversionError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -79,12 +77,11 @@ impl<'a> CreateConversion<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Conversion>,
-            crate::Error<CreateConversionError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<crate::models::Conversion>,
+        CreateConversionError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -123,12 +120,14 @@ impl<'a> CreateConversion<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateConversion<'a> {
     type Output = Result<crate::models::Conversion, crate::Error<CreateConversionError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::CallFuture<
+        'a,
+        crate::models::Conversion,
+        CreateConversionError,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createConversion`: one variant per documented status, chosen by the status code alone.

@@ -89,9 +89,7 @@ impl<'a> ListItems<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<crate::models::Item>, crate::Error<ListItemsError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, Vec<crate::models::Item>, ListItemsError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -99,12 +97,11 @@ impl<'a> ListItems<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<Vec<crate::models::Item>>,
-            crate::Error<ListItemsError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<
+        'a,
+        crate::Response<Vec<crate::models::Item>>,
+        ListItemsError,
+    > {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -135,12 +132,10 @@ impl<'a> ListItems<'a> {
 }
 impl<'a> std::future::IntoFuture for ListItems<'a> {
     type Output = Result<Vec<crate::models::Item>, crate::Error<ListItemsError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, Vec<crate::models::Item>, ListItemsError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `listItems`: one variant per documented status, chosen by the status code alone.
@@ -195,11 +190,7 @@ impl<'a> CreateItem<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error<CreateItemError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, serde_json::Value, CreateItemError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -207,12 +198,7 @@ impl<'a> CreateItem<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<serde_json::Value>,
-            crate::Error<CreateItemError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<serde_json::Value>, CreateItemError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -244,12 +230,10 @@ impl<'a> CreateItem<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateItem<'a> {
     type Output = Result<serde_json::Value, crate::Error<CreateItemError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, serde_json::Value, CreateItemError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createItem`: one variant per documented status, chosen by the status code alone.

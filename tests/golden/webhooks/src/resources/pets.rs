@@ -63,11 +63,7 @@ impl<'a> GetPet<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Pet, crate::Error<GetPetError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, crate::models::Pet, GetPetError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -75,9 +71,7 @@ impl<'a> GetPet<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::Response<crate::models::Pet>, crate::Error<GetPetError>>,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<crate::models::Pet>, GetPetError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -106,12 +100,10 @@ impl<'a> GetPet<'a> {
 }
 impl<'a> std::future::IntoFuture for GetPet<'a> {
     type Output = Result<crate::models::Pet, crate::Error<GetPetError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Pet, GetPetError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getPet`: one variant per documented status, chosen by the status code alone.

@@ -63,11 +63,7 @@ impl<'a> GetStore<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Store, crate::Error<GetStoreError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, crate::models::Store, GetStoreError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -75,12 +71,7 @@ impl<'a> GetStore<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::Store>,
-            crate::Error<GetStoreError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<crate::models::Store>, GetStoreError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -109,12 +100,10 @@ impl<'a> GetStore<'a> {
 }
 impl<'a> std::future::IntoFuture for GetStore<'a> {
     type Output = Result<crate::models::Store, crate::Error<GetStoreError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::Store, GetStoreError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `getStore`: one variant per documented status, chosen by the status code alone.

@@ -64,11 +64,7 @@ impl<'a> CreateUser<'a> {
     }
     /// Sends the request and returns the decoded body.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::User, crate::Error<CreateUserError>>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::CallFuture<'a, crate::models::User, CreateUserError> {
         let client = self.client;
         client.call(self.request(), Self::decode, crate::Response::into_inner)
     }
@@ -76,12 +72,7 @@ impl<'a> CreateUser<'a> {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Response<crate::models::User>,
-            crate::Error<CreateUserError>,
-        >,
-    > + Send + 'a {
+    ) -> crate::CallFuture<'a, crate::Response<crate::models::User>, CreateUserError> {
         let client = self.client;
         client.call(self.request(), Self::decode, std::convert::identity)
     }
@@ -115,12 +106,10 @@ impl<'a> CreateUser<'a> {
 }
 impl<'a> std::future::IntoFuture for CreateUser<'a> {
     type Output = Result<crate::models::User, crate::Error<CreateUserError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::CallFuture<'a, crate::models::User, CreateUserError>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error statuses of `createUser`: one variant per documented status, chosen by the status code alone.
