@@ -182,7 +182,11 @@ impl<'a> GetBalanceConversions<'a> {
         GetBalanceConversionsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -194,7 +198,7 @@ impl<'a> GetBalanceConversions<'a> {
         GetBalanceConversionsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -293,9 +297,9 @@ impl<'a> GetBalanceConversions<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<
+    ) -> crate::CollectAll<
         'a,
-        Vec<crate::models::BalanceConversion>,
+        crate::models::BalanceConversion,
         GetBalanceConversionsError,
     > {
         self.into_stream().collect_all()
@@ -376,7 +380,11 @@ impl<'a> CreateBalanceConversion<'a> {
         CreateBalanceConversionError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -388,7 +396,7 @@ impl<'a> CreateBalanceConversion<'a> {
         CreateBalanceConversionError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -502,7 +510,11 @@ impl<'a> CreateQuote<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::QuoteList, CreateQuoteError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -514,7 +526,7 @@ impl<'a> CreateQuote<'a> {
         CreateQuoteError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

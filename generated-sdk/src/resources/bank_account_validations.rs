@@ -154,7 +154,11 @@ impl<'a> GetBankAccountValidations<'a> {
         GetBankAccountValidationsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -166,7 +170,7 @@ impl<'a> GetBankAccountValidations<'a> {
         GetBankAccountValidationsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -265,9 +269,9 @@ impl<'a> GetBankAccountValidations<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<
+    ) -> crate::CollectAll<
         'a,
-        Vec<crate::models::BankAccountValidation>,
+        crate::models::BankAccountValidation,
         GetBankAccountValidationsError,
     > {
         self.into_stream().collect_all()
@@ -346,7 +350,11 @@ impl<'a> ValidateBankAccount<'a> {
         ValidateBankAccountError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -358,7 +366,7 @@ impl<'a> ValidateBankAccount<'a> {
         ValidateBankAccountError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -179,7 +179,11 @@ impl<'a> GetBeneficiaries<'a> {
         GetBeneficiariesError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -191,7 +195,7 @@ impl<'a> GetBeneficiaries<'a> {
         GetBeneficiariesError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -290,7 +294,7 @@ impl<'a> GetBeneficiaries<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<'a, Vec<crate::models::Beneficiary>, GetBeneficiariesError> {
+    ) -> crate::CollectAll<'a, crate::models::Beneficiary, GetBeneficiariesError> {
         self.into_stream().collect_all()
     }
 }
@@ -363,7 +367,11 @@ impl<'a> CreateBeneficiary<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Beneficiary, CreateBeneficiaryError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -375,7 +383,7 @@ impl<'a> CreateBeneficiary<'a> {
         CreateBeneficiaryError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -481,7 +489,11 @@ impl<'a> GetBeneficiaryById<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Beneficiary, GetBeneficiaryByIdError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -493,7 +505,7 @@ impl<'a> GetBeneficiaryById<'a> {
         GetBeneficiaryByIdError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

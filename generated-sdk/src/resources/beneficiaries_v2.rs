@@ -182,7 +182,11 @@ impl<'a> ListBeneficiariesV2<'a> {
         ListBeneficiariesV2Error,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -194,7 +198,7 @@ impl<'a> ListBeneficiariesV2<'a> {
         ListBeneficiariesV2Error,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -276,11 +280,7 @@ impl<'a> ListBeneficiariesV2<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<
-        'a,
-        Vec<crate::models::BeneficiaryV2>,
-        ListBeneficiariesV2Error,
-    > {
+    ) -> crate::CollectAll<'a, crate::models::BeneficiaryV2, ListBeneficiariesV2Error> {
         self.into_stream().collect_all()
     }
 }
@@ -350,7 +350,11 @@ impl<'a> CreateBeneficiaryV2<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::BeneficiaryV2, CreateBeneficiaryV2Error> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -362,7 +366,7 @@ impl<'a> CreateBeneficiaryV2<'a> {
         CreateBeneficiaryV2Error,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -504,7 +508,11 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::BeneficiaryV2, GetBeneficiaryByIdV2Error> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -516,7 +524,7 @@ impl<'a> GetBeneficiaryByIdV2<'a> {
         GetBeneficiaryByIdV2Error,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -644,7 +652,11 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
         MockReviewBeneficiaryV2Error,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -656,7 +668,7 @@ impl<'a> MockReviewBeneficiaryV2<'a> {
         MockReviewBeneficiaryV2Error,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

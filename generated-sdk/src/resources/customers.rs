@@ -237,7 +237,11 @@ impl<'a> GetCustomers<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::GetCustomersResponse, GetCustomersError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -249,7 +253,7 @@ impl<'a> GetCustomers<'a> {
         GetCustomersError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -347,7 +351,7 @@ impl<'a> GetCustomers<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<'a, Vec<crate::models::Customer>, GetCustomersError> {
+    ) -> crate::CollectAll<'a, crate::models::Customer, GetCustomersError> {
         self.into_stream().collect_all()
     }
 }
@@ -422,7 +426,11 @@ impl<'a> CreateCustomer<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Customer, CreateCustomerError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -434,7 +442,7 @@ impl<'a> CreateCustomer<'a> {
         CreateCustomerError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -545,7 +553,11 @@ impl<'a> GetCustomerById<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Customer, GetCustomerByIdError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -557,7 +569,7 @@ impl<'a> GetCustomerById<'a> {
         GetCustomerByIdError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -669,7 +681,11 @@ impl<'a> GetCustomerBankAccounts<'a> {
         GetCustomerBankAccountsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -681,7 +697,7 @@ impl<'a> GetCustomerBankAccounts<'a> {
         GetCustomerBankAccountsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -797,7 +813,11 @@ impl<'a> CreateCustomerBankAccount<'a> {
         CreateCustomerBankAccountError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -809,7 +829,7 @@ impl<'a> CreateCustomerBankAccount<'a> {
         CreateCustomerBankAccountError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -121,7 +121,11 @@ impl<'a> GetDocuments<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::GetDocumentsResponse, GetDocumentsError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -133,7 +137,7 @@ impl<'a> GetDocuments<'a> {
         GetDocumentsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -222,7 +226,7 @@ impl<'a> GetDocuments<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<'a, Vec<crate::models::Document>, GetDocumentsError> {
+    ) -> crate::CollectAll<'a, crate::models::Document, GetDocumentsError> {
         self.into_stream().collect_all()
     }
 }
@@ -295,7 +299,11 @@ impl<'a> CreateDocument<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Document, CreateDocumentError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -307,7 +315,7 @@ impl<'a> CreateDocument<'a> {
         CreateDocumentError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -125,7 +125,11 @@ impl<'a> GetLrsBanks<'a> {
         self,
     ) -> crate::CallFuture<'a, Vec<crate::models::LrsBank>, GetLrsBanksError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -137,7 +141,7 @@ impl<'a> GetLrsBanks<'a> {
         GetLrsBanksError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -250,7 +254,11 @@ impl<'a> CreateLrsCustomerBankAccount<'a> {
         CreateLrsCustomerBankAccountError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -262,7 +270,7 @@ impl<'a> CreateLrsCustomerBankAccount<'a> {
         CreateLrsCustomerBankAccountError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -401,7 +409,11 @@ impl<'a> CreateLrsQuote<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::LrsQuote, CreateLrsQuoteError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -413,7 +425,7 @@ impl<'a> CreateLrsQuote<'a> {
         CreateLrsQuoteError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -213,7 +213,11 @@ impl<'a> GetOrders<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::GetOrdersResponse, GetOrdersError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -225,7 +229,7 @@ impl<'a> GetOrders<'a> {
         GetOrdersError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -321,7 +325,7 @@ impl<'a> GetOrders<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<'a, Vec<crate::models::OrderResponse>, GetOrdersError> {
+    ) -> crate::CollectAll<'a, crate::models::OrderResponse, GetOrdersError> {
         self.into_stream().collect_all()
     }
 }
@@ -406,8 +410,8 @@ impl<'a> CreateOrder<'a> {
             .call_deduplicated(
                 self.request(),
                 &DUPLICATE,
-                Self::decode,
-                crate::Response::into_inner,
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+                |raw| raw.recovered().map(crate::Response::into_inner),
             )
     }
     /// Sends the request and returns the decoded body with the status and headers.
@@ -436,7 +440,7 @@ impl<'a> CreateOrder<'a> {
                 self.request(),
                 &DUPLICATE,
                 Self::decode,
-                std::convert::identity,
+                crate::runtime::RawResponse::recovered,
             )
     }
     /// The request this builder describes, or why it cannot be sent.
@@ -563,7 +567,11 @@ impl<'a> GetOrderById<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::OrderResponse, GetOrderByIdError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -575,7 +583,7 @@ impl<'a> GetOrderById<'a> {
         GetOrderByIdError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -682,7 +690,11 @@ impl<'a> UpdateOrderRfi<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::OrderResponse, UpdateOrderRfiError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -694,7 +706,7 @@ impl<'a> UpdateOrderRfi<'a> {
         UpdateOrderRfiError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -275,7 +275,11 @@ impl<'a> GetPayins<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::GetPayinsResponse, GetPayinsError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -287,7 +291,7 @@ impl<'a> GetPayins<'a> {
         GetPayinsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -380,7 +384,7 @@ impl<'a> GetPayins<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<'a, Vec<crate::models::PaymentLinkResponse>, GetPayinsError> {
+    ) -> crate::CollectAll<'a, crate::models::PaymentLinkResponse, GetPayinsError> {
         self.into_stream().collect_all()
     }
 }
@@ -450,7 +454,11 @@ impl<'a> CreatePayin<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::PaymentLinkResponse, CreatePayinError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -462,7 +470,7 @@ impl<'a> CreatePayin<'a> {
         CreatePayinError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -578,7 +586,11 @@ impl<'a> GetPayinById<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::PaymentLinkResponse, GetPayinByIdError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -590,7 +602,7 @@ impl<'a> GetPayinById<'a> {
         GetPayinByIdError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -700,7 +712,11 @@ impl<'a> UpdatePayin<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::PaymentLinkResponse, UpdatePayinError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -712,7 +728,7 @@ impl<'a> UpdatePayin<'a> {
         UpdatePayinError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -836,7 +852,11 @@ impl<'a> CancelPayin<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::PaymentLinkResponse, CancelPayinError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -848,7 +868,7 @@ impl<'a> CancelPayin<'a> {
         CancelPayinError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -958,7 +978,11 @@ impl<'a> UpdatePayinRfi<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::PaymentLinkResponse, UpdatePayinRfiError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -970,7 +994,7 @@ impl<'a> UpdatePayinRfi<'a> {
         UpdatePayinRfiError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1104,7 +1128,11 @@ impl<'a> MockReviewPaymentLink<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::PaymentLink, MockReviewPaymentLinkError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1116,7 +1144,7 @@ impl<'a> MockReviewPaymentLink<'a> {
         MockReviewPaymentLinkError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

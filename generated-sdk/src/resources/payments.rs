@@ -360,7 +360,11 @@ impl<'a> GetPayments<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::GetPaymentsResponse, GetPaymentsError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -372,7 +376,7 @@ impl<'a> GetPayments<'a> {
         GetPaymentsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -483,7 +487,7 @@ impl<'a> GetPayments<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<'a, Vec<crate::models::Payment>, GetPaymentsError> {
+    ) -> crate::CollectAll<'a, crate::models::Payment, GetPaymentsError> {
         self.into_stream().collect_all()
     }
 }
@@ -575,8 +579,8 @@ impl<'a> CreatePayment<'a> {
             .call_deduplicated(
                 self.request(),
                 &DUPLICATE,
-                Self::decode,
-                crate::Response::into_inner,
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+                |raw| raw.recovered().map(crate::Response::into_inner),
             )
     }
     /// Sends the request and returns the decoded body with the status and headers.
@@ -605,7 +609,7 @@ impl<'a> CreatePayment<'a> {
                 self.request(),
                 &DUPLICATE,
                 Self::decode,
-                std::convert::identity,
+                crate::runtime::RawResponse::recovered,
             )
     }
     /// The request this builder describes, or why it cannot be sent.
@@ -721,7 +725,11 @@ impl<'a> GetPaymentById<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Payment, GetPaymentByIdError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -733,7 +741,7 @@ impl<'a> GetPaymentById<'a> {
         GetPaymentByIdError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -839,7 +847,11 @@ impl<'a> CreateMockPayment<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Payment, CreateMockPaymentError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -851,7 +863,7 @@ impl<'a> CreateMockPayment<'a> {
         CreateMockPaymentError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -971,7 +983,11 @@ impl<'a> MockUpdatePaymentFundsAvailable<'a> {
         MockUpdatePaymentFundsAvailableError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -983,7 +999,7 @@ impl<'a> MockUpdatePaymentFundsAvailable<'a> {
         MockUpdatePaymentFundsAvailableError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1139,7 +1155,11 @@ impl<'a> UpdateRfiPayment<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Payment, UpdateRfiPaymentError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1151,7 +1171,7 @@ impl<'a> UpdateRfiPayment<'a> {
         UpdateRfiPaymentError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1282,7 +1302,11 @@ impl<'a> GetEligiblePayins<'a> {
         GetEligiblePayinsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1294,7 +1318,7 @@ impl<'a> GetEligiblePayins<'a> {
         GetEligiblePayinsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1406,7 +1430,11 @@ impl<'a> ConnectPayin<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Payment, ConnectPayinError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1418,7 +1446,7 @@ impl<'a> ConnectPayin<'a> {
         ConnectPayinError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

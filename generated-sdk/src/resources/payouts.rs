@@ -270,7 +270,11 @@ impl<'a> GetPayouts<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::GetPayoutsResponse, GetPayoutsError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -282,7 +286,7 @@ impl<'a> GetPayouts<'a> {
         GetPayoutsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -378,7 +382,7 @@ impl<'a> GetPayouts<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<'a, Vec<crate::models::Payout>, GetPayoutsError> {
+    ) -> crate::CollectAll<'a, crate::models::Payout, GetPayoutsError> {
         self.into_stream().collect_all()
     }
 }
@@ -466,8 +470,8 @@ impl<'a> CreatePayout<'a> {
             .call_deduplicated(
                 self.request(),
                 &DUPLICATE,
-                Self::decode,
-                crate::Response::into_inner,
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+                |raw| raw.recovered().map(crate::Response::into_inner),
             )
     }
     /// Sends the request and returns the decoded body with the status and headers.
@@ -496,7 +500,7 @@ impl<'a> CreatePayout<'a> {
                 self.request(),
                 &DUPLICATE,
                 Self::decode,
-                std::convert::identity,
+                crate::runtime::RawResponse::recovered,
             )
     }
     /// The request this builder describes, or why it cannot be sent.
@@ -643,7 +647,11 @@ impl<'a> GetPayoutById<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Payout, GetPayoutByIdError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -655,7 +663,7 @@ impl<'a> GetPayoutById<'a> {
         GetPayoutByIdError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -764,7 +772,11 @@ impl<'a> CancelPayout<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::CancelPayoutResponse, CancelPayoutError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -776,7 +788,7 @@ impl<'a> CancelPayout<'a> {
         CancelPayoutError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -892,7 +904,11 @@ impl<'a> UpdateRfiPayout<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Payout, UpdateRfiPayoutError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -904,7 +920,7 @@ impl<'a> UpdateRfiPayout<'a> {
         UpdateRfiPayoutError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1011,7 +1027,11 @@ impl<'a> MockUpdatePayoutStatus<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Payout, MockUpdatePayoutStatusError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1023,7 +1043,7 @@ impl<'a> MockUpdatePayoutStatus<'a> {
         MockUpdatePayoutStatusError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -131,7 +131,11 @@ impl<'a> OnboardMerchant<'a> {
         OnboardMerchantError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -143,7 +147,7 @@ impl<'a> OnboardMerchant<'a> {
         OnboardMerchantError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -271,7 +275,11 @@ impl<'a> UpdateMerchantStatus<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Merchant, UpdateMerchantStatusError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -283,7 +291,7 @@ impl<'a> UpdateMerchantStatus<'a> {
         UpdateMerchantStatusError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -426,7 +434,11 @@ impl<'a> GetMerchant<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Merchant, GetMerchantError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -438,7 +450,7 @@ impl<'a> GetMerchant<'a> {
         GetMerchantError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -156,7 +156,11 @@ impl<'a> GetPrices<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::GetPricesResponse, GetPricesError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -168,7 +172,7 @@ impl<'a> GetPrices<'a> {
         GetPricesError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -255,7 +259,7 @@ impl<'a> GetPrices<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<'a, Vec<crate::models::Price>, GetPricesError> {
+    ) -> crate::CollectAll<'a, crate::models::Price, GetPricesError> {
         self.into_stream().collect_all()
     }
 }
@@ -323,7 +327,11 @@ impl<'a> CreatePrice<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, crate::models::Price, CreatePriceError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -331,7 +339,7 @@ impl<'a> CreatePrice<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<crate::models::Price>, CreatePriceError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -431,7 +439,11 @@ impl<'a> GetPriceById<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, crate::models::Price, GetPriceByIdError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -443,7 +455,7 @@ impl<'a> GetPriceById<'a> {
         GetPriceByIdError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -252,7 +252,11 @@ impl<'a> GetRefunds<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::GetRefundsResponse, GetRefundsError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -264,7 +268,7 @@ impl<'a> GetRefunds<'a> {
         GetRefundsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -366,7 +370,7 @@ impl<'a> GetRefunds<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<'a, Vec<crate::models::Refund>, GetRefundsError> {
+    ) -> crate::CollectAll<'a, crate::models::Refund, GetRefundsError> {
         self.into_stream().collect_all()
     }
 }
@@ -456,8 +460,8 @@ impl<'a> CreateRefund<'a> {
             .call_deduplicated(
                 self.request(),
                 &DUPLICATE,
-                Self::decode,
-                crate::Response::into_inner,
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+                |raw| raw.recovered().map(crate::Response::into_inner),
             )
     }
     /// Sends the request and returns the decoded body with the status and headers.
@@ -486,7 +490,7 @@ impl<'a> CreateRefund<'a> {
                 self.request(),
                 &DUPLICATE,
                 Self::decode,
-                std::convert::identity,
+                crate::runtime::RawResponse::recovered,
             )
     }
     /// The request this builder describes, or why it cannot be sent.
@@ -627,7 +631,11 @@ impl<'a> GetRefundById<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Refund, GetRefundByIdError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -639,7 +647,7 @@ impl<'a> GetRefundById<'a> {
         GetRefundByIdError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -744,7 +752,11 @@ impl<'a> UpdateRfiRefund<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Refund, UpdateRfiRefundError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -756,7 +768,7 @@ impl<'a> UpdateRfiRefund<'a> {
         UpdateRfiRefundError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -882,7 +894,11 @@ impl<'a> MockUpdateRefund<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Refund, MockUpdateRefundError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -894,7 +910,7 @@ impl<'a> MockUpdateRefund<'a> {
         MockUpdateRefundError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -158,7 +158,11 @@ impl<'a> GetRfis<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::GetRfisResponse, GetRfisError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -170,7 +174,7 @@ impl<'a> GetRfis<'a> {
         GetRfisError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -251,9 +255,7 @@ impl<'a> GetRfis<'a> {
     }
     /// Fetches every page and returns all items in order.
     #[inline]
-    pub fn collect_all(
-        self,
-    ) -> crate::CallFuture<'a, Vec<crate::models::Rfi>, GetRfisError> {
+    pub fn collect_all(self) -> crate::CollectAll<'a, crate::models::Rfi, GetRfisError> {
         self.into_stream().collect_all()
     }
 }
@@ -321,7 +323,11 @@ impl<'a> GetRfi<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, crate::models::Rfi, GetRfiError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -329,7 +335,7 @@ impl<'a> GetRfi<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<crate::models::Rfi>, GetRfiError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -425,7 +431,11 @@ impl<'a> RespondRfi<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, crate::models::Rfi, RespondRfiError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -433,7 +443,7 @@ impl<'a> RespondRfi<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<crate::models::Rfi>, RespondRfiError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

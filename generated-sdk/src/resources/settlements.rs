@@ -217,7 +217,11 @@ impl<'a> GetSettlements<'a> {
         GetSettlementsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -229,7 +233,7 @@ impl<'a> GetSettlements<'a> {
         GetSettlementsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -318,7 +322,7 @@ impl<'a> GetSettlements<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<'a, Vec<crate::models::Settlement>, GetSettlementsError> {
+    ) -> crate::CollectAll<'a, crate::models::Settlement, GetSettlementsError> {
         self.into_stream().collect_all()
     }
 }
@@ -391,7 +395,11 @@ impl<'a> CreateSettlement<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Settlement, CreateSettlementError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -403,7 +411,7 @@ impl<'a> CreateSettlement<'a> {
         CreateSettlementError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -528,7 +536,11 @@ impl<'a> GetSettlementById<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Settlement, GetSettlementByIdError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -540,7 +552,7 @@ impl<'a> GetSettlementById<'a> {
         GetSettlementByIdError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -698,7 +710,11 @@ impl<'a> GetTransactionsLinkedToSettlement<'a> {
         GetTransactionsLinkedToSettlementError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -710,7 +726,7 @@ impl<'a> GetTransactionsLinkedToSettlement<'a> {
         GetTransactionsLinkedToSettlementError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -825,9 +841,9 @@ impl<'a> GetTransactionsLinkedToSettlement<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<
+    ) -> crate::CollectAll<
         'a,
-        Vec<crate::models::SettlementTransaction>,
+        crate::models::SettlementTransaction,
         GetTransactionsLinkedToSettlementError,
     > {
         self.into_stream().collect_all()
@@ -910,7 +926,11 @@ impl<'a> TriggerMockSettlement<'a> {
         TriggerMockSettlementError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -922,7 +942,7 @@ impl<'a> TriggerMockSettlement<'a> {
         TriggerMockSettlementError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -295,7 +295,11 @@ impl<'a> GetSubscriptions<'a> {
         GetSubscriptionsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -307,7 +311,7 @@ impl<'a> GetSubscriptions<'a> {
         GetSubscriptionsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -412,7 +416,7 @@ impl<'a> GetSubscriptions<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<'a, Vec<crate::models::Subscription>, GetSubscriptionsError> {
+    ) -> crate::CollectAll<'a, crate::models::Subscription, GetSubscriptionsError> {
         self.into_stream().collect_all()
     }
 }
@@ -489,7 +493,11 @@ impl<'a> CreateSubscription<'a> {
         CreateSubscriptionError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -501,7 +509,7 @@ impl<'a> CreateSubscription<'a> {
         CreateSubscriptionError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -617,7 +625,11 @@ impl<'a> GetSubscriptionById<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Subscription, GetSubscriptionByIdError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -629,7 +641,7 @@ impl<'a> GetSubscriptionById<'a> {
         GetSubscriptionByIdError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -740,7 +752,11 @@ impl<'a> PauseSubscription<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Subscription, PauseSubscriptionError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -752,7 +768,7 @@ impl<'a> PauseSubscription<'a> {
         PauseSubscriptionError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -879,7 +895,11 @@ impl<'a> ResumeSubscription<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Subscription, ResumeSubscriptionError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -891,7 +911,7 @@ impl<'a> ResumeSubscription<'a> {
         ResumeSubscriptionError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1018,7 +1038,11 @@ impl<'a> CancelSubscription<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Subscription, CancelSubscriptionError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1030,7 +1054,7 @@ impl<'a> CancelSubscription<'a> {
         CancelSubscriptionError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1158,7 +1182,11 @@ impl<'a> UpdateNextPaymentDate<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Subscription, UpdateNextPaymentDateError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1170,7 +1198,7 @@ impl<'a> UpdateNextPaymentDate<'a> {
         UpdateNextPaymentDateError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -202,7 +202,11 @@ impl<'a> GetVirtualAccounts<'a> {
         GetVirtualAccountsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -214,7 +218,7 @@ impl<'a> GetVirtualAccounts<'a> {
         GetVirtualAccountsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -319,11 +323,7 @@ impl<'a> GetVirtualAccounts<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<
-        'a,
-        Vec<crate::models::VirtualAccount>,
-        GetVirtualAccountsError,
-    > {
+    ) -> crate::CollectAll<'a, crate::models::VirtualAccount, GetVirtualAccountsError> {
         self.into_stream().collect_all()
     }
 }
@@ -403,7 +403,11 @@ impl<'a> CreateVirtualAccount<'a> {
         CreateVirtualAccountError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -415,7 +419,7 @@ impl<'a> CreateVirtualAccount<'a> {
         CreateVirtualAccountError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -554,7 +558,11 @@ impl<'a> CloseVirtualAccount<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::VirtualAccount, CloseVirtualAccountError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -566,7 +574,7 @@ impl<'a> CloseVirtualAccount<'a> {
         CloseVirtualAccountError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -705,7 +713,11 @@ impl<'a> CreateVirtualAccountV2<'a> {
         CreateVirtualAccountV2Error,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -717,7 +729,7 @@ impl<'a> CreateVirtualAccountV2<'a> {
         CreateVirtualAccountV2Error,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -133,7 +133,11 @@ impl<'a> GetWithdrawalAccounts<'a> {
         GetWithdrawalAccountsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -145,7 +149,7 @@ impl<'a> GetWithdrawalAccounts<'a> {
         GetWithdrawalAccountsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -238,9 +242,9 @@ impl<'a> GetWithdrawalAccounts<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<
+    ) -> crate::CollectAll<
         'a,
-        Vec<crate::models::WithdrawalAccount>,
+        crate::models::WithdrawalAccount,
         GetWithdrawalAccountsError,
     > {
         self.into_stream().collect_all()
@@ -319,7 +323,11 @@ impl<'a> GetWithdrawalAccountById<'a> {
         GetWithdrawalAccountByIdError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -331,7 +339,7 @@ impl<'a> GetWithdrawalAccountById<'a> {
         GetWithdrawalAccountByIdError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -153,7 +153,11 @@ impl<'a> GetWithdrawals<'a> {
         GetWithdrawalsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -165,7 +169,7 @@ impl<'a> GetWithdrawals<'a> {
         GetWithdrawalsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -260,7 +264,7 @@ impl<'a> GetWithdrawals<'a> {
     #[inline]
     pub fn collect_all(
         self,
-    ) -> crate::CallFuture<'a, Vec<crate::models::Withdrawal>, GetWithdrawalsError> {
+    ) -> crate::CollectAll<'a, crate::models::Withdrawal, GetWithdrawalsError> {
         self.into_stream().collect_all()
     }
 }
@@ -333,7 +337,11 @@ impl<'a> CreateWithdrawal<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Withdrawal, CreateWithdrawalError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -345,7 +353,7 @@ impl<'a> CreateWithdrawal<'a> {
         CreateWithdrawalError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -757,7 +757,7 @@ fn lib_rs(has_examples: bool, has_operations: bool, has_webhooks: bool) -> Token
         pub use jiff;
         pub use config::{Environment, SecurityScheme};
         pub use runtime::{
-            ApiError, BuildError, CallFuture, Client, ClientBuilder, Credential, DecodeError, DuplicateError, DuplicateReason, Error, FilePart, Money, PageStream,
+            ApiError, BuildError, CallFuture, Client, ClientBuilder, CollectAll, Credential, DecodeError, DuplicateError, DuplicateReason, Error, FilePart, Money, PageStream,
             RequestOptions, Response, ValidationError,
         };
     }

@@ -864,20 +864,27 @@ fn send_parts(api: &Api, op: &Operation) -> SendParts {
     arms.sort_by_key(|(s, _)| rank(s));
     let arms = arms.into_iter().map(|(_, a)| a);
     // `send` yields the body, `send_with_response` the whole response: the same call
-    // with another last step, so neither future wraps the other.
-    let call = |finish: TokenStream| match duplicate_recovery(op) {
+    // with another decoder (a closure that captures nothing is a function pointer),
+    // so neither future wraps the other.
+    let call = |decode: TokenStream, recovered: TokenStream| match duplicate_recovery(op) {
         Some(duplicate) => quote! {
             static DUPLICATE: crate::runtime::Duplicate = #duplicate;
             let client = self.client;
-            client.call_deduplicated(self.request(), &DUPLICATE, Self::decode, #finish)
+            client.call_deduplicated(self.request(), &DUPLICATE, #decode, #recovered)
         },
         None => quote! {
             let client = self.client;
-            client.call(self.request(), Self::decode, #finish)
+            client.call(self.request(), #decode)
         },
     };
-    let body = call(quote!(crate::Response::into_inner));
-    let call = call(quote!(std::convert::identity));
+    let body = call(
+        quote!(|raw| Self::decode(raw).map(crate::Response::into_inner)),
+        quote!(|raw| raw.recovered().map(crate::Response::into_inner)),
+    );
+    let call = call(
+        quote!(Self::decode),
+        quote!(crate::runtime::RawResponse::recovered),
+    );
     SendParts {
         call,
         body,
@@ -1131,7 +1138,7 @@ fn pagination(op: &Operation) -> TokenStream {
 
         /// Fetches every page and returns all items in order.
         #[inline]
-        pub fn collect_all(self) -> crate::CallFuture<'a, Vec<#item>, #error> {
+        pub fn collect_all(self) -> crate::CollectAll<'a, #item, #error> {
             self.into_stream().collect_all()
         }
     }

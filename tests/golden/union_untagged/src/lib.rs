@@ -19,7 +19,7 @@ pub mod contract;
 pub use jiff;
 pub use config::{Environment, SecurityScheme};
 pub use runtime::{
-    ApiError, BuildError, CallFuture, Client, ClientBuilder, Credential, DecodeError,
-    DuplicateError, DuplicateReason, Error, FilePart, Money, PageStream, RequestOptions,
-    Response, ValidationError,
+    ApiError, BuildError, CallFuture, Client, ClientBuilder, CollectAll, Credential,
+    DecodeError, DuplicateError, DuplicateReason, Error, FilePart, Money, PageStream,
+    RequestOptions, Response, ValidationError,
 };

@@ -57,7 +57,7 @@ pub use error::{
 };
 pub use money::Money;
 pub use multipart::FilePart;
-pub use pagination::PageStream;
+pub use pagination::{CollectAll, PageStream};
 pub use request::RequestOptions;
 pub use response::Response;
 

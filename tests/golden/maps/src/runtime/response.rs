@@ -74,6 +74,12 @@ impl RawResponse {
         }
     }
 
+    /// A resource looked up after a duplicate answer to a retry (see `duplicate.rs`):
+    /// decoded as [`RawResponse::json`], and marked [`Response::is_recovered`].
+    pub(crate) fn recovered<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
+        self.json().map(Response::mark_recovered)
+    }
+
     /// A success whose body, if any, carries nothing the caller needs.
     pub(crate) fn empty<E>(self) -> Result<Response<()>, Error<E>> {
         Ok(Response::new(self.status, self.headers, ()))

@@ -85,7 +85,11 @@ impl<'a> GetPets<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::GetPetsResponse, GetPetsError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -97,7 +101,7 @@ impl<'a> GetPets<'a> {
         GetPetsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -182,7 +186,11 @@ impl<'a> Pet2<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, crate::models::ErrorModel, Pet2Error> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -190,7 +198,7 @@ impl<'a> Pet2<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<crate::models::ErrorModel>, Pet2Error> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -767,11 +767,12 @@ async fn a_retried_duplicate_without_a_lookup_is_a_distinct_error_with_the_key()
     assert_eq!(key.as_deref(), sent.as_str());
     let key = key.unwrap_or_default();
     let result = client
-        .recover_duplicate::<Value, ()>(raw, key.clone(), None, &RequestOptions::default())
+        .recover_duplicate(raw, key.clone(), None, &RequestOptions::default())
         .await;
     let Err(err) = result else {
         return Err("expected an error".into());
     };
+    let err = Error::<()>::Duplicate(err);
     assert!(!err.is_retryable());
     assert_eq!(err.idempotency_key(), Some(key.as_str()));
     match &err {

@@ -71,6 +71,9 @@ impl<T> Page<T> {
     }
 }
 
+/// The future of [`PageStream::collect_all`]: every item, or the first error.
+pub type CollectAll<'a, T, E> = Pin<Box<dyn Future<Output = Result<Vec<T>, Error<E>>> + Send + 'a>>;
+
 type PageFuture<'a, T, E> = Pin<Box<dyn Future<Output = Result<Page<T>, Error<E>>> + Send + 'a>>;
 
 /// Fetches a page: its number, and the pinned server time once the first page
@@ -140,7 +143,7 @@ impl<'a, T, E> PageStream<'a, T, E> {
     }
 
     /// Fetches every remaining item into a `Vec`, stopping at the first error.
-    pub fn collect_all(mut self) -> CallFuture<'a, Vec<T>, E>
+    pub fn collect_all(mut self) -> CollectAll<'a, T, E>
     where
         T: Send + 'a,
         E: Send + 'a,

@@ -97,7 +97,11 @@ impl<'a> UpdateAccount<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Account, UpdateAccountError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -109,7 +113,7 @@ impl<'a> UpdateAccount<'a> {
         UpdateAccountError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -205,7 +209,11 @@ impl<'a> CreateAccount<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Account, CreateAccountError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -217,7 +225,7 @@ impl<'a> CreateAccount<'a> {
         CreateAccountError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -63,7 +63,11 @@ impl<'a> GetTree<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, crate::models::Node, GetTreeError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -71,7 +75,7 @@ impl<'a> GetTree<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<crate::models::Node>, GetTreeError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

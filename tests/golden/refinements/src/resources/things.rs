@@ -85,7 +85,11 @@ impl<'a> CreateThing<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, crate::models::Thing, CreateThingError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -93,7 +97,7 @@ impl<'a> CreateThing<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<crate::models::Thing>, CreateThingError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -182,7 +186,11 @@ impl<'a> GetThing<'a> {
         self,
     ) -> crate::CallFuture<'a, Vec<crate::models::Gadget>, GetThingError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -194,7 +202,7 @@ impl<'a> GetThing<'a> {
         GetThingError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -132,7 +132,11 @@ impl<'a> ListWidgets<'a> {
         self,
     ) -> crate::CallFuture<'a, Vec<crate::models::WidgetAlias2>, ListWidgetsError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -144,7 +148,7 @@ impl<'a> ListWidgets<'a> {
         ListWidgetsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -241,7 +245,11 @@ impl<'a> CreateWidget<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::WidgetAlias2, CreateWidgetError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -253,7 +261,7 @@ impl<'a> CreateWidget<'a> {
         CreateWidgetError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -351,7 +359,11 @@ impl<'a> GetWidget<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::WidgetAlias2, GetWidgetError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -363,7 +375,7 @@ impl<'a> GetWidget<'a> {
         GetWidgetError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -462,7 +474,11 @@ impl<'a> DeleteWidget<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), DeleteWidgetError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -470,7 +486,7 @@ impl<'a> DeleteWidget<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, DeleteWidgetError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -191,7 +191,11 @@ impl<'a> CreateToken<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::CreateTokenResponse, CreateTokenError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -203,7 +207,7 @@ impl<'a> CreateToken<'a> {
         CreateTokenError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -306,7 +310,11 @@ impl<'a> UploadFile<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), UploadFileError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -314,7 +322,7 @@ impl<'a> UploadFile<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, UploadFileError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -405,7 +413,11 @@ impl<'a> PutAvatar<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), PutAvatarError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -413,7 +425,7 @@ impl<'a> PutAvatar<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, PutAvatarError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -498,7 +510,11 @@ impl<'a> CreateNote<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), CreateNoteError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -506,7 +522,7 @@ impl<'a> CreateNote<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, CreateNoteError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -593,7 +609,11 @@ impl<'a> PatchItem<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), PatchItemError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -601,7 +621,7 @@ impl<'a> PatchItem<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, PatchItemError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -689,7 +709,11 @@ impl<'a> CreateChoice<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), CreateChoiceError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -697,7 +721,7 @@ impl<'a> CreateChoice<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, CreateChoiceError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -786,7 +810,11 @@ impl<'a> CreateFormChoice<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), CreateFormChoiceError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -794,7 +822,7 @@ impl<'a> CreateFormChoice<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, CreateFormChoiceError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -883,7 +911,11 @@ impl<'a> SendCustom<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), SendCustomError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -891,7 +923,7 @@ impl<'a> SendCustom<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, SendCustomError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -68,7 +68,11 @@ impl<'a> CreateDocument<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), CreateDocumentError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -76,7 +80,7 @@ impl<'a> CreateDocument<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, CreateDocumentError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -165,7 +169,11 @@ impl<'a> CreateLabel<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), CreateLabelError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -173,7 +181,7 @@ impl<'a> CreateLabel<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, CreateLabelError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -6,7 +6,7 @@
 //! tell the caller a payment failed when it succeeded, so generated code hands
 //! such an answer here: the resource is fetched through a list operation
 //! filtered by the key and returned as the call's result, marked
-//! [`Response::is_recovered`]. Where no lookup exists, or it finds nothing, the call
+//! [`Response::is_recovered`](super::Response::is_recovered). Where no lookup exists, or it finds nothing, the call
 //! fails with [`DuplicateError`], which carries the key and says that the first
 //! attempt may have succeeded.
 //!
@@ -14,14 +14,13 @@
 //! reached the server (it got no response, or a 5xx). A duplicate answer to the
 //! first attempt means the caller reused a key, and stays an ordinary API error.
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::client::Client;
-use super::error::{ApiError, DecodeError, DuplicateError, DuplicateReason, Error};
+use super::error::{ApiError, DuplicateError, DuplicateReason, Error};
 use super::base_url::ServerOverride;
 use super::request::{Request, RequestOptions};
-use super::response::{RawResponse, Response};
+use super::response::RawResponse;
 
 /// How an operation recognises the API's answer that a retried request is a duplicate
 /// of one already applied, and how it then finds the resource (static data in
@@ -94,16 +93,17 @@ impl RawResponse {
     reason = "used only by generated crates whose config declares duplicate answers"
 )]
 impl Client {
-    /// Resolves a duplicate answer to a retry: looks the resource up by `key`
-    /// (with the call's `options`) and returns it as the call's result, or fails
-    /// with [`DuplicateError`].
-    pub(crate) async fn recover_duplicate<T: DeserializeOwned, E>(
+    /// Resolves a duplicate answer to a retry: looks the resource up by `key` (with
+    /// the call's `options`) and returns the lookup's answer with the one item as its
+    /// body, for the operation to decode (`RawResponse::recovered`), or fails with
+    /// [`DuplicateError`].
+    pub(crate) async fn recover_duplicate(
         &self,
         duplicate: RawResponse,
         key: String,
         lookup: Option<&Lookup>,
         options: &RequestOptions,
-    ) -> Result<Response<T>, Error<E>> {
+    ) -> Result<RawResponse, DuplicateError> {
         let attempts = duplicate.attempts;
         let fail = |duplicate: RawResponse, reason: DuplicateReason| {
             tracing::warn!(
@@ -112,14 +112,14 @@ impl Client {
                 reason = %reason,
                 "a retried request was answered as a duplicate and could not be looked up"
             );
-            Err(Error::Duplicate(DuplicateError::new(
+            Err(DuplicateError::new(
                 key.clone(),
                 attempts,
                 duplicate.status,
                 &duplicate.headers,
                 Vec::from(duplicate.body),
                 reason,
-            )))
+            ))
         };
         let Some(lookup) = lookup else {
             return fail(duplicate, DuplicateReason::NoLookup);
@@ -142,24 +142,16 @@ impl Client {
             Ok(item) => item,
             Err(reason) => return fail(duplicate, reason),
         };
+        tracing::info!(
+            attempts,
+            "a retried request was answered as a duplicate; returning the resource the earlier attempt created"
+        );
         // Decoded from its own text, so a failure names the field within the item.
-        let text = serde_json::to_vec(&found).unwrap_or_default();
-        match super::response::decode_json::<T>(&text) {
-            Ok(value) => {
-                tracing::info!(
-                    attempts,
-                    "a retried request was answered as a duplicate; returning the resource the earlier attempt created"
-                );
-                Ok(Response::new(raw.status, raw.headers, value).mark_recovered())
-            }
-            Err((path, message)) => Err(Error::Decode(DecodeError::new(
-                raw.status,
-                &raw.headers,
-                path,
-                message,
-                Vec::from(raw.body),
-            ))),
-        }
+        let body = serde_json::to_vec(&found).unwrap_or_default();
+        Ok(RawResponse {
+            body: body.into(),
+            ..raw
+        })
     }
 }
 

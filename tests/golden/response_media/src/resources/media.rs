@@ -139,7 +139,11 @@ impl<'a> GetReport<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, String, GetReportError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -147,7 +151,7 @@ impl<'a> GetReport<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<String>, GetReportError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -232,7 +236,11 @@ impl<'a> DownloadFile<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, bytes::Bytes, DownloadFileError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -240,7 +248,7 @@ impl<'a> DownloadFile<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<bytes::Bytes>, DownloadFileError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -329,7 +337,11 @@ impl<'a> GetOrder<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, crate::models::Order, GetOrderError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -337,7 +349,7 @@ impl<'a> GetOrder<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<crate::models::Order>, GetOrderError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -433,7 +445,11 @@ impl<'a> CreateExport<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, CreateExportSuccess, CreateExportError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -441,7 +457,7 @@ impl<'a> CreateExport<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<CreateExportSuccess>, CreateExportError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -537,7 +553,11 @@ impl<'a> Ping<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, crate::models::PingResponse, PingError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -545,7 +565,7 @@ impl<'a> Ping<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<crate::models::PingResponse>, PingError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -244,7 +244,11 @@ impl<'a> GetPublic<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), GetPublicError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -252,7 +256,7 @@ impl<'a> GetPublic<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, GetPublicError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -333,7 +337,11 @@ impl<'a> GetDefault<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), GetDefaultError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -341,7 +349,7 @@ impl<'a> GetDefault<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, GetDefaultError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -423,7 +431,11 @@ impl<'a> GetHeaderKey<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), GetHeaderKeyError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -431,7 +443,7 @@ impl<'a> GetHeaderKey<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, GetHeaderKeyError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -521,7 +533,11 @@ impl<'a> GetQueryKey<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), GetQueryKeyError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -529,7 +545,7 @@ impl<'a> GetQueryKey<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, GetQueryKeyError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -614,7 +630,11 @@ impl<'a> GetCookieKey<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), GetCookieKeyError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -622,7 +642,7 @@ impl<'a> GetCookieKey<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, GetCookieKeyError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -706,7 +726,11 @@ impl<'a> GetBasic<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), GetBasicError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -714,7 +738,7 @@ impl<'a> GetBasic<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, GetBasicError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -792,7 +816,11 @@ impl<'a> GetEither<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), GetEitherError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -800,7 +828,7 @@ impl<'a> GetEither<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, GetEitherError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -887,7 +915,11 @@ impl<'a> GetBoth<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), GetBothError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -895,7 +927,7 @@ impl<'a> GetBoth<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, GetBothError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -980,7 +1012,11 @@ impl<'a> GetOptional<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), GetOptionalError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -988,7 +1024,7 @@ impl<'a> GetOptional<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, GetOptionalError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1070,7 +1106,11 @@ impl<'a> GetOauth<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), GetOauthError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1078,7 +1118,7 @@ impl<'a> GetOauth<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, GetOauthError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -1156,7 +1196,11 @@ impl<'a> GetDigest<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, (), GetDigestError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -1164,7 +1208,7 @@ impl<'a> GetDigest<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<()>, GetDigestError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

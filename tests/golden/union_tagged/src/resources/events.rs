@@ -65,7 +65,11 @@ impl<'a> ListEvents<'a> {
         self,
     ) -> crate::CallFuture<'a, Vec<crate::models::Event>, ListEventsError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -77,7 +81,7 @@ impl<'a> ListEvents<'a> {
         ListEventsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

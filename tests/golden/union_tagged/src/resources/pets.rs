@@ -66,7 +66,11 @@ impl<'a> CreatePet<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, crate::models::Pet, CreatePetError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -74,7 +78,7 @@ impl<'a> CreatePet<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<crate::models::Pet>, CreatePetError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -71,7 +71,11 @@ impl<'a> CreateConversion<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::models::Conversion, CreateConversionError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -83,7 +87,7 @@ impl<'a> CreateConversion<'a> {
         CreateConversionError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

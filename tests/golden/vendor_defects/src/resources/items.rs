@@ -91,7 +91,11 @@ impl<'a> ListItems<'a> {
         self,
     ) -> crate::CallFuture<'a, Vec<crate::models::Item>, ListItemsError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -103,7 +107,7 @@ impl<'a> ListItems<'a> {
         ListItemsError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
@@ -192,7 +196,11 @@ impl<'a> CreateItem<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, serde_json::Value, CreateItemError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -200,7 +208,7 @@ impl<'a> CreateItem<'a> {
         self,
     ) -> crate::CallFuture<'a, crate::Response<serde_json::Value>, CreateItemError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]

@@ -63,7 +63,11 @@ impl<'a> GetSession<'a> {
     #[inline]
     pub fn send(self) -> crate::CallFuture<'a, crate::models::Session, GetSessionError> {
         let client = self.client;
-        client.call(self.request(), Self::decode, crate::Response::into_inner)
+        client
+            .call(
+                self.request(),
+                |raw| Self::decode(raw).map(crate::Response::into_inner),
+            )
     }
     /// Sends the request and returns the decoded body with the status and headers.
     #[inline]
@@ -75,7 +79,7 @@ impl<'a> GetSession<'a> {
         GetSessionError,
     > {
         let client = self.client;
-        client.call(self.request(), Self::decode, std::convert::identity)
+        client.call(self.request(), Self::decode)
     }
     /// The request this builder describes, or why it cannot be sent.
     #[inline]
