@@ -115,6 +115,26 @@ async fn each_operation_sends_exactly_the_credentials_it_names() {
 }
 
 #[tokio::test]
+async fn a_cookie_credential_joins_the_operations_own_cookies_in_one_header() {
+    let server = server().await;
+    let client = client_with_everything(&server);
+    client
+        .checks()
+        .get_cookie_key()
+        .theme("dark")
+        .await
+        .unwrap();
+    let seen = server.received_requests().await.unwrap();
+    let cookies: Vec<&str> = seen[0]
+        .headers
+        .get_all("cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert_eq!(cookies, ["theme=dark; session=cookie-key"]);
+}
+
+#[tokio::test]
 async fn alternatives_fall_back_and_optional_security_sends_nothing_without_a_credential() {
     let server = server().await;
     let client = builder(&server).api_key("bearer-token").build().unwrap();

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::Url;
 use reqwest::header::{ACCEPT, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
 use tracing::Instrument as _;
+use tracing::level_filters::LevelFilter;
 
 use super::auth::{Credential, Credentials, is_trusted_origin, redact_url, same_origin_redirects};
 use super::base_url::{Servers, is_insecure_for_credentials, parse_base_url, server_base};
@@ -501,9 +502,10 @@ impl Client {
             // reqwest's own timeout runs from connecting until the body is read, with
             // its timer inside the response future: no second future wraps it.
             *request.timeout_mut() = Some(attempt_timeout);
-            let started = Instant::now();
+            // The latency is only logged at DEBUG: the clock is read only then.
+            let started = (LevelFilter::current() >= LevelFilter::DEBUG).then(Instant::now);
             let outcome = receive(inner.http.execute(request)).await;
-            let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let latency_ms = started.map(|s| delay_ms(s.elapsed()));
             let may_retry = p.retry_safe && retry < max_retries;
             let timed_out = |deadline_cut: bool| {
                 let e = TimeoutError::new(attempt_timeout, attempt, key());
@@ -599,10 +601,16 @@ impl Client {
     /// this machine).
     fn build_attempt(&self, p: &Prepared) -> Result<reqwest::Request, SendError> {
         let mut url = p.url.clone();
-        let mut credential_headers = HeaderMap::new();
+        // The defaults, then the request's own headers, then the credentials: each
+        // replaces the values of the names it sets (as `RequestBuilder::headers`
+        // does), merged here into one map.
+        let mut headers = HeaderMap::with_capacity(p.headers.len() + 3);
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        replace_headers(&mut headers, p.headers.iter());
         if self
             .credentials()
-            .attach(p.security, &mut url, &mut credential_headers)
+            .attach(p.security, &mut url, &mut headers)
         {
             let origin = || {
                 let mut origin = p.url.clone();
@@ -617,15 +625,6 @@ impl Client {
                 return Err(SendError::Config(BuildError::UntrustedOrigin { origin: origin() }));
             }
         }
-        // The defaults, then the request's own headers, then the credentials: each
-        // replaces the values of the names it sets (as `RequestBuilder::headers`
-        // does), merged here once instead of by the builder three times.
-        let mut headers =
-            HeaderMap::with_capacity(p.headers.len() + credential_headers.len() + 2);
-        headers.insert(USER_AGENT, self.inner.user_agent.clone());
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        replace_headers(&mut headers, p.headers.iter());
-        replace_headers(&mut headers, credential_headers.iter());
         let body = match &p.body {
             PreparedBody::Empty => None,
             PreparedBody::Json(bytes) | PreparedBody::Bytes(bytes) => Some(bytes.clone()),

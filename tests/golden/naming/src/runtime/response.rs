@@ -17,6 +17,11 @@ use super::error::{ApiError, DecodeError, Error};
 
 /// The first request-id header present, per the API's configuration.
 pub(crate) fn request_id_from(headers: &HeaderMap) -> Option<String> {
+    request_id_in(headers).map(str::to_owned)
+}
+
+/// As [`request_id_from`], borrowed from the headers.
+fn request_id_in(headers: &HeaderMap) -> Option<&str> {
     // Parsed once: looking a header up by `&str` parses the name on every call.
     static NAMES: std::sync::OnceLock<Vec<reqwest::header::HeaderName>> =
         std::sync::OnceLock::new();
@@ -29,7 +34,6 @@ pub(crate) fn request_id_from(headers: &HeaderMap) -> Option<String> {
         })
         .iter()
         .find_map(|name| headers.get(name)?.to_str().ok())
-        .map(str::to_owned)
 }
 
 /// A response as received: status, headers and the complete body.
@@ -251,18 +255,15 @@ pub struct Response<T> {
     value: T,
     status: StatusCode,
     headers: HeaderMap,
-    request_id: Option<String>,
     recovered: bool,
 }
 
 impl<T> Response<T> {
     pub(crate) fn new(status: StatusCode, headers: HeaderMap, value: T) -> Self {
-        let request_id = request_id_from(&headers);
         Self {
             value,
             status,
             headers,
-            request_id,
             recovered: false,
         }
     }
@@ -293,7 +294,7 @@ impl<T> Response<T> {
 
     /// The server's id for this request, from the first request-id header present.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        request_id_in(&self.headers)
     }
 
     /// The decoded value.
@@ -317,7 +318,6 @@ impl<T> Response<T> {
             value: f(self.value),
             status: self.status,
             headers: self.headers,
-            request_id: self.request_id,
             recovered: self.recovered,
         }
     }

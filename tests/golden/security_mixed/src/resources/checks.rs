@@ -99,6 +99,7 @@ impl<'a> ChecksApi<'a> {
     pub fn get_cookie_key(&self) -> GetCookieKey<'a> {
         GetCookieKey {
             client: self.client,
+            theme: None,
             options: crate::RequestOptions::default(),
         }
     }
@@ -602,9 +603,15 @@ impl std::fmt::Display for GetQueryKeyError {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct GetCookieKey<'a> {
     client: &'a crate::Client,
+    theme: Option<String>,
     options: crate::RequestOptions,
 }
 impl<'a> GetCookieKey<'a> {
+    /// Sets `theme`.
+    pub fn theme(mut self, value: impl Into<String>) -> Self {
+        self.theme = Some(value.into());
+        self
+    }
     /// Replaces the per-request options (timeout, retries).
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
@@ -656,6 +663,9 @@ impl<'a> GetCookieKey<'a> {
             path,
         );
         req.security(&[&[crate::config::SecurityScheme::CookieKey]]);
+        if let Some(value) = &self.theme {
+            req.cookie("theme", value, crate::runtime::Style::Form, true)?;
+        }
         req.options(&self.options);
         Ok(req)
     }

@@ -163,9 +163,13 @@ impl Credentials {
             }
         }
         if !cookies.is_empty() {
+            // One `Cookie` header (RFC 6265 §5.4): the request's own cookies first.
+            if let Some(own) = headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
+                cookies.insert(0, own.to_owned());
+            }
             if let Ok(mut value) = HeaderValue::from_str(&cookies.join("; ")) {
                 value.set_sensitive(true);
-                headers.append(COOKIE, value);
+                headers.insert(COOKIE, value);
             }
         }
         true
