@@ -207,8 +207,6 @@ fn prepare(
     }
 }
 
-/// One side of a comparison: an untimed preparation (e.g. `cargo clean -p`), then the
-/// timed command.
 /// The format cache sdkgen regenerates with.
 enum Cache<'a> {
     /// `--no-cache`: every file formatted.
@@ -219,6 +217,8 @@ enum Cache<'a> {
     Restored { dir: &'a Path, restore: String },
 }
 
+/// One side of a comparison: an untimed preparation (e.g. `cargo clean -p`), then the
+/// timed command.
 struct Side<'a> {
     dir: &'a Path,
     envs: Vec<(&'a str, &'a Path)>,
@@ -491,6 +491,42 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
             &cache,
         )?);
     }
+    // After a small vendor update: one optional property added to one schema, the
+    // cache the unchanged description left restored before each timed run.
+    match one_field_added(&spec, &scratch) {
+        Ok((changed, schema)) => {
+            let before = scratch.join("format-cache-unchanged");
+            let dir = scratch.join("format-cache-change");
+            let _ = std::fs::remove_dir_all(&before);
+            let out = regen_dir.join("sdkgen").join("glomo-unchanged");
+            let (spec_s, out_s, config_s) = (
+                spec.to_string_lossy().to_string(),
+                out.to_string_lossy().to_string(),
+                config.to_string_lossy().to_string(),
+            );
+            prepare(
+                root,
+                &[("SDKGEN_CACHE_DIR", before.as_path())],
+                &sdkgen,
+                &[&spec_s, "-o", &out_s, "-c", &config_s, "-q"],
+            )?;
+            let restore = format!(
+                "rm -rf '{0}' && cp -r '{1}' '{0}'",
+                dir.display(),
+                before.display()
+            );
+            rows.push(regen(
+                format!("regenerate from `spec/` with one optional property added to `{schema}` (cache left by the unchanged file)"),
+                &changed,
+                Some(&config),
+                "glomo",
+                &Cache::Restored { dir: &dir, restore },
+            )?);
+        }
+        Err(e) => rows.push(format!(
+            "| regenerate after a one-field change | not run: {e} | | |"
+        )),
+    }
     // After a vendor update: the cache holds what the previous description left (the
     // file Glomo published earlier, `../shared/glomo-api/history/`), restored before
     // each timed run, so every run is the first of the new description.
@@ -589,4 +625,43 @@ pub fn main(root: &Path, args: &[String]) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `spec` with one optional string property added to its alphabetically first schema
+/// that has properties, written as JSON into `scratch`: the file, and the schema's name.
+fn one_field_added(spec: &Path, scratch: &Path) -> Result<(PathBuf, String), String> {
+    let text = std::fs::read_to_string(spec)
+        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let mut doc = sdkgen::load::parse_text(&text).map_err(|e| e.to_string())?;
+    let schemas = doc
+        .pointer_mut("/components/schemas")
+        .and_then(serde_json::Value::as_object_mut)
+        .ok_or("the description has no `components.schemas`")?;
+    let mut names: Vec<&String> = schemas
+        .iter()
+        .filter(|(_, s)| {
+            s.get("properties")
+                .is_some_and(serde_json::Value::is_object)
+        })
+        .map(|(name, _)| name)
+        .collect();
+    names.sort();
+    let name = names
+        .first()
+        .map(|n| n.to_string())
+        .ok_or("no schema has properties")?;
+    if let Some(props) = schemas
+        .get_mut(&name)
+        .and_then(|s| s.get_mut("properties"))
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        props.insert(
+            "bench_added_field".into(),
+            serde_json::json!({"type": "string", "description": "Added by the benchmark."}),
+        );
+    }
+    let out = scratch.join("one-field-added.openapi.json");
+    let json = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+    std::fs::write(&out, json).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    Ok((out, name))
 }
