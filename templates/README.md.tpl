@@ -26,6 +26,9 @@ Required inputs are arguments; optional ones are setters on the returned request
 builder, which you `.await`:
 
 - `.send_with_response()` returns the body with the status, headers and request id.
+- `.send()` is what `.await` runs. It and `.send_with_response()` return a named future,
+  `CallFuture<'_, Output, Error>`: store it, or spawn it on a multi-threaded runtime (it
+  is `Send`). It does nothing until polled, and dropping it cancels the call.
 - `.timeout(..)`, `.deadline(..)`, `.max_retries(..)` or `.options(..)` override the client
   for one request.
 - List operations that page also have `.into_stream()` (every item across pages, as a

@@ -1542,3 +1542,30 @@ async fn an_amount_is_read_with_its_currency() {
     assert_eq!(payout.source_amount, Some(5));
     assert_eq!(payout.source_money(), None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_is_a_named_future_that_can_be_stored_and_spawned() {
+    let server = server().await;
+    let payout = json_response(200, json!({"id": "payout_1", "status": "success"}));
+    respond(&server, "GET", "/api/v1/payouts/payout_1", payout).await;
+    let client = client(&server);
+
+    // Stored by its name, and polled only when awaited: nothing is sent before.
+    let stored: glomo_sdk::CallFuture<'_, Payout, GetPayoutByIdError> =
+        client.payouts().get("payout_1").send();
+    assert!(requests(&server).await.is_empty(), "a call is lazy");
+    assert_eq!(stored.await.unwrap().id.as_deref(), Some("payout_1"));
+
+    // Spawned onto another worker thread: the future is `Send`.
+    let task = tokio::spawn(async move {
+        let response = client
+            .payouts()
+            .get("payout_1")
+            .send_with_response()
+            .await?;
+        Ok::<_, Error<GetPayoutByIdError>>((response.status().as_u16(), response.id.clone()))
+    });
+    let (status, id) = task.await.unwrap().unwrap();
+    assert_eq!((status, id.as_deref()), (200, Some("payout_1")));
+    assert_eq!(requests(&server).await.len(), 2);
+}
