@@ -68,6 +68,7 @@ impl RotateApiKeyRequest {
 impl RotateApiKeyRequest {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         {
             let value = &self.expire_after_in_seconds;
@@ -157,6 +158,7 @@ impl<'de> serde::Deserialize<'de> for RotateApiKeyResponse {
 }
 impl RotateApiKeyResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

@@ -120,6 +120,7 @@ impl<'de> serde::Deserialize<'de> for BalanceConversion {
 }
 impl BalanceConversion {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -140,6 +141,7 @@ pub enum BalanceConversionStatus {
 }
 impl BalanceConversionStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "success",
@@ -150,17 +152,20 @@ impl BalanceConversionStatus {
     }
 }
 impl std::fmt::Display for BalanceConversionStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for BalanceConversionStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for BalanceConversionStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "success" => Self::Success,
@@ -184,6 +189,7 @@ impl<'de> serde::Deserialize<'de> for BalanceConversionStatus {
     }
 }
 impl crate::runtime::ToQuery for BalanceConversionStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -286,6 +292,7 @@ impl CreateBalanceConversionBySourceAmount {
 impl CreateBalanceConversionBySourceAmount {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         {
             let value = &self.source_amount;
@@ -410,6 +417,7 @@ impl CreateBalanceConversionByTargetAmount {
 impl CreateBalanceConversionByTargetAmount {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         {
             let value = &self.target_amount;
@@ -494,6 +502,7 @@ impl<'de> serde::Deserialize<'de> for CreateBalanceConversionRequest {
 }
 impl CreateBalanceConversionRequest {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::BySourceAmount(value) => value.validate(),
@@ -664,6 +673,7 @@ impl CreateQuoteRequest {
 impl CreateQuoteRequest {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.source_amount {
             if (*value as f64) < 1f64 {
@@ -772,6 +782,7 @@ impl<'de> serde::Deserialize<'de> for GetBalanceConversionsResponse {
 }
 impl GetBalanceConversionsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -919,6 +930,7 @@ impl<'de> serde::Deserialize<'de> for Quote {
 }
 impl Quote {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1007,6 +1019,7 @@ impl<'de> serde::Deserialize<'de> for QuoteFees {
 }
 impl QuoteFees {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1065,6 +1078,7 @@ impl<'de> serde::Deserialize<'de> for QuoteList {
 }
 impl QuoteList {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1143,6 +1157,7 @@ impl<'de> serde::Deserialize<'de> for QuoteMethod {
 }
 impl QuoteMethod {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1238,6 +1253,7 @@ impl QuoteMethodInput {
 }
 impl QuoteMethodInput {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1262,6 +1278,7 @@ pub enum QuoteMethodPaymentRail {
 }
 impl QuoteMethodPaymentRail {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Upi => "upi",
@@ -1274,17 +1291,20 @@ impl QuoteMethodPaymentRail {
     }
 }
 impl std::fmt::Display for QuoteMethodPaymentRail {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for QuoteMethodPaymentRail {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for QuoteMethodPaymentRail {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "upi" => Self::Upi,
@@ -1310,6 +1330,7 @@ impl<'de> serde::Deserialize<'de> for QuoteMethodPaymentRail {
     }
 }
 impl crate::runtime::ToQuery for QuoteMethodPaymentRail {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1328,6 +1349,7 @@ pub enum QuoteMethodSubtype {
 }
 impl QuoteMethodSubtype {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::LocalTransfer => "local_transfer",
@@ -1337,17 +1359,20 @@ impl QuoteMethodSubtype {
     }
 }
 impl std::fmt::Display for QuoteMethodSubtype {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for QuoteMethodSubtype {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for QuoteMethodSubtype {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "local_transfer" => Self::LocalTransfer,
@@ -1370,6 +1395,7 @@ impl<'de> serde::Deserialize<'de> for QuoteMethodSubtype {
     }
 }
 impl crate::runtime::ToQuery for QuoteMethodSubtype {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1388,6 +1414,7 @@ pub enum QuotePaymentMethod {
 }
 impl QuotePaymentMethod {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BankTransfer => "bank_transfer",
@@ -1397,17 +1424,20 @@ impl QuotePaymentMethod {
     }
 }
 impl std::fmt::Display for QuotePaymentMethod {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for QuotePaymentMethod {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for QuotePaymentMethod {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "bank_transfer" => Self::BankTransfer,
@@ -1430,6 +1460,7 @@ impl<'de> serde::Deserialize<'de> for QuotePaymentMethod {
     }
 }
 impl crate::runtime::ToQuery for QuotePaymentMethod {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

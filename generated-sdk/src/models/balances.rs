@@ -66,6 +66,7 @@ impl<'de> serde::Deserialize<'de> for AllBalances {
 }
 impl AllBalances {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

@@ -112,6 +112,7 @@ impl BankAccount {
 }
 impl BankAccount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -176,6 +177,7 @@ impl BankAccountReference {
 }
 impl BankAccountReference {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -268,6 +270,7 @@ impl<'de> serde::Deserialize<'de> for BankAccountValidation {
 }
 impl BankAccountValidation {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -287,6 +290,7 @@ pub enum BankAccountValidationStatus {
 }
 impl BankAccountValidationStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "success",
@@ -296,17 +300,20 @@ impl BankAccountValidationStatus {
     }
 }
 impl std::fmt::Display for BankAccountValidationStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for BankAccountValidationStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for BankAccountValidationStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "success" => Self::Success,
@@ -329,6 +336,7 @@ impl<'de> serde::Deserialize<'de> for BankAccountValidationStatus {
     }
 }
 impl crate::runtime::ToQuery for BankAccountValidationStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -397,6 +405,7 @@ impl<'de> serde::Deserialize<'de> for GetBankAccountValidationsResponse {
 }
 impl GetBankAccountValidationsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -462,6 +471,7 @@ impl<'de> serde::Deserialize<'de> for ValidateBankAccountRequest {
 }
 impl ValidateBankAccountRequest {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::BankAccount(value) => value.validate(),

@@ -243,6 +243,7 @@ impl<'de> serde::Deserialize<'de> for Beneficiary {
 }
 impl Beneficiary {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -313,6 +314,7 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryEvent {
 }
 impl BeneficiaryEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -331,6 +333,7 @@ pub enum BeneficiaryType {
 }
 impl BeneficiaryType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Individual => "individual",
@@ -340,17 +343,20 @@ impl BeneficiaryType {
     }
 }
 impl std::fmt::Display for BeneficiaryType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for BeneficiaryType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for BeneficiaryType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "individual" => Self::Individual,
@@ -373,6 +379,7 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryType {
     }
 }
 impl crate::runtime::ToQuery for BeneficiaryType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -633,6 +640,7 @@ impl CreateBeneficiaryRequest {
 }
 impl CreateBeneficiaryRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -701,6 +709,7 @@ impl<'de> serde::Deserialize<'de> for GetBeneficiariesResponse {
 }
 impl GetBeneficiariesResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

@@ -108,6 +108,7 @@ impl<'de> serde::Deserialize<'de> for Address {
 }
 impl Address {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -241,6 +242,7 @@ impl BankAccountAddress {
 }
 impl BankAccountAddress {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -446,6 +448,7 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2 {
 }
 impl BeneficiaryV2 {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -564,6 +567,7 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2BankAccount {
 }
 impl BeneficiaryV2BankAccount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -582,6 +586,7 @@ pub enum BeneficiaryV2Category {
 }
 impl BeneficiaryV2Category {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Payout => "payout",
@@ -591,17 +596,20 @@ impl BeneficiaryV2Category {
     }
 }
 impl std::fmt::Display for BeneficiaryV2Category {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for BeneficiaryV2Category {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for BeneficiaryV2Category {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "payout" => Self::Payout,
@@ -624,6 +632,7 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2Category {
     }
 }
 impl crate::runtime::ToQuery for BeneficiaryV2Category {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -763,6 +772,7 @@ impl BeneficiaryV2CreateRequest {
 }
 impl BeneficiaryV2CreateRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -934,6 +944,7 @@ impl BeneficiaryV2CreateRequestBankAccount {
 }
 impl BeneficiaryV2CreateRequestBankAccount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1085,6 +1096,7 @@ impl BeneficiaryV2Identity {
 }
 impl BeneficiaryV2Identity {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1217,6 +1229,7 @@ impl BeneficiaryV2IdentityAddress {
 }
 impl BeneficiaryV2IdentityAddress {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1238,6 +1251,7 @@ pub enum BeneficiaryV2Status {
 }
 impl BeneficiaryV2Status {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -1248,17 +1262,20 @@ impl BeneficiaryV2Status {
     }
 }
 impl std::fmt::Display for BeneficiaryV2Status {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for BeneficiaryV2Status {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for BeneficiaryV2Status {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "pending" => Self::Pending,
@@ -1282,6 +1299,7 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2Status {
     }
 }
 impl crate::runtime::ToQuery for BeneficiaryV2Status {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1300,6 +1318,7 @@ pub enum BeneficiaryV2Type {
 }
 impl BeneficiaryV2Type {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Individual => "individual",
@@ -1309,17 +1328,20 @@ impl BeneficiaryV2Type {
     }
 }
 impl std::fmt::Display for BeneficiaryV2Type {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for BeneficiaryV2Type {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for BeneficiaryV2Type {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "individual" => Self::Individual,
@@ -1342,6 +1364,7 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryV2Type {
     }
 }
 impl crate::runtime::ToQuery for BeneficiaryV2Type {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1410,6 +1433,7 @@ impl<'de> serde::Deserialize<'de> for CreateBeneficiaryV2BadRequestBody {
 }
 impl CreateBeneficiaryV2BadRequestBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1478,6 +1502,7 @@ impl<'de> serde::Deserialize<'de> for CreateBeneficiaryV2UnprocessableEntityBody
 }
 impl CreateBeneficiaryV2UnprocessableEntityBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1569,6 +1594,7 @@ impl<'de> serde::Deserialize<'de> for IntermediateBank {
 }
 impl IntermediateBank {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1691,6 +1717,7 @@ impl IntermediateBankInput {
 }
 impl IntermediateBankInput {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1759,6 +1786,7 @@ impl<'de> serde::Deserialize<'de> for ListBeneficiariesV2Response {
 }
 impl ListBeneficiariesV2Response {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1830,6 +1858,7 @@ impl MockReviewBeneficiaryV2Request {
 }
 impl MockReviewBeneficiaryV2Request {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1848,6 +1877,7 @@ pub enum MockReviewBeneficiaryV2RequestAction {
 }
 impl MockReviewBeneficiaryV2RequestAction {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Approve => "approve",
@@ -1857,17 +1887,20 @@ impl MockReviewBeneficiaryV2RequestAction {
     }
 }
 impl std::fmt::Display for MockReviewBeneficiaryV2RequestAction {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for MockReviewBeneficiaryV2RequestAction {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for MockReviewBeneficiaryV2RequestAction {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "approve" => Self::Approve,
@@ -1890,6 +1923,7 @@ impl<'de> serde::Deserialize<'de> for MockReviewBeneficiaryV2RequestAction {
     }
 }
 impl crate::runtime::ToQuery for MockReviewBeneficiaryV2RequestAction {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1959,6 +1993,7 @@ impl UpiAccount {
 }
 impl UpiAccount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

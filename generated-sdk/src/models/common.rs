@@ -68,6 +68,7 @@ impl<'de> serde::Deserialize<'de> for AmcFolioTransactionEvent {
 }
 impl AmcFolioTransactionEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -90,6 +91,7 @@ pub enum AmcFolioTransactionEventType {
 }
 impl AmcFolioTransactionEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AllotmentPending => "allotment_pending",
@@ -101,17 +103,20 @@ impl AmcFolioTransactionEventType {
     }
 }
 impl std::fmt::Display for AmcFolioTransactionEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for AmcFolioTransactionEventType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for AmcFolioTransactionEventType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "allotment_pending" => Self::AllotmentPending,
@@ -136,6 +141,7 @@ impl<'de> serde::Deserialize<'de> for AmcFolioTransactionEventType {
     }
 }
 impl crate::runtime::ToQuery for AmcFolioTransactionEventType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -224,6 +230,7 @@ impl<'de> serde::Deserialize<'de> for AttachedDocument {
 }
 impl AttachedDocument {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -246,6 +253,7 @@ pub enum AttachedDocumentStatus {
 }
 impl AttachedDocumentStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -257,17 +265,20 @@ impl AttachedDocumentStatus {
     }
 }
 impl std::fmt::Display for AttachedDocumentStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for AttachedDocumentStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for AttachedDocumentStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "pending" => Self::Pending,
@@ -292,6 +303,7 @@ impl<'de> serde::Deserialize<'de> for AttachedDocumentStatus {
     }
 }
 impl crate::runtime::ToQuery for AttachedDocumentStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -360,6 +372,7 @@ impl<'de> serde::Deserialize<'de> for BadRequestBody {
 }
 impl BadRequestBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -376,6 +389,7 @@ pub enum BadRequestBodyError {
 }
 impl BadRequestBodyError {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BadRequest => "Bad Request",
@@ -384,17 +398,20 @@ impl BadRequestBodyError {
     }
 }
 impl std::fmt::Display for BadRequestBodyError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for BadRequestBodyError {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for BadRequestBodyError {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Bad Request" => Self::BadRequest,
@@ -416,6 +433,7 @@ impl<'de> serde::Deserialize<'de> for BadRequestBodyError {
     }
 }
 impl crate::runtime::ToQuery for BadRequestBodyError {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -486,6 +504,7 @@ impl<'de> serde::Deserialize<'de> for Balance {
 }
 impl Balance {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -562,6 +581,7 @@ impl<'de> serde::Deserialize<'de> for BalanceEvent {
 }
 impl BalanceEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -578,6 +598,7 @@ pub enum BalanceEventType {
 }
 impl BalanceEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BalanceFundedBalanceCredited => "balance.funded_balance.credited",
@@ -586,17 +607,20 @@ impl BalanceEventType {
     }
 }
 impl std::fmt::Display for BalanceEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for BalanceEventType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for BalanceEventType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "balance.funded_balance.credited" => Self::BalanceFundedBalanceCredited,
@@ -618,6 +642,7 @@ impl<'de> serde::Deserialize<'de> for BalanceEventType {
     }
 }
 impl crate::runtime::ToQuery for BalanceEventType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -735,6 +760,7 @@ impl BankAccountDetails {
 }
 impl BankAccountDetails {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -830,6 +856,7 @@ impl<'de> serde::Deserialize<'de> for BankAccountDetailsResponse {
 }
 impl BankAccountDetailsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -848,6 +875,7 @@ pub enum BeneficiaryEventType {
 }
 impl BeneficiaryEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -857,17 +885,20 @@ impl BeneficiaryEventType {
     }
 }
 impl std::fmt::Display for BeneficiaryEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for BeneficiaryEventType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for BeneficiaryEventType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "active" => Self::Active,
@@ -890,6 +921,7 @@ impl<'de> serde::Deserialize<'de> for BeneficiaryEventType {
     }
 }
 impl crate::runtime::ToQuery for BeneficiaryEventType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -960,6 +992,7 @@ impl<'de> serde::Deserialize<'de> for ConversionRate {
 }
 impl ConversionRate {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -990,6 +1023,7 @@ pub enum CreateOrderWithoutQuoteRequestStatus {
 }
 impl CreateOrderWithoutQuoteRequestStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -1004,17 +1038,20 @@ impl CreateOrderWithoutQuoteRequestStatus {
     }
 }
 impl std::fmt::Display for CreateOrderWithoutQuoteRequestStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for CreateOrderWithoutQuoteRequestStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for CreateOrderWithoutQuoteRequestStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "active" => Self::Active,
@@ -1042,6 +1079,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrderWithoutQuoteRequestStatus {
     }
 }
 impl crate::runtime::ToQuery for CreateOrderWithoutQuoteRequestStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1070,6 +1108,7 @@ pub enum Currency {
 }
 impl Currency {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Aed => "AED",
@@ -1084,17 +1123,20 @@ impl Currency {
     }
 }
 impl std::fmt::Display for Currency {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for Currency {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for Currency {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "AED" => Self::Aed,
@@ -1122,6 +1164,7 @@ impl<'de> serde::Deserialize<'de> for Currency {
     }
 }
 impl crate::runtime::ToQuery for Currency {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1190,6 +1233,7 @@ impl<'de> serde::Deserialize<'de> for EntityNotFound {
 }
 impl EntityNotFound {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1206,6 +1250,7 @@ pub enum EntityNotFoundError {
 }
 impl EntityNotFoundError {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotFound => "Not found",
@@ -1214,17 +1259,20 @@ impl EntityNotFoundError {
     }
 }
 impl std::fmt::Display for EntityNotFoundError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for EntityNotFoundError {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for EntityNotFoundError {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Not found" => Self::NotFound,
@@ -1246,6 +1294,7 @@ impl<'de> serde::Deserialize<'de> for EntityNotFoundError {
     }
 }
 impl crate::runtime::ToQuery for EntityNotFoundError {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1262,6 +1311,7 @@ pub enum EntityNotFoundMessage {
 }
 impl EntityNotFoundMessage {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EntityNotFound => "Entity not found",
@@ -1270,17 +1320,20 @@ impl EntityNotFoundMessage {
     }
 }
 impl std::fmt::Display for EntityNotFoundMessage {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for EntityNotFoundMessage {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for EntityNotFoundMessage {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Entity not found" => Self::EntityNotFound,
@@ -1302,6 +1355,7 @@ impl<'de> serde::Deserialize<'de> for EntityNotFoundMessage {
     }
 }
 impl crate::runtime::ToQuery for EntityNotFoundMessage {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1380,6 +1434,7 @@ impl<'de> serde::Deserialize<'de> for ErrorModel {
 }
 impl ErrorModel {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1396,6 +1451,7 @@ pub enum InternalTransferEventType {
 }
 impl InternalTransferEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "success",
@@ -1404,17 +1460,20 @@ impl InternalTransferEventType {
     }
 }
 impl std::fmt::Display for InternalTransferEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for InternalTransferEventType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for InternalTransferEventType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "success" => Self::Success,
@@ -1436,6 +1495,7 @@ impl<'de> serde::Deserialize<'de> for InternalTransferEventType {
     }
 }
 impl crate::runtime::ToQuery for InternalTransferEventType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1506,6 +1566,7 @@ impl<'de> serde::Deserialize<'de> for KycJourneyEvent {
 }
 impl KycJourneyEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1536,6 +1597,7 @@ pub enum KycJourneyEventType {
 }
 impl KycJourneyEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Initiated => "initiated",
@@ -1551,17 +1613,20 @@ impl KycJourneyEventType {
     }
 }
 impl std::fmt::Display for KycJourneyEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for KycJourneyEventType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for KycJourneyEventType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "initiated" => Self::Initiated,
@@ -1590,6 +1655,7 @@ impl<'de> serde::Deserialize<'de> for KycJourneyEventType {
     }
 }
 impl crate::runtime::ToQuery for KycJourneyEventType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1614,6 +1680,7 @@ pub enum MerchantEventType {
 }
 impl MerchantEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -1626,17 +1693,20 @@ impl MerchantEventType {
     }
 }
 impl std::fmt::Display for MerchantEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for MerchantEventType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for MerchantEventType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "pending" => Self::Pending,
@@ -1662,6 +1732,7 @@ impl<'de> serde::Deserialize<'de> for MerchantEventType {
     }
 }
 impl crate::runtime::ToQuery for MerchantEventType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1732,6 +1803,7 @@ impl<'de> serde::Deserialize<'de> for Money {
 }
 impl Money {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1771,6 +1843,7 @@ pub enum OrdersEventType {
 }
 impl OrdersEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Paid => "paid",
@@ -1786,17 +1859,20 @@ impl OrdersEventType {
     }
 }
 impl std::fmt::Display for OrdersEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for OrdersEventType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for OrdersEventType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "paid" => Self::Paid,
@@ -1825,6 +1901,7 @@ impl<'de> serde::Deserialize<'de> for OrdersEventType {
     }
 }
 impl crate::runtime::ToQuery for OrdersEventType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1936,6 +2013,7 @@ impl<'de> serde::Deserialize<'de> for PageMeta {
 }
 impl PageMeta {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1972,6 +2050,7 @@ pub enum PaymentEventType {
 }
 impl PaymentEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InProgress => "in_progress",
@@ -1990,17 +2069,20 @@ impl PaymentEventType {
     }
 }
 impl std::fmt::Display for PaymentEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PaymentEventType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PaymentEventType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "in_progress" => Self::InProgress,
@@ -2032,6 +2114,7 @@ impl<'de> serde::Deserialize<'de> for PaymentEventType {
     }
 }
 impl crate::runtime::ToQuery for PaymentEventType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -2062,6 +2145,7 @@ pub enum PaymentLinkEventType {
 }
 impl PaymentLinkEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -2077,17 +2161,20 @@ impl PaymentLinkEventType {
     }
 }
 impl std::fmt::Display for PaymentLinkEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PaymentLinkEventType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PaymentLinkEventType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "active" => Self::Active,
@@ -2116,6 +2203,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLinkEventType {
     }
 }
 impl crate::runtime::ToQuery for PaymentLinkEventType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -2136,6 +2224,7 @@ pub enum PaymentLinkMethod {
 }
 impl PaymentLinkMethod {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BankTransfer => "bank_transfer",
@@ -2146,17 +2235,20 @@ impl PaymentLinkMethod {
     }
 }
 impl std::fmt::Display for PaymentLinkMethod {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PaymentLinkMethod {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PaymentLinkMethod {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "bank_transfer" => Self::BankTransfer,
@@ -2180,6 +2272,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLinkMethod {
     }
 }
 impl crate::runtime::ToQuery for PaymentLinkMethod {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -2208,6 +2301,7 @@ pub enum PayoutEventType {
 }
 impl PayoutEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PendingApproval => "pending_approval",
@@ -2222,17 +2316,20 @@ impl PayoutEventType {
     }
 }
 impl std::fmt::Display for PayoutEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PayoutEventType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PayoutEventType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "pending_approval" => Self::PendingApproval,
@@ -2260,6 +2357,7 @@ impl<'de> serde::Deserialize<'de> for PayoutEventType {
     }
 }
 impl crate::runtime::ToQuery for PayoutEventType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -2340,6 +2438,7 @@ impl Product {
 }
 impl Product {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2358,6 +2457,7 @@ pub enum QuoteResource {
 }
 impl QuoteResource {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Payin => "payin",
@@ -2367,17 +2467,20 @@ impl QuoteResource {
     }
 }
 impl std::fmt::Display for QuoteResource {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for QuoteResource {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for QuoteResource {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "payin" => Self::Payin,
@@ -2400,6 +2503,7 @@ impl<'de> serde::Deserialize<'de> for QuoteResource {
     }
 }
 impl crate::runtime::ToQuery for QuoteResource {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -2422,6 +2526,7 @@ pub enum RefundEventType {
 }
 impl RefundEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "success",
@@ -2433,17 +2538,20 @@ impl RefundEventType {
     }
 }
 impl std::fmt::Display for RefundEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for RefundEventType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for RefundEventType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "success" => Self::Success,
@@ -2468,6 +2576,7 @@ impl<'de> serde::Deserialize<'de> for RefundEventType {
     }
 }
 impl crate::runtime::ToQuery for RefundEventType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -2532,6 +2641,7 @@ impl<'de> serde::Deserialize<'de> for RfiDocumentRequirement {
 }
 impl RfiDocumentRequirement {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2605,6 +2715,7 @@ impl RfiDocumentSubmission {
 }
 impl RfiDocumentSubmission {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2671,6 +2782,7 @@ impl RfiDocumentsRequest {
 }
 impl RfiDocumentsRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2760,6 +2872,7 @@ impl<'de> serde::Deserialize<'de> for RfiRequiredDocument {
 }
 impl RfiRequiredDocument {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2788,6 +2901,7 @@ pub enum SettlementEventType {
 }
 impl SettlementEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PendingApproval => "pending_approval",
@@ -2802,17 +2916,20 @@ impl SettlementEventType {
     }
 }
 impl std::fmt::Display for SettlementEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for SettlementEventType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for SettlementEventType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "pending_approval" => Self::PendingApproval,
@@ -2840,6 +2957,7 @@ impl<'de> serde::Deserialize<'de> for SettlementEventType {
     }
 }
 impl crate::runtime::ToQuery for SettlementEventType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -2884,6 +3002,7 @@ pub enum SubscriptionEventType {
 }
 impl SubscriptionEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -2903,17 +3022,20 @@ impl SubscriptionEventType {
     }
 }
 impl std::fmt::Display for SubscriptionEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for SubscriptionEventType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for SubscriptionEventType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "active" => Self::Active,
@@ -2946,6 +3068,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionEventType {
     }
 }
 impl crate::runtime::ToQuery for SubscriptionEventType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -3014,6 +3137,7 @@ impl<'de> serde::Deserialize<'de> for UnauthorizedBody {
 }
 impl UnauthorizedBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -3032,6 +3156,7 @@ pub enum VirtualAccountEventType {
 }
 impl VirtualAccountEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -3041,17 +3166,20 @@ impl VirtualAccountEventType {
     }
 }
 impl std::fmt::Display for VirtualAccountEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for VirtualAccountEventType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for VirtualAccountEventType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "active" => Self::Active,
@@ -3074,6 +3202,7 @@ impl<'de> serde::Deserialize<'de> for VirtualAccountEventType {
     }
 }
 impl crate::runtime::ToQuery for VirtualAccountEventType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -3118,6 +3247,7 @@ pub enum WebhookEntityType {
 }
 impl WebhookEntityType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Payment => "payment",
@@ -3140,17 +3270,20 @@ impl WebhookEntityType {
     }
 }
 impl std::fmt::Display for WebhookEntityType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for WebhookEntityType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for WebhookEntityType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "payment" => Self::Payment,
@@ -3186,6 +3319,7 @@ impl<'de> serde::Deserialize<'de> for WebhookEntityType {
     }
 }
 impl crate::runtime::ToQuery for WebhookEntityType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -3256,6 +3390,7 @@ impl<'de> serde::Deserialize<'de> for WebhookTestEvent {
 }
 impl WebhookTestEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -3272,6 +3407,7 @@ pub enum WebhookTestEventType {
 }
 impl WebhookTestEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Test => "test",
@@ -3280,17 +3416,20 @@ impl WebhookTestEventType {
     }
 }
 impl std::fmt::Display for WebhookTestEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for WebhookTestEventType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for WebhookTestEventType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "test" => Self::Test,
@@ -3312,6 +3451,7 @@ impl<'de> serde::Deserialize<'de> for WebhookTestEventType {
     }
 }
 impl crate::runtime::ToQuery for WebhookTestEventType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

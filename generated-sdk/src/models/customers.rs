@@ -114,6 +114,7 @@ impl CreateCustomerBankAccountRequest {
 }
 impl CreateCustomerBankAccountRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -321,6 +322,7 @@ impl CreateCustomerRequest {
 }
 impl CreateCustomerRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -533,6 +535,7 @@ impl<'de> serde::Deserialize<'de> for Customer {
 }
 impl Customer {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -669,6 +672,7 @@ impl<'de> serde::Deserialize<'de> for CustomerBankAccount {
 }
 impl CustomerBankAccount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -687,6 +691,7 @@ pub enum CustomerType {
 }
 impl CustomerType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Individual => "individual",
@@ -696,17 +701,20 @@ impl CustomerType {
     }
 }
 impl std::fmt::Display for CustomerType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for CustomerType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for CustomerType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "individual" => Self::Individual,
@@ -729,6 +737,7 @@ impl<'de> serde::Deserialize<'de> for CustomerType {
     }
 }
 impl crate::runtime::ToQuery for CustomerType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -789,6 +798,7 @@ impl<'de> serde::Deserialize<'de> for GetCustomerBankAccountsResponse {
 }
 impl GetCustomerBankAccountsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -857,6 +867,7 @@ impl<'de> serde::Deserialize<'de> for GetCustomersResponse {
 }
 impl GetCustomersResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

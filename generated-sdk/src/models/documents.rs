@@ -94,6 +94,7 @@ impl CreateDocumentRequest {
 impl CreateDocumentRequest {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         {
             let value = &self.document_name;
@@ -233,6 +234,7 @@ impl<'de> serde::Deserialize<'de> for Document {
 }
 impl Document {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -301,6 +303,7 @@ impl<'de> serde::Deserialize<'de> for GetDocumentsResponse {
 }
 impl GetDocumentsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

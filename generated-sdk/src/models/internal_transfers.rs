@@ -66,6 +66,7 @@ impl<'de> serde::Deserialize<'de> for CreateInternalTransferBadRequestBody {
 }
 impl CreateInternalTransferBadRequestBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -183,6 +184,7 @@ impl CreateInternalTransferRequest {
 impl CreateInternalTransferRequest {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         {
             let value = &self.amount;
@@ -381,6 +383,7 @@ impl<'de> serde::Deserialize<'de> for InternalTransfer {
 }
 impl InternalTransfer {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -462,6 +465,7 @@ impl<'de> serde::Deserialize<'de> for InternalTransferEvent {
 }
 impl InternalTransferEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -530,6 +534,7 @@ impl<'de> serde::Deserialize<'de> for InternalTransferFees {
 }
 impl InternalTransferFees {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

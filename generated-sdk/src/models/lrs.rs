@@ -93,6 +93,7 @@ impl CreateLrsCustomerBankAccountRequest {
 }
 impl CreateLrsCustomerBankAccountRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -230,6 +231,7 @@ impl CreateLrsQuoteRequest {
 }
 impl CreateLrsQuoteRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -309,6 +311,7 @@ impl<'de> serde::Deserialize<'de> for LrsBank {
 }
 impl LrsBank {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -401,6 +404,7 @@ impl<'de> serde::Deserialize<'de> for LrsCustomerBankAccount {
 }
 impl LrsCustomerBankAccount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -543,6 +547,7 @@ impl<'de> serde::Deserialize<'de> for LrsQuote {
 }
 impl LrsQuote {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -611,6 +616,7 @@ impl<'de> serde::Deserialize<'de> for LrsQuoteFrom {
 }
 impl LrsQuoteFrom {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -686,6 +692,7 @@ impl<'de> serde::Deserialize<'de> for LrsQuoteTo {
 }
 impl LrsQuoteTo {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

@@ -87,6 +87,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrderRequest {
 }
 impl CreateOrderRequest {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::WithoutQuote(value) => value.validate(),
@@ -336,6 +337,7 @@ impl CreateOrderWithQuoteRequest {
 }
 impl CreateOrderWithQuoteRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -653,6 +655,7 @@ impl CreateOrderWithoutQuoteRequest {
 impl CreateOrderWithoutQuoteRequest {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         {
             let value = &self.amount;
@@ -735,6 +738,7 @@ impl<'de> serde::Deserialize<'de> for GetOrdersResponse {
 }
 impl GetOrdersResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -851,6 +855,7 @@ impl LrsOrderDetails {
 impl LrsOrderDetails {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         {
             let value = &self.remittance_information;
@@ -1138,6 +1143,7 @@ impl<'de> serde::Deserialize<'de> for OrderResponse {
 impl OrderResponse {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.amount {
             if (*value as f64) < 1f64 {
@@ -1179,6 +1185,7 @@ pub enum OrderResponseStatus {
 }
 impl OrderResponseStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -1193,17 +1200,20 @@ impl OrderResponseStatus {
     }
 }
 impl std::fmt::Display for OrderResponseStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for OrderResponseStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for OrderResponseStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "active" => Self::Active,
@@ -1231,6 +1241,7 @@ impl<'de> serde::Deserialize<'de> for OrderResponseStatus {
     }
 }
 impl crate::runtime::ToQuery for OrderResponseStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1301,6 +1312,7 @@ impl<'de> serde::Deserialize<'de> for OrdersEvent {
 }
 impl OrdersEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

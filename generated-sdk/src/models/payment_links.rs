@@ -93,6 +93,7 @@ impl<'de> serde::Deserialize<'de> for CreatePayinRequest {
 }
 impl CreatePayinRequest {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::PaymentLink(value) => value.validate(),
@@ -427,6 +428,7 @@ impl CreatePayinRequestPaymentLink {
 impl CreatePayinRequestPaymentLink {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         {
             let value = &self.amount;
@@ -688,6 +690,7 @@ impl CreatePaymentLinkWithQuoteRequest {
 }
 impl CreatePaymentLinkWithQuoteRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -756,6 +759,7 @@ impl<'de> serde::Deserialize<'de> for GetPayinsResponse {
 }
 impl GetPayinsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -786,6 +790,7 @@ pub enum GetPayinsStatus {
 }
 impl GetPayinsStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -801,17 +806,20 @@ impl GetPayinsStatus {
     }
 }
 impl std::fmt::Display for GetPayinsStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for GetPayinsStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for GetPayinsStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "active" => Self::Active,
@@ -840,6 +848,7 @@ impl<'de> serde::Deserialize<'de> for GetPayinsStatus {
     }
 }
 impl crate::runtime::ToQuery for GetPayinsStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1126,6 +1135,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLink {
 impl PaymentLink {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.amount {
             if (*value as f64) < 1f64 {
@@ -1209,6 +1219,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLinkEvent {
 }
 impl PaymentLinkEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1494,6 +1505,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLinkResponse {
 impl PaymentLinkResponse {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.amount {
             if (*value as f64) < 1f64 {
@@ -1536,6 +1548,7 @@ pub enum PaymentLinkStatus {
 }
 impl PaymentLinkStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -1550,17 +1563,20 @@ impl PaymentLinkStatus {
     }
 }
 impl std::fmt::Display for PaymentLinkStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PaymentLinkStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PaymentLinkStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "active" => Self::Active,
@@ -1588,6 +1604,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLinkStatus {
     }
 }
 impl crate::runtime::ToQuery for PaymentLinkStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1677,6 +1694,7 @@ impl UpdatePaymentLinkRequest {
 }
 impl UpdatePaymentLinkRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

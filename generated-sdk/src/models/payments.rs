@@ -173,6 +173,7 @@ impl<'de> serde::Deserialize<'de> for BankTransferDetails {
 }
 impl BankTransferDetails {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -191,6 +192,7 @@ pub enum BankTransferDetailsType {
 }
 impl BankTransferDetailsType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Swift => "swift",
@@ -200,17 +202,20 @@ impl BankTransferDetailsType {
     }
 }
 impl std::fmt::Display for BankTransferDetailsType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for BankTransferDetailsType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for BankTransferDetailsType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "swift" => Self::Swift,
@@ -233,6 +238,7 @@ impl<'de> serde::Deserialize<'de> for BankTransferDetailsType {
     }
 }
 impl crate::runtime::ToQuery for BankTransferDetailsType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -349,6 +355,7 @@ impl<'de> serde::Deserialize<'de> for CardDetails {
 }
 impl CardDetails {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -461,6 +468,7 @@ impl CardInput {
 }
 impl CardInput {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -525,6 +533,7 @@ impl ConnectPayinRequest {
 }
 impl ConnectPayinRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -658,6 +667,7 @@ impl CreateMockPaymentRequest {
 impl CreateMockPaymentRequest {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         {
             let value = &self.amount;
@@ -691,6 +701,7 @@ pub enum CreateMockPaymentRequestMethod {
 }
 impl CreateMockPaymentRequestMethod {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BankTransfer => "BankTransfer",
@@ -699,17 +710,20 @@ impl CreateMockPaymentRequestMethod {
     }
 }
 impl std::fmt::Display for CreateMockPaymentRequestMethod {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for CreateMockPaymentRequestMethod {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for CreateMockPaymentRequestMethod {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "BankTransfer" => Self::BankTransfer,
@@ -731,6 +745,7 @@ impl<'de> serde::Deserialize<'de> for CreateMockPaymentRequestMethod {
     }
 }
 impl crate::runtime::ToQuery for CreateMockPaymentRequestMethod {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -749,6 +764,7 @@ pub enum CreateMockPaymentRequestRemitterName {
 }
 impl CreateMockPaymentRequestRemitterName {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SanctionedEntity => "Sanctioned_Entity",
@@ -758,17 +774,20 @@ impl CreateMockPaymentRequestRemitterName {
     }
 }
 impl std::fmt::Display for CreateMockPaymentRequestRemitterName {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for CreateMockPaymentRequestRemitterName {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for CreateMockPaymentRequestRemitterName {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Sanctioned_Entity" => Self::SanctionedEntity,
@@ -791,6 +810,7 @@ impl<'de> serde::Deserialize<'de> for CreateMockPaymentRequestRemitterName {
     }
 }
 impl crate::runtime::ToQuery for CreateMockPaymentRequestRemitterName {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1012,6 +1032,7 @@ impl CreatePaymentRequest {
 impl CreatePaymentRequest {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.amount {
             if (*value as f64) < 1f64 {
@@ -1043,6 +1064,7 @@ pub enum CreatePaymentRequestSequence {
 }
 impl CreatePaymentRequestSequence {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Initial => "initial",
@@ -1052,17 +1074,20 @@ impl CreatePaymentRequestSequence {
     }
 }
 impl std::fmt::Display for CreatePaymentRequestSequence {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for CreatePaymentRequestSequence {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for CreatePaymentRequestSequence {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "initial" => Self::Initial,
@@ -1085,6 +1110,7 @@ impl<'de> serde::Deserialize<'de> for CreatePaymentRequestSequence {
     }
 }
 impl crate::runtime::ToQuery for CreatePaymentRequestSequence {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1509,6 +1535,7 @@ impl<'de> serde::Deserialize<'de> for CreatePaymentResponse {
 impl CreatePaymentResponse {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.payment_amount {
             if (*value as f64) < 1f64 {
@@ -1684,6 +1711,7 @@ impl<'de> serde::Deserialize<'de> for EligiblePayin {
 }
 impl EligiblePayin {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1708,6 +1736,7 @@ pub enum EligiblePayinType {
 }
 impl EligiblePayinType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PaymentLink => "payment_link",
@@ -1717,17 +1746,20 @@ impl EligiblePayinType {
     }
 }
 impl std::fmt::Display for EligiblePayinType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for EligiblePayinType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for EligiblePayinType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "payment_link" => Self::PaymentLink,
@@ -1750,6 +1782,7 @@ impl<'de> serde::Deserialize<'de> for EligiblePayinType {
     }
 }
 impl crate::runtime::ToQuery for EligiblePayinType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1852,6 +1885,7 @@ impl<'de> serde::Deserialize<'de> for FeeBreakdownEntry {
 }
 impl FeeBreakdownEntry {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1876,6 +1910,7 @@ pub enum FeeBreakdownEntryBearer {
 }
 impl FeeBreakdownEntryBearer {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Customer => "customer",
@@ -1885,17 +1920,20 @@ impl FeeBreakdownEntryBearer {
     }
 }
 impl std::fmt::Display for FeeBreakdownEntryBearer {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for FeeBreakdownEntryBearer {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for FeeBreakdownEntryBearer {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "customer" => Self::Customer,
@@ -1918,6 +1956,7 @@ impl<'de> serde::Deserialize<'de> for FeeBreakdownEntryBearer {
     }
 }
 impl crate::runtime::ToQuery for FeeBreakdownEntryBearer {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1936,6 +1975,7 @@ pub enum FeeBreakdownEntryCollectionMode {
 }
 impl FeeBreakdownEntryCollectionMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Immediate => "immediate",
@@ -1945,17 +1985,20 @@ impl FeeBreakdownEntryCollectionMode {
     }
 }
 impl std::fmt::Display for FeeBreakdownEntryCollectionMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for FeeBreakdownEntryCollectionMode {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for FeeBreakdownEntryCollectionMode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "immediate" => Self::Immediate,
@@ -1978,6 +2021,7 @@ impl<'de> serde::Deserialize<'de> for FeeBreakdownEntryCollectionMode {
     }
 }
 impl crate::runtime::ToQuery for FeeBreakdownEntryCollectionMode {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -2038,6 +2082,7 @@ impl<'de> serde::Deserialize<'de> for GetEligiblePayinsResponse {
 }
 impl GetEligiblePayinsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2106,6 +2151,7 @@ impl<'de> serde::Deserialize<'de> for GetPaymentsResponse {
 }
 impl GetPaymentsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2126,6 +2172,7 @@ pub enum GetPaymentsType {
 }
 impl GetPaymentsType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PaymentLink => "payment_link",
@@ -2136,17 +2183,20 @@ impl GetPaymentsType {
     }
 }
 impl std::fmt::Display for GetPaymentsType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for GetPaymentsType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for GetPaymentsType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "payment_link" => Self::PaymentLink,
@@ -2170,6 +2220,7 @@ impl<'de> serde::Deserialize<'de> for GetPaymentsType {
     }
 }
 impl crate::runtime::ToQuery for GetPaymentsType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -2238,6 +2289,7 @@ impl<'de> serde::Deserialize<'de> for MockFundsAvailableResponse {
 }
 impl MockFundsAvailableResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2394,6 +2446,7 @@ impl<'de> serde::Deserialize<'de> for PayViaBankDetails {
 }
 impl PayViaBankDetails {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2807,6 +2860,7 @@ impl<'de> serde::Deserialize<'de> for Payment {
 impl Payment {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.payment_amount {
             if (*value as f64) < 1f64 {
@@ -2888,6 +2942,7 @@ pub enum PaymentComplianceStatus {
 }
 impl PaymentComplianceStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ActionRequired => "action_required",
@@ -2899,17 +2954,20 @@ impl PaymentComplianceStatus {
     }
 }
 impl std::fmt::Display for PaymentComplianceStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PaymentComplianceStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PaymentComplianceStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "action_required" => Self::ActionRequired,
@@ -2934,6 +2992,7 @@ impl<'de> serde::Deserialize<'de> for PaymentComplianceStatus {
     }
 }
 impl crate::runtime::ToQuery for PaymentComplianceStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -3004,6 +3063,7 @@ impl<'de> serde::Deserialize<'de> for PaymentEvent {
 }
 impl PaymentEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -3024,6 +3084,7 @@ pub enum PaymentFeeBearer {
 }
 impl PaymentFeeBearer {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Customer => "customer",
@@ -3034,17 +3095,20 @@ impl PaymentFeeBearer {
     }
 }
 impl std::fmt::Display for PaymentFeeBearer {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PaymentFeeBearer {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PaymentFeeBearer {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "customer" => Self::Customer,
@@ -3068,6 +3132,7 @@ impl<'de> serde::Deserialize<'de> for PaymentFeeBearer {
     }
 }
 impl crate::runtime::ToQuery for PaymentFeeBearer {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -3144,6 +3209,7 @@ impl<'de> serde::Deserialize<'de> for PaymentFeeBreakdown {
 }
 impl PaymentFeeBreakdown {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -3162,6 +3228,7 @@ pub enum PaymentFeeCollectionMode {
 }
 impl PaymentFeeCollectionMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Immediate => "immediate",
@@ -3171,17 +3238,20 @@ impl PaymentFeeCollectionMode {
     }
 }
 impl std::fmt::Display for PaymentFeeCollectionMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PaymentFeeCollectionMode {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PaymentFeeCollectionMode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "immediate" => Self::Immediate,
@@ -3204,6 +3274,7 @@ impl<'de> serde::Deserialize<'de> for PaymentFeeCollectionMode {
     }
 }
 impl crate::runtime::ToQuery for PaymentFeeCollectionMode {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -3282,6 +3353,7 @@ impl<'de> serde::Deserialize<'de> for PaymentFees {
 }
 impl PaymentFees {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -3364,6 +3436,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethod {
 }
 impl PaymentMethod {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -3466,6 +3539,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetails {
 }
 impl PaymentMethodDetails {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::BankTransfer(value) => value.validate(),
@@ -3506,6 +3580,7 @@ pub enum PaymentMethodType {
 }
 impl PaymentMethodType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BankTransfer => "bank_transfer",
@@ -3516,17 +3591,20 @@ impl PaymentMethodType {
     }
 }
 impl std::fmt::Display for PaymentMethodType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PaymentMethodType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PaymentMethodType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "bank_transfer" => Self::BankTransfer,
@@ -3550,6 +3628,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodType {
     }
 }
 impl crate::runtime::ToQuery for PaymentMethodType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -3570,6 +3649,7 @@ pub enum PaymentPayinType {
 }
 impl PaymentPayinType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PaymentLink => "payment_link",
@@ -3580,17 +3660,20 @@ impl PaymentPayinType {
     }
 }
 impl std::fmt::Display for PaymentPayinType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PaymentPayinType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PaymentPayinType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "payment_link" => Self::PaymentLink,
@@ -3614,6 +3697,7 @@ impl<'de> serde::Deserialize<'de> for PaymentPayinType {
     }
 }
 impl crate::runtime::ToQuery for PaymentPayinType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -3714,6 +3798,7 @@ impl<'de> serde::Deserialize<'de> for PaymentRfi {
 }
 impl PaymentRfi {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -3739,6 +3824,7 @@ pub enum PaymentStatus {
 }
 impl PaymentStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InProgress => "in_progress",
@@ -3751,17 +3837,20 @@ impl PaymentStatus {
     }
 }
 impl std::fmt::Display for PaymentStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PaymentStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PaymentStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "in_progress" => Self::InProgress,
@@ -3787,6 +3876,7 @@ impl<'de> serde::Deserialize<'de> for PaymentStatus {
     }
 }
 impl crate::runtime::ToQuery for PaymentStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -3873,6 +3963,7 @@ impl<'de> serde::Deserialize<'de> for TaxLine {
 }
 impl TaxLine {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

@@ -311,6 +311,7 @@ impl<'de> serde::Deserialize<'de> for CancelPayoutResponse {
 impl CancelPayoutResponse {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.destination_amount {
             if (*value as f64) < 1f64 {
@@ -439,6 +440,7 @@ impl<'de> serde::Deserialize<'de> for CreatePayoutConflictBody {
 }
 impl CreatePayoutConflictBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -522,6 +524,7 @@ impl<'de> serde::Deserialize<'de> for CreatePayoutRequest {
 }
 impl CreatePayoutRequest {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::WithoutQuote(value) => value.validate(),
@@ -698,6 +701,7 @@ impl CreatePayoutWithQuoteRequest {
 impl CreatePayoutWithQuoteRequest {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.invoice_number {
             if value.chars().count() > 50usize {
@@ -954,6 +958,7 @@ impl CreatePayoutWithoutQuoteRequest {
 impl CreatePayoutWithoutQuoteRequest {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.source_amount {
             if (*value as f64) < 1f64 {
@@ -1082,6 +1087,7 @@ impl<'de> serde::Deserialize<'de> for GetPayoutsResponse {
 }
 impl GetPayoutsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1108,6 +1114,7 @@ pub enum GetPayoutsStatus {
 }
 impl GetPayoutsStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InProgress => "in_progress",
@@ -1121,17 +1128,20 @@ impl GetPayoutsStatus {
     }
 }
 impl std::fmt::Display for GetPayoutsStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for GetPayoutsStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for GetPayoutsStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "in_progress" => Self::InProgress,
@@ -1158,6 +1168,7 @@ impl<'de> serde::Deserialize<'de> for GetPayoutsStatus {
     }
 }
 impl crate::runtime::ToQuery for GetPayoutsStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1183,6 +1194,7 @@ pub enum MockUpdatePayoutRequestStatus {
 }
 impl MockUpdatePayoutRequestStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -1195,17 +1207,20 @@ impl MockUpdatePayoutRequestStatus {
     }
 }
 impl std::fmt::Display for MockUpdatePayoutRequestStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for MockUpdatePayoutRequestStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for MockUpdatePayoutRequestStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "pending" => Self::Pending,
@@ -1231,6 +1246,7 @@ impl<'de> serde::Deserialize<'de> for MockUpdatePayoutRequestStatus {
     }
 }
 impl crate::runtime::ToQuery for MockUpdatePayoutRequestStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1322,6 +1338,7 @@ impl MockUpdatePayoutStatusRequest {
 }
 impl MockUpdatePayoutStatusRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1640,6 +1657,7 @@ impl<'de> serde::Deserialize<'de> for Payout {
 impl Payout {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.destination_amount {
             if (*value as f64) < 1f64 {
@@ -1745,6 +1763,7 @@ pub enum PayoutErrorCode {
 }
 impl PayoutErrorCode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::QuoteExpired => "QUOTE_EXPIRED",
@@ -1765,17 +1784,20 @@ impl PayoutErrorCode {
     }
 }
 impl std::fmt::Display for PayoutErrorCode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PayoutErrorCode {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PayoutErrorCode {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "QUOTE_EXPIRED" => Self::QuoteExpired,
@@ -1809,6 +1831,7 @@ impl<'de> serde::Deserialize<'de> for PayoutErrorCode {
     }
 }
 impl crate::runtime::ToQuery for PayoutErrorCode {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1879,6 +1902,7 @@ impl<'de> serde::Deserialize<'de> for PayoutEvent {
 }
 impl PayoutEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1947,6 +1971,7 @@ impl<'de> serde::Deserialize<'de> for PayoutFees {
 }
 impl PayoutFees {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2019,6 +2044,7 @@ impl<'de> serde::Deserialize<'de> for PayoutFxFee {
 }
 impl PayoutFxFee {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2098,6 +2124,7 @@ impl<'de> serde::Deserialize<'de> for PayoutMidMarketRate {
 }
 impl PayoutMidMarketRate {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2133,6 +2160,7 @@ pub enum PayoutPaymentRail {
 }
 impl PayoutPaymentRail {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Swift => "swift",
@@ -2150,17 +2178,20 @@ impl PayoutPaymentRail {
     }
 }
 impl std::fmt::Display for PayoutPaymentRail {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PayoutPaymentRail {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PayoutPaymentRail {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "swift" => Self::Swift,
@@ -2191,6 +2222,7 @@ impl<'de> serde::Deserialize<'de> for PayoutPaymentRail {
     }
 }
 impl crate::runtime::ToQuery for PayoutPaymentRail {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -2222,6 +2254,7 @@ pub enum PayoutStatus {
 }
 impl PayoutStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PendingApproval => "pending_approval",
@@ -2236,17 +2269,20 @@ impl PayoutStatus {
     }
 }
 impl std::fmt::Display for PayoutStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PayoutStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PayoutStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "pending_approval" => Self::PendingApproval,
@@ -2274,6 +2310,7 @@ impl<'de> serde::Deserialize<'de> for PayoutStatus {
     }
 }
 impl crate::runtime::ToQuery for PayoutStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -2360,6 +2397,7 @@ impl<'de> serde::Deserialize<'de> for PayoutTax {
 }
 impl PayoutTax {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2438,6 +2476,7 @@ impl<'de> serde::Deserialize<'de> for PayoutTxnFee {
 }
 impl PayoutTxnFee {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2512,6 +2551,7 @@ impl UpdateRfiPayoutRequest {
 }
 impl UpdateRfiPayoutRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2582,6 +2622,7 @@ impl UpdateRfiPayoutRequestDocument {
 }
 impl UpdateRfiPayoutRequestDocument {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

@@ -224,6 +224,7 @@ impl CreateMerchantRequest {
 }
 impl CreateMerchantRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -258,6 +259,7 @@ pub enum CreateMerchantRequestCategory {
 }
 impl CreateMerchantRequestCategory {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AgriculturalServices => "Agricultural Services",
@@ -275,17 +277,20 @@ impl CreateMerchantRequestCategory {
     }
 }
 impl std::fmt::Display for CreateMerchantRequestCategory {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for CreateMerchantRequestCategory {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for CreateMerchantRequestCategory {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Agricultural Services" => Self::AgriculturalServices,
@@ -316,6 +321,7 @@ impl<'de> serde::Deserialize<'de> for CreateMerchantRequestCategory {
     }
 }
 impl crate::runtime::ToQuery for CreateMerchantRequestCategory {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -918,6 +924,7 @@ pub enum CreateMerchantRequestSubCategory {
 }
 impl CreateMerchantRequestSubCategory {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::VeterinaryServices => "Veterinary Services",
@@ -1503,17 +1510,20 @@ impl CreateMerchantRequestSubCategory {
     }
 }
 impl std::fmt::Display for CreateMerchantRequestSubCategory {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for CreateMerchantRequestSubCategory {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for CreateMerchantRequestSubCategory {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Veterinary Services" => Self::VeterinaryServices,
@@ -2112,6 +2122,7 @@ impl<'de> serde::Deserialize<'de> for CreateMerchantRequestSubCategory {
     }
 }
 impl crate::runtime::ToQuery for CreateMerchantRequestSubCategory {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -2180,6 +2191,7 @@ impl<'de> serde::Deserialize<'de> for GetMerchantBadRequestBody {
 }
 impl GetMerchantBadRequestBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2248,6 +2260,7 @@ impl<'de> serde::Deserialize<'de> for GetMerchantNotFoundBody {
 }
 impl GetMerchantNotFoundBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2316,6 +2329,7 @@ impl<'de> serde::Deserialize<'de> for GetMerchantUnauthorizedBody {
 }
 impl GetMerchantUnauthorizedBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2518,6 +2532,7 @@ impl<'de> serde::Deserialize<'de> for Merchant {
 }
 impl Merchant {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2618,6 +2633,7 @@ impl<'de> serde::Deserialize<'de> for MerchantAddress {
 }
 impl MerchantAddress {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2686,6 +2702,7 @@ impl<'de> serde::Deserialize<'de> for MerchantCreateResponse {
 }
 impl MerchantCreateResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2704,6 +2721,7 @@ pub enum MerchantEntityType {
 }
 impl MerchantEntityType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Individual => "individual",
@@ -2713,17 +2731,20 @@ impl MerchantEntityType {
     }
 }
 impl std::fmt::Display for MerchantEntityType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for MerchantEntityType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for MerchantEntityType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "individual" => Self::Individual,
@@ -2746,6 +2767,7 @@ impl<'de> serde::Deserialize<'de> for MerchantEntityType {
     }
 }
 impl crate::runtime::ToQuery for MerchantEntityType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -2816,6 +2838,7 @@ impl<'de> serde::Deserialize<'de> for MerchantEvent {
 }
 impl MerchantEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -2836,6 +2859,7 @@ pub enum MerchantGender {
 }
 impl MerchantGender {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Male => "male",
@@ -2846,17 +2870,20 @@ impl MerchantGender {
     }
 }
 impl std::fmt::Display for MerchantGender {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for MerchantGender {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for MerchantGender {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "male" => Self::Male,
@@ -2880,6 +2907,7 @@ impl<'de> serde::Deserialize<'de> for MerchantGender {
     }
 }
 impl crate::runtime::ToQuery for MerchantGender {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -2900,6 +2928,7 @@ pub enum MerchantStatus {
 }
 impl MerchantStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "success",
@@ -2910,17 +2939,20 @@ impl MerchantStatus {
     }
 }
 impl std::fmt::Display for MerchantStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for MerchantStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for MerchantStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "success" => Self::Success,
@@ -2944,6 +2976,7 @@ impl<'de> serde::Deserialize<'de> for MerchantStatus {
     }
 }
 impl crate::runtime::ToQuery for MerchantStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -3012,6 +3045,7 @@ impl<'de> serde::Deserialize<'de> for OnboardMerchantBadRequestBody {
 }
 impl OnboardMerchantBadRequestBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -3091,6 +3125,7 @@ impl UpdateMerchantStatusRequest {
 }
 impl UpdateMerchantStatusRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

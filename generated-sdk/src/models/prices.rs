@@ -54,6 +54,7 @@ impl<'de> serde::Deserialize<'de> for CreatePriceRequest {
 }
 impl CreatePriceRequest {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::Fixed(value) => value.validate(),
@@ -190,6 +191,7 @@ impl CreatePriceRequestFixed {
 impl CreatePriceRequestFixed {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.bps {
             if (*value as f64) < 1f64 {
@@ -224,6 +226,7 @@ pub enum CreatePriceRequestFixedPricingType {
 }
 impl CreatePriceRequestFixedPricingType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fixed => "fixed",
@@ -232,17 +235,20 @@ impl CreatePriceRequestFixedPricingType {
     }
 }
 impl std::fmt::Display for CreatePriceRequestFixedPricingType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for CreatePriceRequestFixedPricingType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for CreatePriceRequestFixedPricingType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "fixed" => Self::Fixed,
@@ -264,6 +270,7 @@ impl<'de> serde::Deserialize<'de> for CreatePriceRequestFixedPricingType {
     }
 }
 impl crate::runtime::ToQuery for CreatePriceRequestFixedPricingType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -391,6 +398,7 @@ impl CreatePriceRequestPercentage {
 impl CreatePriceRequestPercentage {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.fees_amount {
             if (*value as f64) < 1f64 {
@@ -428,6 +436,7 @@ pub enum CreatePriceRequestPercentagePricingType {
 }
 impl CreatePriceRequestPercentagePricingType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Percentage => "percentage",
@@ -436,17 +445,20 @@ impl CreatePriceRequestPercentagePricingType {
     }
 }
 impl std::fmt::Display for CreatePriceRequestPercentagePricingType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for CreatePriceRequestPercentagePricingType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for CreatePriceRequestPercentagePricingType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "percentage" => Self::Percentage,
@@ -468,6 +480,7 @@ impl<'de> serde::Deserialize<'de> for CreatePriceRequestPercentagePricingType {
     }
 }
 impl crate::runtime::ToQuery for CreatePriceRequestPercentagePricingType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -536,6 +549,7 @@ impl<'de> serde::Deserialize<'de> for GetPricesResponse {
 }
 impl GetPricesResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -667,6 +681,7 @@ impl<'de> serde::Deserialize<'de> for Price {
 impl Price {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.fees_amount {
             if (*value as f64) < 1f64 {
@@ -713,6 +728,7 @@ pub enum PricePricingType {
 }
 impl PricePricingType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fixed => "fixed",
@@ -722,17 +738,20 @@ impl PricePricingType {
     }
 }
 impl std::fmt::Display for PricePricingType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PricePricingType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PricePricingType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "fixed" => Self::Fixed,
@@ -755,6 +774,7 @@ impl<'de> serde::Deserialize<'de> for PricePricingType {
     }
 }
 impl crate::runtime::ToQuery for PricePricingType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

@@ -153,6 +153,7 @@ impl CreateRefundRequest {
 }
 impl CreateRefundRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -175,6 +176,7 @@ pub enum CreateRefundRequestReason {
 }
 impl CreateRefundRequestReason {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RequestedByCustomer => "Requested By Customer",
@@ -186,17 +188,20 @@ impl CreateRefundRequestReason {
     }
 }
 impl std::fmt::Display for CreateRefundRequestReason {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for CreateRefundRequestReason {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for CreateRefundRequestReason {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Requested By Customer" => Self::RequestedByCustomer,
@@ -221,6 +226,7 @@ impl<'de> serde::Deserialize<'de> for CreateRefundRequestReason {
     }
 }
 impl crate::runtime::ToQuery for CreateRefundRequestReason {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -289,6 +295,7 @@ impl<'de> serde::Deserialize<'de> for GetRefundsResponse {
 }
 impl GetRefundsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -313,6 +320,7 @@ pub enum GetRefundsStatus {
 }
 impl GetRefundsStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "success",
@@ -325,17 +333,20 @@ impl GetRefundsStatus {
     }
 }
 impl std::fmt::Display for GetRefundsStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for GetRefundsStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for GetRefundsStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "success" => Self::Success,
@@ -361,6 +372,7 @@ impl<'de> serde::Deserialize<'de> for GetRefundsStatus {
     }
 }
 impl crate::runtime::ToQuery for GetRefundsStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -435,6 +447,7 @@ impl MockUpdateRefundRequest {
 }
 impl MockUpdateRefundRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -453,6 +466,7 @@ pub enum MockUpdateRefundRequestStatus {
 }
 impl MockUpdateRefundRequestStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "success",
@@ -462,17 +476,20 @@ impl MockUpdateRefundRequestStatus {
     }
 }
 impl std::fmt::Display for MockUpdateRefundRequestStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for MockUpdateRefundRequestStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for MockUpdateRefundRequestStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "success" => Self::Success,
@@ -495,6 +512,7 @@ impl<'de> serde::Deserialize<'de> for MockUpdateRefundRequestStatus {
     }
 }
 impl crate::runtime::ToQuery for MockUpdateRefundRequestStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -686,6 +704,7 @@ impl<'de> serde::Deserialize<'de> for Refund {
 impl Refund {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.amount {
             if (*value as f64) < 1f64 {
@@ -767,6 +786,7 @@ impl<'de> serde::Deserialize<'de> for RefundBalanceUsed {
 }
 impl RefundBalanceUsed {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -849,6 +869,7 @@ impl<'de> serde::Deserialize<'de> for RefundDocument {
 }
 impl RefundDocument {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -871,6 +892,7 @@ pub enum RefundDocumentStatus {
 }
 impl RefundDocumentStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -882,17 +904,20 @@ impl RefundDocumentStatus {
     }
 }
 impl std::fmt::Display for RefundDocumentStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for RefundDocumentStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for RefundDocumentStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "pending" => Self::Pending,
@@ -917,6 +942,7 @@ impl<'de> serde::Deserialize<'de> for RefundDocumentStatus {
     }
 }
 impl crate::runtime::ToQuery for RefundDocumentStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -975,6 +1001,7 @@ impl<'de> serde::Deserialize<'de> for RefundDocuments {
 }
 impl RefundDocuments {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::Document(value) => value.validate(),
@@ -1059,6 +1086,7 @@ impl<'de> serde::Deserialize<'de> for RefundEvent {
 }
 impl RefundEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1127,6 +1155,7 @@ impl<'de> serde::Deserialize<'de> for RefundFees {
 }
 impl RefundFees {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1154,6 +1183,7 @@ pub enum RefundReason {
 }
 impl RefundReason {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RequestedByCustomer => "Requested By Customer",
@@ -1171,17 +1201,20 @@ impl RefundReason {
     }
 }
 impl std::fmt::Display for RefundReason {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for RefundReason {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for RefundReason {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Requested By Customer" => Self::RequestedByCustomer,
@@ -1212,6 +1245,7 @@ impl<'de> serde::Deserialize<'de> for RefundReason {
     }
 }
 impl crate::runtime::ToQuery for RefundReason {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1296,6 +1330,7 @@ impl<'de> serde::Deserialize<'de> for RefundRfiDocument {
 }
 impl RefundRfiDocument {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1322,6 +1357,7 @@ pub enum RefundStatus {
 }
 impl RefundStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InProgress => "in_progress",
@@ -1335,17 +1371,20 @@ impl RefundStatus {
     }
 }
 impl std::fmt::Display for RefundStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for RefundStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for RefundStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "in_progress" => Self::InProgress,
@@ -1372,6 +1411,7 @@ impl<'de> serde::Deserialize<'de> for RefundStatus {
     }
 }
 impl crate::runtime::ToQuery for RefundStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

@@ -66,6 +66,7 @@ impl<'de> serde::Deserialize<'de> for GetRfisResponse {
 }
 impl GetRfisResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -134,6 +135,7 @@ impl RespondRfiRequest {
 }
 impl RespondRfiRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -207,6 +209,7 @@ impl RespondRfiRequestDocument {
 }
 impl RespondRfiRequestDocument {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -352,6 +355,7 @@ impl<'de> serde::Deserialize<'de> for Rfi {
 }
 impl Rfi {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

@@ -66,6 +66,7 @@ impl<'de> serde::Deserialize<'de> for CreateSettlementBadRequestBody {
 }
 impl CreateSettlementBadRequestBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -173,6 +174,7 @@ impl CreateSettlementRequest {
 impl CreateSettlementRequest {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.amount {
             if (*value as f64) < 1f64 {
@@ -248,6 +250,7 @@ impl<'de> serde::Deserialize<'de> for CreateSettlementUnprocessableEntityBody {
 }
 impl CreateSettlementUnprocessableEntityBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -319,6 +322,7 @@ impl<'de> serde::Deserialize<'de> for FxFee {
 impl FxFee {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.amount {
             if (*value as f64) < 0f64 {
@@ -400,6 +404,7 @@ impl<'de> serde::Deserialize<'de> for GetSettlementsResponse {
 }
 impl GetSettlementsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -468,6 +473,7 @@ impl<'de> serde::Deserialize<'de> for GetTransactionsLinkedToSettlementResponse 
 }
 impl GetTransactionsLinkedToSettlementResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -611,6 +617,7 @@ impl<'de> serde::Deserialize<'de> for Settlement {
 impl Settlement {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.amount {
             if (*value as f64) < 1f64 {
@@ -694,6 +701,7 @@ impl<'de> serde::Deserialize<'de> for SettlementEvent {
 }
 impl SettlementEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -762,6 +770,7 @@ impl<'de> serde::Deserialize<'de> for SettlementFees {
 }
 impl SettlementFees {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -913,6 +922,7 @@ impl<'de> serde::Deserialize<'de> for SettlementTransaction {
 }
 impl SettlementTransaction {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -984,6 +994,7 @@ impl<'de> serde::Deserialize<'de> for SettlementTransactionCredit {
 impl SettlementTransactionCredit {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.amount {
             if (*value as f64) < 0f64 {
@@ -1068,6 +1079,7 @@ impl<'de> serde::Deserialize<'de> for SettlementTransactionDebit {
 impl SettlementTransactionDebit {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.amount {
             if (*value as f64) < 0f64 {
@@ -1149,6 +1161,7 @@ impl<'de> serde::Deserialize<'de> for SettlementTransactionFees {
 }
 impl SettlementTransactionFees {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1220,6 +1233,7 @@ impl<'de> serde::Deserialize<'de> for SettlementTransactionSettledAmount {
 impl SettlementTransactionSettledAmount {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.amount {
             if (*value as f64) < 1f64 {
@@ -1293,6 +1307,7 @@ impl<'de> serde::Deserialize<'de> for TriggerMockSettlementResponse {
 }
 impl TriggerMockSettlementResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1364,6 +1379,7 @@ impl<'de> serde::Deserialize<'de> for TxnFee {
 impl TxnFee {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.amount {
             if (*value as f64) < 0f64 {
@@ -1393,6 +1409,7 @@ pub enum UnprocessableEntityBodyError {
 }
 impl UnprocessableEntityBodyError {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnprocessableEntity => "Unprocessable Entity",
@@ -1401,17 +1418,20 @@ impl UnprocessableEntityBodyError {
     }
 }
 impl std::fmt::Display for UnprocessableEntityBodyError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for UnprocessableEntityBodyError {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for UnprocessableEntityBodyError {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Unprocessable Entity" => Self::UnprocessableEntity,
@@ -1433,6 +1453,7 @@ impl<'de> serde::Deserialize<'de> for UnprocessableEntityBodyError {
     }
 }
 impl crate::runtime::ToQuery for UnprocessableEntityBodyError {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

@@ -316,6 +316,7 @@ impl CreateSubscriptionRequest {
 impl CreateSubscriptionRequest {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         {
             let value = &self.product_name;
@@ -616,6 +617,7 @@ impl<'de> serde::Deserialize<'de> for CreateSubscriptionResponse {
 }
 impl CreateSubscriptionResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -653,6 +655,7 @@ pub enum CreateSubscriptionResponseStatus {
 }
 impl CreateSubscriptionResponseStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Created => "created",
@@ -671,17 +674,20 @@ impl CreateSubscriptionResponseStatus {
     }
 }
 impl std::fmt::Display for CreateSubscriptionResponseStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for CreateSubscriptionResponseStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for CreateSubscriptionResponseStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "created" => Self::Created,
@@ -713,6 +719,7 @@ impl<'de> serde::Deserialize<'de> for CreateSubscriptionResponseStatus {
     }
 }
 impl crate::runtime::ToQuery for CreateSubscriptionResponseStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -781,6 +788,7 @@ impl<'de> serde::Deserialize<'de> for GetSubscriptionsResponse {
 }
 impl GetSubscriptionsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -804,6 +812,7 @@ pub enum IntervalType {
 }
 impl IntervalType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Month => "month",
@@ -814,17 +823,20 @@ impl IntervalType {
     }
 }
 impl std::fmt::Display for IntervalType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for IntervalType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for IntervalType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "month" => Self::Month,
@@ -848,6 +860,7 @@ impl<'de> serde::Deserialize<'de> for IntervalType {
     }
 }
 impl crate::runtime::ToQuery for IntervalType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -1097,6 +1110,7 @@ impl<'de> serde::Deserialize<'de> for Subscription {
 }
 impl Subscription {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1167,6 +1181,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionEvent {
 }
 impl SubscriptionEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -1238,6 +1253,7 @@ impl UpdateNextPaymentDateRequest {
 }
 impl UpdateNextPaymentDateRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

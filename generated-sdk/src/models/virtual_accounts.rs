@@ -66,6 +66,7 @@ impl<'de> serde::Deserialize<'de> for ConflictBody {
 }
 impl ConflictBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -82,6 +83,7 @@ pub enum ConflictBodyError {
 }
 impl ConflictBodyError {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DuplicateRecord => "Duplicate record",
@@ -90,17 +92,20 @@ impl ConflictBodyError {
     }
 }
 impl std::fmt::Display for ConflictBodyError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for ConflictBodyError {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for ConflictBodyError {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Duplicate record" => Self::DuplicateRecord,
@@ -122,6 +127,7 @@ impl<'de> serde::Deserialize<'de> for ConflictBodyError {
     }
 }
 impl crate::runtime::ToQuery for ConflictBodyError {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -198,6 +204,7 @@ impl CreateVirtualAccountRequest {
 }
 impl CreateVirtualAccountRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -216,6 +223,7 @@ pub enum CreateVirtualAccountRequestPaymentType {
 }
 impl CreateVirtualAccountRequestPaymentType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Local => "local",
@@ -225,17 +233,20 @@ impl CreateVirtualAccountRequestPaymentType {
     }
 }
 impl std::fmt::Display for CreateVirtualAccountRequestPaymentType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for CreateVirtualAccountRequestPaymentType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for CreateVirtualAccountRequestPaymentType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "local" => Self::Local,
@@ -258,6 +269,7 @@ impl<'de> serde::Deserialize<'de> for CreateVirtualAccountRequestPaymentType {
     }
 }
 impl crate::runtime::ToQuery for CreateVirtualAccountRequestPaymentType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -326,6 +338,7 @@ impl<'de> serde::Deserialize<'de> for GetVirtualAccountsBadRequestBody {
 }
 impl GetVirtualAccountsBadRequestBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -394,6 +407,7 @@ impl<'de> serde::Deserialize<'de> for GetVirtualAccountsResponse {
 }
 impl GetVirtualAccountsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -462,6 +476,7 @@ impl<'de> serde::Deserialize<'de> for GetVirtualAccountsUnauthorizedBody {
 }
 impl GetVirtualAccountsUnauthorizedBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -478,6 +493,7 @@ pub enum UnauthorizedBodyError {
 }
 impl UnauthorizedBodyError {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unauthorized => "Unauthorized",
@@ -486,17 +502,20 @@ impl UnauthorizedBodyError {
     }
 }
 impl std::fmt::Display for UnauthorizedBodyError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for UnauthorizedBodyError {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for UnauthorizedBodyError {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Unauthorized" => Self::Unauthorized,
@@ -518,6 +537,7 @@ impl<'de> serde::Deserialize<'de> for UnauthorizedBodyError {
     }
 }
 impl crate::runtime::ToQuery for UnauthorizedBodyError {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -646,6 +666,7 @@ impl<'de> serde::Deserialize<'de> for VirtualAccount {
 }
 impl VirtualAccount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -714,6 +735,7 @@ impl<'de> serde::Deserialize<'de> for VirtualAccountCreationAccepted {
 }
 impl VirtualAccountCreationAccepted {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -782,6 +804,7 @@ impl<'de> serde::Deserialize<'de> for VirtualAccountCreationAcceptedData {
 }
 impl VirtualAccountCreationAcceptedData {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -798,6 +821,7 @@ pub enum VirtualAccountCreationAcceptedDataStatus {
 }
 impl VirtualAccountCreationAcceptedDataStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -806,17 +830,20 @@ impl VirtualAccountCreationAcceptedDataStatus {
     }
 }
 impl std::fmt::Display for VirtualAccountCreationAcceptedDataStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for VirtualAccountCreationAcceptedDataStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for VirtualAccountCreationAcceptedDataStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "pending" => Self::Pending,
@@ -838,6 +865,7 @@ impl<'de> serde::Deserialize<'de> for VirtualAccountCreationAcceptedDataStatus {
     }
 }
 impl crate::runtime::ToQuery for VirtualAccountCreationAcceptedDataStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -908,6 +936,7 @@ impl<'de> serde::Deserialize<'de> for VirtualAccountEvent {
 }
 impl VirtualAccountEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -928,6 +957,7 @@ pub enum VirtualAccountStatus {
 }
 impl VirtualAccountStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -938,17 +968,20 @@ impl VirtualAccountStatus {
     }
 }
 impl std::fmt::Display for VirtualAccountStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for VirtualAccountStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for VirtualAccountStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "active" => Self::Active,
@@ -972,6 +1005,7 @@ impl<'de> serde::Deserialize<'de> for VirtualAccountStatus {
     }
 }
 impl crate::runtime::ToQuery for VirtualAccountStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

@@ -98,6 +98,7 @@ impl CreateWithdrawalRequest {
 impl CreateWithdrawalRequest {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         {
             let value = &self.amount;
@@ -174,6 +175,7 @@ impl<'de> serde::Deserialize<'de> for GetWithdrawalsResponse {
 }
 impl GetWithdrawalsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -363,6 +365,7 @@ impl<'de> serde::Deserialize<'de> for Withdrawal {
 impl Withdrawal {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.amount {
             if (*value as f64) < 1f64 {
@@ -392,6 +395,7 @@ pub enum WithdrawalPaymentMethod {
 }
 impl WithdrawalPaymentMethod {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BankTransfer => "bank_transfer",
@@ -400,17 +404,20 @@ impl WithdrawalPaymentMethod {
     }
 }
 impl std::fmt::Display for WithdrawalPaymentMethod {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for WithdrawalPaymentMethod {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for WithdrawalPaymentMethod {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "bank_transfer" => Self::BankTransfer,
@@ -432,6 +439,7 @@ impl<'de> serde::Deserialize<'de> for WithdrawalPaymentMethod {
     }
 }
 impl crate::runtime::ToQuery for WithdrawalPaymentMethod {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -458,6 +466,7 @@ pub enum WithdrawalStatus {
 }
 impl WithdrawalStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InProgress => "in_progress",
@@ -471,17 +480,20 @@ impl WithdrawalStatus {
     }
 }
 impl std::fmt::Display for WithdrawalStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for WithdrawalStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for WithdrawalStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "in_progress" => Self::InProgress,
@@ -508,6 +520,7 @@ impl<'de> serde::Deserialize<'de> for WithdrawalStatus {
     }
 }
 impl crate::runtime::ToQuery for WithdrawalStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

@@ -815,6 +815,7 @@ fn validate_impl(name: &Ident, s: &StructDef) -> TokenStream {
         return quote! {
             impl #name {
                 /// Checks the constraints of the API description that can be checked before sending (none for this type).
+                #[inline]
                 pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
                     Ok(())
                 }
@@ -825,6 +826,7 @@ fn validate_impl(name: &Ident, s: &StructDef) -> TokenStream {
         impl #name {
             /// Checks the constraints of the API description that can be checked before
             /// sending (lengths, bounds, item counts), naming the first field that fails.
+            #[inline]
             pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
                 #(#checks)*
                 Ok(())
@@ -862,6 +864,7 @@ fn string_enum(name: &str, values: &[EnumVariant]) -> TokenStream {
 
         impl #name {
             /// The value as sent on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#to_str)*
@@ -871,6 +874,7 @@ fn string_enum(name: &str, values: &[EnumVariant]) -> TokenStream {
         }
 
         impl std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -878,12 +882,14 @@ fn string_enum(name: &str, values: &[EnumVariant]) -> TokenStream {
 
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
+            #[inline]
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Ok(Self::from(s))
             }
         }
 
         impl From<&str> for #name {
+            #[inline]
             fn from(s: &str) -> Self {
                 match s {
                     #(#from_str)*
@@ -906,6 +912,7 @@ fn string_enum(name: &str, values: &[EnumVariant]) -> TokenStream {
         }
 
         impl crate::runtime::ToQuery for #name {
+            #[inline]
             fn to_query(&self, out: &mut Vec<String>) {
                 out.push(self.as_str().to_string());
             }
@@ -948,6 +955,7 @@ fn union_validate(api: &Api, name: &str, variants: &[UnionVariant]) -> TokenStre
     quote! {
         impl #name {
             /// Checks the constraints of the member this value holds before it is sent.
+            #[inline]
             pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
                 match self {
                     #(#arms)*

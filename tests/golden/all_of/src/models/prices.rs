@@ -54,6 +54,7 @@ impl<'de> serde::Deserialize<'de> for CreatePriceRequest {
 }
 impl CreatePriceRequest {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::Fixed(value) => value.validate(),
@@ -172,6 +173,7 @@ impl CreatePriceRequestFixed {
 }
 impl CreatePriceRequestFixed {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -188,6 +190,7 @@ pub enum CreatePriceRequestFixedPricingType {
 }
 impl CreatePriceRequestFixedPricingType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fixed => "fixed",
@@ -196,17 +199,20 @@ impl CreatePriceRequestFixedPricingType {
     }
 }
 impl std::fmt::Display for CreatePriceRequestFixedPricingType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for CreatePriceRequestFixedPricingType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for CreatePriceRequestFixedPricingType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "fixed" => Self::Fixed,
@@ -228,6 +234,7 @@ impl<'de> serde::Deserialize<'de> for CreatePriceRequestFixedPricingType {
     }
 }
 impl crate::runtime::ToQuery for CreatePriceRequestFixedPricingType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -332,6 +339,7 @@ impl CreatePriceRequestPercentage {
 }
 impl CreatePriceRequestPercentage {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -348,6 +356,7 @@ pub enum CreatePriceRequestPercentagePricingType {
 }
 impl CreatePriceRequestPercentagePricingType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Percentage => "percentage",
@@ -356,17 +365,20 @@ impl CreatePriceRequestPercentagePricingType {
     }
 }
 impl std::fmt::Display for CreatePriceRequestPercentagePricingType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for CreatePriceRequestPercentagePricingType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for CreatePriceRequestPercentagePricingType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "percentage" => Self::Percentage,
@@ -388,6 +400,7 @@ impl<'de> serde::Deserialize<'de> for CreatePriceRequestPercentagePricingType {
     }
 }
 impl crate::runtime::ToQuery for CreatePriceRequestPercentagePricingType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -470,6 +483,7 @@ impl<'de> serde::Deserialize<'de> for Price {
 }
 impl Price {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

@@ -70,6 +70,7 @@ impl<'de> serde::Deserialize<'de> for Event {
 }
 impl Event {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -86,6 +87,7 @@ pub enum EventType {
 }
 impl EventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ItemCreated => "item.created",
@@ -94,17 +96,20 @@ impl EventType {
     }
 }
 impl std::fmt::Display for EventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for EventType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for EventType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "item.created" => Self::ItemCreated,
@@ -126,6 +131,7 @@ impl<'de> serde::Deserialize<'de> for EventType {
     }
 }
 impl crate::runtime::ToQuery for EventType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -184,6 +190,7 @@ impl<'de> serde::Deserialize<'de> for Item {
 }
 impl Item {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

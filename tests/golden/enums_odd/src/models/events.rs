@@ -28,6 +28,7 @@ pub enum Kind {
 }
 impl Kind {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Empty => "",
@@ -43,17 +44,20 @@ impl Kind {
     }
 }
 impl std::fmt::Display for Kind {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for Kind {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for Kind {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "" => Self::Empty,
@@ -82,6 +86,7 @@ impl<'de> serde::Deserialize<'de> for Kind {
     }
 }
 impl crate::runtime::ToQuery for Kind {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

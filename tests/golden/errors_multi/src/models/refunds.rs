@@ -78,6 +78,7 @@ impl CreateRefundRequest {
 }
 impl CreateRefundRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -136,6 +137,7 @@ impl<'de> serde::Deserialize<'de> for NotFound {
 }
 impl NotFound {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -194,6 +196,7 @@ impl<'de> serde::Deserialize<'de> for Problem {
 }
 impl Problem {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -262,6 +265,7 @@ impl<'de> serde::Deserialize<'de> for Refund {
 }
 impl Refund {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -330,6 +334,7 @@ impl<'de> serde::Deserialize<'de> for RefundPending {
 }
 impl RefundPending {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

@@ -114,6 +114,7 @@ impl<'de> serde::Deserialize<'de> for Thing {
 }
 impl Thing {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

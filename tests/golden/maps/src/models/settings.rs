@@ -86,6 +86,7 @@ impl<'de> serde::Deserialize<'de> for Settings {
 }
 impl Settings {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -146,6 +147,7 @@ impl<'de> serde::Deserialize<'de> for SettingsLimitsValue {
 }
 impl SettingsLimitsValue {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

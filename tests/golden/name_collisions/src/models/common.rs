@@ -56,6 +56,7 @@ impl<'de> serde::Deserialize<'de> for A {
 }
 impl A {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -114,6 +115,7 @@ impl<'de> serde::Deserialize<'de> for Fields {
 }
 impl Fields {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -172,6 +174,7 @@ impl<'de> serde::Deserialize<'de> for PetOwner {
 }
 impl PetOwner {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -188,6 +191,7 @@ pub enum PetOwner2 {
 }
 impl PetOwner2 {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::A => "a",
@@ -196,17 +200,20 @@ impl PetOwner2 {
     }
 }
 impl std::fmt::Display for PetOwner2 {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PetOwner2 {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PetOwner2 {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "a" => Self::A,
@@ -228,6 +235,7 @@ impl<'de> serde::Deserialize<'de> for PetOwner2 {
     }
 }
 impl crate::runtime::ToQuery for PetOwner2 {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -286,6 +294,7 @@ impl<'de> serde::Deserialize<'de> for PingApiSuccess {
 }
 impl PingApiSuccess {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

@@ -56,6 +56,7 @@ impl<'de> serde::Deserialize<'de> for ErrorModel {
 }
 impl ErrorModel {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -114,6 +115,7 @@ impl<'de> serde::Deserialize<'de> for GetPetsResponse {
 }
 impl GetPetsResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -183,6 +185,7 @@ impl Pet {
 }
 impl Pet {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -252,6 +255,7 @@ impl PetOwner3 {
 }
 impl PetOwner3 {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

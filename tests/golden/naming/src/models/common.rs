@@ -66,6 +66,7 @@ impl<'de> serde::Deserialize<'de> for BadRequestBody {
 }
 impl BadRequestBody {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -82,6 +83,7 @@ pub enum BadRequestBodyError {
 }
 impl BadRequestBodyError {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BadRequest => "Bad Request",
@@ -90,17 +92,20 @@ impl BadRequestBodyError {
     }
 }
 impl std::fmt::Display for BadRequestBodyError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for BadRequestBodyError {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for BadRequestBodyError {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Bad Request" => Self::BadRequest,
@@ -122,6 +127,7 @@ impl<'de> serde::Deserialize<'de> for BadRequestBodyError {
     }
 }
 impl crate::runtime::ToQuery for BadRequestBodyError {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

@@ -96,6 +96,7 @@ impl<'de> serde::Deserialize<'de> for Order {
 }
 impl Order {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -156,6 +157,7 @@ impl<'de> serde::Deserialize<'de> for OrderCustomer {
 }
 impl OrderCustomer {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -174,6 +176,7 @@ pub enum OrderCustomerType {
 }
 impl OrderCustomerType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Person => "person",
@@ -183,17 +186,20 @@ impl OrderCustomerType {
     }
 }
 impl std::fmt::Display for OrderCustomerType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for OrderCustomerType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for OrderCustomerType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "person" => Self::Person,
@@ -216,6 +222,7 @@ impl<'de> serde::Deserialize<'de> for OrderCustomerType {
     }
 }
 impl crate::runtime::ToQuery for OrderCustomerType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -274,6 +281,7 @@ impl<'de> serde::Deserialize<'de> for OrderFees {
 }
 impl OrderFees {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -332,6 +340,7 @@ impl<'de> serde::Deserialize<'de> for OrderFxFee {
 }
 impl OrderFxFee {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -350,6 +359,7 @@ pub enum OrderPaymentMethod {
 }
 impl OrderPaymentMethod {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Card => "card",
@@ -359,17 +369,20 @@ impl OrderPaymentMethod {
     }
 }
 impl std::fmt::Display for OrderPaymentMethod {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for OrderPaymentMethod {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for OrderPaymentMethod {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "card" => Self::Card,
@@ -392,6 +405,7 @@ impl<'de> serde::Deserialize<'de> for OrderPaymentMethod {
     }
 }
 impl crate::runtime::ToQuery for OrderPaymentMethod {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -436,6 +450,7 @@ impl<'de> serde::Deserialize<'de> for OrderRefundBy {
 }
 impl OrderRefundBy {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::Variant1(value) => value.validate(),
@@ -508,6 +523,7 @@ impl<'de> serde::Deserialize<'de> for OrderRefundByVariant1 {
 }
 impl OrderRefundByVariant1 {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -566,6 +582,7 @@ impl<'de> serde::Deserialize<'de> for OrderRefundByVariant2 {
 }
 impl OrderRefundByVariant2 {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -634,6 +651,7 @@ impl<'de> serde::Deserialize<'de> for OrderResponse {
 }
 impl OrderResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -654,6 +672,7 @@ pub enum OrderStatus {
 }
 impl OrderStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Open => "open",
@@ -664,17 +683,20 @@ impl OrderStatus {
     }
 }
 impl std::fmt::Display for OrderStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for OrderStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for OrderStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "open" => Self::Open,
@@ -698,6 +720,7 @@ impl<'de> serde::Deserialize<'de> for OrderStatus {
     }
 }
 impl crate::runtime::ToQuery for OrderStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

@@ -56,6 +56,7 @@ impl<'de> serde::Deserialize<'de> for Refund {
 }
 impl Refund {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -76,6 +77,7 @@ pub enum RefundStatus {
 }
 impl RefundStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Open => "open",
@@ -86,17 +88,20 @@ impl RefundStatus {
     }
 }
 impl std::fmt::Display for RefundStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for RefundStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for RefundStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "open" => Self::Open,
@@ -120,6 +125,7 @@ impl<'de> serde::Deserialize<'de> for RefundStatus {
     }
 }
 impl crate::runtime::ToQuery for RefundStatus {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

@@ -109,6 +109,7 @@ impl<'de> serde::Deserialize<'de> for Account {
 impl Account {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.limit {
             if (*value as f64) <= 0f64 {
@@ -279,6 +280,7 @@ impl AccountInput {
 impl AccountInput {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(Some(value)) = &self.limit {
             if (*value as f64) <= 0f64 {
@@ -310,6 +312,7 @@ pub enum AccountKind {
 }
 impl AccountKind {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Account => "account",
@@ -318,17 +321,20 @@ impl AccountKind {
     }
 }
 impl std::fmt::Display for AccountKind {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for AccountKind {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for AccountKind {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "account" => Self::Account,
@@ -350,6 +356,7 @@ impl<'de> serde::Deserialize<'de> for AccountKind {
     }
 }
 impl crate::runtime::ToQuery for AccountKind {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -448,6 +455,7 @@ impl AccountPatch {
 impl AccountPatch {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(Some(value)) = &self.nickname {
             if value.chars().count() > 8usize {
@@ -496,6 +504,7 @@ pub enum AccountTier {
 }
 impl AccountTier {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Gold => "gold",
@@ -505,17 +514,20 @@ impl AccountTier {
     }
 }
 impl std::fmt::Display for AccountTier {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for AccountTier {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for AccountTier {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "gold" => Self::Gold,
@@ -538,6 +550,7 @@ impl<'de> serde::Deserialize<'de> for AccountTier {
     }
 }
 impl crate::runtime::ToQuery for AccountTier {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

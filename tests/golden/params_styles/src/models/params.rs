@@ -82,6 +82,7 @@ impl Filter {
 }
 impl Filter {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -166,6 +167,7 @@ impl FilterRange {
 }
 impl FilterRange {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -184,6 +186,7 @@ pub enum Kind {
 }
 impl Kind {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Open => "open",
@@ -193,17 +196,20 @@ impl Kind {
     }
 }
 impl std::fmt::Display for Kind {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for Kind {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for Kind {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "open" => Self::Open,
@@ -226,6 +232,7 @@ impl<'de> serde::Deserialize<'de> for Kind {
     }
 }
 impl crate::runtime::ToQuery for Kind {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -310,6 +317,7 @@ impl SearchPoint {
 }
 impl SearchPoint {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -368,6 +376,7 @@ impl<'de> serde::Deserialize<'de> for SearchResponse {
 }
 impl SearchResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

@@ -66,6 +66,7 @@ impl<'de> serde::Deserialize<'de> for Link {
 }
 impl Link {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -148,6 +149,7 @@ impl<'de> serde::Deserialize<'de> for Node {
 }
 impl Node {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

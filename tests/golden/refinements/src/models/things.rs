@@ -56,6 +56,7 @@ impl<'de> serde::Deserialize<'de> for Gadget {
 }
 impl Gadget {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -74,6 +75,7 @@ pub enum Kind {
 }
 impl Kind {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Red => "red",
@@ -83,17 +85,20 @@ impl Kind {
     }
 }
 impl std::fmt::Display for Kind {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for Kind {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for Kind {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "red" => Self::Red,
@@ -116,6 +121,7 @@ impl<'de> serde::Deserialize<'de> for Kind {
     }
 }
 impl crate::runtime::ToQuery for Kind {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -196,6 +202,7 @@ impl<'de> serde::Deserialize<'de> for Thing {
 }
 impl Thing {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -277,6 +284,7 @@ impl ThingInput {
 impl ThingInput {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         {
             let value = &self.name;
@@ -306,6 +314,7 @@ pub enum ThingSize {
 }
 impl ThingSize {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Small => "small",
@@ -315,17 +324,20 @@ impl ThingSize {
     }
 }
 impl std::fmt::Display for ThingSize {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for ThingSize {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for ThingSize {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "small" => Self::Small,
@@ -348,6 +360,7 @@ impl<'de> serde::Deserialize<'de> for ThingSize {
     }
 }
 impl crate::runtime::ToQuery for ThingSize {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

@@ -63,6 +63,7 @@ impl NewWidget {
 impl NewWidget {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         {
             let value = &self.size;
@@ -129,6 +130,7 @@ impl<'de> serde::Deserialize<'de> for Problem {
 }
 impl Problem {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -202,6 +204,7 @@ impl<'de> serde::Deserialize<'de> for Widget {
 impl Widget {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         {
             let value = &self.size;

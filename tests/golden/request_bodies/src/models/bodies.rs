@@ -58,6 +58,7 @@ impl<'de> serde::Deserialize<'de> for CreateTokenResponse {
 }
 impl CreateTokenResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -142,6 +143,7 @@ impl Item {
 }
 impl Item {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -290,6 +292,7 @@ impl TokenRequest {
 }
 impl TokenRequest {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -380,6 +383,7 @@ impl TokenRequestCard {
 }
 impl TokenRequestCard {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -464,6 +468,7 @@ impl TokenRequestCardAddress {
 }
 impl TokenRequestCardAddress {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -482,6 +487,7 @@ pub enum TokenRequestGrantType {
 }
 impl TokenRequestGrantType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ClientCredentials => "client_credentials",
@@ -491,17 +497,20 @@ impl TokenRequestGrantType {
     }
 }
 impl std::fmt::Display for TokenRequestGrantType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for TokenRequestGrantType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for TokenRequestGrantType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "client_credentials" => Self::ClientCredentials,
@@ -524,6 +533,7 @@ impl<'de> serde::Deserialize<'de> for TokenRequestGrantType {
     }
 }
 impl crate::runtime::ToQuery for TokenRequestGrantType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -595,6 +605,7 @@ impl TokenRequestMeta {
 }
 impl TokenRequestMeta {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

@@ -56,6 +56,7 @@ impl<'de> serde::Deserialize<'de> for Order {
 }
 impl Order {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -114,6 +115,7 @@ impl<'de> serde::Deserialize<'de> for PingResponse {
 }
 impl PingResponse {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -182,6 +184,7 @@ impl<'de> serde::Deserialize<'de> for Problem {
 }
 impl Problem {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

@@ -65,6 +65,7 @@ impl<'de> serde::Deserialize<'de> for Event {
 }
 impl Event {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::Payment(value) => value.validate(),
@@ -143,6 +144,7 @@ impl<'de> serde::Deserialize<'de> for PaymentEvent {
 }
 impl PaymentEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -159,6 +161,7 @@ pub enum PaymentEventEntityType {
 }
 impl PaymentEventEntityType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Payment => "payment",
@@ -167,17 +170,20 @@ impl PaymentEventEntityType {
     }
 }
 impl std::fmt::Display for PaymentEventEntityType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for PaymentEventEntityType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for PaymentEventEntityType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "payment" => Self::Payment,
@@ -199,6 +205,7 @@ impl<'de> serde::Deserialize<'de> for PaymentEventEntityType {
     }
 }
 impl crate::runtime::ToQuery for PaymentEventEntityType {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -263,6 +270,7 @@ impl<'de> serde::Deserialize<'de> for RefundEvent {
 }
 impl RefundEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

@@ -85,6 +85,7 @@ impl Cat {
 }
 impl Cat {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -172,6 +173,7 @@ impl Dog {
 }
 impl Dog {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -239,6 +241,7 @@ impl<'de> serde::Deserialize<'de> for Pet {
 }
 impl Pet {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::Dog(value) => value.validate(),

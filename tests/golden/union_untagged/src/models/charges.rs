@@ -66,6 +66,7 @@ impl<'de> serde::Deserialize<'de> for CardDetails {
 }
 impl CardDetails {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -150,6 +151,7 @@ impl<'de> serde::Deserialize<'de> for Charge {
 }
 impl Charge {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -208,6 +210,7 @@ impl<'de> serde::Deserialize<'de> for ChargeDetails {
 }
 impl ChargeDetails {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::Transfer(value) => value.validate(),
@@ -272,6 +275,7 @@ impl<'de> serde::Deserialize<'de> for ChargeMode {
 }
 impl ChargeMode {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::String(_) => Ok(()),
@@ -304,6 +308,7 @@ pub enum ChargeModeVariant2 {
 }
 impl ChargeModeVariant2 {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -313,17 +318,20 @@ impl ChargeModeVariant2 {
     }
 }
 impl std::fmt::Display for ChargeModeVariant2 {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for ChargeModeVariant2 {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for ChargeModeVariant2 {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "auto" => Self::Auto,
@@ -346,6 +354,7 @@ impl<'de> serde::Deserialize<'de> for ChargeModeVariant2 {
     }
 }
 impl crate::runtime::ToQuery for ChargeModeVariant2 {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -390,6 +399,7 @@ impl<'de> serde::Deserialize<'de> for ChargeQuantity {
 }
 impl ChargeQuantity {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::Number(_) => Ok(()),
@@ -458,6 +468,7 @@ impl<'de> serde::Deserialize<'de> for ChargeShape {
 }
 impl ChargeShape {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::Circle(value) => value.validate(),
@@ -538,6 +549,7 @@ impl<'de> serde::Deserialize<'de> for Circle {
 }
 impl Circle {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -554,6 +566,7 @@ pub enum CircleKind {
 }
 impl CircleKind {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Circle => "circle",
@@ -562,17 +575,20 @@ impl CircleKind {
     }
 }
 impl std::fmt::Display for CircleKind {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for CircleKind {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for CircleKind {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "circle" => Self::Circle,
@@ -594,6 +610,7 @@ impl<'de> serde::Deserialize<'de> for CircleKind {
     }
 }
 impl crate::runtime::ToQuery for CircleKind {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -654,6 +671,7 @@ impl<'de> serde::Deserialize<'de> for DebitDetails {
 }
 impl DebitDetails {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -720,6 +738,7 @@ impl<'de> serde::Deserialize<'de> for Square {
 }
 impl Square {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -736,6 +755,7 @@ pub enum SquareKind {
 }
 impl SquareKind {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Square => "square",
@@ -744,17 +764,20 @@ impl SquareKind {
     }
 }
 impl std::fmt::Display for SquareKind {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for SquareKind {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for SquareKind {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "square" => Self::Square,
@@ -776,6 +799,7 @@ impl<'de> serde::Deserialize<'de> for SquareKind {
     }
 }
 impl crate::runtime::ToQuery for SquareKind {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -844,6 +868,7 @@ impl<'de> serde::Deserialize<'de> for TransferDetails {
 }
 impl TransferDetails {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

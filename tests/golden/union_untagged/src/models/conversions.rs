@@ -67,6 +67,7 @@ impl BySourceAmount {
 }
 impl BySourceAmount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -136,6 +137,7 @@ impl ByTargetAmount {
 }
 impl ByTargetAmount {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -204,6 +206,7 @@ impl<'de> serde::Deserialize<'de> for Conversion {
 }
 impl Conversion {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -248,6 +251,7 @@ impl<'de> serde::Deserialize<'de> for ConversionRate {
 }
 impl ConversionRate {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::Number(_) => Ok(()),
@@ -324,6 +328,7 @@ impl<'de> serde::Deserialize<'de> for CreateConversionRequest {
 }
 impl CreateConversionRequest {
     /// Checks the constraints of the member this value holds before it is sent.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         match self {
             Self::BySourceAmount(value) => value.validate(),

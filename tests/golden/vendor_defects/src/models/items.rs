@@ -140,6 +140,7 @@ impl<'de> serde::Deserialize<'de> for Item {
 impl Item {
     /// Checks the constraints of the API description that can be checked before
     /// sending (lengths, bounds, item counts), naming the first field that fails.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.count {
             if (*value as f64) < 1f64 {
@@ -215,6 +216,7 @@ impl<'de> serde::Deserialize<'de> for Nested {
 }
 impl Nested {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

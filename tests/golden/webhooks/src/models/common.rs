@@ -67,6 +67,7 @@ mod gated_adoption {
     }
     impl Adoption {
         /// Checks the constraints of the API description that can be checked before sending (none for this type).
+        #[inline]
         pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
             Ok(())
         }
@@ -86,6 +87,7 @@ pub enum NewPetEventEvent {
 }
 impl NewPetEventEvent {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PetCreated => "pet.created",
@@ -94,17 +96,20 @@ impl NewPetEventEvent {
     }
 }
 impl std::fmt::Display for NewPetEventEvent {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for NewPetEventEvent {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for NewPetEventEvent {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "pet.created" => Self::PetCreated,
@@ -126,6 +131,7 @@ impl<'de> serde::Deserialize<'de> for NewPetEventEvent {
     }
 }
 impl crate::runtime::ToQuery for NewPetEventEvent {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }
@@ -184,6 +190,7 @@ impl<'de> serde::Deserialize<'de> for PingEvent {
 }
 impl PingEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -259,6 +266,7 @@ impl<'de> serde::Deserialize<'de> for Shipment {
 }
 impl Shipment {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -277,6 +285,7 @@ pub enum ShipmentCarrier {
 }
 impl ShipmentCarrier {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ups => "ups",
@@ -286,17 +295,20 @@ impl ShipmentCarrier {
     }
 }
 impl std::fmt::Display for ShipmentCarrier {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl std::str::FromStr for ShipmentCarrier {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
 impl From<&str> for ShipmentCarrier {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "ups" => Self::Ups,
@@ -319,6 +331,7 @@ impl<'de> serde::Deserialize<'de> for ShipmentCarrier {
     }
 }
 impl crate::runtime::ToQuery for ShipmentCarrier {
+    #[inline]
     fn to_query(&self, out: &mut Vec<String>) {
         out.push(self.as_str().to_string());
     }

@@ -62,6 +62,7 @@ impl<'de> serde::Deserialize<'de> for NewPetEvent {
 }
 impl NewPetEvent {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -134,6 +135,7 @@ impl<'de> serde::Deserialize<'de> for Pet {
 }
 impl Pet {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }

@@ -56,6 +56,7 @@ impl<'de> serde::Deserialize<'de> for Profile {
 }
 impl Profile {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -133,6 +134,7 @@ impl ProfileInput {
 }
 impl ProfileInput {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -205,6 +207,7 @@ impl<'de> serde::Deserialize<'de> for User {
 }
 impl User {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
@@ -292,6 +295,7 @@ impl UserInput {
 }
 impl UserInput {
     /// Checks the constraints of the API description that can be checked before sending (none for this type).
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
         Ok(())
     }
