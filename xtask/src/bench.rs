@@ -23,7 +23,7 @@ use std::time::Instant;
 const USAGE: &str = "usage: cargo xtask bench [--runs N] [--corpus DIR] [--no-build] [SPEC...]
   Times sdkgen and the generated crate against ploidy 0.15 and its crate for the
   same description, alternately, and prints the medians and their ratios.
-  --runs N      runs per measurement (default 5; the build rows use at most 3)
+  --runs N      runs per measurement (default 5, also the most the build rows use)
   --corpus DIR  the corpus directory (default: $SDKGEN_CORPUS, else
                 ../shared/corpus/specs relative to the workspace root)
   --no-build    skip the crate build rows (the slow part)
@@ -113,6 +113,9 @@ fn stats(samples: &[Sample]) -> Stats {
 }
 
 const TIME: &str = "/usr/bin/time";
+
+/// The most runs a crate build row makes (each takes seconds).
+const BUILD_RUNS: usize = 5;
 
 /// Runs `program args` in `dir` with `envs`, output discarded; its wall time, and its
 /// CPU time and peak memory through `/usr/bin/time` when available.
@@ -237,7 +240,7 @@ impl Side<'_> {
 }
 
 /// Both sides `runs` times, alternately, the order flipping each round.
-fn compare(ours: &Side<'_>, peer: &Side<'_>, runs: usize) -> Result<(Stats, Stats), String> {
+fn compare(ours: &Side<'_>, peer: &Side<'_>, runs: usize) -> Result<Compared, String> {
     let (mut a, mut b) = (Vec::new(), Vec::new());
     for i in 0..runs {
         if i % 2 == 0 {
@@ -248,7 +251,22 @@ fn compare(ours: &Side<'_>, peer: &Side<'_>, runs: usize) -> Result<(Stats, Stat
             a.push(ours.run()?);
         }
     }
-    Ok((stats(&a), stats(&b)))
+    let mut pairs: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x.wall / y.wall).collect();
+    pairs.sort_by(f64::total_cmp);
+    Ok(Compared {
+        ours: stats(&a),
+        peer: stats(&b),
+        pairs,
+    })
+}
+
+/// Both sides of one row, and the wall-time ratio of each pair of runs made one after
+/// the other (sorted): on a machine whose speed drifts, the median of those ratios is
+/// steadier than the ratio of the medians.
+struct Compared {
+    ours: Stats,
+    peer: Stats,
+    pairs: Vec<f64>,
 }
 
 fn fmt_side(s: &Stats) -> String {
@@ -273,12 +291,18 @@ fn fmt_ratio(a: &Stats, b: &Stats) -> String {
     t
 }
 
-fn row(what: &str, ours: &Stats, peer: &Stats) -> String {
+fn row(what: &str, c: &Compared) -> String {
+    let mut ratio = fmt_ratio(&c.ours, &c.peer);
+    if let (Some(lo), Some(hi)) = (c.pairs.first(), c.pairs.last()) {
+        ratio.push_str(&format!(
+            "; paired {:.2}x wall ({lo:.2}..{hi:.2})",
+            median(c.pairs.clone())
+        ));
+    }
     format!(
-        "| {what} | {} | {} | {} |",
-        fmt_side(ours),
-        fmt_side(peer),
-        fmt_ratio(ours, peer)
+        "| {what} | {} | {} | {ratio} |",
+        fmt_side(&c.ours),
+        fmt_side(&c.peer),
     )
 }
 
@@ -376,11 +400,10 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
             args: vec!["build", "-q"],
         };
         eprintln!("bench: crate-only debug builds");
-        let (a, b) = compare(&ours, &peer, opts.runs.min(3))?;
+        let c = compare(&ours, &peer, opts.runs.min(BUILD_RUNS))?;
         rows.push(row(
             "crate-only debug build (`cargo clean -p <crate> && cargo build`, deps prebuilt)",
-            &a,
-            &b,
+            &c,
         ));
         // ploidy's runtime is a separate crate (`ploidy-util`), prebuilt in the row
         // above, while glomo-sdk compiles its runtime in. On a service's clean build
@@ -396,11 +419,10 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
             program: &cargo,
         };
         eprintln!("bench: crate-only debug builds, the peer's runtime crate included");
-        let (a, b) = compare(&ours, &peer_with_runtime, opts.runs.min(3))?;
+        let c = compare(&ours, &peer_with_runtime, opts.runs.min(BUILD_RUNS))?;
         rows.push(row(
             "the same, ploidy's runtime crate `ploidy-util` rebuilt too (glomo-sdk has its runtime inside)",
-            &a,
-            &b,
+            &c,
         ));
         // A service using one resource: glomo-sdk with only the `payouts` feature,
         // against the peer's whole crate (it has no such features).
@@ -419,11 +441,10 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
             ..ours
         };
         eprintln!("bench: crate-only debug builds, one resource");
-        let (a, b) = compare(&ours_one, &peer, opts.runs.min(3))?;
+        let c = compare(&ours_one, &peer, opts.runs.min(BUILD_RUNS))?;
         rows.push(row(
             "the same, glomo-sdk with one resource (`--no-default-features --features payouts`)",
-            &a,
-            &b,
+            &c,
         ));
     }
 
@@ -476,8 +497,8 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
         ours.run()?;
         peer.run()?;
         eprintln!("bench: {what}");
-        let (a, b) = compare(&ours, &peer, opts.runs)?;
-        Ok(row(&what, &a, &b))
+        let c = compare(&ours, &peer, opts.runs)?;
+        Ok(row(&what, &c))
     };
     for (cache, how) in [
         (Cache::Off, "cold, `--no-cache`"),
@@ -596,9 +617,9 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
     }
 
     println!(
-        "\n{} runs per row (median; builds: {}), {} core(s)\n",
+        "\n{} runs per row (median, and the median ratio of runs made one after the other; builds: {}), {} core(s)\n",
         opts.runs,
-        opts.runs.min(3),
+        opts.runs.min(BUILD_RUNS),
         std::thread::available_parallelism().map_or(1, usize::from)
     );
     println!("| what | glomo-sdk / sdkgen | ploidy {PEER_VERSION} | ratio |");
