@@ -512,73 +512,59 @@ fn run(root: &Path, opts: &Options) -> Result<(), String> {
             &cache,
         )?);
     }
-    // After a small vendor update: one optional property added to one schema, the
-    // cache the unchanged description left restored before each timed run.
-    match one_field_added(&spec, &scratch) {
-        Ok((changed, schema)) => {
-            let before = scratch.join("format-cache-unchanged");
-            let dir = scratch.join("format-cache-change");
-            let _ = std::fs::remove_dir_all(&before);
-            let out = regen_dir.join("sdkgen").join("glomo-unchanged");
-            let (spec_s, out_s, config_s) = (
-                spec.to_string_lossy().to_string(),
-                out.to_string_lossy().to_string(),
-                config.to_string_lossy().to_string(),
-            );
-            prepare(
-                root,
-                &[("SDKGEN_CACHE_DIR", before.as_path())],
-                &sdkgen,
-                &[&spec_s, "-o", &out_s, "-c", &config_s, "-q"],
-            )?;
-            let restore = format!(
-                "rm -rf '{0}' && cp -r '{1}' '{0}'",
-                dir.display(),
-                before.display()
-            );
-            rows.push(regen(
-                format!("regenerate from `spec/` with one optional property added to `{schema}` (cache left by the unchanged file)"),
-                &changed,
-                Some(&config),
-                "glomo",
-                &Cache::Restored { dir: &dir, restore },
-            )?);
-        }
-        Err(e) => rows.push(format!(
-            "| regenerate after a one-field change | not run: {e} | | |"
-        )),
-    }
-    // After a vendor update: the cache holds what the previous description left (the
-    // file Glomo published earlier, `../shared/glomo-api/history/`), restored before
-    // each timed run, so every run is the first of the new description.
-    let previous = root.join("../shared/glomo-api/history/glomo-2025.openapi.json");
-    if previous.is_file() {
-        let before = scratch.join("format-cache-previous");
-        let dir = scratch.join("format-cache-update");
+    // After an update: the cache holds what the earlier description left, restored
+    // before each timed run, so every run is the first of the new description.
+    let config_s = config.to_string_lossy().to_string();
+    let after_update = |what: String, earlier: &Path, now: &Path, label: &str| {
+        let before = scratch.join(format!("format-cache-{label}-before"));
+        let dir = scratch.join(format!("format-cache-{label}"));
         let _ = std::fs::remove_dir_all(&before);
-        let previous_out = regen_dir.join("sdkgen").join("glomo-previous");
-        let (previous_s, previous_out_s, config_s) = (
-            previous.to_string_lossy().to_string(),
-            previous_out.to_string_lossy().to_string(),
-            config.to_string_lossy().to_string(),
+        let out = regen_dir
+            .join("sdkgen")
+            .join(format!("glomo-{label}-before"));
+        let (earlier_s, out_s) = (
+            earlier.to_string_lossy().to_string(),
+            out.to_string_lossy().to_string(),
         );
         prepare(
             root,
             &[("SDKGEN_CACHE_DIR", before.as_path())],
             &sdkgen,
-            &[&previous_s, "-o", &previous_out_s, "-c", &config_s, "-q"],
+            &[&earlier_s, "-o", &out_s, "-c", &config_s, "-q"],
         )?;
         let restore = format!(
             "rm -rf '{0}' && cp -r '{1}' '{0}'",
             dir.display(),
             before.display()
         );
-        rows.push(regen(
-            "regenerate from `spec/` after a vendor update (cache left by Glomo's earlier published file)".into(),
-            &spec,
+        regen(
+            what,
+            now,
             Some(&config),
             "glomo",
             &Cache::Restored { dir: &dir, restore },
+        )
+    };
+    // A small vendor update: one optional property added to one schema.
+    match one_field_added(&spec, &scratch) {
+        Ok((changed, schema)) => rows.push(after_update(
+            format!("regenerate from `spec/` with one optional property added to `{schema}` (cache left by the unchanged file)"),
+            &spec,
+            &changed,
+            "one-field",
+        )?),
+        Err(e) => rows.push(format!(
+            "| regenerate after a one-field change | not run: {e} | | |"
+        )),
+    }
+    // A real one: the file Glomo published earlier (`../shared/glomo-api/history/`).
+    let previous = root.join("../shared/glomo-api/history/glomo-2025.openapi.json");
+    if previous.is_file() {
+        rows.push(after_update(
+            "regenerate from `spec/` after a vendor update (cache left by Glomo's earlier published file)".into(),
+            &previous,
+            &spec,
+            "update",
         )?);
     } else {
         rows.push(
