@@ -601,9 +601,10 @@ impl Client {
     /// this machine).
     fn build_attempt(&self, p: &Prepared) -> Result<reqwest::Request, SendError> {
         let mut url = p.url.clone();
-        // The defaults, then the request's own headers, then the credentials: each
-        // replaces the values of the names it sets (as `RequestBuilder::headers`
-        // does), merged here into one map.
+        // The defaults, then the request's own headers, then the credentials, into one
+        // map: each replaces the values of the names it sets (as
+        // `RequestBuilder::headers` does), except a cookie credential, which joins the
+        // request's own cookies (`Credentials::attach`).
         let mut headers = HeaderMap::with_capacity(p.headers.len() + 3);
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));

@@ -6,9 +6,9 @@
 //! tell the caller a payment failed when it succeeded, so generated code hands
 //! such an answer here: the resource is fetched through a list operation
 //! filtered by the key and returned as the call's result, marked
-//! [`Response::is_recovered`](super::Response::is_recovered). Where no lookup exists, or it finds nothing, the call
-//! fails with [`DuplicateError`], which carries the key and says that the first
-//! attempt may have succeeded.
+//! [`Response::is_recovered`](super::Response::is_recovered). Where no lookup exists,
+//! or it finds nothing, the call fails with [`DuplicateError`], which carries the key
+//! and says that the first attempt may have succeeded.
 //!
 //! Only an answer to a retry counts, and only when an earlier attempt may have
 //! reached the server (it got no response, or a 5xx). A duplicate answer to the

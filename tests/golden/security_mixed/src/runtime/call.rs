@@ -56,9 +56,9 @@ pub struct CallFuture<'a, R, E> {
     /// call has finished.
     sending: Option<Result<Sending<'a>, Error<E>>>,
     decode: Decode<R, E>,
-    /// The decoder of a resource looked up after a duplicate answer, for operations
-    /// that recover from one.
-    recovered: Option<Decode<R, E>>,
+    /// The decoder of a resource looked up after a duplicate answer (`decode` for an
+    /// operation that does not recover from one, which never gets one).
+    recovered: Decode<R, E>,
 }
 
 // Never pinned in place: the sending future is boxed and pinned on its own.
@@ -84,7 +84,7 @@ impl<R, E> Future for CallFuture<'_, R, E> {
         };
         Poll::Ready(match sent {
             Ok(Sent::Answer(raw)) => (this.decode)(raw),
-            Ok(Sent::Recovered(raw)) => (this.recovered.unwrap_or(this.decode))(raw),
+            Ok(Sent::Recovered(raw)) => (this.recovered)(raw),
             Ok(Sent::Unrecovered(e)) => Err(Error::Duplicate(e)),
             Err(e) => Err(e.into()),
         })
@@ -120,7 +120,7 @@ impl Client {
         CallFuture {
             sending: Some(request.map(|r| self.sending(r, None))),
             decode,
-            recovered: None,
+            recovered: decode,
         }
     }
 
@@ -139,7 +139,7 @@ impl Client {
         CallFuture {
             sending: Some(request.map(|r| self.sending(r, Some(duplicate)))),
             decode,
-            recovered: Some(recovered),
+            recovered,
         }
     }
 
